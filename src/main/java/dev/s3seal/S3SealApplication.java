@@ -1,0 +1,15 @@
+package dev.s3seal;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** s3seal: a streaming, stateless encryption proxy for S3. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class S3SealApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(S3SealApplication.class, args);
+    }
+}
