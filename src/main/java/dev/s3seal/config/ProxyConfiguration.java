@@ -1,0 +1,56 @@
+package dev.s3seal.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.s3seal.auth.ClientCredential;
+import dev.s3seal.auth.CredentialStore;
+import dev.s3seal.auth.SigV4Verifier;
+import dev.s3seal.s3.S3RequestParser;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.web.ForwardHandler;
+import dev.s3seal.web.OperationRouter;
+import dev.s3seal.web.S3Gateway;
+import dev.s3seal.web.S3HandlerMapping;
+
+/** Wires the S3 edge: addressing, client authentication, operation handlers. */
+@Configuration(proxyBeanMethods = false)
+class ProxyConfiguration {
+
+    /** S3 accepts requests signed up to 15 minutes from its clock. */
+    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
+
+    @Bean
+    CredentialStore credentialStore(S3SealProperties properties) {
+        if (!properties.clients().isEmpty()) {
+            return ConfiguredCredentialStore.from(properties.clients());
+        }
+        if (properties.upstream().embedded()) {
+            S3SealProperties.Demo demo = properties.demo();
+            return new ConfiguredCredentialStore(List.of(new ClientCredential("demo", demo.clientAccessKeyId(),
+                    demo.clientSecretAccessKey(), Set.of("*"))));
+        }
+        throw new InvalidConfigurationException("s3seal.clients",
+                "no clients configured; set s3seal.clients[0].access-key-id and s3seal.clients[0].secret-access-key"
+                        + " (S3SEAL_CLIENTS_0_ACCESS_KEY_ID / S3SEAL_CLIENTS_0_SECRET_ACCESS_KEY)");
+    }
+
+    @Bean
+    S3Gateway s3Gateway(S3SealProperties properties, CredentialStore credentials, UpstreamClient upstream) {
+        S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
+        SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
+        OperationRouter router = new OperationRouter(new ForwardHandler(upstream));
+        return new S3Gateway(parser, verifier, router);
+    }
+
+    @Bean
+    S3HandlerMapping s3HandlerMapping(S3Gateway gateway) {
+        return new S3HandlerMapping(gateway);
+    }
+}

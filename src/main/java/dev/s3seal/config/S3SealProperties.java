@@ -1,0 +1,76 @@
+package dev.s3seal.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything s3seal reads from configuration, bound from {@code s3seal.*} (so environment
+ * variables such as {@code S3SEAL_UPSTREAM_ENDPOINT} work through relaxed binding).
+ * Validation lives in {@link PropertiesValidator}, which names the bad key.
+ */
+@ConfigurationProperties("s3seal")
+public record S3SealProperties(
+        @DefaultValue Upstream upstream,
+        @DefaultValue Kms kms,
+        List<Client> clients,
+        List<String> virtualHostDomains,
+        @DefaultValue Demo demo,
+        String policy) {
+
+    public S3SealProperties {
+        clients = clients == null ? List.of() : List.copyOf(clients);
+        virtualHostDomains = virtualHostDomains == null ? List.of() : List.copyOf(virtualHostDomains);
+    }
+
+    /** The real S3 endpoint s3seal forwards to, and how it talks to it. */
+    public record Upstream(
+            String endpoint,
+            @DefaultValue("us-east-1") String region,
+            String accessKeyId,
+            String secretAccessKey,
+            Path caBundle,
+            @DefaultValue("10s") Duration connectTimeout,
+            @DefaultValue("60s") Duration responseTimeout,
+            @DefaultValue("120s") Duration idleTimeout,
+            @DefaultValue("500") int maxConnections,
+            @DefaultValue("30s") Duration pendingAcquireTimeout) {
+
+        /** The embedded demo store runs only when no real upstream is configured. */
+        public boolean embedded() {
+            return endpoint == null || endpoint.isBlank();
+        }
+    }
+
+    public record Kms(String endpoint, String region) {
+    }
+
+    /**
+     * A client of s3seal. The secret comes inline (from an environment variable) or from a file
+     * (a mounted Kubernetes secret); the client may use only the listed buckets ({@code *} = any).
+     */
+    public record Client(String name, String accessKeyId, String secretAccessKey, Path secretFile,
+            Set<String> buckets) {
+        @Override
+        public String toString() {
+            return "Client[name=" + name + ", accessKeyId=" + accessKeyId + "]";
+        }
+    }
+
+    /** The no-configuration demo: an embedded S3Proxy store with a ready bucket. */
+    public record Demo(
+            @DefaultValue("127.0.0.1") String storeHost,
+            @DefaultValue("9000") int storePort,
+            @DefaultValue("local") String storeAccessKeyId,
+            @DefaultValue("local-secret") String storeSecretAccessKey,
+            @DefaultValue("./data/s3") Path storeDirectory,
+            Path s3proxyJar,
+            @DefaultValue("demo") String bucket,
+            @DefaultValue("demo") String clientAccessKeyId,
+            @DefaultValue("demo-secret") String clientSecretAccessKey) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.s3seal.s3;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Strict percent-decoding of request paths and query strings: malformed input is InvalidURI. */
+public final class PercentCoding {
+
+    private PercentCoding() {
+    }
+
+    /**
+     * Decodes {@code %XX} escapes as UTF-8; with {@code plusIsSpace} a '+' becomes a space (query
+     * strings), otherwise it is kept (paths).
+     */
+    public static String decode(String raw, boolean plusIsSpace) {
+        if (raw.indexOf('%') < 0 && (!plusIsSpace || raw.indexOf('+') < 0)) {
+            return raw;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) {
+                    throw new S3Exception(S3ErrorCode.INVALID_URI);
+                }
+                int high = Character.digit(raw.charAt(i + 1), 16);
+                int low = Character.digit(raw.charAt(i + 2), 16);
+                if (high < 0 || low < 0) {
+                    throw new S3Exception(S3ErrorCode.INVALID_URI);
+                }
+                out.write((high << 4) | low);
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                out.write(' ');
+            } else {
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
+                    bytes = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out.write(bytes, 0, bytes.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

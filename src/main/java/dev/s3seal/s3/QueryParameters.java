@@ -1,0 +1,67 @@
+package dev.s3seal.s3;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A query string decoded into ordered name/value pairs. S3 uses value-less flags
+ * ({@code ?uploads}, {@code ?acl}), so a value may be null.
+ */
+public final class QueryParameters {
+
+    /** One decoded parameter; {@code value} is null for a flag such as {@code ?uploads}. */
+    public record Parameter(String name, String value) {
+    }
+
+    private static final QueryParameters EMPTY = new QueryParameters(List.of());
+
+    private final List<Parameter> parameters;
+
+    private QueryParameters(List<Parameter> parameters) {
+        this.parameters = Collections.unmodifiableList(parameters);
+    }
+
+    public static QueryParameters empty() {
+        return EMPTY;
+    }
+
+    /** Decodes a raw query string; '+' is a space, as S3 reads it. */
+    public static QueryParameters parse(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return EMPTY;
+        }
+        List<Parameter> parsed = new ArrayList<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? null : PercentCoding.decode(pair.substring(eq + 1), true);
+            parsed.add(new Parameter(PercentCoding.decode(name, true), value));
+        }
+        return new QueryParameters(parsed);
+    }
+
+    public List<Parameter> all() {
+        return parameters;
+    }
+
+    public boolean has(String name) {
+        return parameters.stream().anyMatch(p -> p.name().equals(name));
+    }
+
+    /** First value of a parameter, or null when absent or a flag. */
+    public String first(String name) {
+        return parameters.stream().filter(p -> p.name().equals(name)).map(Parameter::value)
+                .findFirst().orElse(null);
+    }
+
+    /** The parameters without the ones the predicate matches (for example presign parameters). */
+    public QueryParameters without(Predicate<String> nameMatches) {
+        List<Parameter> kept = parameters.stream().filter(p -> !nameMatches.test(p.name())).toList();
+        return kept.size() == parameters.size() ? this : new QueryParameters(kept);
+    }
+}

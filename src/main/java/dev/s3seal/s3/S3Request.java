@@ -1,0 +1,44 @@
+package dev.s3seal.s3;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An incoming S3 request after addressing is resolved: which bucket and key it names, whatever
+ * the client's addressing style was. Values are decoded; {@code rawPath} and {@code rawQuery} are
+ * kept as received because the caller's signature covers them.
+ *
+ * @param bucket null for service-level calls such as ListBuckets
+ * @param key null for bucket-level calls
+ */
+public record S3Request(
+        String method,
+        String rawPath,
+        String rawQuery,
+        String bucket,
+        String key,
+        QueryParameters query,
+        Map<String, List<String>> headers) {
+
+    public boolean hasBucket() {
+        return bucket != null;
+    }
+
+    public boolean hasKey() {
+        return key != null;
+    }
+
+    /** First value of a header (names are lower case), or null. */
+    public String header(String lowerCaseName) {
+        List<String> values = headers.get(lowerCaseName);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** {@code /bucket/key} as S3 names a resource in error documents. */
+    public String resource() {
+        if (bucket == null) {
+            return "/";
+        }
+        return key == null ? "/" + bucket : "/" + bucket + "/" + key;
+    }
+}

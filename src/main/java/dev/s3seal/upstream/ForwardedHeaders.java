@@ -1,0 +1,75 @@
+package dev.s3seal.upstream;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Which headers cross s3seal in each direction. Hop-by-hop headers never cross; the client's own
+ * signature, its payload framing and its trailer declarations stay behind, because s3seal
+ * re-signs and re-frames what it sends.
+ */
+public final class ForwardedHeaders {
+
+    /** RFC 9110 connection-specific headers plus Expect, which s3seal answers itself. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect");
+
+    /** The client's authentication and body framing: s3seal verified them and sends its own. */
+    private static final Set<String> CLIENT_ONLY = Set.of("host", "authorization", "x-amz-date", "date",
+            "x-amz-content-sha256", "x-amz-security-token", "x-amz-decoded-content-length", "x-amz-trailer",
+            "content-length");
+
+    private ForwardedHeaders() {
+    }
+
+    /**
+     * Headers to send upstream. {@code declaresTrailerChecksum}: the client announced a checksum
+     * in the trailer, which s3seal verifies itself and does not forward, so the matching
+     * {@code x-amz-sdk-checksum-algorithm} is dropped too (the upstream would wait for it).
+     */
+    public static Map<String, List<String>> toUpstream(Map<String, List<String>> clientHeaders,
+            boolean declaresTrailerChecksum) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        clientHeaders.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || CLIENT_ONLY.contains(lower)) {
+                return;
+            }
+            if (declaresTrailerChecksum && lower.equals("x-amz-sdk-checksum-algorithm")) {
+                return;
+            }
+            if (lower.equals("content-encoding")) {
+                List<String> kept = withoutAwsChunked(values);
+                if (!kept.isEmpty()) {
+                    out.put(lower, kept);
+                }
+                return;
+            }
+            out.put(lower, values);
+        });
+        return out;
+    }
+
+    /** Upstream response headers to pass to the client: all but hop-by-hop ones. */
+    public static void copyToClient(HttpHeaders upstream, HttpHeaders client) {
+        upstream.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(lower) && !lower.equals("x-amz-request-id")) {
+                client.put(name, values);
+            }
+        });
+    }
+
+    private static List<String> withoutAwsChunked(List<String> values) {
+        return values.stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("aws-chunked"))
+                .toList();
+    }
+}

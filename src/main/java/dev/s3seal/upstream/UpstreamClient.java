@@ -1,0 +1,112 @@
+package dev.s3seal.upstream;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpMethod;
+import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Flux;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
+
+import dev.s3seal.s3.QueryParameters;
+
+/**
+ * Streams one request to the upstream store and hands its response, still streaming, to the
+ * caller. The upstream connection lives exactly as long as the caller's response publisher: a
+ * client that goes away cancels it, and the connection is closed rather than reused half-read.
+ */
+public final class UpstreamClient {
+
+    private final HttpClient httpClient;
+    private final URI endpoint;
+    private final UpstreamSigner signer;
+    private final UpstreamCredentials credentials;
+    private final NettyDataBufferFactory bufferFactory = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
+
+    public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials) {
+        this.httpClient = httpClient;
+        this.endpoint = endpoint;
+        this.signer = signer;
+        this.credentials = credentials;
+    }
+
+    /**
+     * Sends {@code request} with {@code body} (ignored when the request has none) and calls
+     * {@code onResponse} with the response and its body. Whoever subscribes to that body owns
+     * its buffers; if it is never subscribed the connection is closed.
+     */
+    public <T> Flux<T> exchange(UpstreamRequest request, Publisher<DataBuffer> body,
+            BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        return credentials.current().flatMapMany(identity -> {
+            SdkHttpRequest signed = signer.sign(toSdkRequest(request), identity);
+            HttpClient.RequestSender sender = httpClient
+                    .headers(h -> signed.forEachHeader((name, values) -> values.forEach(v -> h.add(name, v))))
+                    .request(HttpMethod.valueOf(request.method()))
+                    .uri(signed.getUri().toASCIIString());
+            HttpClient.ResponseReceiver<?> receiver = request.hasBody()
+                    ? sender.send((req, out) -> out.send(Flux.from(body).map(NettyDataBufferFactory::toByteBuf)))
+                    : sender;
+            return receiver.responseConnection((response, connection) -> handle(response, connection, onResponse));
+        });
+    }
+
+    private <T> Publisher<T> handle(HttpClientResponse response, Connection connection,
+            BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        HttpHeaders headers = new HttpHeaders();
+        response.responseHeaders().forEach(e -> headers.add(e.getKey(), e.getValue()));
+        AtomicBoolean bodySubscribed = new AtomicBoolean();
+        Flux<DataBuffer> responseBody = Flux.defer(() -> {
+            bodySubscribed.set(true);
+            return connection.inbound().receive().retain().map(bufferFactory::wrap);
+        });
+        return Flux.from(onResponse.apply(new UpstreamResponse(response.status().code(), headers), responseBody))
+                .doFinally(signal -> {
+                    if (!bodySubscribed.get() || signal != reactor.core.publisher.SignalType.ON_COMPLETE) {
+                        connection.dispose();
+                    }
+                });
+    }
+
+    SdkHttpRequest toSdkRequest(UpstreamRequest request) {
+        String basePath = endpoint.getRawPath() == null ? "" : stripTrailingSlash(endpoint.getRawPath());
+        StringBuilder path = new StringBuilder(basePath).append('/');
+        if (request.bucket() != null) {
+            path.append(SdkHttpUtils.urlEncode(request.bucket()));
+            if (request.key() != null) {
+                path.append('/').append(SdkHttpUtils.urlEncodeIgnoreSlashes(request.key()));
+            }
+        }
+        SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.fromValue(request.method()))
+                .protocol(endpoint.getScheme())
+                .host(endpoint.getHost())
+                .port(endpoint.getPort())
+                .encodedPath(path.toString());
+        for (QueryParameters.Parameter p : request.query().all()) {
+            builder.appendRawQueryParameter(p.name(), p.value() == null ? "" : p.value());
+        }
+        for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
+            builder.putHeader(header.getKey(), header.getValue());
+        }
+        if (request.hasBody()) {
+            builder.putHeader("content-length", Long.toString(request.contentLength()));
+        }
+        return builder.build();
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.s3seal.web;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
+
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3ErrorDocument;
+import dev.s3seal.s3.S3Exception;
+
+/**
+ * Turns any failure into the S3 error a client expects. A client's mistake gets its S3 code; an
+ * unreachable upstream gets 503 (SDKs retry it); anything else is an InternalError whose details
+ * stay in s3seal's log. Once the response is committed nothing can be said any more, so the
+ * error propagates and the connection is aborted: the body never ends cleanly.
+ */
+final class ErrorResponder {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
+
+    Mono<Void> respond(ServerWebExchange exchange, String requestId, String resource, Throwable error) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            log.warn("request {} failed after the response started; aborting the connection: {}", requestId,
+                    describe(error));
+            return Mono.error(error);
+        }
+        S3Exception s3Error = toS3Exception(requestId, error);
+        byte[] body = S3ErrorDocument.render(s3Error.errorCode(), s3Error.getMessage(), resource, requestId);
+        response.getHeaders().clear();
+        response.setStatusCode(HttpStatusCode.valueOf(s3Error.errorCode().status()));
+        response.getHeaders().setContentType(MediaType.APPLICATION_XML);
+        response.getHeaders().setContentLength(body.length);
+        response.getHeaders().set("x-amz-request-id", requestId);
+        if (s3Error.errorCode().status() == 503) {
+            response.getHeaders().set("Retry-After", "1");
+        }
+        if ("HEAD".equals(exchange.getRequest().getMethod().name())) {
+            return response.setComplete();
+        }
+        DataBuffer buffer = response.bufferFactory().wrap(body);
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    private static S3Exception toS3Exception(String requestId, Throwable error) {
+        if (error instanceof S3Exception s3) {
+            log.debug("request {} refused: {}", requestId, s3.errorCode().code());
+            return s3;
+        }
+        if (error instanceof ConnectException || error instanceof PrematureCloseException
+                || error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
+            log.warn("request {}: upstream unavailable: {}", requestId, describe(error));
+            return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
+        }
+        log.error("request {} failed", requestId, error);
+        return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
+    }
+
+    private static String describe(Throwable error) {
+        return error instanceof S3Exception s3 ? s3.errorCode().code() : error.getClass().getSimpleName();
+    }
+}

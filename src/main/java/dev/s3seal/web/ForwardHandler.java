@@ -1,0 +1,107 @@
+package dev.s3seal.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.auth.PayloadVerifier;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.VerifiedBodyOperator;
+import dev.s3seal.upstream.ForwardedHeaders;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
+
+/**
+ * Forwards a request unchanged but for authentication: the verified, de-framed body streams to
+ * the upstream and the upstream's response streams back. Used for every operation s3seal does not
+ * transform (bucket operations, listings, tagging, ACLs, ...).
+ *
+ * <p>The request body's last piece is held back until the client's signature and checksums are
+ * verified, so a body that fails verification never completes upstream and never becomes an object.
+ */
+public final class ForwardHandler implements S3OperationHandler {
+
+    private final UpstreamClient upstream;
+
+    public ForwardHandler(UpstreamClient upstream) {
+        this.upstream = upstream;
+    }
+
+    @Override
+    public Mono<Void> handle(ProxyExchange exchange) {
+        S3Request request = exchange.request();
+        VerifiedBody body = VerifiedBody.of(exchange);
+        UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), request.bucket(), request.key(),
+                withoutPresignParameters(request.query()),
+                ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()),
+                body.length());
+        if (body.length() == 0) {
+            // Nothing to hold back in an empty body: verify it completely before anything goes upstream.
+            return body.content().doOnNext(DataBufferUtils::release)
+                    .then(Mono.defer(() -> send(exchange, upstreamRequest, Flux.empty())));
+        }
+        return send(exchange, upstreamRequest, body.content());
+    }
+
+    private Mono<Void> send(ProxyExchange exchange, UpstreamRequest upstreamRequest, Flux<DataBuffer> body) {
+        AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
+        Flux<DataBuffer> watchedBody = body.doOnError(bodyFailure::set);
+        return upstream.exchange(upstreamRequest, watchedBody,
+                        (response, responseBody) -> writeResponse(exchange, response, responseBody))
+                .then()
+                // The upstream sees a body failure as a broken request; the client must hear why.
+                .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
+    }
+
+    static Mono<Void> writeResponse(ProxyExchange exchange, UpstreamResponse upstreamResponse,
+            Flux<DataBuffer> responseBody) {
+        ServerHttpResponse response = exchange.exchange().getResponse();
+        response.setStatusCode(HttpStatusCode.valueOf(upstreamResponse.status()));
+        ForwardedHeaders.copyToClient(upstreamResponse.headers(), response.getHeaders());
+        return response.writeWith(responseBody);
+    }
+
+    static QueryParameters withoutPresignParameters(QueryParameters query) {
+        return query.without(name -> name.toLowerCase(Locale.ROOT).startsWith("x-amz-")
+                && PRESIGN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT)));
+    }
+
+    private static final List<String> PRESIGN_PARAMETERS = List.of("x-amz-algorithm", "x-amz-credential",
+            "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token");
+
+    /** The client's body after de-framing and verification, with the length it declared. */
+    record VerifiedBody(Flux<DataBuffer> content, long length, boolean declaresTrailerChecksum) {
+
+        static VerifiedBody of(ProxyExchange exchange) {
+            S3Request request = exchange.request();
+            boolean hasBody = "PUT".equals(request.method()) || "POST".equals(request.method())
+                    || request.header("content-length") != null || request.header("transfer-encoding") != null;
+            if (!hasBody) {
+                return new VerifiedBody(Flux.empty(), -1, false);
+            }
+            PayloadVerifier verifier = PayloadVerifier.forRequest(exchange.auth(), request.headers());
+            long length = verifier.decodedLength();
+            if (length < 0) {
+                if (request.header("transfer-encoding") != null) {
+                    throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
+                }
+                length = 0;
+            }
+            var bufferFactory = exchange.exchange().getResponse().bufferFactory();
+            Flux<DataBuffer> content = exchange.exchange().getRequest().getBody()
+                    .transform(new VerifiedBodyOperator(verifier, bufferFactory));
+            return new VerifiedBody(content, length, request.header("x-amz-trailer") != null);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.s3seal.web;
+
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.s3seal.auth.AuthResult;
+import dev.s3seal.s3.S3Request;
+
+/** One authenticated client request on its way through s3seal: what every handler receives. */
+public record ProxyExchange(ServerWebExchange exchange, String requestId, S3Request request, AuthResult auth) {
+}
