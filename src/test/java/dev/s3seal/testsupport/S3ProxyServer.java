@@ -1,0 +1,158 @@
+package dev.s3seal.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3Proxy upstream in a child process, verifying SigV4 with its own credentials, one per
+ * backend per test JVM. {@link #transientStore()} keeps objects in memory and enforces SSE-C;
+ * {@link #filesystemStore()} keeps them as plain files, so tests can read what is at rest.
+ */
+public final class S3ProxyServer {
+
+    public static final String ACCESS_KEY = "upstream-key";
+    public static final String SECRET_KEY = "upstream-secret";
+
+    private static S3ProxyServer transientStore;
+    private static S3ProxyServer filesystemStore;
+
+    private final Process process;
+    private final URI endpoint;
+    private final Path dataDirectory;
+
+    private S3ProxyServer(Process process, URI endpoint, Path dataDirectory) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.dataDirectory = dataDirectory;
+    }
+
+    public static synchronized S3ProxyServer transientStore() {
+        if (transientStore == null) {
+            transientStore = start("transient", null);
+        }
+        return transientStore;
+    }
+
+    public static synchronized S3ProxyServer filesystemStore() {
+        if (filesystemStore == null) {
+            try {
+                filesystemStore = start("filesystem", Files.createTempDirectory("s3seal-fs-store"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return filesystemStore;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Where the filesystem backend keeps {@code bucket/key}; null for the transient store. */
+    public Path objectPath(String bucket, String key) {
+        return dataDirectory == null ? null : dataDirectory.resolve(bucket).resolve(key);
+    }
+
+    /** An SDK client talking to the upstream directly, bypassing s3seal, to check what was stored. */
+    public S3Client directClient() {
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    private static S3ProxyServer start(String provider, Path dataDirectory) {
+        try {
+            int port = freePort();
+            URI endpoint = URI.create("http://127.0.0.1:" + port);
+            Path config = Files.createTempFile("s3proxy-" + provider, ".properties");
+            StringBuilder properties = new StringBuilder()
+                    .append("s3proxy.endpoint=").append(endpoint).append('\n')
+                    .append("s3proxy.authorization=aws-v2-or-v4\n")
+                    .append("s3proxy.identity=").append(ACCESS_KEY).append('\n')
+                    .append("s3proxy.credential=").append(SECRET_KEY).append('\n')
+                    .append("jclouds.provider=").append(provider).append('\n')
+                    .append("jclouds.identity=").append(ACCESS_KEY).append('\n')
+                    .append("jclouds.credential=").append(SECRET_KEY).append('\n');
+            if (dataDirectory != null) {
+                properties.append("jclouds.filesystem.basedir=").append(dataDirectory).append('\n');
+            }
+            Files.writeString(config, properties);
+            String jar = System.getProperty("s3seal.test.s3proxyJar", "target/s3proxy/s3proxy.jar");
+            Path log = Files.createTempFile("s3proxy-" + provider, ".log");
+            Process process = new ProcessBuilder(List.of(javaBinary(), "-Xmx1g", "-jar", jar, "--properties", config.toString()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            awaitHealthy(process, endpoint, log);
+            return new S3ProxyServer(process, endpoint, dataDirectory);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start S3Proxy", e);
+        }
+    }
+
+    private static void awaitHealthy(Process process, URI endpoint, Path log) {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("S3Proxy exited; log: " + readQuietly(log));
+            }
+            try {
+                HttpRequest health = HttpRequest.newBuilder(endpoint.resolve("/healthz")).timeout(Duration.ofSeconds(2)).build();
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        process.destroy();
+        throw new IllegalStateException("S3Proxy did not become healthy; log: " + readQuietly(log));
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable)";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

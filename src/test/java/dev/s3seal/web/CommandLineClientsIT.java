@@ -1,0 +1,144 @@
+package dev.s3seal.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+
+/**
+ * The command-line clients people really use, unchanged but for the endpoint: the Python AWS CLI,
+ * s3cmd and rclone, each uploading, listing, syncing and downloading through s3seal.
+ */
+class CommandLineClientsIT extends ProxyIntegrationTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    @TempDir
+    Path workDir;
+
+    private Path source;
+    private String bucket;
+
+    @BeforeEach
+    void files() throws IOException {
+        bucket = newBucket();
+        source = Files.createDirectories(workDir.resolve("src"));
+        Random random = new Random(42);
+        for (int size : new int[] {0, 1, 65_535, 65_537, 6 * 1024 * 1024}) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            Files.write(source.resolve("f" + size + ".bin"), data);
+        }
+        Files.createDirectories(source.resolve("nested dir"));
+        Files.writeString(source.resolve("nested dir/hello wörld+1.txt"), "hello through s3seal\n");
+    }
+
+    @Test
+    void shouldCopySyncAndListWithAwsCli() throws IOException {
+        aws("s3", "cp", source.resolve("f65537.bin").toString(), "s3://" + bucket + "/single/f65537.bin");
+        aws("s3", "sync", source.toString(), "s3://" + bucket + "/synced/");
+        String listing = aws("s3", "ls", "--recursive", "s3://" + bucket + "/").output();
+        assertThat(listing).contains("synced/f6291456.bin", "synced/nested dir/hello wörld+1.txt", "single/f65537.bin");
+        String secondSync = aws("s3", "sync", source.toString(), "s3://" + bucket + "/synced/").output();
+        assertThat(secondSync).as("second sync transfers nothing").doesNotContain("upload:");
+
+        Path back = workDir.resolve("back");
+        aws("s3", "sync", "s3://" + bucket + "/synced/", back.toString());
+        assertSameTree(source, back);
+
+        String head = aws("s3api", "head-object", "--bucket", bucket, "--key", "synced/f65535.bin").output();
+        assertThat(head).contains("\"ContentLength\": 65535");
+        aws("s3api", "put-object-tagging", "--bucket", bucket, "--key", "single/f65537.bin",
+                "--tagging", "TagSet=[{Key=team,Value=platform}]");
+        assertThat(aws("s3api", "get-object-tagging", "--bucket", bucket, "--key", "single/f65537.bin").output())
+                .contains("platform");
+        aws("s3", "rm", "s3://" + bucket + "/single/f65537.bin");
+        assertThat(aws("s3", "ls", "s3://" + bucket + "/single/").exitCode()).isNotZero();
+    }
+
+    @Test
+    void shouldPutGetAndSyncWithS3cmd() throws IOException {
+        Path config = workDir.resolve("s3cfg");
+        String host = "127.0.0.1:" + port;
+        Files.writeString(config, String.join("\n", "[default]", "access_key = " + ALICE_KEY,
+                "secret_key = " + ALICE_SECRET, "host_base = " + host, "host_bucket = " + host, "use_https = False",
+                "signature_v2 = False", "bucket_location = us-east-1", ""));
+        s3cmd(config, "put", source.resolve("f6291456.bin").toString(), "s3://" + bucket + "/one/f6291456.bin");
+        s3cmd(config, "sync", source + "/", "s3://" + bucket + "/tree/");
+        Path back = workDir.resolve("back");
+        Files.createDirectories(back);
+        s3cmd(config, "sync", "s3://" + bucket + "/tree/", back + "/");
+        assertSameTree(source, back);
+        Path single = workDir.resolve("single.bin");
+        s3cmd(config, "get", "s3://" + bucket + "/one/f6291456.bin", single.toString());
+        assertThat(Files.mismatch(single, source.resolve("f6291456.bin"))).isEqualTo(-1L);
+    }
+
+    @Test
+    void shouldSyncAndCheckWithRclone() throws IOException {
+        rclone("sync", source.toString(), "s3seal:" + bucket + "/tree");
+        String check = rclone("check", source.toString(), "s3seal:" + bucket + "/tree").output();
+        assertThat(check).contains("0 differences found");
+        String second = rclone("sync", "-v", source.toString(), "s3seal:" + bucket + "/tree").output();
+        assertThat(second).as("second sync transfers nothing").doesNotContain("Copied (new)", "Copied (replaced");
+        Path back = workDir.resolve("back");
+        rclone("copy", "s3seal:" + bucket + "/tree", back.toString());
+        assertSameTree(source, back);
+    }
+
+    private Command.Result aws(String... args) {
+        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint().toString(), "--region", "us-east-1"));
+        command.addAll(List.of(args));
+        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", ALICE_KEY, "AWS_SECRET_ACCESS_KEY", ALICE_SECRET,
+                "AWS_CONFIG_FILE", workDir.resolve("aws-config").toString(),
+                "AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("aws-credentials").toString());
+        Command.Result result = Command.run(env, TIMEOUT, command);
+        if (args[0].equals("s3") && args[1].equals("ls")) {
+            return result;
+        }
+        return result.assertSuccess();
+    }
+
+    private Command.Result s3cmd(Path config, String... args) {
+        List<String> command = new ArrayList<>(List.of("s3cmd", "-c", config.toString(), "--no-progress"));
+        command.addAll(List.of(args));
+        return Command.run(Map.of(), TIMEOUT, command).assertSuccess();
+    }
+
+    private Command.Result rclone(String... args) {
+        List<String> command = new ArrayList<>(List.of("rclone", "--config", workDir.resolve("rclone.conf").toString()));
+        command.addAll(List.of(args));
+        Map<String, String> env = Map.of(
+                "RCLONE_CONFIG_S3SEAL_TYPE", "s3",
+                "RCLONE_CONFIG_S3SEAL_PROVIDER", "Other",
+                "RCLONE_CONFIG_S3SEAL_ACCESS_KEY_ID", ALICE_KEY,
+                "RCLONE_CONFIG_S3SEAL_SECRET_ACCESS_KEY", ALICE_SECRET,
+                "RCLONE_CONFIG_S3SEAL_ENDPOINT", endpoint().toString(),
+                "RCLONE_CONFIG_S3SEAL_REGION", "us-east-1",
+                "RCLONE_CONFIG_S3SEAL_FORCE_PATH_STYLE", "true");
+        return Command.run(env, TIMEOUT, command).assertSuccess();
+    }
+
+    static void assertSameTree(Path expected, Path actual) throws IOException {
+        try (var files = Files.walk(expected)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path other = actual.resolve(expected.relativize(file).toString());
+                assertThat(other).as("downloaded " + other).exists();
+                assertThat(Files.mismatch(file, other)).as("content of " + other).isEqualTo(-1L);
+            }
+        }
+    }
+}
