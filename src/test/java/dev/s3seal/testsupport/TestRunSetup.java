@@ -1,0 +1,25 @@
+package dev.s3seal.testsupport;
+
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestPlan;
+
+import reactor.blockhound.BlockHound;
+
+/**
+ * Runs once before any test: installs the Netty leak recorder and BlockHound, so that a buffer
+ * leak or a blocking call on an event loop anywhere in the run fails it.
+ */
+public final class TestRunSetup implements TestExecutionListener {
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        LeakRecorder.install();
+        BlockHound.builder()
+                // JDK and library internals that block briefly by design, never on our paths' hot loops
+                .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+                .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
+                .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
+                .allowBlockingCallsInside("org.springframework.util.MimeTypeUtils", "generateMultipartBoundary")
+                .install();
+    }
+}
