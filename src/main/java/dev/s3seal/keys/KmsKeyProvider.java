@@ -1,6 +1,7 @@
 package dev.s3seal.keys;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
@@ -70,7 +72,7 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
      * (static or the default chain), Netty async HTTP, no SDK retries, attempt timeout. Exposed so
      * callers can add interceptors (metrics, tests) before building.
      */
-    public static KmsAsyncClientBuilder clientBuilder(KmsSettings settings) {
+    public static KmsAsyncClientBuilder clientBuilder(KmsSettings settings, ExecutionInterceptor... interceptors) {
         KmsAsyncClientBuilder builder = KmsAsyncClient.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(settings.credentials() != null ? settings.credentials() : DefaultCredentialsProvider.builder().build())
@@ -80,7 +82,8 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                 .overrideConfiguration(c -> c
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(settings.callTimeout())
-                        .apiCallTimeout(settings.callTimeout()));
+                        .apiCallTimeout(settings.callTimeout())
+                        .executionInterceptors(List.of(interceptors)));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }

@@ -87,7 +87,7 @@ public final class LocalMasterKey {
     public static boolean generateFileIfMissing(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         boolean posix = parent.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (parent != null && !Files.isDirectory(parent)) {
+        if (!Files.isDirectory(parent)) {
             if (posix) {
                 Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } else {
