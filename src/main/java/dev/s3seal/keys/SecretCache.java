@@ -5,23 +5,23 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * A small bounded LRU cache of secret byte arrays with a time-to-live, behind one lock.
+ * A small bounded LRU cache of secret byte arrays with a time-to-live, behind one monitor.
  *
  * <p>Values are copied in and out: a caller can never modify a cached key, and wipes its own copy.
  * Entries are zeroed when they expire, are evicted by the size bound, replaced, or cleared.
  * Caffeine would do this better at scale; it is not on the classpath, and at the sizes used here
- * (thousands of 32-byte keys, O(1) work under the lock) a locked {@link LinkedHashMap} is enough.
+ * (thousands of 32-byte keys, O(1) work under the lock) an access-ordered {@link LinkedHashMap}
+ * under a monitor is enough.
  */
 final class SecretCache<K> {
 
     private final int maxEntries;
     private final long ttlNanos;
     private final LongSupplier ticker;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Object lock = new Object();
     private final LinkedHashMap<K, Entry> map = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -41,8 +41,7 @@ final class SecretCache<K> {
 
     /** A copy of the cached secret, or {@code null}; the caller wipes the copy. */
     byte[] getCopy(K key) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             Entry e = map.get(key);
             if (e != null && ticker.getAsLong() - e.expiresAt >= 0) {
                 map.remove(key);
@@ -55,15 +54,12 @@ final class SecretCache<K> {
             }
             hits.incrementAndGet();
             return e.secret.clone();
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Caches a copy of {@code secret}; the caller keeps ownership of its array. */
     void put(K key, byte[] secret) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             long now = ticker.getAsLong();
             Entry old = map.put(key, new Entry(secret.clone(), now + ttlNanos));
             if (old != null) {
@@ -75,27 +71,19 @@ final class SecretCache<K> {
                 wipe(eldest.next());
                 eldest.remove();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     void clear() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             map.values().forEach(this::wipe);
             map.clear();
-        } finally {
-            lock.unlock();
         }
     }
 
     int size() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return map.size();
-        } finally {
-            lock.unlock();
         }
     }
 
