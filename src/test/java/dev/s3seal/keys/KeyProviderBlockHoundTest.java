@@ -53,7 +53,7 @@ class KeyProviderBlockHoundTest {
                                 }).subscribeOn(Schedulers.parallel()), 8))
                         .expectNextCount(20)
                         .expectComplete()
-                        .verify(Duration.ofSeconds(30));
+                        .verify(Duration.ofSeconds(90));
             }
         }
     }
