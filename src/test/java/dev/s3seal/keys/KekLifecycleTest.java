@@ -67,6 +67,29 @@ class KekLifecycleTest {
     }
 
     @Test
+    void shouldStillServeWritersWhenFirstWriterCancelsWhileKekIsInFlight() {
+        RecordingProvider recording = new RecordingProvider();
+        KeyProvider slow = new KeyProvider() {
+            @Override
+            public Mono<DataKey> generateDataKey(KeyContext context) {
+                return recording.generateDataKey(context).delayElement(Duration.ofMillis(200));
+            }
+
+            @Override
+            public Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context) {
+                return recording.unwrap(wrapped, context);
+            }
+        };
+        CachingKeyProvider provider = new CachingKeyProvider(slow, KeyCacheSettings.defaults());
+        provider.generateDataKey(KeyContext.of("b", "cancelled")).subscribe().dispose();
+        DataKey dk = provider.generateDataKey(KeyContext.of("b", "k")).block(Duration.ofSeconds(5));
+        assertThat(provider.unwrap(dk.wrapped(), KeyContext.of("b", "k")).block(Duration.ofSeconds(5))).isEqualTo(dk.plaintext());
+        assertThat(recording.handedOut).as("KEK generations").hasSizeLessThanOrEqualTo(2);
+        provider.invalidateAll();
+        assertThat(recording.handedOut).allMatch(KekLifecycleTest::zeroed);
+    }
+
+    @Test
     void shouldLayerOverLocalProviderAndRoundTrip() {
         CachingKeyProvider provider = new CachingKeyProvider(new RecordingProvider(), KeyCacheSettings.defaults());
         DataKey dk = provider.generateDataKey(KeyContext.of("b", "k")).block(Duration.ofSeconds(5));
