@@ -11,20 +11,20 @@ import java.util.Map;
 import java.util.Set;
 
 /** Test helper: builds aws-chunked bodies exactly as the SDKs send them, signed or not. */
-final class ChunkedBodies {
+public final class ChunkedBodies {
 
-    static final String AWS_SEED = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+    public static final String AWS_SEED = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
 
     private ChunkedBodies() {
     }
 
     /** The chunk-signing context of AWS's documented streaming example. */
-    static ChunkSigningContext awsExampleContext(String seed) {
+    public static ChunkSigningContext awsExampleContext(String seed) {
         byte[] key = SigV4Signing.signingKey(RequestSigner.SECRET, "20130524", "us-east-1", "s3");
         return new ChunkSigningContext(key, RequestSigner.AMZ_DATE, "20130524/us-east-1/s3/aws4_request", seed);
     }
 
-    static AuthResult auth(PayloadMode mode, ChunkSigningContext context) {
+    public static AuthResult auth(PayloadMode mode, ChunkSigningContext context) {
         ClientCredential client = new ClientCredential("example", RequestSigner.KEY_ID, RequestSigner.SECRET, Set.of("*"));
         return new AuthResult(client, mode, null, mode.hasChunkSignatures() ? context : null);
     }
@@ -33,7 +33,7 @@ final class ChunkedBodies {
      * @param context null for the unsigned-trailer variant (no chunk signatures)
      * @param trailers trailing headers in sending order; signed when {@code context} is not null
      */
-    static byte[] build(ChunkSigningContext context, byte[] payload, int chunkSize, Map<String, String> trailers) {
+    public static byte[] build(ChunkSigningContext context, byte[] payload, int chunkSize, Map<String, String> trailers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String previous = context == null ? null : context.seedSignature();
         for (int off = 0; off < payload.length; off += chunkSize) {
@@ -56,14 +56,14 @@ final class ChunkedBodies {
         return out.toByteArray();
     }
 
-    static String checksum(ChecksumAlgorithm algorithm, byte[] payload) {
+    public static String checksum(ChecksumAlgorithm algorithm, byte[] payload) {
         ChecksumAlgorithm.Running running = algorithm.start();
         running.update(ByteBuffer.wrap(payload));
         return Base64.getEncoder().encodeToString(running.digest());
     }
 
     /** Feeds {@code body} in pieces of {@code piece} bytes, then finishes; returns the decoded bytes. */
-    static byte[] decode(PayloadVerifier verifier, byte[] body, int piece) {
+    public static byte[] decode(PayloadVerifier verifier, byte[] body, int piece) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int off = 0; off < body.length; off += piece) {
             ByteBuffer in = ByteBuffer.wrap(body, off, Math.min(piece, body.length - off));
@@ -77,7 +77,7 @@ final class ChunkedBodies {
         return out.toByteArray();
     }
 
-    static List<byte[]> split(byte[] body, int... cuts) {
+    public static List<byte[]> split(byte[] body, int... cuts) {
         List<byte[]> parts = new ArrayList<>();
         int from = 0;
         for (int cut : cuts) {
