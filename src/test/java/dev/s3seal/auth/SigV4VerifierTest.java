@@ -70,6 +70,13 @@ class SigV4VerifierTest {
     }
 
     @Test
+    void shouldNotRevealSignaturesInErrorMessage() {
+        String provided = "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42";
+        assertThatThrownBy(() -> VERIFIER.verify(awsGetExample(provided))).satisfies(e -> assertThat(e.getMessage())
+                .doesNotContain(provided).doesNotContain("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
+    }
+
+    @Test
     void shouldRejectWhenSignedWithWrongSecret() {
         SignedRequest request = RequestSigner.sign("GET", "/b/k", null, baseHeaders(), "not-the-secret");
         assertCode(() -> VERIFIER.verify(request), S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
