@@ -5,7 +5,6 @@ import dev.s3seal.s3.S3Exception;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -161,7 +160,4 @@ public final class PayloadVerifier {
         }
     }
 
-    static String base64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
-    }
 }

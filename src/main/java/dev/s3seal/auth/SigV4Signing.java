@@ -1,6 +1,5 @@
 package dev.s3seal.auth;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -113,8 +112,4 @@ public final class SigV4Signing {
         return MessageDigest.isEqual(a, b);
     }
 
-    /** Feeds the remaining bytes of {@code buffer} to {@code digest} without moving its position. */
-    static void update(MessageDigest digest, ByteBuffer buffer) {
-        digest.update(buffer.duplicate());
-    }
 }

@@ -3,10 +3,8 @@ package dev.s3seal.auth;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -75,17 +73,6 @@ public final class ChunkedBodies {
         }
         verifier.finish();
         return out.toByteArray();
-    }
-
-    public static List<byte[]> split(byte[] body, int... cuts) {
-        List<byte[]> parts = new ArrayList<>();
-        int from = 0;
-        for (int cut : cuts) {
-            parts.add(Arrays.copyOfRange(body, from, cut));
-            from = cut;
-        }
-        parts.add(Arrays.copyOfRange(body, from, body.length));
-        return parts;
     }
 
     private static String writeChunkHeader(ByteArrayOutputStream out, ChunkSigningContext context, String previous,
