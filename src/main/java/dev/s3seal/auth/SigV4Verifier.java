@@ -5,7 +5,9 @@ import dev.s3seal.s3.S3Exception;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -103,12 +105,11 @@ public final class SigV4Verifier {
             throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
         }
         PayloadMode mode = claim.mode();
-        String declared = mode == PayloadMode.SIGNED ? claim.payloadHash().toLowerCase(java.util.Locale.ROOT) : null;
+        String declared = mode == PayloadMode.SIGNED ? claim.payloadHash().toLowerCase(Locale.ROOT) : null;
         ChunkSigningContext chunks = mode.hasChunkSignatures()
-                ? new ChunkSigningContext(key, claim.amzDate(), scope.scope(), claim.signature().toLowerCase(
-                        java.util.Locale.ROOT))
+                ? new ChunkSigningContext(key, claim.amzDate(), scope.scope(), claim.signature().toLowerCase(Locale.ROOT))
                 : null;
-        java.util.Arrays.fill(key, (byte) 0);
+        Arrays.fill(key, (byte) 0);
         return new AuthResult(client, mode, declared, chunks);
     }
 

@@ -107,6 +107,25 @@ class AwsChunkedDecodingTest {
         }
     }
 
+    /** Flipping any single bit of a signed body with a signed trailer either fails or changes nothing decoded. */
+    @Test
+    void shouldNeverAcceptAlteredPayloadWhenAnyBitIsFlipped() {
+        byte[] payload = payload(40);
+        String crc = ChunkedBodies.checksum(ChecksumAlgorithm.CRC32, payload);
+        byte[] body = ChunkedBodies.build(AWS, payload, 16, Map.of("x-amz-checksum-crc32", crc));
+        for (int bit = 0; bit < body.length * 8; bit++) {
+            byte[] flipped = body.clone();
+            flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+            PayloadVerifier verifier = PayloadVerifier.forRequest(auth(PayloadMode.STREAMING_SIGNED_TRAILER, AWS),
+                    RequestSigner.headers("x-amz-decoded-content-length", "40", "x-amz-trailer", "x-amz-checksum-crc32"));
+            try {
+                assertThat(ChunkedBodies.decode(verifier, flipped, 7)).as("bit %d", bit).isEqualTo(payload);
+            } catch (S3Exception expected) {
+                // rejected, as it should be
+            }
+        }
+    }
+
     @Test
     void shouldRejectWhenChunksExceedDecodedLength() {
         byte[] body = ChunkedBodies.build(AWS, payload(100), 50, Map.of());
