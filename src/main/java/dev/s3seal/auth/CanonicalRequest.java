@@ -1,0 +1,70 @@
+package dev.s3seal.auth;
+
+import java.util.List;
+
+/**
+ * Builds the SigV4 canonical request the way S3 does: the path is canonicalized once (decoded and
+ * re-encoded, never double-encoded, never normalized: "//" and "/./" stay), the query is sorted,
+ * header values are trimmed with inner runs of spaces collapsed and repeated headers joined by ','.
+ */
+public final class CanonicalRequest {
+
+    private CanonicalRequest() {
+    }
+
+    /**
+     * @param signedHeaders lower-case names exactly as listed in SignedHeaders, in that order
+     * @param excludedQueryParameter {@code X-Amz-Signature} for presigned requests, else null
+     */
+    public static String of(SignedRequest request, List<String> signedHeaders, String excludedQueryParameter,
+                            String payloadHash) {
+        StringBuilder out = new StringBuilder(512);
+        out.append(request.method()).append('\n');
+        out.append(canonicalUri(request.rawPath())).append('\n');
+        out.append(QueryParameters.parse(request.rawQuery()).canonical(excludedQueryParameter)).append('\n');
+        for (String name : signedHeaders) {
+            out.append(name).append(':').append(canonicalHeaderValue(request.headers().get(name))).append('\n');
+        }
+        out.append('\n');
+        out.append(String.join(";", signedHeaders)).append('\n');
+        out.append(payloadHash);
+        return out.toString();
+    }
+
+    /** The path encoded exactly once with '/' kept; an empty path is "/". */
+    public static String canonicalUri(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return "/";
+        }
+        return UriEncoding.encode(UriEncoding.decode(rawPath, false), true);
+    }
+
+    /** Trims every value, collapses runs of spaces, joins repeated headers with ','. */
+    public static String canonicalHeaderValue(List<String> values) {
+        if (values == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(collapseSpaces(values.get(i).strip()));
+        }
+        return out.toString();
+    }
+
+    private static String collapseSpaces(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        boolean previousSpace = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean space = c == ' ';
+            if (!(space && previousSpace)) {
+                out.append(c);
+            }
+            previousSpace = space;
+        }
+        return out.toString();
+    }
+}

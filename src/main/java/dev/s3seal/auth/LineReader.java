@@ -1,0 +1,38 @@
+package dev.s3seal.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Collects one CRLF-terminated line across any number of input buffers, with a hard cap so a
+ * client cannot make s3seal buffer an endless "header".
+ */
+final class LineReader {
+
+    private final byte[] line;
+    private int length;
+
+    LineReader(int maxLength) {
+        this.line = new byte[maxLength];
+    }
+
+    /** The line without CRLF once complete (and resets), or null when more input is needed. */
+    String read(ByteBuffer in) {
+        while (in.hasRemaining()) {
+            byte b = in.get();
+            if (b == '\n') {
+                if (length == 0 || line[length - 1] != '\r') {
+                    throw AwsChunkedDecoder.malformed("a line is not terminated by CRLF");
+                }
+                String text = new String(line, 0, length - 1, StandardCharsets.ISO_8859_1);
+                length = 0;
+                return text;
+            }
+            if (length == line.length) {
+                throw AwsChunkedDecoder.malformed("a chunk header or trailer line is too long");
+            }
+            line[length++] = b;
+        }
+        return null;
+    }
+}
