@@ -19,10 +19,14 @@ public final class ForwardedHeaders {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect");
 
-    /** The client's authentication and body framing: s3seal verified them and sends its own. */
+    /**
+     * The client's authentication and body framing (s3seal verified them and sends its own), and
+     * {@code x-amz-mp-object-size}, a size assertion about what the client sent that does not hold
+     * for what s3seal stores once bodies are encrypted (and that S3-compatible stores often reject).
+     */
     private static final Set<String> CLIENT_ONLY = Set.of("host", "authorization", "x-amz-date", "date",
             "x-amz-content-sha256", "x-amz-security-token", "x-amz-decoded-content-length", "x-amz-trailer",
-            "content-length");
+            "content-length", "x-amz-mp-object-size");
 
     private ForwardedHeaders() {
     }

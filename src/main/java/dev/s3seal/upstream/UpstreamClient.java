@@ -29,6 +29,8 @@ import dev.s3seal.s3.QueryParameters;
  */
 public final class UpstreamClient {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpstreamClient.class);
+
     private final HttpClient httpClient;
     private final URI endpoint;
     private final UpstreamSigner signer;
@@ -51,6 +53,9 @@ public final class UpstreamClient {
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         return credentials.current().flatMapMany(identity -> {
             SdkHttpRequest signed = signer.sign(toSdkRequest(request), identity);
+            if (log.isTraceEnabled()) {
+                log.trace("upstream {} {} headers {}", request.method(), signed.encodedPath(), signed.headers().keySet());
+            }
             HttpClient.RequestSender sender = httpClient
                     .headers(h -> signed.forEachHeader((name, values) -> values.forEach(v -> h.add(name, v))))
                     .request(HttpMethod.valueOf(request.method()))
@@ -64,6 +69,9 @@ public final class UpstreamClient {
 
     private <T> Publisher<T> handle(HttpClientResponse response, Connection connection,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        if (log.isDebugEnabled() && response.status().code() >= 400) {
+            log.debug("upstream answered {} to {} {}", response.status().code(), response.method(), response.uri());
+        }
         HttpHeaders headers = new HttpHeaders();
         response.responseHeaders().forEach(e -> headers.add(e.getKey(), e.getValue()));
         AtomicBoolean bodySubscribed = new AtomicBoolean();

@@ -46,7 +46,13 @@ public final class S3Gateway implements WebHandler {
         exchange.getResponse().getHeaders().set("x-amz-request-id", requestId);
         String[] resource = {exchange.getRequest().getURI().getRawPath()};
         return Mono.defer(() -> {
-            ProxyExchange proxyExchange = accept(exchange, requestId);
+            ProxyExchange proxyExchange;
+            try {
+                proxyExchange = accept(exchange, requestId);
+            } catch (RuntimeException refused) {
+                return UnreadBody.discard(exchange.getRequest())
+                        .then(errors.respond(exchange, requestId, resource[0], refused));
+            }
             resource[0] = proxyExchange.request().resource();
             return router.handlerFor(proxyExchange.request()).handle(proxyExchange);
         }).onErrorResume(error -> errors.respond(exchange, requestId, resource[0], error));

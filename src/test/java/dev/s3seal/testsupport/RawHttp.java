@@ -44,11 +44,15 @@ public final class RawHttp {
                 head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
             }
             head.append("Connection: close\r\n\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-            out.write(body, 0, bytesToSend);
-            out.flush();
-            if (bytesToSend < body.length) {
-                socket.shutdownOutput();
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+                out.write(body, 0, bytesToSend);
+                out.flush();
+                if (bytesToSend < body.length) {
+                    socket.shutdownOutput();
+                }
+            } catch (java.net.SocketException answeredEarly) {
+                // the server may answer (and stop reading) before the whole body is sent
             }
             return read(socket.getInputStream());
         }

@@ -61,10 +61,15 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
 
         String head = aws("s3api", "head-object", "--bucket", bucket, "--key", "synced/f65535.bin").output();
         assertThat(head).contains("\"ContentLength\": 65535");
-        aws("s3api", "put-object-tagging", "--bucket", bucket, "--key", "single/f65537.bin",
-                "--tagging", "TagSet=[{Key=team,Value=platform}]");
-        assertThat(aws("s3api", "get-object-tagging", "--bucket", bucket, "--key", "single/f65537.bin").output())
-                .contains("platform");
+        Path range = workDir.resolve("range.bin");
+        aws("s3api", "get-object", "--bucket", bucket, "--key", "synced/f65537.bin", "--range", "bytes=100-199",
+                range.toString());
+        byte[] whole = Files.readAllBytes(source.resolve("f65537.bin"));
+        assertThat(Files.readAllBytes(range)).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
+        aws("s3api", "copy-object", "--bucket", bucket, "--key", "copied/f65537.bin",
+                "--copy-source", bucket + "/single/f65537.bin");
+        assertThat(aws("s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "copied/").output())
+                .contains("copied/f65537.bin", "\"Size\": 65537");
         aws("s3", "rm", "s3://" + bucket + "/single/f65537.bin");
         assertThat(aws("s3", "ls", "s3://" + bucket + "/single/").exitCode()).isNotZero();
     }

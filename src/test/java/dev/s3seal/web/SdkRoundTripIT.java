@@ -90,6 +90,9 @@ class SdkRoundTripIT extends ProxyIntegrationTest {
                 .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
                 .multipartEnabled(true).build()) {
             client.putObject(b -> b.bucket(bucket).key("big"), AsyncRequestBody.fromBytes(data)).join();
+        }
+        // Downloaded whole: the multipart client's part-number GETs are not supported by S3Proxy itself.
+        try (S3AsyncClient client = S3Clients.async(endpoint(), ALICE_KEY, ALICE_SECRET)) {
             byte[] read = client.getObject(b -> b.bucket(bucket).key("big"), AsyncResponseTransformer.toBytes())
                     .join().asByteArray();
             assertSameContent(read, data);
