@@ -158,11 +158,12 @@ public final class PolicyParser {
 
     private List<String> globs(YamlFields fields, String field) {
         List<String> globs = fields.strings(field);
-        for (String glob : globs) {
+        for (int i = 0; i < globs.size(); i++) {
             try {
-                Glob.compile(glob);
+                Glob.compile(globs.get(i));
             } catch (IllegalArgumentException e) {
-                throw fields.error(field, "bad glob in '" + field + "': " + e.getMessage());
+                throw YamlFields.error(source, fields.itemNodes(field).get(i),
+                        "bad glob in '" + field + "': " + e.getMessage());
             }
         }
         return globs;

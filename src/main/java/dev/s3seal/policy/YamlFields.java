@@ -166,6 +166,12 @@ final class YamlFields {
         return result;
     }
 
+    /** The nodes behind {@link #strings}, for pointing at one bad entry. */
+    List<Node> itemNodes(String field) {
+        Node value = values.get(field);
+        return value instanceof SequenceNode sequence ? sequence.getValue() : List.of(value);
+    }
+
     /** A mapping of text to text (absent is empty). */
     Map<String, String> stringMap(String field) {
         if (!has(field)) {
