@@ -104,10 +104,11 @@ public final class PolicyEngine {
                         : "bucket '" + r.bucket + "' matches none of " + rule.bucketGlobs();
             }
             if (rule.hasKeyConditions() && !keyMatches(r)) {
-                if (r.key == null) {
+                if (r.key == null && r.operation != Operation.LIST) {
                     return "bucket-level request (no key); rule has key conditions";
                 }
-                String what = r.operation == Operation.LIST ? "listing prefix '" + r.key + "' is not inside "
+                String what = r.operation == Operation.LIST
+                        ? "listing prefix '" + (r.key == null ? "" : r.key) + "' is not inside "
                         : "key '" + r.key + "' matches none of ";
                 return what + keyConditions();
             }
@@ -122,17 +123,19 @@ public final class PolicyEngine {
         }
 
         private boolean keyMatches(Request r) {
-            if (r.key == null) {
+            boolean listing = r.operation == Operation.LIST;
+            if (r.key == null && !listing) {
                 return false;
             }
+            // A listing without a prefix can return any key: only a glob such as "*" covers it.
+            String key = r.key == null ? "" : r.key;
             for (String prefix : rule.keyPrefixes()) {
-                if (r.key.startsWith(prefix)) {
+                if (key.startsWith(prefix)) {
                     return true;
                 }
             }
-            boolean listing = r.operation == Operation.LIST;
             for (Glob glob : keyGlobs) {
-                if (listing ? glob.coversPrefix(r.key) : glob.matches(r.key)) {
+                if (listing ? glob.coversPrefix(key) : glob.matches(key)) {
                     return true;
                 }
             }

@@ -107,6 +107,29 @@ class PolicyEngineTest {
     void shouldFallThroughWhenListingOnlyOverlapsKeyRule() {
         assertThat(rule("web", "data", "sec", Operation.LIST)).isEqualTo("default");
         assertThat(rule("web", "data", "", Operation.LIST)).isEqualTo("default");
+        assertThat(ENGINE.explain("web", "data", null, Operation.LIST).skipped().get(0).why())
+                .isEqualTo("listing prefix '' is not inside key-prefixes [secret/]");
+    }
+
+    @Test
+    void shouldMatchListingWithoutPrefixWhenKeyGlobCoversEverything() {
+        PolicyEngine engine = new PolicyEngine(PolicyParser.parse("""
+                rules:
+                  - name: all-keys
+                    buckets: a.b
+                    key-globs: "*"
+                    mode: deny
+                  - name: default
+                    mode: passthrough
+                """, "p.yaml"));
+
+        assertThat(engine.decide("u", "a.b", null, Operation.LIST).rule().name()).isEqualTo("all-keys");
+        assertThat(engine.decide("u", "a.b", "", Operation.LIST).rule().name()).isEqualTo("all-keys");
+        assertThat(engine.decide("u", "a.b", null, Operation.OTHER).rule().name()).isEqualTo("default");
+        assertThat(engine.decide("u", "axb", "k", Operation.READ).rule().name())
+                .as("'.' in a glob is literal").isEqualTo("default");
+        assertThat(engine.explain("u", "a.b", null, Operation.OTHER).skipped().get(0).why())
+                .isEqualTo("bucket-level request (no key); rule has key conditions");
     }
 
     @Test
