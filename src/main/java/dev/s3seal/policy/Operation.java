@@ -1,0 +1,35 @@
+package dev.s3seal.policy;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The operation classes a rule can be scoped to. How S3 operations map onto them:
+ * <ul>
+ * <li>{@link #READ}: GetObject (also with {@code partNumber} or a range), HeadObject,
+ *     GetObjectAttributes, SelectObjectContent; the <em>source</em> of a CopyObject or UploadPartCopy
+ *     is checked as a READ of the source bucket and key.</li>
+ * <li>{@link #WRITE}: PutObject, PostObject (browser form upload), CopyObject (destination),
+ *     CreateMultipartUpload, UploadPart, UploadPartCopy (destination), CompleteMultipartUpload,
+ *     AbortMultipartUpload, ListParts (it belongs to an upload in progress).</li>
+ * <li>{@link #DELETE}: DeleteObject, and each key of DeleteObjects.</li>
+ * <li>{@link #LIST}: ListObjects, ListObjectsV2, ListObjectVersions, ListMultipartUploads. The
+ *     listing's {@code prefix} is passed as the key (see {@link PolicyEngine} for how it matches).</li>
+ * <li>{@link #OTHER}: everything s3seal forwards without understanding it: bucket operations
+ *     (create, delete, location, versioning, lifecycle, CORS...), object tagging, ACLs, retention,
+ *     legal hold, ListBuckets. Object sub-resources pass the object key; bucket ones pass none.</li>
+ * </ul>
+ */
+public enum Operation {
+    READ, WRITE, DELETE, LIST, OTHER;
+
+    /** The YAML name: the lower-case constant name. */
+    public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Operation> fromYaml(String name) {
+        return Arrays.stream(values()).filter(o -> o.yamlName().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.s3seal.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides which rule of a {@link Policy} applies to a request. Immutable and thread-safe; globs are
+ * compiled once, when the engine is built.
+ *
+ * <p>Matching, rules in order, first match wins:
+ * <ul>
+ * <li>bucket: any of the rule's bucket globs matches the bucket (a request without a bucket, such
+ *     as ListBuckets, matches only rules without bucket globs);</li>
+ * <li>key, for object requests: {@code key.startsWith(prefix)} for any key prefix, or any key glob
+ *     matches the whole key;</li>
+ * <li>bucket-level requests (key null) match only rules without key conditions;</li>
+ * <li>{@link Operation#LIST} passes the listing's {@code prefix} as the key. A rule with key
+ *     conditions matches a listing only when <em>every</em> key the listing can return is inside
+ *     the rule: the listing prefix starts with one of the rule's prefixes, or one of its key globs
+ *     ends with {@code *} and matches the listing prefix. A listing that merely overlaps a rule
+ *     (prefix {@code ""} against a rule for {@code secret/}) falls through to broader rules, so a
+ *     {@code deny} on a key prefix refuses the objects but does not hide their names from a
+ *     bucket-wide listing; deny {@code list} on the bucket for that;</li>
+ * <li>principal: the client name is one of the rule's principals (anonymous, null, matches only
+ *     rules without principals);</li>
+ * <li>operation: one of the rule's operations.</li>
+ * </ul>
+ */
+public final class PolicyEngine {
+
+    private final Policy policy;
+    private final List<CompiledRule> rules;
+
+    public PolicyEngine(Policy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.rules = policy.rules().stream().map(CompiledRule::new).toList();
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * @param principal the authenticated client's name, or null for anonymous requests
+     * @param bucket    the bucket, or null for service-level requests
+     * @param key       the object key; for {@link Operation#LIST} the listing prefix; null for bucket-level requests
+     */
+    public PolicyDecision decide(String principal, String bucket, String key, Operation operation) {
+        Request request = new Request(principal, bucket, key, operation);
+        for (CompiledRule rule : rules) {
+            if (rule.whyNot(request) == null) {
+                return decision(rule, request);
+            }
+        }
+        throw new IllegalStateException("the default rule always matches");
+    }
+
+    /** Like {@link #decide}, plus why each earlier rule was passed over. */
+    public PolicyExplanation explain(String principal, String bucket, String key, Operation operation) {
+        Request request = new Request(principal, bucket, key, operation);
+        List<PolicyExplanation.SkippedRule> skipped = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            String why = rule.whyNot(request);
+            if (why == null) {
+                return new PolicyExplanation(decision(rule, request), skipped);
+            }
+            skipped.add(new PolicyExplanation.SkippedRule(rule.rule.name(), rule.rule.line(), why));
+        }
+        throw new IllegalStateException("the default rule always matches");
+    }
+
+    private PolicyDecision decision(CompiledRule compiled, Request request) {
+        Rule rule = compiled.rule;
+        Optional<KeyDefinition> key = policy.key(rule.keyName());
+        return new PolicyDecision(rule, rule.mode(), key, rule.options(), compiled.reason(request, policy.source()));
+    }
+
+    private record Request(String principal, String bucket, String key, Operation operation) {
+        Request {
+            Objects.requireNonNull(operation, "operation");
+            if (operation == Operation.LIST && key != null && key.isEmpty()) {
+                key = null;
+            }
+        }
+    }
+
+    private static final class CompiledRule {
+        final Rule rule;
+        final List<Glob> buckets;
+        final List<Glob> keyGlobs;
+
+        CompiledRule(Rule rule) {
+            this.rule = rule;
+            this.buckets = rule.bucketGlobs().stream().map(Glob::compile).toList();
+            this.keyGlobs = rule.keyGlobs().stream().map(Glob::compile).toList();
+        }
+
+        /** Null when the rule matches, otherwise the first condition that failed. */
+        String whyNot(Request r) {
+            if (!buckets.isEmpty() && (r.bucket == null || buckets.stream().noneMatch(g -> g.matches(r.bucket)))) {
+                return r.bucket == null ? "request has no bucket; rule needs one of buckets " + rule.bucketGlobs()
+                        : "bucket '" + r.bucket + "' matches none of " + rule.bucketGlobs();
+            }
+            if (rule.hasKeyConditions() && !keyMatches(r)) {
+                if (r.key == null && r.operation != Operation.LIST) {
+                    return "bucket-level request (no key); rule has key conditions";
+                }
+                String what = r.operation == Operation.LIST
+                        ? "listing prefix '" + (r.key == null ? "" : r.key) + "' is not inside "
+                        : "key '" + r.key + "' matches none of ";
+                return what + keyConditions();
+            }
+            if (!rule.principals().isEmpty() && (r.principal == null || !rule.principals().contains(r.principal))) {
+                return "principal " + (r.principal == null ? "(anonymous)" : "'" + r.principal + "'")
+                        + " is not one of " + new java.util.TreeSet<>(rule.principals());
+            }
+            if (!rule.operations().isEmpty() && !rule.operations().contains(r.operation)) {
+                return "operation " + r.operation.yamlName() + " is not one of " + operations();
+            }
+            return null;
+        }
+
+        private boolean keyMatches(Request r) {
+            boolean listing = r.operation == Operation.LIST;
+            if (r.key == null && !listing) {
+                return false;
+            }
+            // A listing without a prefix can return any key: only a glob such as "*" covers it.
+            String key = r.key == null ? "" : r.key;
+            for (String prefix : rule.keyPrefixes()) {
+                if (key.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            for (Glob glob : keyGlobs) {
+                if (listing ? glob.coversPrefix(key) : glob.matches(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String reason(Request r, String source) {
+            StringBuilder reason = new StringBuilder("rule '").append(rule.name()).append("' (")
+                    .append(source).append(':').append(rule.line()).append(")");
+            if (rule.isDefault()) {
+                return reason.append(" is the default rule").toString();
+            }
+            reason.append(" matched:");
+            if (!buckets.isEmpty()) {
+                reason.append(" bucket in ").append(rule.bucketGlobs()).append(';');
+            }
+            if (rule.hasKeyConditions()) {
+                reason.append(" key in ").append(keyConditions()).append(';');
+            }
+            if (!rule.principals().isEmpty()) {
+                reason.append(" principal '").append(r.principal).append("';");
+            }
+            if (!rule.operations().isEmpty()) {
+                reason.append(" operation ").append(r.operation.yamlName()).append(';');
+            }
+            reason.setLength(reason.length() - 1);
+            return reason.toString();
+        }
+
+        private String keyConditions() {
+            List<String> parts = new ArrayList<>();
+            if (!rule.keyPrefixes().isEmpty()) {
+                parts.add("key-prefixes " + rule.keyPrefixes());
+            }
+            if (!rule.keyGlobs().isEmpty()) {
+                parts.add("key-globs " + rule.keyGlobs());
+            }
+            return String.join(" or ", parts);
+        }
+
+        private List<String> operations() {
+            return rule.operations().stream().sorted().map(Operation::yamlName).toList();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.s3seal.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PolicyEngineTest {
+
+    private static final PolicyEngine ENGINE = new PolicyEngine(PolicyParser.parse("""
+            keys:
+              kms: {type: kms, key-id: alias/k}
+              master:
+                type: local
+                versions: [{version: 1, env: M1}]
+            rules:
+              - name: secrets-denied
+                buckets: data
+                key-prefixes: [secret/]
+                mode: deny
+              - name: etl-writes
+                buckets: data
+                principals: [etl]
+                operations: [write]
+                mode: sse-kms
+                key: kms
+              - name: reports
+                buckets: data
+                key-globs: ["reports/*.csv", "r?/*"]
+                mode: sse-s3
+              - name: logs
+                buckets: ["logs-*", "audit-??"]
+                mode: cse-kms
+                key: kms
+              - name: deletes-refused
+                operations: delete
+                mode: deny
+              - name: default
+                mode: cse-local
+                key: master
+            """, "policy.yaml"));
+
+    private static String rule(String principal, String bucket, String key, Operation op) {
+        return ENGINE.decide(principal, bucket, key, op).rule().name();
+    }
+
+    @Test
+    void shouldPreferSpecificPrefixWhenBroaderBucketRuleFollows() {
+        assertThat(rule("etl", "data", "secret/x", Operation.WRITE)).isEqualTo("secrets-denied");
+        assertThat(rule("etl", "data", "public/x", Operation.WRITE)).isEqualTo("etl-writes");
+        assertThat(rule("etl", "data", "secretive", Operation.WRITE)).isEqualTo("etl-writes");
+    }
+
+    @Test
+    void shouldDenyWhenDenyRuleMatches() {
+        PolicyDecision decision = ENGINE.decide("web", "data", "secret/a/b", Operation.READ);
+
+        assertThat(decision.denied()).isTrue();
+        assertThat(decision.key()).isEmpty();
+        assertThat(decision.reason()).isEqualTo(
+                "rule 'secrets-denied' (policy.yaml:7) matched: bucket in [data]; key in key-prefixes [secret/]");
+    }
+
+    @Test
+    void shouldScopeRuleToPrincipalWhenPrincipalsAreListed() {
+        PolicyDecision etl = ENGINE.decide("etl", "data", "x", Operation.WRITE);
+        assertThat(etl.mode()).isEqualTo(Mode.SSE_KMS);
+        assertThat(etl.key()).containsInstanceOf(KeyDefinition.KmsKey.class);
+        assertThat(rule("web", "data", "x", Operation.WRITE)).isEqualTo("default");
+        assertThat(rule(null, "data", "x", Operation.WRITE)).isEqualTo("default");
+    }
+
+    @Test
+    void shouldScopeRuleToOperationWhenOperationsAreListed() {
+        assertThat(rule("etl", "data", "x", Operation.READ)).isEqualTo("default");
+        assertThat(rule("etl", "other", "x", Operation.DELETE)).isEqualTo("deletes-refused");
+        assertThat(rule("etl", "other", "x", Operation.READ)).isEqualTo("default");
+    }
+
+    @Test
+    void shouldMatchGlobsWhenWildcardsAreUsed() {
+        assertThat(rule("web", "logs-prod", "a", Operation.READ)).isEqualTo("logs");
+        assertThat(rule("web", "logs-", "a", Operation.READ)).isEqualTo("logs");
+        assertThat(rule("web", "audit-01", "a", Operation.READ)).isEqualTo("logs");
+        assertThat(rule("web", "audit-001", "a", Operation.READ)).isEqualTo("default");
+        assertThat(rule("web", "xlogs-prod", "a", Operation.READ)).isEqualTo("default");
+        assertThat(rule("web", "data", "reports/2024/q1.csv", Operation.READ)).isEqualTo("reports");
+        assertThat(rule("web", "data", "reports/q1.csv.gz", Operation.READ)).isEqualTo("default");
+        assertThat(rule("web", "data", "r1/x", Operation.READ)).isEqualTo("reports");
+    }
+
+    @Test
+    void shouldSkipKeyRulesWhenRequestIsBucketLevel() {
+        assertThat(rule("web", "data", null, Operation.OTHER)).isEqualTo("default");
+        assertThat(rule("web", "logs-a", null, Operation.OTHER)).isEqualTo("logs");
+        assertThat(rule("web", null, null, Operation.LIST)).isEqualTo("default");
+    }
+
+    @Test
+    void shouldMatchKeyRuleWhenListingPrefixLiesInsideIt() {
+        assertThat(rule("web", "data", "secret/", Operation.LIST)).isEqualTo("secrets-denied");
+        assertThat(rule("web", "data", "secret/2024/", Operation.LIST)).isEqualTo("secrets-denied");
+        assertThat(rule("web", "data", "reports/", Operation.LIST)).isEqualTo("default");
+        assertThat(rule("web", "data", "r1/", Operation.LIST)).isEqualTo("reports");
+    }
+
+    @Test
+    void shouldFallThroughWhenListingOnlyOverlapsKeyRule() {
+        assertThat(rule("web", "data", "sec", Operation.LIST)).isEqualTo("default");
+        assertThat(rule("web", "data", "", Operation.LIST)).isEqualTo("default");
+        assertThat(ENGINE.explain("web", "data", null, Operation.LIST).skipped().get(0).why())
+                .isEqualTo("listing prefix '' is not inside key-prefixes [secret/]");
+    }
+
+    @Test
+    void shouldMatchListingWithoutPrefixWhenKeyGlobCoversEverything() {
+        PolicyEngine engine = new PolicyEngine(PolicyParser.parse("""
+                rules:
+                  - name: all-keys
+                    buckets: a.b
+                    key-globs: "*"
+                    mode: deny
+                  - name: default
+                    mode: passthrough
+                """, "p.yaml"));
+
+        assertThat(engine.decide("u", "a.b", null, Operation.LIST).rule().name()).isEqualTo("all-keys");
+        assertThat(engine.decide("u", "a.b", "", Operation.LIST).rule().name()).isEqualTo("all-keys");
+        assertThat(engine.decide("u", "a.b", null, Operation.OTHER).rule().name()).isEqualTo("default");
+        assertThat(engine.decide("u", "axb", "k", Operation.READ).rule().name())
+                .as("'.' in a glob is literal").isEqualTo("default");
+        assertThat(engine.explain("u", "a.b", null, Operation.OTHER).skipped().get(0).why())
+                .isEqualTo("bucket-level request (no key); rule has key conditions");
+    }
+
+    @Test
+    void shouldExplainEachSkippedRuleWhenExplaining() {
+        PolicyExplanation explanation = ENGINE.explain("web", "data", "x", Operation.DELETE);
+
+        assertThat(explanation.decision().rule().name()).isEqualTo("deletes-refused");
+        assertThat(explanation.skipped()).extracting(PolicyExplanation.SkippedRule::rule)
+                .containsExactly("secrets-denied", "etl-writes", "reports", "logs");
+        assertThat(explanation.skipped()).extracting(PolicyExplanation.SkippedRule::why).containsExactly(
+                "key 'x' matches none of key-prefixes [secret/]",
+                "principal 'web' is not one of [etl]",
+                "key 'x' matches none of key-globs [reports/*.csv, r?/*]",
+                "bucket 'data' matches none of [logs-*, audit-??]");
+        assertThat(ENGINE.explain("web", "data", null, Operation.OTHER).skipped().get(0).why())
+                .isEqualTo("bucket-level request (no key); rule has key conditions");
+        assertThat(ENGINE.explain("web", "x", "k", Operation.READ).skipped().get(4).why())
+                .isEqualTo("operation read is not one of [delete]");
+    }
+
+    @Test
+    void shouldUseDefaultRuleWhenNoPolicyFileIsConfigured() {
+        PolicyDecision decision = new PolicyEngine(Policy.defaultOnly(Mode.PASSTHROUGH, null))
+                .decide("anyone", "b", "k", Operation.WRITE);
+
+        assertThat(decision.mode()).isEqualTo(Mode.PASSTHROUGH);
+        assertThat(decision.options()).isEqualTo(RuleOptions.DEFAULTS);
+        assertThat(decision.reason()).contains("is the default rule");
+    }
+}
