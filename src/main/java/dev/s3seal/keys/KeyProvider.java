@@ -1,0 +1,23 @@
+package dev.s3seal.keys;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Makes and unwraps per-object data keys under one master key.
+ *
+ * <p>Contract: both methods are lazy and never block the calling thread; they fail with
+ * {@link KeyProviderException} (retryable when the provider is down, slow or throttling; not
+ * retryable when it refuses: wrong context, unknown key, tampered blob). They never hang: every
+ * remote call is bounded by a timeout.
+ */
+public interface KeyProvider {
+
+    /** A fresh random 256-bit data key, wrapped for {@code context}. The caller closes it. */
+    Mono<DataKey> generateDataKey(KeyContext context);
+
+    /**
+     * The plaintext data key of {@code wrapped}, only if it was wrapped for exactly {@code context}.
+     * The returned array belongs to the caller, who zeroes it after use.
+     */
+    Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context);
+}
