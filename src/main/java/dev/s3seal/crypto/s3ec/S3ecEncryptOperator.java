@@ -7,14 +7,15 @@ import reactor.core.publisher.Flux;
 
 /**
  * V3 (suite 0x0073) encryption of a whole body: output is {@code plaintext length + 16} bytes, the GCM tag
- * last, exactly what the AWS S3 Encryption Client reads. Each subscription encrypts from the start under the
- * same key and fixed IV, so a retried upload must re-send the same plaintext (a different plaintext under the
- * same content key would reuse the GCM nonce): use fresh materials for a different body.
+ * last, exactly what the AWS S3 Encryption Client reads. The V3 IV is fixed, so the content key must encrypt
+ * exactly one body: the flux returned by {@link #apply} may be subscribed once, and a second application or
+ * subscription fails with {@link IllegalStateException} (a retry needs fresh {@link S3ecEncryptionMaterials}).
  */
 public final class S3ecEncryptOperator implements Function<Flux<DataBuffer>, Flux<DataBuffer>> {
 
     private final S3ecContentKey key;
     private final DataBufferFactory factory;
+    private final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
 
     public S3ecEncryptOperator(S3ecContentKey key, DataBufferFactory factory) {
         this.key = key;
@@ -23,6 +24,11 @@ public final class S3ecEncryptOperator implements Function<Flux<DataBuffer>, Flu
 
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> plaintext) {
-        return ChunkTransform.transform(plaintext, () -> S3ecDecryptOperator.gcm(key.newEncryptor()), factory);
+        return ChunkTransform.transform(plaintext, () -> {
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("content key already used: one body per S3ecEncryptionMaterials");
+            }
+            return S3ecDecryptOperator.gcm(key.newEncryptor());
+        }, factory);
     }
 }

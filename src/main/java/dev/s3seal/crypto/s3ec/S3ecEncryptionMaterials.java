@@ -27,6 +27,7 @@ public final class S3ecEncryptionMaterials implements AutoCloseable {
 
     private final S3ecMetadata metadata;
     private final S3ecContentKey contentKey;
+    private S3ecEncryptOperator encryptor;
 
     private S3ecEncryptionMaterials(S3ecMetadata metadata, S3ecContentKey contentKey) {
         this.metadata = metadata;
@@ -99,8 +100,13 @@ public final class S3ecEncryptionMaterials implements AutoCloseable {
         return metadata.toUserMetadata();
     }
 
+    /** The encrypting operator; single use (see {@link S3ecEncryptOperator}). */
     public S3ecEncryptOperator encryptOperator(DataBufferFactory factory) {
-        return new S3ecEncryptOperator(contentKey, factory);
+        if (encryptor == null) {
+            encryptor = new S3ecEncryptOperator(contentKey, factory);
+            return encryptor;
+        }
+        throw new IllegalStateException("encryptOperator already taken: one body per S3ecEncryptionMaterials");
     }
 
     /** Stored length of a body of {@code plaintextLength} bytes ({@code + 16}). */

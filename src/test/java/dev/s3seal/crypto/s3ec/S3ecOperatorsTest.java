@@ -165,6 +165,17 @@ class S3ecOperatorsTest {
     }
 
     @Test
+    void shouldRefuseSecondEncryptionWhenContentKeyAlreadyUsed() {
+        try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM)) {
+            S3ecEncryptOperator op = materials.encryptOperator(buffers);
+            collect(buffers.flux(random(10), 4).transform(op));
+            StepVerifier.create(buffers.flux(random(10), 4).transform(op))
+                    .expectError(IllegalStateException.class).verify(WAIT);
+            assertThatThrownBy(() -> materials.encryptOperator(buffers)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void shouldRefuseWhenCommitmentDoesNotMatch() {
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM)) {
             S3ecMetadata md = materials.metadata();
