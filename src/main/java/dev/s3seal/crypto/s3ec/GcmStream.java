@@ -91,7 +91,7 @@ public final class GcmStream {
         return plaintextBytes;
     }
 
-    /** Drops key schedule and buffered bytes; safe to call more than once. */
+    /** Ends the stream and drops buffered bytes (BouncyCastle keeps no way to wipe its key schedule); idempotent. */
     public void destroy() {
         finished = true;
         gcm.reset();
