@@ -36,9 +36,11 @@ public final class RangeMapping {
      * @param ciphertextEndInclusive last ciphertext byte of {@code lastSegment}
      * @param skip                  plaintext bytes to drop from the first decrypted segment
      * @param keep                  plaintext bytes to emit in total
+     * @param segmentSize           segment size the plan was computed for (checked against the header)
+     * @param plaintextLength       stream length the plan was computed for (checked against the header)
      */
     public record RangePlan(long firstSegment, long lastSegment, long ciphertextStart, long ciphertextEndInclusive,
-                            long skip, long keep) {
+                            long skip, long keep, int segmentSize, long plaintextLength) {
 
         /** True when one upstream GET of {@link #singleRequestRange()} carries header and segments with no waste. */
         public boolean startsAtFirstSegment() {
@@ -104,6 +106,7 @@ public final class RangeMapping {
         long ctStart = HEADER_LENGTH + first * full;
         long ctEnd = Math.min(HEADER_LENGTH + (last + 1) * full,
                 CiphertextSizes.ciphertextLength(plaintextLength, segmentSize)) - 1;
-        return new RangePlan(first, last, ctStart, ctEnd, range.start() - first * segmentSize, range.length());
+        return new RangePlan(first, last, ctStart, ctEnd, range.start() - first * segmentSize, range.length(),
+                segmentSize, plaintextLength);
     }
 }
