@@ -243,8 +243,7 @@ class CryptOperatorTamperTest {
         byte[] forged = MultipartManifest.of(new long[] {2 * S, 2 * S}, S).seal(OTHER_KEY);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MultipartManifest.open(forged, KEY, S))
                 .isInstanceOf(AuthenticationFailedException.class);
-        // with a genuine manifest for two parts the object (a prefix) is still refused part 2 is not last...
-        // ...because each part's plaintext length must equal the manifest entry: build one where it differs
+        // a genuine manifest whose lengths do not match the parts read is refused too
         expectFailure(concat(parts.get(0), parts.get(1)), multipart(new long[] {2 * S, S + 7}), 33);
     }
 }
