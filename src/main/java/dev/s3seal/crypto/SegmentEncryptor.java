@@ -82,6 +82,11 @@ public final class SegmentEncryptor implements AutoCloseable {
         return nextIndex == segmentCount;
     }
 
+    /** True when the next segment to encrypt is the final one (sealed with the final flag). */
+    public boolean nextSegmentIsFinal() {
+        return nextIndex == segmentCount - 1;
+    }
+
     public int nextSegmentPlaintextLength() {
         return header.plaintextSegmentLength(nextIndex);
     }

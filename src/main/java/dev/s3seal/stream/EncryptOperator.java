@@ -20,8 +20,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>Input buffers of any size are re-chunked into segments; each input buffer is copied into a
  * one-segment staging array and released at once, so memory is one segment plus the outputs of the
- * current input buffer. The final segment is emitted only when exactly the declared number of bytes
- * arrived; a shorter or longer body ends in {@link BodyLengthMismatchException}. The operator owns
+ * current input buffer. The final segment is held back until the plaintext publisher completes, and
+ * emitted only if exactly the declared number of bytes arrived: an upstream verifier (signature,
+ * Content-MD5, trailing checksum) that signals an error instead of completing therefore keeps the
+ * upstream PUT from ever receiving a complete object. A shorter or longer body ends in
+ * {@link BodyLengthMismatchException}. The operator owns
  * the {@link SegmentEncryptor} (it wipes its key when the stream ends, however it ends) and can be
  * subscribed once.
  */
@@ -66,13 +69,14 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
             List<DataBuffer> out = new ArrayList<>(2);
             try {
                 while (in.readableByteCount() > 0) {
-                    if (encryptor.isFinished()) {
+                    int need = encryptor.nextSegmentPlaintextLength() - filled;
+                    if (need == 0) {
                         throw new BodyLengthMismatchException("body is longer than the declared length");
                     }
-                    int n = Math.min(encryptor.nextSegmentPlaintextLength() - filled, in.readableByteCount());
+                    int n = Math.min(need, in.readableByteCount());
                     in.read(plain, filled, n);
                     filled += n;
-                    if (filled == encryptor.nextSegmentPlaintextLength()) {
+                    if (n == need && !encryptor.nextSegmentIsFinal()) {
                         out.add(sealNext());
                     }
                 }
@@ -85,14 +89,12 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
             }
         }
 
+        /** Upstream completed: release the held-back final segment if the body had the declared length. */
         Flux<DataBuffer> finish() {
-            if (!encryptor.isFinished() && encryptor.formatHeader().plaintextLength() == 0) {
-                return Flux.just(sealNext());
-            }
-            if (!encryptor.isFinished()) {
+            if (filled != encryptor.nextSegmentPlaintextLength()) {
                 return Flux.error(new BodyLengthMismatchException("body is shorter than the declared length"));
             }
-            return Flux.empty();
+            return Flux.just(sealNext());
         }
 
         private DataBuffer sealNext() {

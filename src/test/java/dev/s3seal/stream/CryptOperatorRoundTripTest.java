@@ -95,6 +95,17 @@ class CryptOperatorRoundTripTest {
     }
 
     @Test
+    void shouldHoldBackTheFinalSegmentWhenUpstreamFailsAfterTheLastByte() {
+        SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, 128);
+        Flux<org.springframework.core.io.buffer.DataBuffer> verifiedBody = factory.chunked(pattern(128, 1), 128)
+                .concatWith(Flux.error(new IllegalStateException("checksum mismatch")));
+        StepVerifier.create(verifiedBody.transform(new EncryptOperator(enc, factory))
+                        .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release))
+                .expectNextCount(2) // header and segment 0; the final segment 1 is never released
+                .expectErrorMessage("checksum mismatch").verify(TIMEOUT);
+    }
+
+    @Test
     void shouldReleaseEverythingWhenCancelledMidStream() {
         byte[] plaintext = pattern(10_000, 3);
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, plaintext.length);
