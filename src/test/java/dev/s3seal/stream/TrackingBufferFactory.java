@@ -2,36 +2,30 @@ package dev.s3seal.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
-/** Test helper: pooled Netty buffers that remember every allocation so a test can prove none leaked. */
+import io.netty.buffer.PooledByteBufAllocator;
+import reactor.core.publisher.Flux;
+
+/**
+ * A pooled Netty buffer factory that remembers every buffer it hands out, so a test can assert
+ * that the code under test released all of them (inputs and outputs) however the stream ended.
+ */
 final class TrackingBufferFactory implements DataBufferFactory {
 
-    private final NettyDataBufferFactory delegate = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
+    private final NettyDataBufferFactory delegate = new NettyDataBufferFactory(new PooledByteBufAllocator(true));
     private final List<NettyDataBuffer> allocated = new ArrayList<>();
 
-    private synchronized DataBuffer track(DataBuffer buffer) {
+    private synchronized <T extends DataBuffer> T track(T buffer) {
         allocated.add((NettyDataBuffer) buffer);
         return buffer;
-    }
-
-    /** A pooled buffer holding a copy of {@code bytes}, as Reactor Netty would hand the body over. */
-    DataBuffer buffer(byte[] bytes) {
-        return allocateBuffer(bytes.length).write(bytes);
-    }
-
-    synchronized void assertAllReleased() {
-        assertThat(allocated).isNotEmpty();
-        for (NettyDataBuffer buffer : allocated) {
-            assertThat(buffer.getNativeBuffer().refCnt()).as("refCnt of %s", buffer).isZero();
-        }
     }
 
     @Override
@@ -63,5 +57,41 @@ final class TrackingBufferFactory implements DataBufferFactory {
     @Override
     public boolean isDirect() {
         return delegate.isDirect();
+    }
+
+    /** A pooled buffer holding a copy of {@code bytes}, as Reactor Netty would hand the body over. */
+    DataBuffer buffer(byte[] bytes) {
+        return allocateBuffer(bytes.length).write(bytes);
+    }
+
+    synchronized int allocatedCount() {
+        return allocated.size();
+    }
+
+    synchronized void assertAllReleased() {
+        for (NettyDataBuffer b : allocated) {
+            assertThat(b.getNativeBuffer().refCnt()).as("buffer refCnt of %s", b).isZero();
+        }
+        allocated.clear();
+    }
+
+    /**
+     * The bytes as a lazily allocated flux of buffers whose sizes cycle through {@code chunkSizes},
+     * so buffers not yet requested are never allocated (and cannot leak on cancel).
+     */
+    Flux<DataBuffer> chunked(byte[] data, int... chunkSizes) {
+        return Flux.generate(() -> new int[] {0, 0}, (st, sink) -> {
+            int off = st[0];
+            if (off >= data.length) {
+                sink.complete();
+                return st;
+            }
+            int n = Math.min(chunkSizes[st[1]++ % chunkSizes.length], data.length - off);
+            DataBuffer b = allocateBuffer(Math.max(1, n));
+            b.write(data, off, n);
+            st[0] = off + n;
+            sink.next(b);
+            return st;
+        });
     }
 }
