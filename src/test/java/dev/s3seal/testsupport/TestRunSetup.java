@@ -14,7 +14,10 @@ public final class TestRunSetup implements TestExecutionListener {
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         LeakRecorder.install();
+        // builder() alone loads no BlockHoundIntegration (Reactor's NonBlocking threads, Netty, Spring),
+        // and BlockHound installs once per JVM: load them here or nothing is ever detected.
         BlockHound.builder()
+                .loadIntegrations()
                 // JDK and library internals that block briefly by design, never on our paths' hot loops
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
                 .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
