@@ -9,6 +9,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.RangeMapping.RangePlan;
 import reactor.core.publisher.Flux;
@@ -56,6 +57,17 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
     public static DecryptOperator multipart(byte[] dataKey, MultipartManifest manifest, int segmentSize,
                                             DataBufferFactory factory) {
         return new DecryptOperator(StreamReader.Plan.multipart(manifest, segmentSize), dataKey, factory);
+    }
+
+    /**
+     * A range of a multipart object. With {@code header == null} the input is
+     * {@link MultipartLayout.Plan#singleRequestRange()} (first part's header onward); with the first
+     * part's 91 header bytes fetched separately ({@link MultipartLayout.Plan#headerRange()}), the input
+     * is {@link MultipartLayout.Plan#segmentRange()}. Later parts' headers are inside the input.
+     */
+    public static DecryptOperator multipartRange(byte[] dataKey, MultipartLayout layout, MultipartLayout.Plan range,
+                                                 byte[] header, DataBufferFactory factory) {
+        return new DecryptOperator(StreamReader.Plan.multipartRange(layout, range, header), dataKey, factory);
     }
 
     @Override

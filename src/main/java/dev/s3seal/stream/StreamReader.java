@@ -15,6 +15,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.FormatHeader;
+import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping.RangePlan;
@@ -26,22 +27,38 @@ import dev.s3seal.crypto.SegmentDecryptor;
  */
 final class StreamReader {
 
-    /** What the input is expected to contain. */
-    record Plan(MultipartManifest manifest, int segmentSize, RangePlan range, byte[] header) {
+    /**
+     * What the input is expected to contain: streams {@code startPart..endPart} (0..0 for a
+     * single-part object), starting at {@code firstSegment} of the first stream (the input starts at
+     * that segment when {@code header} is given, else at the first stream's header) and ending after
+     * {@code lastSegment} of the last stream ({@code -1}: its final segment). {@code keep < 0}: emit all.
+     */
+    record Plan(MultipartManifest manifest, int segmentSize, long expectedLength, int startPart, long firstSegment,
+                int endPart, long lastSegment, long skip, long keep, byte[] header) {
 
         static Plan object() {
-            return new Plan(null, 0, null, null);
+            return new Plan(null, 0, -1, 0, 0, 0, -1, 0, -1, null);
         }
 
-        static Plan range(RangePlan range, byte[] header) {
-            if (header != null && header.length != ObjectFormat.HEADER_LENGTH) {
-                throw new IllegalArgumentException("header must be " + ObjectFormat.HEADER_LENGTH + " bytes");
-            }
-            return new Plan(null, range.segmentSize(), range, header == null ? null : header.clone());
+        static Plan range(RangePlan r, byte[] header) {
+            return new Plan(null, r.segmentSize(), r.plaintextLength(), 0, r.firstSegment(), 0, r.lastSegment(),
+                    r.skip(), r.keep(), checkHeader(header));
         }
 
         static Plan multipart(MultipartManifest manifest, int segmentSize) {
-            return new Plan(manifest, segmentSize, null, null);
+            return new Plan(manifest, segmentSize, -1, 1, 0, manifest.partCount(), -1, 0, -1, null);
+        }
+
+        static Plan multipartRange(MultipartLayout layout, MultipartLayout.Plan r, byte[] header) {
+            return new Plan(layout.manifest(), layout.segmentSize(), -1, r.firstPart(), r.firstSegment(), r.lastPart(),
+                    r.lastSegment(), r.skip(), r.keep(), checkHeader(header));
+        }
+
+        private static byte[] checkHeader(byte[] header) {
+            if (header != null && header.length != ObjectFormat.HEADER_LENGTH) {
+                throw new IllegalArgumentException("header must be " + ObjectFormat.HEADER_LENGTH + " bytes");
+            }
+            return header == null ? null : header.clone();
         }
     }
 
@@ -56,16 +73,19 @@ final class StreamReader {
     private State state = State.HEADER;
     private int needed = ObjectFormat.HEADER_LENGTH;
     private int filled;
-    private int part = 1;
+    private int part;
     private SegmentDecryptor decryptor;
     private long segment;
     private long firstWanted;
     private long lastSegment;
     private long skip;
-    private long keep = -1;
+    private long keep;
 
     StreamReader(Plan plan, byte[] dataKey, DataBufferFactory factory) {
         this.plan = plan;
+        this.part = plan.startPart();
+        this.skip = plan.skip();
+        this.keep = plan.keep();
         this.dataKey = dataKey;
         this.factory = factory;
     }
@@ -119,16 +139,12 @@ final class StreamReader {
         checkExpectations(header);
         closeDecryptor();
         decryptor = SegmentDecryptor.open(dataKey, header);
-        lastSegment = header.segmentCount() - 1;
-        segment = 0;
-        firstWanted = 0;
-        if (plan.range() != null) {
-            RangePlan r = plan.range();
-            lastSegment = r.lastSegment();
-            firstWanted = r.firstSegment();
-            segment = plan.header() != null ? r.firstSegment() : 0;
-            skip = r.skip();
-            keep = r.keep();
+        boolean firstStream = part == plan.startPart();
+        firstWanted = firstStream ? plan.firstSegment() : 0;
+        segment = firstStream && plan.header() != null ? plan.firstSegment() : 0;
+        lastSegment = part == plan.endPart() && plan.lastSegment() >= 0 ? plan.lastSegment() : header.segmentCount() - 1;
+        if (lastSegment >= header.segmentCount() || firstWanted > lastSegment && part == plan.endPart()) {
+            throw new AuthenticationFailedException(MALFORMED_HEADER, "header does not match the planned range");
         }
         int size = (int) Math.min(header.segmentSize(), header.plaintextLength()) + ObjectFormat.TAG_LENGTH;
         if (sealed == headerBuffer || sealed.length < size) {
@@ -146,8 +162,8 @@ final class StreamReader {
             if (header.isPart()) {
                 throw new AuthenticationFailedException(PART_SEQUENCE, "a multipart part read as a single object");
             }
-            RangePlan r = plan.range();
-            if (r != null && (header.segmentSize() != r.segmentSize() || header.plaintextLength() != r.plaintextLength())) {
+            if (plan.expectedLength() >= 0 && (header.segmentSize() != plan.segmentSize()
+                    || header.plaintextLength() != plan.expectedLength())) {
                 throw new AuthenticationFailedException(MALFORMED_HEADER, "header does not match the object metadata");
             }
             return;
@@ -172,7 +188,7 @@ final class StreamReader {
             return;
         }
         closeDecryptor();
-        if (plan.manifest() != null && part < plan.manifest().partCount()) {
+        if (part < plan.endPart()) {
             part++;
             state = State.HEADER;
             needed = ObjectFormat.HEADER_LENGTH;

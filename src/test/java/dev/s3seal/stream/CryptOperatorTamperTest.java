@@ -19,6 +19,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.AuthenticationFailedException.Reason;
+import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.SegmentEncryptor;
@@ -235,6 +236,47 @@ class CryptOperatorTamperTest {
         List<byte[]> other = parts(OTHER_KEY);
         assertThat(expectFailure(concat(parts.get(0), other.get(1), parts.get(2)), multipart(partLengths), 33))
                 .isEqualTo(Reason.KEY_COMMITMENT_MISMATCH);
+    }
+
+    @Test
+    void shouldDecryptEveryRangeAcrossPartsWhenHeaderFetchedEitherWay() {
+        List<byte[]> parts = parts(KEY);
+        byte[] object = concat(parts.toArray(byte[][]::new));
+        byte[] plaintext = concat(pattern(2 * S, 100), pattern(2 * S, 101), pattern(S + 7, 102));
+        MultipartLayout layout = new MultipartLayout(MultipartManifest.of(partLengths, S), S);
+        assertThat(layout.ciphertextLength()).isEqualTo(object.length);
+        assertThat(layout.plaintextLength()).isEqualTo(plaintext.length);
+        for (int a = 0; a < plaintext.length; a += 3) {
+            for (int b = a; b < plaintext.length; b += 5) {
+                MultipartLayout.Plan plan = layout.plan(new RangeMapping.PlaintextRange(a, b));
+                for (boolean separate : new boolean[] {true, false}) {
+                    long[] fetch = separate ? plan.segmentRange() : plan.singleRequestRange();
+                    byte[] header = separate ? Arrays.copyOfRange(object, (int) plan.headerStart(),
+                            (int) plan.headerStart() + 91) : null;
+                    byte[] got = collect(factory.chunked(Arrays.copyOfRange(object, (int) fetch[0], (int) fetch[1] + 1), 29)
+                            .transform(DecryptOperator.multipartRange(KEY, layout, plan, header, factory))).block(TIMEOUT);
+                    assertThat(got).as("range %d-%d", a, b).isEqualTo(Arrays.copyOfRange(plaintext, a, b + 1));
+                }
+            }
+            factory.assertAllReleased();
+        }
+    }
+
+    @Test
+    void shouldFailWhenAMultipartRangeIsTruncatedOrTakenFromTheWrongPart() {
+        List<byte[]> parts = parts(KEY);
+        byte[] object = concat(parts.toArray(byte[][]::new));
+        MultipartLayout layout = new MultipartLayout(MultipartManifest.of(partLengths, S), S);
+        MultipartLayout.Plan plan = layout.plan(new RangeMapping.PlaintextRange(S + 1, 4 * S + 2));
+        long[] fetch = plan.singleRequestRange();
+        byte[] fetched = Arrays.copyOfRange(object, (int) fetch[0], (int) fetch[1] + 1);
+        for (int cut = 0; cut < fetched.length; cut += 3) {
+            expectFailure(Arrays.copyOf(fetched, cut), DecryptOperator.multipartRange(KEY, layout, plan, null, factory), 7);
+        }
+        // part 2's bytes where part 1 is expected (same offsets, swapped parts)
+        byte[] swapped = concat(parts.get(1), parts.get(0), parts.get(2));
+        expectFailure(Arrays.copyOfRange(swapped, (int) fetch[0], (int) fetch[1] + 1),
+                DecryptOperator.multipartRange(KEY, layout, plan, null, factory), 7);
     }
 
     @Test
