@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -60,6 +61,7 @@ public final class ListingRewriter {
         if (edits.isEmpty() && hasDeclaration) {
             return xml;
         }
+        edits.sort(Comparator.comparingInt(edit -> edit.region().start()));
         return splice(text, edits, hasDeclaration).getBytes(StandardCharsets.UTF_8);
     }
 
