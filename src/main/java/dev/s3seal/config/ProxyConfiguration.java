@@ -14,7 +14,16 @@ import dev.s3seal.auth.CredentialStore;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.s3.S3RequestParser;
 import dev.s3seal.upstream.UpstreamClient;
+import java.net.URI;
+
+import dev.s3seal.keys.KeyCacheSettings;
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.web.EncryptedListingHandler;
+import dev.s3seal.web.EncryptedObjectHandler;
 import dev.s3seal.web.ForwardHandler;
+import dev.s3seal.web.ServerSideEncryptionHandler;
 import dev.s3seal.web.OperationRouter;
 import dev.s3seal.web.S3Gateway;
 import dev.s3seal.web.S3HandlerMapping;
@@ -41,12 +50,28 @@ class ProxyConfiguration {
                         + " (S3SEAL_CLIENTS_0_ACCESS_KEY_ID / S3SEAL_CLIENTS_0_SECRET_ACCESS_KEY)");
     }
 
+    @Bean(destroyMethod = "close")
+    KeyRegistries keyRegistries(S3SealProperties properties, PolicyHolder policy) {
+        S3SealProperties.Kms kms = properties.kms();
+        KmsSettings settings = KmsSettings.of(kms.endpoint() == null || kms.endpoint().isBlank() ? null
+                : URI.create(kms.endpoint()),
+                kms.region() == null || kms.region().isBlank() ? properties.upstream().region() : kms.region());
+        if (kms.accessKeyId() != null && !kms.accessKeyId().isBlank()) {
+            settings = settings.withCredentials(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(kms.accessKeyId(), kms.secretAccessKey())));
+        }
+        return new KeyRegistries(policy::policy, settings, KeyCacheSettings.defaults());
+    }
+
     @Bean
-    S3Gateway s3Gateway(S3SealProperties properties, CredentialStore credentials, UpstreamClient upstream) {
+    S3Gateway s3Gateway(S3SealProperties properties, CredentialStore credentials, UpstreamClient upstream,
+            PolicyHolder policy, KeyRegistries keys) {
         S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
-        OperationRouter router = new OperationRouter(new ForwardHandler(upstream));
-        return new S3Gateway(parser, verifier, router);
+        ForwardHandler forward = new ForwardHandler(upstream);
+        OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys),
+                new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward));
+        return new S3Gateway(parser, verifier, policy, router);
     }
 
     @Bean

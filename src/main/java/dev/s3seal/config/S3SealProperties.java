@@ -46,7 +46,12 @@ public record S3SealProperties(
         }
     }
 
-    public record Kms(String endpoint, String region) {
+    /** KMS for cse-kms data keys; credentials default to the AWS chain like the upstream's. */
+    public record Kms(String endpoint, String region, String accessKeyId, String secretAccessKey) {
+        @Override
+        public String toString() {
+            return "Kms[endpoint=" + endpoint + ", region=" + region + "]";
+        }
     }
 
     /**

@@ -40,21 +40,32 @@ public final class ForwardHandler implements S3OperationHandler {
 
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
+        return handle(exchange, exchange.request().headers());
+    }
+
+    /** Forwards with {@code headers} in place of the client's (a handler may add to them). */
+    Mono<Void> handle(ProxyExchange exchange, java.util.Map<String, List<String>> headers) {
         S3Request request = exchange.request();
         VerifiedBody body = VerifiedBody.of(exchange);
         UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), request.bucket(), request.key(),
                 withoutPresignParameters(request.query()),
-                ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()),
+                ForwardedHeaders.toUpstream(headers, body.declaresTrailerChecksum()),
                 body.length());
         if (body.length() == 0) {
             // Nothing to hold back in an empty body: verify it completely before anything goes upstream.
             return body.content().doOnNext(DataBufferUtils::release)
                     .then(Mono.defer(() -> send(exchange, upstreamRequest, Flux.empty())));
         }
-        return send(exchange, upstreamRequest, body.content());
+        return send(upstream, exchange, upstreamRequest, body.content());
     }
 
     private Mono<Void> send(ProxyExchange exchange, UpstreamRequest upstreamRequest, Flux<DataBuffer> body) {
+        return send(upstream, exchange, upstreamRequest, body);
+    }
+
+    /** Streams {@code body} upstream and the response back; a body failure is what the client hears. */
+    static Mono<Void> send(UpstreamClient upstream, ProxyExchange exchange, UpstreamRequest upstreamRequest,
+            Flux<DataBuffer> body) {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         Flux<DataBuffer> watchedBody = body.doOnError(bodyFailure::set);
         return upstream.exchange(upstreamRequest, watchedBody,

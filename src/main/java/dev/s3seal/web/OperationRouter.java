@@ -1,20 +1,70 @@
 package dev.s3seal.web;
 
-import dev.s3seal.s3.S3Request;
+import dev.s3seal.policy.Format;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.s3.S3Operation;
 
 /**
- * Picks the handler for a request's operation family. Everything s3seal does not need to
- * understand is forwarded unchanged; families that need s3seal's attention get their own handler.
+ * Picks the handler for a request from its operation family and the policy's mode. Everything
+ * s3seal does not need to understand is forwarded unchanged; what the mode makes s3seal's
+ * business gets its own handler, and what s3seal cannot yet do under a mode is refused.
  */
 public final class OperationRouter {
 
     private final S3OperationHandler forward;
+    private final S3OperationHandler encryptedObjects;
+    private final S3OperationHandler encryptedListings;
+    private final S3OperationHandler serverSideEncryption;
+    private final S3OperationHandler refuse = new RefusingHandler();
 
-    public OperationRouter(S3OperationHandler forward) {
+    public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
+            S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption) {
         this.forward = forward;
+        this.encryptedObjects = encryptedObjects;
+        this.encryptedListings = encryptedListings;
+        this.serverSideEncryption = serverSideEncryption;
     }
 
-    public S3OperationHandler handlerFor(S3Request request) {
-        return forward;
+    public S3OperationHandler handlerFor(ProxyExchange exchange) {
+        Mode mode = exchange.decision().mode();
+        return switch (mode) {
+            case CSE_LOCAL, CSE_KMS -> clientSide(exchange);
+            case SSE_S3, SSE_KMS -> serverSide(exchange.operation());
+            case SSE_C -> exchange.decision().sseCVariant() == dev.s3seal.policy.SseCVariant.PASS_THROUGH
+                    ? forward : refuse;
+            case PASSTHROUGH -> forward;
+            case DENY -> refuse;
+        };
+    }
+
+    private S3OperationHandler clientSide(ProxyExchange exchange) {
+        if (exchange.decision().options().format() != Format.S3SEAL) {
+            return isObjectOperation(exchange.operation()) ? refuse : forward;
+        }
+        return switch (exchange.operation()) {
+            case GET_OBJECT -> exchange.request().query().has("partNumber") ? refuse : encryptedObjects;
+            case PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
+            case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
+            case COPY_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
+                 LIST_PARTS, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            default -> forward;
+        };
+    }
+
+    private S3OperationHandler serverSide(S3Operation operation) {
+        return switch (operation) {
+            case PUT_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD -> serverSideEncryption;
+            case POST_OBJECT -> refuse;
+            default -> forward;
+        };
+    }
+
+    private static boolean isObjectOperation(S3Operation operation) {
+        return switch (operation) {
+            case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART,
+                 UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, POST_OBJECT, SELECT_OBJECT_CONTENT,
+                 LIST_OBJECTS, LIST_OBJECT_VERSIONS -> true;
+            default -> false;
+        };
     }
 }

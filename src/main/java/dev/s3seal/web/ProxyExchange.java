@@ -3,8 +3,14 @@ package dev.s3seal.web;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.s3seal.auth.AuthResult;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
 
-/** One authenticated client request on its way through s3seal: what every handler receives. */
-public record ProxyExchange(ServerWebExchange exchange, String requestId, S3Request request, AuthResult auth) {
+/**
+ * One authenticated client request on its way through s3seal: what every handler receives,
+ * including the policy decision taken once for the whole request.
+ */
+public record ProxyExchange(ServerWebExchange exchange, String requestId, S3Request request, AuthResult auth,
+        S3Operation operation, PolicyDecision decision) {
 }

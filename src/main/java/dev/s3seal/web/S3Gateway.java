@@ -14,7 +14,11 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.auth.AuthResult;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
@@ -31,12 +35,14 @@ public final class S3Gateway implements WebHandler {
 
     private final S3RequestParser parser;
     private final SigV4Verifier verifier;
+    private final PolicyHolder policy;
     private final OperationRouter router;
     private final ErrorResponder errors = new ErrorResponder();
 
-    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, OperationRouter router) {
+    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router) {
         this.parser = parser;
         this.verifier = verifier;
+        this.policy = policy;
         this.router = router;
     }
 
@@ -54,7 +60,7 @@ public final class S3Gateway implements WebHandler {
                         .then(errors.respond(exchange, requestId, resource[0], refused));
             }
             resource[0] = proxyExchange.request().resource();
-            return router.handlerFor(proxyExchange.request()).handle(proxyExchange);
+            return router.handlerFor(proxyExchange).handle(proxyExchange);
         }).onErrorResume(error -> errors.respond(exchange, requestId, resource[0], error));
     }
 
@@ -69,7 +75,33 @@ public final class S3Gateway implements WebHandler {
         if (s3Request.hasBucket() && !auth.client().mayUse(s3Request.bucket())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        return new ProxyExchange(exchange, requestId, s3Request, auth);
+        refuseReservedMetadata(headers);
+        S3Operation operation = S3Operation.of(s3Request);
+        PolicyDecision decision = policy.decide(auth.client().name(), s3Request.bucket(), policyKey(s3Request, operation),
+                operation.policyOperation());
+        if (decision.denied()) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        return new ProxyExchange(exchange, requestId, s3Request, auth, operation, decision);
+    }
+
+    /** A listing is decided by its prefix, everything else by its key. */
+    private static String policyKey(S3Request request, S3Operation operation) {
+        if (operation == S3Operation.LIST_OBJECTS || operation == S3Operation.LIST_OBJECT_VERSIONS) {
+            String prefix = request.query().first("prefix");
+            return prefix == null || prefix.isEmpty() ? null : prefix;
+        }
+        return request.key();
+    }
+
+    /** s3seal's own metadata entries can only be written by s3seal. */
+    private static void refuseReservedMetadata(Map<String, List<String>> headers) {
+        for (String name : headers.keySet()) {
+            if (EnvelopeMetadata.isReserved(name)) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                        "Metadata names starting with x-amz-meta-s3seal- are reserved for s3seal.");
+            }
+        }
     }
 
     private static Map<String, List<String>> lowerCaseHeaders(ServerHttpRequest request) {

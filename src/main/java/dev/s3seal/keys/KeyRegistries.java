@@ -1,0 +1,53 @@
+package dev.s3seal.keys;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import dev.s3seal.policy.Policy;
+
+/**
+ * The {@link KeyRegistry} of the policy in force. A reloaded policy gets a new registry, built
+ * off the event loop (it reads key files); the previous one is closed.
+ */
+public final class KeyRegistries implements AutoCloseable {
+
+    private final Supplier<Policy> currentPolicy;
+    private final KmsSettings kmsSettings;
+    private final KeyCacheSettings cacheSettings;
+    private final AtomicReference<KeyRegistry> current = new AtomicReference<>();
+
+    public KeyRegistries(Supplier<Policy> currentPolicy, KmsSettings kmsSettings, KeyCacheSettings cacheSettings) {
+        this.currentPolicy = currentPolicy;
+        this.kmsSettings = kmsSettings;
+        this.cacheSettings = cacheSettings;
+        current.set(new KeyRegistry(currentPolicy.get(), kmsSettings, cacheSettings));
+    }
+
+    public Mono<KeyRegistry> current() {
+        Policy policy = currentPolicy.get();
+        KeyRegistry registry = current.get();
+        if (registry.policy() == policy) {
+            return Mono.just(registry);
+        }
+        return Mono.fromCallable(() -> refresh(policy)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private synchronized KeyRegistry refresh(Policy policy) {
+        KeyRegistry registry = current.get();
+        if (registry.policy() != policy) {
+            KeyRegistry fresh = new KeyRegistry(policy, kmsSettings, cacheSettings);
+            current.set(fresh);
+            registry.close();
+            registry = fresh;
+        }
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        current.get().close();
+    }
+}

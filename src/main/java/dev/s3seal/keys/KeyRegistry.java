@@ -1,0 +1,119 @@
+package dev.s3seal.keys;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.policy.Policy;
+
+/**
+ * The key providers a policy's keys need, built once per policy version (reading local key files
+ * happens here, never on a request path). Writers are per key name; readers per provider kind,
+ * because what was wrapped names its own key and version.
+ */
+public final class KeyRegistry implements AutoCloseable {
+
+    private final Policy policy;
+    private final KmsSettings kmsSettings;
+    private final KeyCacheSettings cacheSettings;
+    private final LocalKeyRing localRing;
+    private final Map<String, KeyProvider> writers = new ConcurrentHashMap<>();
+    private final KeyProvider localReader;
+    private volatile KeyProvider kmsReader;
+    private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public KeyRegistry(Policy policy, KmsSettings kmsSettings, KeyCacheSettings cacheSettings) {
+        this.policy = policy;
+        this.kmsSettings = kmsSettings;
+        this.cacheSettings = cacheSettings;
+        this.localRing = localRing(policy);
+        this.localReader = localRing.names().isEmpty() ? null
+                : new CachingKeyProvider(new LocalKeyProvider(localRing, localRing.names().iterator().next()), cacheSettings);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The provider that makes data keys for objects written under {@code key}. */
+    public KeyProvider writer(KeyDefinition key) {
+        return writers.computeIfAbsent(key.name(), name -> {
+            if (key instanceof KeyDefinition.LocalKey local) {
+                return new CachingKeyProvider(new LocalKeyProvider(localRing, local.name()), cacheSettings);
+            }
+            if (key instanceof KeyDefinition.KmsKey kms) {
+                return new CachingKeyProvider(kmsProvider(kms.keyId()), cacheSettings);
+            }
+            throw new IllegalArgumentException("key '" + name + "' is not an envelope encryption key");
+        });
+    }
+
+    /** The provider that unwraps what {@code wrapped} says it is. */
+    public KeyProvider reader(WrappedKey wrapped) {
+        String base = wrapped.baseProvider();
+        if (WrappedKey.LOCAL.equals(base)) {
+            if (localReader == null) {
+                throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
+                        "no local master keys are configured");
+            }
+            return localReader;
+        }
+        if (WrappedKey.KMS.equals(base)) {
+            KeyProvider reader = kmsReader;
+            if (reader == null) {
+                synchronized (this) {
+                    if (kmsReader == null) {
+                        kmsReader = new CachingKeyProvider(kmsProvider(wrapped.keyId()), cacheSettings);
+                    }
+                    reader = kmsReader;
+                }
+            }
+            return reader;
+        }
+        throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY, "unknown key provider kind");
+    }
+
+    /** The extra encryption context a key definition adds (KMS keys), also used to read back. */
+    public Map<String, String> contextFor(String keyId) {
+        return policy.keys().values().stream()
+                .filter(k -> k instanceof KeyDefinition.KmsKey kms && kms.keyId().equals(keyId))
+                .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext())
+                .findFirst().orElse(Map.of());
+    }
+
+    private KmsKeyProvider kmsProvider(String keyId) {
+        KmsKeyProvider provider = KmsKeyProvider.create(keyId, kmsSettings);
+        closeables.add(provider);
+        return provider;
+    }
+
+    private static LocalKeyRing localRing(Policy policy) {
+        LocalKeyRing.Builder ring = LocalKeyRing.builder();
+        for (KeyDefinition key : policy.keys().values()) {
+            if (key instanceof KeyDefinition.LocalKey local) {
+                for (KeyDefinition.LocalKeyVersion version : local.versions()) {
+                    String v = Integer.toString(version.version());
+                    LocalMasterKey master = version.file() != null
+                            ? LocalMasterKey.fromFile(local.name(), v, Path.of(version.file()))
+                            : LocalMasterKey.fromEnv(local.name(), v, version.env());
+                    ring.add(master);
+                }
+                ring.activate(local.name(), Integer.toString(local.activeVersion()));
+            }
+        }
+        return ring.build();
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // closing SDK clients of a retired policy; nothing to recover
+            }
+        }
+    }
+}

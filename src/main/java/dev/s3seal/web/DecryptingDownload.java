@@ -1,0 +1,208 @@
+package dev.s3seal.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.crypto.RangeMapping;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.ByteRangeHeader;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.DecryptOperator;
+import dev.s3seal.upstream.ForwardedHeaders;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
+
+/**
+ * GetObject and HeadObject of envelope-encrypted objects: plaintext sizes, ranges mapped onto the
+ * covering segments, every byte authenticated before it is released. A whole GET is one upstream
+ * request; a ranged GET is two (the header with the object's size, then the covering segments,
+ * pinned to the same object version with If-Match).
+ */
+final class DecryptingDownload {
+
+    private final UpstreamClient upstream;
+
+    DecryptingDownload(UpstreamClient upstream) {
+        this.upstream = upstream;
+    }
+
+    Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+        S3Request request = exchange.request();
+        UpstreamRequest head = read("HEAD", request, Map.of());
+        return upstream.exchange(head, Flux.empty(), (response, body) -> {
+            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null) {
+                return passUnencrypted(exchange, decision, response, body);
+            }
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            copyHeaders(response, client, envelope.plaintextLength());
+            client.setStatusCode(HttpStatusCode.valueOf(response.status()));
+            return body.doOnNext(DataBufferUtils::release).then(client.setComplete());
+        }).then();
+    }
+
+    Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+        ByteRangeHeader range = ByteRangeHeader.parse(exchange.request().header("range"));
+        return range == null ? getWhole(exchange, decision, keys) : getRange(exchange, decision, keys, range);
+    }
+
+    private Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+        S3Request request = exchange.request();
+        return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
+            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null) {
+                return passUnencrypted(exchange, decision, response, body);
+            }
+            return dataKey(keys, envelope, request).flatMap(dataKey -> {
+                DecryptOperator decrypt;
+                try {
+                    decrypt = DecryptOperator.object(dataKey, factory(exchange));
+                } finally {
+                    java.util.Arrays.fill(dataKey, (byte) 0);
+                }
+                ServerHttpResponse client = exchange.exchange().getResponse();
+                client.setStatusCode(HttpStatusCode.valueOf(200));
+                copyHeaders(response, client, envelope.plaintextLength());
+                return client.writeWith(body.transform(decrypt));
+            });
+        }).then();
+    }
+
+    /** First the header (and the object's size and metadata), then exactly the covering segments. */
+    private Mono<Void> getRange(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys,
+            ByteRangeHeader range) {
+        S3Request request = exchange.request();
+        UpstreamRequest headerRequest = read("GET", request,
+                Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));
+        return upstream.exchange(headerRequest, Flux.empty(), (response, body) -> {
+            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null) {
+                if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
+                    // a plain object: forward the client's own range
+                    return body.doOnNext(DataBufferUtils::release)
+                            .then(upstream.exchange(read("GET", request, Map.of("range", List.of(request.header("range")))),
+                                    Flux.empty(), (r, b) -> ForwardHandler.writeResponse(exchange, r, b)).then());
+                }
+                return passUnencrypted(exchange, decision, response, body);
+            }
+            long length = envelope.plaintextLength();
+            Optional<RangeMapping.PlaintextRange> resolved = RangeMapping.resolve(range.first(), range.last(), length);
+            if (resolved.isEmpty()) {
+                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(unsatisfiable(length)));
+            }
+            RangeMapping.RangePlan plan = RangeMapping.plan(resolved.get(), envelope.segmentSize(), length);
+            String etag = response.headers().getFirst("etag");
+            return DataBufferUtils.join(body, ObjectFormat.HEADER_LENGTH * 4).flatMap(headerBuffer -> {
+                byte[] header = new byte[headerBuffer.readableByteCount()];
+                headerBuffer.read(header);
+                DataBufferUtils.release(headerBuffer);
+                return dataKey(keys, envelope, request).flatMap(dataKey ->
+                        sendSegments(exchange, request, response, plan, header, dataKey, etag, length));
+            });
+        }).then();
+    }
+
+    private Mono<Void> sendSegments(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse,
+            RangeMapping.RangePlan plan, byte[] header, byte[] dataKey, String etag, long length) {
+        DecryptOperator decrypt;
+        try {
+            decrypt = DecryptOperator.range(dataKey, plan, header, factory(exchange));
+        } finally {
+            java.util.Arrays.fill(dataKey, (byte) 0);
+        }
+        long[] segments = plan.segmentRange();
+        Map<String, List<String>> pin = new LinkedHashMap<>();
+        pin.put("range", List.of("bytes=" + segments[0] + "-" + segments[1]));
+        if (etag != null) {
+            pin.put("if-match", List.of(etag));
+        }
+        UpstreamRequest segmentRequest = new UpstreamRequest("GET", request.bucket(), request.key(),
+                versionOnly(request.query()), pin, -1);
+        return upstream.exchange(segmentRequest, Flux.empty(), (response, body) -> {
+            if (response.status() == 412) {
+                // the object changed between the two requests: the client retries
+                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(
+                        new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.")));
+            }
+            if (!response.isSuccess()) {
+                return ForwardHandler.writeResponse(exchange, response, body);
+            }
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            client.setStatusCode(HttpStatusCode.valueOf(206));
+            copyHeaders(headerResponse, client, plan.keep());
+            long start = plan.firstSegment() * (long) plan.segmentSize() + plan.skip();
+            client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + plan.keep() - 1) + "/" + length);
+            return client.writeWith(body.transform(decrypt));
+        }).then();
+    }
+
+    /**
+     * An object without s3seal's envelope under a client-side rule: served as stored only when the
+     * policy allows unencrypted reads (migration); upstream errors (404, 304, 412, ...) pass as they are.
+     */
+    private static Mono<Void> passUnencrypted(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response,
+            Flux<DataBuffer> body) {
+        if (!response.isSuccess() || decision.options().allowUnencryptedReads()) {
+            return ForwardHandler.writeResponse(exchange, response, body);
+        }
+        return body.doOnNext(DataBufferUtils::release).then(Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED,
+                "The object is not encrypted by s3seal and the policy does not allow unencrypted reads.")));
+    }
+
+    private static Mono<byte[]> dataKey(KeyRegistry keys, EnvelopeMetadata envelope, S3Request request) {
+        WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
+                envelope.wrappedKey());
+        KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(envelope.keyId()));
+        return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
+    }
+
+    private static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength) {
+        ForwardedHeaders.copyToClient(upstreamResponse.headers(), client.getHeaders());
+        EnvelopeHeaders.stripCiphertextFacts(client.getHeaders());
+        client.getHeaders().setContentLength(contentLength);
+        client.getHeaders().set("Accept-Ranges", "bytes");
+    }
+
+    /** The client's read request with its conditions, without its own range or body framing. */
+    private static UpstreamRequest read(String method, S3Request request, Map<String, List<String>> extra) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(ForwardedHeaders.toUpstream(request.headers(), false));
+        headers.keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).equals("range")
+                || name.toLowerCase(Locale.ROOT).equals("x-amz-checksum-mode"));
+        headers.putAll(extra);
+        return new UpstreamRequest(method, request.bucket(), request.key(),
+                ForwardHandler.withoutPresignParameters(request.query()), headers, -1);
+    }
+
+    private static QueryParameters versionOnly(QueryParameters query) {
+        return query.without(name -> !name.equals("versionId"));
+    }
+
+    private static S3Exception unsatisfiable(long length) {
+        return new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested range is not satisfiable (object size " + length + ").");
+    }
+
+    private static DataBufferFactory factory(ProxyExchange exchange) {
+        return exchange.exchange().getResponse().bufferFactory();
+    }
+}

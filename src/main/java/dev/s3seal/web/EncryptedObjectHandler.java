@@ -1,0 +1,32 @@
+package dev.s3seal.web;
+
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.upstream.UpstreamClient;
+
+/** PutObject, GetObject and HeadObject under the client-side modes (cse-local, cse-kms). */
+public final class EncryptedObjectHandler implements S3OperationHandler {
+
+    private final KeyRegistries keys;
+    private final EncryptingUpload upload;
+    private final DecryptingDownload download;
+
+    public EncryptedObjectHandler(UpstreamClient upstream, KeyRegistries keys) {
+        this.keys = keys;
+        this.upload = new EncryptingUpload(upstream);
+        this.download = new DecryptingDownload(upstream);
+    }
+
+    @Override
+    public Mono<Void> handle(ProxyExchange exchange) {
+        return keys.current().flatMap(registry -> switch (exchange.operation()) {
+            case PUT_OBJECT -> upload.put(exchange, exchange.decision(), registry);
+            case GET_OBJECT -> download.get(exchange, exchange.decision(), registry);
+            case HEAD_OBJECT -> download.head(exchange, exchange.decision(), registry);
+            default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
+        });
+    }
+}
