@@ -184,6 +184,15 @@ volumeMounts:
   {{- end }}
 {{- end }}
 
+{{/*
+Mode of mounted secret files. Standalone: 0440, readable through the pod's fsGroup (10001).
+Sidecar: 0444, because the application's pod may not set fsGroup 10001; the volumes are mounted
+into the s3seal container only.
+*/}}
+{{- define "s3seal.secretMode" -}}
+{{- if eq .Values.mode "sidecar" }}0444{{ else }}0440{{ end }}
+{{- end }}
+
 {{/* Pod volumes the s3seal container needs (standalone pod and sidecar snippet). */}}
 {{- define "s3seal.volumes" -}}
 - name: tmp
@@ -199,7 +208,7 @@ volumeMounts:
 - name: s3seal-client-{{ $i }}
   secret:
     secretName: {{ $c.existingSecret }}
-    defaultMode: 0440
+    defaultMode: {{ include "s3seal.secretMode" $ }}
     items:
       - key: {{ default "secret-access-key" $c.secretKey }}
         path: secret
@@ -208,7 +217,7 @@ volumeMounts:
 - name: s3seal-keys
   secret:
     secretName: {{ .Values.masterKeys.existingSecret }}
-    defaultMode: 0440
+    defaultMode: {{ include "s3seal.secretMode" . }}
 {{- end }}
 {{- with .Values.extraVolumes }}
 {{ toYaml . }}
