@@ -66,12 +66,19 @@ imagePullPolicy: {{ $v.image.pullPolicy }}
 restartPolicy: Always
 {{- end }}
 ports:
+{{- if .sidecar }}
+  # Port names are unique per pod, hence the prefix. The S3 port is loopback only: not listed.
+  - name: s3seal-mgmt
+    containerPort: {{ $v.managementPort }}
+    protocol: TCP
+{{- else }}
   - name: s3
     containerPort: {{ $v.port }}
     protocol: TCP
   - name: management
     containerPort: {{ $v.managementPort }}
     protocol: TCP
+{{- end }}
 env:
   - name: SERVER_ADDRESS
     value: {{ ternary $v.sidecar.bindAddress "0.0.0.0" (.sidecar | default false) | quote }}
@@ -164,7 +171,7 @@ resources:
 securityContext:
   {{- toYaml $v.securityContext | nindent 2 }}
 volumeMounts:
-  - name: tmp
+  - name: s3seal-tmp
     mountPath: /tmp
   - name: s3seal-policy
     mountPath: {{ $v.policy.mountPath }}
@@ -195,7 +202,7 @@ into the s3seal container only.
 
 {{/* Pod volumes the s3seal container needs (standalone pod and sidecar snippet). */}}
 {{- define "s3seal.volumes" -}}
-- name: tmp
+- name: s3seal-tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
 - name: s3seal-policy
