@@ -12,7 +12,8 @@
 # ---- build stage: full JDK + Maven, discarded after the build ---------------------------------
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
-# Wrapper and pom first so the dependency download layer is reused when only sources change.
+# Only what the build needs (.dockerignore keeps the rest out). The BuildKit cache mount keeps
+# ~/.m2 (dependencies, the Maven distribution of mvnw) between builds; it is not in any layer.
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
 COPY src src
