@@ -21,7 +21,7 @@ public final class KeyRegistry implements AutoCloseable {
     private final LocalKeyRing localRing;
     private final Map<String, KeyProvider> writers = new ConcurrentHashMap<>();
     private final KeyProvider localReader;
-    private volatile KeyProvider kmsReader;
+    private KeyProvider kmsReader;
     private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KeyRegistry(Policy policy, KmsSettings kmsSettings, KeyCacheSettings cacheSettings) {
@@ -31,13 +31,20 @@ public final class KeyRegistry implements AutoCloseable {
         this.localRing = localRing(policy);
         this.localReader = localRing.names().isEmpty() ? null
                 : new CachingKeyProvider(new LocalKeyProvider(localRing, localRing.names().iterator().next()), cacheSettings);
+        // Everything is built here, off the request path: SDK clients read configuration files.
+        policy.keys().values().stream()
+                .filter(k -> k instanceof KeyDefinition.LocalKey || k instanceof KeyDefinition.KmsKey)
+                .forEach(this::writer);
+        policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.KmsKey).findFirst()
+                .ifPresent(k -> kmsReader = new CachingKeyProvider(kmsProvider(((KeyDefinition.KmsKey) k).keyId()),
+                        cacheSettings));
     }
 
     public Policy policy() {
         return policy;
     }
 
-    /** The provider that makes data keys for objects written under {@code key}. */
+    /** The provider that makes data keys for objects written under {@code key} (built with the registry). */
     public KeyProvider writer(KeyDefinition key) {
         return writers.computeIfAbsent(key.name(), name -> {
             if (key instanceof KeyDefinition.LocalKey local) {
@@ -61,16 +68,11 @@ public final class KeyRegistry implements AutoCloseable {
             return localReader;
         }
         if (WrappedKey.KMS.equals(base)) {
-            KeyProvider reader = kmsReader;
-            if (reader == null) {
-                synchronized (this) {
-                    if (kmsReader == null) {
-                        kmsReader = new CachingKeyProvider(kmsProvider(wrapped.keyId()), cacheSettings);
-                    }
-                    reader = kmsReader;
-                }
+            if (kmsReader == null) {
+                throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
+                        "no KMS key is configured in the policy");
             }
-            return reader;
+            return kmsReader;
         }
         throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY, "unknown key provider kind");
     }
