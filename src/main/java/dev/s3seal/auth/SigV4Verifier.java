@@ -88,6 +88,8 @@ public final class SigV4Verifier {
         }
         String header = request.firstHeader(CONTENT_SHA256);
         String payloadHash = header == null ? PayloadMode.UNSIGNED.headerValue() : header;
+        // Whoever holds a presigned URL must not add meaning to it (copy source, ACL, lock, tags).
+        requireAmzHeadersSigned(request, params.signedHeaders(), CONTENT_SHA256);
         return new Claim(params.credential(), params.amzDate(), params.signedHeaders(), params.signature(),
                 PresignedParameters.SIGNATURE, payloadHash, payloadMode(payloadHash));
     }
@@ -134,9 +136,11 @@ public final class SigV4Verifier {
     }
 
     /** S3 refuses x-amz-* headers that travel unsigned: they change what the request means. */
-    private static void requireAmzHeadersSigned(SignedRequest request, List<String> signedHeaders) {
+    private static void requireAmzHeadersSigned(SignedRequest request, List<String> signedHeaders, String... exempt) {
+        List<String> exempted = List.of(exempt);
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
-            if (header.getKey().startsWith("x-amz-") && !signedHeaders.contains(header.getKey())) {
+            if (header.getKey().startsWith("x-amz-") && !signedHeaders.contains(header.getKey())
+                    && !exempted.contains(header.getKey())) {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
                         "There were headers present in the request which were not signed");
             }

@@ -20,6 +20,8 @@ import dev.s3seal.keys.KeyCacheSettings;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KmsSettings;
 import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.web.DeleteObjectsHandler;
 import dev.s3seal.web.EncryptedListingHandler;
 import dev.s3seal.web.EncryptedObjectHandler;
 import dev.s3seal.web.ForwardHandler;
@@ -70,7 +72,9 @@ class ProxyConfiguration {
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
         ForwardHandler forward = new ForwardHandler(upstream);
         OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys),
-                new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward));
+                new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward),
+                new DeleteObjectsHandler(upstream, policy), () -> policy.policy().rules().stream()
+                        .anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL || rule.mode() == Mode.CSE_KMS));
         return new S3Gateway(parser, verifier, policy, router);
     }
 

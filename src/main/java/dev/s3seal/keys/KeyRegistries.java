@@ -14,6 +14,8 @@ import dev.s3seal.policy.Policy;
  */
 public final class KeyRegistries implements AutoCloseable {
 
+    private static final java.time.Duration RETIRE_AFTER = java.time.Duration.ofMinutes(5);
+
     private final Supplier<Policy> currentPolicy;
     private final KmsSettings kmsSettings;
     private final KeyCacheSettings cacheSettings;
@@ -40,7 +42,9 @@ public final class KeyRegistries implements AutoCloseable {
         if (registry.policy() != policy) {
             KeyRegistry fresh = new KeyRegistry(policy, kmsSettings, cacheSettings);
             current.set(fresh);
-            registry.close();
+            // requests that started under the old registry may still use its clients for a while
+            KeyRegistry retired = registry;
+            Schedulers.boundedElastic().schedule(retired::close, RETIRE_AFTER.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             registry = fresh;
         }
         return registry;

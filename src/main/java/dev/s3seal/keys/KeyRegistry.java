@@ -34,7 +34,7 @@ public final class KeyRegistry implements AutoCloseable {
         // Everything is built here, off the request path: SDK clients read configuration files.
         policy.keys().values().stream()
                 .filter(k -> k instanceof KeyDefinition.LocalKey || k instanceof KeyDefinition.KmsKey)
-                .forEach(this::writer);
+                .forEach(this::build);
         policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.KmsKey).findFirst()
                 .ifPresent(k -> kmsReader = new CachingKeyProvider(kmsProvider(((KeyDefinition.KmsKey) k).keyId()),
                         cacheSettings));
@@ -46,15 +46,20 @@ public final class KeyRegistry implements AutoCloseable {
 
     /** The provider that makes data keys for objects written under {@code key} (built with the registry). */
     public KeyProvider writer(KeyDefinition key) {
-        return writers.computeIfAbsent(key.name(), name -> {
-            if (key instanceof KeyDefinition.LocalKey local) {
-                return new CachingKeyProvider(new LocalKeyProvider(localRing, local.name()), cacheSettings);
-            }
-            if (key instanceof KeyDefinition.KmsKey kms) {
-                return new CachingKeyProvider(kmsProvider(kms.keyId()), cacheSettings);
-            }
-            throw new IllegalArgumentException("key '" + name + "' is not an envelope encryption key");
-        });
+        KeyProvider provider = writers.get(key.name());
+        if (provider == null) {
+            // a decision taken under a newer policy than this registry: the client retries
+            throw new KeyProviderException(KeyProviderException.Reason.UNAVAILABLE, "key providers are being reloaded");
+        }
+        return provider;
+    }
+
+    private void build(KeyDefinition key) {
+        if (key instanceof KeyDefinition.LocalKey local) {
+            writers.put(local.name(), new CachingKeyProvider(new LocalKeyProvider(localRing, local.name()), cacheSettings));
+        } else if (key instanceof KeyDefinition.KmsKey kms) {
+            writers.put(kms.name(), new CachingKeyProvider(kmsProvider(kms.keyId()), cacheSettings));
+        }
     }
 
     /** The provider that unwraps what {@code wrapped} says it is. */

@@ -42,6 +42,14 @@ public final class PercentCoding {
                 out.write(bytes, 0, bytes.length);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            // Strict: invalid UTF-8 is InvalidURI, never silently U+FFFD (two spellings, one key).
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new S3Exception(S3ErrorCode.INVALID_URI);
+        }
     }
 }

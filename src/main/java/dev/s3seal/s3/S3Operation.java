@@ -1,5 +1,7 @@
 package dev.s3seal.s3;
 
+import java.util.List;
+
 /**
  * The S3 operations s3seal tells apart, because it treats their bodies, sizes or keys differently.
  * Everything else is {@link #OTHER} and forwarded unchanged.
@@ -16,11 +18,34 @@ public enum S3Operation {
             "publicAccessBlock", "requestPayment", "accelerate", "analytics", "inventory", "metrics",
             "intelligent-tiering", "location", "uploads", "session");
 
+    /**
+     * Object-level sub-resources whose requests carry no object data, so they may pass under a
+     * client-side rule: ACLs, tags, retention and legal hold (GET/PUT/DELETE), restore (POST).
+     * Any other object-level sub-resource is refused there, since an upstream that does not know
+     * it may treat the request as a plain PutObject or GetObject.
+     */
+    public static boolean isMetadataOnlySubResource(S3Request request) {
+        List<QueryParameters.Parameter> named = request.query().all().stream()
+                .filter(p -> !p.name().equals("versionId")).toList();
+        if (named.size() != 1) {
+            return false;
+        }
+        String name = named.get(0).name();
+        return switch (request.method()) {
+            case "GET", "PUT", "DELETE" -> java.util.Set.of("acl", "tagging", "retention", "legal-hold").contains(name);
+            case "POST" -> name.equals("restore");
+            default -> false;
+        };
+    }
+
     public static S3Operation of(S3Request request) {
         QueryParameters q = request.query();
         String method = request.method();
         if (!request.hasBucket()) {
             return OTHER;
+        }
+        if ("POST".equals(method) && q.has("delete")) {
+            return DELETE_OBJECTS;
         }
         if (!request.hasKey()) {
             return bucketOperation(method, q);

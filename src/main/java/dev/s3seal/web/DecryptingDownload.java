@@ -23,7 +23,6 @@ import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.ByteRangeHeader;
-import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -137,8 +136,8 @@ final class DecryptingDownload {
         if (etag != null) {
             pin.put("if-match", List.of(etag));
         }
-        UpstreamRequest segmentRequest = new UpstreamRequest("GET", request.bucket(), request.key(),
-                versionOnly(request.query()), pin, -1);
+        // the client's other headers (requester pays, expected owner, ...) apply to this read too
+        UpstreamRequest segmentRequest = read("GET", request, pin);
         return upstream.exchange(segmentRequest, Flux.empty(), (response, body) -> {
             if (response.status() == 412) {
                 // the object changed between the two requests: the client retries
@@ -164,7 +163,9 @@ final class DecryptingDownload {
     private static Mono<Void> passUnencrypted(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response,
             Flux<DataBuffer> body) {
         if (!response.isSuccess() || decision.options().allowUnencryptedReads()) {
-            return ForwardHandler.writeResponse(exchange, response, body);
+            Mono<Void> write = ForwardHandler.writeResponse(exchange, response, body);
+            EnvelopeHeaders.stripEnvelopeEntries(exchange.exchange().getResponse().getHeaders());
+            return write;
         }
         return body.doOnNext(DataBufferUtils::release).then(Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED,
                 "The object is not encrypted by s3seal and the policy does not allow unencrypted reads.")));
@@ -192,10 +193,6 @@ final class DecryptingDownload {
         headers.putAll(extra);
         return new UpstreamRequest(method, request.bucket(), request.key(),
                 ForwardHandler.withoutPresignParameters(request.query()), headers, -1);
-    }
-
-    private static QueryParameters versionOnly(QueryParameters query) {
-        return query.without(name -> !name.equals("versionId"));
     }
 
     private static S3Exception unsatisfiable(long length) {

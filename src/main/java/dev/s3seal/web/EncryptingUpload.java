@@ -67,7 +67,8 @@ final class EncryptingUpload {
                     UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                             ForwardHandler.withoutPresignParameters(request.query()), headers, ciphertextLength);
                     Flux<DataBuffer> ciphertext = body.content().transform(encrypt);
-                    return ForwardHandler.send(upstream, exchange, put, ciphertext);
+                    // checksums in the answer describe the stored ciphertext, not what the client sent
+                    return ForwardHandler.send(upstream, exchange, put, ciphertext, EnvelopeHeaders::stripChecksums);
                 });
     }
 

@@ -22,7 +22,35 @@ final class EnvelopeHeaders {
                 entries.put(name.toLowerCase(Locale.ROOT), values.get(0));
             }
         });
-        return entries.isEmpty() ? null : EnvelopeMetadata.fromHeaders(entries);
+        if (entries.isEmpty()) {
+            return null;
+        }
+        try {
+            return EnvelopeMetadata.fromHeaders(entries);
+        } catch (IllegalArgumentException corrupt) {
+            // damaged, forged, or written by a newer s3seal: never a 500 and a stack trace
+            throw new dev.s3seal.s3.S3Exception(dev.s3seal.s3.S3ErrorCode.INVALID_OBJECT_STATE,
+                    "The object's s3seal metadata is not valid; it cannot be decrypted.");
+        }
+    }
+
+    /** Removes checksums of stored bytes (x-amz-checksum-*, Content-MD5). */
+    static void stripChecksums(HttpHeaders client) {
+        for (String name : java.util.List.copyOf(client.headerNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("x-amz-checksum-") || lower.equals("content-md5")) {
+                client.remove(name);
+            }
+        }
+    }
+
+    /** Removes s3seal's own entries (on responses whose body is passed as it is, such as errors). */
+    static void stripEnvelopeEntries(HttpHeaders client) {
+        for (String name : java.util.List.copyOf(client.headerNames())) {
+            if (EnvelopeMetadata.isReserved(name)) {
+                client.remove(name);
+            }
+        }
     }
 
     /**

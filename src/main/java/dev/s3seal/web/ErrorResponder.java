@@ -61,6 +61,14 @@ final class ErrorResponder {
             log.warn("request {}: upstream unavailable: {}", requestId, describe(error));
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
         }
+        if (error instanceof software.amazon.awssdk.core.exception.SdkClientException) {
+            log.warn("request {}: upstream credentials unavailable: {}", requestId, describe(error));
+            return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
+        }
+        if (error instanceof org.springframework.core.io.buffer.DataBufferLimitException) {
+            log.warn("request {}: an upstream document exceeded s3seal's size cap", requestId);
+            return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream response was too large to process.");
+        }
         log.error("request {} failed", requestId, error);
         return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
     }

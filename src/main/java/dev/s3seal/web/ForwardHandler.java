@@ -66,10 +66,19 @@ public final class ForwardHandler implements S3OperationHandler {
     /** Streams {@code body} upstream and the response back; a body failure is what the client hears. */
     static Mono<Void> send(UpstreamClient upstream, ProxyExchange exchange, UpstreamRequest upstreamRequest,
             Flux<DataBuffer> body) {
+        return send(upstream, exchange, upstreamRequest, body, headers -> { });
+    }
+
+    /** As {@link #send(UpstreamClient, ProxyExchange, UpstreamRequest, Flux)}, adjusting the client's response headers. */
+    static Mono<Void> send(UpstreamClient upstream, ProxyExchange exchange, UpstreamRequest upstreamRequest,
+            Flux<DataBuffer> body, java.util.function.Consumer<org.springframework.http.HttpHeaders> responseHeaders) {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         Flux<DataBuffer> watchedBody = body.doOnError(bodyFailure::set);
-        return upstream.exchange(upstreamRequest, watchedBody,
-                        (response, responseBody) -> writeResponse(exchange, response, responseBody))
+        return upstream.exchange(upstreamRequest, watchedBody, (response, responseBody) -> {
+                    Mono<Void> write = writeResponse(exchange, response, responseBody);
+                    responseHeaders.accept(exchange.exchange().getResponse().getHeaders());
+                    return write;
+                })
                 .then()
                 // The upstream sees a body failure as a broken request; the client must hear why.
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);

@@ -15,18 +15,35 @@ public final class OperationRouter {
     private final S3OperationHandler encryptedObjects;
     private final S3OperationHandler encryptedListings;
     private final S3OperationHandler serverSideEncryption;
+    private final S3OperationHandler deleteObjects;
+    private final java.util.function.BooleanSupplier anyClientSideRule;
     private final S3OperationHandler refuse = new RefusingHandler();
 
+    /**
+     * @param anyClientSideRule whether the policy in force has a client-side rule anywhere: then
+     *                          every listing goes through the size rewriter, decided per entry
+     */
     public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
-            S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption) {
+            S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
+            S3OperationHandler deleteObjects, java.util.function.BooleanSupplier anyClientSideRule) {
         this.forward = forward;
         this.encryptedObjects = encryptedObjects;
         this.encryptedListings = encryptedListings;
         this.serverSideEncryption = serverSideEncryption;
+        this.deleteObjects = deleteObjects;
+        this.anyClientSideRule = anyClientSideRule;
     }
 
     public S3OperationHandler handlerFor(ProxyExchange exchange) {
         Mode mode = exchange.decision().mode();
+        S3Operation operation = exchange.operation();
+        if (mode != Mode.DENY && operation == S3Operation.DELETE_OBJECTS) {
+            return deleteObjects;
+        }
+        if (mode != Mode.DENY && (operation == S3Operation.LIST_OBJECTS || operation == S3Operation.LIST_OBJECT_VERSIONS)
+                && anyClientSideRule.getAsBoolean()) {
+            return encryptedListings;
+        }
         return switch (mode) {
             case CSE_LOCAL, CSE_KMS -> clientSide(exchange);
             case SSE_S3, SSE_KMS -> serverSide(exchange.operation());
@@ -47,6 +64,8 @@ public final class OperationRouter {
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case COPY_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
                  LIST_PARTS, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
+                    ? forward : refuse;
             default -> forward;
         };
     }

@@ -14,8 +14,7 @@ public final class RefusingHandler implements S3OperationHandler {
 
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
-        return Mono.error(new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "s3seal does not support "
-                + exchange.operation() + " under policy mode " + exchange.decision().mode().yamlName()
-                + " (rule '" + exchange.decision().rule().name() + "') yet."));
+        return Mono.error(new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "s3seal does not support this request ("
+                + exchange.operation() + ") under policy mode " + exchange.decision().mode().yamlName() + "."));
     }
 }

@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import reactor.core.publisher.Flux;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
@@ -15,7 +20,10 @@ import dev.s3seal.auth.AuthResult;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.CopySource;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Operation;
@@ -47,21 +55,24 @@ public final class S3Gateway implements WebHandler {
     }
 
     @Override
-    public Mono<Void> handle(ServerWebExchange exchange) {
+    public Mono<Void> handle(ServerWebExchange original) {
         String requestId = RequestIds.next();
-        exchange.getResponse().getHeaders().set("x-amz-request-id", requestId);
-        String[] resource = {exchange.getRequest().getURI().getRawPath()};
-        return Mono.defer(() -> {
-            ProxyExchange proxyExchange;
-            try {
-                proxyExchange = accept(exchange, requestId);
-            } catch (RuntimeException refused) {
-                return UnreadBody.discard(exchange.getRequest())
-                        .then(errors.respond(exchange, requestId, resource[0], refused));
+        original.getResponse().getHeaders().set("x-amz-request-id", requestId);
+        String[] resource = {original.getRequest().getURI().getRawPath()};
+        AtomicBoolean bodyTaken = new AtomicBoolean();
+        ServerWebExchange exchange = original.mutate().request(new ServerHttpRequestDecorator(original.getRequest()) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                bodyTaken.set(true);
+                return super.getBody();
             }
+        }).build();
+        return Mono.defer(() -> {
+            ProxyExchange proxyExchange = accept(exchange, requestId);
             resource[0] = proxyExchange.request().resource();
             return router.handlerFor(proxyExchange).handle(proxyExchange);
-        }).onErrorResume(error -> errors.respond(exchange, requestId, resource[0], error));
+        }).onErrorResume(error -> (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(original.getRequest()))
+                .then(errors.respond(exchange, requestId, resource[0], error)));
     }
 
     private ProxyExchange accept(ServerWebExchange exchange, String requestId) {
@@ -82,7 +93,40 @@ public final class S3Gateway implements WebHandler {
         if (decision.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
+        if (!s3Request.hasBucket() && !auth.client().mayUse("*")) {
+            // ListBuckets would show every bucket name to a client limited to some of them.
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        authorizeCopySource(s3Request, operation, auth);
         return new ProxyExchange(exchange, requestId, s3Request, auth, operation, decision);
+    }
+
+    /**
+     * The upstream copies under s3seal's credentials, so the source is authorized like a read by
+     * this client: its bucket grant and the policy for the source key. Copying what s3seal
+     * encrypted would need a re-wrap of its data key for the new name, not yet built.
+     */
+    private void authorizeCopySource(S3Request request, S3Operation operation, AuthResult auth) {
+        String header = request.header("x-amz-copy-source");
+        if (header == null) {
+            return;
+        }
+        if (operation != S3Operation.COPY_OBJECT && operation != S3Operation.UPLOAD_PART_COPY) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                    "x-amz-copy-source is only valid on CopyObject and UploadPartCopy.");
+        }
+        CopySource source = CopySource.parse(header);
+        if (!auth.client().mayUse(source.bucket())) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        PolicyDecision read = policy.decide(auth.client().name(), source.bucket(), source.key(), Operation.READ);
+        if (read.denied()) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        if (read.mode() == Mode.CSE_LOCAL || read.mode() == Mode.CSE_KMS) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "s3seal does not yet copy objects it encrypted client-side.");
+        }
     }
 
     /** A listing is decided by its prefix, everything else by its key. */
