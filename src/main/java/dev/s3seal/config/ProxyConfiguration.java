@@ -21,6 +21,7 @@ import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KmsSettings;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.web.EncryptedListingHandler;
+import dev.s3seal.web.EncryptedMultipartHandler;
 import dev.s3seal.web.EncryptedObjectHandler;
 import dev.s3seal.web.ForwardHandler;
 import dev.s3seal.web.ServerSideEncryptionHandler;
@@ -70,7 +71,8 @@ class ProxyConfiguration {
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
         ForwardHandler forward = new ForwardHandler(upstream);
         OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys),
-                new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward));
+                new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward),
+                new EncryptedMultipartHandler(upstream, keys));
         return new S3Gateway(parser, verifier, policy, router);
     }
 
