@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,14 +10,19 @@ import java.util.Map;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.Xml;
 import dev.s3seal.upstream.UpstreamRequest;
 
 /**
@@ -53,6 +59,11 @@ final class MultipartCompletion {
                     checkNumbering(parts, id.segmentSize());
                     return storedSizes(request, id.upstreamId(), factory)
                             .map(stored -> manifest(parts, stored, id.segmentSize()))
+                            // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart)
+                            .onErrorResume(S3Exception.class, e -> e.errorCode() == S3ErrorCode.NO_SUCH_UPLOAD
+                                    || e.errorCode() == S3ErrorCode.INVALID_PART
+                                    ? alreadySealed(exchange, id, parts.size(), factory).then(Mono.error(e))
+                                    : Mono.error(e))
                             .flatMap(manifest -> completeUpstream(exchange, id, parts, factory)
                                     .flatMap(answer -> answer.isErrorDocument()
                                             ? SmallExchanges.write(exchange, answer.response(), answer.body())
@@ -60,7 +71,51 @@ final class MultipartCompletion {
                                                     .flatMap(done -> SmallExchanges.write(exchange, done.response(),
                                                             done.body()))));
                 })
+                .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())
                 .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
+    }
+
+    /**
+     * A retried completion whose first attempt sealed the object (its response was lost): the object
+     * carries this upload's key and a manifest of as many parts, so the client hears success again,
+     * as S3 answers a repeated completion. Completes empty (NoSuchUpload stands) otherwise.
+     */
+    private Mono<Void> alreadySealed(ProxyExchange exchange, MultipartUploadId id, int partCount,
+            DataBufferFactory factory) {
+        S3Request request = exchange.request();
+        UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
+                Map.of(), -1);
+        return small.call(head, null, factory).flatMap(answer -> {
+            EnvelopeMetadata envelope;
+            try {
+                envelope = answer.isSuccess() ? EnvelopeHeaders.read(answer.response().headers()) : null;
+            } catch (IllegalArgumentException malformed) {
+                envelope = null;
+            }
+            String etag = answer.response().headers().getFirst("etag");
+            if (envelope == null || envelope.manifest() == null || etag == null
+                    || !Arrays.equals(envelope.wrappedKey(), id.wrappedKey().ciphertext())
+                    || envelope.partCount() == null || envelope.partCount() != partCount) {
+                return Mono.empty();
+            }
+            byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
+                    + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>" + Xml.escape(request.bucket())
+                    + "</Bucket><Key>" + Xml.escape(request.key()) + "</Key><ETag>" + Xml.escape(etag)
+                    + "</ETag></CompleteMultipartUploadResult>").getBytes(StandardCharsets.UTF_8);
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            client.setStatusCode(HttpStatusCode.valueOf(200));
+            client.getHeaders().setContentType(MediaType.APPLICATION_XML);
+            client.getHeaders().setContentLength(xml.length);
+            return client.writeWith(Mono.fromSupplier(() -> client.bufferFactory().wrap(xml)))
+                    .then(Mono.error(new AlreadyAnswered()));
+        });
+    }
+
+    /** Ends a completion that was answered with success; never reaches the error responder. */
+    static final class AlreadyAnswered extends RuntimeException {
+        AlreadyAnswered() {
+            super(null, null, false, false);
+        }
     }
 
     private static void checkNumbering(List<MultipartXml.Part> parts, int segmentSize) {

@@ -219,6 +219,23 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldAnswerRetriedCompletionOfSealedUploadWithSuccess() {
+        String key = "mp/retried";
+        byte[] data = random(70_000, 9);
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(data)).eTag();
+        CompletedPart part = CompletedPart.builder().partNumber(1).eTag(etag).build();
+        String first = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(part))).eTag();
+        String again = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(part))).eTag();
+        assertThat(again).isEqualTo(first).endsWith("-1\"");
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+                .isEqualTo(data);
+    }
+
+    @Test
     void shouldFailClosedOnUploadCompletedWithoutSeal() {
         String key = "mp/unsealed";
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
