@@ -67,9 +67,8 @@ final class MultipartCompletion {
                             .flatMap(manifest -> completeUpstream(exchange, id, parts, factory)
                                     .flatMap(answer -> answer.isErrorDocument()
                                             ? SmallExchanges.write(exchange, answer.response(), answer.body())
-                                            : seal.seal(exchange, id, manifest, manifest.seal(dataKey))
-                                                    .flatMap(done -> SmallExchanges.write(exchange, done.response(),
-                                                            done.body()))));
+                                            : SealResponse.answer(exchange,
+                                                    seal.seal(exchange, id, manifest, manifest.seal(dataKey)))));
                 })
                 .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())
                 .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
