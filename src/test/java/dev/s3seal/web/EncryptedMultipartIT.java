@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
@@ -239,6 +240,16 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldStillRefuseUploadPartCopyUnderEncryptedRule() {
+        client.putObject(b -> b.bucket(bucket).key("mp/source"), RequestBody.fromBytes(random(10, 10)));
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp/copy")).uploadId();
+        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("mp/source")
+                .destinationBucket(bucket).destinationKey("mp/copy").uploadId(uploadId).partNumber(1)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+        client.abortMultipartUpload(b -> b.bucket(bucket).key("mp/copy").uploadId(uploadId));
+    }
+
+    @Test
     void shouldFailClosedOnUploadCompletedWithoutSeal() {
         String key = "mp/unsealed";
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
@@ -281,7 +292,14 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
 
     private void assertCiphertextAtRest(String key, byte[] data, int[] partOffsets) throws IOException {
         byte[] atRest = Files.readAllBytes(store().objectPath(bucket, key));
-        assertThat(new String(atRest, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+        long partStart = 0;
+        for (int i = 0; i < partOffsets.length - 1; i++) {
+            int at = (int) partStart;
+            assertThat(new String(atRest, at, 4, StandardCharsets.US_ASCII)).as("part %d header", i + 1)
+                    .isEqualTo("S3SL");
+            partStart += CiphertextSizes.ciphertextLength(partOffsets[i + 1] - partOffsets[i], 65_536);
+        }
+        assertThat((long) atRest.length).isEqualTo(partStart);
         for (int i = 0; i < partOffsets.length - 1; i++) {
             byte[] window = Arrays.copyOfRange(data, partOffsets[i] + 1000, partOffsets[i] + 1032);
             assertThat(indexOf(atRest, window)).as("plaintext of part %d visible at rest", i + 1).isNegative();
