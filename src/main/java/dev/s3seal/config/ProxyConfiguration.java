@@ -23,6 +23,7 @@ import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.web.DeleteObjectsHandler;
 import dev.s3seal.web.EncryptedListingHandler;
+import dev.s3seal.web.EncryptedMultipartHandler;
 import dev.s3seal.web.EncryptedObjectHandler;
 import dev.s3seal.web.ForwardHandler;
 import dev.s3seal.web.ServerSideEncryptionHandler;
@@ -73,7 +74,8 @@ class ProxyConfiguration {
         ForwardHandler forward = new ForwardHandler(upstream);
         OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys),
                 new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward),
-                new DeleteObjectsHandler(upstream, policy), () -> policy.policy().rules().stream()
+                new EncryptedMultipartHandler(upstream, keys), new DeleteObjectsHandler(upstream, policy),
+                () -> policy.policy().rules().stream()
                         .anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL || rule.mode() == Mode.CSE_KMS));
         return new S3Gateway(parser, verifier, policy, router);
     }

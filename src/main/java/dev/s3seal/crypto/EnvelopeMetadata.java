@@ -22,6 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * (docs/format.md 8). Parsing is strict; the encoded form stays under {@link #MAX_ENCODED_BYTES}.
  *
  * @param keyVersion  may be null
+ * @param plaintextLength {@link #PENDING_LENGTH} (no {@code s3seal-l} entry) only for a multipart upload
+ *                    that is not sealed yet: such an object is never readable
  * @param sealedMd5   may be null; see {@link #sealMd5}
  * @param partCount   null for single-part objects
  * @param manifest    sealed {@link MultipartManifest}, null for single-part objects
@@ -34,6 +36,8 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
     /** Budget for our entries (names without {@code x-amz-meta-} plus values): half of S3's 2 KiB. */
     public static final int MAX_ENCODED_BYTES = 1024;
     public static final int SEALED_MD5_LENGTH = 12 + 16 + 16;
+    /** Plaintext length of a multipart upload in progress (docs/format.md 8): unknown until sealed. */
+    public static final long PENDING_LENGTH = -1;
 
     private static final String V = "v", KP = "kp", KI = "ki", KV = "kv", K = "k", L = "l", S = "s", H = "h",
             N = "n", M = "m";
@@ -51,7 +55,11 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
         check(keyId != null && KEY_ID.matcher(keyId).matches(), "key id");
         check(keyVersion == null || KEY_VERSION.matcher(keyVersion).matches(), "key version");
         check(wrappedKey != null && wrappedKey.length >= 1 && wrappedKey.length <= 512, "wrapped key");
-        CiphertextSizes.checkLength(plaintextLength);
+        if (plaintextLength == PENDING_LENGTH) {
+            check(sealedMd5 == null && partCount == null && manifest == null, "pending upload with final entries");
+        } else {
+            CiphertextSizes.checkLength(plaintextLength);
+        }
         ObjectFormat.checkSegmentSize(segmentSize);
         check(sealedMd5 == null || sealedMd5.length == SEALED_MD5_LENGTH, "sealed md5");
         check(partCount == null || (partCount >= 1 && partCount <= ObjectFormat.MAX_PART_NUMBER), "part count");
@@ -62,6 +70,11 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
         int size = encodedSize(toHeadersUnchecked(version, providerKind, keyId, keyVersion, wrappedKey, plaintextLength,
                 segmentSize, sealedMd5, partCount, manifest));
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
+    }
+
+    /** A multipart upload not sealed yet: no plaintext length, not readable. */
+    public boolean isPending() {
+        return plaintextLength == PENDING_LENGTH;
     }
 
     /** True if a client-supplied header name falls in s3seal's reserved space (the proxy refuses those). */
@@ -98,7 +111,7 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
         check(v.equals("1"), "unsupported s3seal metadata version");
         String n = ours.get(N);
         return new EnvelopeMetadata(1, required(ours, KP), required(ours, KI), ours.get(KV),
-                base64(required(ours, K)), decimal(required(ours, L)), (int) Math.min(decimal(required(ours, S)),
+                base64(required(ours, K)), ours.containsKey(L) ? decimal(ours.get(L)) : PENDING_LENGTH, (int) Math.min(decimal(required(ours, S)),
                 Integer.MAX_VALUE), ours.containsKey(H) ? base64(ours.get(H)) : null,
                 n == null ? null : (int) Math.min(decimal(n), Integer.MAX_VALUE),
                 ours.containsKey(M) ? base64(ours.get(M)) : null);
@@ -160,7 +173,9 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
             h.put(PREFIX + KV, keyVersion);
         }
         h.put(PREFIX + K, b64.encodeToString(wrappedKey));
-        h.put(PREFIX + L, Long.toString(length));
+        if (length != PENDING_LENGTH) {
+            h.put(PREFIX + L, Long.toString(length));
+        }
         h.put(PREFIX + S, Integer.toString(segmentSize));
         if (md5 != null) {
             h.put(PREFIX + H, b64.encodeToString(md5));

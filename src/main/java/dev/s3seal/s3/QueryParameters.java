@@ -64,4 +64,24 @@ public final class QueryParameters {
         List<Parameter> kept = parameters.stream().filter(p -> !nameMatches.test(p.name())).toList();
         return kept.size() == parameters.size() ? this : new QueryParameters(kept);
     }
+
+    /** The parameters with every value of {@code name} replaced by {@code value} (added when absent). */
+    public QueryParameters with(String name, String value) {
+        List<Parameter> out = new ArrayList<>();
+        boolean replaced = false;
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                if (!replaced) {
+                    out.add(new Parameter(name, value));
+                    replaced = true;
+                }
+            } else {
+                out.add(p);
+            }
+        }
+        if (!replaced) {
+            out.add(new Parameter(name, value));
+        }
+        return new QueryParameters(out);
+    }
 }

@@ -23,6 +23,7 @@ import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.ByteRangeHeader;
+import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -41,9 +42,11 @@ import dev.s3seal.upstream.UpstreamResponse;
 final class DecryptingDownload {
 
     private final UpstreamClient upstream;
+    private final MultipartReads multipartReads;
 
     DecryptingDownload(UpstreamClient upstream) {
         this.upstream = upstream;
+        this.multipartReads = new MultipartReads(upstream, this);
     }
 
     Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
@@ -53,6 +56,9 @@ final class DecryptingDownload {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
             if (envelope == null) {
                 return passUnencrypted(exchange, decision, response, body);
+            }
+            if (envelope.isPending()) {
+                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
             }
             ServerHttpResponse client = exchange.exchange().getResponse();
             copyHeaders(response, client, envelope.plaintextLength());
@@ -73,10 +79,16 @@ final class DecryptingDownload {
             if (envelope == null) {
                 return passUnencrypted(exchange, decision, response, body);
             }
+            if (envelope.isPending()) {
+                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
+            }
+            String etag = response.headers().getFirst("etag");
             return dataKey(keys, envelope, request).flatMap(dataKey -> {
                 DecryptOperator decrypt;
                 try {
-                    decrypt = DecryptOperator.object(dataKey, factory(exchange));
+                    decrypt = envelope.manifest() == null ? DecryptOperator.object(dataKey, factory(exchange))
+                            : DecryptOperator.multipart(dataKey, MultipartReads.manifest(envelope, dataKey, etag),
+                                    envelope.segmentSize(), factory(exchange));
                 } finally {
                     java.util.Arrays.fill(dataKey, (byte) 0);
                 }
@@ -105,32 +117,42 @@ final class DecryptingDownload {
                 }
                 return passUnencrypted(exchange, decision, response, body);
             }
+            if (envelope.isPending()) {
+                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
+            }
             long length = envelope.plaintextLength();
             Optional<RangeMapping.PlaintextRange> resolved = RangeMapping.resolve(range.first(), range.last(), length);
             if (resolved.isEmpty()) {
                 return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(unsatisfiable(length)));
             }
-            RangeMapping.RangePlan plan = RangeMapping.plan(resolved.get(), envelope.segmentSize(), length);
             String etag = response.headers().getFirst("etag");
             return DataBufferUtils.join(body, ObjectFormat.HEADER_LENGTH * 4).flatMap(headerBuffer -> {
                 byte[] header = new byte[headerBuffer.readableByteCount()];
                 headerBuffer.read(header);
                 DataBufferUtils.release(headerBuffer);
-                return dataKey(keys, envelope, request).flatMap(dataKey ->
-                        sendSegments(exchange, request, response, plan, header, dataKey, etag, length));
+                return dataKey(keys, envelope, request).flatMap(dataKey -> {
+                    if (envelope.manifest() != null) {
+                        return multipartReads.range(exchange, request, response, envelope, resolved.get(), header,
+                                dataKey, etag);
+                    }
+                    RangeMapping.RangePlan plan = RangeMapping.plan(resolved.get(), envelope.segmentSize(), length);
+                    DecryptOperator decrypt;
+                    try {
+                        decrypt = DecryptOperator.range(dataKey, plan, header, factory(exchange));
+                    } finally {
+                        java.util.Arrays.fill(dataKey, (byte) 0);
+                    }
+                    long start = plan.firstSegment() * (long) plan.segmentSize() + plan.skip();
+                    return sendRange(exchange, request, response, plan.segmentRange(), decrypt, start, plan.keep(),
+                            etag, length);
+                });
             });
         }).then();
     }
 
-    private Mono<Void> sendSegments(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse,
-            RangeMapping.RangePlan plan, byte[] header, byte[] dataKey, String etag, long length) {
-        DecryptOperator decrypt;
-        try {
-            decrypt = DecryptOperator.range(dataKey, plan, header, factory(exchange));
-        } finally {
-            java.util.Arrays.fill(dataKey, (byte) 0);
-        }
-        long[] segments = plan.segmentRange();
+    /** Fetches ciphertext {@code segments} pinned to {@code etag} and answers 206 with the decrypted range. */
+    Mono<Void> sendRange(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse, long[] segments,
+            DecryptOperator decrypt, long start, long keep, String etag, long length) {
         Map<String, List<String>> pin = new LinkedHashMap<>();
         pin.put("range", List.of("bytes=" + segments[0] + "-" + segments[1]));
         if (etag != null) {
@@ -149,9 +171,8 @@ final class DecryptingDownload {
             }
             ServerHttpResponse client = exchange.exchange().getResponse();
             client.setStatusCode(HttpStatusCode.valueOf(206));
-            copyHeaders(headerResponse, client, plan.keep());
-            long start = plan.firstSegment() * (long) plan.segmentSize() + plan.skip();
-            client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + plan.keep() - 1) + "/" + length);
+            copyHeaders(headerResponse, client, keep);
+            client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + keep - 1) + "/" + length);
             return client.writeWith(body.transform(decrypt));
         }).then();
     }
@@ -171,7 +192,7 @@ final class DecryptingDownload {
                 "The object is not encrypted by s3seal and the policy does not allow unencrypted reads.")));
     }
 
-    private static Mono<byte[]> dataKey(KeyRegistry keys, EnvelopeMetadata envelope, S3Request request) {
+    static Mono<byte[]> dataKey(KeyRegistry keys, EnvelopeMetadata envelope, S3Request request) {
         WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                 envelope.wrappedKey());
         KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(envelope.keyId()));
@@ -186,7 +207,7 @@ final class DecryptingDownload {
     }
 
     /** The client's read request with its conditions, without its own range or body framing. */
-    private static UpstreamRequest read(String method, S3Request request, Map<String, List<String>> extra) {
+    static UpstreamRequest read(String method, S3Request request, Map<String, List<String>> extra) {
         Map<String, List<String>> headers = new LinkedHashMap<>(ForwardedHeaders.toUpstream(request.headers(), false));
         headers.keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).equals("range")
                 || name.toLowerCase(Locale.ROOT).equals("x-amz-checksum-mode"));
@@ -195,11 +216,15 @@ final class DecryptingDownload {
                 ForwardHandler.withoutPresignParameters(request.query()), headers, -1);
     }
 
+    static QueryParameters versionOnly(QueryParameters query) {
+        return query.without(name -> !name.equals("versionId"));
+    }
+
     private static S3Exception unsatisfiable(long length) {
         return new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested range is not satisfiable (object size " + length + ").");
     }
 
-    private static DataBufferFactory factory(ProxyExchange exchange) {
+    static DataBufferFactory factory(ProxyExchange exchange) {
         return exchange.exchange().getResponse().bufferFactory();
     }
 }

@@ -17,6 +17,7 @@ public final class OperationRouter {
     private final S3OperationHandler serverSideEncryption;
     private final S3OperationHandler deleteObjects;
     private final java.util.function.BooleanSupplier anyClientSideRule;
+    private final S3OperationHandler encryptedMultipart;
     private final S3OperationHandler refuse = new RefusingHandler();
 
     /**
@@ -25,13 +26,15 @@ public final class OperationRouter {
      */
     public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
             S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
-            S3OperationHandler deleteObjects, java.util.function.BooleanSupplier anyClientSideRule) {
+            S3OperationHandler encryptedMultipart, S3OperationHandler deleteObjects,
+            java.util.function.BooleanSupplier anyClientSideRule) {
         this.forward = forward;
         this.encryptedObjects = encryptedObjects;
         this.encryptedListings = encryptedListings;
         this.serverSideEncryption = serverSideEncryption;
         this.deleteObjects = deleteObjects;
         this.anyClientSideRule = anyClientSideRule;
+        this.encryptedMultipart = encryptedMultipart;
     }
 
     public S3OperationHandler handlerFor(ProxyExchange exchange) {
@@ -62,8 +65,9 @@ public final class OperationRouter {
             case GET_OBJECT -> exchange.request().query().has("partNumber") ? refuse : encryptedObjects;
             case PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
-            case COPY_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
-                 LIST_PARTS, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, ABORT_MULTIPART_UPLOAD ->
+                    encryptedMultipart;
+            case COPY_OBJECT, UPLOAD_PART_COPY, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
             case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
                     ? forward : refuse;
             default -> forward;

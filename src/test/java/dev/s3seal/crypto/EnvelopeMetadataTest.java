@@ -55,6 +55,20 @@ class EnvelopeMetadataTest {
     }
 
     @Test
+    void shouldRoundTripPendingUploadWithoutLengthAndRefuseFinalEntriesOnIt() {
+        EnvelopeMetadata pending = new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1, 2, 3},
+                EnvelopeMetadata.PENDING_LENGTH, 65536, null, null, null);
+        assertThat(pending.isPending()).isTrue();
+        assertThat(pending.toHeaders()).doesNotContainKey("x-amz-meta-s3seal-l");
+        assertThat(EnvelopeMetadata.fromHeaders(pending.toHeaders())).isEqualTo(pending);
+        assertThatThrownBy(() -> new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1},
+                EnvelopeMetadata.PENDING_LENGTH, 65536, null, 2, new byte[21]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1}, -2, 65536, null,
+                null, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldRefuseMalformedEntriesWhenParsing() {
         Map<String, String> good = maximal().toHeaders();
         for (String[] change : new String[][] {

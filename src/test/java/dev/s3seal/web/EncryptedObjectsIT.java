@@ -185,12 +185,6 @@ class EncryptedObjectsIT extends ProxyIntegrationTest {
     }
 
     @Test
-    void shouldRefuseMultipartUploadUnderEncryptedRuleRatherThanStorePlaintext() {
-        assertThatThrownBy(() -> client.createMultipartUpload(b -> b.bucket(bucket).key("mp")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
-    }
-
-    @Test
     void shouldRefuseClientWritingReservedMetadata() {
         assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("reserved")
                 .metadata(Map.of("s3seal-k", "forged")), RequestBody.fromString("x")))

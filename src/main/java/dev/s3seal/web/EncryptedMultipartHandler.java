@@ -1,0 +1,225 @@
+package dev.s3seal.web;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.crypto.SegmentEncryptor;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.s3.ListingRewriter;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.EncryptOperator;
+import dev.s3seal.upstream.ForwardedHeaders;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+
+/**
+ * Multipart uploads under the client-side modes (docs/format.md 6): one data key per upload,
+ * carried in the upload id ({@link MultipartUploadId}); every part its own encrypted stream;
+ * completion checked for a regular layout and sealed ({@link MultipartSeal}).
+ */
+public final class EncryptedMultipartHandler implements S3OperationHandler {
+
+    private final UpstreamClient upstream;
+    private final KeyRegistries keys;
+    private final SmallExchanges small;
+    private final MultipartCompletion completion;
+
+    public EncryptedMultipartHandler(UpstreamClient upstream, KeyRegistries keys) {
+        this.upstream = upstream;
+        this.keys = keys;
+        this.small = new SmallExchanges(upstream);
+        this.completion = new MultipartCompletion(small);
+    }
+
+    @Override
+    public Mono<Void> handle(ProxyExchange exchange) {
+        return switch (exchange.operation()) {
+            case ABORT_MULTIPART_UPLOAD -> abort(exchange);
+            default -> keys.current().flatMap(registry -> switch (exchange.operation()) {
+                case CREATE_MULTIPART_UPLOAD -> create(exchange, registry);
+                case UPLOAD_PART -> withKey(exchange, registry, (id, key) -> uploadPart(exchange, id, key));
+                case LIST_PARTS -> withKey(exchange, registry, (id, key) -> listParts(exchange, id, key));
+                case COMPLETE_MULTIPART_UPLOAD ->
+                        withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key));
+                default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
+            });
+        };
+    }
+
+    private Mono<Void> create(ProxyExchange exchange, KeyRegistry registry) {
+        S3Request request = exchange.request();
+        int segmentSize = exchange.decision().options().segmentSize();
+        KeyDefinition definition = exchange.decision().key().orElseThrow(() ->
+                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
+        KeyContext context = KeyContext.of(request.bucket(), request.key(),
+                registry.contextFor(EncryptingUpload.keyIdOf(definition)));
+        Flux<DataBuffer> body = ForwardHandler.VerifiedBody.of(exchange).content();
+        return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() ->
+                registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
+                .flatMap(dataKey -> {
+                    WrappedKey wrapped;
+                    try (dataKey) {
+                        wrapped = dataKey.wrapped();
+                    }
+                    EnvelopeMetadata pending = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(),
+                            wrapped.keyId(), wrapped.keyVersion(), wrapped.ciphertext(),
+                            EnvelopeMetadata.PENDING_LENGTH, segmentSize, null, null, null);
+                    Map<String, List<String>> headers = withoutPlaintextFacts(
+                            ForwardedHeaders.toUpstream(request.headers(), false));
+                    pending.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+                    UpstreamRequest create = SmallExchanges.request("POST", request.bucket(), request.key(),
+                            ForwardHandler.withoutPresignParameters(request.query()), headers, null);
+                    return small.call(create, null, exchange.exchange().getResponse().bufferFactory())
+                            .flatMap(answer -> {
+                                if (answer.isErrorDocument()) {
+                                    return SmallExchanges.write(exchange, answer.response(), answer.body());
+                                }
+                                String upstreamId = uploadIdOf(answer.body());
+                                String clientId = new MultipartUploadId(upstreamId, wrapped, segmentSize).encode();
+                                return SmallExchanges.write(exchange, answer.response(),
+                                        MultipartXml.replaceUploadId(answer.body(), upstreamId, clientId));
+                            });
+                });
+    }
+
+    private Mono<Void> uploadPart(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey) {
+        S3Request request = exchange.request();
+        int partNumber = partNumber(request.query().first("partNumber"));
+        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        long plaintextLength = body.length();
+        EncryptOperator encrypt;
+        try {
+            encrypt = new EncryptOperator(SegmentEncryptor.forPart(dataKey, id.segmentSize(), partNumber,
+                    plaintextLength), exchange.exchange().getResponse().bufferFactory());
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+        Map<String, List<String>> headers = withoutPlaintextFacts(
+                ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
+        UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
+                upstreamQuery(request, id.upstreamId()), headers,
+                CiphertextSizes.ciphertextLength(plaintextLength, id.segmentSize()));
+        return ForwardHandler.send(upstream, exchange, put, body.content().transform(encrypt));
+    }
+
+    private Mono<Void> listParts(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey) {
+        Arrays.fill(dataKey, (byte) 0);
+        S3Request request = exchange.request();
+        UpstreamRequest list = new UpstreamRequest("GET", request.bucket(), request.key(),
+                upstreamQuery(request, id.upstreamId()), ForwardedHeaders.toUpstream(request.headers(), false), -1);
+        return small.call(list, null, exchange.exchange().getResponse().bufferFactory()).flatMap(answer -> {
+            if (!answer.isSuccess()) {
+                return SmallExchanges.write(exchange, answer.response(), answer.body());
+            }
+            byte[] rewritten;
+            try {
+                rewritten = ListingRewriter.rewrite(answer.body(), entry -> {
+                    if (!entry.isPart()) {
+                        return null;
+                    }
+                    try {
+                        return entry.withSizeAndEtag(CiphertextSizes.plaintextLength(entry.size(), id.segmentSize()),
+                                entry.etag());
+                    } catch (IllegalArgumentException notOurs) {
+                        return null;
+                    }
+                });
+                rewritten = MultipartXml.replaceUploadId(rewritten, id.upstreamId(), id.encode());
+            } catch (IllegalArgumentException malformed) {
+                throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream part list could not be read.",
+                        malformed);
+            }
+            return SmallExchanges.write(exchange, answer.response(), rewritten);
+        });
+    }
+
+    /** Forwarded with the upstream's own upload id; an id that is not s3seal's is passed as it is. */
+    private Mono<Void> abort(ProxyExchange exchange) {
+        S3Request request = exchange.request();
+        String upstreamId = MultipartUploadId.upstreamIdOf(request.query().first("uploadId"));
+        UpstreamRequest abort = new UpstreamRequest("DELETE", request.bucket(), request.key(),
+                upstreamQuery(request, upstreamId), ForwardedHeaders.toUpstream(request.headers(), false), -1);
+        Flux<DataBuffer> body = ForwardHandler.VerifiedBody.of(exchange).content();
+        return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() -> upstream.exchange(abort, Flux.empty(),
+                (response, responseBody) -> ForwardHandler.writeResponse(exchange, response, responseBody)).then()));
+    }
+
+    interface KeyedOperation {
+        Mono<Void> run(MultipartUploadId id, byte[] dataKey);
+    }
+
+    /**
+     * Decodes the client's upload id and unwraps its data key for this bucket and key; a tampered
+     * or transplanted id fails here (NoSuchUpload or AccessDenied), before any body is read.
+     */
+    private static Mono<Void> withKey(ProxyExchange exchange, KeyRegistry registry, KeyedOperation operation) {
+        S3Request request = exchange.request();
+        return Mono.defer(() -> {
+            MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));
+            WrappedKey wrapped = id.wrappedKey();
+            KeyContext context = KeyContext.of(request.bucket(), request.key(), registry.contextFor(wrapped.keyId()));
+            return Mono.defer(() -> registry.reader(wrapped).unwrap(wrapped, context))
+                    .onErrorMap(KeyFailures::toS3)
+                    .map(key -> new Object[] {id, key});
+        }).onErrorResume(refused -> UnreadBody.discard(exchange.exchange().getRequest()).then(Mono.error(refused)))
+                .flatMap(pair -> operation.run((MultipartUploadId) pair[0], (byte[]) pair[1]));
+    }
+
+    static QueryParameters upstreamQuery(S3Request request, String upstreamId) {
+        return ForwardHandler.withoutPresignParameters(request.query()).with("uploadId", upstreamId);
+    }
+
+    private static int partNumber(String value) {
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 1 && number <= ObjectFormat.MAX_PART_NUMBER) {
+                return number;
+            }
+        } catch (NumberFormatException | NullPointerException malformed) {
+            // answered below
+        }
+        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000.");
+    }
+
+    private static String uploadIdOf(byte[] xml) {
+        String id;
+        try {
+            id = MultipartXml.parse(xml).field("UploadId");
+        } catch (IllegalArgumentException malformed) {
+            throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer could not be read.", malformed);
+        }
+        if (id == null || id.isEmpty()) {
+            throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer has no upload id.");
+        }
+        return id;
+    }
+
+    /** The client's headers minus what describes its plaintext (checksums, MD5), which s3seal verified. */
+    static Map<String, List<String>> withoutPlaintextFacts(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new LinkedHashMap<>(headers);
+        out.keySet().removeIf(name -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            return lower.equals("content-md5") || lower.startsWith("x-amz-checksum-")
+                    || lower.equals("x-amz-sdk-checksum-algorithm");
+        });
+        return out;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.s3seal.web;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartLayout;
+import dev.s3seal.crypto.MultipartManifest;
+import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.crypto.RangeMapping;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.DecryptOperator;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
+
+/**
+ * Reads of sealed multipart objects (docs/format.md 6.3): the manifest opened and checked against
+ * the envelope and the ETag's {@code -N}, ranges mapped across parts with {@link MultipartLayout}.
+ */
+final class MultipartReads {
+
+    private final UpstreamClient upstream;
+    private final DecryptingDownload download;
+
+    MultipartReads(UpstreamClient upstream, DecryptingDownload download) {
+        this.upstream = upstream;
+        this.download = download;
+    }
+
+    /** An object whose multipart upload was completed but never sealed: unreadable (fail closed). */
+    static S3Exception unsealed() {
+        return new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,
+                "The object's multipart upload was not sealed by s3seal; it cannot be read. Upload it again.");
+    }
+
+    /**
+     * The verified manifest; its part count must equal the envelope's and the ETag's {@code -N}
+     * (when the ETag has one), its total the envelope's plaintext length.
+     */
+    static MultipartManifest manifest(EnvelopeMetadata envelope, byte[] dataKey, String etag) {
+        MultipartManifest manifest = MultipartManifest.open(envelope.manifest(), dataKey, envelope.segmentSize());
+        int etagParts = etagPartCount(etag);
+        if (envelope.partCount() == null || manifest.partCount() != envelope.partCount()
+                || (etagParts > 0 && etagParts != manifest.partCount())
+                || manifest.totalPlaintextLength() != envelope.plaintextLength()) {
+            throw new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH,
+                    "manifest does not match the object's part count or length");
+        }
+        return manifest;
+    }
+
+    /** A ranged GET: the covering part header (from the first request when it is part 1's) and segments. */
+    Mono<Void> range(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse,
+            EnvelopeMetadata envelope, RangeMapping.PlaintextRange range, byte[] firstHeader, byte[] dataKey,
+            String etag) {
+        MultipartLayout layout;
+        MultipartLayout.Plan plan;
+        try {
+            layout = new MultipartLayout(manifest(envelope, dataKey, etag), envelope.segmentSize());
+            plan = layout.plan(range);
+        } catch (RuntimeException failure) {
+            Arrays.fill(dataKey, (byte) 0);
+            return Mono.error(failure);
+        }
+        long length = envelope.plaintextLength();
+        Mono<byte[]> header;
+        long[] fetch;
+        if (plan.headerStart() == 0) {
+            header = Mono.just(firstHeader);
+            fetch = plan.segmentRange();
+        } else if (plan.firstSegment() == 0) {
+            header = Mono.just(new byte[0]);
+            fetch = plan.singleRequestRange();
+        } else {
+            header = fetchHeader(request, plan.headerRange(), etag);
+            fetch = plan.segmentRange();
+        }
+        return header.flatMap(bytes -> {
+            DecryptOperator decrypt;
+            try {
+                decrypt = DecryptOperator.multipartRange(dataKey, layout, plan, bytes.length == 0 ? null : bytes,
+                        DecryptingDownload.factory(exchange));
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+            return download.sendRange(exchange, request, headerResponse, fetch, decrypt, range.start(), plan.keep(),
+                    etag, length);
+        }).doOnDiscard(byte[].class, key -> Arrays.fill(dataKey, (byte) 0));
+    }
+
+    private Mono<byte[]> fetchHeader(S3Request request, long[] headerRange, String etag) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("range", List.of("bytes=" + headerRange[0] + "-" + headerRange[1]));
+        if (etag != null) {
+            headers.put("if-match", List.of(etag));
+        }
+        UpstreamRequest get = new UpstreamRequest("GET", request.bucket(), request.key(),
+                DecryptingDownload.versionOnly(request.query()), headers, -1);
+        return upstream.exchange(get, Flux.empty(), (response, body) -> {
+            if (!response.isSuccess()) {
+                return body.doOnNext(DataBufferUtils::release).then(Mono.<byte[]>error(new S3Exception(
+                        S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.")));
+            }
+            return DataBufferUtils.join(body, ObjectFormat.HEADER_LENGTH * 4).map(joined -> {
+                byte[] bytes = new byte[joined.readableByteCount()];
+                joined.read(bytes);
+                DataBufferUtils.release(joined);
+                return bytes;
+            });
+        }).next().switchIfEmpty(Mono.error(() -> new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,
+                "The object changed while it was read; retry.")));
+    }
+
+    static int etagPartCount(String etag) {
+        if (etag == null) {
+            return 0;
+        }
+        String bare = etag.replace("\"", "");
+        int dash = bare.lastIndexOf('-');
+        if (dash < 0) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(bare.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

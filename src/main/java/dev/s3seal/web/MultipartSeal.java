@@ -1,0 +1,183 @@
+package dev.s3seal.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartLayout;
+import dev.s3seal.crypto.MultipartManifest;
+import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.upstream.UpstreamRequest;
+
+/**
+ * The seal of a completed multipart object (docs/format.md 6.3): a layout-preserving server-side
+ * self-copy (CreateMultipartUpload with the original metadata plus the final envelope, one
+ * UploadPartCopy per original part with its exact byte range, CompleteMultipartUpload), so the
+ * ETag keeps its {@code -N} and the metadata gains the plaintext length, part count and sealed
+ * manifest. Every copy is pinned to the completed object's ETag; a failed seal is aborted and
+ * leaves the object unsealed, which reads fail closed on.
+ */
+final class MultipartSeal {
+
+    private static final Logger log = LoggerFactory.getLogger(MultipartSeal.class);
+    private static final int COPY_CONCURRENCY = 4;
+    /** Object headers a self-copy must carry over (user metadata is all of x-amz-meta-*). */
+    private static final Set<String> KEPT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
+            "content-language", "cache-control", "expires", "x-amz-website-redirect-location", "x-amz-storage-class");
+
+    private final SmallExchanges small;
+
+    MultipartSeal(SmallExchanges small) {
+        this.small = small;
+    }
+
+    /** Seals the just-completed object; emits the final CompleteMultipartUpload answer. */
+    Mono<SmallExchanges.Answer> seal(ProxyExchange exchange, MultipartUploadId id, MultipartManifest manifest,
+            byte[] sealedManifest) {
+        S3Request request = exchange.request();
+        DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
+        MultipartLayout layout = new MultipartLayout(manifest, id.segmentSize());
+        UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
+                Map.of(), -1);
+        return small.call(head, null, factory).flatMap(answer -> {
+            HttpHeaders stored = answer.response().headers();
+            String etag = stored.getFirst("etag");
+            if (!answer.isSuccess() || etag == null) {
+                return Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR,
+                        "The completed object could not be read back for sealing (" + answer.response().status() + ")."));
+            }
+            checkStillOurs(stored, id, layout);
+            Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
+            UpstreamRequest create = SmallExchanges.request("POST", request.bucket(), request.key(),
+                    QueryParameters.empty().with("uploads", null), headers, null);
+            return small.call(create, null, factory).flatMap(created -> {
+                if (created.isErrorDocument()) {
+                    return Mono.error(failure("create", created));
+                }
+                String sealId = MultipartXml.parse(created.body()).field("UploadId");
+                return copyParts(request, sealId, layout, etag, factory)
+                        .flatMap(parts -> completeSeal(request, sealId, parts, factory))
+                        .onErrorResume(error -> abort(request, sealId, factory).then(Mono.error(error)));
+            });
+        });
+    }
+
+    /** The object completed is the one this upload wrote: pending envelope with its key, expected length. */
+    private static void checkStillOurs(HttpHeaders stored, MultipartUploadId id, MultipartLayout layout) {
+        EnvelopeMetadata envelope;
+        try {
+            envelope = EnvelopeHeaders.read(stored);
+        } catch (IllegalArgumentException malformed) {
+            envelope = null;
+        }
+        long length = stored.getContentLength();
+        if (envelope == null || !envelope.isPending()
+                || !java.util.Arrays.equals(envelope.wrappedKey(), id.wrappedKey().ciphertext())
+                || length != layout.ciphertextLength()) {
+            throw new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,
+                    "The object changed while its upload was completed; retry.");
+        }
+    }
+
+    private static Map<String, List<String>> sealedHeaders(HttpHeaders stored, MultipartUploadId id,
+            MultipartManifest manifest, byte[] sealedManifest) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        stored.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-")) && !EnvelopeMetadata.isReserved(lower)) {
+                headers.put(lower, List.copyOf(values));
+            }
+        });
+        WrappedKey wrapped = id.wrappedKey();
+        EnvelopeMetadata sealed = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
+                wrapped.keyVersion(), wrapped.ciphertext(), manifest.totalPlaintextLength(), id.segmentSize(), null,
+                manifest.partCount(), sealedManifest);
+        sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        return headers;
+    }
+
+    private Mono<List<MultipartXml.Part>> copyParts(S3Request request, String sealId, MultipartLayout layout,
+            String etag, DataBufferFactory factory) {
+        String source = "/" + request.bucket() + "/" + encodeKey(request.key());
+        int n = layout.manifest().partCount();
+        return Flux.range(1, n).flatMapSequential(k -> {
+            long first = layout.partCiphertextOffset(k);
+            long last = (k == n ? layout.ciphertextLength() : layout.partCiphertextOffset(k + 1)) - 1;
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put("x-amz-copy-source", List.of(source));
+            headers.put("x-amz-copy-source-range", List.of("bytes=" + first + "-" + last));
+            headers.put("x-amz-copy-source-if-match", List.of(etag));
+            QueryParameters query = QueryParameters.empty().with("partNumber", Integer.toString(k))
+                    .with("uploadId", sealId);
+            return small.call(SmallExchanges.request("PUT", request.bucket(), request.key(), query, headers, null),
+                    null, factory).map(answer -> {
+                        if (answer.isErrorDocument()) {
+                            throw failure("copy part " + k, answer);
+                        }
+                        String partEtag = MultipartXml.parse(answer.body()).field("ETag");
+                        if (partEtag == null) {
+                            throw failure("copy part " + k, answer);
+                        }
+                        return new MultipartXml.Part(k, partEtag, -1);
+                    });
+        }, COPY_CONCURRENCY).collectList();
+    }
+
+    private Mono<SmallExchanges.Answer> completeSeal(S3Request request, String sealId, List<MultipartXml.Part> parts,
+            DataBufferFactory factory) {
+        byte[] body = MultipartXml.completeBody(parts);
+        return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
+                QueryParameters.empty().with("uploadId", sealId), Map.of("content-type", List.of("application/xml")),
+                body), body, factory).map(answer -> {
+                    if (answer.isErrorDocument()) {
+                        throw failure("complete", answer);
+                    }
+                    return answer;
+                });
+    }
+
+    private Mono<Void> abort(S3Request request, String sealId, DataBufferFactory factory) {
+        return small.call(new UpstreamRequest("DELETE", request.bucket(), request.key(),
+                        QueryParameters.empty().with("uploadId", sealId), Map.of(), -1), null, factory)
+                .then()
+                .onErrorResume(error -> Mono.empty());
+    }
+
+    private static S3Exception failure(String step, SmallExchanges.Answer answer) {
+        log.warn("multipart seal failed at {}: upstream {} {}", step, answer.response().status(),
+                new String(answer.body(), 0, Math.min(answer.body().length, 300), StandardCharsets.UTF_8));
+        return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
+    }
+
+    /** A key for x-amz-copy-source: percent-encoded UTF-8, '/' kept. */
+    static String encodeKey(String key) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '.' || c == '~' || c == '/') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return out.toString();
+    }
+}

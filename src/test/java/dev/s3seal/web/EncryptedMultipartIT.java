@@ -1,0 +1,335 @@
+package dev.s3seal.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+
+/**
+ * Multipart uploads under the client-side modes end to end (docs/format.md 6): real SDK clients
+ * and the AWS CLI through s3seal, a real S3Proxy filesystem store, a real moto KMS.
+ */
+class EncryptedMultipartIT extends ProxyIntegrationTest {
+
+    private static final String KMS_ALIAS = "s3seal-mp-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final int MIB = 1024 * 1024;
+
+    @DynamicPropertySource
+    static void policy(DynamicPropertyRegistry registry) throws IOException {
+        MotoServer moto = MotoServer.get();
+        moto.createKey(KMS_ALIAS);
+        Path dir = Files.createTempDirectory("s3seal-policy");
+        Path key = dir.resolve("master-v1.key");
+        byte[] material = new byte[32];
+        new Random(1).nextBytes(material);
+        Files.writeString(key, java.util.Base64.getEncoder().encodeToString(material));
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, String.join("\n",
+                "keys:",
+                "  master:",
+                "    type: local",
+                "    versions:",
+                "      - version: 1",
+                "        file: " + key,
+                "  kms-main:",
+                "    type: kms",
+                "    key-id: alias/" + KMS_ALIAS,
+                "rules:",
+                "  - name: kms-prefix",
+                "    key-prefixes: [kms/]",
+                "    mode: cse-kms",
+                "    key: kms-main",
+                "  - name: default",
+                "    mode: cse-local",
+                "    key: master",
+                ""));
+        registry.add("s3seal.policy", policy::toString);
+        registry.add("s3seal.kms.endpoint", () -> moto.endpoint().toString());
+        registry.add("s3seal.kms.region", () -> MotoServer.REGION);
+        registry.add("s3seal.kms.access-key-id", () -> "test");
+        registry.add("s3seal.kms.secret-access-key", () -> "test");
+    }
+
+    @TempDir
+    Path workDir;
+
+    private String bucket;
+    private S3Client client;
+
+    @BeforeEach
+    void setUp() {
+        bucket = newBucket();
+        client = alice();
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+    }
+
+    @Test
+    void shouldRoundTripManualUploadWithPartsInReverseOrderFromTwoClients() throws IOException {
+        byte[] data = random(3 * 5 * MIB + MIB + 7, 1);
+        String key = "mp/manual";
+        int[] offsets = {0, 5 * MIB, 10 * MIB, 15 * MIB, data.length};
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                .contentType("application/x-test").metadata(Map.of("owner", "alice"))).uploadId();
+        assertThat(uploadId).contains(".");
+        List<CompletedPart> parts = new ArrayList<>();
+        try (S3Client second = S3Clients.syncWhenRequired(endpoint(), ALICE_KEY, ALICE_SECRET)) {
+            for (int part = 4; part >= 1; part--) {
+                int number = part;
+                byte[] body = Arrays.copyOfRange(data, offsets[part - 1], offsets[part]);
+                S3Client uploader = part % 2 == 0 ? second : client;
+                String etag = uploader.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                        RequestBody.fromBytes(body)).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+        }
+        ListPartsResponse listed = client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        assertThat(listed.uploadId()).isEqualTo(uploadId);
+        assertThat(listed.parts()).extracting(p -> p.size()).containsExactly((long) 5 * MIB, (long) 5 * MIB,
+                (long) 5 * MIB, (long) MIB + 7);
+        parts.sort(Comparator.comparing(CompletedPart::partNumber));
+        String etag = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts))).eTag();
+        assertThat(etag).endsWith("-4\"");
+
+        assertCiphertextAtRest(key, data, offsets);
+        ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key(key),
+                ResponseTransformer.toBytes());
+        assertThat(read.asByteArray()).isEqualTo(data);
+        assertThat(read.response().contentLength()).isEqualTo(data.length);
+        assertThat(read.response().eTag()).isEqualTo(etag);
+        assertThat(read.response().contentType()).isEqualTo("application/x-test");
+        assertThat(read.response().metadata()).containsEntry("owner", "alice").doesNotContainKeys("s3seal-k", "s3seal-m");
+        assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength()).isEqualTo(data.length);
+        assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("mp/")).contents())
+                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+
+        // ranges: across the part 1/2 boundary (part 1's header from the first request), starting
+        // mid-part 2 (its header fetched), starting exactly at part 3 (one request), suffix, open end
+        assertRange(key, data, 5 * MIB - 10, 5 * MIB + 10);
+        assertRange(key, data, 5 * MIB + 100_000, 10 * MIB + 70_000);
+        assertRange(key, data, 10 * MIB, 10 * MIB + 5);
+        assertRange(key, data, data.length - 100, data.length - 1);
+        assertRange(key, data, 14 * MIB, data.length - 1);
+        ResponseBytes<GetObjectResponse> suffix = client.getObject(b -> b.bucket(bucket).key(key).range("bytes=-50"),
+                ResponseTransformer.toBytes());
+        assertThat(suffix.asByteArray()).isEqualTo(Arrays.copyOfRange(data, data.length - 50, data.length));
+    }
+
+    @Test
+    void shouldRoundTripAsyncMultipartPutUnderKms() throws Exception {
+        byte[] data = random(20 * MIB, 2);
+        String key = "kms/async-20m";
+        SealResponse.keepAliveAfter = Duration.ZERO; // the streamed (keep-alive) completion answer
+        try (S3AsyncClient async = S3AsyncClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+                .multipartEnabled(true)
+                .multipartConfiguration(m -> m.minimumPartSizeInBytes(8L * MIB).thresholdInBytes(8L * MIB))
+                .build()) {
+            async.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(data)).get();
+        } finally {
+            SealResponse.keepAliveAfter = Duration.ofSeconds(5);
+        }
+        assertCiphertextAtRest(key, data, new int[] {0, 8 * MIB, 16 * MIB, data.length});
+        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
+                .containsEntry("s3seal-kp", "kms-layered").containsEntry("s3seal-n", "3");
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+                .isEqualTo(data);
+        assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("kms/")).contents())
+                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+    }
+
+    @Test
+    void shouldRefuseIrregularLayoutAndKeepUploadOpen() {
+        String key = "mp/irregular";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(random(5 * MIB + 1, 3))).eTag();
+        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(random(10, 4))).eTag();
+        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                        CompletedPart.builder().partNumber(2).eTag(e2).build()))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("multiple of 65536 bytes");
+                });
+        assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()).hasSize(2);
+        client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseTamperedUploadIdWithoutStoringAnything() {
+        String key = "mp/tampered";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        int dot = uploadId.lastIndexOf('.');
+        char[] chars = uploadId.toCharArray();
+        int inBlob = dot + (uploadId.length() - dot) * 3 / 4;
+        chars[inBlob] = chars[inBlob] == 'A' ? 'B' : 'A';
+        String tampered = new String(chars);
+        for (String badId : List.of(tampered, uploadId.substring(0, dot), uploadId + "x!")) {
+            assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(badId).partNumber(1),
+                    RequestBody.fromBytes(random(5 * MIB, 5))))
+                    .as(badId).isInstanceOfSatisfying(S3Exception.class, e ->
+                            assertThat(e.statusCode()).isIn(403, 404));
+        }
+        // the genuine id on another key does not unwrap either
+        assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("mp/other").uploadId(uploadId)
+                .partNumber(1), RequestBody.fromBytes(random(100, 6))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
+        assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()).isEmpty();
+        client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
+    }
+
+    @Test
+    void shouldAnswerRetriedCompletionOfSealedUploadWithSuccess() {
+        String key = "mp/retried";
+        byte[] data = random(70_000, 9);
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(data)).eTag();
+        CompletedPart part = CompletedPart.builder().partNumber(1).eTag(etag).build();
+        String first = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(part))).eTag();
+        String again = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(part))).eTag();
+        assertThat(again).isEqualTo(first).endsWith("-1\"");
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+                .isEqualTo(data);
+    }
+
+    @Test
+    void shouldStillRefuseUploadPartCopyUnderEncryptedRule() {
+        client.putObject(b -> b.bucket(bucket).key("mp/source"), RequestBody.fromBytes(random(10, 10)));
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp/copy")).uploadId();
+        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("mp/source")
+                .destinationBucket(bucket).destinationKey("mp/copy").uploadId(uploadId).partNumber(1)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+        client.abortMultipartUpload(b -> b.bucket(bucket).key("mp/copy").uploadId(uploadId));
+    }
+
+    @Test
+    void shouldFailClosedOnUploadCompletedWithoutSeal() {
+        String key = "mp/unsealed";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(random(1000, 7))).eTag();
+        String upstreamId = uploadId.substring(0, uploadId.lastIndexOf('.'));
+        store().directClient().completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upstreamId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+    }
+
+    @Test
+    void shouldRoundTripAwsCliMultipartCopy() throws IOException {
+        byte[] data = random(20 * MIB, 8);
+        Path source = workDir.resolve("big.bin");
+        Files.write(source, data);
+        SealResponse.keepAliveAfter = Duration.ZERO; // the streamed (keep-alive) completion answer
+        try {
+            aws("s3", "cp", source.toString(), "s3://" + bucket + "/cli/big.bin");
+        } finally {
+            SealResponse.keepAliveAfter = Duration.ofSeconds(5);
+        }
+        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key("cli/big.bin")).eTag()).endsWith("-3\"");
+        Path back = workDir.resolve("back.bin");
+        aws("s3", "cp", "s3://" + bucket + "/cli/big.bin", back.toString());
+        assertThat(Files.mismatch(source, back)).isEqualTo(-1L);
+        assertThat(aws("s3", "ls", "s3://" + bucket + "/cli/").output()).contains(Integer.toString(data.length));
+    }
+
+    private Command.Result aws(String... args) {
+        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint().toString(), "--region",
+                "us-east-1"));
+        command.addAll(List.of(args));
+        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", ALICE_KEY, "AWS_SECRET_ACCESS_KEY", ALICE_SECRET,
+                "AWS_CONFIG_FILE", workDir.resolve("aws-config").toString(),
+                "AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("aws-credentials").toString());
+        return Command.run(env, Duration.ofMinutes(3), command).assertSuccess();
+    }
+
+    private void assertCiphertextAtRest(String key, byte[] data, int[] partOffsets) throws IOException {
+        byte[] atRest = Files.readAllBytes(store().objectPath(bucket, key));
+        long partStart = 0;
+        for (int i = 0; i < partOffsets.length - 1; i++) {
+            int at = (int) partStart;
+            assertThat(new String(atRest, at, 4, StandardCharsets.US_ASCII)).as("part %d header", i + 1)
+                    .isEqualTo("S3SL");
+            partStart += CiphertextSizes.ciphertextLength(partOffsets[i + 1] - partOffsets[i], 65_536);
+        }
+        assertThat((long) atRest.length).isEqualTo(partStart);
+        for (int i = 0; i < partOffsets.length - 1; i++) {
+            byte[] window = Arrays.copyOfRange(data, partOffsets[i] + 1000, partOffsets[i] + 1032);
+            assertThat(indexOf(atRest, window)).as("plaintext of part %d visible at rest", i + 1).isNegative();
+        }
+    }
+
+    private void assertRange(String key, byte[] data, int first, int last) {
+        ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key(key)
+                .range("bytes=" + first + "-" + last), ResponseTransformer.toBytes());
+        assertThat(read.asByteArray()).as("bytes=%d-%d", first, last)
+                .isEqualTo(Arrays.copyOfRange(data, first, last + 1));
+        assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
