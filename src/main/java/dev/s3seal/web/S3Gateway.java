@@ -15,6 +15,7 @@ import dev.s3seal.auth.AuthResult;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.ops.RequestObserver;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.s3.S3ErrorCode;
@@ -38,33 +39,46 @@ public final class S3Gateway implements WebHandler {
     private final PolicyHolder policy;
     private final OperationRouter router;
     private final ErrorResponder errors = new ErrorResponder();
+    private final RequestObserver observer;
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router) {
+        this(parser, verifier, policy, router, RequestObserver.NONE);
+    }
+
+    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
+            RequestObserver observer) {
         this.parser = parser;
         this.verifier = verifier;
         this.policy = policy;
         this.router = router;
+        this.observer = observer;
     }
 
     @Override
-    public Mono<Void> handle(ServerWebExchange exchange) {
+    public Mono<Void> handle(ServerWebExchange received) {
         String requestId = RequestIds.next();
+        RequestObserver.Observation observation = observer.start(received, requestId);
+        ServerWebExchange exchange = observation.exchange();
         exchange.getResponse().getHeaders().set("x-amz-request-id", requestId);
         String[] resource = {exchange.getRequest().getURI().getRawPath()};
         return Mono.defer(() -> {
             ProxyExchange proxyExchange;
             try {
-                proxyExchange = accept(exchange, requestId);
+                proxyExchange = accept(exchange, requestId, observation);
             } catch (RuntimeException refused) {
+                observation.refused(refused);
                 return UnreadBody.discard(exchange.getRequest())
                         .then(errors.respond(exchange, requestId, resource[0], refused));
             }
             resource[0] = proxyExchange.request().resource();
             return router.handlerFor(proxyExchange).handle(proxyExchange);
-        }).onErrorResume(error -> errors.respond(exchange, requestId, resource[0], error));
+        }).onErrorResume(error -> {
+            observation.failed(error);
+            return errors.respond(exchange, requestId, resource[0], error);
+        }).doFinally(observation::finish);
     }
 
-    private ProxyExchange accept(ServerWebExchange exchange, String requestId) {
+    private ProxyExchange accept(ServerWebExchange exchange, String requestId, RequestObserver.Observation observation) {
         ServerHttpRequest request = exchange.getRequest();
         Map<String, List<String>> headers = lowerCaseHeaders(request);
         String rawPath = request.getURI().getRawPath();
@@ -79,6 +93,7 @@ public final class S3Gateway implements WebHandler {
         S3Operation operation = S3Operation.of(s3Request);
         PolicyDecision decision = policy.decide(auth.client().name(), s3Request.bucket(), policyKey(s3Request, operation),
                 operation.policyOperation());
+        observation.decided(auth.client().name(), s3Request, operation, decision);
         if (decision.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
