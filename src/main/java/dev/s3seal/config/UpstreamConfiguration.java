@@ -21,7 +21,8 @@ import dev.s3seal.upstream.UpstreamSigner;
 class UpstreamConfiguration {
 
     @Bean
-    UpstreamClient upstreamClient(S3SealProperties properties, org.springframework.beans.factory.ObjectProvider<EmbeddedStore> embedded) {
+    UpstreamClient upstreamClient(S3SealProperties properties, org.springframework.beans.factory.ObjectProvider<EmbeddedStore> embedded,
+            dev.s3seal.ops.UpstreamHealth upstreamHealth) {
         S3SealProperties.Upstream upstream = properties.upstream();
         URI endpoint;
         UpstreamCredentials credentials;
@@ -34,7 +35,8 @@ class UpstreamConfiguration {
             endpoint = parseEndpoint(upstream.endpoint());
             credentials = UpstreamCredentials.of(upstream.accessKeyId(), upstream.secretAccessKey());
         }
-        return new UpstreamClient(httpClient(upstream), endpoint, new UpstreamSigner(upstream.region()), credentials);
+        return new UpstreamClient(httpClient(upstream), endpoint, new UpstreamSigner(upstream.region()), credentials,
+                upstreamHealth);
     }
 
     private static HttpClient httpClient(S3SealProperties.Upstream upstream) {

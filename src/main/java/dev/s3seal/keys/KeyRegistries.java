@@ -37,6 +37,11 @@ public final class KeyRegistries implements AutoCloseable {
         return Mono.fromCallable(() -> refresh(policy)).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** The registry built last, without building one for a newer policy (metrics read its caches). */
+    public KeyRegistry built() {
+        return current.get();
+    }
+
     private synchronized KeyRegistry refresh(Policy policy) {
         KeyRegistry registry = current.get();
         if (registry.policy() != policy) {

@@ -62,6 +62,14 @@ public final class KeyRegistry implements AutoCloseable {
         }
     }
 
+    /** The key caches built for this policy (writers and readers), for metrics. */
+    public List<CachingKeyProvider> caches() {
+        java.util.Set<KeyProvider> all = new java.util.LinkedHashSet<>(writers.values());
+        all.add(localReader);
+        all.add(kmsReader);
+        return all.stream().filter(CachingKeyProvider.class::isInstance).map(CachingKeyProvider.class::cast).toList();
+    }
+
     /** The provider that unwraps what {@code wrapped} says it is. */
     public KeyProvider reader(WrappedKey wrapped) {
         String base = wrapped.baseProvider();

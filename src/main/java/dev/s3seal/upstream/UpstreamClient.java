@@ -36,12 +36,31 @@ public final class UpstreamClient {
     private final UpstreamSigner signer;
     private final UpstreamCredentials credentials;
     private final NettyDataBufferFactory bufferFactory = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
+    private final Listener listener;
+
+    /** Told how each exchange began: the upstream answered (any status), or failed before answering. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void answered(String method, int status, long nanos) {
+        }
+
+        default void failed(String method, Throwable error, long nanos) {
+        }
+    }
 
     public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials) {
+        this(httpClient, endpoint, signer, credentials, Listener.NONE);
+    }
+
+    public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials,
+            Listener listener) {
         this.httpClient = httpClient;
         this.endpoint = endpoint;
         this.signer = signer;
         this.credentials = credentials;
+        this.listener = listener;
     }
 
     /**
@@ -50,6 +69,23 @@ public final class UpstreamClient {
      * its buffers; if it is never subscribed the connection is closed.
      */
     public <T> Flux<T> exchange(UpstreamRequest request, Publisher<DataBuffer> body,
+            BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        return Flux.defer(() -> {
+            long start = System.nanoTime();
+            AtomicBoolean answered = new AtomicBoolean();
+            return send(request, body, (response, responseBody) -> {
+                answered.set(true);
+                listener.answered(request.method(), response.status(), System.nanoTime() - start);
+                return onResponse.apply(response, responseBody);
+            }).doOnError(error -> {
+                if (!answered.get()) {
+                    listener.failed(request.method(), error, System.nanoTime() - start);
+                }
+            });
+        });
+    }
+
+    private <T> Flux<T> send(UpstreamRequest request, Publisher<DataBuffer> body,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         return credentials.current().flatMapMany(identity -> {
             SdkHttpRequest signed = signer.sign(toSdkRequest(request), identity);

@@ -20,6 +20,7 @@ import dev.s3seal.auth.AuthResult;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.ops.RequestObserver;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
@@ -46,21 +47,31 @@ public final class S3Gateway implements WebHandler {
     private final PolicyHolder policy;
     private final OperationRouter router;
     private final ErrorResponder errors = new ErrorResponder();
+    private final RequestObserver observer;
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router) {
+        this(parser, verifier, policy, router, RequestObserver.NONE);
+    }
+
+    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
+            RequestObserver observer) {
         this.parser = parser;
         this.verifier = verifier;
         this.policy = policy;
         this.router = router;
+        this.observer = observer;
     }
 
     @Override
-    public Mono<Void> handle(ServerWebExchange original) {
+    public Mono<Void> handle(ServerWebExchange received) {
         String requestId = RequestIds.next();
-        original.getResponse().getHeaders().set("x-amz-request-id", requestId);
-        String[] resource = {original.getRequest().getURI().getRawPath()};
+        RequestObserver.Observation observation = observer.start(received, requestId);
+        ServerWebExchange observed = observation.exchange();
+        observed.getResponse().getHeaders().set("x-amz-request-id", requestId);
+        String[] resource = {observed.getRequest().getURI().getRawPath()};
         AtomicBoolean bodyTaken = new AtomicBoolean();
-        ServerWebExchange exchange = original.mutate().request(new ServerHttpRequestDecorator(original.getRequest()) {
+        AtomicBoolean accepted = new AtomicBoolean();
+        ServerWebExchange exchange = observed.mutate().request(new ServerHttpRequestDecorator(observed.getRequest()) {
             @Override
             public Flux<DataBuffer> getBody() {
                 bodyTaken.set(true);
@@ -68,14 +79,23 @@ public final class S3Gateway implements WebHandler {
             }
         }).build();
         return Mono.defer(() -> {
-            ProxyExchange proxyExchange = accept(exchange, requestId);
+            ProxyExchange proxyExchange = accept(exchange, requestId, observation);
+            accepted.set(true);
             resource[0] = proxyExchange.request().resource();
             return router.handlerFor(proxyExchange).handle(proxyExchange);
-        }).onErrorResume(error -> (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(original.getRequest()))
-                .then(errors.respond(exchange, requestId, resource[0], error)));
+        }).onErrorResume(error -> {
+            if (accepted.get()) {
+                observation.failed(error);
+            } else {
+                observation.refused(error);
+            }
+            // a refusal over an unread body would otherwise reach many clients as a connection reset
+            return (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(observed.getRequest()))
+                    .then(errors.respond(exchange, requestId, resource[0], error));
+        }).doFinally(observation::finish);
     }
 
-    private ProxyExchange accept(ServerWebExchange exchange, String requestId) {
+    private ProxyExchange accept(ServerWebExchange exchange, String requestId, RequestObserver.Observation observation) {
         ServerHttpRequest request = exchange.getRequest();
         Map<String, List<String>> headers = lowerCaseHeaders(request);
         String rawPath = request.getURI().getRawPath();
@@ -90,6 +110,7 @@ public final class S3Gateway implements WebHandler {
         S3Operation operation = S3Operation.of(s3Request);
         PolicyDecision decision = policy.decide(auth.client().name(), s3Request.bucket(), policyKey(s3Request, operation),
                 operation.policyOperation());
+        observation.decided(auth.client().name(), s3Request, operation, decision);
         if (decision.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }

@@ -1,0 +1,54 @@
+package dev.s3seal.ops;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import org.slf4j.LoggerFactory;
+
+import dev.s3seal.config.InvalidConfigurationException;
+
+/**
+ * Appends the audit lines to {@code s3seal.audit.file} as well as stdout. Attached at startup
+ * (logging is configured by then) and detached at shutdown. Rotation is left to the platform
+ * (logrotate with copytruncate, or a sidecar shipping the file).
+ */
+public final class AuditFileAppender implements AutoCloseable {
+
+    private final FileAppender<ILoggingEvent> appender;
+    private final Logger logger;
+
+    public AuditFileAppender(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new InvalidConfigurationException("s3seal.audit.file",
+                    "directory " + parent + " does not exist; create it or choose another file");
+        }
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%msg%n");
+        encoder.setCharset(StandardCharsets.UTF_8);
+        encoder.start();
+        appender = new FileAppender<>();
+        appender.setName("AUDIT_FILE");
+        appender.setContext(context);
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        appender.setEncoder(encoder);
+        appender.start();
+        logger = context.getLogger(AuditLog.LOGGER_NAME);
+        logger.addAppender(appender);
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.s3seal.ops;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Every meter s3seal registers, with its type, tags and meaning: the one place to look (README's
+ * "Metrics" table is written from it). Names are Micrometer names; Prometheus shows dots as
+ * underscores, adds {@code _seconds} to timers, the base unit to counters and {@code _total} to counters
+ * ({@code s3seal.received} is {@code s3seal_received_bytes_total}). JVM meters ({@code jvm_memory_used_bytes},
+ * ...) come from Spring Boot; Netty's allocator ({@code netty_allocator_memory_used_bytes}, ...) is
+ * bound by {@link OpsMeterBinders}.
+ *
+ * <p>Tag values: {@code operation} is an {@link dev.s3seal.s3.S3Operation} name ({@code UNKNOWN} when
+ * the request did not parse); {@code mode} a policy mode's YAML name ({@code none} before a decision);
+ * {@code outcome} a {@link RequestOutcome}; {@code reason} an S3 error code ({@code SignatureDoesNotMatch},
+ * {@code InvalidAccessKeyId}, ...) or a key-service failure reason; {@code rule} a policy rule name.
+ */
+public enum S3SealMeters {
+
+    /** Requests on the S3 port, end to end (until the last response byte or the abort). */
+    REQUESTS("s3seal.requests", Type.TIMER, null, "Client requests by S3 operation, policy mode and outcome",
+            "operation", "mode", "outcome"),
+    /** Requests in progress, transfers included. */
+    REQUESTS_ACTIVE("s3seal.requests.active", Type.GAUGE, null, "Client requests in progress"),
+    /** Request body bytes read from clients, as received (aws-chunked framing included). */
+    RECEIVED("s3seal.received", Type.COUNTER, "bytes", "Request body bytes received from clients", "operation"),
+    /** Response body bytes written to clients. */
+    SENT("s3seal.sent", Type.COUNTER, "bytes", "Response body bytes sent to clients", "operation"),
+    /** Requests refused before a policy decision (parse, signature, credentials, bucket permission). */
+    AUTH_FAILURES("s3seal.auth.failures", Type.COUNTER, null,
+            "Requests refused before routing, by S3 error code", "reason"),
+    /** Policy decisions, deny included. */
+    POLICY_DECISIONS("s3seal.policy.decisions", Type.COUNTER, null, "Policy decisions by rule and mode",
+            "rule", "mode"),
+    /** Policy file reloads; result is ok or failed (a failed reload keeps the previous policy). */
+    POLICY_RELOADS("s3seal.policy.reloads", Type.FUNCTION_COUNTER, null, "Policy reloads by result", "result"),
+    /** Upstream exchanges until the response headers; status is 2xx..5xx, or error when none came. */
+    UPSTREAM_REQUESTS("s3seal.upstream.requests", Type.TIMER, null,
+            "Upstream requests until response headers, by method and status class", "method", "status"),
+    /** Upstream exchanges that failed before any answer; cause is connect, timeout, closed or other. */
+    UPSTREAM_ERRORS("s3seal.upstream.errors", Type.COUNTER, null, "Upstream requests that got no answer, by cause",
+            "cause"),
+    /** Key caches of the policy in force (they restart from zero when a reload builds new ones). */
+    KEY_CACHE("s3seal.keys.cache", Type.FUNCTION_COUNTER, null,
+            "Key cache lookups; cache is encryption (KEK reuse) or decryption (unwrapped keys), result hit or miss",
+            "cache", "result"),
+    /** Key-service failures seen by requests; reason is a KeyProviderException reason (UNAVAILABLE, ...). */
+    KMS_FAILURES("s3seal.kms.failures", Type.COUNTER, null, "Key service failures seen by requests, by reason",
+            "reason");
+
+    /** The Micrometer meter type. */
+    public enum Type { COUNTER, FUNCTION_COUNTER, GAUGE, TIMER }
+
+    private final String meterName;
+    private final Type type;
+    private final String baseUnit;
+    private final String description;
+    private final List<String> tagKeys;
+
+    S3SealMeters(String meterName, Type type, String baseUnit, String description, String... tagKeys) {
+        this.meterName = meterName;
+        this.type = type;
+        this.baseUnit = baseUnit;
+        this.description = description;
+        this.tagKeys = List.of(tagKeys);
+    }
+
+    public String meterName() {
+        return meterName;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public List<String> tagKeys() {
+        return tagKeys;
+    }
+
+    /** Tags in the documented order; fails fast when a caller passes other keys. */
+    Tags tags(String... values) {
+        if (values.length != tagKeys.size()) {
+            throw new IllegalArgumentException(meterName + " takes tags " + tagKeys);
+        }
+        Tags tags = Tags.empty();
+        for (int i = 0; i < values.length; i++) {
+            tags = tags.and(tagKeys.get(i), values[i] == null ? "none" : values[i]);
+        }
+        return tags;
+    }
+
+    Counter counter(MeterRegistry registry, String... tagValues) {
+        expect(Type.COUNTER);
+        return Counter.builder(meterName).description(description).baseUnit(baseUnit).tags(tags(tagValues))
+                .register(registry);
+    }
+
+    Timer timer(MeterRegistry registry, String... tagValues) {
+        expect(Type.TIMER);
+        return Timer.builder(meterName).description(description).tags(tags(tagValues))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    <T> FunctionCounter functionCounter(MeterRegistry registry, T source, ToDoubleFunction<T> count,
+            String... tagValues) {
+        expect(Type.FUNCTION_COUNTER);
+        return FunctionCounter.builder(meterName, source, count).description(description).tags(tags(tagValues))
+                .register(registry);
+    }
+
+    <T> Gauge gauge(MeterRegistry registry, T source, ToDoubleFunction<T> value) {
+        expect(Type.GAUGE);
+        return Gauge.builder(meterName, source, value).description(description).register(registry);
+    }
+
+    private void expect(Type expected) {
+        if (type != expected) {
+            throw new IllegalStateException(meterName + " is a " + type);
+        }
+    }
+}
