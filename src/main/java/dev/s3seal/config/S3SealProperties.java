@@ -73,6 +73,7 @@ public record S3SealProperties(
             @DefaultValue("local") String storeAccessKeyId,
             @DefaultValue("local-secret") String storeSecretAccessKey,
             @DefaultValue("./data/s3") Path storeDirectory,
+            @DefaultValue("./data/keys") Path keyDirectory,
             Path s3proxyJar,
             @DefaultValue("demo") String bucket,
             @DefaultValue("demo") String clientAccessKeyId,
