@@ -115,7 +115,9 @@ public final class UpstreamClient {
             bodySubscribed.set(true);
             return connection.inbound().receive().retain().map(bufferFactory::wrap);
         });
-        return Flux.from(onResponse.apply(new UpstreamResponse(response.status().code(), headers), responseBody))
+        UpstreamResponse upstreamResponse = new UpstreamResponse(response.status().code(), headers);
+        // deferred, so a handler that throws still ends in doFinally and frees the connection
+        return Flux.defer(() -> onResponse.apply(upstreamResponse, responseBody))
                 .doFinally(signal -> {
                     if (!bodySubscribed.get() || signal != reactor.core.publisher.SignalType.ON_COMPLETE) {
                         connection.dispose();

@@ -74,6 +74,20 @@ class BadRequestsIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldRefusePresignedUrlCarryingUnsignedAmzHeaders() throws IOException {
+        try (var client = alice()) {
+            client.putObject(b -> b.bucket(bucket).key("presigned-target"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("here"));
+        }
+        String url = SignedRequests.presignedGet(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/presigned-target",
+                Clock.systemUTC(), Duration.ofMinutes(5));
+        RawHttp.Response response = RawHttp.send(port, "GET", url, List.of(Map.entry("Host", "127.0.0.1:" + port),
+                Map.entry("x-amz-copy-source", bucket + "/presigned-target")), new byte[0], 0);
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.errorCode()).isEqualTo("AccessDenied");
+    }
+
+    @Test
     void shouldRefuseTamperedChunkWithSignatureDoesNotMatch() throws IOException {
         Signed put = put("tampered-chunk", ALICE_KEY, ALICE_SECRET, Payload.CHUNKED_SIGNED, Clock.systemUTC(), Map.of());
         byte[] tampered = put.body().clone();

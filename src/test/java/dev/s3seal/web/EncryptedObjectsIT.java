@@ -191,6 +191,73 @@ class EncryptedObjectsIT extends ProxyIntegrationTest {
                 .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
     }
 
+    @Test
+    void shouldRefuseCopyFromDeniedSourceKey() {
+        store().directClient().putObject(b -> b.bucket(bucket).key("secret/x"), RequestBody.fromString("top secret"));
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("secret/x")
+                .destinationBucket(bucket).destinationKey("public/leak")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+        assertThat(Files.exists(store().objectPath(bucket, "public/leak"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseCopyFromBucketOutsideTheClientsGrant() {
+        try {
+            client.createBucket(b -> b.bucket(BOB_BUCKET));
+        } catch (S3Exception alreadyThere) {
+            // created by an earlier test
+        }
+        client.putObject(b -> b.bucket(bucket).key("public/readme"), RequestBody.fromString("alice's"));
+        try (S3Client bob = dev.s3seal.testsupport.S3Clients.sync(endpoint(), BOB_KEY, BOB_SECRET)) {
+            assertThatThrownBy(() -> bob.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/readme")
+                    .destinationBucket(BOB_BUCKET).destinationKey("public/stolen")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+        }
+        assertThat(Files.exists(store().objectPath(BOB_BUCKET, "public/stolen"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseCopyOfClientSideEncryptedObjectRatherThanCopyCiphertext() {
+        client.putObject(b -> b.bucket(bucket).key("docs/sealed"), RequestBody.fromString("sealed"));
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/sealed")
+                .destinationBucket(bucket).destinationKey("public/unsealed")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+        assertThat(Files.exists(store().objectPath(bucket, "public/unsealed"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseUnknownSubResourceWithBodyUnderClientSideRule() throws IOException {
+        byte[] body = random(6 * 1024 * 1024);
+        var put = dev.s3seal.testsupport.SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET,
+                "/" + bucket + "/smuggled?torrent", body, dev.s3seal.testsupport.SignedRequests.Payload.UNSIGNED,
+                java.time.Clock.systemUTC(), Map.of());
+        var response = dev.s3seal.testsupport.RawHttp.send(port, "PUT", put.pathAndQuery(), put.headers(), put.body(),
+                put.body().length);
+        assertThat(response.status()).as(response.body()).isEqualTo(501);
+        assertThat(response.errorCode()).isEqualTo("NotImplemented");
+        assertThat(Files.exists(store().objectPath(bucket, "smuggled"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseDeleteObjectsNamingADeniedKey() {
+        store().directClient().putObject(b -> b.bucket(bucket).key("secret/keep"), RequestBody.fromString("keep me"));
+        client.putObject(b -> b.bucket(bucket).key("docs/gone"), RequestBody.fromString("x"));
+        assertThatThrownBy(() -> client.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(
+                o -> o.key("docs/gone"), o -> o.key("secret/keep")))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+        assertThat(Files.exists(store().objectPath(bucket, "secret/keep"))).isTrue();
+        client.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(o -> o.key("docs/gone"))));
+        assertThat(Files.exists(store().objectPath(bucket, "docs/gone"))).isFalse();
+    }
+
+    @Test
+    void shouldAnswerForgedEnvelopeMetadataWithClientErrorNotServerError() {
+        store().directClient().putObject(b -> b.bucket(bucket).key("forged").metadata(Map.of("s3seal-v", "9")),
+                RequestBody.fromString("not really encrypted"));
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("forged"), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+    }
+
     private void assertRange(String range, byte[] data, int first, int last) {
         ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key("ranged").range(range),
                 ResponseTransformer.toBytes());
