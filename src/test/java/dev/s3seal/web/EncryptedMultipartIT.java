@@ -102,6 +102,53 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         client.close();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.core.env.Environment environment;
+
+    /** Stateless: a second s3seal replica serves every other part of the same upload. */
+    @Test
+    void shouldCompleteUploadWhosePartsAlternateBetweenTwoInstances() {
+        dev.s3seal.testsupport.S3ProxyServer store = store();
+        java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("server.port", "0");
+        properties.put("management.server.port", "0");
+        properties.put("s3seal.upstream.endpoint", store.endpoint().toString());
+        properties.put("s3seal.upstream.access-key-id", dev.s3seal.testsupport.S3ProxyServer.ACCESS_KEY);
+        properties.put("s3seal.upstream.secret-access-key", dev.s3seal.testsupport.S3ProxyServer.SECRET_KEY);
+        properties.put("s3seal.clients[0].name", "alice");
+        properties.put("s3seal.clients[0].access-key-id", ALICE_KEY);
+        properties.put("s3seal.clients[0].secret-access-key", ALICE_SECRET);
+        for (String name : new String[] {"s3seal.policy", "s3seal.kms.endpoint", "s3seal.kms.region",
+                "s3seal.kms.access-key-id", "s3seal.kms.secret-access-key"}) {
+            properties.put(name, environment.getProperty(name));
+        }
+        try (var second = new org.springframework.boot.builder.SpringApplicationBuilder(dev.s3seal.S3SealApplication.class)
+                .properties(properties).run();
+             S3Client other = dev.s3seal.testsupport.S3Clients.sync(java.net.URI.create("http://127.0.0.1:"
+                     + ((org.springframework.boot.web.server.context.WebServerApplicationContext) second)
+                     .getWebServer().getPort()), ALICE_KEY, ALICE_SECRET)) {
+            byte[] data = random(3 * 5 * MIB + 11, 9);
+            String key = "mp/two-replicas";
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+            java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new java.util.ArrayList<>();
+            for (int part = 1; part <= 4; part++) {
+                int from = (part - 1) * 5 * MIB;
+                int to = Math.min(data.length, part * 5 * MIB);
+                S3Client replica = part % 2 == 0 ? other : client;
+                int number = part;
+                String etag = replica.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                        RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, from, to))).eTag();
+                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            other.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+            byte[] viaFirst = client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+            byte[] viaSecond = other.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+            assertThat(viaFirst).isEqualTo(data);
+            assertThat(viaSecond).isEqualTo(data);
+        }
+    }
+
     @Test
     void shouldRoundTripManualUploadWithPartsInReverseOrderFromTwoClients() throws IOException {
         byte[] data = random(3 * 5 * MIB + MIB + 7, 1);
