@@ -37,9 +37,11 @@ public final class ServerSideEncryptionHandler implements S3OperationHandler {
         Map<String, String> required = requiredHeaders(exchange.decision());
         Map<String, List<String>> clientHeaders = exchange.request().headers();
         if (!exchange.decision().options().allowClientSseHeaders()) {
-            for (String name : clientHeaders.keySet()) {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (lower.startsWith(SSE) && !required.containsKey(lower)) {
+            for (Map.Entry<String, List<String>> header : clientHeaders.entrySet()) {
+                String lower = header.getKey().toLowerCase(Locale.ROOT);
+                boolean asRequired = required.containsKey(lower) && header.getValue().size() == 1
+                        && header.getValue().get(0).trim().equals(required.get(lower));
+                if (lower.startsWith(SSE) && !asRequired) {
                     return Mono.error(new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
                             "The policy sets server-side encryption for this object; remove " + lower + "."));
                 }
