@@ -42,6 +42,8 @@ public final class UpstreamProbe implements AutoCloseable {
             return;
         }
         schedule = Flux.interval(Duration.ZERO, interval, Schedulers.parallel())
+                // a tick that arrives while a probe is still running is skipped, not an overflow error
+                .onBackpressureDrop()
                 .filter(tick -> due())
                 .concatMap(tick -> probe().onErrorResume(error -> Mono.empty()))
                 .subscribe();

@@ -30,7 +30,7 @@ public final class S3ProxyServer {
     private static S3ProxyServer transientStore;
     private static S3ProxyServer filesystemStore;
 
-    private final Process process;
+    private Process process;
     private final URI endpoint;
     private final Path dataDirectory;
 
@@ -38,6 +38,26 @@ public final class S3ProxyServer {
         this.process = process;
         this.endpoint = endpoint;
         this.dataDirectory = dataDirectory;
+    }
+
+    /** A store of its own, for tests that stop and restart it (outages); transient backend. */
+    public static S3ProxyServer dedicated() {
+        return start("transient", null);
+    }
+
+    /** Stops the store (an outage); {@link #restart()} brings it back on the same port. */
+    public synchronized void stop() {
+        process.destroy();
+        try {
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public synchronized void restart() {
+        S3ProxyServer fresh = start("transient", null, endpoint.getPort());
+        this.process = fresh.process;
     }
 
     public static synchronized S3ProxyServer transientStore() {
@@ -79,7 +99,14 @@ public final class S3ProxyServer {
 
     private static S3ProxyServer start(String provider, Path dataDirectory) {
         try {
-            int port = freePort();
+            return start(provider, dataDirectory, freePort());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start S3Proxy", e);
+        }
+    }
+
+    private static S3ProxyServer start(String provider, Path dataDirectory, int port) {
+        try {
             URI endpoint = URI.create("http://127.0.0.1:" + port);
             Path config = Files.createTempFile("s3proxy-" + provider, ".properties");
             StringBuilder properties = new StringBuilder()
