@@ -30,6 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -63,6 +64,16 @@ class TlsIT extends ProxyIntegrationTest {
         registry.add("spring.ssl.bundle.pem.s3seal.reload-on-update", () -> "true");
         registry.add("spring.ssl.bundle.watch.file.quiet-period", () -> "200ms");
         registry.add("server.ssl.bundle", () -> "s3seal");
+    }
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void managementPortStaysPlainHttpForProbesAndScrapes() throws IOException {
+        RawHttp.Response liveness = RawHttp.send(managementPort, "GET", "/actuator/health/liveness",
+                List.of(Map.entry("Host", "127.0.0.1")), new byte[0], 0);
+        assertThat(liveness.status()).isEqualTo(200);
     }
 
     @Test
@@ -156,6 +167,9 @@ class TlsIT extends ProxyIntegrationTest {
             RawHttp.Response put = putWithSseC(plainPort, bucket, "k", sseCHeaders("x-amz-server-side-encryption-customer-"));
             assertThat(put.body()).doesNotContain(SseCTransportGuard.MESSAGE);
             assertThat(put.errorCode()).isNotEqualTo("InvalidRequest");
+            // the filesystem S3Proxy answers SSE-C with 501 NotImplemented: the request reached the upstream
+            assertThat(put.status()).isEqualTo(501);
+            assertThat(put.body()).doesNotContain("s3seal does not support");
         }
     }
 
