@@ -68,7 +68,8 @@ class ProxyConfiguration {
 
     @Bean
     S3Gateway s3Gateway(S3SealProperties properties, CredentialStore credentials, UpstreamClient upstream,
-            PolicyHolder policy, KeyRegistries keys, dev.s3seal.ops.RequestObserver observer) {
+            PolicyHolder policy, KeyRegistries keys, dev.s3seal.ops.RequestObserver observer,
+            @org.springframework.beans.factory.annotation.Value("${server.address:}") String serverAddress) {
         S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
         ForwardHandler forward = new ForwardHandler(upstream);
@@ -77,7 +78,8 @@ class ProxyConfiguration {
                 new EncryptedMultipartHandler(upstream, keys), new DeleteObjectsHandler(upstream, policy),
                 () -> policy.policy().rules().stream()
                         .anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL || rule.mode() == Mode.CSE_KMS));
-        return new S3Gateway(parser, verifier, policy, router, observer);
+        return new S3Gateway(parser, verifier, policy, router, observer,
+                dev.s3seal.web.SseCTransportGuard.forListener(serverAddress));
     }
 
     @Bean

@@ -48,6 +48,7 @@ public final class S3Gateway implements WebHandler {
     private final OperationRouter router;
     private final ErrorResponder errors = new ErrorResponder();
     private final RequestObserver observer;
+    private final SseCTransportGuard sseCGuard;
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router) {
         this(parser, verifier, policy, router, RequestObserver.NONE);
@@ -55,6 +56,12 @@ public final class S3Gateway implements WebHandler {
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
             RequestObserver observer) {
+        this(parser, verifier, policy, router, observer, SseCTransportGuard.OFF);
+    }
+
+    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
+            RequestObserver observer, SseCTransportGuard sseCGuard) {
+        this.sseCGuard = sseCGuard;
         this.parser = parser;
         this.verifier = verifier;
         this.policy = policy;
@@ -103,6 +110,7 @@ public final class S3Gateway implements WebHandler {
         String method = request.getMethod().name();
         S3Request s3Request = parser.parse(method, rawPath, rawQuery, headers);
         AuthResult auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery, headers));
+        sseCGuard.check(request, headers); // SSE-C keys only over HTTPS, unless the listener is loopback-only
         if (s3Request.hasBucket() && !auth.client().mayUse(s3Request.bucket())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
