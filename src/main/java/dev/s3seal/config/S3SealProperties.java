@@ -36,7 +36,7 @@ public record S3SealProperties(
             Path caBundle,
             @DefaultValue("10s") Duration connectTimeout,
             @DefaultValue("60s") Duration responseTimeout,
-            @DefaultValue("120s") Duration idleTimeout,
+            @DefaultValue("20s") Duration idleTimeout,
             @DefaultValue("500") int maxConnections,
             @DefaultValue("30s") Duration pendingAcquireTimeout) {
 

@@ -41,8 +41,15 @@ public final class S3Clients {
                 .credentialsProvider(credentials(accessKey, secret)).build();
     }
 
+    /**
+     * The async client at its defaults, except that pooled connections idle for 5 s are not reused:
+     * S3Proxy's Jetty closes idle connections after 30 s, and a request body that the SDK cannot
+     * replay (the AWS S3 Encryption Client's cipher stream) must not meet a stale connection.
+     */
     public static S3AsyncClient async(URI endpoint, String accessKey, String secret) {
         return S3AsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                .httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
+                        .connectionMaxIdleTime(java.time.Duration.ofSeconds(5)))
                 .credentialsProvider(credentials(accessKey, secret)).build();
     }
 
