@@ -176,7 +176,7 @@ final class EncryptingUpload {
             log.warn("storing the sealed MD5 of {}/{} failed: upstream answered {}", put.bucket(), put.key(),
                     response.status());
             return drained.then(Mono.<org.springframework.http.HttpHeaders>empty());
-        }).next().onErrorResume(error -> {
+        }).singleOrEmpty().onErrorResume(error -> {
             log.warn("storing the sealed MD5 of {}/{} failed: {}", put.bucket(), put.key(), error.toString());
             return Mono.empty();
         });

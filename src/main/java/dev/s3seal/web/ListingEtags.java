@@ -95,7 +95,7 @@ final class ListingEtags {
                     java.util.Arrays.fill(dataKey, (byte) 0);
                 }
             }).flatMap(Mono::justOrEmpty);
-        }).next().doOnNext(etag -> cache.put(entry, etag)).onErrorResume(error -> {
+        }).singleOrEmpty().doOnNext(etag -> cache.put(entry, etag)).onErrorResume(error -> {
             log.debug("plaintext ETag lookup of {}/{} failed: {}", entry.bucket(), entry.key(), error.toString());
             return Mono.empty();
         });

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -209,9 +208,11 @@ class EncryptedEtagIT extends ProxyIntegrationTest {
     @EnabledIfSystemProperty(named = "s3seal.bench", matches = "true")
     void benchmarkListingLookups() {
         int count = Integer.getInteger("s3seal.bench.objects", 1000);
-        IntStream.range(0, count).parallel().forEach(i ->
-                client.putObject(b -> b.bucket(bucket).key(String.format("bench/%05d", i)),
-                        RequestBody.fromBytes(random(100))));
+        // sequential: concurrent sync-client PUTs can stall in the SDK's digest pool under BlockHound
+        for (int i = 0; i < count; i++) {
+            String key = String.format("bench/%05d", i);
+            client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(random(100)));
+        }
         List<Long> millis = new ArrayList<>();
         for (int run = 0; run < 4; run++) {
             long start = System.nanoTime();
