@@ -25,6 +25,7 @@ import dev.s3seal.web.DeleteObjectsHandler;
 import dev.s3seal.web.EncryptedListingHandler;
 import dev.s3seal.web.EncryptedMultipartHandler;
 import dev.s3seal.web.EncryptedObjectHandler;
+import dev.s3seal.web.EtagSettings;
 import dev.s3seal.web.ForwardHandler;
 import dev.s3seal.web.ServerSideEncryptionHandler;
 import dev.s3seal.web.OperationRouter;
@@ -73,8 +74,9 @@ class ProxyConfiguration {
         S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
         ForwardHandler forward = new ForwardHandler(upstream);
-        OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys),
-                new EncryptedListingHandler(upstream, policy), new ServerSideEncryptionHandler(forward),
+        EtagSettings etags = new EtagSettings(properties.etag().sealMd5AfterPut(), properties.etag().listingLookups());
+        OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys, etags),
+                new EncryptedListingHandler(upstream, policy, keys, etags), new ServerSideEncryptionHandler(forward),
                 new EncryptedMultipartHandler(upstream, keys), new DeleteObjectsHandler(upstream, policy),
                 () -> policy.policy().rules().stream()
                         .anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL || rule.mode() == Mode.CSE_KMS));

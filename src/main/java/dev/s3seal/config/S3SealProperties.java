@@ -20,7 +20,8 @@ public record S3SealProperties(
         List<Client> clients,
         List<String> virtualHostDomains,
         @DefaultValue Demo demo,
-        String policy) {
+        String policy,
+        @DefaultValue Etag etag) {
 
     public S3SealProperties {
         clients = clients == null ? List.of() : List.copyOf(clients);
@@ -64,6 +65,15 @@ public record S3SealProperties(
         public String toString() {
             return "Client[name=" + name + ", accessKeyId=" + accessKeyId + "]";
         }
+    }
+
+    /**
+     * Plaintext ETags under the client-side modes: seal the plaintext MD5 after a PutObject
+     * without Content-MD5 (one server-side self-copy), and look plaintext ETags up for listings.
+     */
+    public record Etag(
+            @DefaultValue("true") boolean sealMd5AfterPut,
+            @DefaultValue("true") boolean listingLookups) {
     }
 
     /** The no-configuration demo: an embedded S3Proxy store with a ready bucket. */

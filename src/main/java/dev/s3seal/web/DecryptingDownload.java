@@ -60,10 +60,26 @@ final class DecryptingDownload {
             if (envelope.isPending()) {
                 return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
             }
-            ServerHttpResponse client = exchange.exchange().getResponse();
-            copyHeaders(response, client, envelope.plaintextLength());
-            client.setStatusCode(HttpStatusCode.valueOf(response.status()));
-            return body.doOnNext(DataBufferUtils::release).then(client.setComplete());
+            String upstreamEtag = response.headers().getFirst("etag");
+            Mono<String> etag = envelope.sealedMd5() == null || envelope.manifest() != null
+                    ? Mono.just(upstreamEtag == null ? "" : upstreamEtag)
+                    : dataKey(keys, envelope, request).map(dataKey -> {
+                        try {
+                            return PlaintextEtags.of(envelope, dataKey);
+                        } finally {
+                            java.util.Arrays.fill(dataKey, (byte) 0);
+                        }
+                    });
+            return body.doOnNext(DataBufferUtils::release).then(etag).flatMap(clientEtag -> {
+                Mono<Void> unmet = unmet(exchange, response, Flux.empty(), clientEtag);
+                if (unmet != null) {
+                    return unmet;
+                }
+                ServerHttpResponse client = exchange.exchange().getResponse();
+                copyHeaders(response, client, envelope.plaintextLength(), clientEtag);
+                client.setStatusCode(HttpStatusCode.valueOf(response.status()));
+                return client.setComplete();
+            });
         }).then();
     }
 
@@ -84,6 +100,18 @@ final class DecryptingDownload {
             }
             String etag = response.headers().getFirst("etag");
             return dataKey(keys, envelope, request).flatMap(dataKey -> {
+                String clientEtag;
+                try {
+                    clientEtag = clientEtag(envelope, dataKey, etag);
+                } catch (RuntimeException corrupt) {
+                    java.util.Arrays.fill(dataKey, (byte) 0);
+                    return Mono.error(corrupt);
+                }
+                Mono<Void> unmet = unmet(exchange, response, null, clientEtag);
+                if (unmet != null) {
+                    java.util.Arrays.fill(dataKey, (byte) 0);
+                    return unmet; // the body is never subscribed: the connection is closed, not drained
+                }
                 DecryptOperator decrypt;
                 try {
                     decrypt = envelope.manifest() == null ? DecryptOperator.object(dataKey, factory(exchange))
@@ -94,7 +122,7 @@ final class DecryptingDownload {
                 }
                 ServerHttpResponse client = exchange.exchange().getResponse();
                 client.setStatusCode(HttpStatusCode.valueOf(200));
-                copyHeaders(response, client, envelope.plaintextLength());
+                copyHeaders(response, client, envelope.plaintextLength(), clientEtag);
                 return client.writeWith(body.transform(decrypt));
             });
         }).then();
@@ -110,6 +138,10 @@ final class DecryptingDownload {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
             if (envelope == null) {
                 if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
+                    Mono<Void> unmet = unmet(exchange, response, body, etagOf(response));
+                    if (unmet != null) {
+                        return unmet;
+                    }
                     // a plain object: forward the client's own range
                     return body.doOnNext(DataBufferUtils::release)
                             .then(upstream.exchange(read("GET", request, Map.of("range", List.of(request.header("range")))),
@@ -131,6 +163,19 @@ final class DecryptingDownload {
                 headerBuffer.read(header);
                 DataBufferUtils.release(headerBuffer);
                 return dataKey(keys, envelope, request).flatMap(dataKey -> {
+                    String clientEtag;
+                    try {
+                        clientEtag = clientEtag(envelope, dataKey, etag);
+                    } catch (RuntimeException corrupt) {
+                        java.util.Arrays.fill(dataKey, (byte) 0);
+                        return Mono.error(corrupt);
+                    }
+                    Mono<Void> unmet = unmet(exchange, response, null, clientEtag);
+                    if (unmet != null) {
+                        java.util.Arrays.fill(dataKey, (byte) 0);
+                        return unmet;
+                    }
+                    exchange.exchange().getAttributes().put(CLIENT_ETAG, clientEtag);
                     if (envelope.manifest() != null) {
                         return multipartReads.range(exchange, request, response, envelope, resolved.get(), header,
                                 dataKey, etag);
@@ -171,7 +216,8 @@ final class DecryptingDownload {
             }
             ServerHttpResponse client = exchange.exchange().getResponse();
             client.setStatusCode(HttpStatusCode.valueOf(206));
-            copyHeaders(headerResponse, client, keep);
+            copyHeaders(headerResponse, client, keep,
+                    (String) exchange.exchange().getAttributes().getOrDefault(CLIENT_ETAG, etagOf(headerResponse)));
             client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + keep - 1) + "/" + length);
             return client.writeWith(body.transform(decrypt));
         }).then();
@@ -183,6 +229,12 @@ final class DecryptingDownload {
      */
     private static Mono<Void> passUnencrypted(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response,
             Flux<DataBuffer> body) {
+        if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
+            Mono<Void> unmet = unmet(exchange, response, body, etagOf(response));
+            if (unmet != null) {
+                return unmet;
+            }
+        }
         if (!response.isSuccess() || decision.options().allowUnencryptedReads()) {
             Mono<Void> write = ForwardHandler.writeResponse(exchange, response, body);
             EnvelopeHeaders.stripEnvelopeEntries(exchange.exchange().getResponse().getHeaders());
@@ -199,9 +251,13 @@ final class DecryptingDownload {
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
     }
 
-    private static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength) {
+    private static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength,
+            String etag) {
         ForwardedHeaders.copyToClient(upstreamResponse.headers(), client.getHeaders());
         EnvelopeHeaders.stripCiphertextFacts(client.getHeaders());
+        if (etag != null && !etag.isEmpty()) {
+            client.getHeaders().set("ETag", etag);
+        }
         client.getHeaders().setContentLength(contentLength);
         client.getHeaders().set("Accept-Ranges", "bytes");
     }
@@ -209,11 +265,63 @@ final class DecryptingDownload {
     /** The client's read request with its conditions, without its own range or body framing. */
     static UpstreamRequest read(String method, S3Request request, Map<String, List<String>> extra) {
         Map<String, List<String>> headers = new LinkedHashMap<>(ForwardedHeaders.toUpstream(request.headers(), false));
-        headers.keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).equals("range")
-                || name.toLowerCase(Locale.ROOT).equals("x-amz-checksum-mode"));
+        boolean ifMatch = request.header("if-match") != null;
+        boolean ifNoneMatch = request.header("if-none-match") != null;
+        headers.keySet().removeIf(name -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            // If-Match / If-None-Match name the ETags the client saw (plaintext MD5s): s3seal evaluates
+            // them itself (unmet); each overrides its date-based partner, as in S3
+            return lower.equals("range") || lower.equals("x-amz-checksum-mode")
+                    || PlaintextEtags.EVALUATED.contains(lower)
+                    || (ifMatch && lower.equals("if-unmodified-since"))
+                    || (ifNoneMatch && lower.equals("if-modified-since"));
+        });
         headers.putAll(extra);
         return new UpstreamRequest(method, request.bucket(), request.key(),
                 ForwardHandler.withoutPresignParameters(request.query()), headers, -1);
+    }
+
+    /** The ETag the client sees: the plaintext MD5 when the object carries it sealed, else the upstream's. */
+    static String clientEtag(EnvelopeMetadata envelope, byte[] dataKey, String upstreamEtag) {
+        String plaintext = PlaintextEtags.of(envelope, dataKey);
+        return plaintext != null ? plaintext : upstreamEtag == null ? "" : upstreamEtag;
+    }
+
+    /** Exchange attribute: the client ETag decided on the first response of a ranged read. */
+    private static final String CLIENT_ETAG = DecryptingDownload.class.getName() + ".clientEtag";
+
+    private static String etagOf(UpstreamResponse response) {
+        String etag = response.headers().getFirst("etag");
+        return etag == null ? "" : etag;
+    }
+
+    /**
+     * S3's If-Match / If-None-Match against {@code etag}, the ETag the client sees: a Mono that
+     * answers 412 or 304 (releasing {@code body} when given), or null when the read goes on.
+     */
+    static Mono<Void> unmet(ProxyExchange exchange, UpstreamResponse response, Flux<DataBuffer> body, String etag) {
+        S3Request request = exchange.request();
+        String ifMatch = request.header("if-match");
+        String ifNoneMatch = request.header("if-none-match");
+        Mono<Void> drained = body == null ? Mono.empty() : body.doOnNext(DataBufferUtils::release).then();
+        if (ifMatch != null && !PlaintextEtags.matches(ifMatch, etag)) {
+            return drained.then(Mono.error(new S3Exception(S3ErrorCode.PRECONDITION_FAILED)));
+        }
+        if (ifNoneMatch != null && PlaintextEtags.matches(ifNoneMatch, etag)) {
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            client.setStatusCode(HttpStatusCode.valueOf(304));
+            if (!etag.isEmpty()) {
+                client.getHeaders().set("ETag", etag);
+            }
+            for (String name : List.of("last-modified", "x-amz-version-id")) {
+                String value = response.headers().getFirst(name);
+                if (value != null) {
+                    client.getHeaders().set(name, value);
+                }
+            }
+            return drained.then(client.setComplete());
+        }
+        return null;
     }
 
     static QueryParameters versionOnly(QueryParameters query) {

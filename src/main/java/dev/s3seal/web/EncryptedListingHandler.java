@@ -7,7 +7,13 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.s3.S3Operation;
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.Operation;
@@ -32,10 +38,24 @@ public final class EncryptedListingHandler implements S3OperationHandler {
 
     private final UpstreamClient upstream;
     private final PolicyHolder policy;
+    private final ListingEtags etags;
 
+    /** Listings with the upstream's ETags (no plaintext ETag lookups). */
     public EncryptedListingHandler(UpstreamClient upstream, PolicyHolder policy) {
+        this(upstream, policy, null, new EtagSettings(true, false));
+    }
+
+    public EncryptedListingHandler(UpstreamClient upstream, PolicyHolder policy, KeyRegistries keys,
+            EtagSettings settings) {
         this.upstream = upstream;
         this.policy = policy;
+        this.etags = settings.listingLookups() && keys != null
+                ? new ListingEtags(upstream, keys, ListingEtags.DEFAULT_CAPACITY) : null;
+    }
+
+    /** The plaintext ETag lookups (null when disabled), for tests and benchmarks. */
+    ListingEtags etags() {
+        return etags;
     }
 
     @Override
@@ -53,7 +73,8 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 byte[] xml = new byte[joined.readableByteCount()];
                 joined.read(xml);
                 DataBufferUtils.release(joined);
-                byte[] rewritten = rewrite(exchange, xml);
+                return plaintextEtags(exchange, xml).map(found -> rewrite(exchange, xml, found));
+            }).flatMap(rewritten -> {
                 ServerHttpResponse client = exchange.exchange().getResponse();
                 client.setStatusCode(HttpStatusCode.valueOf(response.status()));
                 ForwardedHeaders.copyToClient(response.headers(), client.getHeaders());
@@ -64,15 +85,60 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         }).then();
     }
 
-    private byte[] rewrite(ProxyExchange exchange, byte[] xml) {
+    /**
+     * Plaintext ETags of the listed single-part objects under envelope rules (ListObjects v1/v2
+     * only; a version listing keeps the upstream's ETags).
+     */
+    private Mono<Map<ListingEtags.Entry, String>> plaintextEtags(ProxyExchange exchange, byte[] xml) {
+        if (etags == null || exchange.operation() != S3Operation.LIST_OBJECTS) {
+            return Mono.just(Map.of());
+        }
+        String principal = exchange.auth().client().name();
+        String bucket = exchange.request().bucket();
+        List<ListingEtags.Entry> wanted = new ArrayList<>();
+        try {
+            ListingRewriter.rewrite(xml, entry -> {
+                if (entry.isPart() || entry.etag() == null || multipartCount(entry.etag()) > 0) {
+                    return null;
+                }
+                PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
+                if (envelopeRule(decision)) {
+                    wanted.add(new ListingEtags.Entry(bucket, entry.key(), unescape(entry.etag())));
+                }
+                return null;
+            });
+        } catch (IllegalArgumentException malformed) {
+            throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream listing could not be read.", malformed);
+        }
+        return etags.resolve(wanted);
+    }
+
+    private static boolean envelopeRule(PolicyDecision decision) {
+        return (decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS)
+                && decision.options().format() == Format.S3SEAL;
+    }
+
+    private static String unescape(String xmlEtag) {
+        return xmlEtag.replace("&quot;", "\"").replace("&#34;", "\"");
+    }
+
+    private byte[] rewrite(ProxyExchange exchange, byte[] xml, Map<ListingEtags.Entry, String> plaintextEtags) {
         String principal = exchange.auth().client().name();
         String bucket = exchange.request().bucket();
         try {
             return ListingRewriter.rewrite(xml, entry -> {
                 PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
-                boolean envelope = (decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS)
-                        && decision.options().format() == Format.S3SEAL;
-                return envelope ? plaintextSize(entry, decision.options().segmentSize()) : null;
+                if (!envelopeRule(decision)) {
+                    return null;
+                }
+                ListedObject sized = plaintextSize(entry, decision.options().segmentSize());
+                String etag = entry.etag() == null ? null
+                        : plaintextEtags.get(new ListingEtags.Entry(bucket, entry.key(), unescape(entry.etag())));
+                if (etag == null) {
+                    return sized;
+                }
+                ListedObject shown = sized != null ? sized : entry;
+                return shown.withSizeAndEtag(shown.size(), etag);
             });
         } catch (IllegalArgumentException malformed) {
             throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream listing could not be read.", malformed);

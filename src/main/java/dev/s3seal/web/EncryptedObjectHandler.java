@@ -15,8 +15,12 @@ public final class EncryptedObjectHandler implements S3OperationHandler {
     private final DecryptingDownload download;
 
     public EncryptedObjectHandler(UpstreamClient upstream, KeyRegistries keys) {
+        this(upstream, keys, EtagSettings.DEFAULTS);
+    }
+
+    public EncryptedObjectHandler(UpstreamClient upstream, KeyRegistries keys, EtagSettings etags) {
         this.keys = keys;
-        this.upload = new EncryptingUpload(upstream);
+        this.upload = new EncryptingUpload(upstream, etags);
         this.download = new DecryptingDownload(upstream);
     }
 

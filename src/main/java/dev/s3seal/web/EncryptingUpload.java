@@ -37,10 +37,26 @@ import dev.s3seal.upstream.UpstreamRequest;
  */
 final class EncryptingUpload {
 
-    private final UpstreamClient upstream;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EncryptingUpload.class);
 
-    EncryptingUpload(UpstreamClient upstream) {
+    /** S3's largest CopyObject source: larger objects cannot be self-copied to store their sealed MD5. */
+    static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
+
+    /** Request headers that describe the stored object and must be sent again on a REPLACE self-copy. */
+    private static final java.util.Set<String> OBJECT_HEADERS = java.util.Set.of("content-type", "cache-control",
+            "content-disposition", "content-encoding", "content-language", "expires", "x-amz-storage-class",
+            "x-amz-website-redirect-location", "x-amz-acl", "x-amz-grant-read", "x-amz-grant-read-acp",
+            "x-amz-grant-write-acp", "x-amz-grant-full-control", "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
+            "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-expected-bucket-owner", "x-amz-request-payer",
+            "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold");
+
+    private final UpstreamClient upstream;
+    private final EtagSettings etags;
+
+    EncryptingUpload(UpstreamClient upstream, EtagSettings etags) {
         this.upstream = upstream;
+        this.etags = etags;
     }
 
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
@@ -53,23 +69,117 @@ final class EncryptingUpload {
         KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(keyIdOf(keyDefinition)));
         byte[] clientMd5 = clientMd5(request);
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
+        boolean sealAfter = clientMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= MAX_COPY_BYTES;
         return keys.writer(keyDefinition).generateDataKey(context)
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(dataKey -> {
                     EncryptOperator encrypt;
                     Map<String, List<String>> headers;
+                    EnvelopeMetadata envelope;
+                    byte[] keyCopy;
                     try (dataKey) {
-                        headers = upstreamHeaders(request, metadata(dataKey, plaintextLength, segmentSize, clientMd5));
+                        envelope = metadata(dataKey, plaintextLength, segmentSize, clientMd5);
+                        headers = upstreamHeaders(request, envelope);
                         encrypt = new EncryptOperator(
                                 SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength), factory);
+                        // kept only until the sealed MD5 is stored after the upload
+                        keyCopy = sealAfter ? dataKey.plaintext().clone() : null;
                     }
                     long ciphertextLength = CiphertextSizes.ciphertextLength(plaintextLength, segmentSize);
                     UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                             ForwardHandler.withoutPresignParameters(request.query()), headers, ciphertextLength);
-                    Flux<DataBuffer> ciphertext = body.content().transform(encrypt);
-                    // checksums in the answer describe the stored ciphertext, not what the client sent
-                    return ForwardHandler.send(upstream, exchange, put, ciphertext, EnvelopeHeaders::stripChecksums);
+                    MessageDigest md5 = md5();
+                    // the MD5 of the verified plaintext, computed as it streams (nothing is buffered)
+                    Flux<DataBuffer> ciphertext = body.content().doOnNext(buffer -> {
+                        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                            while (it.hasNext()) {
+                                md5.update(it.next());
+                            }
+                        }
+                    }).transform(encrypt);
+                    return send(exchange, put, ciphertext, envelope, keyCopy, md5)
+                            .doFinally(signal -> {
+                                if (keyCopy != null) {
+                                    java.util.Arrays.fill(keyCopy, (byte) 0);
+                                }
+                            });
                 });
+    }
+
+    /**
+     * Streams the ciphertext upstream; on success answers the client with the plaintext MD5 as
+     * ETag, after sealing that MD5 into the object's metadata when {@code dataKey} is given.
+     */
+    private Mono<Void> send(ProxyExchange exchange, UpstreamRequest put, Flux<DataBuffer> ciphertext,
+            EnvelopeMetadata envelope, byte[] dataKey, MessageDigest md5) {
+        java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
+        return upstream.exchange(put, watched, (response, responseBody) -> {
+                    if (!response.isSuccess()) {
+                        Mono<Void> write = ForwardHandler.writeResponse(exchange, response, responseBody);
+                        EnvelopeHeaders.stripChecksums(exchange.exchange().getResponse().getHeaders());
+                        return write;
+                    }
+                    return responseBody.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(
+                            Mono.defer(() -> {
+                                byte[] digest = md5.digest();
+                                Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null ? Mono.empty()
+                                        : sealMd5(put, envelope, dataKey, digest, response.headers().getFirst("etag"));
+                                return sealed.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                                        .flatMap(copyHeaders -> {
+                                            var client = exchange.exchange().getResponse();
+                                            client.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(response.status()));
+                                            dev.s3seal.upstream.ForwardedHeaders.copyToClient(response.headers(), client.getHeaders());
+                                            EnvelopeHeaders.stripChecksums(client.getHeaders());
+                                            copyHeaders.map(h -> h.getFirst("x-amz-version-id"))
+                                                    .ifPresent(v -> client.getHeaders().set("x-amz-version-id", v));
+                                            client.getHeaders().set("ETag", PlaintextEtags.quoted(digest));
+                                            client.getHeaders().setContentLength(0);
+                                            return client.setComplete();
+                                        });
+                            }));
+                })
+                .then()
+                .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
+    }
+
+    /**
+     * Stores the sealed MD5 with a server-side self-copy pinned to the object just written. A
+     * failure leaves a valid object without it (its reads show the upstream's ETag) and is logged.
+     */
+    private Mono<org.springframework.http.HttpHeaders> sealMd5(UpstreamRequest put, EnvelopeMetadata envelope,
+            byte[] dataKey, byte[] md5, String upstreamEtag) {
+        if (upstreamEtag == null) {
+            return Mono.empty();
+        }
+        EnvelopeMetadata withMd5 = new EnvelopeMetadata(envelope.version(), envelope.providerKind(), envelope.keyId(),
+                envelope.keyVersion(), envelope.wrappedKey(), envelope.plaintextLength(), envelope.segmentSize(),
+                EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()), null, null);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        put.headers().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (OBJECT_HEADERS.contains(lower) || (lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower))) {
+                headers.put(lower, values);
+            }
+        });
+        withMd5.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        headers.put("x-amz-copy-source", List.of(dev.s3seal.auth.UriEncoding.encode(put.bucket() + "/" + put.key(), true)));
+        headers.put("x-amz-metadata-directive", List.of("REPLACE"));
+        headers.put("x-amz-copy-source-if-match", List.of(upstreamEtag));
+        UpstreamRequest copy = new UpstreamRequest("PUT", put.bucket(), put.key(),
+                dev.s3seal.s3.QueryParameters.empty(), headers, -1);
+        return upstream.exchange(copy, Flux.empty(), (response, body) -> {
+            Mono<Void> drained = body.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then();
+            if (response.isSuccess()) {
+                return drained.thenReturn(response.headers());
+            }
+            log.warn("storing the sealed MD5 of {}/{} failed: upstream answered {}", put.bucket(), put.key(),
+                    response.status());
+            return drained.then(Mono.<org.springframework.http.HttpHeaders>empty());
+        }).singleOrEmpty().onErrorResume(error -> {
+            log.warn("storing the sealed MD5 of {}/{} failed: {}", put.bucket(), put.key(), error.toString());
+            return Mono.empty();
+        });
     }
 
     private static EnvelopeMetadata metadata(DataKey dataKey, long plaintextLength, int segmentSize, byte[] clientMd5) {
