@@ -18,7 +18,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -203,24 +202,31 @@ class EncryptedEtagIT extends ProxyIntegrationTest {
         assertThat(second).as("second sync transfers nothing").doesNotContain("Copied (new)", "Copied (replaced");
     }
 
-    /** 1000 objects listed with a cold, then a warm plaintext ETag cache; -Ds3seal.bench=true. */
+    /**
+     * A listing of many objects, cold then warm lookup cache, shows every plaintext ETag. In CI it
+     * lists 120 objects (three pages of 50); `-Ds3seal.bench.objects=1000` turns it into the
+     * measurement in docs/benchmarks.md (the timings are printed, never asserted).
+     */
     @Test
-    @EnabledIfSystemProperty(named = "s3seal.bench", matches = "true")
-    void benchmarkListingLookups() {
-        int count = Integer.getInteger("s3seal.bench.objects", 1000);
+    void shouldShowPlaintextEtagsOnEveryPageOfALongListing() {
+        int count = Integer.getInteger("s3seal.bench.objects", 120);
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
         // sequential: concurrent sync-client PUTs can stall in the SDK's digest pool under BlockHound
         for (int i = 0; i < count; i++) {
             String key = String.format("bench/%05d", i);
-            client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(random(100)));
+            byte[] data = random(100 + i);
+            client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data));
+            expected.put(key, quotedMd5(data));
         }
         List<Long> millis = new ArrayList<>();
         for (int run = 0; run < 4; run++) {
             long start = System.nanoTime();
-            List<S3Object> listed = client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bench/"))
+            List<S3Object> listed = client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bench/").maxKeys(
+                            count > 500 ? 1000 : 50))
                     .contents().stream().toList();
             millis.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
             assertThat(listed).hasSize(count);
-            assertThat(listed.get(0).eTag()).doesNotContain("-");
+            listed.forEach(o -> assertThat(o.eTag()).as(o.key()).isEqualTo(expected.get(o.key())));
         }
         System.out.println("BENCH listing of " + count + " objects, ms: cold=" + millis.get(0) + " warm=" + millis.subList(1, 4));
     }
