@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import dev.s3seal.testsupport.Command;
-import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * Plaintext ETags under the client-side modes: PUT, HEAD, GET and listings show the MD5 of the
@@ -37,48 +36,10 @@ import dev.s3seal.testsupport.ProxyIntegrationTest;
  */
 class EncryptedEtagIT extends ProxyIntegrationTest {
 
-    private static final String KMS_ALIAS = "s3seal-etag-" + UUID.randomUUID().toString().substring(0, 8);
 
     @DynamicPropertySource
     static void policy(DynamicPropertyRegistry registry) throws IOException {
-        MotoServer moto = MotoServer.get();
-        moto.createKey(KMS_ALIAS);
-        Path dir = Files.createTempDirectory("s3seal-policy");
-        Path key = dir.resolve("master-v1.key");
-        byte[] material = new byte[32];
-        new Random(1).nextBytes(material);
-        Files.writeString(key, java.util.Base64.getEncoder().encodeToString(material));
-        Path policy = dir.resolve("policy.yaml");
-        Files.writeString(policy, String.join("\n",
-                "keys:",
-                "  master:",
-                "    type: local",
-                "    versions:",
-                "      - version: 1",
-                "        file: " + key,
-                "  kms-main:",
-                "    type: kms",
-                "    key-id: alias/" + KMS_ALIAS,
-                "rules:",
-                "  - name: secrets-denied",
-                "    key-prefixes: [secret/]",
-                "    mode: deny",
-                "  - name: public-plain",
-                "    key-prefixes: [public/]",
-                "    mode: passthrough",
-                "  - name: kms-prefix",
-                "    key-prefixes: [kms/]",
-                "    mode: cse-kms",
-                "    key: kms-main",
-                "  - name: default",
-                "    mode: cse-local",
-                "    key: master",
-                ""));
-        registry.add("s3seal.policy", policy::toString);
-        registry.add("s3seal.kms.endpoint", () -> moto.endpoint().toString());
-        registry.add("s3seal.kms.region", () -> MotoServer.REGION);
-        registry.add("s3seal.kms.access-key-id", () -> "test");
-        registry.add("s3seal.kms.secret-access-key", () -> "test");
+        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
     }
 
     @TempDir
