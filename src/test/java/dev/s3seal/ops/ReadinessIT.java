@@ -30,7 +30,8 @@ class ReadinessIT {
     @LocalManagementPort
     int managementPort;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** HTTP/1.1 like kubelet probes (the JDK client's default h2c upgrade attempt is not what probes do). */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
