@@ -33,11 +33,35 @@ public final class S3ProxyServer {
     private Process process;
     private final URI endpoint;
     private final Path dataDirectory;
+    private URI secureEndpoint;
 
     private S3ProxyServer(Process process, URI endpoint, Path dataDirectory) {
         this.process = process;
         this.endpoint = endpoint;
         this.dataDirectory = dataDirectory;
+    }
+
+    /**
+     * A transient store that also serves HTTPS with the certificate in {@code keystore} (JKS), for
+     * tests of s3seal's upstream TLS and its CA bundle option.
+     */
+    public static S3ProxyServer withTls(Path keystore, String password) {
+        try {
+            int securePort = freePort();
+            S3ProxyServer server = start("transient", null, freePort(), String.join("\n",
+                    "s3proxy.secure-endpoint=https://127.0.0.1:" + securePort,
+                    "s3proxy.keystore-path=" + keystore,
+                    "s3proxy.keystore-password=" + password, ""));
+            server.secureEndpoint = URI.create("https://127.0.0.1:" + securePort);
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The HTTPS endpoint of a store started {@link #withTls}, else null. */
+    public URI secureEndpoint() {
+        return secureEndpoint;
     }
 
     /** A store of its own, for tests that stop and restart it (outages); transient backend. */
@@ -106,6 +130,10 @@ public final class S3ProxyServer {
     }
 
     private static S3ProxyServer start(String provider, Path dataDirectory, int port) {
+        return start(provider, dataDirectory, port, "");
+    }
+
+    private static S3ProxyServer start(String provider, Path dataDirectory, int port, String extraProperties) {
         try {
             URI endpoint = URI.create("http://127.0.0.1:" + port);
             Path config = Files.createTempFile("s3proxy-" + provider, ".properties");
@@ -120,6 +148,7 @@ public final class S3ProxyServer {
             if (dataDirectory != null) {
                 properties.append("jclouds.filesystem.basedir=").append(dataDirectory).append('\n');
             }
+            properties.append(extraProperties);
             Files.writeString(config, properties);
             String jar = System.getProperty("s3seal.test.s3proxyJar", "target/s3proxy/s3proxy.jar");
             Path log = Files.createTempFile("s3proxy-" + provider, ".log");
