@@ -100,18 +100,11 @@ final class DecryptingDownload {
             }
             String etag = response.headers().getFirst("etag");
             return dataKey(keys, envelope, request).flatMap(dataKey -> {
-                String clientEtag;
-                try {
-                    clientEtag = clientEtag(envelope, dataKey, etag);
-                } catch (RuntimeException corrupt) {
-                    java.util.Arrays.fill(dataKey, (byte) 0);
-                    return Mono.error(corrupt);
+                Preconditions checked = preconditions(exchange, response, envelope, dataKey, etag);
+                if (checked.answer() != null) {
+                    return checked.answer(); // the body is never subscribed: the connection is closed, not drained
                 }
-                Mono<Void> unmet = unmet(exchange, response, null, clientEtag);
-                if (unmet != null) {
-                    java.util.Arrays.fill(dataKey, (byte) 0);
-                    return unmet; // the body is never subscribed: the connection is closed, not drained
-                }
+                String clientEtag = checked.clientEtag();
                 DecryptOperator decrypt;
                 try {
                     decrypt = envelope.manifest() == null ? DecryptOperator.object(dataKey, factory(exchange))
@@ -163,18 +156,11 @@ final class DecryptingDownload {
                 headerBuffer.read(header);
                 DataBufferUtils.release(headerBuffer);
                 return dataKey(keys, envelope, request).flatMap(dataKey -> {
-                    String clientEtag;
-                    try {
-                        clientEtag = clientEtag(envelope, dataKey, etag);
-                    } catch (RuntimeException corrupt) {
-                        java.util.Arrays.fill(dataKey, (byte) 0);
-                        return Mono.error(corrupt);
+                    Preconditions checked = preconditions(exchange, response, envelope, dataKey, etag);
+                    if (checked.answer() != null) {
+                        return checked.answer();
                     }
-                    Mono<Void> unmet = unmet(exchange, response, null, clientEtag);
-                    if (unmet != null) {
-                        java.util.Arrays.fill(dataKey, (byte) 0);
-                        return unmet;
-                    }
+                    String clientEtag = checked.clientEtag();
                     exchange.exchange().getAttributes().put(CLIENT_ETAG, clientEtag);
                     if (envelope.manifest() != null) {
                         return multipartReads.range(exchange, request, response, envelope, resolved.get(), header,
@@ -221,6 +207,28 @@ final class DecryptingDownload {
             client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + keep - 1) + "/" + length);
             return client.writeWith(body.transform(decrypt));
         }).then();
+    }
+
+    /** The client's ETag for the object, or the answer that ends the request (412/304, or corrupt metadata). */
+    private record Preconditions(String clientEtag, Mono<Void> answer) {
+    }
+
+    /** Evaluates If-Match / If-None-Match against the ETag the client sees; wipes the data key when the request ends here. */
+    private Preconditions preconditions(ProxyExchange exchange, UpstreamResponse response, EnvelopeMetadata envelope,
+            byte[] dataKey, String upstreamEtag) {
+        String clientEtag;
+        try {
+            clientEtag = clientEtag(envelope, dataKey, upstreamEtag);
+        } catch (RuntimeException corrupt) {
+            java.util.Arrays.fill(dataKey, (byte) 0);
+            return new Preconditions(null, Mono.error(corrupt));
+        }
+        Mono<Void> unmet = unmet(exchange, response, null, clientEtag);
+        if (unmet != null) {
+            java.util.Arrays.fill(dataKey, (byte) 0);
+            return new Preconditions(null, unmet);
+        }
+        return new Preconditions(clientEtag, null);
     }
 
     /**
