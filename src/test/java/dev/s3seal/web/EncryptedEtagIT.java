@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
@@ -224,17 +225,7 @@ class EncryptedEtagIT extends ProxyIntegrationTest {
     }
 
     private Command.Result rclone(String... args) {
-        List<String> command = new ArrayList<>(List.of("rclone", "--config", workDir.resolve("rclone.conf").toString()));
-        command.addAll(List.of(args));
-        Map<String, String> env = Map.of(
-                "RCLONE_CONFIG_S3SEAL_TYPE", "s3",
-                "RCLONE_CONFIG_S3SEAL_PROVIDER", "Other",
-                "RCLONE_CONFIG_S3SEAL_ACCESS_KEY_ID", ALICE_KEY,
-                "RCLONE_CONFIG_S3SEAL_SECRET_ACCESS_KEY", ALICE_SECRET,
-                "RCLONE_CONFIG_S3SEAL_ENDPOINT", endpoint().toString(),
-                "RCLONE_CONFIG_S3SEAL_REGION", "us-east-1",
-                "RCLONE_CONFIG_S3SEAL_FORCE_PATH_STYLE", "true");
-        return Command.run(env, Duration.ofMinutes(3), command).assertSuccess();
+        return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).rclone(args);
     }
 
     private static String quotedMd5(byte[] data) {

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
@@ -295,13 +296,7 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     }
 
     private Command.Result aws(String... args) {
-        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint().toString(), "--region",
-                "us-east-1"));
-        command.addAll(List.of(args));
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", ALICE_KEY, "AWS_SECRET_ACCESS_KEY", ALICE_SECRET,
-                "AWS_CONFIG_FILE", workDir.resolve("aws-config").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("aws-credentials").toString());
-        return Command.run(env, Duration.ofMinutes(3), command).assertSuccess();
+        return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).aws(args);
     }
 
     private void assertCiphertextAtRest(String key, byte[] data, int[] partOffsets) throws IOException {

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 
@@ -68,11 +65,7 @@ class EncryptedSyncIT extends ProxyIntegrationTest {
     }
 
     private Command.Result aws(String... args) {
-        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint().toString(), "--region", "us-east-1"));
-        command.addAll(List.of(args));
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", ALICE_KEY, "AWS_SECRET_ACCESS_KEY", ALICE_SECRET,
-                "AWS_CONFIG_FILE", workDir.resolve("aws-config").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("aws-credentials").toString());
-        return Command.run(env, Duration.ofMinutes(3), command).assertSuccess();
+        return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).aws(args);
     }
+
 }
