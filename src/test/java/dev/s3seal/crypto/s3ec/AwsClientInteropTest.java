@@ -149,12 +149,32 @@ class AwsClientInteropTest {
         readAll(awsAesV2, S3ecKeyUnwrapper.aes(aesKey), "x-amz-key-v2", Map.of());
     }
 
+    /**
+     * The AWS client, our oracle, occasionally stalls its own legacy-V2 body publisher under load
+     * (the SDK reports "No data was written to the request body") and cannot retry (it would reuse
+     * its GCM IV). Each new putObject call encrypts afresh, so the oracle's write is tried again;
+     * what s3seal must decode is unchanged.
+     */
+    private static void writeWithOracle(S3EncryptionClient aws, String key, byte[] plaintext, Map<String, String> context) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                aws.putObject(b -> b.bucket(bucket).key(key)
+                        .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)),
+                        RequestBody.fromBytes(plaintext));
+                return;
+            } catch (software.amazon.encryption.s3.S3EncryptionClientException stalled) {
+                if (attempt == 3) {
+                    throw stalled;
+                }
+            }
+        }
+    }
+
     private void readAll(S3EncryptionClient aws, S3ecKeyUnwrapper unwrapper, String formatMarker, Map<String, String> context) {
         for (int size : SIZES) {
             byte[] plaintext = S3ecOperatorsTest.random(size);
             String key = "aws-written/" + UUID.randomUUID();
-            aws.putObject(b -> b.bucket(bucket).key(key)
-                    .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)), RequestBody.fromBytes(plaintext));
+            writeWithOracle(aws, key, plaintext, context);
             ResponseBytes<GetObjectResponse> raw = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             assertThat(raw.response().metadata()).containsKey(formatMarker);
             assertThat(raw.asByteArray()).hasSize(size + 16);
