@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
@@ -93,7 +94,21 @@ public final class CachingKeyProvider implements KeyProvider {
         }
         return Mono.defer(() -> {
             KekSlot slot = reserveSlot(context.toBucketScope());
-            return slot.kek.map(kek -> wrapUnderKek(kek, context)).doFinally(signal -> slot.release());
+            // Released as soon as the wrap is done (so a retire right after the caller sees its key
+            // wipes the KEK at once), or on cancel/error; whichever comes first, once.
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    slot.release();
+                }
+            };
+            return slot.kek.map(kek -> {
+                try {
+                    return wrapUnderKek(kek, context);
+                } finally {
+                    release.run();
+                }
+            }).doFinally(signal -> release.run());
         });
     }
 
