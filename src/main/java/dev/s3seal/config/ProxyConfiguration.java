@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +21,7 @@ import java.net.URI;
 import dev.s3seal.keys.KeyCacheSettings;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.ops.KmsCallTimer;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.web.DeleteObjectsHandler;
@@ -55,7 +58,8 @@ class ProxyConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KeyRegistries keyRegistries(S3SealProperties properties, PolicyHolder policy) {
+    KeyRegistries keyRegistries(S3SealProperties properties, PolicyHolder policy,
+            ObjectProvider<MeterRegistry> meters) {
         S3SealProperties.Kms kms = properties.kms();
         KmsSettings settings = KmsSettings.of(kms.endpoint() == null || kms.endpoint().isBlank() ? null
                 : URI.create(kms.endpoint()),
@@ -63,6 +67,10 @@ class ProxyConfiguration {
         if (kms.accessKeyId() != null && !kms.accessKeyId().isBlank()) {
             settings = settings.withCredentials(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                     software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(kms.accessKeyId(), kms.secretAccessKey())));
+        }
+        MeterRegistry registry = meters.getIfAvailable();
+        if (registry != null) {
+            settings = settings.withInterceptors(new KmsCallTimer(registry));
         }
         return new KeyRegistries(policy::policy, settings, KeyCacheSettings.defaults());
     }

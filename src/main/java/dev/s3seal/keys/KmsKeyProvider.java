@@ -69,8 +69,8 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
 
     /**
      * A client builder configured from {@code settings}: region, endpoint override, credentials
-     * (static or the default chain), Netty async HTTP, no SDK retries, attempt timeout. Exposed so
-     * callers can add interceptors (metrics, tests) before building.
+     * (static or the default chain), Netty async HTTP, no SDK retries, attempt timeout, the settings'
+     * interceptors and then {@code interceptors} (tests add theirs here).
      */
     public static KmsAsyncClientBuilder clientBuilder(KmsSettings settings, ExecutionInterceptor... interceptors) {
         KmsAsyncClientBuilder builder = KmsAsyncClient.builder()
@@ -83,11 +83,17 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(settings.callTimeout())
                         .apiCallTimeout(settings.callTimeout())
-                        .executionInterceptors(List.of(interceptors)));
+                        .executionInterceptors(withAll(settings.interceptors(), interceptors)));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
         return builder;
+    }
+
+    private static List<ExecutionInterceptor> withAll(List<ExecutionInterceptor> first, ExecutionInterceptor... more) {
+        List<ExecutionInterceptor> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.s3seal.keys;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * How {@link KmsKeyProvider} reaches KMS. The app binds {@code S3SEAL_KMS_ENDPOINT} to
@@ -15,9 +17,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param callTimeout  bound on each attempt (default 5s)
  * @param maxRetries   retries after the first attempt, only for retryable failures (default 2)
  * @param retryBackoff first backoff between attempts, doubled with jitter (default 100ms)
+ * @param interceptors SDK interceptors added to every KMS client (the call-latency timer)
  */
 public record KmsSettings(URI endpoint, String region, AwsCredentialsProvider credentials,
-                          Duration callTimeout, int maxRetries, Duration retryBackoff) {
+                          Duration callTimeout, int maxRetries, Duration retryBackoff,
+                          List<ExecutionInterceptor> interceptors) {
 
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_RETRIES = 2;
@@ -27,6 +31,7 @@ public record KmsSettings(URI endpoint, String region, AwsCredentialsProvider cr
         Objects.requireNonNull(region, "KMS region is required");
         callTimeout = callTimeout == null ? DEFAULT_CALL_TIMEOUT : callTimeout;
         retryBackoff = retryBackoff == null ? DEFAULT_RETRY_BACKOFF : retryBackoff;
+        interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
         if (callTimeout.isNegative() || callTimeout.isZero()) {
             throw new IllegalArgumentException("KMS call timeout must be positive: " + callTimeout);
         }
@@ -36,18 +41,25 @@ public record KmsSettings(URI endpoint, String region, AwsCredentialsProvider cr
     }
 
     public static KmsSettings of(URI endpoint, String region) {
-        return new KmsSettings(endpoint, region, null, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF);
+        return new KmsSettings(endpoint, region, null, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF, List.of());
     }
 
     public KmsSettings withCredentials(AwsCredentialsProvider provider) {
-        return new KmsSettings(endpoint, region, provider, callTimeout, maxRetries, retryBackoff);
+        return new KmsSettings(endpoint, region, provider, callTimeout, maxRetries, retryBackoff, interceptors);
     }
 
     public KmsSettings withCallTimeout(Duration timeout) {
-        return new KmsSettings(endpoint, region, credentials, timeout, maxRetries, retryBackoff);
+        return new KmsSettings(endpoint, region, credentials, timeout, maxRetries, retryBackoff, interceptors);
     }
 
     public KmsSettings withRetries(int retries, Duration backoff) {
-        return new KmsSettings(endpoint, region, credentials, callTimeout, retries, backoff);
+        return new KmsSettings(endpoint, region, credentials, callTimeout, retries, backoff, interceptors);
+    }
+
+    /** These settings with {@code added} appended to the SDK interceptors of every client built from them. */
+    public KmsSettings withInterceptors(ExecutionInterceptor... added) {
+        List<ExecutionInterceptor> all = new java.util.ArrayList<>(interceptors);
+        all.addAll(List.of(added));
+        return new KmsSettings(endpoint, region, credentials, callTimeout, maxRetries, retryBackoff, all);
     }
 }

@@ -53,6 +53,9 @@ public enum S3SealMeters {
     KEY_CACHE("s3seal.keys.cache", Type.FUNCTION_COUNTER, null,
             "Key cache lookups; cache is encryption (KEK reuse) or decryption (unwrapped keys), result hit or miss",
             "cache", "result"),
+    /** KMS API calls (each retry counted), until the SDK has the answer; outcome is ok or error. */
+    KMS_CALLS("s3seal.kms.calls", Type.TIMER, null, "KMS API calls by operation and outcome",
+            "operation", "outcome"),
     /** Key-service failures seen by requests; reason is a KeyProviderException reason (UNAVAILABLE, ...). */
     KMS_FAILURES("s3seal.kms.failures", Type.COUNTER, null, "Key service failures seen by requests, by reason",
             "reason");

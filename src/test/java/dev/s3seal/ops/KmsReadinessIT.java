@@ -78,6 +78,24 @@ class KmsReadinessIT extends ProxyIntegrationTest {
             client.putObject(b -> b.bucket(after).key("k"), RequestBody.fromString("kms is back"));
             awaitStatus("/actuator/health/readiness", 200);
         }
+        String metrics = get("/actuator/prometheus");
+        assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"ok\"")).as("calls that worked").isGreaterThanOrEqualTo(2);
+        assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"error\"")).as("calls while KMS was down")
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** The value of {@code s3seal_kms_calls_seconds_count} with these tags, 0 when absent. */
+    private static double count(String metrics, String tags) {
+        return metrics.lines()
+                .filter(line -> line.startsWith("s3seal_kms_calls_seconds_count{") && line.contains(tags))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private String get(String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private void awaitStatus(String path, int expected) throws Exception {
