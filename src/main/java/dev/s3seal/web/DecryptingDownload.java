@@ -16,13 +16,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.s3.ByteRangeHeader;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -34,61 +32,89 @@ import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
 
 /**
- * GetObject and HeadObject of envelope-encrypted objects: plaintext sizes, ranges mapped onto the
- * covering segments, every byte authenticated before it is released. A whole GET is one upstream
- * request; a ranged GET is two (the header with the object's size, then the covering segments,
- * pinned to the same object version with If-Match).
+ * GetObject and HeadObject of envelope-encrypted objects: plaintext sizes and ETags, conditions
+ * evaluated against what the client sees, every byte authenticated before it is released. A whole
+ * GET is one upstream request; ranges and part numbers are {@link RangedDownload}'s.
  */
 final class DecryptingDownload {
 
     private final UpstreamClient upstream;
-    private final MultipartReads multipartReads;
+    private final RangedDownload ranged;
 
     DecryptingDownload(UpstreamClient upstream) {
         this.upstream = upstream;
-        this.multipartReads = new MultipartReads(upstream, this);
+        this.ranged = new RangedDownload(upstream, this);
     }
 
     Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
-        S3Request request = exchange.request();
-        UpstreamRequest head = read("HEAD", request, Map.of());
-        return upstream.exchange(head, Flux.empty(), (response, body) -> {
-            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
-            if (envelope == null) {
-                return passUnencrypted(exchange, decision, response, body);
-            }
-            if (envelope.isPending()) {
-                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
-            }
-            String upstreamEtag = response.headers().getFirst("etag");
-            Mono<String> etag = envelope.sealedMd5() == null || envelope.manifest() != null
-                    ? Mono.just(upstreamEtag == null ? "" : upstreamEtag)
-                    : dataKey(keys, envelope, request).map(dataKey -> {
-                        try {
-                            return PlaintextEtags.of(envelope, dataKey);
-                        } finally {
-                            java.util.Arrays.fill(dataKey, (byte) 0);
-                        }
-                    });
-            return body.doOnNext(DataBufferUtils::release).then(etag).flatMap(clientEtag -> {
-                Mono<Void> unmet = unmet(exchange, response, Flux.empty(), clientEtag);
-                if (unmet != null) {
-                    return unmet;
+        return Mono.defer(() -> {
+            ReadSelection selection = ReadSelection.of(exchange.request());
+            return upstream.exchange(read("HEAD", exchange.request(), Map.of()), Flux.empty(), (response, body) -> {
+                EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+                if (envelope == null) {
+                    if (response.isSuccess() && !selection.isWhole() && decision.options().allowUnencryptedReads()) {
+                        return body.doOnNext(DataBufferUtils::release).then(forwardAsAsked(upstream, exchange));
+                    }
+                    return passUnencrypted(exchange, decision, response, body);
                 }
-                ServerHttpResponse client = exchange.exchange().getResponse();
-                copyHeaders(response, client, envelope.plaintextLength(), clientEtag);
+                if (envelope.isPending()) {
+                    return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
+                }
+                return body.doOnNext(DataBufferUtils::release)
+                        .then(Mono.defer(() -> answerHead(exchange, keys, response, envelope, selection)));
+            }).then();
+        });
+    }
+
+    /** HEAD's answer: the plaintext size of what a GET with the same Range or partNumber would send. */
+    private static Mono<Void> answerHead(ProxyExchange exchange, KeyRegistry keys, UpstreamResponse response,
+            EnvelopeMetadata envelope, ReadSelection selection) {
+        String upstreamEtag = response.headers().getFirst("etag");
+        boolean needsKey = (envelope.sealedMd5() != null && envelope.manifest() == null)
+                || (selection.partNumber() != null && envelope.manifest() != null);
+        Mono<byte[]> key = needsKey ? dataKey(keys, envelope, exchange.request()) : Mono.just(new byte[0]);
+        return key.flatMap(dataKey -> {
+            String clientEtag;
+            Optional<RangeMapping.PlaintextRange> resolved;
+            try {
+                clientEtag = needsKey ? clientEtag(envelope, dataKey, upstreamEtag) : upstreamEtag == null ? "" : upstreamEtag;
+                resolved = selection.isWholeOf(envelope) ? Optional.empty()
+                        : selection.resolve(envelope, () -> MultipartReads.manifest(envelope, dataKey, upstreamEtag));
+            } finally {
+                java.util.Arrays.fill(dataKey, (byte) 0);
+            }
+            Mono<Void> unmet = unmet(exchange, response, Flux.empty(), clientEtag);
+            if (unmet != null) {
+                return unmet;
+            }
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            long length = envelope.plaintextLength();
+            if (selection.isWholeOf(envelope)) {
+                copyHeaders(response, client, length, clientEtag);
                 client.setStatusCode(HttpStatusCode.valueOf(response.status()));
                 return client.setComplete();
-            });
-        }).then();
+            }
+            if (resolved.isEmpty()) {
+                return Mono.error(selection.unsatisfiable(length));
+            }
+            RangeMapping.PlaintextRange range = resolved.get();
+            copyHeaders(response, client, range.length(), clientEtag);
+            RangedDownload.partialHeaders(client, range.start(), range.length(),
+                    new RangedDownload.PartialAnswer(clientEtag, length, selection.partsCount(envelope)));
+            client.setStatusCode(HttpStatusCode.valueOf(206));
+            return client.setComplete();
+        });
     }
 
     Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
-        ByteRangeHeader range = ByteRangeHeader.parse(exchange.request().header("range"));
-        return range == null ? getWhole(exchange, decision, keys) : getRange(exchange, decision, keys, range);
+        return Mono.defer(() -> {
+            ReadSelection selection = ReadSelection.of(exchange.request());
+            return selection.isWhole() ? getWhole(exchange, decision, keys)
+                    : ranged.get(exchange, decision, keys, selection);
+        });
     }
 
-    private Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
         S3Request request = exchange.request();
         return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
@@ -121,100 +147,25 @@ final class DecryptingDownload {
         }).then();
     }
 
-    /** First the header (and the object's size and metadata), then exactly the covering segments. */
-    private Mono<Void> getRange(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys,
-            ByteRangeHeader range) {
+    /** The client's read sent upstream as it came (its range, part number and conditions): for plain objects. */
+    static Mono<Void> forwardAsAsked(UpstreamClient upstream, ProxyExchange exchange) {
         S3Request request = exchange.request();
-        UpstreamRequest headerRequest = read("GET", request,
-                Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));
-        return upstream.exchange(headerRequest, Flux.empty(), (response, body) -> {
-            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
-            if (envelope == null) {
-                if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
-                    Mono<Void> unmet = unmet(exchange, response, body, etagOf(response));
-                    if (unmet != null) {
-                        return unmet;
-                    }
-                    // a plain object: forward the client's own range
-                    return body.doOnNext(DataBufferUtils::release)
-                            .then(upstream.exchange(read("GET", request, Map.of("range", List.of(request.header("range")))),
-                                    Flux.empty(), (r, b) -> ForwardHandler.writeResponse(exchange, r, b)).then());
-                }
-                return passUnencrypted(exchange, decision, response, body);
-            }
-            if (envelope.isPending()) {
-                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(MultipartReads.unsealed()));
-            }
-            long length = envelope.plaintextLength();
-            Optional<RangeMapping.PlaintextRange> resolved = RangeMapping.resolve(range.first(), range.last(), length);
-            if (resolved.isEmpty()) {
-                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(unsatisfiable(length)));
-            }
-            String etag = response.headers().getFirst("etag");
-            return DataBufferUtils.join(body, ObjectFormat.HEADER_LENGTH * 4).flatMap(headerBuffer -> {
-                byte[] header = new byte[headerBuffer.readableByteCount()];
-                headerBuffer.read(header);
-                DataBufferUtils.release(headerBuffer);
-                return dataKey(keys, envelope, request).flatMap(dataKey -> {
-                    Preconditions checked = preconditions(exchange, response, envelope, dataKey, etag);
-                    if (checked.answer() != null) {
-                        return checked.answer();
-                    }
-                    String clientEtag = checked.clientEtag();
-                    exchange.exchange().getAttributes().put(CLIENT_ETAG, clientEtag);
-                    if (envelope.manifest() != null) {
-                        return multipartReads.range(exchange, request, response, envelope, resolved.get(), header,
-                                dataKey, etag);
-                    }
-                    RangeMapping.RangePlan plan = RangeMapping.plan(resolved.get(), envelope.segmentSize(), length);
-                    DecryptOperator decrypt;
-                    try {
-                        decrypt = DecryptOperator.range(dataKey, plan, header, factory(exchange));
-                    } finally {
-                        java.util.Arrays.fill(dataKey, (byte) 0);
-                    }
-                    long start = plan.firstSegment() * (long) plan.segmentSize() + plan.skip();
-                    return sendRange(exchange, request, response, plan.segmentRange(), decrypt, start, plan.keep(),
-                            etag, length);
-                });
-            });
-        }).then();
-    }
-
-    /** Fetches ciphertext {@code segments} pinned to {@code etag} and answers 206 with the decrypted range. */
-    Mono<Void> sendRange(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse, long[] segments,
-            DecryptOperator decrypt, long start, long keep, String etag, long length) {
-        Map<String, List<String>> pin = new LinkedHashMap<>();
-        pin.put("range", List.of("bytes=" + segments[0] + "-" + segments[1]));
-        if (etag != null) {
-            pin.put("if-match", List.of(etag));
-        }
-        // the client's other headers (requester pays, expected owner, ...) apply to this read too
-        UpstreamRequest segmentRequest = read("GET", request, pin);
-        return upstream.exchange(segmentRequest, Flux.empty(), (response, body) -> {
-            if (response.status() == 412) {
-                // the object changed between the two requests: the client retries
-                return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(
-                        new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.")));
-            }
-            if (!response.isSuccess()) {
-                return ForwardHandler.writeResponse(exchange, response, body);
-            }
-            ServerHttpResponse client = exchange.exchange().getResponse();
-            client.setStatusCode(HttpStatusCode.valueOf(206));
-            copyHeaders(headerResponse, client, keep,
-                    (String) exchange.exchange().getAttributes().getOrDefault(CLIENT_ETAG, etagOf(headerResponse)));
-            client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + keep - 1) + "/" + length);
-            return client.writeWith(body.transform(decrypt));
+        UpstreamRequest asAsked = new UpstreamRequest(request.method(), request.bucket(), request.key(),
+                ForwardHandler.withoutPresignParameters(request.query()),
+                ForwardedHeaders.toUpstream(request.headers(), false), -1);
+        return upstream.exchange(asAsked, Flux.empty(), (r, b) -> {
+            Mono<Void> write = ForwardHandler.writeResponse(exchange, r, b);
+            EnvelopeHeaders.stripEnvelopeEntries(exchange.exchange().getResponse().getHeaders());
+            return write;
         }).then();
     }
 
     /** The client's ETag for the object, or the answer that ends the request (412/304, or corrupt metadata). */
-    private record Preconditions(String clientEtag, Mono<Void> answer) {
+    record Preconditions(String clientEtag, Mono<Void> answer) {
     }
 
     /** Evaluates If-Match / If-None-Match against the ETag the client sees; wipes the data key when the request ends here. */
-    private Preconditions preconditions(ProxyExchange exchange, UpstreamResponse response, EnvelopeMetadata envelope,
+    static Preconditions preconditions(ProxyExchange exchange, UpstreamResponse response, EnvelopeMetadata envelope,
             byte[] dataKey, String upstreamEtag) {
         String clientEtag;
         try {
@@ -235,7 +186,7 @@ final class DecryptingDownload {
      * An object without s3seal's envelope under a client-side rule: served as stored only when the
      * policy allows unencrypted reads (migration); upstream errors (404, 304, 412, ...) pass as they are.
      */
-    private static Mono<Void> passUnencrypted(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response,
+    static Mono<Void> passUnencrypted(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response,
             Flux<DataBuffer> body) {
         if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
             Mono<Void> unmet = unmet(exchange, response, body, etagOf(response));
@@ -259,7 +210,7 @@ final class DecryptingDownload {
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
     }
 
-    private static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength,
+    static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength,
             String etag) {
         ForwardedHeaders.copyToClient(upstreamResponse.headers(), client.getHeaders());
         EnvelopeHeaders.stripCiphertextFacts(client.getHeaders());
@@ -285,8 +236,10 @@ final class DecryptingDownload {
                     || (ifNoneMatch && lower.equals("if-modified-since"));
         });
         headers.putAll(extra);
+        // a part number is turned into a plaintext range by s3seal, never sent upstream
         return new UpstreamRequest(method, request.bucket(), request.key(),
-                ForwardHandler.withoutPresignParameters(request.query()), headers, -1);
+                ForwardHandler.withoutPresignParameters(request.query()).without(name -> name.equals("partNumber")),
+                headers, -1);
     }
 
     /** The ETag the client sees: the plaintext MD5 when the object carries it sealed, else the upstream's. */
@@ -294,9 +247,6 @@ final class DecryptingDownload {
         String plaintext = PlaintextEtags.of(envelope, dataKey);
         return plaintext != null ? plaintext : upstreamEtag == null ? "" : upstreamEtag;
     }
-
-    /** Exchange attribute: the client ETag decided on the first response of a ranged read. */
-    private static final String CLIENT_ETAG = DecryptingDownload.class.getName() + ".clientEtag";
 
     private static String etagOf(UpstreamResponse response) {
         String etag = response.headers().getFirst("etag");
@@ -334,10 +284,6 @@ final class DecryptingDownload {
 
     static QueryParameters versionOnly(QueryParameters query) {
         return query.without(name -> !name.equals("versionId"));
-    }
-
-    private static S3Exception unsatisfiable(long length) {
-        return new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested range is not satisfiable (object size " + length + ").");
     }
 
     static DataBufferFactory factory(ProxyExchange exchange) {

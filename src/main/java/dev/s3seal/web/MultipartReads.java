@@ -30,9 +30,9 @@ import dev.s3seal.upstream.UpstreamResponse;
 final class MultipartReads {
 
     private final UpstreamClient upstream;
-    private final DecryptingDownload download;
+    private final RangedDownload download;
 
-    MultipartReads(UpstreamClient upstream, DecryptingDownload download) {
+    MultipartReads(UpstreamClient upstream, RangedDownload download) {
         this.upstream = upstream;
         this.download = download;
     }
@@ -62,7 +62,7 @@ final class MultipartReads {
     /** A ranged GET: the covering part header (from the first request when it is part 1's) and segments. */
     Mono<Void> range(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse,
             EnvelopeMetadata envelope, RangeMapping.PlaintextRange range, byte[] firstHeader, byte[] dataKey,
-            String etag) {
+            String etag, RangedDownload.PartialAnswer answer) {
         MultipartLayout layout;
         MultipartLayout.Plan plan;
         try {
@@ -72,7 +72,6 @@ final class MultipartReads {
             Arrays.fill(dataKey, (byte) 0);
             return Mono.error(failure);
         }
-        long length = envelope.plaintextLength();
         Mono<byte[]> header;
         long[] fetch;
         if (plan.headerStart() == 0) {
@@ -93,8 +92,8 @@ final class MultipartReads {
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
-            return download.sendRange(exchange, request, headerResponse, fetch, decrypt, range.start(), plan.keep(),
-                    etag, length);
+            return download.sendRange(exchange, request, headerResponse, fetch, decrypt, etag, range.start(),
+                    plan.keep(), answer);
         }).doOnDiscard(byte[].class, key -> Arrays.fill(dataKey, (byte) 0));
     }
 

@@ -62,8 +62,7 @@ public final class OperationRouter {
             return isObjectOperation(exchange.operation()) ? refuse : forward;
         }
         return switch (exchange.operation()) {
-            case GET_OBJECT -> exchange.request().query().has("partNumber") ? refuse : encryptedObjects;
-            case PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
+            case GET_OBJECT, PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, ABORT_MULTIPART_UPLOAD ->
                     encryptedMultipart;

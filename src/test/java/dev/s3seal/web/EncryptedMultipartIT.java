@@ -192,6 +192,73 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
                 .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
     }
 
+    /**
+     * GET and HEAD by part number (S3's "ranged GET for the part"): the plaintext bytes of each upload
+     * part, with Content-Range and the part count, which is how the SDK's multipart download and
+     * S3TransferManager fetch objects; a single-part object is part 1 of 1.
+     */
+    @Test
+    void shouldServeEachPartByNumberToSdkAndTransferManager() throws Exception {
+        byte[] data = random(2 * 5 * MIB + 12_345, 5);
+        int[] offsets = {0, 5 * MIB, 10 * MIB, data.length};
+        String key = "mp/by-part";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        for (int part = 1; part <= 3; part++) {
+            int number = part;
+            String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromBytes(Arrays.copyOfRange(data, offsets[number - 1], offsets[number]))).eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        }
+        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+
+        for (int part = 1; part <= 3; part++) {
+            int number = part;
+            ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key(key).partNumber(number),
+                    ResponseTransformer.toBytes());
+            assertThat(read.asByteArray()).as("part %d", number)
+                    .isEqualTo(Arrays.copyOfRange(data, offsets[number - 1], offsets[number]));
+            assertThat(read.response().partsCount()).isEqualTo(3);
+            assertThat(read.response().contentRange())
+                    .isEqualTo("bytes " + offsets[number - 1] + "-" + (offsets[number] - 1) + "/" + data.length);
+            var head = client.headObject(b -> b.bucket(bucket).key(key).partNumber(number));
+            assertThat(head.contentLength()).isEqualTo((long) offsets[number] - offsets[number - 1]);
+            assertThat(head.partsCount()).isEqualTo(3);
+        }
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key).partNumber(4), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(416);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartNumber");
+                });
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key).partNumber(1).range("bytes=0-9"),
+                ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key).partNumber(0), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+
+        byte[] small = random(1000, 6);
+        client.putObject(b -> b.bucket(bucket).key("single"), RequestBody.fromBytes(small));
+        ResponseBytes<GetObjectResponse> whole = client.getObject(b -> b.bucket(bucket).key("single").partNumber(1),
+                ResponseTransformer.toBytes());
+        assertThat(whole.asByteArray()).isEqualTo(small);
+        assertThat(whole.response().contentRange()).isEqualTo("bytes 0-999/1000");
+        assertThat(client.headObject(b -> b.bucket(bucket).key("single").range("bytes=10-19")).contentLength()).isEqualTo(10);
+
+        try (S3AsyncClient async = S3AsyncClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+                .multipartEnabled(true).build();
+             software.amazon.awssdk.transfer.s3.S3TransferManager transfers =
+                     software.amazon.awssdk.transfer.s3.S3TransferManager.builder().s3Client(async).build()) {
+            byte[] viaSdk = async.getObject(b -> b.bucket(bucket).key(key),
+                    software.amazon.awssdk.core.async.AsyncResponseTransformer.toBytes()).get().asByteArray();
+            assertThat(viaSdk).isEqualTo(data);
+            Path target = workDir.resolve("by-part.bin");
+            transfers.downloadFile(d -> d.getObjectRequest(g -> g.bucket(bucket).key(key)).destination(target))
+                    .completionFuture().get();
+            assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        }
+    }
+
     @Test
     void shouldRefuseIrregularLayoutAndKeepUploadOpen() {
         String key = "mp/irregular";
