@@ -66,7 +66,7 @@ public final class DeleteObjectsHandler implements S3OperationHandler {
                             ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
                     headers.keySet().removeIf(n -> n.startsWith("x-amz-checksum-") || n.equals("x-amz-sdk-checksum-algorithm"));
                     // S3 requires an integrity header on DeleteObjects; s3seal has the body, so it supplies one.
-                    headers.put("content-md5", List.of(Base64.getEncoder().encodeToString(EncryptingUpload.md5().digest(xml))));
+                    headers.put("content-md5", List.of(Base64.getEncoder().encodeToString(PlaintextEtags.md5().digest(xml))));
                     UpstreamRequest delete = new UpstreamRequest("POST", request.bucket(), null,
                             ForwardHandler.withoutPresignParameters(request.query()), headers, xml.length);
                     DataBuffer content = exchange.exchange().getResponse().bufferFactory().wrap(xml);

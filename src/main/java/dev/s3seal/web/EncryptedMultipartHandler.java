@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,15 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                 upstreamQuery(request, id.upstreamId()), headers,
                 CiphertextSizes.ciphertextLength(plaintextLength, id.segmentSize()));
-        return ForwardHandler.send(upstream, exchange, put, body.content().transform(encrypt));
+        MessageDigest md5 = PlaintextEtags.md5();
+        // S3 answers UploadPart with the MD5 of the part as sent, and clients check it (s3cmd retries
+        // a part whose ETag differs from its own MD5): the plaintext's, as for PutObject
+        return ForwardHandler.send(upstream, exchange, put,
+                PlaintextEtags.digesting(body.content(), md5).transform(encrypt), answer -> {
+                    if (answer.getFirst("etag") != null) {
+                        answer.set("ETag", PlaintextEtags.quoted(md5.digest()));
+                    }
+                });
     }
 
     private Mono<Void> listParts(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey) {

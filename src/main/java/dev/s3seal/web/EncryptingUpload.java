@@ -88,15 +88,8 @@ final class EncryptingUpload {
                     long ciphertextLength = CiphertextSizes.ciphertextLength(plaintextLength, segmentSize);
                     UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                             ForwardHandler.withoutPresignParameters(request.query()), headers, ciphertextLength);
-                    MessageDigest md5 = md5();
-                    // the MD5 of the verified plaintext, computed as it streams (nothing is buffered)
-                    Flux<DataBuffer> ciphertext = body.content().doOnNext(buffer -> {
-                        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-                            while (it.hasNext()) {
-                                md5.update(it.next());
-                            }
-                        }
-                    }).transform(encrypt);
+                    MessageDigest md5 = PlaintextEtags.md5();
+                    Flux<DataBuffer> ciphertext = PlaintextEtags.digesting(body.content(), md5).transform(encrypt);
                     return send(exchange, put, ciphertext, envelope, keyCopy, md5)
                             .doFinally(signal -> {
                                 if (keyCopy != null) {
@@ -220,13 +213,5 @@ final class EncryptingUpload {
 
     static String keyIdOf(KeyDefinition key) {
         return key instanceof KeyDefinition.KmsKey kms ? kms.keyId() : key.name();
-    }
-
-    static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -58,17 +58,23 @@ final class MultipartCompletion {
                 .flatMap(parts -> {
                     checkNumbering(parts, id.segmentSize());
                     return storedSizes(request, id.upstreamId(), factory)
-                            .map(stored -> manifest(parts, stored, id.segmentSize()))
+                            .flatMap(stored -> {
+                                MultipartManifest manifest = manifest(parts, stored, id.segmentSize());
+                                return completeUpstream(exchange, id, asStored(parts, stored), factory)
+                                        .map(answer -> Map.entry(manifest, answer));
+                            })
                             // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart)
                             .onErrorResume(S3Exception.class, e -> e.errorCode() == S3ErrorCode.NO_SUCH_UPLOAD
                                     || e.errorCode() == S3ErrorCode.INVALID_PART
                                     ? alreadySealed(exchange, id, parts.size(), factory).then(Mono.error(e))
                                     : Mono.error(e))
-                            .flatMap(manifest -> completeUpstream(exchange, id, parts, factory)
-                                    .flatMap(answer -> answer.isErrorDocument()
-                                            ? SmallExchanges.write(exchange, answer.response(), answer.body())
-                                            : SealResponse.answer(exchange,
-                                                    seal.seal(exchange, id, manifest, manifest.seal(dataKey)))));
+                            .flatMap(completed -> {
+                                MultipartManifest manifest = completed.getKey();
+                                SmallExchanges.Answer answer = completed.getValue();
+                                return answer.isErrorDocument()
+                                        ? SmallExchanges.write(exchange, answer.response(), answer.body())
+                                        : SealResponse.answer(exchange, seal.seal(exchange, id, manifest, manifest.seal(dataKey)));
+                            });
                 })
                 .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())
                 .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
@@ -131,13 +137,18 @@ final class MultipartCompletion {
         }
     }
 
+    /** The client's parts as the upstream stored them: its ETags (the client may know only plaintext MD5s). */
+    private static List<MultipartXml.Part> asStored(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored) {
+        return parts.stream().map(part -> stored.get(part.number())).toList();
+    }
+
     /** The regular layout's manifest, or 400 InvalidRequest (the upload stays open). */
     private static MultipartManifest manifest(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored,
             int segmentSize) {
         long[] lengths = new long[parts.size()];
         for (int i = 0; i < lengths.length; i++) {
             MultipartXml.Part part = stored.get(parts.get(i).number());
-            if (part == null || !sameEtag(part.etag(), parts.get(i).etag())) {
+            if (part == null || !acceptedEtag(part.etag(), parts.get(i).etag())) {
                 throw new S3Exception(S3ErrorCode.INVALID_PART);
             }
             try {
@@ -152,6 +163,15 @@ final class MultipartCompletion {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "s3seal: every part except the last must be a "
                     + "multiple of " + segmentSize + " bytes (use a part size such as 8 MiB)");
         }
+    }
+
+    /**
+     * The client's ETag for a stored part: the plaintext MD5 s3seal answered UploadPart with (it
+     * cannot be checked against the stored ciphertext part: parts are matched by number, the format
+     * authenticates each part's number and the manifest their lengths), or the upstream's own.
+     */
+    private static boolean acceptedEtag(String stored, String client) {
+        return sameEtag(stored, client) || PlaintextEtags.isMd5(client);
     }
 
     private static boolean sameEtag(String a, String b) {

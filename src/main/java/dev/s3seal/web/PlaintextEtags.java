@@ -1,8 +1,14 @@
 package dev.s3seal.web;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import reactor.core.publisher.Flux;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
 
@@ -10,6 +16,32 @@ import dev.s3seal.crypto.EnvelopeMetadata;
 final class PlaintextEtags {
 
     private PlaintextEtags() {
+    }
+
+    private static final Pattern HEX_MD5 = Pattern.compile("\"?[0-9a-fA-F]{32}\"?");
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code plaintext} passed on unchanged, each buffer added to {@code md5} as it streams (nothing is buffered). */
+    static Flux<DataBuffer> digesting(Flux<DataBuffer> plaintext, MessageDigest md5) {
+        return plaintext.doOnNext(buffer -> {
+            try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                while (it.hasNext()) {
+                    md5.update(it.next());
+                }
+            }
+        });
+    }
+
+    /** True for a (quoted or bare) hex MD5, the shape of a single-part or part ETag. */
+    static boolean isMd5(String etag) {
+        return etag != null && HEX_MD5.matcher(etag.trim()).matches();
     }
 
     static String quoted(byte[] md5) {

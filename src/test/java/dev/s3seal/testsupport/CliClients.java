@@ -1,6 +1,9 @@
 package dev.s3seal.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command-line S3 clients as end-to-end tests run them against s3seal: the AWS CLI and rclone,
- * configured only through the environment and files under the test's own folder.
+ * The command-line S3 clients as end-to-end tests run them against s3seal: the AWS CLI, rclone and
+ * s3cmd, configured only through the environment and files under the test's own folder.
  */
 public final class CliClients {
 
@@ -54,5 +57,21 @@ public final class CliClients {
                 "RCLONE_CONFIG_S3SEAL_REGION", "us-east-1",
                 "RCLONE_CONFIG_S3SEAL_FORCE_PATH_STYLE", "true");
         return Command.run(env, TIMEOUT, command).assertSuccess();
+    }
+
+    /** {@code s3cmd ARGS} (path-style, plain HTTP, SigV4) with a config file written under the work folder. */
+    public Command.Result s3cmd(String... args) {
+        Path config = workDir.resolve("s3cfg");
+        String host = endpoint.getHost() + ":" + endpoint.getPort();
+        try {
+            Files.writeString(config, String.join("\n", "[default]", "access_key = " + accessKey,
+                    "secret_key = " + secret, "host_base = " + host, "host_bucket = " + host, "use_https = False",
+                    "signature_v2 = False", "bucket_location = us-east-1", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(List.of("s3cmd", "-c", config.toString(), "--no-progress"));
+        command.addAll(List.of(args));
+        return Command.run(Map.of(), TIMEOUT, command).assertSuccess();
     }
 }

@@ -77,19 +77,14 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
 
     @Test
     void shouldPutGetAndSyncWithS3cmd() throws IOException {
-        Path config = workDir.resolve("s3cfg");
-        String host = "127.0.0.1:" + port;
-        Files.writeString(config, String.join("\n", "[default]", "access_key = " + ALICE_KEY,
-                "secret_key = " + ALICE_SECRET, "host_base = " + host, "host_bucket = " + host, "use_https = False",
-                "signature_v2 = False", "bucket_location = us-east-1", ""));
-        s3cmd(config, "put", source.resolve("f6291456.bin").toString(), "s3://" + bucket + "/one/f6291456.bin");
-        s3cmd(config, "sync", source + "/", "s3://" + bucket + "/tree/");
+        s3cmd("put", source.resolve("f6291456.bin").toString(), "s3://" + bucket + "/one/f6291456.bin");
+        s3cmd("sync", source + "/", "s3://" + bucket + "/tree/");
         Path back = workDir.resolve("back");
         Files.createDirectories(back);
-        s3cmd(config, "sync", "s3://" + bucket + "/tree/", back + "/");
+        s3cmd("sync", "s3://" + bucket + "/tree/", back + "/");
         assertSameTree(source, back);
         Path single = workDir.resolve("single.bin");
-        s3cmd(config, "get", "s3://" + bucket + "/one/f6291456.bin", single.toString());
+        s3cmd("get", "s3://" + bucket + "/one/f6291456.bin", single.toString());
         assertThat(Files.mismatch(single, source.resolve("f6291456.bin"))).isEqualTo(-1L);
     }
 
@@ -111,10 +106,8 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
         return args[0].equals("s3") && args[1].equals("ls") ? cli.awsAllowingFailure(args) : cli.aws(args);
     }
 
-    private Command.Result s3cmd(Path config, String... args) {
-        List<String> command = new ArrayList<>(List.of("s3cmd", "-c", config.toString(), "--no-progress"));
-        command.addAll(List.of(args));
-        return Command.run(Map.of(), TIMEOUT, command).assertSuccess();
+    private Command.Result s3cmd(String... args) {
+        return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).s3cmd(args);
     }
 
     private Command.Result rclone(String... args) {

@@ -208,6 +208,8 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
             int number = part;
             String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
                     RequestBody.fromBytes(Arrays.copyOfRange(data, offsets[number - 1], offsets[number]))).eTag();
+            assertThat(etag).as("UploadPart answers the part's plaintext MD5, as S3 answers the MD5 of what it stored")
+                    .isEqualTo(md5Etag(Arrays.copyOfRange(data, offsets[number - 1], offsets[number])));
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
         client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
@@ -335,9 +337,12 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     void shouldFailClosedOnUploadCompletedWithoutSeal() {
         String key = "mp/unsealed";
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                RequestBody.fromBytes(random(1000, 7))).eTag();
+        client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(random(1000, 7)));
         String upstreamId = uploadId.substring(0, uploadId.lastIndexOf('.'));
+        // the client heard the plaintext MD5; completing upstream directly takes the stored part's ETag
+        String etag = store().directClient().listParts(b -> b.bucket(bucket).key(key).uploadId(upstreamId))
+                .parts().get(0).eTag();
         store().directClient().completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upstreamId)
                 .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()))
@@ -388,6 +393,10 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         assertThat(read.asByteArray()).as("bytes=%d-%d", first, last)
                 .isEqualTo(Arrays.copyOfRange(data, first, last + 1));
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
+    }
+
+    private static String md5Etag(byte[] data) throws java.security.NoSuchAlgorithmException {
+        return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data)) + "\"";
     }
 
     private static byte[] random(int size, long seed) {

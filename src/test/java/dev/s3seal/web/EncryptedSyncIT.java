@@ -17,8 +17,9 @@ import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 
 /**
- * `aws s3 sync` through s3seal under cse-local: sizes in listings are plaintext sizes, so the second
- * sync transfers nothing, and every stored object is ciphertext.
+ * `aws s3 sync` and `s3cmd sync` through s3seal under cse-local: sizes (and, for s3cmd, ETags) in
+ * listings are the plaintext's, so the second sync transfers nothing, and every stored object is
+ * ciphertext. (rclone's twice-run sync and check are in EncryptedEtagIT.)
  */
 class EncryptedSyncIT extends ProxyIntegrationTest {
 
@@ -62,6 +63,30 @@ class EncryptedSyncIT extends ProxyIntegrationTest {
             byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "tree/" + name));
             assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).as(name).isEqualTo("S3SL");
         }
+    }
+
+    @Test
+    void shouldSyncTwiceWithS3cmdWithoutTransfers() throws IOException {
+        String bucket = newBucket();
+        Path source = Files.createDirectories(workDir.resolve("s3cmd-src"));
+        Random random = new Random(12);
+        // 16 MiB + 5: over s3cmd's 15 MiB multipart threshold, so one object is uploaded in parts
+        for (int size : new int[] {0, 1, 65_537, 16 * 1024 * 1024 + 5}) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            Files.write(source.resolve("g" + size + ".bin"), data);
+        }
+        CliClients cli = new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir);
+        cli.s3cmd("sync", source + "/", "s3://" + bucket + "/s3cmd/");
+        String second = cli.s3cmd("sync", source + "/", "s3://" + bucket + "/s3cmd/").output();
+        assertThat(second).as("second sync transfers nothing").doesNotContain("upload:", "->");
+        Path back = Files.createDirectories(workDir.resolve("s3cmd-back"));
+        cli.s3cmd("sync", "s3://" + bucket + "/s3cmd/", back + "/");
+        CommandLineClientsIT.assertSameTree(source, back);
+        String third = cli.s3cmd("sync", "s3://" + bucket + "/s3cmd/", back + "/").output();
+        assertThat(third).as("second download transfers nothing").doesNotContain("download:", "->");
+        byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "s3cmd/g65537.bin"));
+        assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("S3SL");
     }
 
     private Command.Result aws(String... args) {
