@@ -31,6 +31,8 @@ import dev.s3seal.web.EncryptedObjectHandler;
 import dev.s3seal.web.EtagSettings;
 import dev.s3seal.web.ForwardHandler;
 import dev.s3seal.web.ServerSideEncryptionHandler;
+import dev.s3seal.web.InjectedSseCHandler;
+import dev.s3seal.web.EmulatedSseCHandler;
 import dev.s3seal.web.OperationRouter;
 import dev.s3seal.web.S3Gateway;
 import dev.s3seal.web.S3HandlerMapping;
@@ -83,11 +85,14 @@ class ProxyConfiguration {
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
         ForwardHandler forward = new ForwardHandler(upstream);
         EtagSettings etags = new EtagSettings(properties.etag().sealMd5AfterPut(), properties.etag().listingLookups());
-        OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys, etags),
+        EncryptedObjectHandler objects = new EncryptedObjectHandler(upstream, keys, etags);
+        EncryptedMultipartHandler multipart = new EncryptedMultipartHandler(upstream, keys);
+        OperationRouter router = new OperationRouter(forward, objects,
                 new EncryptedListingHandler(upstream, policy, keys, etags), new ServerSideEncryptionHandler(forward),
-                new EncryptedMultipartHandler(upstream, keys), new DeleteObjectsHandler(upstream, policy),
-                () -> policy.policy().rules().stream()
-                        .anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL || rule.mode() == Mode.CSE_KMS));
+                multipart, new DeleteObjectsHandler(upstream, policy),
+                () -> policy.policy().rules().stream().anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL
+                        || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED),
+                new InjectedSseCHandler(forward, keys, policy), new EmulatedSseCHandler(keys, objects, multipart));
         return new S3Gateway(parser, verifier, policy, router, observer,
                 dev.s3seal.web.SseCTransportGuard.forListener(serverAddress));
     }

@@ -13,7 +13,7 @@ import dev.s3seal.policy.Policy;
  * happens here, never on a request path). Writers are per key name; readers per provider kind,
  * because what was wrapped names its own key and version.
  */
-public final class KeyRegistry implements AutoCloseable {
+public final class KeyRegistry implements ObjectKeys, AutoCloseable {
 
     private final Policy policy;
     private final KmsSettings kmsSettings;
@@ -22,6 +22,7 @@ public final class KeyRegistry implements AutoCloseable {
     private final Map<String, KeyProvider> writers = new ConcurrentHashMap<>();
     private final KeyProvider localReader;
     private KeyProvider kmsReader;
+    private final Map<String, InjectedCustomerKey> customerKeys = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KeyRegistry(Policy policy, KmsSettings kmsSettings, KeyCacheSettings cacheSettings) {
@@ -35,6 +36,11 @@ public final class KeyRegistry implements AutoCloseable {
         policy.keys().values().stream()
                 .filter(k -> k instanceof KeyDefinition.LocalKey || k instanceof KeyDefinition.KmsKey)
                 .forEach(this::build);
+        policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.CustomerKey)
+                .map(k -> (KeyDefinition.CustomerKey) k)
+                .forEach(k -> customerKeys.put(k.name(), InjectedCustomerKey.of(k.file() != null
+                        ? LocalMasterKey.fromFile(k.name(), "1", Path.of(k.file()))
+                        : LocalMasterKey.fromEnv(k.name(), "1", k.env()))));
         policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.KmsKey).findFirst()
                 .ifPresent(k -> kmsReader = new CachingKeyProvider(kmsProvider(((KeyDefinition.KmsKey) k).keyId()),
                         cacheSettings));
@@ -42,6 +48,12 @@ public final class KeyRegistry implements AutoCloseable {
 
     public Policy policy() {
         return policy;
+    }
+
+    @Override
+    public KeyProvider writer(java.util.Optional<KeyDefinition> ruleKey) {
+        return writer(ruleKey.orElseThrow(() -> new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
+                "the policy rule names no key")));
     }
 
     /** The provider that makes data keys for objects written under {@code key} (built with the registry). */
@@ -52,6 +64,16 @@ public final class KeyRegistry implements AutoCloseable {
             throw new KeyProviderException(KeyProviderException.Reason.UNAVAILABLE, "key providers are being reloaded");
         }
         return provider;
+    }
+
+    /** The customer key {@code name} that {@code sse-c} inject rules send upstream (loaded with the registry). */
+    public InjectedCustomerKey customerKey(String name) {
+        InjectedCustomerKey key = customerKeys.get(name);
+        if (key == null) {
+            // a decision taken under a newer policy than this registry: the client retries
+            throw new KeyProviderException(KeyProviderException.Reason.UNAVAILABLE, "key providers are being reloaded");
+        }
+        return key;
     }
 
     private void build(KeyDefinition key) {
@@ -70,7 +92,7 @@ public final class KeyRegistry implements AutoCloseable {
         return all.stream().filter(CachingKeyProvider.class::isInstance).map(CachingKeyProvider.class::cast).toList();
     }
 
-    /** The provider that unwraps what {@code wrapped} says it is. */
+    @Override
     public KeyProvider reader(WrappedKey wrapped) {
         String base = wrapped.baseProvider();
         if (WrappedKey.LOCAL.equals(base)) {
@@ -91,6 +113,7 @@ public final class KeyRegistry implements AutoCloseable {
     }
 
     /** The extra encryption context a key definition adds (KMS keys), also used to read back. */
+    @Override
     public Map<String, String> contextFor(String keyId) {
         return policy.keys().values().stream()
                 .filter(k -> k instanceof KeyDefinition.KmsKey kms && kms.keyId().equals(keyId))

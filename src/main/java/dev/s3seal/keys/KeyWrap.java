@@ -42,6 +42,12 @@ final class KeyWrap {
     private KeyWrap() {
     }
 
+    static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
     static byte[] randomKey() {
         byte[] key = new byte[DataKey.LENGTH];
         RANDOM.nextBytes(key);

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
@@ -46,7 +46,7 @@ final class DecryptingDownload {
         this.ranged = new RangedDownload(upstream, this);
     }
 
-    Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+    Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         return Mono.defer(() -> {
             ReadSelection selection = ReadSelection.of(exchange.request());
             return upstream.exchange(read("HEAD", exchange.request(), Map.of()), Flux.empty(), (response, body) -> {
@@ -67,7 +67,7 @@ final class DecryptingDownload {
     }
 
     /** HEAD's answer: the plaintext size of what a GET with the same Range or partNumber would send. */
-    private static Mono<Void> answerHead(ProxyExchange exchange, KeyRegistry keys, UpstreamResponse response,
+    private static Mono<Void> answerHead(ProxyExchange exchange, ObjectKeys keys, UpstreamResponse response,
             EnvelopeMetadata envelope, ReadSelection selection) {
         String upstreamEtag = response.headers().getFirst("etag");
         boolean needsKey = (envelope.sealedMd5() != null && envelope.manifest() == null)
@@ -106,7 +106,7 @@ final class DecryptingDownload {
         });
     }
 
-    Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+    Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         return Mono.defer(() -> {
             ReadSelection selection = ReadSelection.of(exchange.request());
             return selection.isWhole() ? getWhole(exchange, decision, keys)
@@ -114,7 +114,7 @@ final class DecryptingDownload {
         });
     }
 
-    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         S3Request request = exchange.request();
         return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
@@ -203,7 +203,7 @@ final class DecryptingDownload {
                 "The object is not encrypted by s3seal and the policy does not allow unencrypted reads.")));
     }
 
-    static Mono<byte[]> dataKey(KeyRegistry keys, EnvelopeMetadata envelope, S3Request request) {
+    static Mono<byte[]> dataKey(ObjectKeys keys, EnvelopeMetadata envelope, S3Request request) {
         WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                 envelope.wrappedKey());
         KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(envelope.keyId()));

@@ -102,7 +102,9 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                     return null;
                 }
                 PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
-                if (envelopeRule(decision)) {
+                // sse-c emulated: the data key needs the client's key, so listings show the stored
+                // ETag, as S3 does for SSE-C objects (it is not their MD5 there either)
+                if (envelopeRule(decision) && decision.mode() != Mode.SSE_C) {
                     wanted.add(new ListingEtags.Entry(bucket, entry.key(), unescape(entry.etag())));
                 }
                 return null;
@@ -114,7 +116,8 @@ public final class EncryptedListingHandler implements S3OperationHandler {
     }
 
     private static boolean envelopeRule(PolicyDecision decision) {
-        return (decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS)
+        return (decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS
+                || decision.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED)
                 && decision.options().format() == Format.S3SEAL;
     }
 

@@ -18,7 +18,7 @@ import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.s3.ListingRewriter;
@@ -54,24 +54,29 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
     public Mono<Void> handle(ProxyExchange exchange) {
         return switch (exchange.operation()) {
             case ABORT_MULTIPART_UPLOAD -> abort(exchange);
-            default -> keys.current().flatMap(registry -> switch (exchange.operation()) {
-                case CREATE_MULTIPART_UPLOAD -> create(exchange, registry);
-                case UPLOAD_PART -> withKey(exchange, registry, (id, key) -> uploadPart(exchange, id, key));
-                case LIST_PARTS -> withKey(exchange, registry, (id, key) -> listParts(exchange, id, key));
-                case COMPLETE_MULTIPART_UPLOAD ->
-                        withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key));
-                default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
-            });
+            default -> keys.current().flatMap(registry -> handle(exchange, registry));
         };
     }
 
-    private Mono<Void> create(ProxyExchange exchange, KeyRegistry registry) {
+    /** Create, UploadPart, ListParts and Complete with data keys from {@code registry}. */
+    Mono<Void> handle(ProxyExchange exchange, ObjectKeys registry) {
+        return switch (exchange.operation()) {
+            case ABORT_MULTIPART_UPLOAD -> abort(exchange);
+            case CREATE_MULTIPART_UPLOAD -> create(exchange, registry);
+            case UPLOAD_PART -> withKey(exchange, registry, (id, key) -> uploadPart(exchange, id, key));
+            case LIST_PARTS -> withKey(exchange, registry, (id, key) -> listParts(exchange, id, key));
+            case COMPLETE_MULTIPART_UPLOAD ->
+                    withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key));
+            default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
+        };
+    }
+
+    private Mono<Void> create(ProxyExchange exchange, ObjectKeys registry) {
         S3Request request = exchange.request();
         int segmentSize = exchange.decision().options().segmentSize();
-        KeyDefinition definition = exchange.decision().key().orElseThrow(() ->
-                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
+        java.util.Optional<KeyDefinition> definition = exchange.decision().key();
         KeyContext context = KeyContext.of(request.bucket(), request.key(),
-                registry.contextFor(EncryptingUpload.keyIdOf(definition)));
+                registry.contextFor(definition.map(EncryptingUpload::keyIdOf).orElse(null)));
         Flux<DataBuffer> body = ForwardHandler.VerifiedBody.of(exchange).content();
         return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() ->
                 registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
@@ -179,7 +184,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
      * Decodes the client's upload id and unwraps its data key for this bucket and key; a tampered
      * or transplanted id fails here (NoSuchUpload or AccessDenied), before any body is read.
      */
-    private static Mono<Void> withKey(ProxyExchange exchange, KeyRegistry registry, KeyedOperation operation) {
+    private static Mono<Void> withKey(ProxyExchange exchange, ObjectKeys registry, KeyedOperation operation) {
         S3Request request = exchange.request();
         return Mono.defer(() -> {
             MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));

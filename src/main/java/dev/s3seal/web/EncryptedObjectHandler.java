@@ -3,6 +3,7 @@ package dev.s3seal.web;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.upstream.UpstreamClient;
@@ -26,11 +27,16 @@ public final class EncryptedObjectHandler implements S3OperationHandler {
 
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
-        return keys.current().flatMap(registry -> switch (exchange.operation()) {
-            case PUT_OBJECT -> upload.put(exchange, exchange.decision(), registry);
-            case GET_OBJECT -> download.get(exchange, exchange.decision(), registry);
-            case HEAD_OBJECT -> download.head(exchange, exchange.decision(), registry);
+        return keys.current().flatMap(registry -> handle(exchange, registry));
+    }
+
+    /** PutObject, GetObject or HeadObject with data keys from {@code objectKeys}. */
+    Mono<Void> handle(ProxyExchange exchange, ObjectKeys objectKeys) {
+        return switch (exchange.operation()) {
+            case PUT_OBJECT -> upload.put(exchange, exchange.decision(), objectKeys);
+            case GET_OBJECT -> download.get(exchange, exchange.decision(), objectKeys);
+            case HEAD_OBJECT -> download.head(exchange, exchange.decision(), objectKeys);
             default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
-        });
+        };
     }
 }

@@ -18,7 +18,7 @@ import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
@@ -59,18 +59,17 @@ final class EncryptingUpload {
         this.etags = etags;
     }
 
-    Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
+    Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         S3Request request = exchange.request();
         ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
         long plaintextLength = body.length();
         int segmentSize = decision.options().segmentSize();
-        KeyDefinition keyDefinition = decision.key().orElseThrow(() ->
-                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
-        KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(keyIdOf(keyDefinition)));
+        KeyContext context = KeyContext.of(request.bucket(), request.key(),
+                keys.contextFor(decision.key().map(EncryptingUpload::keyIdOf).orElse(null)));
         byte[] clientMd5 = clientMd5(request);
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         boolean sealAfter = clientMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= MAX_COPY_BYTES;
-        return keys.writer(keyDefinition).generateDataKey(context)
+        return Mono.defer(() -> keys.writer(decision.key()).generateDataKey(context))
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(dataKey -> {
                     EncryptOperator encrypt;

@@ -18,16 +18,31 @@ public final class OperationRouter {
     private final S3OperationHandler deleteObjects;
     private final java.util.function.BooleanSupplier anyClientSideRule;
     private final S3OperationHandler encryptedMultipart;
+    private final S3OperationHandler injectedSseC;
+    private final S3OperationHandler emulatedSseC;
     private final S3OperationHandler refuse = new RefusingHandler();
 
     /**
      * @param anyClientSideRule whether the policy in force has a client-side rule anywhere: then
-     *                          every listing goes through the size rewriter, decided per entry
+     *                          (or sse-c emulated): then every listing goes through the size
+     *                          rewriter, decided per entry
      */
     public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
             S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
             S3OperationHandler encryptedMultipart, S3OperationHandler deleteObjects,
             java.util.function.BooleanSupplier anyClientSideRule) {
+        this(forward, encryptedObjects, encryptedListings, serverSideEncryption, encryptedMultipart, deleteObjects,
+                anyClientSideRule, new RefusingHandler(), new RefusingHandler());
+    }
+
+    /** With the handlers of the sse-c variants that s3seal takes part in (inject and emulated). */
+    public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
+            S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
+            S3OperationHandler encryptedMultipart, S3OperationHandler deleteObjects,
+            java.util.function.BooleanSupplier anyClientSideRule, S3OperationHandler injectedSseC,
+            S3OperationHandler emulatedSseC) {
+        this.injectedSseC = injectedSseC;
+        this.emulatedSseC = emulatedSseC;
         this.forward = forward;
         this.encryptedObjects = encryptedObjects;
         this.encryptedListings = encryptedListings;
@@ -50,8 +65,11 @@ public final class OperationRouter {
         return switch (mode) {
             case CSE_LOCAL, CSE_KMS -> clientSide(exchange);
             case SSE_S3, SSE_KMS -> serverSide(exchange.operation());
-            case SSE_C -> exchange.decision().sseCVariant() == dev.s3seal.policy.SseCVariant.PASS_THROUGH
-                    ? forward : refuse;
+            case SSE_C -> switch (exchange.decision().sseCVariant()) {
+                case PASS_THROUGH -> forward;
+                case INJECT -> operation == S3Operation.POST_OBJECT ? refuse : injectedSseC;
+                case EMULATED -> clientSide(exchange);
+            };
             case PASSTHROUGH -> forward;
             case DENY -> refuse;
         };
@@ -61,11 +79,15 @@ public final class OperationRouter {
         if (exchange.decision().options().format() != Format.S3SEAL) {
             return isObjectOperation(exchange.operation()) ? refuse : forward;
         }
+        // sse-c emulated: the same format and operations, with the customer key the client sends
+        boolean emulated = exchange.decision().mode() == Mode.SSE_C;
+        S3OperationHandler objects = emulated ? emulatedSseC : encryptedObjects;
+        S3OperationHandler multipart = emulated ? emulatedSseC : encryptedMultipart;
         return switch (exchange.operation()) {
-            case GET_OBJECT, PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
+            case GET_OBJECT, PUT_OBJECT, HEAD_OBJECT -> objects;
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, ABORT_MULTIPART_UPLOAD ->
-                    encryptedMultipart;
+                    multipart;
             case COPY_OBJECT, UPLOAD_PART_COPY, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
             case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
                     ? forward : refuse;

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -45,7 +45,7 @@ final class RangedDownload {
         this.multipartReads = new MultipartReads(upstream, this);
     }
 
-    Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys, ReadSelection selection) {
+    Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, ReadSelection selection) {
         S3Request request = exchange.request();
         UpstreamRequest headerRequest = DecryptingDownload.read("GET", request,
                 Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));

@@ -152,7 +152,8 @@ public final class S3Gateway implements WebHandler {
         if (read.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        if (read.mode() == Mode.CSE_LOCAL || read.mode() == Mode.CSE_KMS) {
+        if (read.mode() == Mode.CSE_LOCAL || read.mode() == Mode.CSE_KMS
+                || read.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED) {
             throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
                     "s3seal does not yet copy objects it encrypted client-side.");
         }

@@ -1,0 +1,24 @@
+package dev.s3seal.keys;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.s3seal.policy.KeyDefinition;
+
+/**
+ * Where the object handlers get data keys: for a new object under a rule, and for an object that
+ * names how its data key was wrapped. {@link KeyRegistry} answers from the policy's keys; a request
+ * that brings its own key (SSE-C emulated) answers from that key instead, so the upload, download
+ * and multipart handlers work the same for both.
+ */
+public interface ObjectKeys {
+
+    /** The provider that makes data keys for new objects under the rule's key ({@code ruleKey}). */
+    KeyProvider writer(Optional<KeyDefinition> ruleKey);
+
+    /** The provider that unwraps what {@code wrapped} says it is. */
+    KeyProvider reader(WrappedKey wrapped);
+
+    /** The extra encryption context bound with keys of {@code keyId} (null: none). */
+    Map<String, String> contextFor(String keyId);
+}

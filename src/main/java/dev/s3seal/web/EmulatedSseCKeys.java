@@ -1,0 +1,60 @@
+package dev.s3seal.web;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.s3seal.keys.CustomerKeyProvider;
+import dev.s3seal.keys.KeyProvider;
+import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+
+/**
+ * The data keys of one {@code sse-c} emulated request: new objects under the customer key the
+ * request brings; existing objects under that key if they were stored with one, and S3's
+ * InvalidRequest when the request's key and the object's encryption do not go together.
+ */
+final class EmulatedSseCKeys implements ObjectKeys {
+
+    static final String KEY_REQUIRED = "The object was stored using a form of Server Side Encryption.  "
+            + "The correct parameters must be provided to retrieve the object.";
+
+    private final CustomerKeyProvider customerKey;
+    private final ObjectKeys policyKeys;
+
+    /** @param customerKey the request's key, or null when it sent none */
+    EmulatedSseCKeys(CustomerKeyProvider customerKey, ObjectKeys policyKeys) {
+        this.customerKey = customerKey;
+        this.policyKeys = policyKeys;
+    }
+
+    @Override
+    public KeyProvider writer(Optional<KeyDefinition> ruleKey) {
+        if (customerKey == null) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, EmulatedSseCHandler.KEY_FOR_WRITES);
+        }
+        return customerKey;
+    }
+
+    @Override
+    public KeyProvider reader(WrappedKey wrapped) {
+        if (CustomerKeyProvider.PROVIDER.equals(wrapped.provider())) {
+            if (customerKey == null) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, KEY_REQUIRED);
+            }
+            return customerKey;
+        }
+        if (customerKey != null) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The encryption parameters are not applicable to this object.");
+        }
+        // an object an earlier rule encrypted with a policy key (migration to sse-c)
+        return policyKeys.reader(wrapped);
+    }
+
+    @Override
+    public Map<String, String> contextFor(String keyId) {
+        return CustomerKeyProvider.KEY_ID.equals(keyId) ? Map.of() : policyKeys.contextFor(keyId);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.s3seal.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.keys.InjectedCustomerKey;
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.SseCVariant;
+import dev.s3seal.s3.CopySource;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+
+/**
+ * {@code sse-c} inject: the upstream encrypts with SSE-C under a customer key that s3seal holds,
+ * so clients send no SSE-C headers of their own. s3seal adds the key to every request S3 needs it
+ * on (and the copy-source key when a copy's source is under an injected key too), and removes the
+ * SSE-C echo headers from responses: to its clients these are ordinary objects, and the key's MD5
+ * (a fingerprint of it) has no business outside s3seal.
+ */
+public final class InjectedSseCHandler implements S3OperationHandler {
+
+    private final ForwardHandler forward;
+    private final KeyRegistries keys;
+    private final PolicyHolder policy;
+
+    public InjectedSseCHandler(ForwardHandler forward, KeyRegistries keys, PolicyHolder policy) {
+        this.forward = forward;
+        this.keys = keys;
+        this.policy = policy;
+    }
+
+    @Override
+    public Mono<Void> handle(ProxyExchange exchange) {
+        boolean clientChoice = CustomerKeyHeaders.anyServerSideEncryption(exchange.request().headers());
+        if (clientChoice && !exchange.decision().options().allowClientSseHeaders()) {
+            return Mono.error(new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                    "The policy sets server-side encryption for this object; remove the x-amz-server-side-encryption* headers."));
+        }
+        if (clientChoice || !needsKey(exchange.operation())) {
+            // allowed to choose: the client's own encryption headers go upstream as they are
+            return forward.handle(exchange);
+        }
+        stripEchoes(exchange.exchange().getResponse());
+        return keys.current().flatMap(registry -> Mono.defer(() -> forward.handle(exchange, headers(exchange, registry))));
+    }
+
+    /** The operations S3 needs the customer key on (read or write the object's data). */
+    private static boolean needsKey(S3Operation operation) {
+        return switch (operation) {
+            case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD,
+                 COPY_OBJECT, UPLOAD_PART_COPY, SELECT_OBJECT_CONTENT -> true;
+            default -> false;
+        };
+    }
+
+    private Map<String, List<String>> headers(ProxyExchange exchange, KeyRegistry registry) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(exchange.request().headers());
+        put(headers, CustomerKeyHeaders.PREFIX, keyOf(exchange.decision(), registry));
+        String copySource = exchange.request().header("x-amz-copy-source");
+        if (copySource != null) {
+            CopySource source = CopySource.parse(copySource);
+            PolicyDecision read = policy.decide(exchange.auth().client().name(), source.bucket(), source.key(),
+                    Operation.READ);
+            if (read.mode() == Mode.SSE_C && read.sseCVariant() == SseCVariant.INJECT) {
+                put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(read, registry));
+            }
+        }
+        return headers;
+    }
+
+    private static InjectedCustomerKey keyOf(PolicyDecision decision, KeyRegistry registry) {
+        KeyDefinition definition = decision.key().orElseThrow(() ->
+                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
+        try {
+            return registry.customerKey(definition.name());
+        } catch (RuntimeException reloading) {
+            throw KeyFailures.toS3(reloading) instanceof S3Exception s3 ? s3 : reloading;
+        }
+    }
+
+    private static void put(Map<String, List<String>> headers, String prefix, InjectedCustomerKey key) {
+        headers.put(prefix + "algorithm", List.of(CustomerKeyHeaders.AES256));
+        headers.put(prefix + "key", List.of(key.base64Key()));
+        headers.put(prefix + "key-md5", List.of(key.base64Md5()));
+    }
+
+    private static void stripEchoes(ServerHttpResponse response) {
+        response.beforeCommit(() -> Mono.fromRunnable(() -> {
+            response.getHeaders().remove(CustomerKeyHeaders.ALGORITHM);
+            response.getHeaders().remove(CustomerKeyHeaders.KEY_MD5);
+        }));
+    }
+}

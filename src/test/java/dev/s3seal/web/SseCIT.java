@@ -1,0 +1,388 @@
+package dev.s3seal.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+
+/**
+ * sse-c inject and emulated against S3Proxy's transient store, which enforces SSE-C: under inject
+ * the stored objects only read back directly with s3seal's customer key; under emulated s3seal
+ * encrypts itself, so the store holds s3seal's ciphertext, readable without any SSE-C key, and
+ * only a salted HMAC of the client's key.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SseCIT {
+
+    private static final String KEY = "carol-key";
+    private static final String SECRET = "carol-secret-ssec";
+    private static final byte[] INJECTED = new byte[32];
+    private static final byte[] CLIENT_KEY = new byte[32];
+    private static final byte[] OTHER_KEY = new byte[32];
+
+    static {
+        new Random(7).nextBytes(INJECTED);
+        new Random(8).nextBytes(CLIENT_KEY);
+        new Random(9).nextBytes(OTHER_KEY);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        S3ProxyServer store = S3ProxyServer.transientStore();
+        Path dir = Files.createTempDirectory("s3seal-ssec");
+        Path keyFile = dir.resolve("injected.key");
+        Files.writeString(keyFile, Base64.getEncoder().encodeToString(INJECTED));
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, String.join("\n",
+                "keys:",
+                "  injected:",
+                "    type: customer",
+                "    file: " + keyFile,
+                "rules:",
+                "  - name: injected",
+                "    buckets: inject-*",
+                "    mode: sse-c",
+                "    variant: inject",
+                "    key: injected",
+                "  - name: emulated",
+                "    buckets: emul-*",
+                "    mode: sse-c",
+                "    variant: emulated",
+                "  - name: default",
+                "    mode: passthrough",
+                ""));
+        registry.add("s3seal.upstream.endpoint", () -> store.endpoint().toString());
+        registry.add("s3seal.upstream.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
+        registry.add("s3seal.upstream.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        registry.add("s3seal.clients[0].name", () -> "carol");
+        registry.add("s3seal.clients[0].access-key-id", () -> KEY);
+        registry.add("s3seal.clients[0].secret-access-key", () -> SECRET);
+        registry.add("s3seal.policy", policy::toString);
+        registry.add("management.server.port", () -> "0");
+    }
+
+    // ---- inject ----
+
+    @Test
+    void shouldStoreUnderTheInjectedKeyWhenTheClientSendsNone() {
+        String bucket = bucket("inject-");
+        try (S3Client client = client()) {
+            client.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("injected body"));
+            ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key("k"),
+                    ResponseTransformer.toBytes());
+            assertThat(read.asUtf8String()).isEqualTo("injected body");
+            assertThat(read.response().sseCustomerAlgorithm()).isNull();
+            assertThat(read.response().sseCustomerKeyMD5()).isNull();
+            assertThat(client.headObject(b -> b.bucket(bucket).key("k")).contentLength()).isEqualTo(13);
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThatThrownBy(() -> direct.getObjectAsBytes(b -> b.bucket(bucket).key("k")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            assertThat(direct.getObjectAsBytes(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(INJECTED)).sseCustomerKeyMD5(md5(INJECTED))).asUtf8String())
+                    .isEqualTo("injected body");
+        }
+    }
+
+    @Test
+    void shouldRefuseClientEncryptionHeadersUnderInject() {
+        String bucket = bucket("inject-");
+        try (S3Client client = client()) {
+            assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY)), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+        }
+    }
+
+    @Test
+    void shouldInjectTheKeyOnEveryPartOfAMultipartUploadAndOnRangedReads() {
+        String bucket = bucket("inject-");
+        byte[] data = random(6 * 1024 * 1024 + 123, 1);
+        try (S3Client client = client()) {
+            multipartUpload(client, bucket, "mp", data, null);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("mp")).asByteArray()).isEqualTo(data);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("mp").range("bytes=100-199")).asByteArray())
+                    .isEqualTo(Arrays.copyOfRange(data, 100, 200));
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThat(direct.getObjectAsBytes(b -> b.bucket(bucket).key("mp").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(INJECTED)).sseCustomerKeyMD5(md5(INJECTED))).asByteArray()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void shouldCopyServerSideWithTheInjectedKeyOnSourceAndDestination() {
+        String bucket = bucket("inject-");
+        try (S3Client client = client()) {
+            client.putObject(b -> b.bucket(bucket).key("src"), RequestBody.fromString("copy me"));
+            client.copyObject(b -> b.sourceBucket(bucket).sourceKey("src").destinationBucket(bucket).destinationKey("dst"));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("dst")).asUtf8String()).isEqualTo("copy me");
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThatThrownBy(() -> direct.headObject(b -> b.bucket(bucket).key("dst")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+        }
+    }
+
+    // ---- emulated ----
+
+    @Test
+    void shouldRoundTripUnderTheClientKeyAndEchoItsMd5() {
+        String bucket = bucket("emul-");
+        try (S3Client client = client()) {
+            PutObjectResponse put = client.putObject(b -> withKey(b.bucket(bucket).key("k")),
+                    RequestBody.fromString("emulated body"));
+            assertThat(put.sseCustomerAlgorithm()).isEqualTo("AES256");
+            assertThat(put.sseCustomerKeyMD5()).isEqualTo(md5(CLIENT_KEY));
+            ResponseBytes<GetObjectResponse> read = client.getObject(b -> withKey(b.bucket(bucket).key("k")),
+                    ResponseTransformer.toBytes());
+            assertThat(read.asUtf8String()).isEqualTo("emulated body");
+            assertThat(read.response().sseCustomerKeyMD5()).isEqualTo(md5(CLIENT_KEY));
+            HeadObjectResponse head = client.headObject(b -> withKey(b.bucket(bucket).key("k")));
+            assertThat(head.contentLength()).isEqualTo(13);
+            assertThat(head.sseCustomerAlgorithm()).isEqualTo("AES256");
+            assertThat(head.eTag()).isEqualTo(put.eTag());
+            assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents().get(0).size()).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void shouldRefuseAWrongKeyWithAccessDenied() {
+        String bucket = bucket("emul-");
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(bucket).key("k")), RequestBody.fromString("secret"));
+            assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                    });
+            assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        }
+    }
+
+    @Test
+    void shouldRefuseAMissingKeyWithInvalidRequest() {
+        String bucket = bucket("emul-");
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(bucket).key("k")), RequestBody.fromString("secret"));
+            assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("k")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                        assertThat(e.awsErrorDetails().errorMessage()).contains("Server Side Encryption");
+                    });
+            assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("k")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("plain"), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+        }
+    }
+
+    @Test
+    void shouldRefuseAKeyWhoseMd5DoesNotMatch() {
+        String bucket = bucket("emul-");
+        try (S3Client client = client()) {
+            assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+        }
+    }
+
+    @Test
+    void shouldServeRangedReadsUnderTheClientKey() {
+        String bucket = bucket("emul-");
+        byte[] data = random(300_000, 2);
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(bucket).key("r")), RequestBody.fromBytes(data));
+            ResponseBytes<GetObjectResponse> range = client.getObject(
+                    b -> withKey(b.bucket(bucket).key("r").range("bytes=100000-200000")), ResponseTransformer.toBytes());
+            assertThat(range.asByteArray()).isEqualTo(Arrays.copyOfRange(data, 100_000, 200_001));
+            assertThat(range.response().contentRange()).isEqualTo("bytes 100000-200000/300000");
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("r").range("bytes=-10"))).asByteArray())
+                    .isEqualTo(Arrays.copyOfRange(data, data.length - 10, data.length));
+        }
+    }
+
+    @Test
+    void shouldKeepCiphertextAndOnlyASaltedHmacOfTheKeyAtRest() {
+        String bucket = bucket("emul-");
+        byte[] data = "plaintext that must not be stored as it is".getBytes(StandardCharsets.UTF_8);
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(bucket).key("k")), RequestBody.fromBytes(data));
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            // readable without any SSE-C key: the upstream never saw one, s3seal encrypted the body
+            ResponseBytes<GetObjectResponse> stored = direct.getObjectAsBytes(b -> b.bucket(bucket).key("k"));
+            byte[] ciphertext = stored.asByteArray();
+            assertThat(new String(ciphertext, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+            assertThat(ciphertext.length).isGreaterThan(data.length);
+            assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1))
+                    .doesNotContain(new String(data, StandardCharsets.ISO_8859_1));
+            assertThat(stored.response().sseCustomerAlgorithm()).isNull();
+            String metadata = stored.response().metadata().toString();
+            assertThat(stored.response().metadata()).containsKey("s3seal-kp").containsValue("sse-c");
+            assertThat(metadata).doesNotContain(base64(CLIENT_KEY)).doesNotContain(md5(CLIENT_KEY))
+                    .doesNotContain(hex(CLIENT_KEY));
+        }
+    }
+
+    @Test
+    void shouldUploadMultipartWithTheKeyOnEveryPart() {
+        String bucket = bucket("emul-");
+        byte[] data = random(5 * 1024 * 1024 + 70_000, 3);
+        try (S3Client client = client()) {
+            multipartUpload(client, bucket, "mp", data, CLIENT_KEY);
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("mp"))).asByteArray()).isEqualTo(data);
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("mp").range("bytes=5242000-5243999")))
+                    .asByteArray()).isEqualTo(Arrays.copyOfRange(data, 5_242_000, 5_244_000));
+            assertThat(client.headObject(b -> withKey(b.bucket(bucket).key("mp"))).contentLength()).isEqualTo(data.length);
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp2").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))).uploadId();
+            assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("mp2").uploadId(uploadId).partNumber(1),
+                    RequestBody.fromString("no key")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("mp2").uploadId(uploadId).partNumber(1)
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)),
+                    RequestBody.fromString("other key")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            client.abortMultipartUpload(b -> b.bucket(bucket).key("mp2").uploadId(uploadId));
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThat(direct.getObjectAsBytes(b -> b.bucket(bucket).key("mp")).asByteArray()).isNotEqualTo(data);
+        }
+    }
+
+    @Test
+    void shouldRefuseCopiesOfEmulatedObjectsAsNotImplemented() {
+        String bucket = bucket("emul-");
+        String plain = bucket("plain-");
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(bucket).key("k")), RequestBody.fromString("x"));
+            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(plain).destinationKey("k")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(bucket).destinationKey("k2").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))
+                    .copySourceSSECustomerAlgorithm("AES256").copySourceSSECustomerKey(base64(CLIENT_KEY))
+                    .copySourceSSECustomerKeyMD5(md5(CLIENT_KEY))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+        }
+    }
+
+    // ---- helpers ----
+
+    private static void multipartUpload(S3Client client, String bucket, String key, byte[] data, byte[] customerKey) {
+        String uploadId = client.createMultipartUpload(b -> {
+            b.bucket(bucket).key(key);
+            if (customerKey != null) {
+                b.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(customerKey)).sseCustomerKeyMD5(md5(customerKey));
+            }
+        }).uploadId();
+        int partSize = 5 * 1024 * 1024;
+        List<CompletedPart> parts = new java.util.ArrayList<>();
+        for (int number = 1, offset = 0; offset < data.length; number++, offset += partSize) {
+            byte[] part = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + partSize));
+            int partNumber = number;
+            String etag = client.uploadPart(b -> {
+                b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber);
+                if (customerKey != null) {
+                    b.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(customerKey)).sseCustomerKeyMD5(md5(customerKey));
+                }
+            }, RequestBody.fromBytes(part)).eTag();
+            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+        }
+        client.completeMultipartUpload(b -> {
+            b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts));
+            if (customerKey != null) {
+                b.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(customerKey)).sseCustomerKeyMD5(md5(customerKey));
+            }
+        });
+    }
+
+    private static <B extends software.amazon.awssdk.services.s3.model.PutObjectRequest.Builder> B withKey(B builder) {
+        builder.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY));
+        return builder;
+    }
+
+    private static software.amazon.awssdk.services.s3.model.GetObjectRequest.Builder withKey(
+            software.amazon.awssdk.services.s3.model.GetObjectRequest.Builder builder) {
+        return builder.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY));
+    }
+
+    private static software.amazon.awssdk.services.s3.model.HeadObjectRequest.Builder withKey(
+            software.amazon.awssdk.services.s3.model.HeadObjectRequest.Builder builder) {
+        return builder.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY));
+    }
+
+    private String bucket(String prefix) {
+        String bucket = prefix + UUID.randomUUID().toString().substring(0, 8);
+        try (S3Client client = client()) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+        return bucket;
+    }
+
+    private S3Client client() {
+        return S3Clients.sync(URI.create("http://127.0.0.1:" + port), KEY, SECRET);
+    }
+
+    private static byte[] random(int length, long seed) {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    static String base64(byte[] key) {
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    static String md5(byte[] key) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(key));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] key) {
+        return java.util.HexFormat.of().formatHex(key);
+    }
+}
