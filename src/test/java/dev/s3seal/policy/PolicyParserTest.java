@@ -50,7 +50,7 @@ class PolicyParserTest {
         Policy policy = PolicyParser.parse(Path.of("config/policy-example.yaml"));
 
         assertThat(policy.rules()).extracting(Rule::mode).containsExactly(Mode.DENY, Mode.SSE_S3, Mode.SSE_KMS,
-                Mode.SSE_C, Mode.CSE_KMS, Mode.PASSTHROUGH, Mode.CSE_LOCAL);
+                Mode.SSE_C, Mode.SSE_C, Mode.CSE_KMS, Mode.PASSTHROUGH, Mode.CSE_LOCAL);
         assertThat(policy.defaultRule().name()).isEqualTo("default");
         assertThat(policy.keys()).containsOnlyKeys("orders-kms", "master", "partner-ssec");
         assertThat(policy.keys().get("orders-kms")).isEqualTo(
@@ -61,7 +61,9 @@ class PolicyParserTest {
         Rule partner = policy.rules().get(3);
         assertThat(partner.sseCVariant()).isEqualTo(SseCVariant.INJECT);
         assertThat(partner.keyPrefixes()).containsExactly("inbound/");
-        Rule exports = policy.rules().get(4);
+        assertThat(policy.rules().get(4).sseCVariant()).isEqualTo(SseCVariant.EMULATED);
+        assertThat(policy.rules().get(4).keyName()).isNull();
+        Rule exports = policy.rules().get(5);
         assertThat(exports.options().format()).isEqualTo(Format.S3EC_V3);
         assertThat(exports.keyGlobs()).containsExactly("shared/*.parquet");
         assertThat(policy.rules().get(0).operations()).containsExactlyInAnyOrder(Operation.READ, Operation.LIST);

@@ -307,6 +307,65 @@ class SseCIT {
         }
     }
 
+    @Test
+    void shouldRefuseMalformedCustomerKeysAsS3Does() {
+        String bucket = bucket("emul-");
+        byte[] shortKey = Arrays.copyOf(CLIENT_KEY, 16);
+        try (S3Client client = client()) {
+            assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES128")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY)), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                            .isEqualTo("InvalidEncryptionAlgorithmError"));
+            assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(shortKey)).sseCustomerKeyMD5(md5(shortKey)), RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(S3Exception.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+        }
+    }
+
+    @Test
+    void shouldRoundTripThroughTheAwsCliWithSseCOptions(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        String bucket = bucket("emul-");
+        byte[] data = random(9 * 1024 * 1024 + 5, 4); // above the CLI's 8 MiB threshold: a multipart upload
+        Path file = dir.resolve("f.bin");
+        Files.write(file, data);
+        Path keyFile = dir.resolve("customer.key");
+        Files.write(keyFile, CLIENT_KEY);
+        dev.s3seal.testsupport.CliClients cli = new dev.s3seal.testsupport.CliClients(
+                URI.create("http://127.0.0.1:" + port), KEY, SECRET, dir);
+        String keyOption = "fileb://" + keyFile;
+        cli.aws("s3", "cp", file.toString(), "s3://" + bucket + "/f.bin", "--sse-c", "AES256", "--sse-c-key", keyOption);
+        cli.aws("s3", "cp", "s3://" + bucket + "/f.bin", dir.resolve("back.bin").toString(),
+                "--sse-c", "AES256", "--sse-c-key", keyOption);
+        assertThat(Files.readAllBytes(dir.resolve("back.bin"))).isEqualTo(data);
+        assertThat(cli.awsAllowingFailure("s3", "cp", "s3://" + bucket + "/f.bin", dir.resolve("nokey.bin").toString())
+                .exitCode()).isNotZero();
+    }
+
+    @Test
+    void shouldInjectTheKeyOnUploadPartCopyAndAnswerPlainObjectsAsS3Does() {
+        String bucket = bucket("inject-");
+        byte[] data = random(4000, 5);
+        try (S3Client client = client()) {
+            client.putObject(b -> b.bucket(bucket).key("src"), RequestBody.fromBytes(data));
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("assembled")).uploadId();
+            String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("src").copySourceRange("bytes=0-999")
+                    .destinationBucket(bucket).destinationKey("assembled").uploadId(uploadId).partNumber(1))
+                    .copyPartResult().eTag();
+            client.completeMultipartUpload(b -> b.bucket(bucket).key("assembled").uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("assembled")).asByteArray())
+                    .isEqualTo(Arrays.copyOf(data, 1000));
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            direct.putObject(b -> b.bucket(bucket).key("stored-before"), RequestBody.fromString("plain"));
+        }
+        try (S3Client client = client()) {
+            assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("stored-before")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+        }
+    }
+
     // ---- helpers ----
 
     private static void multipartUpload(S3Client client, String bucket, String key, byte[] data, byte[] customerKey) {
