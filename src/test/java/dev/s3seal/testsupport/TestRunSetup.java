@@ -23,6 +23,9 @@ public final class TestRunSetup implements TestExecutionListener {
                 .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
                 .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
                 .allowBlockingCallsInside("org.springframework.util.MimeTypeUtils", "generateMultipartBoundary")
+                // Netty 4.2's adaptive allocator takes a magazine's StampedLock when it grows under
+                // concurrent allocation (parallel part uploads); its BlockHound integration misses it
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
                 .install();
     }
 }
