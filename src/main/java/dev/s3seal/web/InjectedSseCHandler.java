@@ -8,6 +8,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.keys.InjectedCustomerKey;
+import dev.s3seal.keys.KeyProviderException;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.policy.KeyDefinition;
@@ -84,8 +85,8 @@ public final class InjectedSseCHandler implements S3OperationHandler {
                 new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
         try {
             return registry.customerKey(definition.name());
-        } catch (RuntimeException reloading) {
-            throw KeyFailures.toS3(reloading) instanceof S3Exception s3 ? s3 : reloading;
+        } catch (KeyProviderException reloading) {
+            throw (S3Exception) KeyFailures.toS3(reloading); // SlowDown: the client retries
         }
     }
 

@@ -23,19 +23,12 @@ public final class OperationRouter {
     private final S3OperationHandler refuse = new RefusingHandler();
 
     /**
-     * @param anyClientSideRule whether the policy in force has a client-side rule anywhere: then
-     *                          (or sse-c emulated): then every listing goes through the size
+     * @param anyClientSideRule whether the policy in force has a client-side rule (or an sse-c
+     *                          emulated one) anywhere: then every listing goes through the size
      *                          rewriter, decided per entry
+     * @param injectedSseC      sse-c inject: s3seal's customer key added upstream
+     * @param emulatedSseC      sse-c emulated: objects and multipart uploads under the client's key
      */
-    public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
-            S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
-            S3OperationHandler encryptedMultipart, S3OperationHandler deleteObjects,
-            java.util.function.BooleanSupplier anyClientSideRule) {
-        this(forward, encryptedObjects, encryptedListings, serverSideEncryption, encryptedMultipart, deleteObjects,
-                anyClientSideRule, new RefusingHandler(), new RefusingHandler());
-    }
-
-    /** With the handlers of the sse-c variants that s3seal takes part in (inject and emulated). */
     public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
             S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
             S3OperationHandler encryptedMultipart, S3OperationHandler deleteObjects,
