@@ -21,4 +21,12 @@ public interface ObjectKeys {
 
     /** The extra encryption context bound with keys of {@code keyId} (null: none). */
     Map<String, String> contextFor(String keyId);
+
+    /**
+     * Whether every read must open the object's data key, even one whose answer does not need it
+     * (a HEAD): true when the key comes with the request, which must prove it is the object's.
+     */
+    default boolean openOnEveryRead() {
+        return false;
+    }
 }

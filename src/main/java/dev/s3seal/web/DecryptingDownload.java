@@ -70,7 +70,7 @@ final class DecryptingDownload {
     private static Mono<Void> answerHead(ProxyExchange exchange, ObjectKeys keys, UpstreamResponse response,
             EnvelopeMetadata envelope, ReadSelection selection) {
         String upstreamEtag = response.headers().getFirst("etag");
-        boolean needsKey = (envelope.sealedMd5() != null && envelope.manifest() == null)
+        boolean needsKey = keys.openOnEveryRead() || (envelope.sealedMd5() != null && envelope.manifest() == null)
                 || (selection.partNumber() != null && envelope.manifest() != null);
         Mono<byte[]> key = needsKey ? dataKey(keys, envelope, exchange.request()) : Mono.just(new byte[0]);
         return key.flatMap(dataKey -> {

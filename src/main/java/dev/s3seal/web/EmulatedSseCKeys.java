@@ -53,6 +53,12 @@ final class EmulatedSseCKeys implements ObjectKeys {
         return policyKeys.reader(wrapped);
     }
 
+    /** A HEAD with the wrong key (or none) is refused as S3 refuses it, so the key is always checked. */
+    @Override
+    public boolean openOnEveryRead() {
+        return true;
+    }
+
     @Override
     public Map<String, String> contextFor(String keyId) {
         return CustomerKeyProvider.KEY_ID.equals(keyId) ? Map.of() : policyKeys.contextFor(keyId);

@@ -273,6 +273,13 @@ class SseCIT {
             assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("mp").range("bytes=5242000-5243999")))
                     .asByteArray()).isEqualTo(Arrays.copyOfRange(data, 5_242_000, 5_244_000));
             assertThat(client.headObject(b -> withKey(b.bucket(bucket).key("mp"))).contentLength()).isEqualTo(data.length);
+            assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("mp")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("mp").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("mp").partNumber(2))).asByteArray())
+                    .isEqualTo(Arrays.copyOfRange(data, 5 * 1024 * 1024, data.length));
             String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp2").sseCustomerAlgorithm("AES256")
                     .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))).uploadId();
             assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("mp2").uploadId(uploadId).partNumber(1),
