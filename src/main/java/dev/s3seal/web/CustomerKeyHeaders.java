@@ -67,7 +67,7 @@ final class CustomerKeyHeaders {
 
     /** Base64 MD5 of a key, as in {@code x-amz-server-side-encryption-customer-key-MD5}. */
     static String md5Of(byte[] key) {
-        return Base64.getEncoder().encodeToString(EncryptingUpload.md5().digest(key));
+        return Base64.getEncoder().encodeToString(PlaintextEtags.md5().digest(key));
     }
 
     /** Whether any header names a server-side encryption (SSE-S3, SSE-KMS, SSE-C, or SSE-C of a copy source). */
