@@ -13,8 +13,9 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import dev.s3seal.keys.CachingKeyProvider;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.stream.CryptoTraffic;
 
-/** Meters read from state other classes keep: key caches, policy reloads, Netty's buffer allocators. */
+/** Meters read from state other classes keep: cipher traffic, key caches, policy reloads, Netty's buffer allocators. */
 public final class OpsMeterBinders implements MeterBinder {
 
     private final KeyRegistries keys;
@@ -31,6 +32,8 @@ public final class OpsMeterBinders implements MeterBinder {
         keyCache(registry, "encryption", "miss", CachingKeyProvider::encryptionMisses);
         keyCache(registry, "decryption", "hit", CachingKeyProvider::decryptionHits);
         keyCache(registry, "decryption", "miss", CachingKeyProvider::decryptionMisses);
+        S3SealMeters.CRYPTO_BYTES.functionCounter(registry, CryptoTraffic.class, c -> CryptoTraffic.encryptedBytes(), "encrypt");
+        S3SealMeters.CRYPTO_BYTES.functionCounter(registry, CryptoTraffic.class, c -> CryptoTraffic.decryptedBytes(), "decrypt");
         S3SealMeters.POLICY_RELOADS.functionCounter(registry, policy, PolicyHolder::reloadSuccesses, "ok");
         S3SealMeters.POLICY_RELOADS.functionCounter(registry, policy, PolicyHolder::reloadFailures, "failed");
         // Reactor Netty allocates from ByteBufAllocator.DEFAULT (pooled unless configured otherwise).

@@ -35,6 +35,9 @@ public enum S3SealMeters {
     RECEIVED("s3seal.received", Type.COUNTER, "bytes", "Request body bytes received from clients", "operation"),
     /** Response body bytes written to clients. */
     SENT("s3seal.sent", Type.COUNTER, "bytes", "Response body bytes sent to clients", "operation"),
+    /** Plaintext bytes through s3seal's own ciphers (client-side modes, sse-c emulated), counted by the operators. */
+    CRYPTO_BYTES("s3seal.crypto", Type.FUNCTION_COUNTER, "bytes",
+            "Plaintext bytes encrypted or decrypted by s3seal", "direction"),
     /** Requests refused before a policy decision (parse, signature, credentials, bucket permission). */
     AUTH_FAILURES("s3seal.auth.failures", Type.COUNTER, null,
             "Requests refused before routing, by S3 error code", "reason"),
@@ -123,8 +126,8 @@ public enum S3SealMeters {
     <T> FunctionCounter functionCounter(MeterRegistry registry, T source, ToDoubleFunction<T> count,
             String... tagValues) {
         expect(Type.FUNCTION_COUNTER);
-        return FunctionCounter.builder(meterName, source, count).description(description).tags(tags(tagValues))
-                .register(registry);
+        return FunctionCounter.builder(meterName, source, count).description(description).baseUnit(baseUnit)
+                .tags(tags(tagValues)).register(registry);
     }
 
     <T> Gauge gauge(MeterRegistry registry, T source, ToDoubleFunction<T> value) {

@@ -80,6 +80,7 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
             return Flux.concat(Flux.defer(() -> Flux.fromIterable(reader.start())),
                             ciphertext.concatMapIterable(reader::accept),
                             Flux.defer(() -> Flux.fromIterable(reader.finish())))
+                    .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()))
                     .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
                     .doFinally(signal -> reader.close());
         });

@@ -46,7 +46,8 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
                 return Flux.error(new IllegalStateException("EncryptOperator can be subscribed once"));
             }
             Stager stager = new Stager();
-            return Flux.concat(Mono.fromCallable(stager::header), plaintext.concatMapIterable(stager::accept),
+            return Flux.concat(Mono.fromCallable(stager::header), plaintext.doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
+                                    .concatMapIterable(stager::accept),
                             Flux.defer(stager::finish))
                     .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
                     .doFinally(signal -> stager.close());

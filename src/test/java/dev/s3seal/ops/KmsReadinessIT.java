@@ -54,6 +54,8 @@ class KmsReadinessIT extends ProxyIntegrationTest {
     @Test
     void shouldAnswerSlowDownAndTurnNotReadyWhileKmsIsDown() throws Exception {
         MotoServer moto = MotoServer.get();
+        String metricsBefore = get("/actuator/prometheus");
+        String after = newBucket();
         try (S3Client client = alice()) {
             String before = newBucket();
             client.putObject(b -> b.bucket(before).key("k"), RequestBody.fromString("kms is up"));
@@ -74,11 +76,17 @@ class KmsReadinessIT extends ProxyIntegrationTest {
                 moto.restart();
                 moto.createKey(ALIAS); // moto keeps keys in memory: the restarted one has none
             }
-            String after = newBucket();
             client.putObject(b -> b.bucket(after).key("k"), RequestBody.fromString("kms is back"));
             awaitStatus("/actuator/health/readiness", 200);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(after).key("k")).asUtf8String()).isEqualTo("kms is back");
         }
         String metrics = get("/actuator/prometheus");
+        assertThat(value(metrics, "s3seal_crypto_bytes_total", "direction=\"encrypt\"")
+                - value(metricsBefore, "s3seal_crypto_bytes_total", "direction=\"encrypt\""))
+                .as("plaintext bytes encrypted").isGreaterThanOrEqualTo("kms is upkms is back".length());
+        assertThat(value(metrics, "s3seal_crypto_bytes_total", "direction=\"decrypt\"")
+                - value(metricsBefore, "s3seal_crypto_bytes_total", "direction=\"decrypt\""))
+                .as("plaintext bytes decrypted").isGreaterThanOrEqualTo("kms is back".length());
         assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"ok\"")).as("calls that worked").isGreaterThanOrEqualTo(2);
         assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"error\"")).as("calls while KMS was down")
                 .isGreaterThanOrEqualTo(1);
@@ -86,8 +94,13 @@ class KmsReadinessIT extends ProxyIntegrationTest {
 
     /** The value of {@code s3seal_kms_calls_seconds_count} with these tags, 0 when absent. */
     private static double count(String metrics, String tags) {
+        return value(metrics, "s3seal_kms_calls_seconds_count", tags);
+    }
+
+    /** The sum of {@code name}'s series with these tags in a Prometheus scrape, 0 when absent. */
+    private static double value(String metrics, String name, String tags) {
         return metrics.lines()
-                .filter(line -> line.startsWith("s3seal_kms_calls_seconds_count{") && line.contains(tags))
+                .filter(line -> line.startsWith(name + "{") && line.contains(tags))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }
