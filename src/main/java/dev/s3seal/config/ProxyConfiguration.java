@@ -77,7 +77,8 @@ class ProxyConfiguration {
         EtagSettings etags = new EtagSettings(properties.etag().sealMd5AfterPut(), properties.etag().listingLookups());
         OperationRouter router = new OperationRouter(forward, new EncryptedObjectHandler(upstream, keys, etags),
                 new EncryptedListingHandler(upstream, policy, keys, etags), new ServerSideEncryptionHandler(forward),
-                new EncryptedMultipartHandler(upstream, keys), new DeleteObjectsHandler(upstream, policy),
+                new EncryptedMultipartHandler(upstream, keys), new dev.s3seal.web.EncryptedCopyHandler(upstream, keys, etags),
+                new DeleteObjectsHandler(upstream, policy),
                 () -> policy.policy().rules().stream()
                         .anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL || rule.mode() == Mode.CSE_KMS));
         return new S3Gateway(parser, verifier, policy, router, observer,
