@@ -98,6 +98,35 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldCopyServerSideUnderTheSameKmsKey() throws IOException {
+        byte[] data = random(100_000, 12);
+        client.putObject(b -> b.bucket(bucket).key("kms/a"), RequestBody.fromBytes(data));
+
+        CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("kms/a")
+                .destinationBucket(bucket).destinationKey("kms/b"));
+
+        assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+        assertThat(Files.readAllBytes(store().objectPath(bucket, "kms/b")))
+                .isEqualTo(Files.readAllBytes(store().objectPath(bucket, "kms/a")));
+        assertThat(read("kms/b")).isEqualTo(data);
+    }
+
+    @Test
+    void shouldDecryptPartCopiedIntoPassthroughUpload() throws IOException {
+        byte[] data = random(40_000, 13);
+        client.putObject(b -> b.bucket(bucket).key("docs/enc"), RequestBody.fromBytes(data));
+        String key = "public/assembled";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("docs/enc")
+                .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(1)
+                .copySourceRange("bytes=100-30099")).copyPartResult().eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+
+        assertThat(Files.readAllBytes(store().objectPath(bucket, key))).isEqualTo(Arrays.copyOfRange(data, 100, 30_100));
+    }
+
+    @Test
     void shouldRefuseCiphertextMovedUnderTheCopysNameWithoutTheRewrap() throws IOException {
         byte[] data = random(1000, 2);
         client.putObject(b -> b.bucket(bucket).key("docs/orig"), RequestBody.fromBytes(data));
@@ -306,6 +335,13 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
 
         cli.aws("s3", "cp", "s3://" + bucket + "/docs/cli-src", "s3://" + bucket + "/docs/cli-dst");
         cli.aws("s3", "cp", "s3://" + bucket + "/docs/cli-src", "s3://" + bucket + "/kms/cli-dst");
+        // above the CLI's 8 MiB threshold the copy is CreateMultipartUpload + UploadPartCopy + Complete
+        byte[] big = random(9 * MIB + 17, 14);
+        client.putObject(b -> b.bucket(bucket).key("docs/cli-big"), RequestBody.fromBytes(big));
+        cli.aws("s3", "cp", "s3://" + bucket + "/docs/cli-big", "s3://" + bucket + "/docs/cli-big-copy");
+        assertThat(read("docs/cli-big-copy")).isEqualTo(big);
+        assertThat(client.headObject(b -> b.bucket(bucket).key("docs/cli-big-copy")).contentLength())
+                .isEqualTo(big.length);
 
         assertThat(Files.readAllBytes(store().objectPath(bucket, "docs/cli-dst")))
                 .isEqualTo(Files.readAllBytes(store().objectPath(bucket, "docs/cli-src")));
