@@ -246,6 +246,43 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldRefuseCopySourceOverFiveGibAsS3Does() {
+        client.putObject(b -> b.bucket(bucket).key("docs/huge"), RequestBody.fromBytes(random(100, 15)));
+        // the same object, its envelope claiming 6 GiB (the wrapped key still fits: same name)
+        Map<String, String> metadata = new java.util.HashMap<>(
+                store().directClient().headObject(b -> b.bucket(bucket).key("docs/huge")).metadata());
+        metadata.put("s3seal-l", Long.toString(6L * 1024 * MIB));
+        metadata.remove("s3seal-h");
+        store().directClient().copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/huge").destinationBucket(bucket)
+                .destinationKey("docs/huge").metadataDirective(MetadataDirective.REPLACE).metadata(metadata));
+
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/huge")
+                .destinationBucket(bucket).destinationKey("docs/huge-copy")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+    }
+
+    @Test
+    void shouldAnswerLongCopyWithWhitespaceKeepAliveThatSdkReads() throws IOException {
+        byte[] data = random(3 * MIB, 16);
+        client.putObject(b -> b.bucket(bucket).key("public/slow"), RequestBody.fromBytes(data));
+        java.time.Duration before = SealResponse.keepAliveAfter;
+        SealResponse.keepAliveAfter = java.time.Duration.ZERO;
+        try {
+            CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/slow")
+                    .destinationBucket(bucket).destinationKey("docs/slow"));
+            assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/slow")
+                    .destinationBucket(bucket).destinationKey("docs/slow-no").copySourceIfMatch("\"nope\"")))
+                    .isInstanceOf(S3Exception.class);
+        } finally {
+            SealResponse.keepAliveAfter = before;
+        }
+        assertThat(read("docs/slow")).isEqualTo(data);
+        assertThat(Files.exists(store().objectPath(bucket, "docs/slow-no"))).isFalse();
+    }
+
+    @Test
     void shouldAnswerNoSuchKeyWhenCopySourceIsMissing() {
         assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/none")
                 .destinationBucket(bucket).destinationKey("docs/x")))
