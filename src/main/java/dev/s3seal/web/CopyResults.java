@@ -2,11 +2,9 @@ package dev.s3seal.web;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 
 import org.springframework.http.HttpHeaders;
 
@@ -58,20 +56,6 @@ final class CopyResults {
                 + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>" + Xml.escape(modified)
                 + "</LastModified><ETag>" + Xml.escape(etag) + "</ETag></" + root + ">";
         return new SmallExchanges.Answer(new UpstreamResponse(200, headers), xml.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** An HTTP date (Last-Modified) as S3 writes it in XML; null when it does not parse. */
-    static String iso(String httpDate) {
-        if (httpDate == null) {
-            return null;
-        }
-        try {
-            Instant instant = ZonedDateTime.parse(httpDate, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))
-                    .toInstant();
-            return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS).plusNanos(0));
-        } catch (RuntimeException unparsable) {
-            return null;
-        }
     }
 
     private static String isoNow() {

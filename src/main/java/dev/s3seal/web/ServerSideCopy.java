@@ -68,8 +68,8 @@ final class ServerSideCopy {
         if (source.upstreamEtag() != null) {
             headers.put("x-amz-copy-source-if-match", List.of(source.upstreamEtag()));
         }
-        UpstreamRequest copy = new UpstreamRequest("PUT", request.bucket(), request.key(), QueryParameters.empty(),
-                headers, -1);
+        UpstreamRequest copy = SmallExchanges.request("PUT", request.bucket(), request.key(), QueryParameters.empty(),
+                headers, null);
         return small.call(copy, null, factory).map(answer -> {
             if (answer.response().status() == 412) {
                 throw CopySourceReader.changed();
