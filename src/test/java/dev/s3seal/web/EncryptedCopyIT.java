@@ -294,18 +294,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
     void shouldCopyMultipartObjectServerSideKeepingItsLayout() throws IOException {
         byte[] data = random(2 * 5 * MIB + 1234, 8);
         String key = "docs/mp-source";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        List<CompletedPart> parts = new ArrayList<>();
-        for (int part = 1; part <= 3; part++) {
-            int from = (part - 1) * 5 * MIB;
-            int to = Math.min(data.length, part * 5 * MIB);
-            int number = part;
-            String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                    RequestBody.fromBytes(Arrays.copyOfRange(data, from, to))).eTag();
-            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-        }
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(parts)));
+        multipartObject(key, data);
         String sourceEtag = client.headObject(b -> b.bucket(bucket).key(key)).eTag();
 
         CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key)
@@ -353,6 +342,52 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldReencryptMultipartSourceAndCopyItsRangesIntoParts() {
+        byte[] data = random(2 * 5 * MIB + 777, 17);
+        multipartObject("docs/mp-src", data);
+
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/mp-src").destinationBucket(bucket)
+                .destinationKey("kms/mp-copy"));
+        assertThat(read("kms/mp-copy")).isEqualTo(data);
+
+        String key = "docs/from-mp";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        // part 1 spans the source's first two parts; part 2 is the tail
+        String first = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("docs/mp-src")
+                .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(1)
+                .copySourceRange("bytes=0-" + (6 * MIB - 1))).copyPartResult().eTag();
+        String second = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("docs/mp-src")
+                .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(2)
+                .copySourceRange("bytes=" + 6 * MIB + "-" + (data.length - 1))).copyPartResult().eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
+                CompletedPart.builder().partNumber(1).eTag(first).build(),
+                CompletedPart.builder().partNumber(2).eTag(second).build())));
+        assertThat(read(key)).isEqualTo(data);
+    }
+
+    @Test
+    void shouldCopyEmptyObjectsAcrossModes() throws IOException {
+        client.putObject(b -> b.bucket(bucket).key("docs/empty"), RequestBody.fromBytes(new byte[0]));
+        for (String destination : List.of("docs/empty-copy", "kms/empty-copy", "public/empty-copy")) {
+            CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/empty")
+                    .destinationBucket(bucket).destinationKey(destination));
+            assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(new byte[0]));
+            assertThat(read(destination)).isEmpty();
+        }
+        assertThat(Files.size(store().objectPath(bucket, "public/empty-copy"))).isZero();
+    }
+
+    @Test
+    void shouldRefuseUnencryptedSourceUnderClientSideRule() {
+        store().directClient().putObject(b -> b.bucket(bucket).key("docs/planted"), RequestBody.fromString("planted"));
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/planted")
+                .destinationBucket(bucket).destinationKey("public/planted")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(403));
+        assertThat(Files.exists(store().objectPath(bucket, "public/planted"))).isFalse();
+    }
+
+    @Test
     void shouldRefusePartCopyRangeBeyondThePlaintextSource() {
         client.putObject(b -> b.bucket(bucket).key("docs/small"), RequestBody.fromBytes(random(1000, 10)));
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("docs/mp")).uploadId();
@@ -387,6 +422,22 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         Path local = workDir.resolve("back.bin");
         cli.aws("s3", "cp", "s3://" + bucket + "/kms/cli-dst", local.toString());
         assertThat(Files.readAllBytes(local)).isEqualTo(data);
+    }
+
+    /** A sealed multipart object of 5 MiB parts written through s3seal. */
+    private void multipartObject(String key, byte[] data) {
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        for (int part = 1; (part - 1) * 5 * MIB < data.length; part++) {
+            int from = (part - 1) * 5 * MIB;
+            int to = Math.min(data.length, part * 5 * MIB);
+            int number = part;
+            String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromBytes(Arrays.copyOfRange(data, from, to))).eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        }
+        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
     }
 
     private byte[] read(String key) {
