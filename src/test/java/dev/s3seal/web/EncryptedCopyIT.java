@@ -440,6 +440,18 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
                 .multipartUpload(m -> m.parts(parts)));
     }
 
+    @Test
+    void shouldRefuseCopyFromSseCSourceIntoClientSideDestination() {
+        client.putObject(b -> b.bucket(bucket).key("docs/ssec-src"), RequestBody.fromBytes(random(10, 18)));
+        CliClients cli = new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir);
+        var result = cli.awsAllowingFailure("s3api", "copy-object", "--bucket", bucket, "--key", "docs/ssec-dst",
+                "--copy-source", bucket + "/docs/ssec-src", "--copy-source-sse-customer-algorithm", "AES256",
+                "--copy-source-sse-customer-key", "0123456789abcdef0123456789abcdef");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("NotImplemented");
+        assertThat(Files.exists(store().objectPath(bucket, "docs/ssec-dst"))).isFalse();
+    }
+
     private byte[] read(String key) {
         return client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
     }
