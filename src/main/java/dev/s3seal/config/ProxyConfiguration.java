@@ -25,6 +25,7 @@ import dev.s3seal.ops.KmsCallTimer;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.web.DeleteObjectsHandler;
+import dev.s3seal.web.EncryptedCopyHandler;
 import dev.s3seal.web.EncryptedListingHandler;
 import dev.s3seal.web.EncryptedMultipartHandler;
 import dev.s3seal.web.EncryptedObjectHandler;
@@ -89,7 +90,7 @@ class ProxyConfiguration {
         EncryptedMultipartHandler multipart = new EncryptedMultipartHandler(upstream, keys);
         OperationRouter router = new OperationRouter(forward, objects,
                 new EncryptedListingHandler(upstream, policy, keys, etags), new ServerSideEncryptionHandler(forward),
-                multipart, new DeleteObjectsHandler(upstream, policy),
+                multipart, new EncryptedCopyHandler(upstream, keys, etags), new DeleteObjectsHandler(upstream, policy),
                 () -> policy.policy().rules().stream().anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL
                         || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED),
                 new InjectedSseCHandler(forward, keys, policy), new EmulatedSseCHandler(keys, objects, multipart));

@@ -112,6 +112,33 @@ public final class CachingKeyProvider implements KeyProvider {
         });
     }
 
+    /** Wraps an existing data key like a new one: under the current KEK of the bucket scope (or directly when off). */
+    @Override
+    public Mono<WrappedKey> wrap(byte[] plaintext, KeyContext context) {
+        if (context.isBucketScope()) {
+            return Mono.error(new IllegalArgumentException("a data key needs an object key in its context"));
+        }
+        if (!settings.encryptionEnabled()) {
+            return delegate.wrap(plaintext, context);
+        }
+        return Mono.defer(() -> {
+            KekSlot slot = reserveSlot(context.toBucketScope());
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    slot.release();
+                }
+            };
+            return slot.kek.map(kek -> {
+                try {
+                    return layeredWrap(kek, context, plaintext);
+                } finally {
+                    release.run();
+                }
+            }).doFinally(signal -> release.run());
+        });
+    }
+
     @Override
     public Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context) {
         if (!wrapped.isLayered()) {
@@ -196,12 +223,16 @@ public final class CachingKeyProvider implements KeyProvider {
     }
 
     private DataKey wrapUnderKek(Kek kek, KeyContext context) {
-        WrappedKey outer = kek.wrapped();
         byte[] dataKey = KeyWrap.randomKey();
+        return new DataKey(dataKey, layeredWrap(kek, context, dataKey));
+    }
+
+    private static WrappedKey layeredWrap(Kek kek, KeyContext context, byte[] dataKey) {
+        WrappedKey outer = kek.wrapped();
         byte[] inner = KeyWrap.wrap(kek.key(), dataKey,
                 KeyWrap.aad(LAYERED_TAG + "/" + outer.provider(), outer.keyId(), outer.keyVersion(), context));
         byte[] blob = new LayeredKeyBlob(outer.ciphertextUnsafe(), inner).encode();
-        return new DataKey(dataKey, new WrappedKey(outer.provider() + WrappedKey.LAYERED_SUFFIX, outer.keyId(), outer.keyVersion(), blob));
+        return new WrappedKey(outer.provider() + WrappedKey.LAYERED_SUFFIX, outer.keyId(), outer.keyVersion(), blob);
     }
 
     /** The current slot for {@code scope} with one use reserved, replacing it when spent or old. */

@@ -20,4 +20,14 @@ public interface KeyProvider {
      * The returned array belongs to the caller, who zeroes it after use.
      */
     Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context);
+
+    /**
+     * Wraps an existing data key for {@code context} (a server-side copy re-wraps the source's data
+     * key for the destination name). {@code plaintext} stays the caller's: it is neither kept nor
+     * wiped here.
+     */
+    default Mono<WrappedKey> wrap(byte[] plaintext, KeyContext context) {
+        return Mono.error(new KeyProviderException(KeyProviderException.Reason.INVALID_REQUEST,
+                "this key provider cannot wrap an existing data key"));
+    }
 }

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.kms.KmsAsyncClient;
 import software.amazon.awssdk.services.kms.KmsAsyncClientBuilder;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.DecryptRequest;
+import software.amazon.awssdk.services.kms.model.EncryptRequest;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyRequest;
 
 /**
@@ -110,6 +111,19 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                     return new DataKey(plaintext,
                             new WrappedKey(WrappedKey.KMS, arn, null, response.ciphertextBlob().asByteArrayUnsafe()));
                 });
+    }
+
+    /** KMS {@code Encrypt} of the given data key under the object's encryption context. */
+    @Override
+    public Mono<WrappedKey> wrap(byte[] plaintext, KeyContext context) {
+        EncryptRequest request = EncryptRequest.builder()
+                .keyId(keyId)
+                .plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
+                .encryptionContext(context.toEncryptionContext())
+                .build();
+        return call("Encrypt", () -> kms.encrypt(request)).map(response -> new WrappedKey(WrappedKey.KMS,
+                response.keyId() != null ? response.keyId() : keyId, null,
+                response.ciphertextBlob().asByteArrayUnsafe()));
     }
 
     @Override

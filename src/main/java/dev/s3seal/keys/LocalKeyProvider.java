@@ -38,6 +38,16 @@ public final class LocalKeyProvider implements KeyProvider {
     }
 
     @Override
+    public Mono<WrappedKey> wrap(byte[] plaintext, KeyContext context) {
+        return Mono.fromCallable(() -> {
+            LocalMasterKey master = ring.active(keyName);
+            byte[] blob = KeyWrap.wrap(master.material(), plaintext,
+                    KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context));
+            return new WrappedKey(WrappedKey.LOCAL, master.name(), master.version(), blob);
+        });
+    }
+
+    @Override
     public Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context) {
         return Mono.fromCallable(() -> {
             if (!WrappedKey.LOCAL.equals(wrapped.provider())) {

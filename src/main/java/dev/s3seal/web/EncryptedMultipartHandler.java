@@ -201,7 +201,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         return ForwardHandler.withoutPresignParameters(request.query()).with("uploadId", upstreamId);
     }
 
-    private static int partNumber(String value) {
+    static int partNumber(String value) {
         try {
             int number = Integer.parseInt(value);
             if (number >= 1 && number <= ObjectFormat.MAX_PART_NUMBER) {

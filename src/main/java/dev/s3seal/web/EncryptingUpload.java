@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -59,37 +60,80 @@ final class EncryptingUpload {
         this.etags = etags;
     }
 
+    /** Where an encrypted object goes: its name, query, and upstream headers (without the envelope). */
+    record Target(String bucket, String key, dev.s3seal.s3.QueryParameters query, Map<String, List<String>> headers) {
+    }
+
+    /**
+     * How a store ended: stored (the upstream response, the plaintext ETag, the version id), or
+     * refused by the upstream ({@code error} = its small error document, read whole).
+     */
+    record Outcome(dev.s3seal.upstream.UpstreamResponse response, byte[] error, String etag, String versionId) {
+
+        boolean stored() {
+            return error == null;
+        }
+    }
+
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         S3Request request = exchange.request();
         ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
-        long plaintextLength = body.length();
+        Target target = new Target(request.bucket(), request.key(),
+                ForwardHandler.withoutPresignParameters(request.query()), clientHeaders(request));
+        return store(exchange, decision, keys, target, body.content(), body.length(), clientMd5(request))
+                .flatMap(outcome -> {
+                    var client = exchange.exchange().getResponse();
+                    if (!outcome.stored()) {
+                        Mono<Void> write = SmallExchanges.write(exchange, outcome.response(), outcome.error());
+                        EnvelopeHeaders.stripChecksums(client.getHeaders());
+                        return write;
+                    }
+                    client.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(outcome.response().status()));
+                    ForwardedHeaders.copyToClient(outcome.response().headers(), client.getHeaders());
+                    EnvelopeHeaders.stripChecksums(client.getHeaders());
+                    if (outcome.versionId() != null) {
+                        client.getHeaders().set("x-amz-version-id", outcome.versionId());
+                    }
+                    client.getHeaders().set("ETag", outcome.etag());
+                    client.getHeaders().setContentLength(0);
+                    return client.setComplete();
+                });
+    }
+
+    /**
+     * Encrypts {@code plaintext} ({@code plaintextLength} bytes) under a fresh data key of the
+     * decision's key and stores it as {@code target}; {@code knownMd5} (the plaintext's MD5, when the
+     * caller already knows it) is sealed into the envelope, else the MD5 computed while streaming is
+     * sealed afterwards by a self-copy. Nothing is written to the client here.
+     */
+    Mono<Outcome> store(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, Target target,
+            Flux<DataBuffer> plaintext, long plaintextLength, byte[] knownMd5) {
         int segmentSize = decision.options().segmentSize();
-        KeyContext context = KeyContext.of(request.bucket(), request.key(),
+        KeyContext context = KeyContext.of(target.bucket(), target.key(),
                 keys.contextFor(decision.key().map(EncryptingUpload::keyIdOf).orElse(null)));
-        byte[] clientMd5 = clientMd5(request);
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-        boolean sealAfter = clientMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= MAX_COPY_BYTES;
+        boolean sealAfter = knownMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= MAX_COPY_BYTES;
         return Mono.defer(() -> keys.writer(decision.key()).generateDataKey(context))
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(dataKey -> {
                     EncryptOperator encrypt;
-                    Map<String, List<String>> headers;
+                    Map<String, List<String>> headers = new LinkedHashMap<>(target.headers());
                     EnvelopeMetadata envelope;
                     byte[] keyCopy;
                     try (dataKey) {
-                        envelope = metadata(dataKey, plaintextLength, segmentSize, clientMd5);
-                        headers = upstreamHeaders(request, envelope);
+                        envelope = metadata(dataKey, plaintextLength, segmentSize, knownMd5);
+                        envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
                         encrypt = new EncryptOperator(
                                 SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength), factory);
                         // kept only until the sealed MD5 is stored after the upload
                         keyCopy = sealAfter ? dataKey.plaintext().clone() : null;
                     }
                     long ciphertextLength = CiphertextSizes.ciphertextLength(plaintextLength, segmentSize);
-                    UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
-                            ForwardHandler.withoutPresignParameters(request.query()), headers, ciphertextLength);
+                    UpstreamRequest put = new UpstreamRequest("PUT", target.bucket(), target.key(), target.query(),
+                            headers, ciphertextLength);
                     MessageDigest md5 = PlaintextEtags.md5();
-                    Flux<DataBuffer> ciphertext = PlaintextEtags.digesting(body.content(), md5).transform(encrypt);
-                    return send(exchange, put, ciphertext, envelope, keyCopy, md5)
+                    Flux<DataBuffer> ciphertext = PlaintextEtags.digesting(plaintext, md5).transform(encrypt);
+                    return send(put, ciphertext, envelope, keyCopy, md5)
                             .doFinally(signal -> {
                                 if (keyCopy != null) {
                                     java.util.Arrays.fill(keyCopy, (byte) 0);
@@ -99,18 +143,21 @@ final class EncryptingUpload {
     }
 
     /**
-     * Streams the ciphertext upstream; on success answers the client with the plaintext MD5 as
-     * ETag, after sealing that MD5 into the object's metadata when {@code dataKey} is given.
+     * Streams the ciphertext upstream; on success the plaintext MD5 is the ETag, sealed into the
+     * object's metadata first when {@code dataKey} is given.
      */
-    private Mono<Void> send(ProxyExchange exchange, UpstreamRequest put, Flux<DataBuffer> ciphertext,
-            EnvelopeMetadata envelope, byte[] dataKey, MessageDigest md5) {
+    private Mono<Outcome> send(UpstreamRequest put, Flux<DataBuffer> ciphertext, EnvelopeMetadata envelope,
+            byte[] dataKey, MessageDigest md5) {
         java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
-                        Mono<Void> write = ForwardHandler.writeResponse(exchange, response, responseBody);
-                        EnvelopeHeaders.stripChecksums(exchange.exchange().getResponse().getHeaders());
-                        return write;
+                        return DataBufferUtils.join(responseBody, MultipartXml.MAX_RESULT_BYTES).map(joined -> {
+                            byte[] error = new byte[joined.readableByteCount()];
+                            joined.read(error);
+                            DataBufferUtils.release(joined);
+                            return new Outcome(response, error, null, null);
+                        }).defaultIfEmpty(new Outcome(response, new byte[0], null, null));
                     }
                     return responseBody.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(
                             Mono.defer(() -> {
@@ -118,20 +165,12 @@ final class EncryptingUpload {
                                 Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null ? Mono.empty()
                                         : sealMd5(put, envelope, dataKey, digest, response.headers().getFirst("etag"));
                                 return sealed.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                                        .flatMap(copyHeaders -> {
-                                            var client = exchange.exchange().getResponse();
-                                            client.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(response.status()));
-                                            dev.s3seal.upstream.ForwardedHeaders.copyToClient(response.headers(), client.getHeaders());
-                                            EnvelopeHeaders.stripChecksums(client.getHeaders());
-                                            copyHeaders.map(h -> h.getFirst("x-amz-version-id"))
-                                                    .ifPresent(v -> client.getHeaders().set("x-amz-version-id", v));
-                                            client.getHeaders().set("ETag", PlaintextEtags.quoted(digest));
-                                            client.getHeaders().setContentLength(0);
-                                            return client.setComplete();
-                                        });
+                                        .map(copyHeaders -> new Outcome(response, null, PlaintextEtags.quoted(digest),
+                                                copyHeaders.map(h -> h.getFirst("x-amz-version-id"))
+                                                        .orElse(response.headers().getFirst("x-amz-version-id"))));
                             }));
                 })
-                .then()
+                .next()
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
     }
 
@@ -183,9 +222,9 @@ final class EncryptingUpload {
 
     /**
      * The client's headers minus what described its plaintext body (s3seal verified those and
-     * they do not hold for the ciphertext), plus the envelope entries.
+     * they do not hold for the ciphertext).
      */
-    private static Map<String, List<String>> upstreamHeaders(S3Request request, EnvelopeMetadata metadata) {
+    private static Map<String, List<String>> clientHeaders(S3Request request) {
         Map<String, List<String>> headers = new LinkedHashMap<>(
                 ForwardedHeaders.toUpstream(request.headers(), request.header("x-amz-trailer") != null));
         headers.keySet().removeIf(name -> {
@@ -193,7 +232,6 @@ final class EncryptingUpload {
             return lower.equals("content-md5") || lower.startsWith("x-amz-checksum-")
                     || lower.equals("x-amz-sdk-checksum-algorithm");
         });
-        metadata.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }
 

@@ -7,11 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
@@ -35,16 +32,16 @@ import dev.s3seal.upstream.UpstreamRequest;
  */
 final class MultipartSeal {
 
-    private static final Logger log = LoggerFactory.getLogger(MultipartSeal.class);
-    private static final int COPY_CONCURRENCY = 4;
     /** Object headers a self-copy must carry over (user metadata is all of x-amz-meta-*). */
     private static final Set<String> KEPT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
             "content-language", "cache-control", "expires", "x-amz-website-redirect-location", "x-amz-storage-class");
 
     private final SmallExchanges small;
+    private final LayoutPreservingCopy copy;
 
     MultipartSeal(SmallExchanges small) {
         this.small = small;
+        this.copy = new LayoutPreservingCopy(small);
     }
 
     /** Seals the just-completed object; emits the final CompleteMultipartUpload answer. */
@@ -64,17 +61,8 @@ final class MultipartSeal {
             }
             checkStillOurs(stored, id, layout);
             Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
-            UpstreamRequest create = SmallExchanges.request("POST", request.bucket(), request.key(),
-                    QueryParameters.empty().with("uploads", null), headers, null);
-            return small.call(create, null, factory).flatMap(created -> {
-                if (created.isErrorDocument()) {
-                    return Mono.error(failure("create", created));
-                }
-                String sealId = MultipartXml.parse(created.body()).field("UploadId");
-                return copyParts(request, sealId, layout, etag, factory)
-                        .flatMap(parts -> completeSeal(request, sealId, parts, factory))
-                        .onErrorResume(error -> abort(request, sealId, factory).then(Mono.error(error)));
-            });
+            String source = "/" + request.bucket() + "/" + encodeKey(request.key());
+            return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
         });
     }
 
@@ -110,59 +98,6 @@ final class MultipartSeal {
                 manifest.partCount(), sealedManifest);
         sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
-    }
-
-    private Mono<List<MultipartXml.Part>> copyParts(S3Request request, String sealId, MultipartLayout layout,
-            String etag, DataBufferFactory factory) {
-        String source = "/" + request.bucket() + "/" + encodeKey(request.key());
-        int n = layout.manifest().partCount();
-        return Flux.range(1, n).flatMapSequential(k -> {
-            long first = layout.partCiphertextOffset(k);
-            long last = (k == n ? layout.ciphertextLength() : layout.partCiphertextOffset(k + 1)) - 1;
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            headers.put("x-amz-copy-source", List.of(source));
-            headers.put("x-amz-copy-source-range", List.of("bytes=" + first + "-" + last));
-            headers.put("x-amz-copy-source-if-match", List.of(etag));
-            QueryParameters query = QueryParameters.empty().with("partNumber", Integer.toString(k))
-                    .with("uploadId", sealId);
-            return small.call(SmallExchanges.request("PUT", request.bucket(), request.key(), query, headers, null),
-                    null, factory).map(answer -> {
-                        if (answer.isErrorDocument()) {
-                            throw failure("copy part " + k, answer);
-                        }
-                        String partEtag = MultipartXml.parse(answer.body()).field("ETag");
-                        if (partEtag == null) {
-                            throw failure("copy part " + k, answer);
-                        }
-                        return new MultipartXml.Part(k, partEtag, -1);
-                    });
-        }, COPY_CONCURRENCY).collectList();
-    }
-
-    private Mono<SmallExchanges.Answer> completeSeal(S3Request request, String sealId, List<MultipartXml.Part> parts,
-            DataBufferFactory factory) {
-        byte[] body = MultipartXml.completeBody(parts);
-        return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
-                QueryParameters.empty().with("uploadId", sealId), Map.of("content-type", List.of("application/xml")),
-                body), body, factory).map(answer -> {
-                    if (answer.isErrorDocument()) {
-                        throw failure("complete", answer);
-                    }
-                    return answer;
-                });
-    }
-
-    private Mono<Void> abort(S3Request request, String sealId, DataBufferFactory factory) {
-        return small.call(new UpstreamRequest("DELETE", request.bucket(), request.key(),
-                        QueryParameters.empty().with("uploadId", sealId), Map.of(), -1), null, factory)
-                .then()
-                .onErrorResume(error -> Mono.empty());
-    }
-
-    private static S3Exception failure(String step, SmallExchanges.Answer answer) {
-        log.warn("multipart seal failed at {}: upstream {} {}", step, answer.response().status(),
-                new String(answer.body(), 0, Math.min(answer.body().length, 300), StandardCharsets.UTF_8));
-        return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
     }
 
     /** A key for x-amz-copy-source: percent-encoded UTF-8, '/' kept. */

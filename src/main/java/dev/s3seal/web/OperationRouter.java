@@ -2,6 +2,7 @@ package dev.s3seal.web;
 
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3Operation;
 
 /**
@@ -20,6 +21,7 @@ public final class OperationRouter {
     private final S3OperationHandler encryptedMultipart;
     private final S3OperationHandler injectedSseC;
     private final S3OperationHandler emulatedSseC;
+    private final S3OperationHandler encryptedCopy;
     private final S3OperationHandler refuse = new RefusingHandler();
 
     /**
@@ -31,11 +33,12 @@ public final class OperationRouter {
      */
     public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
             S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
-            S3OperationHandler encryptedMultipart, S3OperationHandler deleteObjects,
+            S3OperationHandler encryptedMultipart, S3OperationHandler encryptedCopy, S3OperationHandler deleteObjects,
             java.util.function.BooleanSupplier anyClientSideRule, S3OperationHandler injectedSseC,
             S3OperationHandler emulatedSseC) {
         this.injectedSseC = injectedSseC;
         this.emulatedSseC = emulatedSseC;
+        this.encryptedCopy = encryptedCopy;
         this.forward = forward;
         this.encryptedObjects = encryptedObjects;
         this.encryptedListings = encryptedListings;
@@ -54,6 +57,12 @@ public final class OperationRouter {
         if (mode != Mode.DENY && (operation == S3Operation.LIST_OBJECTS || operation == S3Operation.LIST_OBJECT_VERSIONS)
                 && anyClientSideRule.getAsBoolean()) {
             return encryptedListings;
+        }
+        if (mode != Mode.DENY && exchange.copySourceDecision() != null) {
+            S3OperationHandler copy = copyHandler(exchange.decision(), exchange.copySourceDecision());
+            if (copy != null) {
+                return copy;
+            }
         }
         return switch (mode) {
             case CSE_LOCAL, CSE_KMS -> clientSide(exchange);
@@ -86,6 +95,30 @@ public final class OperationRouter {
                     ? forward : refuse;
             default -> forward;
         };
+    }
+
+    /**
+     * CopyObject and UploadPartCopy whose source or destination s3seal encrypts client-side go to
+     * s3seal's copy (the upstream alone would copy ciphertext under a key bound to the old name, or
+     * plaintext where the policy wants ciphertext); null when neither side is client-side.
+     */
+    private S3OperationHandler copyHandler(PolicyDecision destination, PolicyDecision source) {
+        boolean sourceClientSide = isClientSide(source);
+        boolean destinationClientSide = isClientSide(destination);
+        if (!sourceClientSide && !destinationClientSide) {
+            return null;
+        }
+        // sse-c on either side of a client-side copy is not built yet: refused, never half-copied
+        if ((sourceClientSide && source.options().format() != Format.S3SEAL)
+                || (destinationClientSide && destination.options().format() != Format.S3SEAL)
+                || source.mode() == Mode.SSE_C || destination.mode() == Mode.SSE_C) {
+            return refuse;
+        }
+        return encryptedCopy;
+    }
+
+    private static boolean isClientSide(PolicyDecision decision) {
+        return decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS;
     }
 
     private S3OperationHandler serverSide(S3Operation operation) {

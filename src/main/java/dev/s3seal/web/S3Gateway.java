@@ -21,7 +21,6 @@ import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.ops.RequestObserver;
-import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.CopySource;
@@ -126,25 +125,29 @@ public final class S3Gateway implements WebHandler {
             // ListBuckets would show every bucket name to a client limited to some of them.
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        authorizeCopySource(s3Request, operation, auth);
-        return new ProxyExchange(exchange, requestId, s3Request, auth, operation, decision);
+        CopySource source = copySource(s3Request, operation);
+        PolicyDecision sourceDecision = source == null ? null : authorizeCopySource(source, auth);
+        return new ProxyExchange(exchange, requestId, s3Request, auth, operation, decision, source, sourceDecision);
     }
 
-    /**
-     * The upstream copies under s3seal's credentials, so the source is authorized like a read by
-     * this client: its bucket grant and the policy for the source key. Copying what s3seal
-     * encrypted would need a re-wrap of its data key for the new name, not yet built.
-     */
-    private void authorizeCopySource(S3Request request, S3Operation operation, AuthResult auth) {
+    private static CopySource copySource(S3Request request, S3Operation operation) {
         String header = request.header("x-amz-copy-source");
         if (header == null) {
-            return;
+            return null;
         }
         if (operation != S3Operation.COPY_OBJECT && operation != S3Operation.UPLOAD_PART_COPY) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
                     "x-amz-copy-source is only valid on CopyObject and UploadPartCopy.");
         }
-        CopySource source = CopySource.parse(header);
+        return CopySource.parse(header);
+    }
+
+    /**
+     * The upstream copies under s3seal's credentials, so the source is authorized like a read by
+     * this client: its bucket grant and the policy for the source key. The decision also says how
+     * the source is stored (the router sends copies from or to client-side modes to s3seal's copy).
+     */
+    private PolicyDecision authorizeCopySource(CopySource source, AuthResult auth) {
         if (!auth.client().mayUse(source.bucket())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
@@ -152,11 +155,11 @@ public final class S3Gateway implements WebHandler {
         if (read.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        if (read.mode() == Mode.CSE_LOCAL || read.mode() == Mode.CSE_KMS
-                || read.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED) {
+        if (read.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED) {
             throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "s3seal does not yet copy objects it encrypted client-side.");
+                    "s3seal does not yet copy objects it encrypts with a customer key (sse-c emulated).");
         }
+        return read;
     }
 
     /** A listing is decided by its prefix, everything else by its key. */

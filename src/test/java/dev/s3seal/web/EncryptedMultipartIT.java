@@ -323,14 +323,21 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
                 .isEqualTo(data);
     }
 
+    /** UploadPartCopy encrypts the copied part with the upload's key (EncryptedCopyIT has ranges and mixed sources). */
     @Test
-    void shouldStillRefuseUploadPartCopyUnderEncryptedRule() {
-        client.putObject(b -> b.bucket(bucket).key("mp/source"), RequestBody.fromBytes(random(10, 10)));
+    void shouldEncryptPartCopiedIntoEncryptedUpload() throws IOException {
+        byte[] data = random(10, 10);
+        client.putObject(b -> b.bucket(bucket).key("mp/source"), RequestBody.fromBytes(data));
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp/copy")).uploadId();
-        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("mp/source")
-                .destinationBucket(bucket).destinationKey("mp/copy").uploadId(uploadId).partNumber(1)))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
-        client.abortMultipartUpload(b -> b.bucket(bucket).key("mp/copy").uploadId(uploadId));
+        String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("mp/source")
+                .destinationBucket(bucket).destinationKey("mp/copy").uploadId(uploadId).partNumber(1))
+                .copyPartResult().eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket).key("mp/copy").uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        assertThat(Files.readAllBytes(store().objectPath(bucket, "mp/copy")).length)
+                .isEqualTo(CiphertextSizes.ciphertextLength(data.length, 65_536));
+        assertThat(client.getObject(b -> b.bucket(bucket).key("mp/copy"), ResponseTransformer.toBytes()).asByteArray())
+                .isEqualTo(data);
     }
 
     @Test

@@ -41,8 +41,15 @@ class ServerSideEncryptionIT {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         S3ProxyServer store = S3ProxyServer.transientStore();
         Path policy = Files.createTempFile("s3seal-sse", ".yaml");
+        Path master = Files.createTempFile("s3seal-sse-master", ".key");
+        Files.writeString(master, java.util.Base64.getEncoder().encodeToString(new byte[32]));
         Files.writeString(policy, String.join("\n",
                 "keys:",
+                "  master:",
+                "    type: local",
+                "    versions:",
+                "      - version: 1",
+                "        file: " + master,
                 "  orders:",
                 "    type: kms",
                 "    key-id: arn:aws:kms:us-east-1:111122223333:key/orders",
@@ -54,6 +61,10 @@ class ServerSideEncryptionIT {
                 "    buckets: ssekms-*",
                 "    mode: sse-kms",
                 "    key: orders",
+                "  - name: client-side",
+                "    buckets: cse-*",
+                "    mode: cse-local",
+                "    key: master",
                 "  - name: default",
                 "    mode: passthrough",
                 ""));
@@ -102,6 +113,32 @@ class ServerSideEncryptionIT {
                     .isInstanceOfSatisfying(S3Exception.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
         }
+    }
+
+    /** A copy between a client-side bucket and an SSE-S3 bucket re-encrypts: SSE headers one way, s3seal's format the other. */
+    @Test
+    void shouldCopyBetweenClientSideAndS3ManagedEncryption() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String cse = "cse-" + suffix;
+        String sse = "sses3-" + suffix;
+        try (S3Client client = client()) {
+            client.createBucket(b -> b.bucket(cse));
+            client.createBucket(b -> b.bucket(sse));
+            client.putObject(b -> b.bucket(cse).key("k"), RequestBody.fromString("client-side body"));
+
+            client.copyObject(b -> b.sourceBucket(cse).sourceKey("k").destinationBucket(sse).destinationKey("out"));
+            client.copyObject(b -> b.sourceBucket(sse).sourceKey("out").destinationBucket(cse).destinationKey("back"));
+
+            assertThat(client.getObject(b -> b.bucket(cse).key("back"), ResponseTransformer.toBytes()).asUtf8String())
+                    .isEqualTo("client-side body");
+        }
+        S3Client direct = S3ProxyServer.transientStore().directClient();
+        assertThat(direct.headObject(b -> b.bucket(sse).key("out")).serverSideEncryption())
+                .isEqualTo(ServerSideEncryption.AES256);
+        assertThat(direct.getObject(b -> b.bucket(sse).key("out"), ResponseTransformer.toBytes()).asUtf8String())
+                .isEqualTo("client-side body");
+        byte[] atRest = direct.getObject(b -> b.bucket(cse).key("back"), ResponseTransformer.toBytes()).asByteArray();
+        assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("S3SL");
     }
 
     private S3Client client() {

@@ -1,0 +1,91 @@
+package dev.s3seal.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.http.HttpHeaders;
+
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.upstream.ForwardedHeaders;
+
+/**
+ * The headers a copy's destination is written with, as S3 decides them: user metadata and content
+ * headers from the source ({@code x-amz-metadata-directive: COPY}, the default) or from the request
+ * ({@code REPLACE}); the request's other object settings (storage class, ACL, tagging, object lock,
+ * SSE) always. s3seal's own metadata entries never come from the source: the caller adds the
+ * destination's envelope.
+ */
+final class CopiedMetadata {
+
+    /** What S3 copies with the metadata (COPY) or takes from the request (REPLACE). */
+    static final Set<String> CONTENT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
+            "content-language", "cache-control", "expires");
+
+    private CopiedMetadata() {
+    }
+
+    /** True for {@code REPLACE}; the default is COPY; anything else is refused as by S3. */
+    static boolean replaces(S3Request request) {
+        String directive = request.header("x-amz-metadata-directive");
+        if (directive == null || directive.trim().equalsIgnoreCase("COPY")) {
+            return false;
+        }
+        if (directive.trim().equalsIgnoreCase("REPLACE")) {
+            return true;
+        }
+        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown metadata directive.");
+    }
+
+    /**
+     * The destination's headers without envelope entries. {@code serverSide}: the upstream copies,
+     * so the tagging directive stays; a streamed copy is a PUT, which has none.
+     */
+    static Map<String, List<String>> destinationHeaders(S3Request request, HttpHeaders sourceStored, boolean serverSide) {
+        boolean replace = replaces(request);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        ForwardedHeaders.toUpstream(request.headers(), false).forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean metadata = lower.startsWith("x-amz-meta-") || CONTENT_HEADERS.contains(lower);
+            if (CopyConditions.HANDLED.contains(lower) || lower.startsWith("x-amz-copy-source-")
+                    || lower.startsWith("x-amz-checksum-") || lower.equals("content-md5")
+                    || lower.equals("x-amz-sdk-checksum-algorithm") || (metadata && !replace)
+                    || (!serverSide && lower.equals("x-amz-tagging-directive"))) {
+                return;
+            }
+            headers.put(lower, values);
+        });
+        if (!replace) {
+            sourceStored.forEach((name, values) -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if ((lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower))
+                        || CONTENT_HEADERS.contains(lower)) {
+                    headers.put(lower, List.copyOf(values));
+                }
+            });
+        }
+        return headers;
+    }
+
+    /**
+     * S3 refuses to copy an object onto itself unless something changes (metadata, storage class,
+     * website redirect, encryption).
+     */
+    static void refuseUnchangedSelfCopy(S3Request request, dev.s3seal.s3.CopySource source) {
+        boolean self = source.bucket().equals(request.bucket()) && source.key().equals(request.key())
+                && source.versionId() == null;
+        boolean changes = replaces(request) || request.header("x-amz-storage-class") != null
+                || request.header("x-amz-website-redirect-location") != null
+                || request.header("x-amz-server-side-encryption") != null;
+        if (self && !changes) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying to "
+                    + "copy an object to itself without changing the object's metadata, storage class, website "
+                    + "redirect location or encryption attributes.");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.s3seal.web;
+
+import java.util.Arrays;
+
+import org.springframework.http.HttpHeaders;
+
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartLayout;
+import dev.s3seal.s3.CopySource;
+
+/**
+ * The source of a copy, opened: what the upstream stores (headers, ETag) and what the client sees
+ * (plaintext length and ETag). For an object s3seal encrypted it holds the unwrapped data key,
+ * wiped by {@link #close()}; {@code layout} is set for a sealed multipart object.
+ *
+ * @param envelope     null for an object stored as it is (passthrough, SSE, or an allowed plaintext read)
+ * @param upstreamEtag the upstream's ETag, which every later request on the source is pinned to
+ */
+record CopySourceObject(CopySource source, HttpHeaders stored, EnvelopeMetadata envelope, byte[] dataKey,
+        MultipartLayout layout, String upstreamEtag, String clientEtag, long plaintextLength)
+        implements AutoCloseable {
+
+    boolean encrypted() {
+        return envelope != null;
+    }
+
+    boolean multipart() {
+        return layout != null;
+    }
+
+    @Override
+    public void close() {
+        if (dataKey != null) {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CopySourceObject[" + source + ", encrypted=" + encrypted() + ", length=" + plaintextLength + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package dev.s3seal.web;
+
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.upstream.UpstreamClient;
+
+/**
+ * CopyObject and UploadPartCopy whose source or destination is encrypted client-side by s3seal.
+ * The source is opened as the client sees it (plaintext ETag, copy conditions); a copy between two
+ * names under the same client-side key stays server-side ({@link ServerSideCopy}), any other copy
+ * streams through s3seal ({@link StreamingCopy}); parts go through {@link EncryptedPartCopy}. Copies
+ * that take long are answered as S3 answers them: 200 at once, whitespace, then the result.
+ */
+public final class EncryptedCopyHandler implements S3OperationHandler {
+
+    /** S3's largest CopyObject / UploadPartCopy source (part: range). */
+    static final long MAX_COPY_BYTES = EncryptingUpload.MAX_COPY_BYTES;
+
+    private final KeyRegistries keys;
+    private final CopySourceReader reader;
+    private final ServerSideCopy serverSide;
+    private final StreamingCopy streaming;
+    private final EncryptedPartCopy parts;
+
+    public EncryptedCopyHandler(UpstreamClient upstream, KeyRegistries keys, EtagSettings etags) {
+        this.keys = keys;
+        this.reader = new CopySourceReader(upstream);
+        SmallExchanges small = new SmallExchanges(upstream);
+        this.serverSide = new ServerSideCopy(small);
+        this.streaming = new StreamingCopy(upstream, reader, new EncryptingUpload(upstream, etags));
+        this.parts = new EncryptedPartCopy(upstream, reader);
+    }
+
+    @Override
+    public Mono<Void> handle(ProxyExchange exchange) {
+        // a copy has no body of its own; its (empty) payload is still verified before anything is sent
+        return ForwardHandler.VerifiedBody.of(exchange).content().doOnNext(DataBufferUtils::release)
+                .then(Mono.defer(() -> {
+                    refuseUnsupported(exchange);
+                    Mono<SmallExchanges.Answer> answer = keys.current().flatMap(registry ->
+                            Mono.usingWhen(reader.open(exchange, registry),
+                                    source -> copy(exchange, source, registry),
+                                    source -> Mono.fromRunnable(source::close)));
+                    return SealResponse.answer(exchange, answer);
+                }));
+    }
+
+    private Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry registry) {
+        if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
+            return parts.copy(exchange, source, registry);
+        }
+        if (source.plaintextLength() > MAX_COPY_BYTES) {
+            return Mono.error(new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than "
+                    + "the maximum allowable size for a copy source: " + MAX_COPY_BYTES));
+        }
+        return sameKey(exchange, source) ? serverSide.copy(exchange, source, registry)
+                : streaming.copy(exchange, source, registry);
+    }
+
+    /** What s3seal does not copy is refused before the source is opened. */
+    private static void refuseUnsupported(ProxyExchange exchange) {
+        if (exchange.request().header("x-amz-copy-source-server-side-encryption-customer-algorithm") != null) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "s3seal does not copy from an SSE-C source to or from a client-side encrypted object.");
+        }
+        if (exchange.operation() == S3Operation.COPY_OBJECT) {
+            if (!StreamingCopy.supportsDestination(exchange.decision())) {
+                throw StreamingCopy.unsupportedDestination(exchange.decision());
+            }
+            CopiedMetadata.replaces(exchange.request());
+            CopiedMetadata.refuseUnchangedSelfCopy(exchange.request(), exchange.copySource());
+        } else if (!isClientSide(exchange.decision()) && exchange.decision().mode() != Mode.PASSTHROUGH
+                && exchange.decision().mode() != Mode.SSE_S3 && exchange.decision().mode() != Mode.SSE_KMS) {
+            throw StreamingCopy.unsupportedDestination(exchange.decision());
+        }
+    }
+
+    /**
+     * Both sides under the same client-side mode and key, and the source really encrypted by s3seal
+     * under a key of that provider: the data key can be re-wrapped and the body stay upstream.
+     */
+    private static boolean sameKey(ProxyExchange exchange, CopySourceObject source) {
+        PolicyDecision to = exchange.decision();
+        PolicyDecision from = exchange.copySourceDecision();
+        if (!source.encrypted() || !isClientSide(to) || from.mode() != to.mode() || to.key().isEmpty()
+                || from.key().isEmpty() || !from.key().get().name().equals(to.key().get().name())) {
+            return false;
+        }
+        String provider = source.envelope().providerKind();
+        String kind = to.mode() == Mode.CSE_KMS ? "kms" : "local";
+        return provider.equals(kind) || provider.equals(kind + "-layered");
+    }
+
+    static boolean isClientSide(PolicyDecision decision) {
+        return decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.s3seal.web;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.crypto.SegmentEncryptor;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.EncryptOperator;
+import dev.s3seal.upstream.ForwardedHeaders;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+
+/**
+ * UploadPartCopy whose source or destination upload is client-side encrypted: the source's bytes
+ * (the {@code x-amz-copy-source-range} slice, decrypted and authenticated when s3seal encrypted
+ * the source) stream into an upstream UploadPart. Into an s3seal upload the part is encrypted as
+ * part {@code k} under the upload's data key, which the upload id carries (docs/format.md 6.1);
+ * into a plain upload it is sent as it is. The part's plaintext size is what the completion's
+ * layout check sees, exactly as for UploadPart.
+ */
+final class EncryptedPartCopy {
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,19})-(\\d{1,19})");
+
+    private final UpstreamClient upstream;
+    private final CopySourceReader reader;
+
+    EncryptedPartCopy(UpstreamClient upstream, CopySourceReader reader) {
+        this.upstream = upstream;
+        this.reader = reader;
+    }
+
+    Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry keys) {
+        S3Request request = exchange.request();
+        int partNumber = EncryptedMultipartHandler.partNumber(request.query().first("partNumber"));
+        long[] range = range(request.header("x-amz-copy-source-range"), source.plaintextLength());
+        long length = range[1] - range[0] + 1;
+        DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
+        Flux<DataBuffer> plaintext = length == 0 ? Flux.empty()
+                : reader.plaintext(source, range[0], range[1], factory);
+        Map<String, List<String>> headers = partHeaders(request);
+        if (!EncryptedCopyHandler.isClientSide(exchange.decision())) {
+            UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
+                    ForwardHandler.withoutPresignParameters(request.query()), headers, length);
+            return send(put, plaintext, source);
+        }
+        MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));
+        return uploadKey(request, id, keys).flatMap(dataKey -> {
+            EncryptOperator encrypt;
+            try {
+                encrypt = new EncryptOperator(SegmentEncryptor.forPart(dataKey, id.segmentSize(), partNumber, length),
+                        factory);
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+            UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
+                    EncryptedMultipartHandler.upstreamQuery(request, id.upstreamId()), headers,
+                    CiphertextSizes.ciphertextLength(length, id.segmentSize()));
+            return send(put, plaintext.transform(encrypt), source);
+        });
+    }
+
+    /** The upload's data key, unwrapped for this bucket and key: a tampered or transplanted id fails here. */
+    private static Mono<byte[]> uploadKey(S3Request request, MultipartUploadId id, KeyRegistry keys) {
+        WrappedKey wrapped = id.wrappedKey();
+        KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(wrapped.keyId()));
+        return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
+    }
+
+    /** Sends the part; answers CopyPartResult with the upstream's part ETag, which the completion lists. */
+    private Mono<SmallExchanges.Answer> send(UpstreamRequest put, Flux<DataBuffer> body, CopySourceObject source) {
+        return upstream.exchange(put, body, (response, responseBody) -> DataBufferUtils.join(responseBody,
+                        MultipartXml.MAX_RESULT_BYTES).map(joined -> {
+                            byte[] bytes = new byte[joined.readableByteCount()];
+                            joined.read(bytes);
+                            DataBufferUtils.release(joined);
+                            return bytes;
+                        }).defaultIfEmpty(new byte[0]).map(bytes -> {
+                            String etag = response.headers().getFirst("etag");
+                            if (!response.isSuccess() || etag == null) {
+                                return new SmallExchanges.Answer(response, bytes);
+                            }
+                            return CopyResults.part(source, response, etag);
+                        }))
+                .next();
+    }
+
+    /** The client's headers for the upstream UploadPart: no copy headers, no checksums of the client's. */
+    private static Map<String, List<String>> partHeaders(S3Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        ForwardedHeaders.toUpstream(request.headers(), false).forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("x-amz-copy-source") && !lower.startsWith("x-amz-checksum-")
+                    && !lower.equals("content-md5") && !lower.equals("x-amz-sdk-checksum-algorithm")
+                    && !lower.equals("x-amz-metadata-directive")) {
+                headers.put(lower, values);
+            }
+        });
+        return headers;
+    }
+
+    /** {@code x-amz-copy-source-range} against the source's plaintext size; absent = the whole source. */
+    static long[] range(String header, long sourceLength) {
+        long[] range;
+        if (header == null) {
+            range = new long[] {0, sourceLength - 1};
+        } else {
+            Matcher m = RANGE.matcher(header.trim());
+            if (!m.matches()) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The x-amz-copy-source-range value must be of the "
+                        + "form bytes=first-last where first and last are the zero-based offsets of the first and last "
+                        + "bytes to copy");
+            }
+            range = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+            if (range[1] < range[0] || range[1] >= sourceLength) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy range is invalid for the "
+                        + "source object size");
+            }
+        }
+        if (range[1] - range[0] + 1 > EncryptedCopyHandler.MAX_COPY_BYTES) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than the maximum "
+                    + "allowable size for a copy source: " + EncryptedCopyHandler.MAX_COPY_BYTES);
+        }
+        return range;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.s3seal.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+
+/**
+ * CopyObject that changes how the object is protected (plaintext or SSE to a client-side mode, a
+ * client-side mode to plaintext or SSE, or one client-side key to another): the source is read
+ * (decrypted and authenticated when s3seal encrypted it) and written again as the destination's
+ * policy says, streaming with bounded memory. A key change re-encrypts under a fresh data key
+ * rather than re-wrapping, so the destination never depends on the source's master key.
+ */
+final class StreamingCopy {
+
+    private final UpstreamClient upstream;
+    private final CopySourceReader reader;
+    private final EncryptingUpload upload;
+
+    StreamingCopy(UpstreamClient upstream, CopySourceReader reader, EncryptingUpload upload) {
+        this.upstream = upstream;
+        this.reader = reader;
+        this.upload = upload;
+    }
+
+    Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry keys) {
+        S3Request request = exchange.request();
+        PolicyDecision destination = exchange.decision();
+        DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
+        Flux<DataBuffer> plaintext = source.plaintextLength() == 0 && !source.encrypted() ? Flux.empty()
+                : reader.plaintext(source, 0, source.plaintextLength() - 1, factory);
+        Map<String, List<String>> headers = CopiedMetadata.destinationHeaders(request, source.stored(), false);
+        if (destination.mode() == Mode.CSE_LOCAL || destination.mode() == Mode.CSE_KMS) {
+            EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
+                    QueryParameters.empty(), headers);
+            return upload.store(exchange, destination, keys, target, plaintext, source.plaintextLength(),
+                    plaintextMd5(source)).map(outcome -> outcome.stored()
+                            ? CopyResults.object(source, outcome.response(), outcome.etag(), null)
+                            : new SmallExchanges.Answer(outcome.response(), outcome.error()));
+        }
+        return putPlain(request, destination, source, headers, plaintext);
+    }
+
+    /** Passthrough, or SSE-S3 / SSE-KMS with the rule's headers: the upstream stores (and encrypts) the plaintext. */
+    private Mono<SmallExchanges.Answer> putPlain(S3Request request, PolicyDecision destination,
+            CopySourceObject source, Map<String, List<String>> headers, Flux<DataBuffer> plaintext) {
+        Map<String, List<String>> sent = new LinkedHashMap<>(headers);
+        switch (destination.mode()) {
+            case SSE_S3, SSE_KMS -> ServerSideEncryptionHandler.requiredHeaders(destination)
+                    .forEach((name, value) -> sent.put(name, List.of(value)));
+            case PASSTHROUGH -> {
+            }
+            default -> throw unsupportedDestination(destination);
+        }
+        UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(), QueryParameters.empty(),
+                sent, source.plaintextLength());
+        return upstream.exchange(put, plaintext, (response, body) -> DataBufferUtils.join(body,
+                        MultipartXml.MAX_RESULT_BYTES).map(joined -> {
+                            byte[] bytes = new byte[joined.readableByteCount()];
+                            joined.read(bytes);
+                            DataBufferUtils.release(joined);
+                            return bytes;
+                        }).defaultIfEmpty(new byte[0]).map(bytes -> {
+                            if (!response.isSuccess()) {
+                                return new SmallExchanges.Answer(response, bytes);
+                            }
+                            String etag = response.headers().getFirst("etag");
+                            return CopyResults.object(source, response, etag == null ? "" : etag, null);
+                        }))
+                .next();
+    }
+
+    /** Client-side, passthrough, SSE-S3 and SSE-KMS destinations are written by s3seal; SSE-C ones are not (yet). */
+    static boolean supportsDestination(PolicyDecision destination) {
+        return switch (destination.mode()) {
+            case CSE_LOCAL, CSE_KMS, PASSTHROUGH, SSE_S3, SSE_KMS -> true;
+            default -> false;
+        };
+    }
+
+    static S3Exception unsupportedDestination(PolicyDecision destination) {
+        return new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "s3seal does not copy objects it encrypted client-side "
+                + "to a destination under policy mode " + destination.mode().yamlName() + ".");
+    }
+
+    /** The source's plaintext MD5 when s3seal sealed it (then the destination gets it sealed at once). */
+    private static byte[] plaintextMd5(CopySourceObject source) {
+        EnvelopeMetadata envelope = source.envelope();
+        if (envelope == null || envelope.sealedMd5() == null || envelope.manifest() != null) {
+            return null;
+        }
+        return EnvelopeMetadata.openMd5(source.dataKey(), envelope.sealedMd5(), envelope.plaintextLength());
+    }
+}
