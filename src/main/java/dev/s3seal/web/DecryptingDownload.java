@@ -43,10 +43,12 @@ final class DecryptingDownload {
 
     private final UpstreamClient upstream;
     private final MultipartReads multipartReads;
+    private final S3ecDownload s3ec;
 
     DecryptingDownload(UpstreamClient upstream) {
         this.upstream = upstream;
         this.multipartReads = new MultipartReads(upstream, this);
+        this.s3ec = new S3ecDownload(upstream);
     }
 
     Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
@@ -54,6 +56,9 @@ final class DecryptingDownload {
         UpstreamRequest head = read("HEAD", request, Map.of());
         return upstream.exchange(head, Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                return s3ec.head(exchange, decision, response, body);
+            }
             if (envelope == null) {
                 return passUnencrypted(exchange, decision, response, body);
             }
@@ -92,6 +97,9 @@ final class DecryptingDownload {
         S3Request request = exchange.request();
         return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                return s3ec.getWhole(exchange, decision, keys, response, body);
+            }
             if (envelope == null) {
                 return passUnencrypted(exchange, decision, response, body);
             }
@@ -129,6 +137,9 @@ final class DecryptingDownload {
                 Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));
         return upstream.exchange(headerRequest, Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                return s3ec.getRange(exchange, decision, keys, response, body, range);
+            }
             if (envelope == null) {
                 if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
                     Mono<Void> unmet = unmet(exchange, response, body, etagOf(response));
