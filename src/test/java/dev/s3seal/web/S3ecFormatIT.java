@@ -305,6 +305,50 @@ class S3ecFormatIT extends ProxyIntegrationTest {
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
     }
 
+    @Test
+    void shouldDenyReadOfAwsClientObjectWrappedUnderAnotherKey() {
+        S3EncryptionClient stranger = S3EncryptionClient.builderV4().wrappedClient(direct).wrappedAsyncClient(directAsync)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(S3Clients.credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))
+                .keyring(AesKeyring.builder().wrappingKey(new SecretKeySpec(random(32), "AES")).build()).build();
+        try (stranger) {
+            writeWithOracle(stranger, "local/foreign", random(100), Map.of());
+        }
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("local/foreign"), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e ->
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+    }
+
+    @Test
+    void shouldRefuseObjectsInTheUnauthenticatedV1Format() {
+        direct.putObject(b -> b.bucket(bucket).key("local/v1").metadata(Map.of("x-amz-key", "AAAA", "x-amz-iv", "AAAA",
+                "x-amz-matdesc", "{}")), RequestBody.fromBytes(random(32)));
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("local/v1"), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e ->
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
+    }
+
+    @Test
+    void shouldEvaluateConditionsAgainstTheEtagTheClientWasGiven() {
+        String etag = client.putObject(b -> b.bucket(bucket).key("local/cond"), RequestBody.fromBytes(random(40))).eTag();
+        assertThat(client.headObject(b -> b.bucket(bucket).key("local/cond")).eTag()).isEqualTo(etag);
+        assertThat(client.getObject(b -> b.bucket(bucket).key("local/cond").ifMatch(etag), ResponseTransformer.toBytes())
+                .asByteArray()).hasSize(40);
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("local/cond").ifNoneMatch(etag),
+                ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(304));
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("local/cond").ifMatch("\"0123\""),
+                ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+    }
+
+    @Test
+    void shouldStillAbortAnUploadUnderS3ecV3() {
+        String uploadId = direct.createMultipartUpload(b -> b.bucket(bucket).key("local/left-over")).uploadId();
+        client.abortMultipartUpload(b -> b.bucket(bucket).key("local/left-over").uploadId(uploadId));
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
     private void assertRange(String key, String range, byte[] data, int first, int last) {
         ResponseBytes<GetObjectResponse> got = client.getObject(b -> b.bucket(bucket).key(key).range(range),
                 ResponseTransformer.toBytes());
