@@ -1,7 +1,11 @@
 package dev.s3seal.web;
 
+import reactor.core.publisher.Mono;
+
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 
 /**
@@ -93,8 +97,8 @@ public final class OperationRouter {
         };
     }
 
-    private static final S3OperationHandler S3EC_MULTIPART = exchange -> reactor.core.publisher.Mono.error(
-            new dev.s3seal.s3.S3Exception(dev.s3seal.s3.S3ErrorCode.NOT_IMPLEMENTED, "Multipart uploads are not"
+    private static final S3OperationHandler S3EC_MULTIPART = exchange -> Mono.error(
+            new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Multipart uploads are not"
                     + " supported under format s3ec-v3: the AWS S3 Encryption Client format encrypts all parts as one"
                     + " sequential cipher stream, which a stateless proxy cannot continue across requests. Upload with"
                     + " a single PUT (up to 5 GiB), or use format s3seal for multipart uploads."));

@@ -63,7 +63,7 @@ final class S3ecDownload {
     Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response, Flux<DataBuffer> body) {
         long plaintextLength;
         try {
-            metadata(response.headers());
+            metadata(response.headers()); // a HEAD answers for what a GET could read: unsupported envelopes fail here too
             plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength());
         } catch (S3ecException invalid) {
             return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
