@@ -24,6 +24,7 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
     private KeyProvider kmsReader;
     private final Map<String, InjectedCustomerKey> customerKeys = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final S3ecKeys s3ecKeys;
 
     public KeyRegistry(Policy policy, KmsSettings kmsSettings, KeyCacheSettings cacheSettings) {
         this.policy = policy;
@@ -44,6 +45,14 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
         policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.KmsKey).findFirst()
                 .ifPresent(k -> kmsReader = new CachingKeyProvider(kmsProvider(((KeyDefinition.KmsKey) k).keyId()),
                         cacheSettings));
+        boolean anyKms = policy.keys().values().stream().anyMatch(k -> k instanceof KeyDefinition.KmsKey);
+        this.s3ecKeys = new S3ecKeys(anyKms, kmsSettings, localRing);
+        closeables.add(s3ecKeys);
+    }
+
+    /** The policy's keys in the AWS S3 Encryption Client's format (built with the registry). */
+    public S3ecKeys s3ec() {
+        return s3ecKeys;
     }
 
     public Policy policy() {

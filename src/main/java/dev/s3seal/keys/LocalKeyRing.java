@@ -39,6 +39,18 @@ public final class LocalKeyRing {
         return Optional.ofNullable(versions == null ? null : versions.get(version));
     }
 
+    /** Every loaded version of {@code name}, the active one first (empty for an unknown name). */
+    java.util.List<LocalMasterKey> versions(String name) {
+        Map<String, LocalMasterKey> versions = keys.getOrDefault(name, Map.of());
+        java.util.List<LocalMasterKey> ordered = new java.util.ArrayList<>(versions.size());
+        LocalMasterKey current = active.get(name);
+        if (current != null) {
+            ordered.add(current);
+        }
+        versions.values().stream().filter(v -> v != current).forEach(ordered::add);
+        return ordered;
+    }
+
     public Collection<String> names() {
         return active.keySet();
     }

@@ -60,6 +60,11 @@ final class CopySourceReader {
             HttpHeaders stored) {
         EnvelopeMetadata envelope = EnvelopeHeaders.read(stored);
         String upstreamEtag = stored.getFirst("etag");
+        if (envelope == null && S3ecDownload.isS3ec(stored)) {
+            // never taken for plaintext: its bytes are the AWS client's ciphertext
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "s3seal does not copy objects in the AWS S3 Encryption Client format; read and write it instead.");
+        }
         if (envelope == null) {
             if (isClientSide(exchange.copySourceDecision())
                     && !exchange.copySourceDecision().options().allowUnencryptedReads()) {

@@ -40,10 +40,12 @@ final class DecryptingDownload {
 
     private final UpstreamClient upstream;
     private final RangedDownload ranged;
+    private final S3ecDownload s3ec;
 
     DecryptingDownload(UpstreamClient upstream) {
         this.upstream = upstream;
-        this.ranged = new RangedDownload(upstream, this);
+        this.s3ec = new S3ecDownload(upstream);
+        this.ranged = new RangedDownload(upstream, this, s3ec);
     }
 
     Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
@@ -51,6 +53,9 @@ final class DecryptingDownload {
             ReadSelection selection = ReadSelection.of(exchange.request());
             return upstream.exchange(read("HEAD", exchange.request(), Map.of()), Flux.empty(), (response, body) -> {
                 EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+                if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                    return s3ec.head(exchange, decision, response, body);
+                }
                 if (envelope == null) {
                     if (response.isSuccess() && !selection.isWhole() && decision.options().allowUnencryptedReads()) {
                         return body.doOnNext(DataBufferUtils::release).then(forwardAsAsked(upstream, exchange));
@@ -118,6 +123,9 @@ final class DecryptingDownload {
         S3Request request = exchange.request();
         return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                return s3ec.getWhole(exchange, decision, keys, response, body);
+            }
             if (envelope == null) {
                 return passUnencrypted(exchange, decision, response, body);
             }

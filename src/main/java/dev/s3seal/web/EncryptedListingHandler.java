@@ -32,7 +32,8 @@ import dev.s3seal.upstream.UpstreamRequest;
  * plaintext sizes, computed from the stored size (and the part count in a multipart ETag) with
  * no extra request per object. Each entry is decided by its own key, so a passthrough prefix
  * inside an encrypted bucket keeps its sizes. A stored size that no plaintext maps to (an object
- * written without s3seal) is shown as it is.
+ * written without s3seal) is shown as it is. Under a {@code format: s3ec-v3} rule sizes are the stored
+ * size minus the client format's 16-byte tag, and ETags stay the upstream's.
  */
 public final class EncryptedListingHandler implements S3OperationHandler {
 
@@ -121,6 +122,21 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 && decision.options().format() == Format.S3SEAL;
     }
 
+    private static boolean s3ecRule(PolicyDecision decision) {
+        return (decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS)
+                && decision.options().format() == Format.S3EC_V3;
+    }
+
+    /**
+     * Under a {@code format: s3ec-v3} rule an object is taken to be in the client's format, whose stored size
+     * is the plaintext's plus the 16-byte GCM tag (a listing carries no metadata to tell formats apart; HEAD
+     * and GET read the metadata and are always exact). A stored size below 16 cannot be one and stays as is.
+     */
+    static ListedObject s3ecPlaintextSize(ListedObject entry) {
+        long tag = dev.s3seal.crypto.s3ec.S3ecContentKey.ciphertextLength(0);
+        return entry.size() < tag ? null : entry.withSizeAndEtag(entry.size() - tag, entry.etag());
+    }
+
     private static String unescape(String xmlEtag) {
         return xmlEtag.replace("&quot;", "\"").replace("&#34;", "\"");
     }
@@ -131,6 +147,9 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         try {
             return ListingRewriter.rewrite(xml, entry -> {
                 PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
+                if (s3ecRule(decision)) {
+                    return s3ecPlaintextSize(entry);
+                }
                 if (!envelopeRule(decision)) {
                     return null;
                 }

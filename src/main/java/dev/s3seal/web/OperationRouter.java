@@ -1,8 +1,12 @@
 package dev.s3seal.web;
 
+import reactor.core.publisher.Mono;
+
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 
 /**
@@ -78,8 +82,8 @@ public final class OperationRouter {
     }
 
     private S3OperationHandler clientSide(ProxyExchange exchange) {
-        if (exchange.decision().options().format() != Format.S3SEAL) {
-            return isObjectOperation(exchange.operation()) ? refuse : forward;
+        if (exchange.decision().options().format() == Format.S3EC_V3) {
+            return s3ecFormat(exchange);
         }
         // sse-c emulated: the same format and operations, with the customer key the client sends
         boolean emulated = exchange.decision().mode() == Mode.SSE_C;
@@ -121,6 +125,31 @@ public final class OperationRouter {
         return decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS;
     }
 
+    /**
+     * Under {@code format: s3ec-v3} single PUTs and reads are served; the client format's multipart encrypts
+     * the parts in order as one cipher stream, state a stateless proxy cannot carry between replicas, so
+     * uploads are refused (an upload begun under another format may still be aborted).
+     */
+    private S3OperationHandler s3ecFormat(ProxyExchange exchange) {
+        return switch (exchange.operation()) {
+            case GET_OBJECT -> exchange.request().query().has("partNumber") ? refuse : encryptedObjects;
+            case PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
+            case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
+            case ABORT_MULTIPART_UPLOAD -> encryptedMultipart;
+            case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS -> S3EC_MULTIPART;
+            case COPY_OBJECT, UPLOAD_PART_COPY, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
+                    ? forward : refuse;
+            default -> forward;
+        };
+    }
+
+    private static final S3OperationHandler S3EC_MULTIPART = exchange -> Mono.error(
+            new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Multipart uploads are not"
+                    + " supported under format s3ec-v3: the AWS S3 Encryption Client format encrypts all parts as one"
+                    + " sequential cipher stream, which a stateless proxy cannot continue across requests. Upload with"
+                    + " a single PUT (up to 5 GiB), or use format s3seal for multipart uploads."));
+
     private S3OperationHandler serverSide(S3Operation operation) {
         return switch (operation) {
             case PUT_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD -> serverSideEncryption;
@@ -129,12 +158,4 @@ public final class OperationRouter {
         };
     }
 
-    private static boolean isObjectOperation(S3Operation operation) {
-        return switch (operation) {
-            case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART,
-                 UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, POST_OBJECT, SELECT_OBJECT_CONTENT,
-                 LIST_OBJECTS, LIST_OBJECT_VERSIONS -> true;
-            default -> false;
-        };
-    }
 }

@@ -16,6 +16,7 @@ import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.ByteRangeHeader;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -38,11 +39,13 @@ final class RangedDownload {
     private final UpstreamClient upstream;
     private final DecryptingDownload whole;
     private final MultipartReads multipartReads;
+    private final S3ecDownload s3ec;
 
-    RangedDownload(UpstreamClient upstream, DecryptingDownload whole) {
+    RangedDownload(UpstreamClient upstream, DecryptingDownload whole, S3ecDownload s3ec) {
         this.upstream = upstream;
         this.whole = whole;
         this.multipartReads = new MultipartReads(upstream, this);
+        this.s3ec = s3ec;
     }
 
     Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, ReadSelection selection) {
@@ -51,6 +54,14 @@ final class RangedDownload {
                 Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));
         return upstream.exchange(headerRequest, Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                // the AWS client's format: one object, so part 1 is all of it and there is no other part
+                if (selection.partNumber() != null && selection.partNumber() != 1) {
+                    return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(selection.unsatisfiable(0)));
+                }
+                ByteRangeHeader range = selection.range() != null ? selection.range() : new ByteRangeHeader(0L, null);
+                return s3ec.getRange(exchange, decision, keys, response, body, range);
+            }
             if (envelope == null) {
                 if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
                     // a plain object: the client's own range or part, answered by the upstream

@@ -37,14 +37,21 @@ public final class TestPolicies {
     private TestPolicies() {
     }
 
-    public static void register(DynamicPropertyRegistry registry, List<String> rules) throws IOException {
-        MotoServer moto = MotoServer.get();
-        String alias = "s3seal-it-" + UUID.randomUUID().toString().substring(0, 8);
-        moto.createKey(alias);
-        Path dir = Files.createTempDirectory("s3seal-policy");
-        Path key = dir.resolve("master-v1.key");
+    /** The material of the local master key {@code master} the policies use (fixed, so tests can use it too). */
+    public static byte[] masterKeyMaterial() {
         byte[] material = new byte[32];
         new Random(1).nextBytes(material);
+        return material;
+    }
+
+    /** Registers the policy; returns the id of the fresh KMS key behind {@code kms-main}. */
+    public static String register(DynamicPropertyRegistry registry, List<String> rules) throws IOException {
+        MotoServer moto = MotoServer.get();
+        String alias = "s3seal-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String kmsKeyId = moto.createKey(alias);
+        Path dir = Files.createTempDirectory("s3seal-policy");
+        Path key = dir.resolve("master-v1.key");
+        byte[] material = masterKeyMaterial();
         Files.writeString(key, Base64.getEncoder().encodeToString(material));
         List<String> lines = new ArrayList<>(List.of(
                 "keys:",
@@ -66,5 +73,6 @@ public final class TestPolicies {
         registry.add("s3seal.kms.region", () -> MotoServer.REGION);
         registry.add("s3seal.kms.access-key-id", () -> "test");
         registry.add("s3seal.kms.secret-access-key", () -> "test");
+        return kmsKeyId;
     }
 }

@@ -75,6 +75,18 @@ public record S3ecMetadata(
         materialsDescription = Map.copyOf(materialsDescription);
     }
 
+    private static final java.util.Set<String> FORMAT_ENTRIES = java.util.Set.of(V3_CIPHER, V3_KEY, V3_WRAP,
+            V3_COMMITMENT, V3_MESSAGE_ID, V3_CONTEXT, V3_MATDESC, V2_KEY, V2_IV, V2_CIPHER, V2_WRAP, V2_TAG_LENGTH,
+            V2_MATDESC, V2_UNENCRYPTED_LENGTH, V1_KEY, INSTRUCTION_FILE);
+
+    /**
+     * True for a user metadata name (without {@code x-amz-meta-}) that belongs to the client's envelope in
+     * any version: a proxy keeps such entries from its own clients in both directions.
+     */
+    public static boolean isFormatEntry(String userMetadataName) {
+        return userMetadataName != null && FORMAT_ENTRIES.contains(userMetadataName.toLowerCase(Locale.ROOT));
+    }
+
     /** True when the map has any entry of either format, i.e. the object claims to be client-encrypted. */
     public static boolean looksEncrypted(Map<String, String> userMetadata) {
         Map<String, String> m = lowerCased(userMetadata);
