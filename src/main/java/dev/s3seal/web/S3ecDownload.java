@@ -28,6 +28,7 @@ import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.ByteRangeHeader;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.stream.HoldBackLastBufferOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
@@ -105,6 +106,7 @@ final class S3ecDownload {
                     .transform(new S3ecDecryptOperator(contentKey, client.bufferFactory()))
                     .onErrorMap(S3ecFailures::toS3)
                     .transform(new HoldBackLastBufferOperator())
+                    .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()))
                     .doFinally(signal -> contentKey.close());
             return client.writeWith(plaintext).doFinally(signal -> contentKey.close());
         });
@@ -172,7 +174,8 @@ final class S3ecDownload {
                     "bytes " + covering.first() + "-" + covering.last() + "/" + plaintextLength);
             UnauthenticatedRangeOperator decrypt = new UnauthenticatedRangeOperator(contentKey, covering,
                     new S3ecReadOptions(true), client.bufferFactory());
-            return client.writeWith(body.transform(decrypt).onErrorMap(S3ecFailures::toS3));
+            return client.writeWith(body.transform(decrypt).onErrorMap(S3ecFailures::toS3)
+                    .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount())));
         }).then().doFinally(signal -> contentKey.close());
     }
 

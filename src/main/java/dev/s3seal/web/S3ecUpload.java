@@ -10,6 +10,8 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
+
+import dev.s3seal.stream.CryptoTraffic;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.s3ec.S3ecEncryptionMaterials;
@@ -50,6 +52,7 @@ final class S3ecUpload {
                 .onErrorMap(S3ecFailures::toS3)
                 .flatMap(materials -> {
                     Flux<DataBuffer> ciphertext = body.content()
+                            .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
                             .transform(materials.encryptOperator(exchange.exchange().getResponse().bufferFactory()));
                     UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                             ForwardHandler.withoutPresignParameters(request.query()),
