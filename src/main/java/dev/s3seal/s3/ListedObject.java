@@ -11,12 +11,18 @@ package dev.s3seal.s3;
  * @param lastModified the {@code <LastModified>} text, or null when absent
  * @param isPart true for a ListParts {@code <Part>}
  * @param partNumber the {@code <PartNumber>} of a part, 0 otherwise
+ * @param versionId the {@code <VersionId>} of a ListObjectVersions {@code <Version>}, else null
  */
 public record ListedObject(String key, long size, String etag, String lastModified, boolean isPart,
-        int partNumber) {
+        int partNumber, String versionId) {
+
+    /** An entry without a version id (ListObjects, ListParts). */
+    public ListedObject(String key, long size, String etag, String lastModified, boolean isPart, int partNumber) {
+        this(key, size, etag, lastModified, isPart, partNumber, null);
+    }
 
     /** The same entry with the size and ETag a client should see. */
     public ListedObject withSizeAndEtag(long newSize, String newEtag) {
-        return new ListedObject(key, newSize, newEtag, lastModified, isPart, partNumber);
+        return new ListedObject(key, newSize, newEtag, lastModified, isPart, partNumber, versionId);
     }
 }

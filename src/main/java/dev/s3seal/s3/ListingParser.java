@@ -22,7 +22,7 @@ final class ListingParser {
     }
 
     record RawEntry(boolean isPart, String key, String size, TextRegion sizeRegion, String etag,
-            TextRegion etagRegion, String lastModified, String partNumber) {
+            TextRegion etagRegion, String lastModified, String partNumber, String versionId) {
     }
 
     /** The listing's entries, in document order; {@code uploadKey} is the root-level Key of ListParts. */
@@ -96,6 +96,7 @@ final class ListingParser {
         String etag = null;
         String lastModified = null;
         String partNumber = null;
+        String versionId = null;
         TextRegion sizeRegion = null;
         TextRegion etagRegion = null;
         while (nextTag() == XMLStreamConstants.START_ELEMENT) {
@@ -114,12 +115,14 @@ final class ListingParser {
                 lastModified = elementText();
             } else if ("PartNumber".equals(name)) {
                 partNumber = elementText();
+            } else if ("VersionId".equals(name)) {
+                versionId = elementText();
             } else {
                 skipElement();
             }
         }
         return new RawEntry("Part".equals(entryElement), key, size, sizeRegion, etag, etagRegion,
-                lastModified, partNumber);
+                lastModified, partNumber, versionId);
     }
 
     /** Called on a field's END_ELEMENT, with the index just after its start tag. */

@@ -93,7 +93,7 @@ public final class ListingRewriter {
         }
         long size = parseNumber(raw.size(), "Size", Long.MAX_VALUE);
         int partNumber = raw.isPart() ? (int) parseNumber(raw.partNumber(), "PartNumber", Integer.MAX_VALUE) : 0;
-        return new ListedObject(key, size, raw.etag(), raw.lastModified(), raw.isPart(), partNumber);
+        return new ListedObject(key, size, raw.etag(), raw.lastModified(), raw.isPart(), partNumber, raw.versionId());
     }
 
     private static long parseNumber(String value, String field, long max) {

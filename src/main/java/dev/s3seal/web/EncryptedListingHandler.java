@@ -87,11 +87,12 @@ public final class EncryptedListingHandler implements S3OperationHandler {
     }
 
     /**
-     * Plaintext ETags of the listed single-part objects under envelope rules (ListObjects v1/v2
-     * only; a version listing keeps the upstream's ETags).
+     * Plaintext ETags of the listed single-part objects under envelope rules (ListObjects v1/v2 and
+     * ListObjectVersions).
      */
     private Mono<Map<ListingEtags.Entry, String>> plaintextEtags(ProxyExchange exchange, byte[] xml) {
-        if (etags == null || exchange.operation() != S3Operation.LIST_OBJECTS) {
+        if (etags == null || (exchange.operation() != S3Operation.LIST_OBJECTS
+                && exchange.operation() != S3Operation.LIST_OBJECT_VERSIONS)) {
             return Mono.just(Map.of());
         }
         String principal = exchange.auth().client().name();
@@ -106,7 +107,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 // sse-c emulated: the data key needs the client's key, so listings show the stored
                 // ETag, as S3 does for SSE-C objects (it is not their MD5 there either)
                 if (envelopeRule(decision) && decision.mode() != Mode.SSE_C) {
-                    wanted.add(new ListingEtags.Entry(bucket, entry.key(), unescape(entry.etag())));
+                    wanted.add(new ListingEtags.Entry(bucket, entry.key(), entry.versionId(), unescape(entry.etag())));
                 }
                 return null;
             });
@@ -155,7 +156,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 }
                 ListedObject sized = plaintextSize(entry, decision.options().segmentSize());
                 String etag = entry.etag() == null ? null
-                        : plaintextEtags.get(new ListingEtags.Entry(bucket, entry.key(), unescape(entry.etag())));
+                        : plaintextEtags.get(new ListingEtags.Entry(bucket, entry.key(), entry.versionId(), unescape(entry.etag())));
                 if (etag == null) {
                     return sized;
                 }

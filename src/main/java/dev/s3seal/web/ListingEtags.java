@@ -19,7 +19,8 @@ import dev.s3seal.upstream.UpstreamRequest;
 
 /**
  * Plaintext ETags for listed single-part objects: a listing carries no metadata, so each is
- * looked up (HEAD, unwrap, open the sealed MD5) and cached by (bucket, key, upstream ETag). The
+ * looked up (HEAD, of the listed version in a version listing; unwrap, open the sealed MD5) and
+ * cached by (bucket, key, version, upstream ETag). The
  * upstream ETag changes whenever the stored bytes change, so a cached answer is never stale; the
  * cache is a bounded LRU. An object without a sealed MD5, or one that changed since it was listed,
  * keeps its upstream ETag (and is not cached).
@@ -31,7 +32,8 @@ final class ListingEtags {
     static final int DEFAULT_CAPACITY = 100_000;
     static final int CONCURRENCY = 16;
 
-    record Entry(String bucket, String key, String upstreamEtag) {
+    /** A listed object; {@code versionId} is set for entries of a version listing. */
+    record Entry(String bucket, String key, String versionId, String upstreamEtag) {
     }
 
     private final UpstreamClient upstream;
@@ -71,7 +73,11 @@ final class ListingEtags {
     }
 
     private Mono<String> lookup(Entry entry) {
-        UpstreamRequest head = new UpstreamRequest("HEAD", entry.bucket(), entry.key(), QueryParameters.empty(),
+        // "null" is the version of an object written while versioning was off: the If-Match pin
+        // makes the HEAD of the current object answer for it only when it is that version
+        QueryParameters version = entry.versionId() == null || entry.versionId().equals("null")
+                ? QueryParameters.empty() : QueryParameters.empty().with("versionId", entry.versionId());
+        UpstreamRequest head = new UpstreamRequest("HEAD", entry.bucket(), entry.key(), version,
                 Map.of("if-match", List.of(entry.upstreamEtag())), -1);
         return upstream.exchange(head, Flux.empty(), (response, body) -> {
             Mono<Void> drained = body.doOnNext(DataBufferUtils::release).then();

@@ -17,13 +17,14 @@ import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.SegmentEncryptor;
+import dev.s3seal.testsupport.TrackingBuffers;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 class CryptOperatorRoundTripTest {
 
     private static final byte[] KEY = pattern(32, 1);
-    private final TrackingBufferFactory factory = new TrackingBufferFactory();
+    private final TrackingBuffers factory = new TrackingBuffers();
 
     @AfterEach
     void everyBufferReleased() {

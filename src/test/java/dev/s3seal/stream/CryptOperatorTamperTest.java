@@ -23,6 +23,7 @@ import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.SegmentEncryptor;
+import dev.s3seal.testsupport.TrackingBuffers;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -35,7 +36,7 @@ class CryptOperatorTamperTest {
     private static final int S = 64;
     private static final byte[] KEY = pattern(32, 11);
     private static final byte[] OTHER_KEY = pattern(32, 12);
-    private final TrackingBufferFactory factory = new TrackingBufferFactory();
+    private final TrackingBuffers factory = new TrackingBuffers();
 
     @AfterEach
     void everyBufferReleased() {

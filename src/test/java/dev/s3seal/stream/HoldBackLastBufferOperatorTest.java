@@ -13,9 +13,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
+import dev.s3seal.testsupport.TrackingBuffers;
+
 class HoldBackLastBufferOperatorTest {
 
-    private final TrackingBufferFactory buffers = new TrackingBufferFactory();
+    private final TrackingBuffers buffers = new TrackingBuffers();
 
     @AfterEach
     void noLeaks() {

@@ -11,6 +11,7 @@ import dev.s3seal.auth.PayloadMode;
 import dev.s3seal.auth.PayloadVerifier;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.testsupport.TrackingBuffers;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ class VerifiedBodyOperatorTest {
     private static final ChunkSigningContext CONTEXT = ChunkedBodies.awsExampleContext(ChunkedBodies.AWS_SEED);
     private static final byte[] PAYLOAD = payload(2500);
 
-    private final TrackingBufferFactory buffers = new TrackingBufferFactory();
+    private final TrackingBuffers buffers = new TrackingBuffers();
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
     @AfterEach

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.TrackingBuffers;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,7 +184,7 @@ class AwsClientInteropTest {
             assertThat(S3ecMetadata.fromUserMetadata(raw.response().metadata())).usingRecursiveComparison().isEqualTo(md);
             byte[] dataKey = unwrapper.unwrap(md, context.isEmpty() ? null : context).block(WAIT);
             try (S3ecContentKey contentKey = S3ecContentKey.forDecryption(md, dataKey)) {
-                byte[] got = collect(buffers.flux(raw.asByteArray(), 8191).transform(new S3ecDecryptOperator(contentKey, buffers)));
+                byte[] got = collect(buffers.chunked(raw.asByteArray(), 8191).transform(new S3ecDecryptOperator(contentKey, buffers)));
                 assertThat(got).as("size %d", size).isEqualTo(plaintext);
             }
         }
@@ -218,7 +219,7 @@ class AwsClientInteropTest {
             for (long[] r : ranges) {
                 UnauthenticatedRange range = UnauthenticatedRange.of(r[0], r[1], head.contentLength());
                 byte[] fetched = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range.upstreamRangeHeader())).asByteArray();
-                byte[] got = collect(buffers.flux(fetched, 1000).transform(
+                byte[] got = collect(buffers.chunked(fetched, 1000).transform(
                         new UnauthenticatedRangeOperator(contentKey, range, new S3ecReadOptions(true), buffers)));
                 assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(plaintext, (int) r[0], (int) Math.min(r[1], plaintext.length - 1) + 1));
             }
@@ -250,7 +251,7 @@ class AwsClientInteropTest {
         byte[] plaintext = S3ecOperatorsTest.random(size);
         String key = "s3seal-written/" + UUID.randomUUID();
         try (materials) {
-            byte[] ciphertext = collect(buffers.flux(plaintext, 4093).transform(materials.encryptOperator(buffers)));
+            byte[] ciphertext = collect(buffers.chunked(plaintext, 4093).transform(materials.encryptOperator(buffers)));
             assertThat((long) ciphertext.length).isEqualTo(S3ecEncryptionMaterials.ciphertextLength(size));
             s3.putObject(b -> b.bucket(bucket).key(key).metadata(materials.userMetadata()), RequestBody.fromBytes(ciphertext));
         }
@@ -355,15 +356,15 @@ class AwsClientInteropTest {
         S3ecMetadata md = S3ecMetadata.fromUserMetadata(userMetadata);
         byte[] dataKey = unwrapper.unwrap(md).block(WAIT);
         try (S3ecContentKey contentKey = S3ecContentKey.forDecryption(md, dataKey)) {
-            StepVerifier.create(buffers.flux(body, 4096).transform(new S3ecDecryptOperator(contentKey, buffers)))
+            StepVerifier.create(buffers.chunked(body, 4096).transform(new S3ecDecryptOperator(contentKey, buffers)))
                     .thenConsumeWhile(b -> {
                         DataBufferUtils.release(b);
                         return true;
                     })
                     .expectErrorSatisfies(e -> assertThat(((S3ecException) e).reason()).isEqualTo(S3ecException.Reason.AUTHENTICATION_FAILED))
                     .verify(WAIT);
-            StepVerifier.create(buffers.flux(body, 4096).transform(new S3ecTwoPassDecryptOperator(contentKey, buffers,
-                            () -> buffers.flux(body, 4096))))
+            StepVerifier.create(buffers.chunked(body, 4096).transform(new S3ecTwoPassDecryptOperator(contentKey, buffers,
+                            () -> buffers.chunked(body, 4096))))
                     .expectError(S3ecException.class)
                     .verify(WAIT);
         }

@@ -1,6 +1,7 @@
 package dev.s3seal.crypto.s3ec;
 
 import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.TrackingBuffers;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
@@ -37,14 +38,14 @@ class S3ecBlockHoundTest {
             S3ecEncryptionMaterials.kms(kms, keyId, Map.of(), random, Duration.ofSeconds(10)).block(Duration.ofSeconds(30)).close();
             S3ecKeyUnwrapper unwrapper = S3ecKeyUnwrapper.kms(kms, keyId, Duration.ofSeconds(10));
             Mono<Boolean> roundTrip = S3ecEncryptionMaterials.kms(kms, keyId, Map.of("t", "1"), random, Duration.ofSeconds(10))
-                    .flatMap(materials -> buffers.flux(plaintext, 8192).transform(materials.encryptOperator(buffers))
+                    .flatMap(materials -> buffers.chunked(plaintext, 8192).transform(materials.encryptOperator(buffers))
                             .collectList()
                             .doFinally(s -> materials.close())
                             .flatMap(list -> {
                                 byte[] ciphertext = TrackingBuffers.drain(list);
                                 return unwrapper.unwrap(materials.metadata(), Map.of("t", "1")).flatMapMany(dataKey -> {
                                     S3ecContentKey key = S3ecContentKey.forDecryption(materials.metadata(), dataKey);
-                                    return buffers.flux(ciphertext, 8192).transform(new S3ecDecryptOperator(key, buffers))
+                                    return buffers.chunked(ciphertext, 8192).transform(new S3ecDecryptOperator(key, buffers))
                                             .doFinally(s -> key.close());
                                 }).reduce(0L, (n, b) -> {
                                     long r = n + b.readableByteCount();

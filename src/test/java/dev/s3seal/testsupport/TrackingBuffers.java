@@ -1,13 +1,15 @@
-package dev.s3seal.stream;
+package dev.s3seal.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
@@ -17,8 +19,9 @@ import reactor.core.publisher.Flux;
 /**
  * A pooled Netty buffer factory that remembers every buffer it hands out, so a test can assert
  * that the code under test released all of them (inputs and outputs) however the stream ended.
+ * Buffers are direct, as Reactor Netty hands them over.
  */
-final class TrackingBufferFactory implements DataBufferFactory {
+public final class TrackingBuffers implements DataBufferFactory {
 
     private final NettyDataBufferFactory delegate = new NettyDataBufferFactory(new PooledByteBufAllocator(true));
     private final List<NettyDataBuffer> allocated = new ArrayList<>();
@@ -60,15 +63,15 @@ final class TrackingBufferFactory implements DataBufferFactory {
     }
 
     /** A pooled buffer holding a copy of {@code bytes}, as Reactor Netty would hand the body over. */
-    DataBuffer buffer(byte[] bytes) {
+    public DataBuffer buffer(byte[] bytes) {
         return allocateBuffer(bytes.length).write(bytes);
     }
 
-    synchronized int allocatedCount() {
+    public synchronized int allocatedCount() {
         return allocated.size();
     }
 
-    synchronized void assertAllReleased() {
+    public synchronized void assertAllReleased() {
         for (NettyDataBuffer b : allocated) {
             assertThat(b.getNativeBuffer().refCnt()).as("buffer refCnt of %s", b).isZero();
         }
@@ -79,7 +82,7 @@ final class TrackingBufferFactory implements DataBufferFactory {
      * The bytes as a lazily allocated flux of buffers whose sizes cycle through {@code chunkSizes},
      * so buffers not yet requested are never allocated (and cannot leak on cancel).
      */
-    Flux<DataBuffer> chunked(byte[] data, int... chunkSizes) {
+    public Flux<DataBuffer> chunked(byte[] data, int... chunkSizes) {
         return Flux.generate(() -> new int[] {0, 0}, (st, sink) -> {
             int off = st[0];
             if (off >= data.length) {
@@ -93,5 +96,17 @@ final class TrackingBufferFactory implements DataBufferFactory {
             sink.next(b);
             return st;
         });
+    }
+
+    /** Collects the bytes of {@code buffers} and releases them. */
+    public static byte[] drain(List<DataBuffer> buffers) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (DataBuffer b : buffers) {
+            byte[] bytes = new byte[b.readableByteCount()];
+            b.read(bytes);
+            out.writeBytes(bytes);
+            DataBufferUtils.release(b);
+        }
+        return out.toByteArray();
     }
 }
