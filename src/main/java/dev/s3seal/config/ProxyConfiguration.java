@@ -93,7 +93,7 @@ class ProxyConfiguration {
                 multipart, new EncryptedCopyHandler(upstream, keys, etags), new DeleteObjectsHandler(upstream, policy),
                 () -> policy.policy().rules().stream().anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL
                         || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED),
-                new InjectedSseCHandler(forward, keys, policy), new EmulatedSseCHandler(keys, objects, multipart));
+                new InjectedSseCHandler(forward, keys), new EmulatedSseCHandler(keys, objects, multipart));
         return new S3Gateway(parser, verifier, policy, router, observer,
                 dev.s3seal.web.SseCTransportGuard.forListener(serverAddress));
     }

@@ -66,6 +66,16 @@ public enum S3ErrorCode {
     }
 
     /** The code as S3 writes it in the {@code <Code>} element. */
+    /** The constant with wire code {@code code}, if s3seal knows it. */
+    public static java.util.Optional<S3ErrorCode> fromCode(String code) {
+        for (S3ErrorCode candidate : values()) {
+            if (candidate.code.equals(code)) {
+                return java.util.Optional.of(candidate);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public String code() {
         return code;
     }

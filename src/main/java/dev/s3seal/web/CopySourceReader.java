@@ -66,7 +66,7 @@ final class CopySourceReader {
                     "s3seal does not copy objects in the AWS S3 Encryption Client format; read and write it instead.");
         }
         if (envelope == null) {
-            if (isClientSide(exchange.copySourceDecision())
+            if (EncryptedCopyHandler.isClientSide(exchange.copySourceDecision())
                     && !exchange.copySourceDecision().options().allowUnencryptedReads()) {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
                         "The copy source is not encrypted by s3seal and the policy does not allow unencrypted reads.");
@@ -75,6 +75,11 @@ final class CopySourceReader {
             CopyConditions.check(exchange.request(), etag, stored.getFirst("last-modified"));
             return Mono.just(new CopySourceObject(source, stored, null, null, null, upstreamEtag, etag,
                     Math.max(0, stored.getContentLength())));
+        }
+        if (!EncryptedCopyHandler.isClientSide(exchange.copySourceDecision())) {
+            // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
+                    "The copy source is encrypted by s3seal, but the policy does not decrypt it where it is.");
         }
         if (envelope.isPending()) {
             throw MultipartReads.unsealed();
@@ -133,17 +138,14 @@ final class CopySourceReader {
     }
 
     private Mono<byte[]> header(CopySourceObject source) {
-        return fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}).collectList().map(buffers -> {
-            byte[] header = new byte[buffers.stream().mapToInt(DataBuffer::readableByteCount).sum()];
-            int offset = 0;
-            for (DataBuffer buffer : buffers) {
-                int n = buffer.readableByteCount();
-                buffer.read(header, offset, n);
-                offset += n;
-                DataBufferUtils.release(buffer);
-            }
-            return header;
-        });
+        // join releases what it holds on error and cancel
+        return DataBufferUtils.join(fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}),
+                ObjectFormat.HEADER_LENGTH * 4).map(joined -> {
+                    byte[] header = new byte[joined.readableByteCount()];
+                    joined.read(header);
+                    DataBufferUtils.release(joined);
+                    return header;
+                });
     }
 
     /** Upstream bytes {@code range} of the source (all of it when {@code range[1] < 0}), pinned to its ETag. */
@@ -191,7 +193,4 @@ final class CopySourceReader {
         };
     }
 
-    private static boolean isClientSide(dev.s3seal.policy.PolicyDecision decision) {
-        return decision.mode() == dev.s3seal.policy.Mode.CSE_LOCAL || decision.mode() == dev.s3seal.policy.Mode.CSE_KMS;
-    }
 }

@@ -96,10 +96,15 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
         }
         String provider = source.envelope().providerKind();
         String kind = to.mode() == Mode.CSE_KMS ? "kms" : "local";
-        return provider.equals(kind) || provider.equals(kind + "-layered");
+        // a local key's envelope names the key itself: an object written under another key before the
+        // rule changed is re-encrypted, not re-wrapped (KMS envelopes name the key ARN, the rule may name
+        // an alias; KMS re-encrypts the data key under the rule's key either way)
+        boolean sameLocalKey = to.mode() != Mode.CSE_LOCAL
+                || source.envelope().keyId().equals(EncryptingUpload.keyIdOf(to.key().get()));
+        return (provider.equals(kind) || provider.equals(kind + "-layered")) && sameLocalKey;
     }
 
     static boolean isClientSide(PolicyDecision decision) {
-        return decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS;
+        return decision.mode().clientSide();
     }
 }

@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,7 @@ final class EncryptedPartCopy {
         if (!EncryptedCopyHandler.isClientSide(exchange.decision())) {
             UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                     ForwardHandler.withoutPresignParameters(request.query()), headers, length);
-            return send(put, plaintext, source);
+            return send(put, plaintext, source, null);
         }
         MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));
         return uploadKey(request, id, keys).flatMap(dataKey -> {
@@ -74,7 +75,10 @@ final class EncryptedPartCopy {
             UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                     EncryptedMultipartHandler.upstreamQuery(request, id.upstreamId()), headers,
                     CiphertextSizes.ciphertextLength(length, id.segmentSize()));
-            return send(put, plaintext.transform(encrypt), source);
+            // answered with the part's plaintext MD5, as UploadPart is (the completion accepts either)
+            MessageDigest md5 = PlaintextEtags.md5();
+            return send(put, PlaintextEtags.digesting(plaintext, md5).transform(encrypt), source,
+                    () -> PlaintextEtags.quoted(md5.digest()));
         });
     }
 
@@ -85,8 +89,12 @@ final class EncryptedPartCopy {
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
     }
 
-    /** Sends the part; answers CopyPartResult with the upstream's part ETag, which the completion lists. */
-    private Mono<SmallExchanges.Answer> send(UpstreamRequest put, Flux<DataBuffer> body, CopySourceObject source) {
+    /**
+     * Sends the part; answers CopyPartResult with {@code clientEtag} (after the body went), or the
+     * upstream's part ETag when null.
+     */
+    private Mono<SmallExchanges.Answer> send(UpstreamRequest put, Flux<DataBuffer> body, CopySourceObject source,
+            java.util.function.Supplier<String> clientEtag) {
         return upstream.exchange(put, body, (response, responseBody) -> DataBufferUtils.join(responseBody,
                         MultipartXml.MAX_RESULT_BYTES).map(joined -> {
                             byte[] bytes = new byte[joined.readableByteCount()];
@@ -98,7 +106,7 @@ final class EncryptedPartCopy {
                             if (!response.isSuccess() || etag == null) {
                                 return new SmallExchanges.Answer(response, bytes);
                             }
-                            return CopyResults.part(source, response, etag);
+                            return CopyResults.part(source, response, clientEtag == null ? etag : clientEtag.get());
                         }))
                 .next();
     }

@@ -13,11 +13,8 @@ import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
-import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.policy.SseCVariant;
-import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
@@ -33,12 +30,10 @@ public final class InjectedSseCHandler implements S3OperationHandler {
 
     private final ForwardHandler forward;
     private final KeyRegistries keys;
-    private final PolicyHolder policy;
 
-    public InjectedSseCHandler(ForwardHandler forward, KeyRegistries keys, PolicyHolder policy) {
+    public InjectedSseCHandler(ForwardHandler forward, KeyRegistries keys) {
         this.forward = forward;
         this.keys = keys;
-        this.policy = policy;
     }
 
     @Override
@@ -68,11 +63,9 @@ public final class InjectedSseCHandler implements S3OperationHandler {
     private Map<String, List<String>> headers(ProxyExchange exchange, KeyRegistry registry) {
         Map<String, List<String>> headers = new LinkedHashMap<>(exchange.request().headers());
         put(headers, CustomerKeyHeaders.PREFIX, keyOf(exchange.decision(), registry));
-        String copySource = exchange.request().header("x-amz-copy-source");
-        if (copySource != null) {
-            CopySource source = CopySource.parse(copySource);
-            PolicyDecision read = policy.decide(exchange.auth().client().name(), source.bucket(), source.key(),
-                    Operation.READ);
+        // the source's decision, taken once by the gateway when it authorized the copy source
+        PolicyDecision read = exchange.copySourceDecision();
+        if (read != null) {
             if (read.mode() == Mode.SSE_C && read.sseCVariant() == SseCVariant.INJECT) {
                 put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(read, registry));
             }

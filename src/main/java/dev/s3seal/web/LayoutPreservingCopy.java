@@ -106,6 +106,15 @@ final class LayoutPreservingCopy {
         if (answer.response().status() == 412) {
             return CopySourceReader.changed();
         }
-        return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
+        // the upstream's own refusal (AccessDenied, NoSuchBucket, SlowDown, ...) is what the client hears
+        String code;
+        try {
+            code = MultipartXml.parse(answer.body()).field("Code");
+        } catch (IllegalArgumentException unreadable) {
+            code = null;
+        }
+        return S3ErrorCode.fromCode(code).map(S3Exception::new)
+                .orElseGet(() -> answer.response().status() == 503 ? new S3Exception(S3ErrorCode.SLOW_DOWN)
+                        : new S3Exception(S3ErrorCode.INTERNAL_ERROR));
     }
 }

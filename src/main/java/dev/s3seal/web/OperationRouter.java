@@ -122,7 +122,7 @@ public final class OperationRouter {
     }
 
     private static boolean isClientSide(PolicyDecision decision) {
-        return decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS;
+        return decision.mode().clientSide();
     }
 
     /**

@@ -114,6 +114,9 @@ class ListingRewriterTest {
         String out = rewrite(ListingSamples.LIST_VERSIONS, recording(PLAINTEXT));
 
         assertThat(seen).extracting(ListedObject::key).containsExactly("my-image.jpg", "my-second-image.jpg");
+        // the version id lets s3seal look up the plaintext ETag of that version, not the current one
+        assertThat(seen).extracting(ListedObject::versionId)
+                .containsExactly("3/L4kqtJl40Nr8X8gdRQBpUMLUo", "QUpfdndhfd8438MNFDN93jdnJFkdmqnh893");
         assertThat(out).isEqualTo(ListingSamples.LIST_VERSIONS
                 .replace("&quot;fba9dede5f27731c9771645a39863328&quot;</ETag><Size>434234</Size>",
                         "&quot;plain-my-image.jpg&quot;</ETag><Size>434206</Size>")

@@ -235,6 +235,22 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         assertThat(plain.metadata()).containsEntry("k", "v").doesNotContainKeys("s3seal-k", "s3seal-l");
     }
 
+    /**
+     * Under a passthrough rule an s3seal object reads as its ciphertext; copying it into a client-side
+     * prefix must not be a way to have s3seal decrypt it there.
+     */
+    @Test
+    void shouldRefuseToDecryptSourceWhoseOwnRuleDoesNotDecryptIt() {
+        client.putObject(b -> b.bucket(bucket).key("docs/sealed"), RequestBody.fromBytes(random(100, 8)));
+        store().directClient().copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/sealed").destinationBucket(bucket)
+                .destinationKey("public/sealed"));
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/sealed")
+                .destinationBucket(bucket).destinationKey("docs/opened")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(403));
+        assertThat(Files.exists(store().objectPath(bucket, "docs/opened"))).isFalse();
+    }
+
     @Test
     void shouldRefuseCopyFromDeniedSource() {
         store().directClient().putObject(b -> b.bucket(bucket).key("secret/x"), RequestBody.fromBytes(random(10, 7)));
