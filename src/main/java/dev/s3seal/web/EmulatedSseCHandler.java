@@ -52,8 +52,7 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
         if (key == null && (operation == S3Operation.PUT_OBJECT || operation == S3Operation.CREATE_MULTIPART_UPLOAD)) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, KEY_FOR_WRITES);
         }
-        if (key == null && (operation == S3Operation.UPLOAD_PART || operation == S3Operation.LIST_PARTS
-                || operation == S3Operation.COMPLETE_MULTIPART_UPLOAD)) {
+        if (key == null && (operation == S3Operation.UPLOAD_PART || operation == S3Operation.COMPLETE_MULTIPART_UPLOAD)) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, KEY_FOR_UPLOADS);
         }
         CustomerKeyProvider customerKey = null;

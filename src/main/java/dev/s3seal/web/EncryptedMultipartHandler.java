@@ -64,7 +64,9 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
             case ABORT_MULTIPART_UPLOAD -> abort(exchange);
             case CREATE_MULTIPART_UPLOAD -> create(exchange, registry);
             case UPLOAD_PART -> withKey(exchange, registry, (id, key) -> uploadPart(exchange, id, key));
-            case LIST_PARTS -> withKey(exchange, registry, (id, key) -> listParts(exchange, id, key));
+            // listing needs no key (as in S3, also for SSE-C uploads): sizes come from the id's segment size
+            case LIST_PARTS -> Mono.defer(() -> listParts(exchange,
+                    MultipartUploadId.decode(exchange.request().query().first("uploadId"))));
             case COMPLETE_MULTIPART_UPLOAD ->
                     withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key));
             default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
@@ -134,8 +136,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                 });
     }
 
-    private Mono<Void> listParts(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey) {
-        Arrays.fill(dataKey, (byte) 0);
+    private Mono<Void> listParts(ProxyExchange exchange, MultipartUploadId id) {
         S3Request request = exchange.request();
         UpstreamRequest list = new UpstreamRequest("GET", request.bucket(), request.key(),
                 upstreamQuery(request, id.upstreamId()), ForwardedHeaders.toUpstream(request.headers(), false), -1);

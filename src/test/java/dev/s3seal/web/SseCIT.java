@@ -395,6 +395,11 @@ class SseCIT {
             }, RequestBody.fromBytes(part)).eTag();
             parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
         }
+        if (customerKey != null) {
+            // as in S3, listing the parts of an SSE-C upload needs no key
+            assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts())
+                    .hasSize(parts.size());
+        }
         client.completeMultipartUpload(b -> {
             b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts));
             if (customerKey != null) {
