@@ -139,13 +139,8 @@ final class CopySourceReader {
 
     private Mono<byte[]> header(CopySourceObject source) {
         // join releases what it holds on error and cancel
-        return DataBufferUtils.join(fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}),
-                ObjectFormat.HEADER_LENGTH * 4).map(joined -> {
-                    byte[] header = new byte[joined.readableByteCount()];
-                    joined.read(header);
-                    DataBufferUtils.release(joined);
-                    return header;
-                });
+        return SmallExchanges.readAll(fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}),
+                ObjectFormat.HEADER_LENGTH * 4);
     }
 
     /** Upstream bytes {@code range} of the source (all of it when {@code range[1] < 0}), pinned to its ETag. */

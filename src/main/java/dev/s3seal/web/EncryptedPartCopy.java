@@ -95,20 +95,13 @@ final class EncryptedPartCopy {
      */
     private Mono<SmallExchanges.Answer> send(UpstreamRequest put, Flux<DataBuffer> body, CopySourceObject source,
             java.util.function.Supplier<String> clientEtag) {
-        return upstream.exchange(put, body, (response, responseBody) -> DataBufferUtils.join(responseBody,
-                        MultipartXml.MAX_RESULT_BYTES).map(joined -> {
-                            byte[] bytes = new byte[joined.readableByteCount()];
-                            joined.read(bytes);
-                            DataBufferUtils.release(joined);
-                            return bytes;
-                        }).defaultIfEmpty(new byte[0]).map(bytes -> {
-                            String etag = response.headers().getFirst("etag");
-                            if (!response.isSuccess() || etag == null) {
-                                return new SmallExchanges.Answer(response, bytes);
-                            }
-                            return CopyResults.part(source, response, clientEtag == null ? etag : clientEtag.get());
-                        }))
-                .next();
+        return new SmallExchanges(upstream).send(put, body).map(answer -> {
+            String etag = answer.response().headers().getFirst("etag");
+            if (!answer.isSuccess() || etag == null) {
+                return answer;
+            }
+            return CopyResults.part(source, answer.response(), clientEtag == null ? etag : clientEtag.get());
+        });
     }
 
     /** The client's headers for the upstream UploadPart: no copy headers, no checksums of the client's. */

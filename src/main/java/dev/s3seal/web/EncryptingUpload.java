@@ -152,12 +152,8 @@ final class EncryptingUpload {
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
-                        return DataBufferUtils.join(responseBody, MultipartXml.MAX_RESULT_BYTES).map(joined -> {
-                            byte[] error = new byte[joined.readableByteCount()];
-                            joined.read(error);
-                            DataBufferUtils.release(joined);
-                            return new Outcome(response, error, null, null);
-                        }).defaultIfEmpty(new Outcome(response, new byte[0], null, null));
+                        return SmallExchanges.readAll(responseBody, MultipartXml.MAX_RESULT_BYTES)
+                                .map(error -> new Outcome(response, error, null, null));
                     }
                     return responseBody.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(
                             Mono.defer(() -> {

@@ -94,7 +94,7 @@ final class MultipartReads {
             }
             return download.sendRange(exchange, request, headerResponse, fetch, decrypt, etag, range.start(),
                     plan.keep(), answer);
-        }).doOnDiscard(byte[].class, key -> Arrays.fill(dataKey, (byte) 0));
+        }).doFinally(signal -> Arrays.fill(dataKey, (byte) 0)); // also when the header never arrives (the decryptor holds its own keys)
     }
 
     private Mono<byte[]> fetchHeader(S3Request request, long[] headerRange, String etag) {
@@ -110,14 +110,9 @@ final class MultipartReads {
                 return body.doOnNext(DataBufferUtils::release).then(Mono.<byte[]>error(new S3Exception(
                         S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.")));
             }
-            return DataBufferUtils.join(body, ObjectFormat.HEADER_LENGTH * 4).map(joined -> {
-                byte[] bytes = new byte[joined.readableByteCount()];
-                joined.read(bytes);
-                DataBufferUtils.release(joined);
-                return bytes;
-            });
-        }).next().switchIfEmpty(Mono.error(() -> new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,
-                "The object changed while it was read; retry.")));
+            return SmallExchanges.readAll(body, ObjectFormat.HEADER_LENGTH * 4);
+        }).next().filter(header -> header.length > 0).switchIfEmpty(Mono.error(() -> new S3Exception(
+                S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.")));
     }
 
     static int etagPartCount(String etag) {

@@ -2,6 +2,7 @@ package dev.s3seal.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -49,18 +50,31 @@ final class SmallExchanges {
     Mono<Answer> call(UpstreamRequest request, byte[] body, DataBufferFactory factory) {
         Flux<DataBuffer> content = body == null || body.length == 0 ? Flux.empty()
                 : Flux.defer(() -> Flux.just(factory.wrap(body)));
-        return upstream.exchange(request, content, (response, responseBody) ->
-                        DataBufferUtils.join(responseBody, MultipartXml.MAX_RESULT_BYTES)
-                                .map(joined -> {
-                                    byte[] bytes = new byte[joined.readableByteCount()];
-                                    joined.read(bytes);
-                                    DataBufferUtils.release(joined);
-                                    return new Answer(response, bytes);
-                                })
-                                .defaultIfEmpty(new Answer(response, new byte[0])))
+        return send(request, content);
+    }
+
+    /**
+     * Streams {@code body} upstream and reads the (small) answer whole; when the body itself fails
+     * (verification, decryption), that failure is what the caller sees, not the broken upstream request.
+     */
+    Mono<Answer> send(UpstreamRequest request, Flux<DataBuffer> body) {
+        AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
+        return upstream.exchange(request, body.doOnError(bodyFailure::set), (response, responseBody) ->
+                        readAll(responseBody, MultipartXml.MAX_RESULT_BYTES).map(bytes -> new Answer(response, bytes)))
                 .next()
                 .onErrorMap(DataBufferLimitException.class,
-                        e -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer was too large.", e));
+                        e -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer was too large.", e))
+                .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
+    }
+
+    /** A small body read whole (at most {@code maxBytes}, else DataBufferLimitException), its buffers released. */
+    static Mono<byte[]> readAll(Flux<DataBuffer> body, int maxBytes) {
+        return DataBufferUtils.join(body, maxBytes).map(joined -> {
+            byte[] bytes = new byte[joined.readableByteCount()];
+            joined.read(bytes);
+            DataBufferUtils.release(joined);
+            return bytes;
+        }).switchIfEmpty(Mono.fromSupplier(() -> new byte[0])); // not defaultIfEmpty: it discards its unused default
     }
 
     /** A request with an XML body (or none: {@code body == null} sends an empty body). */

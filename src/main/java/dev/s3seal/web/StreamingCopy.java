@@ -71,20 +71,13 @@ final class StreamingCopy {
         }
         UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(), QueryParameters.empty(),
                 sent, source.plaintextLength());
-        return upstream.exchange(put, plaintext, (response, body) -> DataBufferUtils.join(body,
-                        MultipartXml.MAX_RESULT_BYTES).map(joined -> {
-                            byte[] bytes = new byte[joined.readableByteCount()];
-                            joined.read(bytes);
-                            DataBufferUtils.release(joined);
-                            return bytes;
-                        }).defaultIfEmpty(new byte[0]).map(bytes -> {
-                            if (!response.isSuccess()) {
-                                return new SmallExchanges.Answer(response, bytes);
-                            }
-                            String etag = response.headers().getFirst("etag");
-                            return CopyResults.object(source, response, etag == null ? "" : etag, null);
-                        }))
-                .next();
+        return new SmallExchanges(upstream).send(put, plaintext).map(answer -> {
+            if (!answer.isSuccess()) {
+                return answer;
+            }
+            String etag = answer.response().headers().getFirst("etag");
+            return CopyResults.object(source, answer.response(), etag == null ? "" : etag, null);
+        });
     }
 
     /** Client-side, passthrough, SSE-S3 and SSE-KMS destinations are written by s3seal; SSE-C ones are not (yet). */
