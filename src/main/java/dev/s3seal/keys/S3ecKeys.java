@@ -67,31 +67,28 @@ public final class S3ecKeys implements AutoCloseable {
     }
 
     /**
-     * The data key of an object in the client's format, read under a rule whose key is {@code ruleKey}: a KMS
-     * wrap is decrypted by KMS (naming the rule's key when it is a KMS key, so KMS refuses any other); an AES/GCM
-     * wrap is tried with every version of the rule's local key (every local key when the rule's is KMS), the
-     * active one first. The caller wipes the returned key.
+     * The data key of an object in the client's format, read under a rule whose key is {@code ruleKey}. Only the
+     * rule's key may open it: a KMS wrap only under a KMS key, whose id goes into the Decrypt request (so KMS
+     * refuses ciphertext of any other key); an AES/GCM wrap only under a local key, tried with that key's versions
+     * (the active one first). Any other pairing is refused as a wrong key. The caller wipes the returned key.
      */
     public Mono<byte[]> unwrap(S3ecMetadata metadata, KeyDefinition ruleKey) {
         if (metadata.wrap() == WrapAlgorithm.KMS_CONTEXT) {
-            if (kms == null) {
+            if (!(ruleKey instanceof KeyDefinition.KmsKey kmsKey) || kms == null) {
                 return Mono.error(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
-                        "the object's data key is KMS wrapped and the policy has no KMS key"));
+                        "the object's data key is KMS wrapped and the rule's key is not a KMS key"));
             }
-            String keyId = ruleKey instanceof KeyDefinition.KmsKey kmsKey ? kmsKey.keyId() : null;
-            return S3ecKeyUnwrapper.kms(kms, keyId, kmsTimeout).unwrap(metadata);
+            return S3ecKeyUnwrapper.kms(kms, kmsKey.keyId(), kmsTimeout).unwrap(metadata);
         }
         if (metadata.wrap() == WrapAlgorithm.AES_GCM) {
-            return Mono.fromCallable(() -> unwrapAes(metadata, candidates(ruleKey)));
+            if (!(ruleKey instanceof KeyDefinition.LocalKey)) {
+                return Mono.error(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
+                        "the object's data key is AES/GCM wrapped and the rule's key is not a local master key"));
+            }
+            List<SecretKey> versions = localKeys.getOrDefault(ruleKey.name(), List.of());
+            return Mono.fromCallable(() -> unwrapAes(metadata, versions));
         }
         return S3ecKeyUnwrapper.aes(null).unwrap(metadata); // refused with the codec's own reason
-    }
-
-    private List<SecretKey> candidates(KeyDefinition ruleKey) {
-        if (ruleKey instanceof KeyDefinition.LocalKey) {
-            return localKeys.getOrDefault(ruleKey.name(), List.of());
-        }
-        return localKeys.values().stream().flatMap(List::stream).toList();
     }
 
     private static byte[] unwrapAes(S3ecMetadata metadata, List<SecretKey> candidates) {
@@ -110,7 +107,7 @@ public final class S3ecKeys implements AutoCloseable {
             }
         }
         throw new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
-                "no configured local master key unwraps the object's data key");
+                "no version of the rule's local master key unwraps the object's data key");
     }
 
     @Override

@@ -54,7 +54,7 @@ final class DecryptingDownload {
             return upstream.exchange(read("HEAD", exchange.request(), Map.of()), Flux.empty(), (response, body) -> {
                 EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
                 if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
-                    return s3ec.head(exchange, decision, response, body);
+                    return s3ec.head(exchange, decision, response, body, selection);
                 }
                 if (envelope == null) {
                     if (response.isSuccess() && !selection.isWhole() && decision.options().allowUnencryptedReads()) {
@@ -120,11 +120,16 @@ final class DecryptingDownload {
     }
 
     Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
+        return getWhole(exchange, decision, keys, false);
+    }
+
+    /** A whole read; {@code asPartOne} when it answers GET ?partNumber=1 of an object in the AWS client's format. */
+    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, boolean asPartOne) {
         S3Request request = exchange.request();
         return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
             if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
-                return s3ec.getWhole(exchange, decision, keys, response, body);
+                return s3ec.getWhole(exchange, decision, keys, response, body, asPartOne);
             }
             if (envelope == null) {
                 return passUnencrypted(exchange, decision, response, body);

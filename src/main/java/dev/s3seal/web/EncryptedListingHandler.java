@@ -129,11 +129,16 @@ public final class EncryptedListingHandler implements S3OperationHandler {
     }
 
     /**
-     * Under a {@code format: s3ec-v3} rule an object is taken to be in the client's format, whose stored size
-     * is the plaintext's plus the 16-byte GCM tag (a listing carries no metadata to tell formats apart; HEAD
-     * and GET read the metadata and are always exact). A stored size below 16 cannot be one and stays as is.
+     * Under a {@code format: s3ec-v3} rule a single-part object is taken to be in the client's format, whose stored
+     * size is the plaintext's plus the 16-byte GCM tag (a listing carries no metadata to tell formats apart; HEAD
+     * and GET read the metadata and are always exact). A stored size below 16 cannot be one and stays as is. A
+     * multipart object (ETag ending in {@code -N}) cannot be one either (s3ec-v3 refuses multipart uploads): it is
+     * sized as s3seal's format, as under an s3seal-format rule.
      */
-    static ListedObject s3ecPlaintextSize(ListedObject entry) {
+    static ListedObject s3ecPlaintextSize(ListedObject entry, int segmentSize) {
+        if (multipartCount(entry.etag()) > 0) {
+            return plaintextSize(entry, segmentSize);
+        }
         long tag = dev.s3seal.crypto.s3ec.S3ecContentKey.ciphertextLength(0);
         return entry.size() < tag ? null : entry.withSizeAndEtag(entry.size() - tag, entry.etag());
     }
@@ -149,7 +154,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
             return ListingRewriter.rewrite(xml, entry -> {
                 PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
                 if (s3ecRule(decision)) {
-                    return s3ecPlaintextSize(entry);
+                    return s3ecPlaintextSize(entry, decision.options().segmentSize());
                 }
                 if (!envelopeRule(decision)) {
                     return null;

@@ -132,8 +132,7 @@ public final class OperationRouter {
      */
     private S3OperationHandler s3ecFormat(ProxyExchange exchange) {
         return switch (exchange.operation()) {
-            case GET_OBJECT -> exchange.request().query().has("partNumber") ? refuse : encryptedObjects;
-            case PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
+            case GET_OBJECT, PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case ABORT_MULTIPART_UPLOAD -> encryptedMultipart;
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS -> S3EC_MULTIPART;

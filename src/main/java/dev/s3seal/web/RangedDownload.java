@@ -16,7 +16,6 @@ import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.s3.ByteRangeHeader;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -55,12 +54,14 @@ final class RangedDownload {
         return upstream.exchange(headerRequest, Flux.empty(), (response, body) -> {
             EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
             if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
-                // the AWS client's format: one object, so part 1 is all of it and there is no other part
-                if (selection.partNumber() != null && selection.partNumber() != 1) {
-                    return body.doOnNext(DataBufferUtils::release).then(Mono.<Void>error(selection.unsatisfiable(0)));
+                // the AWS client's format: one object, so part 1 is all of it (read whole, authenticated) and
+                // there is no other part
+                if (selection.partNumber() != null) {
+                    Mono<Void> answer = selection.partNumber() == 1 ? whole.getWhole(exchange, decision, keys, true)
+                            : Mono.error(selection.unsatisfiable(0));
+                    return body.doOnNext(DataBufferUtils::release).then(answer);
                 }
-                ByteRangeHeader range = selection.range() != null ? selection.range() : new ByteRangeHeader(0L, null);
-                return s3ec.getRange(exchange, decision, keys, response, body, range);
+                return s3ec.getRange(exchange, decision, keys, response, body, selection.range());
             }
             if (envelope == null) {
                 if (response.isSuccess() && decision.options().allowUnencryptedReads()) {

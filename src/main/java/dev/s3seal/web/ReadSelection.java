@@ -52,8 +52,20 @@ record ReadSelection(ByteRangeHeader range, Integer partNumber) {
 
     /** Part 1 of an empty single-part object: S3 has no byte range to name, so it is served whole. */
     boolean isWholeOf(EnvelopeMetadata envelope) {
-        return isWhole() || (partNumber != null && partNumber == 1 && envelope.manifest() == null
-                && envelope.plaintextLength() == 0);
+        return isWhole() || (envelope.manifest() == null && isWholeOfSinglePart(envelope.plaintextLength()));
+    }
+
+    /** {@link #isWholeOf(EnvelopeMetadata)} for an object of {@code length} bytes that is one part. */
+    boolean isWholeOfSinglePart(long length) {
+        return isWhole() || (partNumber != null && partNumber == 1 && length == 0);
+    }
+
+    /** {@link #resolve} for an object of {@code length} plaintext bytes that is one part (the AWS client's format). */
+    Optional<PlaintextRange> resolveSinglePart(long length) {
+        if (range != null) {
+            return RangeMapping.resolve(range.first(), range.last(), length);
+        }
+        return partNumber == 1 && length > 0 ? Optional.of(new PlaintextRange(0, length - 1)) : Optional.empty();
     }
 
     /**
@@ -62,12 +74,8 @@ record ReadSelection(ByteRangeHeader range, Integer partNumber) {
      * number of a multipart object.
      */
     Optional<PlaintextRange> resolve(EnvelopeMetadata envelope, Supplier<MultipartManifest> manifest) {
-        long length = envelope.plaintextLength();
-        if (range != null) {
-            return RangeMapping.resolve(range.first(), range.last(), length);
-        }
-        if (envelope.manifest() == null) {
-            return partNumber == 1 && length > 0 ? Optional.of(new PlaintextRange(0, length - 1)) : Optional.empty();
+        if (range != null || envelope.manifest() == null) {
+            return resolveSinglePart(envelope.plaintextLength());
         }
         MultipartManifest parts = manifest.get();
         if (partNumber > parts.partCount()) {

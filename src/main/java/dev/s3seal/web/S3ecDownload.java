@@ -16,10 +16,10 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecDecryptOperator;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.crypto.s3ec.S3ecReadOptions;
+import dev.s3seal.crypto.s3ec.S3ecTwoPassDecryptOperator;
 import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
 import dev.s3seal.crypto.s3ec.UnauthenticatedRangeOperator;
 import dev.s3seal.keys.KeyRegistry;
@@ -40,10 +40,12 @@ import dev.s3seal.upstream.UpstreamResponse;
  * client or by s3seal under {@code format: s3ec-v3}), under any client-side rule: the format is told by the
  * object's metadata, not by the rule.
  *
- * <p>One GCM tag covers the whole object, so a whole GET is decrypted in one pass and its plaintext flows
- * before the tag is checked. The last plaintext buffer is held back until the tag verified
- * ({@link HoldBackLastBufferOperator}): on a tag failure the body stays short of its Content-Length and the
- * connection is aborted, so the client sees a broken transfer, never a complete wrong body.
+ * <p>One GCM tag covers the whole object, so a whole GET (and part 1, which is the whole object) reads it twice:
+ * the first upstream GET is authenticated completely without releasing a byte, then a second GET pinned with
+ * If-Match to the first one's ETag is decrypted and streamed ({@link S3ecTwoPassDecryptOperator}). A tag failure
+ * is therefore a proper S3 error before the first byte. The second pass checks the tag again and still holds back
+ * its last buffer ({@link HoldBackLastBufferOperator}) as defence in depth. The price: two upstream GETs, and the
+ * first byte only after one full read.
  *
  * <p>Ranges cannot be authenticated without reading the whole object; they are refused unless the rule sets
  * {@code allow-unauthenticated-s3ec-ranges}, and then served as AES-CTR over the covering blocks. ETags are the
@@ -62,10 +64,48 @@ final class S3ecDownload {
         return S3ecMetadata.looksEncrypted(userMetadata(upstreamHeaders));
     }
 
-    Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response, Flux<DataBuffer> body) {
+    /** HEAD answers for what a GET with the same Range or partNumber would send (part 1 is the whole object). */
+    Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response, Flux<DataBuffer> body,
+            ReadSelection selection) {
         long plaintextLength;
         try {
             metadata(response.headers()); // a HEAD answers for what a GET could read: unsupported envelopes fail here too
+            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength());
+        } catch (S3ecException invalid) {
+            return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
+        }
+        Mono<Void> unmet = DecryptingDownload.unmet(exchange, response, body, etagOf(response));
+        if (unmet != null) {
+            return unmet;
+        }
+        return drain(body).then(Mono.defer(() -> {
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            if (selection.isWholeOfSinglePart(plaintextLength)) {
+                client.setStatusCode(HttpStatusCode.valueOf(response.status()));
+                copyHeaders(response, client, plaintextLength, decision);
+                return client.setComplete();
+            }
+            Optional<RangeMapping.PlaintextRange> part = selection.resolveSinglePart(plaintextLength);
+            if (part.isEmpty()) {
+                return Mono.error(selection.unsatisfiable(plaintextLength));
+            }
+            client.setStatusCode(HttpStatusCode.valueOf(206));
+            copyHeaders(response, client, part.get().length(), decision);
+            contentRange(client, part.get().start(), part.get().endInclusive(), plaintextLength);
+            return client.setComplete();
+        }));
+    }
+
+    /**
+     * A whole GET (or, with {@code asPartOne}, GET ?partNumber=1, answered 206 with the whole object's range),
+     * verified then streamed: nothing is sent before the first read authenticated completely.
+     */
+    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, UpstreamResponse response,
+            Flux<DataBuffer> body, boolean asPartOne) {
+        S3ecMetadata metadata;
+        long plaintextLength;
+        try {
+            metadata = metadata(response.headers());
             plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength());
         } catch (S3ecException invalid) {
             return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
@@ -75,41 +115,44 @@ final class S3ecDownload {
         if (unmet != null) {
             return unmet;
         }
-        return drain(body).then(Mono.defer(() -> {
-            ServerHttpResponse client = exchange.exchange().getResponse();
-            client.setStatusCode(HttpStatusCode.valueOf(response.status()));
-            copyHeaders(response, client, plaintextLength, decision);
-            return client.setComplete();
-        }));
-    }
-
-    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, UpstreamResponse response,
-            Flux<DataBuffer> body) {
-        S3ecMetadata metadata;
-        long plaintextLength;
-        try {
-            metadata = metadata(response.headers());
-            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength());
-        } catch (S3ecException invalid) {
-            return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
-        }
-        Mono<Void> unmet = DecryptingDownload.unmet(exchange, response, body, etagOf(response));
-        if (unmet != null) {
-            return unmet;
-        }
         // when the key fails the body is never subscribed: the upstream connection is closed, not drained
         return contentKey(keys, decision, metadata).flatMap(contentKey -> {
             ServerHttpResponse client = exchange.exchange().getResponse();
-            client.setStatusCode(HttpStatusCode.valueOf(200));
+            boolean partial = asPartOne && plaintextLength > 0;
+            client.setStatusCode(HttpStatusCode.valueOf(partial ? 206 : 200));
             copyHeaders(response, client, plaintextLength, decision);
+            if (partial) {
+                contentRange(client, 0, plaintextLength - 1, plaintextLength);
+            }
             Flux<DataBuffer> plaintext = body
-                    .transform(new S3ecDecryptOperator(contentKey, client.bufferFactory()))
+                    .transform(new S3ecTwoPassDecryptOperator(contentKey, client.bufferFactory(),
+                            () -> secondRead(exchange, etag)))
                     .onErrorMap(S3ecFailures::toS3)
                     .transform(new HoldBackLastBufferOperator())
                     .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()))
                     .doFinally(signal -> contentKey.close());
             return client.writeWith(plaintext).doFinally(signal -> contentKey.close());
         });
+    }
+
+    /**
+     * The second GET of a whole read, pinned to the ETag of the first (already authenticated) one. Any failure
+     * (412 when the object was replaced, 404 when deleted, an upstream error) comes before the first byte: the
+     * client is told to retry.
+     */
+    private Flux<DataBuffer> secondRead(ProxyExchange exchange, String etag) {
+        Map<String, List<String>> pin = etag.isEmpty() ? Map.of() : Map.of("if-match", List.of(etag));
+        UpstreamRequest again = DecryptingDownload.read("GET", exchange.request(), pin);
+        return upstream.exchange(again, Flux.empty(), (response, body) -> response.isSuccess() ? body
+                : drain(body).then(Mono.<DataBuffer>error(changedWhileRead())));
+    }
+
+    private static S3Exception changedWhileRead() {
+        return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.");
+    }
+
+    private static void contentRange(ServerHttpResponse client, long first, long last, long length) {
+        client.getHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + length);
     }
 
     /**
@@ -161,8 +204,7 @@ final class S3ecDownload {
         UpstreamRequest blocks = DecryptingDownload.read("GET", exchange.request(), pin);
         return upstream.exchange(blocks, Flux.empty(), (response, body) -> {
             if (response.status() == 412) {
-                return drain(body).then(Mono.<Void>error(new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,
-                        "The object changed while it was read; retry.")));
+                return drain(body).then(Mono.<Void>error(changedWhileRead()));
             }
             if (!response.isSuccess()) {
                 return ForwardHandler.writeResponse(exchange, response, body);
@@ -170,8 +212,7 @@ final class S3ecDownload {
             ServerHttpResponse client = exchange.exchange().getResponse();
             client.setStatusCode(HttpStatusCode.valueOf(206));
             copyHeaders(headerResponse, client, covering.length(), decision);
-            client.getHeaders().set("Content-Range",
-                    "bytes " + covering.first() + "-" + covering.last() + "/" + plaintextLength);
+            contentRange(client, covering.first(), covering.last(), plaintextLength);
             UnauthenticatedRangeOperator decrypt = new UnauthenticatedRangeOperator(contentKey, covering,
                     new S3ecReadOptions(true), client.bufferFactory());
             return client.writeWith(body.transform(decrypt).onErrorMap(S3ecFailures::toS3)

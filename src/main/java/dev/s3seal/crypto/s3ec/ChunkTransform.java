@@ -52,10 +52,14 @@ interface ChunkTransform {
     static Mono<Void> drain(Flux<DataBuffer> input, Supplier<ChunkTransform> transforms) {
         return Mono.defer(() -> {
             ChunkTransform t = transforms.get();
-            return input.doOnNext(buffer -> {
+            // nothing is passed on: then() hands every element it ignores to the discard hook, which would
+            // release a buffer already released here
+            return input.<Void>handle((buffer, sink) -> {
                 try {
                     byte[] chunk = read(buffer);
                     t.update(chunk, 0, chunk.length);
+                } catch (RuntimeException e) {
+                    sink.error(e);
                 } finally {
                     DataBufferUtils.release(buffer);
                 }

@@ -14,6 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -111,6 +113,36 @@ class S3ecOperatorsTest {
                             () -> buffers.chunked(ciphertext, 500))))
                     .recordWith(() -> out).thenConsumeWhile(b -> true).expectComplete().verify(WAIT);
             assertThat(TrackingBuffers.drain(out)).isEqualTo(plaintext);
+        }
+    }
+
+    /**
+     * Reactor Netty releases a body buffer after handing it on, so the proxy's upstream bodies are retained once:
+     * an operator must release each buffer exactly once (a second release throws in the event loop and fails the
+     * exchange). Here every input is retained once more, so one release leaves it at 1.
+     */
+    @Test
+    void shouldReleaseEachInputBufferExactlyOnceWhenVerifying() {
+        byte[] plaintext = random(10_000);
+        try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
+             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+            byte[] ciphertext = encrypt(materials, plaintext, 1000);
+            byte[] tampered = ciphertext.clone();
+            tampered[ciphertext.length - 1] ^= 1;
+            for (byte[] body : List.of(ciphertext, tampered)) {
+                List<DataBuffer> seen = new ArrayList<>();
+                Flux<DataBuffer> input = buffers.chunked(body, 777).doOnNext(b -> seen.add(DataBufferUtils.retain(b)));
+                StepVerifier.FirstStep<Void> verify = StepVerifier.create(new S3ecVerifyOperator(key).apply(input));
+                if (body == tampered) {
+                    verify.expectError(S3ecException.class).verify(WAIT);
+                } else {
+                    verify.expectComplete().verify(WAIT);
+                }
+                assertThat(seen).hasSize((body.length + 776) / 777).allSatisfy(b ->
+                        assertThat(((NettyDataBuffer) b).getNativeBuffer().refCnt())
+                                .as("released once by the operator").isEqualTo(1));
+                seen.forEach(DataBufferUtils::release);
+            }
         }
     }
 
