@@ -220,7 +220,7 @@ final class EncryptingUpload {
      * The client's headers minus what described its plaintext body (s3seal verified those and
      * they do not hold for the ciphertext).
      */
-    private static Map<String, List<String>> clientHeaders(S3Request request) {
+    static Map<String, List<String>> clientHeaders(S3Request request) {
         Map<String, List<String>> headers = new LinkedHashMap<>(
                 ForwardedHeaders.toUpstream(request.headers(), request.header("x-amz-trailer") != null));
         headers.keySet().removeIf(name -> {

@@ -1,6 +1,5 @@
 package dev.s3seal.web;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +21,6 @@ import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
-import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 
@@ -89,13 +87,7 @@ final class S3ecUpload {
 
     /** The client's headers minus what described its plaintext body, plus the client format's envelope. */
     private static Map<String, List<String>> upstreamHeaders(S3Request request, S3ecMetadata metadata) {
-        Map<String, List<String>> headers = new LinkedHashMap<>(
-                ForwardedHeaders.toUpstream(request.headers(), request.header("x-amz-trailer") != null));
-        headers.keySet().removeIf(name -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            return lower.equals("content-md5") || lower.startsWith("x-amz-checksum-")
-                    || lower.equals("x-amz-sdk-checksum-algorithm");
-        });
+        Map<String, List<String>> headers = EncryptingUpload.clientHeaders(request);
         metadata.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }
