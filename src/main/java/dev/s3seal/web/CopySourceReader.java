@@ -17,7 +17,7 @@ import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.QueryParameters;
@@ -41,7 +41,7 @@ final class CopySourceReader {
     }
 
     /** The opened source; the caller closes it (wipes its data key). Copy conditions are checked here. */
-    Mono<CopySourceObject> open(ProxyExchange exchange, KeyRegistry keys) {
+    Mono<CopySourceObject> open(ProxyExchange exchange, ObjectKeys keys) {
         CopySource source = exchange.copySource();
         UpstreamRequest head = new UpstreamRequest("HEAD", source.bucket(), source.key(), versionQuery(source),
                 Map.of(), -1);
@@ -56,7 +56,7 @@ final class CopySourceReader {
                 .flatMap(stored -> opened(exchange, keys, source, stored));
     }
 
-    private Mono<CopySourceObject> opened(ProxyExchange exchange, KeyRegistry keys, CopySource source,
+    private Mono<CopySourceObject> opened(ProxyExchange exchange, ObjectKeys keys, CopySource source,
             HttpHeaders stored) {
         EnvelopeMetadata envelope = EnvelopeHeaders.read(stored);
         String upstreamEtag = stored.getFirst("etag");
@@ -66,7 +66,7 @@ final class CopySourceReader {
                     "s3seal does not copy objects in the AWS S3 Encryption Client format; read and write it instead.");
         }
         if (envelope == null) {
-            if (EncryptedCopyHandler.isClientSide(exchange.copySourceDecision())
+            if (EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())
                     && !exchange.copySourceDecision().options().allowUnencryptedReads()) {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
                         "The copy source is not encrypted by s3seal and the policy does not allow unencrypted reads.");
@@ -76,7 +76,7 @@ final class CopySourceReader {
             return Mono.just(new CopySourceObject(source, stored, null, null, null, upstreamEtag, etag,
                     Math.max(0, stored.getContentLength())));
         }
-        if (!EncryptedCopyHandler.isClientSide(exchange.copySourceDecision())) {
+        if (!EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())) {
             // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
                     "The copy source is encrypted by s3seal, but the policy does not decrypt it where it is.");

@@ -32,9 +32,23 @@ final class CustomerKeyHeaders {
      * AES256, a key that is not 256 bits, or an MD5 that does not match the key.
      */
     static byte[] read(S3Request request) {
-        String algorithm = request.header(ALGORITHM);
-        String key = request.header(KEY);
-        String md5 = request.header(KEY_MD5);
+        return read(request, PREFIX);
+    }
+
+    /** The copy source's customer key ({@code x-amz-copy-source-server-side-encryption-customer-*}), as {@link #read}. */
+    static byte[] readCopySource(S3Request request) {
+        return read(request, COPY_SOURCE_PREFIX);
+    }
+
+    /** Whether the request has any header of the SSE-C set starting with {@code prefix}. */
+    static boolean present(S3Request request, String prefix) {
+        return request.headers().keySet().stream().anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith(prefix));
+    }
+
+    private static byte[] read(S3Request request, String prefix) {
+        String algorithm = request.header(prefix + "algorithm");
+        String key = request.header(prefix + "key");
+        String md5 = request.header(prefix + "key-md5");
         if (algorithm == null && key == null && md5 == null) {
             return null;
         }

@@ -23,7 +23,7 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
 
     static final String KEY_FOR_WRITES = "The policy requires Server Side Encryption with a customer provided key "
             + "(x-amz-server-side-encryption-customer-algorithm, -key and -key-MD5) for this object.";
-    private static final String KEY_FOR_UPLOADS = "The multipart upload was created using a form of Server Side "
+    static final String KEY_FOR_UPLOADS = "The multipart upload was created using a form of Server Side "
             + "Encryption.  The correct parameters must be provided.";
 
     private final KeyRegistries keys;
@@ -76,7 +76,7 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
     }
 
     /** As S3: a successful SSE-C response names the algorithm and the MD5 of the key (never the key). */
-    private static void echoOnSuccess(ServerHttpResponse response, String keyMd5) {
+    static void echoOnSuccess(ServerHttpResponse response, String keyMd5) {
         response.beforeCommit(() -> Mono.fromRunnable(() -> {
             HttpStatusCode status = response.getStatusCode();
             if (status != null && status.is2xxSuccessful()) {

@@ -5,6 +5,7 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3ErrorCode;
@@ -45,31 +46,42 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
         return ForwardHandler.VerifiedBody.of(exchange).content().doOnNext(DataBufferUtils::release)
                 .then(Mono.defer(() -> {
                     refuseUnsupported(exchange);
-                    Mono<SmallExchanges.Answer> answer = keys.current().flatMap(registry ->
-                            Mono.usingWhen(reader.open(exchange, registry),
-                                    source -> copy(exchange, source, registry),
-                                    source -> Mono.fromRunnable(source::close)));
+                    CopyCustomerKeys customerKeys = CopyCustomerKeys.of(exchange);
+                    customerKeys.echoDestination(exchange.exchange().getResponse());
+                    // the customer keys never go upstream
+                    ProxyExchange stripped = new ProxyExchange(exchange.exchange(), exchange.requestId(),
+                            CustomerKeyHeaders.without(exchange.request()), exchange.auth(), exchange.operation(),
+                            exchange.decision(), exchange.copySource(), exchange.copySourceDecision());
+                    Mono<SmallExchanges.Answer> answer = keys.current().flatMap(registry -> {
+                        ObjectKeys from = customerKeys.sourceKeys(exchange.copySourceDecision(), registry);
+                        ObjectKeys to = customerKeys.destinationKeys(exchange.decision(), registry);
+                        return Mono.usingWhen(reader.open(stripped, from),
+                                source -> copy(stripped, source, registry, to),
+                                source -> Mono.fromRunnable(source::close));
+                    }).doFinally(signal -> customerKeys.close());
                     return SealResponse.answer(exchange, answer);
                 }));
     }
 
-    private Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry registry) {
+    private Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry registry,
+            ObjectKeys destinationKeys) {
         if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
-            return parts.copy(exchange, source, registry);
+            return parts.copy(exchange, source, destinationKeys);
         }
         if (source.plaintextLength() > MAX_COPY_BYTES) {
             return Mono.error(new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than "
                     + "the maximum allowable size for a copy source: " + MAX_COPY_BYTES));
         }
         return sameKey(exchange, source) ? serverSide.copy(exchange, source, registry)
-                : streaming.copy(exchange, source, registry);
+                : streaming.copy(exchange, source, destinationKeys);
     }
 
     /** What s3seal does not copy is refused before the source is opened. */
     private static void refuseUnsupported(ProxyExchange exchange) {
-        if (exchange.request().header("x-amz-copy-source-server-side-encryption-customer-algorithm") != null) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "s3seal does not copy from an SSE-C source to or from a client-side encrypted object.");
+        if (!CopyCustomerKeys.emulated(exchange.copySourceDecision())
+                && CustomerKeyHeaders.present(exchange.request(), CustomerKeyHeaders.COPY_SOURCE_PREFIX)) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "s3seal takes copy-source SSE-C parameters only for "
+                    + "sources under sse-c emulated; this source's policy does not encrypt it with a customer key.");
         }
         if (exchange.operation() == S3Operation.COPY_OBJECT) {
             if (!StreamingCopy.supportsDestination(exchange.decision())) {
@@ -77,7 +89,7 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
             }
             CopiedMetadata.replaces(exchange.request());
             CopiedMetadata.refuseUnchangedSelfCopy(exchange.request(), exchange.copySource());
-        } else if (!isClientSide(exchange.decision()) && exchange.decision().mode() != Mode.PASSTHROUGH
+        } else if (!encryptsBody(exchange.decision()) && exchange.decision().mode() != Mode.PASSTHROUGH
                 && exchange.decision().mode() != Mode.SSE_S3 && exchange.decision().mode() != Mode.SSE_KMS) {
             throw StreamingCopy.unsupportedDestination(exchange.decision());
         }
@@ -106,5 +118,10 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
 
     static boolean isClientSide(PolicyDecision decision) {
         return decision.mode().clientSide();
+    }
+
+    /** Whether s3seal encrypts the body in its own format under the rule: client-side or sse-c emulated. */
+    static boolean encryptsBody(PolicyDecision decision) {
+        return isClientSide(decision) || CopyCustomerKeys.emulated(decision);
     }
 }

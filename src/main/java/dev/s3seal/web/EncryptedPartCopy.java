@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
@@ -49,7 +49,7 @@ final class EncryptedPartCopy {
         this.reader = reader;
     }
 
-    Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry keys) {
+    Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys) {
         S3Request request = exchange.request();
         int partNumber = EncryptedMultipartHandler.partNumber(request.query().first("partNumber"));
         long[] range = range(request.header("x-amz-copy-source-range"), source.plaintextLength());
@@ -58,7 +58,7 @@ final class EncryptedPartCopy {
         Flux<DataBuffer> plaintext = length == 0 ? Flux.empty()
                 : reader.plaintext(source, range[0], range[1], factory);
         Map<String, List<String>> headers = partHeaders(request);
-        if (!EncryptedCopyHandler.isClientSide(exchange.decision())) {
+        if (!EncryptedCopyHandler.encryptsBody(exchange.decision())) {
             UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                     ForwardHandler.withoutPresignParameters(request.query()), headers, length);
             return send(put, plaintext, source, null);
@@ -83,7 +83,7 @@ final class EncryptedPartCopy {
     }
 
     /** The upload's data key, unwrapped for this bucket and key: a tampered or transplanted id fails here. */
-    private static Mono<byte[]> uploadKey(S3Request request, MultipartUploadId id, KeyRegistry keys) {
+    private static Mono<byte[]> uploadKey(S3Request request, MultipartUploadId id, ObjectKeys keys) {
         WrappedKey wrapped = id.wrappedKey();
         KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(wrapped.keyId()));
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);

@@ -5,6 +5,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.policy.SseCVariant;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
@@ -102,23 +103,37 @@ public final class OperationRouter {
     }
 
     /**
-     * CopyObject and UploadPartCopy whose source or destination s3seal encrypts client-side go to
-     * s3seal's copy (the upstream alone would copy ciphertext under a key bound to the old name, or
-     * plaintext where the policy wants ciphertext); null when neither side is client-side.
+     * CopyObject and UploadPartCopy whose source or destination s3seal encrypts in its own format
+     * (client-side, or sse-c emulated) go to s3seal's copy (the upstream alone would copy ciphertext
+     * under a key bound to the old name, or plaintext where the policy wants ciphertext); null when
+     * neither side is.
      */
     private S3OperationHandler copyHandler(PolicyDecision destination, PolicyDecision source) {
-        boolean sourceClientSide = isClientSide(source);
-        boolean destinationClientSide = isClientSide(destination);
-        if (!sourceClientSide && !destinationClientSide) {
+        boolean sourceEncrypted = encryptsBody(source);
+        boolean destinationEncrypted = encryptsBody(destination);
+        if (!sourceEncrypted && !destinationEncrypted) {
             return null;
         }
-        // sse-c on either side of a client-side copy is not built yet: refused, never half-copied
-        if ((sourceClientSide && source.options().format() != Format.S3SEAL)
-                || (destinationClientSide && destination.options().format() != Format.S3SEAL)
-                || source.mode() == Mode.SSE_C || destination.mode() == Mode.SSE_C) {
+        // the s3ec format, and sse-c the upstream does (inject, pass-through), on either side of such a
+        // copy are not built: refused, never half-copied
+        if ((sourceEncrypted && source.options().format() != Format.S3SEAL)
+                || (destinationEncrypted && destination.options().format() != Format.S3SEAL)
+                || upstreamSseC(source) || upstreamSseC(destination)) {
             return refuse;
         }
         return encryptedCopy;
+    }
+
+    private static boolean encryptsBody(PolicyDecision decision) {
+        return isClientSide(decision) || emulatedSseC(decision);
+    }
+
+    private static boolean emulatedSseC(PolicyDecision decision) {
+        return decision.mode() == Mode.SSE_C && decision.sseCVariant() == SseCVariant.EMULATED;
+    }
+
+    private static boolean upstreamSseC(PolicyDecision decision) {
+        return decision.mode() == Mode.SSE_C && !emulatedSseC(decision);
     }
 
     private static boolean isClientSide(PolicyDecision decision) {

@@ -155,10 +155,6 @@ public final class S3Gateway implements WebHandler {
         if (read.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        if (read.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "s3seal does not yet copy objects it encrypts with a customer key (sse-c emulated).");
-        }
         return read;
     }
 

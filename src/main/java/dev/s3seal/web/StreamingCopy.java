@@ -11,8 +11,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.keys.KeyRegistry;
-import dev.s3seal.policy.Mode;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
@@ -40,14 +39,14 @@ final class StreamingCopy {
         this.upload = upload;
     }
 
-    Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry keys) {
+    Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys) {
         S3Request request = exchange.request();
         PolicyDecision destination = exchange.decision();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         Flux<DataBuffer> plaintext = source.plaintextLength() == 0 && !source.encrypted() ? Flux.empty()
                 : reader.plaintext(source, 0, source.plaintextLength() - 1, factory);
         Map<String, List<String>> headers = CopiedMetadata.destinationHeaders(request, source.stored(), false);
-        if (destination.mode() == Mode.CSE_LOCAL || destination.mode() == Mode.CSE_KMS) {
+        if (EncryptedCopyHandler.encryptsBody(destination)) {
             EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
                     QueryParameters.empty(), headers);
             return upload.store(exchange, destination, keys, target, plaintext, source.plaintextLength(),
@@ -84,6 +83,7 @@ final class StreamingCopy {
     static boolean supportsDestination(PolicyDecision destination) {
         return switch (destination.mode()) {
             case CSE_LOCAL, CSE_KMS, PASSTHROUGH, SSE_S3, SSE_KMS -> true;
+            case SSE_C -> CopyCustomerKeys.emulated(destination);
             default -> false;
         };
     }

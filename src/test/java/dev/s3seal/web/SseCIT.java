@@ -25,6 +25,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -63,12 +65,19 @@ class SseCIT {
         Path dir = Files.createTempDirectory("s3seal-ssec");
         Path keyFile = dir.resolve("injected.key");
         Files.writeString(keyFile, Base64.getEncoder().encodeToString(INJECTED));
+        Path masterFile = dir.resolve("master.key");
+        Files.writeString(masterFile, Base64.getEncoder().encodeToString(random(32, 10)));
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, String.join("\n",
                 "keys:",
                 "  injected:",
                 "    type: customer",
                 "    file: " + keyFile,
+                "  master:",
+                "    type: local",
+                "    versions:",
+                "      - version: 1",
+                "        file: " + masterFile,
                 "rules:",
                 "  - name: injected",
                 "    buckets: inject-*",
@@ -79,6 +88,10 @@ class SseCIT {
                 "    buckets: emul-*",
                 "    mode: sse-c",
                 "    variant: emulated",
+                "  - name: client-side",
+                "    buckets: cse-*",
+                "    mode: cse-local",
+                "    key: master",
                 "  - name: default",
                 "    mode: passthrough",
                 ""));
@@ -297,21 +310,185 @@ class SseCIT {
     }
 
     @Test
-    void shouldRefuseCopiesOfEmulatedObjectsAsNotImplemented() {
+    void shouldCopyEmulatedObjectsUnderTheSameKeyAndUnderANewDestinationKey() {
+        String bucket = bucket("emul-");
+        byte[] data = random(300_000, 4);
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(bucket).key("k")), RequestBody.fromBytes(data));
+            CopyObjectResponse same = client.copyObject(b -> copyKeys(b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(bucket).destinationKey("same"), CLIENT_KEY, CLIENT_KEY));
+            assertThat(same.sseCustomerAlgorithm()).isEqualTo("AES256");
+            assertThat(same.sseCustomerKeyMD5()).isEqualTo(md5(CLIENT_KEY));
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("same"))).asByteArray()).isEqualTo(data);
+
+            CopyObjectResponse other = client.copyObject(b -> copyKeys(b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(bucket).destinationKey("other"), CLIENT_KEY, OTHER_KEY));
+            assertThat(other.sseCustomerKeyMD5()).isEqualTo(md5(OTHER_KEY));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("other").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY))).asByteArray()).isEqualTo(data);
+            assertThatThrownBy(() -> client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("other"))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            for (String key : List.of("same", "other")) {
+                ResponseBytes<GetObjectResponse> stored = direct.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+                assertThat(new String(stored.asByteArray(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+                assertThat(stored.asByteArray()).isNotEqualTo(data);
+                assertThat(stored.response().sseCustomerAlgorithm()).isNull();
+                assertThat(stored.response().metadata()).containsValue("sse-c");
+                assertThat(stored.response().metadata().toString()).doesNotContain(base64(CLIENT_KEY))
+                        .doesNotContain(base64(OTHER_KEY)).doesNotContain(md5(OTHER_KEY));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseCopiesWithAMissingOrWrongKeyAndStoreNothing() {
         String bucket = bucket("emul-");
         String plain = bucket("plain-");
+        String injected = bucket("inject-");
         try (S3Client client = client()) {
             client.putObject(b -> withKey(b.bucket(bucket).key("k")), RequestBody.fromString("x"));
+            // no source key: as S3 for an SSE-C source
             assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("k")
                     .destinationBucket(plain).destinationKey("k")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                    });
+            assertThatThrownBy(() -> client.copyObject(b -> copyKeys(b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(bucket).destinationKey("k2"), null, CLIENT_KEY)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            // the wrong source key
+            assertThatThrownBy(() -> client.copyObject(b -> copyKeys(b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(bucket).destinationKey("k2"), OTHER_KEY, CLIENT_KEY)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                    });
+            // no key for an emulated destination
+            assertThatThrownBy(() -> client.copyObject(b -> copyKeys(b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(bucket).destinationKey("k2"), CLIENT_KEY, null)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                    });
+            // sse-c the upstream does (inject) on the other side: not built, refused
+            assertThatThrownBy(() -> client.copyObject(b -> copyKeys(b.sourceBucket(bucket).sourceKey("k")
+                    .destinationBucket(injected).destinationKey("k"), CLIENT_KEY, null)))
                     .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+            // a malformed source key
             assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("k")
-                    .destinationBucket(bucket).destinationKey("k2").sseCustomerAlgorithm("AES256")
-                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))
-                    .copySourceSSECustomerAlgorithm("AES256").copySourceSSECustomerKey(base64(CLIENT_KEY))
-                    .copySourceSSECustomerKeyMD5(md5(CLIENT_KEY))))
-                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+                    .destinationBucket(plain).destinationKey("k").copySourceSSECustomerAlgorithm("AES256")
+                    .copySourceSSECustomerKey(base64(CLIENT_KEY)).copySourceSSECustomerKeyMD5(md5(OTHER_KEY))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
         }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThat(direct.listObjectsV2(b -> b.bucket(plain)).contents()).isEmpty();
+            assertThat(direct.listObjectsV2(b -> b.bucket(injected)).contents()).isEmpty();
+            assertThat(direct.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(o -> o.key())
+                    .containsExactly("k");
+        }
+    }
+
+    @Test
+    void shouldCopyBetweenEmulatedAndClientSideAndPlainBuckets() {
+        String emulated = bucket("emul-");
+        String clientSide = bucket("cse-");
+        String plain = bucket("plain-");
+        byte[] data = random(100_000, 5);
+        try (S3Client client = client()) {
+            client.putObject(b -> withKey(b.bucket(emulated).key("k")), RequestBody.fromBytes(data));
+            CopyObjectResponse toClientSide = client.copyObject(b -> copyKeys(b.sourceBucket(emulated).sourceKey("k")
+                    .destinationBucket(clientSide).destinationKey("k"), CLIENT_KEY, null));
+            assertThat(toClientSide.sseCustomerKeyMD5()).isNull();
+            assertThat(client.getObjectAsBytes(b -> b.bucket(clientSide).key("k")).asByteArray()).isEqualTo(data);
+            client.copyObject(b -> copyKeys(b.sourceBucket(emulated).sourceKey("k")
+                    .destinationBucket(plain).destinationKey("k"), CLIENT_KEY, null));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(plain).key("k")).asByteArray()).isEqualTo(data);
+
+            client.copyObject(b -> copyKeys(b.sourceBucket(clientSide).sourceKey("k")
+                    .destinationBucket(emulated).destinationKey("back"), null, OTHER_KEY));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(emulated).key("back").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY))).asByteArray()).isEqualTo(data);
+            assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(emulated).key("back")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            // a client-side source takes no source customer key (refused, as before emulated copies)
+            assertThatThrownBy(() -> client.copyObject(b -> copyKeys(b.sourceBucket(clientSide).sourceKey("k")
+                    .destinationBucket(emulated).destinationKey("k3"), CLIENT_KEY, CLIENT_KEY)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(501));
+            // nor does a client-side destination take a destination customer key
+            assertThatThrownBy(() -> client.copyObject(b -> copyKeys(b.sourceBucket(emulated).sourceKey("k")
+                    .destinationBucket(clientSide).destinationKey("k3"), CLIENT_KEY, CLIENT_KEY)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                    });
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            ResponseBytes<GetObjectResponse> atRest = direct.getObjectAsBytes(b -> b.bucket(clientSide).key("k"));
+            assertThat(new String(atRest.asByteArray(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+            assertThat(atRest.response().metadata()).doesNotContainValue("sse-c");
+            ResponseBytes<GetObjectResponse> back = direct.getObjectAsBytes(b -> b.bucket(emulated).key("back"));
+            assertThat(new String(back.asByteArray(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+            assertThat(back.response().metadata()).containsValue("sse-c");
+            assertThat(direct.listObjectsV2(b -> b.bucket(emulated)).contents()).extracting(o -> o.key())
+                    .containsExactlyInAnyOrder("k", "back");
+            assertThat(direct.listObjectsV2(b -> b.bucket(clientSide)).contents()).extracting(o -> o.key())
+                    .containsExactly("k");
+        }
+    }
+
+    @Test
+    void shouldUploadPartCopyFromAnEmulatedSourceIntoAnEmulatedUpload() {
+        String bucket = bucket("emul-");
+        byte[] source = random(5 * 1024 * 1024, 6);
+        byte[] tail = random(1000, 7);
+        try (S3Client client = client()) {
+            client.putObject(b -> b.bucket(bucket).key("src").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(OTHER_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(source));
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))).uploadId();
+            assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("src")
+                    .destinationBucket(bucket).destinationKey("mp").uploadId(uploadId).partNumber(1)
+                    .copySourceSSECustomerAlgorithm("AES256").copySourceSSECustomerKey(base64(OTHER_KEY))
+                    .copySourceSSECustomerKeyMD5(md5(OTHER_KEY))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            var copied = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("src")
+                    .destinationBucket(bucket).destinationKey("mp").uploadId(uploadId).partNumber(1)
+                    .copySourceSSECustomerAlgorithm("AES256").copySourceSSECustomerKey(base64(OTHER_KEY))
+                    .copySourceSSECustomerKeyMD5(md5(OTHER_KEY)).sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY)));
+            assertThat(copied.sseCustomerKeyMD5()).isEqualTo(md5(CLIENT_KEY));
+            String tailEtag = client.uploadPart(b -> b.bucket(bucket).key("mp").uploadId(uploadId).partNumber(2)
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY)),
+                    RequestBody.fromBytes(tail)).eTag();
+            client.completeMultipartUpload(b -> b.bucket(bucket).key("mp").uploadId(uploadId)
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))
+                    .multipartUpload(m -> m.parts(
+                            CompletedPart.builder().partNumber(1).eTag(copied.copyPartResult().eTag()).build(),
+                            CompletedPart.builder().partNumber(2).eTag(tailEtag).build())));
+            byte[] expected = new byte[source.length + tail.length];
+            System.arraycopy(source, 0, expected, 0, source.length);
+            System.arraycopy(tail, 0, expected, source.length, tail.length);
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("mp"))).asByteArray()).isEqualTo(expected);
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThat(direct.getObjectAsBytes(b -> b.bucket(bucket).key("mp")).asByteArray()).isNotEqualTo(source);
+        }
+    }
+
+    private static CopyObjectRequest.Builder copyKeys(CopyObjectRequest.Builder builder, byte[] sourceKey,
+            byte[] destinationKey) {
+        if (sourceKey != null) {
+            builder.copySourceSSECustomerAlgorithm("AES256").copySourceSSECustomerKey(base64(sourceKey))
+                    .copySourceSSECustomerKeyMD5(md5(sourceKey));
+        }
+        if (destinationKey != null) {
+            builder.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(destinationKey))
+                    .sseCustomerKeyMD5(md5(destinationKey));
+        }
+        return builder;
     }
 
     @Test
