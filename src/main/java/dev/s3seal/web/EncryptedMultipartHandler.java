@@ -2,9 +2,7 @@ package dev.s3seal.web;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -90,7 +88,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                     EnvelopeMetadata pending = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(),
                             wrapped.keyId(), wrapped.keyVersion(), wrapped.ciphertext(),
                             EnvelopeMetadata.PENDING_LENGTH, segmentSize, null, null, null);
-                    Map<String, List<String>> headers = withoutPlaintextFacts(
+                    Map<String, List<String>> headers = PlaintextFacts.without(
                             ForwardedHeaders.toUpstream(request.headers(), false));
                     pending.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
                     UpstreamRequest create = SmallExchanges.request("POST", request.bucket(), request.key(),
@@ -120,7 +118,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
-        Map<String, List<String>> headers = withoutPlaintextFacts(
+        Map<String, List<String>> headers = PlaintextFacts.without(
                 ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
         UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                 upstreamQuery(request, id.upstreamId()), headers,
@@ -225,16 +223,5 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
             throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer has no upload id.");
         }
         return id;
-    }
-
-    /** The client's headers minus what describes its plaintext (checksums, MD5), which s3seal verified. */
-    static Map<String, List<String>> withoutPlaintextFacts(Map<String, List<String>> headers) {
-        Map<String, List<String>> out = new LinkedHashMap<>(headers);
-        out.keySet().removeIf(name -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            return lower.equals("content-md5") || lower.startsWith("x-amz-checksum-")
-                    || lower.equals("x-amz-sdk-checksum-algorithm");
-        });
-        return out;
     }
 }

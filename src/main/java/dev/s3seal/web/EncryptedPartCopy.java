@@ -109,8 +109,7 @@ final class EncryptedPartCopy {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ForwardedHeaders.toUpstream(request.headers(), false).forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("x-amz-copy-source") && !lower.startsWith("x-amz-checksum-")
-                    && !lower.equals("content-md5") && !lower.equals("x-amz-sdk-checksum-algorithm")
+            if (!lower.startsWith("x-amz-copy-source") && !PlaintextFacts.describesBody(lower)
                     && !lower.equals("x-amz-metadata-directive")) {
                 headers.put(lower, values);
             }

@@ -221,14 +221,8 @@ final class EncryptingUpload {
      * they do not hold for the ciphertext).
      */
     static Map<String, List<String>> clientHeaders(S3Request request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>(
+        return PlaintextFacts.without(
                 ForwardedHeaders.toUpstream(request.headers(), request.header("x-amz-trailer") != null));
-        headers.keySet().removeIf(name -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            return lower.equals("content-md5") || lower.startsWith("x-amz-checksum-")
-                    || lower.equals("x-amz-sdk-checksum-algorithm");
-        });
-        return headers;
     }
 
     private static byte[] clientMd5(S3Request request) {
