@@ -34,14 +34,21 @@ final class MultipartSeal {
 
     /** Object headers a self-copy must carry over (user metadata is all of x-amz-meta-*). */
     private static final Set<String> KEPT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
-            "content-language", "cache-control", "expires", "x-amz-website-redirect-location", "x-amz-storage-class");
+            "content-language", "cache-control", "expires", "x-amz-website-redirect-location", "x-amz-storage-class",
+            // object lock and the upstream's own server-side encryption: a HEAD answers them under
+            // the names CreateMultipartUpload takes them by
+            "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
+            "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-server-side-encryption-bucket-key-enabled");
 
     private final SmallExchanges small;
     private final LayoutPreservingCopy copy;
+    private final CarriedObjectSettings settings;
 
     MultipartSeal(SmallExchanges small) {
         this.small = small;
         this.copy = new LayoutPreservingCopy(small);
+        this.settings = new CarriedObjectSettings(small);
     }
 
     /** Seals the just-completed object; emits the final CompleteMultipartUpload answer. */
@@ -62,7 +69,10 @@ final class MultipartSeal {
             checkStillOurs(stored, id, layout);
             Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
             String source = "/" + request.bucket() + "/" + encodeKey(request.key());
-            return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
+            return settings.read(request.bucket(), request.key(), stored, factory).flatMap(carried -> {
+                headers.putAll(carried);
+                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
+            });
         });
     }
 
@@ -85,6 +95,17 @@ final class MultipartSeal {
 
     private static Map<String, List<String>> sealedHeaders(HttpHeaders stored, MultipartUploadId id,
             MultipartManifest manifest, byte[] sealedManifest) {
+        Map<String, List<String>> headers = keptHeaders(stored);
+        WrappedKey wrapped = id.wrappedKey();
+        EnvelopeMetadata sealed = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
+                wrapped.keyVersion(), wrapped.ciphertext(), manifest.totalPlaintextLength(), id.segmentSize(), null,
+                manifest.partCount(), sealedManifest);
+        sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        return headers;
+    }
+
+    /** The completed object's headers the self-copy sets again, names in lower case (not the envelope). */
+    static Map<String, List<String>> keptHeaders(HttpHeaders stored) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         stored.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -92,11 +113,6 @@ final class MultipartSeal {
                 headers.put(lower, List.copyOf(values));
             }
         });
-        WrappedKey wrapped = id.wrappedKey();
-        EnvelopeMetadata sealed = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
-                wrapped.keyVersion(), wrapped.ciphertext(), manifest.totalPlaintextLength(), id.segmentSize(), null,
-                manifest.partCount(), sealedManifest);
-        sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }
 

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.Permission;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.s3seal.crypto.CiphertextSizes;
@@ -259,6 +261,52 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
                     .completionFuture().get();
             assertThat(Files.readAllBytes(target)).isEqualTo(data);
         }
+    }
+
+    /** The seal is a self-copy; the ACL S3 applied from CreateMultipartUpload must survive it. */
+    @Test
+    void shouldKeepCannedAclGivenAtCreationWhenUploadIsSealed() {
+        String key = "mp/public";
+        byte[] data = random(5 * MIB + 1000, 11);
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                .acl(ObjectCannedACL.PUBLIC_READ)).uploadId();
+        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, 5 * MIB))).eTag();
+        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, 5 * MIB, data.length))).eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                        CompletedPart.builder().partNumber(2).eTag(e2).build())));
+
+        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
+                .containsEntry("s3seal-n", "2");
+        assertThat(store().directClient().getObjectAcl(b -> b.bucket(bucket).key(key)).grants())
+                .anySatisfy(grant -> {
+                    assertThat(grant.grantee().uri()).isEqualTo("http://acs.amazonaws.com/groups/global/AllUsers");
+                    assertThat(grant.permission()).isEqualTo(Permission.READ);
+                });
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+                .isEqualTo(data);
+    }
+
+    /** Without an ACL at creation the sealed object keeps the default (owner only) ACL. */
+    @Test
+    void shouldKeepPrivateAclWhenUploadWithoutAclIsSealed() {
+        String key = "mp/private";
+        byte[] data = random(5 * MIB + 1000, 12);
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, 5 * MIB))).eTag();
+        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, 5 * MIB, data.length))).eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                        CompletedPart.builder().partNumber(2).eTag(e2).build())));
+
+        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
+                .containsEntry("s3seal-n", "2");
+        assertThat(store().directClient().getObjectAcl(b -> b.bucket(bucket).key(key)).grants())
+                .noneSatisfy(grant -> assertThat(grant.grantee().uri()).isNotNull());
     }
 
     @Test
