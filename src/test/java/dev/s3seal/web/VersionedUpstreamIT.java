@@ -1,0 +1,133 @@
+package dev.s3seal.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.TestPolicies;
+
+/**
+ * Against an upstream with versioning (moto's S3; S3Proxy has none, and moto does not check
+ * signatures, so the signing tests stay on S3Proxy): ListObjectVersions through s3seal shows every
+ * version's plaintext size and plaintext MD5; the older version's can only come from a lookup by its
+ * own version id.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class VersionedUpstreamIT {
+
+    @LocalServerPort
+    int port;
+
+    /** Not a ProxyIntegrationTest: that one's S3Proxy upstream would win over this class's registration. */
+    @DynamicPropertySource
+    static void versionedUpstream(DynamicPropertyRegistry registry) throws IOException {
+        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
+        MotoServer moto = MotoServer.get();
+        registry.add("s3seal.upstream.endpoint", () -> moto.endpoint().toString());
+        registry.add("s3seal.upstream.access-key-id", () -> "test");
+        registry.add("s3seal.upstream.secret-access-key", () -> "test");
+        registry.add("s3seal.clients[0].name", () -> "alice");
+        registry.add("s3seal.clients[0].access-key-id", () -> ProxyIntegrationTest.ALICE_KEY);
+        registry.add("s3seal.clients[0].secret-access-key", () -> ProxyIntegrationTest.ALICE_SECRET);
+        registry.add("management.server.port", () -> "0");
+    }
+
+    private S3Client alice() {
+        return S3Clients.sync(java.net.URI.create("http://127.0.0.1:" + port), ProxyIntegrationTest.ALICE_KEY,
+                ProxyIntegrationTest.ALICE_SECRET);
+    }
+
+    @Test
+    void shouldListEveryVersionWithItsPlaintextSizeAndMd5() throws Exception {
+        String bucket = "v-" + java.util.UUID.randomUUID().toString().substring(0, 12);
+        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+             S3Client client = alice()) {
+            direct.createBucket(b -> b.bucket(bucket));
+            direct.putBucketVersioning(b -> b.bucket(bucket)
+                    .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+            byte[] first = random(1000, 1);
+            byte[] second = random(70_000, 2);
+            client.putObject(b -> b.bucket(bucket).key("docs/v").contentMD5(base64Md5(first)), RequestBody.fromBytes(first));
+            client.putObject(b -> b.bucket(bucket).key("docs/v").contentMD5(base64Md5(second)), RequestBody.fromBytes(second));
+
+            List<ObjectVersion> versions = client.listObjectVersions(b -> b.bucket(bucket).prefix("docs/")).versions();
+            assertThat(versions).hasSize(2);
+            assertThat(versions).extracting(ObjectVersion::eTag)
+                    .containsExactlyInAnyOrder(quotedMd5(first), quotedMd5(second));
+            assertThat(versions).extracting(ObjectVersion::size)
+                    .containsExactlyInAnyOrder((long) first.length, (long) second.length);
+            // at rest: ciphertext, larger than the plaintext
+            assertThat(direct.listObjectVersions(b -> b.bucket(bucket).prefix("docs/")).versions())
+                    .allSatisfy(v -> assertThat(v.eTag()).isNotIn(quotedMd5(first), quotedMd5(second)));
+        }
+    }
+
+    /** Tags given at CreateMultipartUpload survive s3seal's sealing self-copy (S3Proxy has no tagging). */
+    @Test
+    void shouldKeepTagsGivenAtCreationThroughTheSeal() {
+        String bucket = "t-" + java.util.UUID.randomUUID().toString().substring(0, 12);
+        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+             S3Client client = alice()) {
+            direct.createBucket(b -> b.bucket(bucket));
+            byte[] data = random(5 * 1024 * 1024 + 10, 3);
+            String key = "docs/tagged";
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key).tagging("team=blue&tier=a b"))
+                    .uploadId();
+            String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 0, 5 * 1024 * 1024))).eTag();
+            String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 5 * 1024 * 1024, data.length))).eTag();
+            client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
+                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build())));
+
+            assertThat(direct.headObject(b -> b.bucket(bucket).key(key)).metadata()).containsEntry("s3seal-n", "2");
+            assertThat(direct.getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet())
+                    .extracting(t -> t.key() + "=" + t.value()).containsExactlyInAnyOrder("team=blue", "tier=a b");
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).isEqualTo(data);
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static byte[] md5(byte[] data) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String quotedMd5(byte[] data) {
+        return "\"" + HexFormat.of().formatHex(md5(data)) + "\"";
+    }
+
+    private static String base64Md5(byte[] data) {
+        return java.util.Base64.getEncoder().encodeToString(md5(data));
+    }
+}
