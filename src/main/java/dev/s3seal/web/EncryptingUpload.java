@@ -159,7 +159,10 @@ final class EncryptingUpload {
                             Mono.defer(() -> {
                                 byte[] digest = md5.digest();
                                 Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null ? Mono.empty()
-                                        : sealMd5(put, envelope, dataKey, digest, response.headers().getFirst("etag"));
+                                        : sealMd5(put, envelope, dataKey, digest, response.headers().getFirst("etag"))
+                                                .flatMap(copied -> SupersededVersions.delete(upstream, put.bucket(),
+                                                        put.key(), response.headers().getFirst("x-amz-version-id"),
+                                                        copied.getFirst("x-amz-version-id")).thenReturn(copied));
                                 return sealed.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                                         .map(copyHeaders -> new Outcome(response, null, PlaintextEtags.quoted(digest),
                                                 copyHeaders.map(h -> h.getFirst("x-amz-version-id"))

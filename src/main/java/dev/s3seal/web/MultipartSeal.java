@@ -72,7 +72,10 @@ final class MultipartSeal {
             return settings.read(request.bucket(), request.key(), stored, factory).flatMap(carried -> {
                 headers.putAll(carried);
                 return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
-            });
+            }).flatMap(sealedAnswer -> sealedAnswer.isErrorDocument() ? Mono.just(sealedAnswer)
+                    : SupersededVersions.delete(small.upstream(), request.bucket(), request.key(),
+                            stored.getFirst("x-amz-version-id"),
+                            sealedAnswer.response().headers().getFirst("x-amz-version-id")).thenReturn(sealedAnswer));
         });
     }
 

@@ -47,6 +47,10 @@ final class SmallExchanges {
         this.upstream = upstream;
     }
 
+    UpstreamClient upstream() {
+        return upstream;
+    }
+
     Mono<Answer> call(UpstreamRequest request, byte[] body, DataBufferFactory factory) {
         Flux<DataBuffer> content = body == null || body.length == 0 ? Flux.empty()
                 : Flux.defer(() -> Flux.just(factory.wrap(body)));

@@ -82,6 +82,42 @@ class VersionedUpstreamIT {
         }
     }
 
+    /**
+     * s3seal's sealing self-copies (PUT without Content-MD5, multipart completion) write twice: the
+     * superseded first write is deleted, so each upload leaves exactly the one version the client made.
+     */
+    @Test
+    void shouldLeaveOneVersionPerUploadWhenSealingCopiesOnAVersionedBucket() {
+        String bucket = "s-" + java.util.UUID.randomUUID().toString().substring(0, 12);
+        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+             S3Client client = alice()) {
+            direct.createBucket(b -> b.bucket(bucket));
+            direct.putBucketVersioning(b -> b.bucket(bucket)
+                    .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+            byte[] small = random(2000, 4);
+            String putVersion = client.putObject(b -> b.bucket(bucket).key("docs/put"), RequestBody.fromBytes(small))
+                    .versionId();
+            List<ObjectVersion> put = direct.listObjectVersions(b -> b.bucket(bucket).prefix("docs/put")).versions();
+            assertThat(put).singleElement().satisfies(v -> assertThat(v.versionId()).isEqualTo(putVersion));
+            assertThat(direct.headObject(b -> b.bucket(bucket).key("docs/put")).metadata()).containsKey("s3seal-h");
+
+            byte[] data = random(5 * 1024 * 1024 + 10, 5);
+            String key = "docs/mp";
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+            String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 0, 5 * 1024 * 1024))).eTag();
+            String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 5 * 1024 * 1024, data.length))).eTag();
+            client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
+                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build())));
+            assertThat(direct.listObjectVersions(b -> b.bucket(bucket).prefix(key)).versions()).hasSize(1);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).isEqualTo(data);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/put")).asByteArray()).isEqualTo(small);
+        }
+    }
+
     /** Tags given at CreateMultipartUpload survive s3seal's sealing self-copy (S3Proxy has no tagging). */
     @Test
     void shouldKeepTagsGivenAtCreationThroughTheSeal() {
