@@ -54,14 +54,22 @@ final class CarriedObjectSettings {
     Mono<Map<String, List<String>>> read(String bucket, String key, HttpHeaders stored, DataBufferFactory factory) {
         Mono<Map<String, List<String>>> acl = subresource(bucket, key, "acl", factory)
                 .map(CarriedObjectSettings::aclHeaders);
-        Mono<Map<String, List<String>>> tags = hasTags(stored)
-                ? subresource(bucket, key, "tagging", factory).map(CarriedObjectSettings::taggingHeaders)
-                : Mono.just(Map.of());
-        return Mono.zip(acl.defaultIfEmpty(Map.of()), tags.defaultIfEmpty(Map.of())).map(both -> {
+        return Mono.zip(acl.defaultIfEmpty(Map.of()), tags(bucket, key, stored, factory)).map(both -> {
             Map<String, List<String>> headers = new LinkedHashMap<>(both.getT1());
             headers.putAll(both.getT2());
             return headers;
         });
+    }
+
+    /**
+     * {@code x-amz-tagging} with the object's tags (GET ?tagging, only when its HEAD, {@code stored},
+     * counts some); empty when it has none or the upstream does not answer.
+     */
+    Mono<Map<String, List<String>>> tags(String bucket, String key, HttpHeaders stored, DataBufferFactory factory) {
+        return hasTags(stored)
+                ? subresource(bucket, key, "tagging", factory).map(CarriedObjectSettings::taggingHeaders)
+                        .defaultIfEmpty(Map.of())
+                : Mono.just(Map.of());
     }
 
     private static boolean hasTags(HttpHeaders stored) {

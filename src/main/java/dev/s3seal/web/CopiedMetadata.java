@@ -6,7 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.s3.S3ErrorCode;
@@ -70,6 +72,26 @@ final class CopiedMetadata {
             });
         }
         return headers;
+    }
+
+    /**
+     * S3's tagging directive for a copy s3seal writes itself: {@code COPY} (the default) gives the
+     * copy the source's tags (read from the upstream when its HEAD counts some) in place of any
+     * {@code x-amz-tagging} of the request; {@code REPLACE} keeps the request's.
+     */
+    static Mono<Map<String, List<String>>> withTagging(CarriedObjectSettings settings, S3Request request,
+            CopySourceObject source, Map<String, List<String>> headers, DataBufferFactory factory) {
+        String directive = request.header("x-amz-tagging-directive");
+        if (directive != null && directive.trim().equalsIgnoreCase("REPLACE")) {
+            return Mono.just(headers);
+        }
+        Map<String, List<String>> copied = new LinkedHashMap<>(headers);
+        copied.remove("x-amz-tagging");
+        return settings.tags(source.source().bucket(), source.source().key(), source.stored(), factory)
+                .map(tags -> {
+                    copied.putAll(tags);
+                    return copied;
+                });
     }
 
     /**

@@ -31,7 +31,10 @@ final class ServerSideCopy {
     private final SmallExchanges small;
     private final LayoutPreservingCopy layoutCopy;
 
+    private final CarriedObjectSettings settings;
+
     ServerSideCopy(SmallExchanges small) {
+        this.settings = new CarriedObjectSettings(small);
         this.small = small;
         this.layoutCopy = new LayoutPreservingCopy(small);
     }
@@ -52,10 +55,12 @@ final class ServerSideCopy {
                     DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
                     String from = CopySourceReader.copySourceHeader(source.source());
                     if (source.multipart()) {
+                        // a multipart copy is a CreateMultipartUpload: the tagging directive is s3seal's to apply
                         headers.remove("x-amz-tagging-directive");
-                        return layoutCopy.copy(from, source.upstreamEtag(), source.layout(), request.bucket(),
-                                request.key(), headers, factory).map(done -> CopyResults.object(source,
-                                        done.response(), source.clientEtag(), null));
+                        return CopiedMetadata.withTagging(settings, request, source, headers, factory)
+                                .flatMap(tagged -> layoutCopy.copy(from, source.upstreamEtag(), source.layout(),
+                                        request.bucket(), request.key(), tagged, factory))
+                                .map(done -> CopyResults.object(source, done.response(), source.clientEtag(), null));
                     }
                     return copySinglePart(request, source, from, headers, factory);
                 });

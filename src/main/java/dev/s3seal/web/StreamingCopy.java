@@ -33,7 +33,10 @@ final class StreamingCopy {
     private final CopySourceReader reader;
     private final EncryptingUpload upload;
 
+    private final CarriedObjectSettings settings;
+
     StreamingCopy(UpstreamClient upstream, CopySourceReader reader, EncryptingUpload upload) {
+        this.settings = new CarriedObjectSettings(new SmallExchanges(upstream));
         this.upstream = upstream;
         this.reader = reader;
         this.upload = upload;
@@ -41,11 +44,18 @@ final class StreamingCopy {
 
     Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys) {
         S3Request request = exchange.request();
-        PolicyDecision destination = exchange.decision();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         Flux<DataBuffer> plaintext = source.plaintextLength() == 0 && !source.encrypted() ? Flux.empty()
                 : reader.plaintext(source, 0, source.plaintextLength() - 1, factory);
-        Map<String, List<String>> headers = CopiedMetadata.destinationHeaders(request, source.stored(), false);
+        return CopiedMetadata.withTagging(settings, request, source,
+                CopiedMetadata.destinationHeaders(request, source.stored(), false), factory)
+                .flatMap(headers -> write(exchange, source, keys, headers, plaintext));
+    }
+
+    private Mono<SmallExchanges.Answer> write(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys,
+            Map<String, List<String>> headers, Flux<DataBuffer> plaintext) {
+        S3Request request = exchange.request();
+        PolicyDecision destination = exchange.decision();
         if (EncryptedCopyHandler.encryptsBody(destination)) {
             EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
                     QueryParameters.empty(), headers);
