@@ -40,6 +40,7 @@ import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
 import dev.s3seal.testsupport.S3Clients;
 
 /**
@@ -268,15 +269,7 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     void shouldKeepCannedAclGivenAtCreationWhenUploadIsSealed() {
         String key = "mp/public";
         byte[] data = random(5 * MIB + 1000, 11);
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                .acl(ObjectCannedACL.PUBLIC_READ)).uploadId();
-        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, 5 * MIB))).eTag();
-        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, 5 * MIB, data.length))).eTag();
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                        CompletedPart.builder().partNumber(2).eTag(e2).build())));
+        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, create -> create.acl(ObjectCannedACL.PUBLIC_READ));
 
         assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
                 .containsEntry("s3seal-n", "2");
@@ -294,14 +287,7 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     void shouldKeepPrivateAclWhenUploadWithoutAclIsSealed() {
         String key = "mp/private";
         byte[] data = random(5 * MIB + 1000, 12);
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, 5 * MIB))).eTag();
-        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, 5 * MIB, data.length))).eTag();
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                        CompletedPart.builder().partNumber(2).eTag(e2).build())));
+        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, create -> { });
 
         assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
                 .containsEntry("s3seal-n", "2");

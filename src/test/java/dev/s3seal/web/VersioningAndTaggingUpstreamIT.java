@@ -24,6 +24,7 @@ import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
 
 /**
  * Against an upstream with versioning and tagging (moto's S3; S3Proxy has neither, and moto does
@@ -50,6 +51,12 @@ class VersioningAndTaggingUpstreamIT {
         registry.add("management.server.port", () -> "0");
     }
 
+    /** A client of moto's S3 itself, to set buckets up and see what is stored. */
+    private static S3Client motoDirect() {
+        return S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+    }
+
     private S3Client alice() {
         return S3Clients.sync(java.net.URI.create("http://127.0.0.1:" + port), ProxyIntegrationTest.ALICE_KEY,
                 ProxyIntegrationTest.ALICE_SECRET);
@@ -58,8 +65,7 @@ class VersioningAndTaggingUpstreamIT {
     @Test
     void shouldListEveryVersionWithItsPlaintextSizeAndMd5() throws Exception {
         String bucket = "v-" + java.util.UUID.randomUUID().toString().substring(0, 12);
-        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+        try (S3Client direct = motoDirect();
              S3Client client = alice()) {
             direct.createBucket(b -> b.bucket(bucket));
             direct.putBucketVersioning(b -> b.bucket(bucket)
@@ -88,8 +94,7 @@ class VersioningAndTaggingUpstreamIT {
     @Test
     void shouldLeaveOneVersionPerUploadWhenSealingCopiesOnAVersionedBucket() {
         String bucket = "s-" + java.util.UUID.randomUUID().toString().substring(0, 12);
-        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+        try (S3Client direct = motoDirect();
              S3Client client = alice()) {
             direct.createBucket(b -> b.bucket(bucket));
             direct.putBucketVersioning(b -> b.bucket(bucket)
@@ -103,14 +108,7 @@ class VersioningAndTaggingUpstreamIT {
 
             byte[] data = random(5 * 1024 * 1024 + 10, 5);
             String key = "docs/mp";
-            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-            String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 0, 5 * 1024 * 1024))).eTag();
-            String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
-                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 5 * 1024 * 1024, data.length))).eTag();
-            client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
-                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build())));
+            TwoPartUpload.upload(client, bucket, key, data, 5 * 1024 * 1024, create -> { });
             assertThat(direct.listObjectVersions(b -> b.bucket(bucket).prefix(key)).versions()).hasSize(1);
             assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).isEqualTo(data);
             assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/put")).asByteArray()).isEqualTo(small);
@@ -121,21 +119,13 @@ class VersioningAndTaggingUpstreamIT {
     @Test
     void shouldKeepTagsGivenAtCreationThroughTheSeal() {
         String bucket = "t-" + java.util.UUID.randomUUID().toString().substring(0, 12);
-        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+        try (S3Client direct = motoDirect();
              S3Client client = alice()) {
             direct.createBucket(b -> b.bucket(bucket));
             byte[] data = random(5 * 1024 * 1024 + 10, 3);
             String key = "docs/tagged";
-            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key).tagging("team=blue&tier=a b"))
-                    .uploadId();
-            String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 0, 5 * 1024 * 1024))).eTag();
-            String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
-                    RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, 5 * 1024 * 1024, data.length))).eTag();
-            client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
-                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                    software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build())));
+            TwoPartUpload.upload(client, bucket, key, data, 5 * 1024 * 1024,
+                    create -> create.tagging("team=blue&tier=a b"));
 
             assertThat(direct.headObject(b -> b.bucket(bucket).key(key)).metadata()).containsEntry("s3seal-n", "2");
             assertThat(direct.getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet())
@@ -148,8 +138,7 @@ class VersioningAndTaggingUpstreamIT {
     @Test
     void shouldCarryTheSourcesTagsThroughAReencryptingCopy() {
         String bucket = "c-" + java.util.UUID.randomUUID().toString().substring(0, 12);
-        try (S3Client direct = S3Client.builder().endpointOverride(MotoServer.get().endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(MotoServer.CREDENTIALS).build();
+        try (S3Client direct = motoDirect();
              S3Client client = alice()) {
             direct.createBucket(b -> b.bucket(bucket));
             byte[] data = random(3000, 6);
