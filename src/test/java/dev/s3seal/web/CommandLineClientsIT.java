@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.FileTrees;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 
 /**
@@ -36,15 +36,8 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
     @BeforeEach
     void files() throws IOException {
         bucket = newBucket();
-        source = Files.createDirectories(workDir.resolve("src"));
-        Random random = new Random(42);
-        for (int size : new int[] {0, 1, 65_535, 65_537, 6 * 1024 * 1024}) {
-            byte[] data = new byte[size];
-            random.nextBytes(data);
-            Files.write(source.resolve("f" + size + ".bin"), data);
-        }
-        Files.createDirectories(source.resolve("nested dir"));
-        Files.writeString(source.resolve("nested dir/hello wörld+1.txt"), "hello through s3seal\n");
+        source = FileTrees.writeRandomFiles(workDir.resolve("src"), 42, "f", 0, 1, 65_535, 65_537, 6 * 1024 * 1024);
+        FileTrees.writeText(source.resolve("nested dir/hello wörld+1.txt"), "hello through s3seal\n");
     }
 
     @Test
@@ -58,7 +51,7 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
 
         Path back = workDir.resolve("back");
         aws("s3", "sync", "s3://" + bucket + "/synced/", back.toString());
-        assertSameTree(source, back);
+        FileTrees.assertSameTree(source, back);
 
         String head = aws("s3api", "head-object", "--bucket", bucket, "--key", "synced/f65535.bin").output();
         assertThat(head).contains("\"ContentLength\": 65535");
@@ -82,7 +75,7 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
         Path back = workDir.resolve("back");
         Files.createDirectories(back);
         s3cmd("sync", "s3://" + bucket + "/tree/", back + "/");
-        assertSameTree(source, back);
+        FileTrees.assertSameTree(source, back);
         Path single = workDir.resolve("single.bin");
         s3cmd("get", "s3://" + bucket + "/one/f6291456.bin", single.toString());
         assertThat(Files.mismatch(single, source.resolve("f6291456.bin"))).isEqualTo(-1L);
@@ -97,7 +90,7 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
         assertThat(second).as("second sync transfers nothing").doesNotContain("Copied (new)", "Copied (replaced");
         Path back = workDir.resolve("back");
         rclone("copy", "s3seal:" + bucket + "/tree", back.toString());
-        assertSameTree(source, back);
+        FileTrees.assertSameTree(source, back);
     }
 
     /** {@code aws s3 ls} of an emptied prefix exits non-zero; the test checks that itself. */
@@ -112,15 +105,5 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
 
     private Command.Result rclone(String... args) {
         return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).rclone(args);
-    }
-
-    static void assertSameTree(Path expected, Path actual) throws IOException {
-        try (var files = Files.walk(expected)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Path other = actual.resolve(expected.relativize(file).toString());
-                assertThat(other).as("downloaded " + other).exists();
-                assertThat(Files.mismatch(file, other)).as("content of " + other).isEqualTo(-1L);
-            }
-        }
     }
 }

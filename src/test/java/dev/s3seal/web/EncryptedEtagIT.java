@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.FileTrees;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
 
@@ -148,15 +149,8 @@ class EncryptedEtagIT extends ProxyIntegrationTest {
 
     @Test
     void shouldCopyCheckAndSyncWithRclone() throws IOException {
-        Path source = Files.createDirectories(workDir.resolve("src"));
-        Random random = new Random(7);
-        for (int size : new int[] {0, 1, 65_535, 65_537, 3 * 1024 * 1024}) {
-            byte[] data = new byte[size];
-            random.nextBytes(data);
-            Files.write(source.resolve("f" + size + ".bin"), data);
-        }
-        Files.createDirectories(source.resolve("nested dir"));
-        Files.writeString(source.resolve("nested dir/hello wörld+1.txt"), "hello through s3seal\n");
+        Path source = FileTrees.writeRandomFiles(workDir.resolve("src"), 7, "f", 0, 1, 65_535, 65_537, 3 * 1024 * 1024);
+        FileTrees.writeText(source.resolve("nested dir/hello wörld+1.txt"), "hello through s3seal\n");
         rclone("copy", source.toString(), "s3seal:" + bucket + "/tree");
         String check = rclone("check", source.toString(), "s3seal:" + bucket + "/tree").output();
         assertThat(check).contains("0 differences found").doesNotContain("hashes could not be checked");

@@ -14,6 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.FileTrees;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 
 /**
@@ -43,13 +44,7 @@ class EncryptedSyncIT extends ProxyIntegrationTest {
     @Test
     void shouldSyncTwiceWithoutTransfersAndStoreCiphertext() throws IOException {
         String bucket = newBucket();
-        Path source = Files.createDirectories(workDir.resolve("src"));
-        Random random = new Random(11);
-        for (int size : new int[] {0, 1, 65_536, 9 * 1024 * 1024 + 3}) {
-            byte[] data = new byte[size];
-            random.nextBytes(data);
-            Files.write(source.resolve("f" + size + ".bin"), data);
-        }
+        Path source = FileTrees.writeRandomFiles(workDir.resolve("src"), 11, "f", 0, 1, 65_536, 9 * 1024 * 1024 + 3);
         aws("s3", "sync", source.toString(), "s3://" + bucket + "/tree/");
         String second = aws("s3", "sync", source.toString(), "s3://" + bucket + "/tree/").output();
         assertThat(second).as("second sync transfers nothing").doesNotContain("upload:");
@@ -58,7 +53,7 @@ class EncryptedSyncIT extends ProxyIntegrationTest {
 
         Path back = workDir.resolve("back");
         aws("s3", "sync", "s3://" + bucket + "/tree/", back.toString());
-        CommandLineClientsIT.assertSameTree(source, back);
+        FileTrees.assertSameTree(source, back);
         for (String name : new String[] {"f1.bin", "f65536.bin", "f9437187.bin"}) {
             byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "tree/" + name));
             assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).as(name).isEqualTo("S3SL");
@@ -68,21 +63,16 @@ class EncryptedSyncIT extends ProxyIntegrationTest {
     @Test
     void shouldSyncTwiceWithS3cmdWithoutTransfers() throws IOException {
         String bucket = newBucket();
-        Path source = Files.createDirectories(workDir.resolve("s3cmd-src"));
-        Random random = new Random(12);
         // 16 MiB + 5: over s3cmd's 15 MiB multipart threshold, so one object is uploaded in parts
-        for (int size : new int[] {0, 1, 65_537, 16 * 1024 * 1024 + 5}) {
-            byte[] data = new byte[size];
-            random.nextBytes(data);
-            Files.write(source.resolve("g" + size + ".bin"), data);
-        }
+        Path source = FileTrees.writeRandomFiles(workDir.resolve("s3cmd-src"), 12, "g", 0, 1, 65_537,
+                16 * 1024 * 1024 + 5);
         CliClients cli = new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir);
         cli.s3cmd("sync", source + "/", "s3://" + bucket + "/s3cmd/");
         String second = cli.s3cmd("sync", source + "/", "s3://" + bucket + "/s3cmd/").output();
         assertThat(second).as("second sync transfers nothing").doesNotContain("upload:", "->");
         Path back = Files.createDirectories(workDir.resolve("s3cmd-back"));
         cli.s3cmd("sync", "s3://" + bucket + "/s3cmd/", back + "/");
-        CommandLineClientsIT.assertSameTree(source, back);
+        FileTrees.assertSameTree(source, back);
         String third = cli.s3cmd("sync", "s3://" + bucket + "/s3cmd/", back + "/").output();
         assertThat(third).as("second download transfers nothing").doesNotContain("download:", "->");
         byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "s3cmd/g65537.bin"));
