@@ -28,18 +28,20 @@ import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 
 /**
- * ListObjects (v1, v2) and ListObjectVersions where client-side rules apply: sizes become
- * plaintext sizes, computed from the stored size (and the part count in a multipart ETag) with
- * no extra request per object. Each entry is decided by its own key, so a passthrough prefix
- * inside an encrypted bucket keeps its sizes. A stored size that no plaintext maps to (an object
- * written without s3seal) is shown as it is. Under a {@code format: s3ec-v3} rule sizes are the stored
- * size minus the client format's 16-byte tag, and ETags stay the upstream's.
+ * ListObjects (v1, v2) and ListObjectVersions where client-side rules apply: sizes become plaintext
+ * sizes and single-part s3seal objects show their plaintext ETag. Each entry is decided by its own
+ * key, so a passthrough prefix inside an encrypted bucket keeps its sizes. With listing lookups on
+ * (the default) each entry's stored object is looked up once ({@link ListingLookups}: HEAD, cached),
+ * so sizes are exact whatever the object is: s3seal's format with any segment size, the AWS client's
+ * format, or unencrypted (migration). Without lookups, or where one fails, the size is computed from
+ * the stored size under the rule's format and segment size (and the part count in a multipart ETag):
+ * a stored size that no plaintext maps to is shown as it is.
  */
 public final class EncryptedListingHandler implements S3OperationHandler {
 
     private final UpstreamClient upstream;
     private final PolicyHolder policy;
-    private final ListingEtags etags;
+    private final ListingLookups lookups;
 
     /** Listings with the upstream's ETags (no plaintext ETag lookups). */
     public EncryptedListingHandler(UpstreamClient upstream, PolicyHolder policy) {
@@ -50,13 +52,8 @@ public final class EncryptedListingHandler implements S3OperationHandler {
             EtagSettings settings) {
         this.upstream = upstream;
         this.policy = policy;
-        this.etags = settings.listingLookups() && keys != null
-                ? new ListingEtags(upstream, keys, ListingEtags.DEFAULT_CAPACITY) : null;
-    }
-
-    /** The plaintext ETag lookups (null when disabled), for tests and benchmarks. */
-    ListingEtags etags() {
-        return etags;
+        this.lookups = settings.listingLookups() && keys != null
+                ? new ListingLookups(upstream, keys, ListingLookups.DEFAULT_CAPACITY) : null;
     }
 
     @Override
@@ -74,7 +71,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 byte[] xml = new byte[joined.readableByteCount()];
                 joined.read(xml);
                 DataBufferUtils.release(joined);
-                return plaintextEtags(exchange, xml).map(found -> rewrite(exchange, xml, found));
+                return lookUp(exchange, xml).map(found -> rewrite(exchange, xml, found));
             }).flatMap(rewritten -> {
                 ServerHttpResponse client = exchange.exchange().getResponse();
                 client.setStatusCode(HttpStatusCode.valueOf(response.status()));
@@ -86,35 +83,35 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         }).then();
     }
 
-    /**
-     * Plaintext ETags of the listed single-part objects under envelope rules (ListObjects v1/v2 and
-     * ListObjectVersions).
-     */
-    private Mono<Map<ListingEtags.Entry, String>> plaintextEtags(ProxyExchange exchange, byte[] xml) {
-        if (etags == null || (exchange.operation() != S3Operation.LIST_OBJECTS
+    /** The facts of the listed objects under client-side rules (ListObjects v1/v2 and ListObjectVersions). */
+    private Mono<Map<ListingLookups.Entry, ListedFacts>> lookUp(ProxyExchange exchange, byte[] xml) {
+        if (lookups == null || (exchange.operation() != S3Operation.LIST_OBJECTS
                 && exchange.operation() != S3Operation.LIST_OBJECT_VERSIONS)) {
             return Mono.just(Map.of());
         }
         String principal = exchange.auth().client().name();
         String bucket = exchange.request().bucket();
-        List<ListingEtags.Entry> wanted = new ArrayList<>();
+        List<ListingLookups.Entry> wanted = new ArrayList<>();
         try {
             ListingRewriter.rewrite(xml, entry -> {
-                if (entry.isPart() || entry.etag() == null || multipartCount(entry.etag()) > 0) {
-                    return null;
-                }
-                PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
-                // sse-c emulated: the data key needs the client's key, so listings show the stored
-                // ETag, as S3 does for SSE-C objects (it is not their MD5 there either)
-                if (envelopeRule(decision) && decision.mode() != Mode.SSE_C) {
-                    wanted.add(new ListingEtags.Entry(bucket, entry.key(), entry.versionId(), unescape(entry.etag())));
+                if (!entry.isPart() && entry.etag() != null && clientSideRule(policy.decide(principal, bucket,
+                        entry.key(), Operation.READ))) {
+                    wanted.add(lookupEntry(bucket, entry));
                 }
                 return null;
             });
         } catch (IllegalArgumentException malformed) {
             throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream listing could not be read.", malformed);
         }
-        return etags.resolve(wanted);
+        return lookups.resolve(wanted);
+    }
+
+    private static ListingLookups.Entry lookupEntry(String bucket, ListedObject entry) {
+        return new ListingLookups.Entry(bucket, entry.key(), entry.versionId(), unescape(entry.etag()));
+    }
+
+    private static boolean clientSideRule(PolicyDecision decision) {
+        return envelopeRule(decision) || s3ecRule(decision);
     }
 
     private static boolean envelopeRule(PolicyDecision decision) {
@@ -129,7 +126,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
     }
 
     /**
-     * Under a {@code format: s3ec-v3} rule a single-part object is taken to be in the client's format, whose stored
+     * Without a lookup, under a {@code format: s3ec-v3} rule a single-part object is taken to be in the client's format, whose stored
      * size is the plaintext's plus the 16-byte GCM tag (a listing carries no metadata to tell formats apart; HEAD
      * and GET read the metadata and are always exact). A stored size below 16 cannot be one and stays as is. A
      * multipart object (ETag ending in {@code -N}) cannot be one either (s3ec-v3 refuses multipart uploads): it is
@@ -147,26 +144,21 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         return xmlEtag.replace("&quot;", "\"").replace("&#34;", "\"");
     }
 
-    private byte[] rewrite(ProxyExchange exchange, byte[] xml, Map<ListingEtags.Entry, String> plaintextEtags) {
+    private byte[] rewrite(ProxyExchange exchange, byte[] xml, Map<ListingLookups.Entry, ListedFacts> found) {
         String principal = exchange.auth().client().name();
         String bucket = exchange.request().bucket();
         try {
             return ListingRewriter.rewrite(xml, entry -> {
                 PolicyDecision decision = policy.decide(principal, bucket, entry.key(), Operation.READ);
-                if (s3ecRule(decision)) {
-                    return s3ecPlaintextSize(entry, decision.options().segmentSize());
-                }
-                if (!envelopeRule(decision)) {
+                if (!clientSideRule(decision)) {
                     return null;
                 }
-                ListedObject sized = plaintextSize(entry, decision.options().segmentSize());
-                String etag = entry.etag() == null ? null
-                        : plaintextEtags.get(new ListingEtags.Entry(bucket, entry.key(), entry.versionId(), unescape(entry.etag())));
-                if (etag == null) {
-                    return sized;
+                ListedFacts facts = entry.etag() == null || entry.isPart() ? null : found.get(lookupEntry(bucket, entry));
+                if (facts != null) {
+                    return entry.withSizeAndEtag(facts.plaintextSize(), facts.plaintextEtag());
                 }
-                ListedObject shown = sized != null ? sized : entry;
-                return shown.withSizeAndEtag(shown.size(), etag);
+                return s3ecRule(decision) ? s3ecPlaintextSize(entry, decision.options().segmentSize())
+                        : plaintextSize(entry, decision.options().segmentSize());
             });
         } catch (IllegalArgumentException malformed) {
             throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream listing could not be read.", malformed);

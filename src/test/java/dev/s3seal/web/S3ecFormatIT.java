@@ -455,12 +455,7 @@ class S3ecFormatIT extends ProxyIntegrationTest {
      */
     @Test
     void shouldServeS3sealFormatPartsAndListingSizesUnderS3ecV3Rule() {
-        try {
-            direct.createBucket(b -> b.bucket(BOB_BUCKET));
-        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
-                | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException exists) {
-            // made by another test
-        }
+        createBobBucket();
         String key = "mixed/" + UUID.randomUUID() + "/mp";
         int partSize = 5 * 1024 * 1024;
         byte[] data = random(partSize + 1_000);
@@ -491,6 +486,45 @@ class S3ecFormatIT extends ProxyIntegrationTest {
             assertThat(listed).hasSize(1);
             assertThat(listed.get(0).eTag()).endsWith("-2\"");
             assertThat(listed.get(0).size()).as("sized as s3seal's multipart format").isEqualTo((long) data.length);
+        }
+    }
+
+    /** A listing has no metadata; the lookup of each entry tells s3seal's format from the client's. */
+    @Test
+    void shouldListExactSizeOfSinglePartS3sealObjectUnderS3ecV3Rule() {
+        createBobBucket();
+        String prefix = "mixed/" + UUID.randomUUID() + "/";
+        byte[] sealed = random(70_000);
+        byte[] clientFormat = random(12_345);
+        client.putObject(b -> b.bucket(BOB_BUCKET).key(prefix + "s3seal"), RequestBody.fromBytes(sealed));
+        try (S3Client bob = S3Clients.sync(endpoint(), BOB_KEY, BOB_SECRET)) {
+            bob.putObject(b -> b.bucket(BOB_BUCKET).key(prefix + "s3ec"), RequestBody.fromBytes(clientFormat));
+            Map<String, software.amazon.awssdk.services.s3.model.S3Object> listed = new HashMap<>();
+            bob.listObjectsV2(b -> b.bucket(BOB_BUCKET).prefix(prefix)).contents()
+                    .forEach(o -> listed.put(o.key().substring(prefix.length()), o));
+
+            assertThat(listed.get("s3seal").size()).as("s3seal's format under an s3ec-v3 rule").isEqualTo(70_000L);
+            assertThat(listed.get("s3seal").eTag()).isEqualTo(bob.headObject(b -> b.bucket(BOB_BUCKET)
+                    .key(prefix + "s3seal")).eTag()).isEqualTo(quotedMd5(sealed));
+            assertThat(listed.get("s3ec").size()).as("the client's format").isEqualTo(12_345L);
+        }
+    }
+
+    private static String quotedMd5(byte[] data) {
+        try {
+            return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data))
+                    + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void createBobBucket() {
+        try {
+            direct.createBucket(b -> b.bucket(BOB_BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
+                | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException exists) {
+            // made by another test
         }
     }
 
