@@ -31,11 +31,12 @@ import dev.s3seal.upstream.UpstreamRequest;
  * ListObjects (v1, v2) and ListObjectVersions where client-side rules apply: sizes become plaintext
  * sizes and single-part s3seal objects show their plaintext ETag. Each entry is decided by its own
  * key, so a passthrough prefix inside an encrypted bucket keeps its sizes. With listing lookups on
- * (the default) each entry's stored object is looked up once ({@link ListingLookups}: HEAD, cached),
- * so sizes are exact whatever the object is: s3seal's format with any segment size, the AWS client's
- * format, or unencrypted (migration). Without lookups, or where one fails, the size is computed from
- * the stored size under the rule's format and segment size (and the part count in a multipart ETag):
- * a stored size that no plaintext maps to is shown as it is.
+ * (the default) each single-part entry's stored object is looked up once for its plaintext ETag
+ * ({@link ListingLookups}: HEAD, cached), and the same HEAD makes its size exact whatever the object
+ * is: s3seal's format with any segment size, the AWS client's format, or unencrypted (migration).
+ * Multipart entries, and every entry without lookups or whose lookup failed, are sized by arithmetic
+ * on the stored size under the rule's format and segment size (and the part count in a multipart
+ * ETag), with no request: a stored size that no plaintext maps to is shown as it is.
  */
 public final class EncryptedListingHandler implements S3OperationHandler {
 
@@ -94,8 +95,9 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         List<ListingLookups.Entry> wanted = new ArrayList<>();
         try {
             ListingRewriter.rewrite(xml, entry -> {
-                if (!entry.isPart() && entry.etag() != null && clientSideRule(policy.decide(principal, bucket,
-                        entry.key(), Operation.READ))) {
+                // multipart entries are sized exactly by arithmetic and keep their -N ETag: no lookup
+                if (!entry.isPart() && entry.etag() != null && multipartCount(entry.etag()) == 0
+                        && clientSideRule(policy.decide(principal, bucket, entry.key(), Operation.READ))) {
                     wanted.add(lookupEntry(bucket, entry));
                 }
                 return null;
