@@ -108,6 +108,9 @@ final class ListingLookups {
     private Mono<Lookup> facts(Entry entry, HttpHeaders stored) {
         EnvelopeMetadata envelope = EnvelopeHeaders.read(stored);
         if (envelope == null) {
+            if (stored.getContentLength() < 0) {
+                return Mono.empty();
+            }
             return Mono.just(S3ecDownload.isS3ec(stored)
                     ? new Lookup(new ListedFacts(ListedFacts.Kind.S3EC,
                             S3ecContentKey.plaintextLength(stored.getContentLength()), null), true)
