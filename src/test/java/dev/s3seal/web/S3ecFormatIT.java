@@ -518,8 +518,11 @@ class S3ecFormatIT extends ProxyIntegrationTest {
     void shouldCopyS3ecObjectUnderS3ecRuleSoTheAwsClientReadsTheCopy() throws IOException {
         byte[] data = random(100_003);
         writeWithOracle(awsAes, "local/copy-src", data, Map.of("owner", "bob"));
+        double getsBefore = upstreamGets();
         String etag = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/copy-src")
                 .destinationBucket(bucket).destinationKey("local/copy-dst")).copyObjectResult().eTag();
+        assertThat(upstreamGets() - getsBefore).as("the source is read once, authenticated as it streams")
+                .isEqualTo(1.0);
 
         assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/copy-dst")).asByteArray()).isEqualTo(data);
         Map<String, String> source = direct.headObject(b -> b.bucket(bucket).key("local/copy-src")).metadata();
