@@ -11,6 +11,7 @@ import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -20,8 +21,8 @@ import dev.s3seal.upstream.ForwardedHeaders;
  * The headers a copy's destination is written with, as S3 decides them: user metadata and content
  * headers from the source ({@code x-amz-metadata-directive: COPY}, the default) or from the request
  * ({@code REPLACE}); the request's other object settings (storage class, ACL, tagging, object lock,
- * SSE) always. s3seal's own metadata entries never come from the source: the caller adds the
- * destination's envelope.
+ * SSE) always. s3seal's own metadata entries, and those of the AWS S3 Encryption Client's envelope
+ * of a source in that format, never come from the source: the caller adds the destination's envelope.
  */
 final class CopiedMetadata {
 
@@ -63,15 +64,21 @@ final class CopiedMetadata {
             headers.put(lower, values);
         });
         if (!replace) {
+            boolean clientFormat = S3ecDownload.isS3ec(sourceStored);
             sourceStored.forEach((name, values) -> {
                 String lower = name.toLowerCase(Locale.ROOT);
-                if ((lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower))
-                        || CONTENT_HEADERS.contains(lower)) {
+                if ((lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower)
+                        && !(clientFormat && isClientFormatEntry(lower))) || CONTENT_HEADERS.contains(lower)) {
                     headers.put(lower, List.copyOf(values));
                 }
             });
         }
         return headers;
+    }
+
+    /** An entry of the AWS S3 Encryption Client's envelope ({@code x-amz-meta-x-amz-key-v2}, ...). */
+    private static boolean isClientFormatEntry(String lowerHeaderName) {
+        return S3ecMetadata.isFormatEntry(lowerHeaderName.substring(S3ecMetadata.USER_METADATA_PREFIX.length()));
     }
 
     /**

@@ -16,6 +16,11 @@ import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecDecryptOperator;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.S3ecVerifyOperator;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
@@ -23,14 +28,18 @@ import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.stream.DecryptOperator;
+import dev.s3seal.stream.HoldBackLastBufferOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 
 /**
  * Opens the source of a copy (HEAD upstream, envelope, data key unwrapped for the source's own
  * name, the client's ETag and copy conditions) and reads plaintext ranges of it, every byte
- * authenticated, each request pinned to the ETag seen by the HEAD.
+ * authenticated, each request pinned to the ETag seen by the HEAD. Objects in the AWS S3 Encryption
+ * Client's format are read whole only, authenticated at their end.
  */
 final class CopySourceReader {
 
@@ -62,8 +71,7 @@ final class CopySourceReader {
         String upstreamEtag = stored.getFirst("etag");
         if (envelope == null && S3ecDownload.isS3ec(stored)) {
             // never taken for plaintext: its bytes are the AWS client's ciphertext
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                    "s3seal does not copy objects in the AWS S3 Encryption Client format; read and write it instead.");
+            return openedInClientFormat(exchange, keys, source, stored);
         }
         if (envelope == null) {
             if (EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())
@@ -74,7 +82,7 @@ final class CopySourceReader {
             String etag = upstreamEtag == null ? "" : upstreamEtag;
             CopyConditions.check(exchange.request(), etag, stored.getFirst("last-modified"));
             return Mono.just(new CopySourceObject(source, stored, null, null, null, upstreamEtag, etag,
-                    Math.max(0, stored.getContentLength())));
+                    Math.max(0, stored.getContentLength()), null));
         }
         if (!EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())) {
             // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
@@ -96,7 +104,7 @@ final class CopySourceReader {
                                 : DecryptingDownload.clientEtag(envelope, dataKey, upstreamEtag);
                         CopyConditions.check(exchange.request(), clientEtag, stored.getFirst("last-modified"));
                         return new CopySourceObject(source, stored, envelope, dataKey, layout, upstreamEtag,
-                                clientEtag, envelope.plaintextLength());
+                                clientEtag, envelope.plaintextLength(), null);
                     } catch (S3Exception refused) {
                         Arrays.fill(dataKey, (byte) 0);
                         throw refused;
@@ -109,10 +117,47 @@ final class CopySourceReader {
     }
 
     /**
+     * A source in the AWS S3 Encryption Client's format, opened as a GET of it would be: only under a client-side
+     * rule and with that rule's own key. Clients see the upstream's ETag for such objects, so the copy conditions
+     * are evaluated against it. One GCM tag covers the whole object, so no range of it can be authenticated:
+     * UploadPartCopy from it is refused.
+     */
+    private Mono<CopySourceObject> openedInClientFormat(ProxyExchange exchange, ObjectKeys keys, CopySource source,
+            HttpHeaders stored) {
+        if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "UploadPartCopy from an object in the AWS S3 Encryption"
+                    + " Client format is not supported: a part of it cannot be authenticated on its own. Copy the"
+                    + " whole object with CopyObject (up to 5 GiB).");
+        }
+        if (!EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())) {
+            // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "The copy source is encrypted by the AWS S3 Encryption"
+                    + " Client, but the policy does not decrypt it where it is.");
+        }
+        S3ecMetadata metadata;
+        long plaintextLength;
+        try {
+            metadata = S3ecDownload.metadata(stored);
+            plaintextLength = S3ecContentKey.plaintextLength(stored.getContentLength());
+        } catch (S3ecException invalid) {
+            throw (S3Exception) S3ecFailures.toS3(invalid);
+        }
+        String upstreamEtag = stored.getFirst("etag");
+        CopyConditions.check(exchange.request(), upstreamEtag == null ? "" : upstreamEtag,
+                stored.getFirst("last-modified"));
+        return S3ecDownload.contentKey(keys, exchange.copySourceDecision(), metadata)
+                .map(contentKey -> new CopySourceObject(source, stored, null, null, null, upstreamEtag,
+                        upstreamEtag == null ? "" : upstreamEtag, plaintextLength, contentKey));
+    }
+
+    /**
      * Plaintext bytes {@code first..last} (inclusive) of the source: for an encrypted source the
      * covering segments only (and the header they need), decrypted and authenticated.
      */
     Flux<DataBuffer> plaintext(CopySourceObject source, long first, long last, DataBufferFactory factory) {
+        if (source.inClientFormat()) {
+            return wholeInClientFormat(source, first, last, factory);
+        }
         if (source.plaintextLength() == 0) {
             return source.encrypted() ? fetch(source, new long[] {0, -1}).transform(
                     DecryptOperator.object(source.dataKey(), factory)) : Flux.empty();
@@ -135,6 +180,39 @@ final class CopySourceReader {
         }
         return header(source).flatMapMany(header -> fetch(source, plan.segmentRange()).transform(
                 DecryptOperator.range(source.dataKey(), plan, header, factory)));
+    }
+
+    /**
+     * The whole plaintext of a source in the client's format, decrypted as it streams. The tag is checked at its
+     * end: a mismatch errors the flux, and its last buffer is held back until then, so a writer fed from it never
+     * receives the whole plaintext of an object that does not authenticate (its upstream request stays short of
+     * its length and fails: nothing is stored). An empty object is authenticated before anything is emitted
+     * ({@link #verifiedIfEmpty}).
+     */
+    private Flux<DataBuffer> wholeInClientFormat(CopySourceObject source, long first, long last,
+            DataBufferFactory factory) {
+        if (first != 0 || last != source.plaintextLength() - 1) {
+            return Flux.error(new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "A range of an object in the AWS S3 Encryption Client format cannot be authenticated."));
+        }
+        return fetch(source, new long[] {0, -1})
+                .transform(new S3ecDecryptOperator(source.clientFormat(), factory))
+                .onErrorMap(S3ecFailures::toS3)
+                .transform(new HoldBackLastBufferOperator())
+                .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()));
+    }
+
+    /**
+     * Completes when the source, if it is an empty object in the client's format, authenticates (its whole
+     * ciphertext is its 16-byte tag): a writer of an empty copy must not start before, since an empty upstream
+     * body cannot be cut short. Empty for any other source.
+     */
+    Mono<Void> verifiedIfEmpty(CopySourceObject source) {
+        if (!source.inClientFormat() || source.plaintextLength() > 0) {
+            return Mono.empty();
+        }
+        return new S3ecVerifyOperator(source.clientFormat()).apply(fetch(source, new long[] {0, -1}))
+                .onErrorMap(S3ecFailures::toS3);
     }
 
     private Mono<byte[]> header(CopySourceObject source) {

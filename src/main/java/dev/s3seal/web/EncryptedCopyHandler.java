@@ -17,7 +17,8 @@ import dev.s3seal.upstream.UpstreamClient;
  * CopyObject and UploadPartCopy whose source or destination is encrypted client-side by s3seal.
  * The source is opened as the client sees it (plaintext ETag, copy conditions); a copy between two
  * names under the same client-side key stays server-side ({@link ServerSideCopy}), any other copy
- * streams through s3seal ({@link StreamingCopy}); parts go through {@link EncryptedPartCopy}. Copies
+ * (among them every copy from or to the AWS S3 Encryption Client's format) streams through s3seal
+ * ({@link StreamingCopy}); parts go through {@link EncryptedPartCopy}. Copies
  * that take long are answered as S3 answers them: 200 at once, whitespace, then the result.
  */
 public final class EncryptedCopyHandler implements S3OperationHandler {
@@ -36,7 +37,8 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
         this.reader = new CopySourceReader(upstream);
         SmallExchanges small = new SmallExchanges(upstream);
         this.serverSide = new ServerSideCopy(small);
-        this.streaming = new StreamingCopy(upstream, reader, new EncryptingUpload(upstream, etags));
+        this.streaming = new StreamingCopy(upstream, reader, new EncryptingUpload(upstream, etags),
+                new S3ecUpload(upstream));
         this.parts = new EncryptedPartCopy(upstream, reader);
     }
 

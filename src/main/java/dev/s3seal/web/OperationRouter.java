@@ -103,25 +103,22 @@ public final class OperationRouter {
     }
 
     /**
-     * CopyObject and UploadPartCopy whose source or destination s3seal encrypts in its own format
-     * (client-side, or sse-c emulated) go to s3seal's copy (the upstream alone would copy ciphertext
+     * CopyObject and UploadPartCopy whose source or destination s3seal encrypts (client-side, in
+     * either format, or sse-c emulated) go to s3seal's copy (the upstream alone would copy ciphertext
      * under a key bound to the old name, or plaintext where the policy wants ciphertext); null when
-     * neither side is.
+     * neither side is, or when the destination's rule writes the s3ec format: {@link #s3ecFormat}
+     * then decides (single copies only).
      */
     private S3OperationHandler copyHandler(PolicyDecision destination, PolicyDecision source) {
-        boolean sourceEncrypted = encryptsBody(source);
-        boolean destinationEncrypted = encryptsBody(destination);
-        if (!sourceEncrypted && !destinationEncrypted) {
+        if (!encryptsBody(source) && !encryptsBody(destination)) {
             return null;
         }
-        // the s3ec format, and sse-c the upstream does (inject, pass-through), on either side of such a
-        // copy are not built: refused, never half-copied
-        if ((sourceEncrypted && source.options().format() != Format.S3SEAL)
-                || (destinationEncrypted && destination.options().format() != Format.S3SEAL)
-                || upstreamSseC(source) || upstreamSseC(destination)) {
+        // sse-c the upstream does (inject, pass-through) on either side of such a copy is not built:
+        // refused, never half-copied
+        if (upstreamSseC(source) || upstreamSseC(destination)) {
             return refuse;
         }
-        return encryptedCopy;
+        return destination.options().format() == Format.S3EC_V3 ? null : encryptedCopy;
     }
 
     private static boolean encryptsBody(PolicyDecision decision) {
@@ -141,17 +138,19 @@ public final class OperationRouter {
     }
 
     /**
-     * Under {@code format: s3ec-v3} single PUTs and reads are served; the client format's multipart encrypts
-     * the parts in order as one cipher stream, state a stateless proxy cannot carry between replicas, so
-     * uploads are refused (an upload begun under another format may still be aborted).
+     * Under {@code format: s3ec-v3} single PUTs, CopyObject and reads are served; the client format's multipart
+     * encrypts the parts in order as one cipher stream, state a stateless proxy cannot carry between replicas, so
+     * uploads (UploadPartCopy too) are refused (an upload begun under another format may still be aborted).
      */
     private S3OperationHandler s3ecFormat(ProxyExchange exchange) {
         return switch (exchange.operation()) {
             case GET_OBJECT, PUT_OBJECT, HEAD_OBJECT -> encryptedObjects;
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case ABORT_MULTIPART_UPLOAD -> encryptedMultipart;
-            case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS -> S3EC_MULTIPART;
-            case COPY_OBJECT, UPLOAD_PART_COPY, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS ->
+                    S3EC_MULTIPART;
+            case COPY_OBJECT -> exchange.copySourceDecision() != null ? encryptedCopy : refuse;
+            case POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
             case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
                     ? forward : refuse;
             default -> forward;

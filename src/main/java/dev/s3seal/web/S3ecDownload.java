@@ -221,7 +221,7 @@ final class S3ecDownload {
     }
 
     /** Unwraps the data key with the rule's key and checks the V3 commitment; the data key is wiped here. */
-    private static Mono<S3ecContentKey> contentKey(ObjectKeys keys, PolicyDecision decision, S3ecMetadata metadata) {
+    static Mono<S3ecContentKey> contentKey(ObjectKeys keys, PolicyDecision decision, S3ecMetadata metadata) {
         if (!(keys instanceof KeyRegistry registry)) {
             // a key that comes with the request (sse-c emulated) never wrapped an AWS client object
             return Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED,
@@ -238,7 +238,8 @@ final class S3ecDownload {
                 .onErrorMap(S3ecFailures::toS3);
     }
 
-    private static S3ecMetadata metadata(HttpHeaders upstreamHeaders) {
+    /** The client format's envelope of an upstream object; {@link S3ecException} when not supported or not valid. */
+    static S3ecMetadata metadata(HttpHeaders upstreamHeaders) {
         Map<String, String> first = new LinkedHashMap<>();
         upstreamHeaders.forEach((name, values) -> {
             if (!values.isEmpty()) {

@@ -1,16 +1,12 @@
 package dev.s3seal.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
-
-import dev.s3seal.stream.CryptoTraffic;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.s3ec.S3ecEncryptionMaterials;
@@ -21,61 +17,71 @@ import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 
 /**
- * PutObject under a rule with {@code format: s3ec-v3}: the object is written exactly as the AWS S3 Encryption
- * Client v4 writes it (V3, suite 0x0073, key-committing), one AES-GCM stream over the whole verified body with
- * the tag appended, so that client reads it directly from the bucket. Streamed: memory is one chunk.
+ * Writes an object under a rule with {@code format: s3ec-v3} exactly as the AWS S3 Encryption Client v4 writes it
+ * (V3, suite 0x0073, key-committing): one AES-GCM stream over the whole plaintext with the tag appended, so that
+ * client reads it directly from the bucket. Streamed: memory is one chunk. One path for both writers: a PutObject
+ * (the verified request body) and a CopyObject (the source's plaintext, {@link StreamingCopy}).
  *
  * <p>The ETag the client gets is the upstream's (an MD5 of the ciphertext), the one HEAD, GET and listings show
  * for such objects too; the plaintext MD5 is not kept, since the client's format has no place for it.
  */
 final class S3ecUpload {
 
-    private final UpstreamClient upstream;
+    private final SmallExchanges upstream;
 
     S3ecUpload(UpstreamClient upstream) {
-        this.upstream = upstream;
+        this.upstream = new SmallExchanges(upstream);
     }
 
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
         S3Request request = exchange.request();
-        refuseClientEnvelopeEntries(request);
         ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
+                ForwardHandler.withoutPresignParameters(request.query()), EncryptingUpload.clientHeaders(request));
+        return store(exchange, decision, keys, target, body.content(), body.length()).flatMap(answer -> {
+            Mono<Void> write = SmallExchanges.write(exchange, answer.response(), answer.body());
+            // checksums the upstream computed describe the ciphertext, not what the client sent
+            EnvelopeHeaders.stripChecksums(exchange.exchange().getResponse().getHeaders());
+            return write;
+        });
+    }
+
+    /**
+     * Encrypts {@code plaintext} ({@code plaintextLength} bytes) under fresh V3 materials of the decision's key and
+     * stores it as {@code target} (whose headers carry no envelope: the client format's is added here). Answers the
+     * upstream's response, success or error; a failure of {@code plaintext} itself (a body that did not verify, a
+     * copy source that did not authenticate) is the error, and the upstream never got the whole body.
+     */
+    Mono<SmallExchanges.Answer> store(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys,
+            EncryptingUpload.Target target, Flux<DataBuffer> plaintext, long plaintextLength) {
+        refuseEnvelopeEntries(target.headers());
         KeyDefinition key = decision.key().orElseThrow(() ->
                 new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
         return keys.s3ec().materials(key)
                 .onErrorMap(S3ecFailures::toS3)
                 .flatMap(materials -> {
-                    Flux<DataBuffer> ciphertext = body.content()
+                    Flux<DataBuffer> ciphertext = plaintext
                             .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
                             .transform(materials.encryptOperator(exchange.exchange().getResponse().bufferFactory()));
-                    UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
-                            ForwardHandler.withoutPresignParameters(request.query()),
-                            upstreamHeaders(request, materials.metadata()),
-                            S3ecEncryptionMaterials.ciphertextLength(body.length()));
-                    return send(exchange, put, ciphertext).doFinally(signal -> materials.close());
+                    Map<String, List<String>> headers = new LinkedHashMap<>(target.headers());
+                    materials.metadata().toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+                    UpstreamRequest put = new UpstreamRequest("PUT", target.bucket(), target.key(), target.query(),
+                            headers, S3ecEncryptionMaterials.ciphertextLength(plaintextLength));
+                    return upstream.send(put, ciphertext).doFinally(signal -> materials.close());
                 });
     }
 
-    private Mono<Void> send(ProxyExchange exchange, UpstreamRequest put, Flux<DataBuffer> ciphertext) {
-        java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure = new java.util.concurrent.atomic.AtomicReference<>();
-        return upstream.exchange(put, ciphertext.doOnError(bodyFailure::set), (response, responseBody) -> {
-                    Mono<Void> write = ForwardHandler.writeResponse(exchange, response, responseBody);
-                    // checksums the upstream computed describe the ciphertext, not what the client sent
-                    EnvelopeHeaders.stripChecksums(exchange.exchange().getResponse().getHeaders());
-                    return write;
-                })
-                .then()
-                // a body that failed its signature or checksum is the client's error, not the upstream's
-                .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
-    }
-
-    /** The client format's envelope is written by s3seal only: a client's own entries would make it ambiguous. */
-    private static void refuseClientEnvelopeEntries(S3Request request) {
-        for (String name : request.headers().keySet()) {
+    /**
+     * The client format's envelope is written by s3seal only: entries of it in the user metadata (sent by a
+     * client, or carried from a copy source) would make it ambiguous.
+     */
+    private static void refuseEnvelopeEntries(Map<String, List<String>> headers) {
+        for (String name : headers.keySet()) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith(S3ecMetadata.USER_METADATA_PREFIX)
                     && S3ecMetadata.isFormatEntry(lower.substring(S3ecMetadata.USER_METADATA_PREFIX.length()))) {
@@ -83,12 +89,5 @@ final class S3ecUpload {
                         + " belongs to the S3 Encryption Client envelope that s3seal writes under this rule.");
             }
         }
-    }
-
-    /** The client's headers minus what described its plaintext body, plus the client format's envelope. */
-    private static Map<String, List<String>> upstreamHeaders(S3Request request, S3ecMetadata metadata) {
-        Map<String, List<String>> headers = EncryptingUpload.clientHeaders(request);
-        metadata.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
-        return headers;
     }
 }

@@ -11,7 +11,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.policy.Format;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
@@ -22,9 +24,10 @@ import dev.s3seal.upstream.UpstreamRequest;
 
 /**
  * CopyObject that changes how the object is protected (plaintext or SSE to a client-side mode, a
- * client-side mode to plaintext or SSE, or one client-side key to another): the source is read
- * (decrypted and authenticated when s3seal encrypted it) and written again as the destination's
- * policy says, streaming with bounded memory. A key change re-encrypts under a fresh data key
+ * client-side mode to plaintext or SSE, or one client-side key to another), or whose source or
+ * destination is in the AWS S3 Encryption Client's format: the source is read (decrypted and
+ * authenticated when it is encrypted) and written again as the destination's policy says
+ * (s3seal's format, or the client's under {@code format: s3ec-v3}), streaming with bounded memory. A key change re-encrypts under a fresh data key
  * rather than re-wrapping, so the destination never depends on the source's master key.
  */
 final class StreamingCopy {
@@ -32,14 +35,17 @@ final class StreamingCopy {
     private final UpstreamClient upstream;
     private final CopySourceReader reader;
     private final EncryptingUpload upload;
+    private final S3ecUpload clientFormatUpload;
 
     private final CarriedObjectSettings settings;
 
-    StreamingCopy(UpstreamClient upstream, CopySourceReader reader, EncryptingUpload upload) {
+    StreamingCopy(UpstreamClient upstream, CopySourceReader reader, EncryptingUpload upload,
+            S3ecUpload clientFormatUpload) {
         this.settings = new CarriedObjectSettings(new SmallExchanges(upstream));
         this.upstream = upstream;
         this.reader = reader;
         this.upload = upload;
+        this.clientFormatUpload = clientFormatUpload;
     }
 
     Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys) {
@@ -47,8 +53,8 @@ final class StreamingCopy {
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         Flux<DataBuffer> plaintext = source.plaintextLength() == 0 && !source.encrypted() ? Flux.empty()
                 : reader.plaintext(source, 0, source.plaintextLength() - 1, factory);
-        return CopiedMetadata.withTagging(settings, request, source,
-                CopiedMetadata.destinationHeaders(request, source.stored(), false), factory)
+        return reader.verifiedIfEmpty(source).then(Mono.defer(() -> CopiedMetadata.withTagging(settings, request,
+                        source, CopiedMetadata.destinationHeaders(request, source.stored(), false), factory)))
                 .flatMap(headers -> write(exchange, source, keys, headers, plaintext));
     }
 
@@ -56,15 +62,34 @@ final class StreamingCopy {
             Map<String, List<String>> headers, Flux<DataBuffer> plaintext) {
         S3Request request = exchange.request();
         PolicyDecision destination = exchange.decision();
+        EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
+                QueryParameters.empty(), headers);
+        if (destination.options().format() == Format.S3EC_V3 && EncryptedCopyHandler.isClientSide(destination)) {
+            return inClientFormat(exchange, source, keys, target, plaintext);
+        }
         if (EncryptedCopyHandler.encryptsBody(destination)) {
-            EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
-                    QueryParameters.empty(), headers);
             return upload.store(exchange, destination, keys, target, plaintext, source.plaintextLength(),
                     plaintextMd5(source)).map(outcome -> outcome.stored()
                             ? CopyResults.object(source, outcome.response(), outcome.etag(), null)
                             : new SmallExchanges.Answer(outcome.response(), outcome.error()));
         }
         return putPlain(request, destination, source, headers, plaintext);
+    }
+
+    /** A destination under {@code format: s3ec-v3}: written as the AWS client writes it; its ETag is the upstream's. */
+    private Mono<SmallExchanges.Answer> inClientFormat(ProxyExchange exchange, CopySourceObject source,
+            ObjectKeys keys, EncryptingUpload.Target target, Flux<DataBuffer> plaintext) {
+        if (!(keys instanceof KeyRegistry registry)) {
+            return Mono.error(unsupportedDestination(exchange.decision()));
+        }
+        return clientFormatUpload.store(exchange, exchange.decision(), registry, target, plaintext,
+                source.plaintextLength()).map(answer -> {
+                    if (!answer.isSuccess()) {
+                        return answer;
+                    }
+                    String etag = answer.response().headers().getFirst("etag");
+                    return CopyResults.object(source, answer.response(), etag == null ? "" : etag, null);
+                });
     }
 
     /** Passthrough, or SSE-S3 / SSE-KMS with the rule's headers: the upstream stores (and encrypts) the plaintext. */

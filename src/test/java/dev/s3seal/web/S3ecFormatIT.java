@@ -50,7 +50,8 @@ import dev.s3seal.testsupport.TestPolicies;
  * against the same S3Proxy store: what s3seal writes the client reads, what the client writes s3seal reads
  * (under s3ec-v3 rules and under s3seal-format rules alike), only under the rule's own key, tampering fails the
  * read before any plaintext byte, part 1 is the whole object, ranges are refused unless allowed and then correct,
- * HEAD and listings show plaintext sizes, multipart is refused.
+ * HEAD and listings show plaintext sizes, multipart is refused; CopyObject from and to the client's format streams
+ * through s3seal (the oracle reads what it writes) and stores nothing when the source does not authenticate.
  */
 class S3ecFormatIT extends ProxyIntegrationTest {
 
@@ -85,6 +86,9 @@ class S3ecFormatIT extends ProxyIntegrationTest {
                 "    key: master",
                 "    options:",
                 "      format: s3ec-v3",
+                "  - name: plain",
+                "    key-prefixes: [plain/]",
+                "    mode: passthrough",
                 "  - name: default",
                 "    mode: cse-local",
                 "    key: master"));
@@ -508,6 +512,225 @@ class S3ecFormatIT extends ProxyIntegrationTest {
                     .key(prefix + "s3seal")).eTag()).isEqualTo(quotedMd5(sealed));
             assertThat(listed.get("s3ec").size()).as("the client's format").isEqualTo(12_345L);
         }
+    }
+
+    @Test
+    void shouldCopyS3ecObjectUnderS3ecRuleSoTheAwsClientReadsTheCopy() throws IOException {
+        byte[] data = random(100_003);
+        writeWithOracle(awsAes, "local/copy-src", data, Map.of("owner", "bob"));
+        double getsBefore = upstreamGets();
+        String etag = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/copy-src")
+                .destinationBucket(bucket).destinationKey("local/copy-dst")).copyObjectResult().eTag();
+        assertThat(upstreamGets() - getsBefore).as("the source is read once, authenticated as it streams")
+                .isEqualTo(1.0);
+
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/copy-dst")).asByteArray()).isEqualTo(data);
+        Map<String, String> source = direct.headObject(b -> b.bucket(bucket).key("local/copy-src")).metadata();
+        Map<String, String> stored = direct.headObject(b -> b.bucket(bucket).key("local/copy-dst")).metadata();
+        assertThat(stored).containsEntry("x-amz-c", "115").containsEntry("x-amz-w", "02").containsEntry("owner", "bob");
+        assertThat(stored.get("x-amz-i")).as("re-encrypted under fresh materials").isNotEqualTo(source.get("x-amz-i"));
+        assertThat(etag).as("the ETag clients see for such objects: the upstream's")
+                .isEqualTo(client.headObject(b -> b.bucket(bucket).key("local/copy-dst")).eTag())
+                .isEqualTo(direct.headObject(b -> b.bucket(bucket).key("local/copy-dst")).eTag());
+        assertThat(client.getObject(b -> b.bucket(bucket).key("local/copy-dst"), ResponseTransformer.toBytes())
+                .asByteArray()).isEqualTo(data);
+
+        byte[] fromKms = random(70_000);
+        writeWithOracle(awsKms, "kms/copy-src", fromKms, Map.of());
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("kms/copy-src")
+                .destinationBucket(bucket).destinationKey("local/from-kms"));
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/from-kms")).metadata())
+                .as("rewrapped as the destination rule says").containsEntry("x-amz-w", "02");
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/from-kms")).asByteArray())
+                .isEqualTo(fromKms);
+    }
+
+    @Test
+    void shouldStoreS3sealFormatWhenS3ecObjectIsCopiedToS3sealFormatPrefix() throws IOException {
+        byte[] data = random(100_003);
+        writeWithOracle(awsAes, "local/to-s3seal", data, Map.of());
+        String etag = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/to-s3seal")
+                .destinationBucket(bucket).destinationKey("docs/from-s3ec")).copyObjectResult().eTag();
+
+        byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "docs/from-s3ec"));
+        assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("docs/from-s3ec")).metadata())
+                .doesNotContainKeys("x-amz-c", "x-amz-3", "x-amz-w", "x-amz-i", "x-amz-d", "x-amz-t");
+        ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key("docs/from-s3ec"),
+                ResponseTransformer.toBytes());
+        assertThat(read.asByteArray()).isEqualTo(data);
+        assertThat(etag).as("s3seal's format shows the plaintext MD5").isEqualTo(quotedMd5(data))
+                .isEqualTo(read.response().eTag());
+
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/to-s3seal")
+                .destinationBucket(bucket).destinationKey("plain/from-s3ec"));
+        assertThat(Files.readAllBytes(store().objectPath(bucket, "plain/from-s3ec")))
+                .as("a passthrough destination gets the plaintext").isEqualTo(data);
+    }
+
+    @Test
+    void shouldWriteTheClientFormatWhenS3sealOrPlainObjectIsCopiedUnderS3ecRule() {
+        byte[] sealed = random(65_537);
+        client.putObject(b -> b.bucket(bucket).key("docs/s3seal-src"), RequestBody.fromBytes(sealed));
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/s3seal-src")
+                .destinationBucket(bucket).destinationKey("kms/from-s3seal"));
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("kms/from-s3seal")).metadata())
+                .containsEntry("x-amz-c", "115").containsEntry("x-amz-w", "12");
+        assertThat(awsKms.getObjectAsBytes(b -> b.bucket(bucket).key("kms/from-s3seal")).asByteArray())
+                .isEqualTo(sealed);
+
+        byte[] plain = random(40);
+        client.putObject(b -> b.bucket(bucket).key("plain/src"), RequestBody.fromBytes(plain));
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("plain/src")
+                .destinationBucket(bucket).destinationKey("local/from-plain"));
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/from-plain")).asByteArray())
+                .isEqualTo(plain);
+
+        client.putObject(b -> b.bucket(bucket).key("local/empty-src"), RequestBody.fromBytes(new byte[0]));
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/empty-src")
+                .destinationBucket(bucket).destinationKey("local/empty-dst"));
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/empty-dst")).asByteArray()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "to {0}")
+    @ValueSource(strings = {"docs/", "local/", "plain/"})
+    void shouldStoreNothingWhenTheS3ecCopySourceWasTamperedAtRest(String destinationPrefix) throws IOException {
+        client.putObject(b -> b.bucket(bucket).key("local/tampered-src"), RequestBody.fromBytes(marked(300_000)));
+        tamper("local/tampered-src", 250_000);
+        client.putObject(b -> b.bucket(bucket).key("local/tampered-empty"), RequestBody.fromBytes(new byte[0]));
+        tamper("local/tampered-empty", 3);
+
+        for (String source : List.of("local/tampered-src", "local/tampered-empty")) {
+            String destination = destinationPrefix + "tampered-copy-of-" + source.substring("local/".length());
+            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey(source)
+                    .destinationBucket(bucket).destinationKey(destination)))
+                    .as(source).isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+                    });
+            assertThatThrownBy(() -> direct.headObject(b -> b.bucket(bucket).key(destination)))
+                    .as("nothing stored at " + destination)
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+            assertThat(Files.exists(store().objectPath(bucket, destination))).isFalse();
+        }
+    }
+
+    @Test
+    void shouldDropTheClientEnvelopeButKeepUserMetadataWhenCopyDirectiveIsCopy() {
+        // closing an oracle closes the direct client it wraps: this one is closed when the test is done with it
+        S3EncryptionClient awsAesV2 = oracle(true, false);
+        try {
+            writeWithOracle(awsAesV2, "local/meta-src", random(3_000), Map.of("owner", "bob"));
+            assertEnvelopeDroppedOnCopy();
+        } finally {
+            awsAesV2.close();
+        }
+    }
+
+    private void assertEnvelopeDroppedOnCopy() {
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/meta-src")).metadata())
+                .containsKeys("x-amz-key-v2", "x-amz-iv", "x-amz-cek-alg");
+        List<String> v2Envelope = List.of("x-amz-key-v2", "x-amz-iv", "x-amz-cek-alg", "x-amz-wrap-alg",
+                "x-amz-tag-len", "x-amz-matdesc", "x-amz-unencrypted-content-length");
+
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/meta-src")
+                .destinationBucket(bucket).destinationKey("local/meta-dst"));
+        Map<String, String> asS3ec = direct.headObject(b -> b.bucket(bucket).key("local/meta-dst")).metadata();
+        assertThat(asS3ec).containsEntry("owner", "bob").containsEntry("x-amz-c", "115")
+                .doesNotContainKeys(v2Envelope.toArray(String[]::new));
+
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/meta-src")
+                .destinationBucket(bucket).destinationKey("docs/meta-dst"));
+        Map<String, String> asS3seal = direct.headObject(b -> b.bucket(bucket).key("docs/meta-dst")).metadata();
+        assertThat(asS3seal).containsEntry("owner", "bob").doesNotContainKeys(v2Envelope.toArray(String[]::new));
+        assertThat(client.headObject(b -> b.bucket(bucket).key("docs/meta-dst")).metadata())
+                .containsExactly(Map.entry("owner", "bob"));
+
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/meta-src")
+                .destinationBucket(bucket).destinationKey("local/meta-replaced")
+                .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                .metadata(Map.of("colour", "blue")));
+        assertThat(client.headObject(b -> b.bucket(bucket).key("local/meta-replaced")).metadata())
+                .containsExactly(Map.entry("colour", "blue"));
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/meta-src")
+                .destinationBucket(bucket).destinationKey("local/meta-forged")
+                .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                .metadata(Map.of("x-amz-iv", "AAAA"))))
+                .isInstanceOfSatisfying(S3Exception.class, e ->
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+    }
+
+    @Test
+    void shouldAnswerPreconditionFailedWhenCopySourceEtagConditionFailsOnS3ecObject() {
+        client.putObject(b -> b.bucket(bucket).key("local/cond-src"), RequestBody.fromBytes(random(50)));
+        String etag = client.headObject(b -> b.bucket(bucket).key("local/cond-src")).eTag();
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/cond-src")
+                .destinationBucket(bucket).destinationKey("local/cond-dst").copySourceIfMatch("\"0123\"")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(412);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("PreconditionFailed");
+                });
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/cond-src")
+                .destinationBucket(bucket).destinationKey("docs/cond-dst").copySourceIfNoneMatch(etag)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+        assertThat(Files.exists(store().objectPath(bucket, "local/cond-dst"))).isFalse();
+
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/cond-src")
+                .destinationBucket(bucket).destinationKey("local/cond-dst").copySourceIfMatch(etag));
+        assertThat(client.headObject(b -> b.bucket(bucket).key("local/cond-dst")).contentLength()).isEqualTo(50L);
+    }
+
+    @Test
+    void shouldCopyAndMoveWithAwsCliBetweenKeysUnderS3ecRule(@org.junit.jupiter.api.io.TempDir Path workDir)
+            throws IOException {
+        byte[] data = random(1_500_000);
+        writeWithOracle(awsAes, "local/cli-src", data, Map.of("owner", "bob"));
+        dev.s3seal.testsupport.CliClients cli = new dev.s3seal.testsupport.CliClients(endpoint(), ALICE_KEY,
+                ALICE_SECRET, workDir);
+        cli.aws("s3", "cp", "s3://" + bucket + "/local/cli-src", "s3://" + bucket + "/local/cli-copy");
+        cli.aws("s3", "mv", "s3://" + bucket + "/local/cli-copy", "s3://" + bucket + "/local/cli-moved");
+
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/cli-moved")).asByteArray()).isEqualTo(data);
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/cli-moved")).metadata())
+                .containsEntry("owner", "bob").containsEntry("x-amz-c", "115");
+        assertThat(Files.exists(store().objectPath(bucket, "local/cli-copy"))).as("moved away").isFalse();
+        Path local = workDir.resolve("back.bin");
+        cli.aws("s3", "cp", "s3://" + bucket + "/local/cli-moved", local.toString());
+        assertThat(Files.readAllBytes(local)).isEqualTo(data);
+    }
+
+    @Test
+    void shouldRefuseUploadPartCopyFromS3ecSource() {
+        writeWithOracle(awsAes, "local/part-src", random(1_000), Map.of());
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("docs/part-dst")).uploadId();
+        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("local/part-src")
+                .destinationBucket(bucket).destinationKey("docs/part-dst").uploadId(uploadId).partNumber(1)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(501);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NotImplemented");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("cannot be authenticated");
+                });
+        client.abortMultipartUpload(b -> b.bucket(bucket).key("docs/part-dst").uploadId(uploadId));
+    }
+
+    @Test
+    void shouldRefuseUploadPartCopyIntoUploadUnderS3ecRule() {
+        client.putObject(b -> b.bucket(bucket).key("docs/into-src"), RequestBody.fromBytes(random(1_000)));
+        String uploadId = direct.createMultipartUpload(b -> b.bucket(bucket).key("local/into-dst")).uploadId();
+        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("docs/into-src")
+                .destinationBucket(bucket).destinationKey("local/into-dst").uploadId(uploadId).partNumber(1)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(501);
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("s3ec-v3");
+                });
+        direct.abortMultipartUpload(b -> b.bucket(bucket).key("local/into-dst").uploadId(uploadId));
+    }
+
+    private void tamper(String key, int offset) throws IOException {
+        Path file = store().objectPath(bucket, key);
+        byte[] stored = Files.readAllBytes(file);
+        stored[offset] ^= 0x01;
+        Files.write(file, stored);
     }
 
     private static String quotedMd5(byte[] data) {
