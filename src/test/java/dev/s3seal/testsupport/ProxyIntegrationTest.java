@@ -55,6 +55,16 @@ public abstract class ProxyIntegrationTest {
         return S3Clients.sync(endpoint(), ALICE_KEY, ALICE_SECRET);
     }
 
+    /** Bob's bucket ({@link #BOB_BUCKET}), created on the shared store unless a test did before. */
+    protected void ensureBobBucket() {
+        try (S3Client direct = store().directClient()) {
+            direct.createBucket(b -> b.bucket(BOB_BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
+                | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException exists) {
+            // made by another test on the same store
+        }
+    }
+
     /** A fresh bucket, created through s3seal. */
     protected String newBucket() {
         String bucket = "b-" + UUID.randomUUID().toString().substring(0, 12);

@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.md5;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -205,11 +206,4 @@ class BadRequestsIT extends ProxyIntegrationTest {
         return data;
     }
 
-    private static byte[] md5(byte[] data) {
-        try {
-            return java.security.MessageDigest.getInstance("MD5").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

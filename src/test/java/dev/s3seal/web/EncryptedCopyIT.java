@@ -1,20 +1,18 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.quotedMd5;
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +74,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/a")
                 .destinationBucket(bucket).destinationKey("docs/b"));
 
-        assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(data)).isEqualTo(putEtag);
+        assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data)).isEqualTo(putEtag);
         byte[] sourceAtRest = Files.readAllBytes(store().objectPath(bucket, "docs/a"));
         byte[] copyAtRest = Files.readAllBytes(store().objectPath(bucket, "docs/b"));
         assertThat(copyAtRest).as("the body stayed upstream: same ciphertext, only the wrapped key changed")
@@ -105,7 +103,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("kms/a")
                 .destinationBucket(bucket).destinationKey("kms/b"));
 
-        assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+        assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
         assertThat(Files.readAllBytes(store().objectPath(bucket, "kms/b")))
                 .isEqualTo(Files.readAllBytes(store().objectPath(bucket, "kms/a")));
         assertThat(read("kms/b")).isEqualTo(data);
@@ -203,14 +201,14 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/local")
                 .destinationBucket(bucket).destinationKey("kms/copied"));
 
-        assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+        assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
         HeadObjectResponse stored = store().directClient().headObject(b -> b.bucket(bucket).key("kms/copied"));
         assertThat(stored.metadata().get("s3seal-kp")).startsWith("kms");
         byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "kms/copied"));
         assertThat(atRest).isNotEqualTo(Files.readAllBytes(store().objectPath(bucket, "docs/local")));
         assertThat(atRest.length).isEqualTo(CiphertextSizes.ciphertextLength(data.length, 65_536));
         assertThat(read("kms/copied")).isEqualTo(data);
-        assertThat(client.headObject(b -> b.bucket(bucket).key("kms/copied")).eTag()).isEqualTo(md5Etag(data));
+        assertThat(client.headObject(b -> b.bucket(bucket).key("kms/copied")).eTag()).isEqualTo(quotedMd5(data));
     }
 
     @Test
@@ -221,7 +219,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
 
         CopyObjectResponse in = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/plain")
                 .destinationBucket(bucket).destinationKey("docs/from-plain"));
-        assertThat(in.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+        assertThat(in.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
         byte[] atRest = Files.readAllBytes(store().objectPath(bucket, "docs/from-plain"));
         assertThat(new String(atRest, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
         assertThat(read("docs/from-plain")).isEqualTo(data);
@@ -229,7 +227,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
 
         CopyObjectResponse out = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/from-plain")
                 .destinationBucket(bucket).destinationKey("public/back"));
-        assertThat(out.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+        assertThat(out.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
         assertThat(Files.readAllBytes(store().objectPath(bucket, "public/back"))).isEqualTo(data);
         HeadObjectResponse plain = store().directClient().headObject(b -> b.bucket(bucket).key("public/back"));
         assertThat(plain.metadata()).containsEntry("k", "v").doesNotContainKeys("s3seal-k", "s3seal-l");
@@ -287,7 +285,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         try {
             CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/slow")
                     .destinationBucket(bucket).destinationKey("docs/slow"));
-            assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(data));
+            assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
             assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/slow")
                     .destinationBucket(bucket).destinationKey("docs/slow-no").copySourceIfMatch("\"nope\"")))
                     .isInstanceOf(S3Exception.class);
@@ -387,7 +385,7 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         for (String destination : List.of("docs/empty-copy", "kms/empty-copy", "public/empty-copy")) {
             CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/empty")
                     .destinationBucket(bucket).destinationKey(destination));
-            assertThat(copied.copyObjectResult().eTag()).isEqualTo(md5Etag(new byte[0]));
+            assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(new byte[0]));
             assertThat(read(destination)).isEmpty();
         }
         assertThat(Files.size(store().objectPath(bucket, "public/empty-copy"))).isZero();
@@ -472,18 +470,5 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         return client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
     }
 
-    private static String md5Etag(byte[] data) {
-        try {
-            byte[] md5 = MessageDigest.getInstance("MD5").digest(data);
-            return "\"" + String.format("%032x", new BigInteger(1, md5)) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static byte[] random(int size, long seed) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
 }

@@ -1,19 +1,19 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.md5;
+import static dev.s3seal.testsupport.TestData.quotedMd5;
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,21 +222,6 @@ class EncryptedEtagIT extends ProxyIntegrationTest {
         return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).rclone(args);
     }
 
-    private static String quotedMd5(byte[] data) {
-        return "\"" + HexFormat.of().formatHex(md5(data)) + "\"";
-    }
 
-    private static byte[] md5(byte[] data) {
-        try {
-            return MessageDigest.getInstance("MD5").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size * 31L + 7).nextBytes(data);
-        return data;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.quotedMd5;
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,7 +213,7 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
             String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
                     RequestBody.fromBytes(Arrays.copyOfRange(data, offsets[number - 1], offsets[number]))).eTag();
             assertThat(etag).as("UploadPart answers the part's plaintext MD5, as S3 answers the MD5 of what it stored")
-                    .isEqualTo(md5Etag(Arrays.copyOfRange(data, offsets[number - 1], offsets[number])));
+                    .isEqualTo(quotedMd5(Arrays.copyOfRange(data, offsets[number - 1], offsets[number])));
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
         client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
@@ -436,15 +437,7 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
     }
 
-    private static String md5Etag(byte[] data) throws java.security.NoSuchAlgorithmException {
-        return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data)) + "\"";
-    }
 
-    private static byte[] random(int size, long seed) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:

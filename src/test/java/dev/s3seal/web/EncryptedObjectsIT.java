@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,11 +163,7 @@ class EncryptedObjectsIT extends ProxyIntegrationTest {
 
     @Test
     void shouldRefuseCopyFromBucketOutsideTheClientsGrant() {
-        try {
-            client.createBucket(b -> b.bucket(BOB_BUCKET));
-        } catch (S3Exception alreadyThere) {
-            // created by an earlier test
-        }
+        ensureBobBucket();
         client.putObject(b -> b.bucket(bucket).key("public/readme"), RequestBody.fromString("alice's"));
         try (S3Client bob = dev.s3seal.testsupport.S3Clients.sync(endpoint(), BOB_KEY, BOB_SECRET)) {
             assertThatThrownBy(() -> bob.copyObject(b -> b.sourceBucket(bucket).sourceKey("public/readme")
@@ -226,11 +222,6 @@ class EncryptedObjectsIT extends ProxyIntegrationTest {
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
     }
 
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
-    }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:

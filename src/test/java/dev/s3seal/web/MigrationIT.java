@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -143,7 +143,7 @@ class MigrationIT extends ProxyIntegrationTest {
 
     @Test
     void shouldListExactSizeWhenTheRuleNowHasAnotherSegmentSize() {
-        createBobBucket();
+        ensureBobBucket();
         String key = "resized/" + UUID.randomUUID();
         int size = 200_000;
         byte[] data = random(size);
@@ -168,18 +168,4 @@ class MigrationIT extends ProxyIntegrationTest {
         return listed;
     }
 
-    private void createBobBucket() {
-        try {
-            direct.createBucket(b -> b.bucket(BOB_BUCKET));
-        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
-                | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException exists) {
-            // made by another test class on the same store
-        }
-    }
-
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size * 31L + 3).nextBytes(data);
-        return data;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.quotedMd5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -459,7 +460,7 @@ class S3ecFormatIT extends ProxyIntegrationTest {
      */
     @Test
     void shouldServeS3sealFormatPartsAndListingSizesUnderS3ecV3Rule() {
-        createBobBucket();
+        ensureBobBucket();
         String key = "mixed/" + UUID.randomUUID() + "/mp";
         int partSize = 5 * 1024 * 1024;
         byte[] data = random(partSize + 1_000);
@@ -496,7 +497,7 @@ class S3ecFormatIT extends ProxyIntegrationTest {
     /** A listing has no metadata; the lookup of each entry tells s3seal's format from the client's. */
     @Test
     void shouldListExactSizeOfSinglePartS3sealObjectUnderS3ecV3Rule() {
-        createBobBucket();
+        ensureBobBucket();
         String prefix = "mixed/" + UUID.randomUUID() + "/";
         byte[] sealed = random(70_000);
         byte[] clientFormat = random(12_345);
@@ -733,23 +734,6 @@ class S3ecFormatIT extends ProxyIntegrationTest {
         Files.write(file, stored);
     }
 
-    private static String quotedMd5(byte[] data) {
-        try {
-            return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data))
-                    + "\"";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void createBobBucket() {
-        try {
-            direct.createBucket(b -> b.bucket(BOB_BUCKET));
-        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
-                | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException exists) {
-            // made by another test
-        }
-    }
 
     private void assertAccessDenied(String key) {
         assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()))

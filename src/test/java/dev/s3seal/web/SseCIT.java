@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -612,11 +613,6 @@ class SseCIT {
         return S3Clients.sync(URI.create("http://127.0.0.1:" + port), KEY, SECRET);
     }
 
-    private static byte[] random(int length, long seed) {
-        byte[] data = new byte[length];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
 
     static String base64(byte[] key) {
         return Base64.getEncoder().encodeToString(key);

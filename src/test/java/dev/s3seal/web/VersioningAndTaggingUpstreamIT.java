@@ -1,13 +1,13 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.base64Md5;
+import static dev.s3seal.testsupport.TestData.md5;
+import static dev.s3seal.testsupport.TestData.quotedMd5;
+import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -156,25 +156,7 @@ class VersioningAndTaggingUpstreamIT {
         }
     }
 
-    private static byte[] random(int size, long seed) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
 
-    private static byte[] md5(byte[] data) {
-        try {
-            return MessageDigest.getInstance("MD5").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String quotedMd5(byte[] data) {
-        return "\"" + HexFormat.of().formatHex(md5(data)) + "\"";
-    }
 
-    private static String base64Md5(byte[] data) {
-        return java.util.Base64.getEncoder().encodeToString(md5(data));
-    }
 }
