@@ -147,7 +147,7 @@ class OpsIT extends ProxyIntegrationTest {
     }
 
     private Map<String, JsonNode> awaitAuditLines(List<String> requestIds) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // generous: a loaded CI machine
         while (true) {
             Map<String, JsonNode> byId = new java.util.HashMap<>();
             for (ILoggingEvent event : snapshot(auditLines)) {
