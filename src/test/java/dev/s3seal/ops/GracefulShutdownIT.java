@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,6 +32,12 @@ import dev.s3seal.testsupport.S3ProxyServer;
 class GracefulShutdownIT {
 
     private static final long SIZE = 100L * 1024 * 1024;
+    private static final long BYTES_PER_SECOND = 25L * 1024 * 1024;
+    /**
+     * More than loopback socket buffers hold on both ends together (a few MiB each): once the SDK
+     * has handed over this much of the body, s3seal has accepted the connection and is reading it.
+     */
+    private static final long IN_FLIGHT = 24L * 1024 * 1024;
 
     @Test
     void shouldFinishUploadInFlightWhenTerminated() throws Exception {
@@ -56,11 +63,17 @@ class GracefulShutdownIT {
             String bucket = "shutdown-" + Long.toHexString(System.nanoTime());
             try (S3Client client = S3Clients.sync(URI.create("http://127.0.0.1:" + port), "term-key", "term-secret")) {
                 client.createBucket(b -> b.bucket(bucket));
+                AtomicReference<SlowZeros> body = new AtomicReference<>();
                 CompletableFuture<String> upload = CompletableFuture.supplyAsync(() -> client.putObject(
                         b -> b.bucket(bucket).key("big"),
-                        RequestBody.fromContentProvider(() -> new SlowZeros(SIZE, 25L * 1024 * 1024), SIZE,
-                                "application/octet-stream")).eTag());
-                Thread.sleep(1500);
+                        RequestBody.fromContentProvider(() -> {
+                            SlowZeros zeros = new SlowZeros(SIZE, BYTES_PER_SECOND);
+                            body.set(zeros);
+                            return zeros;
+                        }, SIZE, "application/octet-stream")).eTag());
+                // Not a fixed sleep: on a loaded machine the request may not have reached s3seal yet,
+                // and a connection still in the accept backlog at SIGTERM is refused, not drained.
+                awaitBodyFlowing(body, upload);
                 assertThat(upload).as("the upload is still running when SIGTERM arrives").isNotDone();
                 s3seal.destroy(); // SIGTERM
                 assertThat(upload.get(60, TimeUnit.SECONDS)).isNotBlank();
@@ -91,6 +104,24 @@ class GracefulShutdownIT {
         throw new AssertionError("s3seal did not become ready; log: " + Files.readString(log));
     }
 
+    /** Until the SDK has read {@link #IN_FLIGHT} bytes of the body, or the upload ended (it must not). */
+    private static void awaitBodyFlowing(AtomicReference<SlowZeros> body, CompletableFuture<String> upload)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!upload.isDone() && Instant.now().isBefore(deadline)) {
+            SlowZeros zeros = body.get();
+            if (zeros != null && zeros.sent() >= IN_FLIGHT) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        if (!upload.isDone()) {
+            throw new AssertionError("the upload did not get under way within 60 s");
+        }
+        throw new AssertionError("the upload ended before SIGTERM: "
+                + upload.handle((etag, error) -> error == null ? "ETag " + etag : error.toString()).join());
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -102,11 +133,15 @@ class GracefulShutdownIT {
         private final long size;
         private final long bytesPerSecond;
         private final long start = System.nanoTime();
-        private long sent;
+        private volatile long sent; // read by the test thread to see how far the upload got
 
         SlowZeros(long size, long bytesPerSecond) {
             this.size = size;
             this.bytesPerSecond = bytesPerSecond;
+        }
+
+        long sent() {
+            return sent;
         }
 
         @Override

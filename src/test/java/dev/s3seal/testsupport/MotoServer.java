@@ -91,7 +91,7 @@ public final class MotoServer {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
-        awaitReady(Duration.ofSeconds(30));
+        awaitReady(Duration.ofSeconds(90)); // python imports moto slowly on a busy 2-core machine
     }
 
     /** Stops the server (and its children) and waits until the port refuses connections. */

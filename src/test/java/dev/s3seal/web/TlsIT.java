@@ -247,16 +247,24 @@ class TlsIT extends ProxyIntegrationTest {
             return trustManagers;
         }
 
-        /** Replaces the live key and certificate with the second pair, each file atomically (as a secret update would). */
+        /**
+         * Replaces the live key and certificate with the second pair, each file atomically (as a secret
+         * update would). Both are staged first so the two renames follow each other at once: were they
+         * further apart than the watcher's quiet period, s3seal could reload the new key with the old
+         * certificate and fail the handshakes the test makes meanwhile.
+         */
         void rotateToSecond() throws IOException {
-            replace(generated.resolve("server2.key"), liveKey());
-            replace(generated.resolve("server2.crt"), liveCertificate());
+            Path stagedKey = stage(generated.resolve("server2.key"), liveKey());
+            Path stagedCertificate = stage(generated.resolve("server2.crt"), liveCertificate());
+            Files.move(stagedKey, liveKey(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(stagedCertificate, liveCertificate(), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         }
 
-        private void replace(Path source, Path target) throws IOException {
+        private Path stage(Path source, Path target) throws IOException {
             Path staged = live.resolve("." + target.getFileName() + ".new");
             Files.copy(source, staged, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return staged;
         }
 
         private static TrustManager[] trustManagersFor(Path caCertificate) {
