@@ -102,6 +102,17 @@ public final class OpsRequestObserver implements RequestObserver {
             }
         }
 
+        /** True when the response is committed and all of its body (by its Content-Length) was handed on. */
+        private boolean delivered(int status) {
+            var response = exchange.getResponse();
+            if (!response.isCommitted()) {
+                return false;
+            }
+            boolean noBody = "HEAD".equals(exchange.getRequest().getMethod().name()) || status == 204 || status == 304;
+            long length = response.getHeaders().getContentLength();
+            return noBody || (length >= 0 && sent.sum() >= length);
+        }
+
         @Override
         public void finish(SignalType signal) {
             if (!finished.compareAndSet(false, true)) {
@@ -112,7 +123,8 @@ public final class OpsRequestObserver implements RequestObserver {
             HttpStatusCode statusCode = exchange.getResponse().getStatusCode();
             int status = statusCode == null ? 200 : statusCode.value();
             PolicyDecision decided = decision;
-            RequestOutcome outcome = RequestOutcome.of(decided != null && decided.denied(), signal, status);
+            RequestOutcome outcome = RequestOutcome.of(decided != null && decided.denied(), signal, status,
+                    delivered(status));
             String op = operation == null ? "UNKNOWN" : operation.name();
             String mode = decided == null ? "none" : decided.mode().yamlName();
             S3SealMeters.REQUESTS.timer(registry, op, mode, outcome.tagValue()).record(nanos, TimeUnit.NANOSECONDS);

@@ -12,12 +12,17 @@ public enum RequestOutcome {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** A policy deny wins; a client that went away is cancelled; otherwise the status decides. */
-    static RequestOutcome of(boolean denied, SignalType signal, int status) {
+    /**
+     * A policy deny wins; a client that went away before it had the whole response is cancelled
+     * ({@code delivered}: every byte of the response was handed on; clients often close the
+     * connection on its last byte, racing the end of the request's own processing); otherwise the
+     * status decides.
+     */
+    static RequestOutcome of(boolean denied, SignalType signal, int status, boolean delivered) {
         if (denied) {
             return DENIED;
         }
-        if (signal == SignalType.CANCEL) {
+        if (signal == SignalType.CANCEL && !delivered) {
             return CANCELLED;
         }
         if (signal == SignalType.ON_ERROR || status >= 500) {
