@@ -64,13 +64,33 @@ public final class InjectedSseCHandler implements S3OperationHandler {
         Map<String, List<String>> headers = new LinkedHashMap<>(exchange.request().headers());
         put(headers, CustomerKeyHeaders.PREFIX, keyOf(exchange.decision(), registry));
         // the source's decision, taken once by the gateway when it authorized the copy source
-        PolicyDecision read = exchange.copySourceDecision();
-        if (read != null) {
-            if (read.mode() == Mode.SSE_C && read.sseCVariant() == SseCVariant.INJECT) {
-                put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(read, registry));
-            }
+        if (injectedSource(exchange.copySourceDecision())) {
+            put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(exchange.copySourceDecision(), registry));
         }
         return headers;
+    }
+
+    /** True when a copy's source is under an injected customer key (the upstream needs it to read the source). */
+    static boolean injectedSource(PolicyDecision copySource) {
+        return copySource != null && copySource.mode() == Mode.SSE_C && copySource.sseCVariant() == SseCVariant.INJECT;
+    }
+
+    /**
+     * A copy whose source is under an injected customer key and whose destination is not (passthrough, SSE-S3,
+     * SSE-KMS, sse-c pass-through): {@code destination}'s own handler, given the exchange with the source's key
+     * as the copy-source SSE-C headers, which the client cannot send since it never knows the key.
+     */
+    S3OperationHandler readingInjectedSource(S3OperationHandler destination) {
+        return exchange -> keys.current().flatMap(registry -> Mono.defer(() -> {
+            Map<String, List<String>> headers = new LinkedHashMap<>(exchange.request().headers());
+            put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(exchange.copySourceDecision(), registry));
+            var request = exchange.request();
+            var withKey = new dev.s3seal.s3.S3Request(request.method(), request.rawPath(), request.rawQuery(),
+                    request.bucket(), request.key(), request.query(), headers);
+            return destination.handle(new ProxyExchange(exchange.exchange(), exchange.requestId(), withKey,
+                    exchange.auth(), exchange.operation(), exchange.decision(), exchange.copySource(),
+                    exchange.copySourceDecision()));
+        }));
     }
 
     private static InjectedCustomerKey keyOf(PolicyDecision decision, KeyRegistry registry) {

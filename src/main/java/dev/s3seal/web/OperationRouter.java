@@ -24,7 +24,7 @@ public final class OperationRouter {
     private final S3OperationHandler deleteObjects;
     private final java.util.function.BooleanSupplier anyClientSideRule;
     private final S3OperationHandler encryptedMultipart;
-    private final S3OperationHandler injectedSseC;
+    private final InjectedSseCHandler injectedSseC;
     private final S3OperationHandler emulatedSseC;
     private final S3OperationHandler encryptedCopy;
     private final S3OperationHandler refuse = new RefusingHandler();
@@ -39,7 +39,7 @@ public final class OperationRouter {
     public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
             S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
             S3OperationHandler encryptedMultipart, S3OperationHandler encryptedCopy, S3OperationHandler deleteObjects,
-            java.util.function.BooleanSupplier anyClientSideRule, S3OperationHandler injectedSseC,
+            java.util.function.BooleanSupplier anyClientSideRule, InjectedSseCHandler injectedSseC,
             S3OperationHandler emulatedSseC) {
         this.injectedSseC = injectedSseC;
         this.emulatedSseC = emulatedSseC;
@@ -69,7 +69,18 @@ public final class OperationRouter {
                 return copy;
             }
         }
-        return switch (mode) {
+        S3OperationHandler byMode = byMode(exchange);
+        // a copy the upstream makes from an injected-key source into a destination with other settings
+        if (InjectedSseCHandler.injectedSource(exchange.copySourceDecision()) && byMode != injectedSseC
+                && byMode != refuse) {
+            return injectedSseC.readingInjectedSource(byMode);
+        }
+        return byMode;
+    }
+
+    private S3OperationHandler byMode(ProxyExchange exchange) {
+        S3Operation operation = exchange.operation();
+        return switch (exchange.decision().mode()) {
             case CSE_LOCAL, CSE_KMS -> clientSide(exchange);
             case SSE_S3, SSE_KMS -> serverSide(exchange.operation());
             case SSE_C -> switch (exchange.decision().sseCVariant()) {

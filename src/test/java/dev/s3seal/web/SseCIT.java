@@ -170,6 +170,22 @@ class SseCIT {
         }
     }
 
+    @Test
+    void shouldCopyFromAnInjectedKeySourceIntoAPlainBucket() {
+        String injected = bucket("inject-");
+        String plain = bucket("plain-");
+        byte[] data = random(3000, 6);
+        try (S3Client client = client()) {
+            client.putObject(b -> b.bucket(injected).key("src"), RequestBody.fromBytes(data));
+            client.copyObject(b -> b.sourceBucket(injected).sourceKey("src").destinationBucket(plain).destinationKey("dst"));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(plain).key("dst")).asByteArray()).isEqualTo(data);
+        }
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThat(direct.getObjectAsBytes(b -> b.bucket(plain).key("dst")).asByteArray())
+                    .as("the destination's rule (passthrough) stores it without SSE-C").isEqualTo(data);
+        }
+    }
+
     // ---- emulated ----
 
     @Test
