@@ -29,8 +29,10 @@ import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
+import dev.s3seal.stream.BodyLengthMismatchException;
 import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.stream.DecryptOperator;
+import dev.s3seal.stream.ExactLength;
 import dev.s3seal.stream.HoldBackLastBufferOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -195,9 +197,12 @@ final class CopySourceReader {
             return Flux.error(new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
                     "A range of an object in the AWS S3 Encryption Client format cannot be authenticated."));
         }
-        return fetch(source, new long[] {0, -1})
+        Flux<DataBuffer> plaintext = fetch(source, new long[] {0, -1})
                 .transform(new S3ecDecryptOperator(source.clientFormat(), factory))
-                .onErrorMap(S3ecFailures::toS3)
+                .onErrorMap(S3ecFailures::toS3);
+        // a pinned GET answering another length than the HEAD did: nothing past it reaches the writer
+        return ExactLength.of(plaintext, source.plaintextLength())
+                .onErrorMap(BodyLengthMismatchException.class, mismatch -> changed())
                 .transform(new HoldBackLastBufferOperator())
                 .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()));
     }

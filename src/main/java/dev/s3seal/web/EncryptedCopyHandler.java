@@ -98,13 +98,15 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
     }
 
     /**
-     * Both sides under the same client-side mode and key, and the source really encrypted by s3seal
-     * under a key of that provider: the data key can be re-wrapped and the body stay upstream.
+     * Both sides under the same client-side mode and key, the destination's rule writing s3seal's
+     * format, and the source really encrypted by s3seal under a key of that provider: the data key
+     * can be re-wrapped and the body stay upstream.
      */
     private static boolean sameKey(ProxyExchange exchange, CopySourceObject source) {
         PolicyDecision to = exchange.decision();
         PolicyDecision from = exchange.copySourceDecision();
-        if (!source.encrypted() || !isClientSide(to) || from.mode() != to.mode() || to.key().isEmpty()
+        if (!source.encrypted() || !isClientSide(to) || to.options().format() != dev.s3seal.policy.Format.S3SEAL
+                || from.mode() != to.mode() || to.key().isEmpty()
                 || from.key().isEmpty() || !from.key().get().name().equals(to.key().get().name())) {
             return false;
         }

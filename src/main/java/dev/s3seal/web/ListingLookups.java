@@ -26,7 +26,7 @@ import dev.s3seal.upstream.UpstreamRequest;
  * The upstream ETag changes whenever the stored bytes change, and the HEAD is pinned to it with
  * If-Match, so a cached answer is never stale; the cache is a bounded LRU. An object that changed
  * since it was listed, or whose lookup failed, has no facts (the listing falls back to arithmetic on
- * its stored size); facts without the plaintext ETag a later lookup could add (unwrap failed, upload
+ * its stored size); facts without the plaintext ETag a later lookup could add (unwrap failed, object
  * not sealed yet) are answered but not cached.
  */
 final class ListingLookups {
@@ -122,9 +122,11 @@ final class ListingLookups {
         ListedFacts sized = new ListedFacts(ListedFacts.Kind.S3SEAL, envelope.plaintextLength(), null);
         // sse-c emulated: the data key needs the client's key, so such objects keep the stored
         // ETag, as S3 shows for SSE-C objects (it is not their MD5 there either)
-        if (envelope.sealedMd5() == null || envelope.manifest() != null
-                || CustomerKeyProvider.PROVIDER.equals(envelope.providerKind())) {
-            return Mono.just(new Lookup(sized, true));
+        boolean noPlaintextEtag = envelope.manifest() != null
+                || CustomerKeyProvider.PROVIDER.equals(envelope.providerKind());
+        if (noPlaintextEtag || envelope.sealedMd5() == null) {
+            // not sealed yet: the sealing self-copy adds s3seal-h without changing the upstream ETag
+            return Mono.just(new Lookup(sized, noPlaintextEtag));
         }
         return unwrap(entry, envelope).map(dataKey -> {
             try {

@@ -40,9 +40,11 @@ final class S3ecUpload {
 
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
         S3Request request = exchange.request();
-        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
         EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
                 ForwardHandler.withoutPresignParameters(request.query()), EncryptingUpload.clientHeaders(request));
+        // refused before the body is taken, so the gateway still discards it unread
+        refuseEnvelopeEntries(target.headers());
+        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
         return store(exchange, decision, keys, target, body.content(), body.length()).flatMap(answer -> {
             Mono<Void> write = SmallExchanges.write(exchange, answer.response(), answer.body());
             // checksums the upstream computed describe the ciphertext, not what the client sent
@@ -65,7 +67,8 @@ final class S3ecUpload {
         return keys.s3ec().materials(key)
                 .onErrorMap(S3ecFailures::toS3)
                 .flatMap(materials -> {
-                    Flux<DataBuffer> ciphertext = plaintext
+                    // the whole-stream cipher has no length of its own to hold the body to
+                    Flux<DataBuffer> ciphertext = dev.s3seal.stream.ExactLength.of(plaintext, plaintextLength)
                             .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
                             .transform(materials.encryptOperator(exchange.exchange().getResponse().bufferFactory()));
                     Map<String, List<String>> headers = new LinkedHashMap<>(target.headers());

@@ -56,6 +56,35 @@ class EncryptedEtagIT extends ProxyIntegrationTest {
         client = alice();
     }
 
+    /**
+     * A listing between a PUT and its sealing self-copy (which keeps the upstream ETag, the lookup
+     * cache's key) must not pin the ciphertext ETag for later listings.
+     */
+    @Test
+    void shouldListThePlaintextEtagOnceAnObjectListedUnsealedIsSealed() {
+        byte[] data = random(10_000);
+        client.putObject(b -> b.bucket(bucket).key("docs/late-seal"), RequestBody.fromBytes(data));
+        try (S3Client direct = store().directClient()) {
+            Map<String, String> sealed = direct.headObject(b -> b.bucket(bucket).key("docs/late-seal")).metadata();
+            assertThat(sealed).containsKey("s3seal-h");
+            Map<String, String> unsealed = new java.util.HashMap<>(sealed);
+            unsealed.remove("s3seal-h");
+            replaceMetadata(direct, "docs/late-seal", unsealed);
+            assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("docs/late-seal")).contents().get(0).eTag())
+                    .as("unsealed: the upstream's ETag").isNotEqualTo(quotedMd5(data));
+
+            replaceMetadata(direct, "docs/late-seal", sealed);
+        }
+        assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("docs/late-seal")).contents().get(0).eTag())
+                .as("sealed since").isEqualTo(quotedMd5(data));
+    }
+
+    private void replaceMetadata(S3Client direct, String key, Map<String, String> metadata) {
+        direct.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
+                .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                .metadata(metadata));
+    }
+
     @Test
     void shouldAnswerPlaintextMd5AsEtagWithoutContentMd5() {
         assertPlaintextEtagEverywhere("docs/no-md5", random(200_001), false);

@@ -727,6 +727,59 @@ class S3ecFormatIT extends ProxyIntegrationTest {
         direct.abortMultipartUpload(b -> b.bucket(bucket).key("local/into-dst").uploadId(uploadId));
     }
 
+    /** Same mode and key on both sides, but the destination's rule writes the client's format: no re-wrap. */
+    @Test
+    void shouldWriteClientFormatWhenCopyingUnderTheSameKeyIntoS3ecRule() {
+        byte[] sealed = random(70_001);
+        client.putObject(b -> b.bucket(bucket).key("docs/same-key-src"), RequestBody.fromBytes(sealed));
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/same-key-src")
+                .destinationBucket(bucket).destinationKey("local/same-key-dst"));
+
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/same-key-dst")).metadata())
+                .containsEntry("x-amz-c", "115").doesNotContainKey("s3seal-k");
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/same-key-dst")).asByteArray())
+                .isEqualTo(sealed);
+    }
+
+    /** Small sources, where the tag is a large share of the object: every damage refuses the copy everywhere. */
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {1, 15, 16, 17, 31, 32, 33, 8192, 65536})
+    void shouldStoreNothingWhenASmallS3ecSourceWasTampered(int size) throws IOException {
+        String source = "local/small-tampered-" + size;
+        client.putObject(b -> b.bucket(bucket).key(source), RequestBody.fromBytes(marked(size)));
+        Path file = store().objectPath(bucket, source);
+        long stored = Files.size(file);
+        for (long offset : new long[] {0, stored - 1, Math.max(0, stored - 17)}) {
+            byte[] original = Files.readAllBytes(file);
+            byte[] damaged = original.clone();
+            damaged[(int) offset] ^= 0x01;
+            Files.write(file, damaged);
+            for (String prefix : List.of("docs/", "local/", "plain/")) {
+                String destination = prefix + "small-copy-" + size + "-" + offset;
+                assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey(source)
+                        .destinationBucket(bucket).destinationKey(destination)))
+                        .as(destination).isInstanceOfSatisfying(S3Exception.class, e ->
+                                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
+                assertThat(Files.exists(store().objectPath(bucket, destination))).as("stored " + destination).isFalse();
+            }
+            Files.write(file, original);
+        }
+    }
+
+    @Test
+    void shouldReplaceMetadataOfAClientFormatObjectCopiedOntoItself() {
+        byte[] data = random(200_000);
+        writeWithOracle(awsAes, "local/self", data, Map.of("owner", "bob"));
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("local/self")
+                .destinationBucket(bucket).destinationKey("local/self")
+                .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                .metadata(Map.of("colour", "blue")));
+
+        assertThat(awsAes.getObjectAsBytes(b -> b.bucket(bucket).key("local/self")).asByteArray()).isEqualTo(data);
+        assertThat(client.headObject(b -> b.bucket(bucket).key("local/self")).metadata())
+                .containsExactly(Map.entry("colour", "blue"));
+    }
+
     private void tamper(String key, int offset) throws IOException {
         Path file = store().objectPath(bucket, key);
         byte[] stored = Files.readAllBytes(file);
