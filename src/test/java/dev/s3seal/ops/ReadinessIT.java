@@ -35,9 +35,7 @@ class ReadinessIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("s3seal.upstream.endpoint", () -> STORE.endpoint().toString());
-        registry.add("s3seal.upstream.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
-        registry.add("s3seal.upstream.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        STORE.registerAsUpstream(registry);
         registry.add("s3seal.clients[0].access-key-id", () -> "ready-key");
         registry.add("s3seal.clients[0].secret-access-key", () -> "ready-secret");
         registry.add("s3seal.ops.upstream-probe-interval", () -> "500ms");

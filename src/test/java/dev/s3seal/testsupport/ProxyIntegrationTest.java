@@ -29,9 +29,7 @@ public abstract class ProxyIntegrationTest {
     @DynamicPropertySource
     static void proxyProperties(DynamicPropertyRegistry registry) {
         S3ProxyServer store = S3ProxyServer.filesystemStore();
-        registry.add("s3seal.upstream.endpoint", () -> store.endpoint().toString());
-        registry.add("s3seal.upstream.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
-        registry.add("s3seal.upstream.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        store.registerAsUpstream(registry);
         registry.add("s3seal.clients[0].name", () -> "alice");
         registry.add("s3seal.clients[0].access-key-id", () -> ALICE_KEY);
         registry.add("s3seal.clients[0].secret-access-key", () -> ALICE_SECRET);

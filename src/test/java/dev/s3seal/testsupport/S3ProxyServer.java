@@ -111,6 +111,13 @@ public final class S3ProxyServer {
         return dataDirectory == null ? null : dataDirectory.resolve(bucket).resolve(key);
     }
 
+    /** Makes this store the upstream of the s3seal a test starts (plain HTTP endpoint, s3seal's credentials). */
+    public void registerAsUpstream(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("s3seal.upstream.endpoint", () -> endpoint.toString());
+        registry.add("s3seal.upstream.access-key-id", () -> ACCESS_KEY);
+        registry.add("s3seal.upstream.secret-access-key", () -> SECRET_KEY);
+    }
+
     /** An SDK client talking to the upstream directly, bypassing s3seal, to check what was stored. */
     public S3Client directClient() {
         return S3Client.builder()

@@ -96,9 +96,7 @@ class SseCIT {
                 "  - name: default",
                 "    mode: passthrough",
                 ""));
-        registry.add("s3seal.upstream.endpoint", () -> store.endpoint().toString());
-        registry.add("s3seal.upstream.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
-        registry.add("s3seal.upstream.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        store.registerAsUpstream(registry);
         registry.add("s3seal.clients[0].name", () -> "carol");
         registry.add("s3seal.clients[0].access-key-id", () -> KEY);
         registry.add("s3seal.clients[0].secret-access-key", () -> SECRET);
