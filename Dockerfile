@@ -7,7 +7,7 @@
 # The image runs the production proxy only: it does NOT contain the embedded demo store
 # (target/s3proxy/s3proxy.jar), so S3SEAL_UPSTREAM_ENDPOINT must be set at run time.
 # No secrets are baked in: client secrets, upstream credentials and master keys come from the
-# environment or mounted files (see README, "Deploy on Kubernetes").
+# environment or mounted files (see docs/kubernetes.md).
 
 # ---- build stage: full JDK + Maven, discarded after the build ---------------------------------
 FROM maven:3.9-eclipse-temurin-21 AS build

@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Every meter s3seal registers, with its type, tags and meaning: the one place to look (README's
- * "Metrics" table is written from it). Names are Micrometer names; Prometheus shows dots as
+ * Every meter s3seal registers, with its type, tags and meaning: the one place to look (the
+ * "Metrics" table in docs/operations.md is written from it). Names are Micrometer names; Prometheus shows dots as
  * underscores, adds {@code _seconds} to timers, the base unit to counters and {@code _total} to counters
  * ({@code s3seal.received} is {@code s3seal_received_bytes_total}). JVM meters ({@code jvm_memory_used_bytes},
  * ...) come from Spring Boot; Netty's allocator ({@code netty_allocator_memory_used_bytes}, ...) is
