@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,6 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.RawHttp;
 import dev.s3seal.testsupport.SlowUpload;
+import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * Clients that trickle their request: a body that stalls is cut with S3's RequestTimeout and never
@@ -31,12 +34,20 @@ import dev.s3seal.testsupport.SlowUpload;
 @TestPropertySource(properties = {"s3seal.limits.header-read-timeout=2s", "s3seal.limits.body-idle-timeout=2s"})
 class SlowClientDeadlinesIT extends ProxyIntegrationTest {
 
-    /** A small body (held whole before the upstream request) and a large one (streamed upstream). */
+    @DynamicPropertySource
+    static void policy(DynamicPropertyRegistry registry) throws IOException {
+        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
+    }
+
+    /**
+     * A small body (held whole before the upstream request) and a large one (streamed upstream),
+     * each passed through ({@code public/}) and encrypted by s3seal (cse-local).
+     */
     @ParameterizedTest
-    @ValueSource(ints = {1000, 10 * 1024 * 1024})
-    void shouldAnswerRequestTimeoutAndStoreNothingWhenBodyStalls(int declaredLength) throws Exception {
+    @CsvSource({"public/stalled, 1000", "public/stalled, 10485760", "stalled, 1000", "stalled, 10485760"})
+    void shouldAnswerRequestTimeoutAndStoreNothingWhenBodyStalls(String key, int declaredLength) throws Exception {
         String bucket = newBucket();
-        try (SlowUpload upload = SlowUpload.start(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/stalled",
+        try (SlowUpload upload = SlowUpload.start(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/" + key,
                 declaredLength, 100)) {
             RawHttp.Response response = upload.response().get(60, TimeUnit.SECONDS);
 
@@ -44,11 +55,11 @@ class SlowClientDeadlinesIT extends ProxyIntegrationTest {
             assertThat(response.errorCode()).isEqualTo("RequestTimeout");
             assertThat(response.body()).contains("not read from or written to within the timeout period");
         }
-        assertThat(Files.exists(store().objectPath(bucket, "stalled"))).isFalse();
+        assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
         try (S3Client alice = alice()) {
-            alice.putObject(b -> b.bucket(bucket).key("next"), RequestBody.fromString("served"));
+            alice.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("served"));
+            assertThat(alice.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("served");
         }
-        assertThat(Files.readString(store().objectPath(bucket, "next"))).isEqualTo("served");
     }
 
     @Test
