@@ -33,11 +33,12 @@ COPY --from=build --chown=root:root --chmod=0444 /src/target/s3seal.jar /app/s3s
 
 # Heap as a share of the container memory limit; a JVM out of memory exits so the
 # orchestrator restarts it instead of limping on. Temporary files go to /tmp (mount an emptyDir
-# there when the root filesystem is read-only).
+# there when the root filesystem is read-only). The management port binds like SERVER_ADDRESS, so a
+# sidecar that sets SERVER_ADDRESS=127.0.0.1 keeps metrics on loopback too unless it also sets
+# MANAGEMENT_SERVER_ADDRESS (the Helm chart does, for the kubelet's probes).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
     SERVER_ADDRESS=0.0.0.0 \
     SERVER_PORT=8080 \
-    MANAGEMENT_SERVER_ADDRESS=0.0.0.0 \
     MANAGEMENT_SERVER_PORT=9091
 
 # 8080: S3 API. 9091: management (/actuator/health/liveness, /actuator/health/readiness,

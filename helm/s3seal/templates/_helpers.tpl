@@ -84,7 +84,9 @@ env:
     value: {{ ternary $v.sidecar.bindAddress "0.0.0.0" (.sidecar | default false) | quote }}
   - name: SERVER_PORT
     value: {{ $v.port | quote }}
-  # Probes come from the kubelet over the pod IP, so management listens on all interfaces.
+  # Probes come from the kubelet over the pod IP, so management listens on all interfaces (without
+  # this it would bind like SERVER_ADDRESS). /policy/explain still answers only loopback peers
+  # (kubectl port-forward) unless S3SEAL_OPS_POLICY_EXPLAIN_ALLOW_REMOTE=true.
   - name: MANAGEMENT_SERVER_ADDRESS
     value: "0.0.0.0"
   - name: MANAGEMENT_SERVER_PORT

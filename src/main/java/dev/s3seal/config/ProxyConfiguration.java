@@ -21,6 +21,7 @@ import java.net.URI;
 import dev.s3seal.keys.KeyCacheSettings;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.KmsCallTimer;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.policy.Mode;
@@ -80,7 +81,7 @@ class ProxyConfiguration {
 
     @Bean
     S3Gateway s3Gateway(S3SealProperties properties, CredentialStore credentials, UpstreamClient upstream,
-            PolicyHolder policy, KeyRegistries keys, dev.s3seal.ops.RequestObserver observer,
+            PolicyHolder policy, KeyRegistries keys, dev.s3seal.ops.RequestObserver observer, RequestLimits limits,
             @org.springframework.beans.factory.annotation.Value("${server.address:}") String serverAddress) {
         S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
@@ -95,7 +96,7 @@ class ProxyConfiguration {
                         || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED),
                 new InjectedSseCHandler(forward, keys), new EmulatedSseCHandler(keys, objects, multipart));
         return new S3Gateway(parser, verifier, policy, router, observer,
-                dev.s3seal.web.SseCTransportGuard.forListener(serverAddress));
+                dev.s3seal.web.SseCTransportGuard.forListener(serverAddress), limits);
     }
 
     @Bean

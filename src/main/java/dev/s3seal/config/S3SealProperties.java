@@ -21,7 +21,8 @@ public record S3SealProperties(
         List<String> virtualHostDomains,
         @DefaultValue Demo demo,
         String policy,
-        @DefaultValue Etag etag) {
+        @DefaultValue Etag etag,
+        @DefaultValue Limits limits) {
 
     public S3SealProperties {
         clients = clients == null ? List.of() : List.copyOf(clients);
@@ -74,6 +75,26 @@ public record S3SealProperties(
     public record Etag(
             @DefaultValue("true") boolean sealMd5AfterPut,
             @DefaultValue("true") boolean listingLookups) {
+    }
+
+    /**
+     * Limits that keep one slow or greedy client from starving the others. {@code headerReadTimeout}:
+     * a connection whose request headers are not complete this long after it opened (or after the
+     * previous response) is closed. {@code bodyIdleTimeout}: a request body without a byte for this
+     * long fails with S3's {@code 400 RequestTimeout} and nothing is stored.
+     * {@code maxConcurrentRequestsPerClient}: requests one principal may have in flight (each holds an
+     * upstream connection); more get {@code 503 SlowDown}. Default: half the upstream pool.
+     */
+    public record Limits(
+            @DefaultValue("30s") Duration headerReadTimeout,
+            @DefaultValue("30s") Duration bodyIdleTimeout,
+            Integer maxConcurrentRequestsPerClient) {
+
+        /** The configured cap, or half of {@code upstreamMaxConnections} (at least 1). */
+        public int maxConcurrentRequestsPerClient(int upstreamMaxConnections) {
+            return maxConcurrentRequestsPerClient != null ? maxConcurrentRequestsPerClient
+                    : Math.max(1, upstreamMaxConnections / 2);
+        }
     }
 
     /** The no-configuration demo: an embedded S3Proxy store with a ready bucket. */

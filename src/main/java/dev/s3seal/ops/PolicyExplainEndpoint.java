@@ -1,12 +1,15 @@
 package dev.s3seal.ops;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -28,13 +31,33 @@ import dev.s3seal.policy.RuleOptions;
  * {@code bucket} service-level, without {@code key} bucket-level (for {@code list}, {@code key} is
  * the listing prefix). Registered in the management child context only, so the S3 port never
  * serves it; with {@code management.server.port} equal to the S3 port it is not served at all.
+ *
+ * <p>The explanation shows the whole rule set (principals, buckets, prefixes, key names), so it
+ * answers only peers on loopback even when the management port listens on the pod address for
+ * the kubelet's probes; {@code s3seal.ops.policy-explain-allow-remote=true} lifts that.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 public class PolicyExplainEndpoint {
 
     @Bean
-    RouterFunction<ServerResponse> policyExplainRoute(PolicyHolder policyHolder) {
-        return RouterFunctions.route(RequestPredicates.GET("/policy/explain"), request -> explain(policyHolder, request));
+    RouterFunction<ServerResponse> policyExplainRoute(PolicyHolder policyHolder,
+            @Value("${s3seal.ops.policy-explain-allow-remote:false}") boolean allowRemote) {
+        return RouterFunctions.route(RequestPredicates.GET("/policy/explain"), request -> {
+            if (!mayAnswer(request.remoteAddress().orElse(null), allowRemote)) {
+                return ServerResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("error", "/policy/explain answers only on loopback"
+                                + " (s3seal.ops.policy-explain-allow-remote=true allows other peers)"));
+            }
+            return explain(policyHolder, request);
+        });
+    }
+
+    /** Loopback peers always; others only when configured. An unknown peer is not loopback. */
+    static boolean mayAnswer(InetSocketAddress peer, boolean allowRemote) {
+        if (allowRemote) {
+            return true;
+        }
+        return peer != null && peer.getAddress() != null && peer.getAddress().isLoopbackAddress();
     }
 
     private static Mono<ServerResponse> explain(PolicyHolder holder, ServerRequest request) {

@@ -52,6 +52,13 @@ public enum S3SealMeters {
     /** Upstream exchanges that failed before any answer; cause is connect, timeout, closed or other. */
     UPSTREAM_ERRORS("s3seal.upstream.errors", Type.COUNTER, null, "Upstream requests that got no answer, by cause",
             "cause"),
+    /**
+     * Requests stopped by a limit: limit is header-read (connection closed), body-idle (RequestTimeout)
+     * or client-concurrency (SlowDown); client is the principal's name ({@code none} before authentication).
+     */
+    LIMITED("s3seal.limited", Type.COUNTER, null,
+            "Requests stopped by a limit, by limit (header-read, body-idle, client-concurrency) and client",
+            "limit", "client"),
     /** Key caches of the policy in force (they restart from zero when a reload builds new ones). */
     KEY_CACHE("s3seal.keys.cache", Type.FUNCTION_COUNTER, null,
             "Key cache lookups; cache is encryption (KEK reuse) or decryption (unwrapped keys), result hit or miss",

@@ -20,6 +20,8 @@ import dev.s3seal.auth.AuthResult;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.limits.ClientConcurrencyLimit;
+import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.RequestObserver;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
@@ -48,6 +50,7 @@ public final class S3Gateway implements WebHandler {
     private final ErrorResponder errors = new ErrorResponder();
     private final RequestObserver observer;
     private final SseCTransportGuard sseCGuard;
+    private final RequestLimits limits;
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router) {
         this(parser, verifier, policy, router, RequestObserver.NONE);
@@ -60,6 +63,12 @@ public final class S3Gateway implements WebHandler {
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
             RequestObserver observer, SseCTransportGuard sseCGuard) {
+        this(parser, verifier, policy, router, observer, sseCGuard, RequestLimits.NONE);
+    }
+
+    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
+            RequestObserver observer, SseCTransportGuard sseCGuard, RequestLimits limits) {
+        this.limits = limits;
         this.sseCGuard = sseCGuard;
         this.parser = parser;
         this.verifier = verifier;
@@ -81,14 +90,17 @@ public final class S3Gateway implements WebHandler {
             @Override
             public Flux<DataBuffer> getBody() {
                 bodyTaken.set(true);
-                return super.getBody();
+                return super.getBody().transform(limits.bodyDeadline());
             }
         }).build();
         return Mono.defer(() -> {
             ProxyExchange proxyExchange = accept(exchange, requestId, observation);
-            accepted.set(true);
             resource[0] = proxyExchange.request().resource();
-            return router.handlerFor(proxyExchange).handle(proxyExchange);
+            // after authentication, so the cap is the principal's; SlowDown is a refusal like AccessDenied
+            ClientConcurrencyLimit.Permit permit = limits.perClient().acquire(proxyExchange.auth().client().name());
+            accepted.set(true);
+            return Mono.defer(() -> router.handlerFor(proxyExchange).handle(proxyExchange))
+                    .doFinally(signal -> permit.release());
         }).onErrorResume(error -> {
             if (accepted.get()) {
                 observation.failed(error);

@@ -58,7 +58,32 @@ public final class RawHttp {
         }
     }
 
-    private static Response read(InputStream in) throws IOException {
+    /**
+     * Reads one response by its Content-Length, without waiting for the server to close (it may
+     * keep the connection open while the client's request body is unfinished).
+     */
+    public static Response readOne(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : 0;
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
+        byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(head.toByteArray());
+        all.write(body);
+        return read(new java.io.ByteArrayInputStream(all.toByteArray()));
+    }
+
+    /** Reads one response until the server closes the connection. */
+    public static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         int n;
