@@ -49,9 +49,6 @@ public record CopySource(String bucket, String key, String versionId) {
         }
         String bucket = decoded.substring(0, slash);
         String key = decoded.substring(slash + 1);
-        if (!BucketNames.isPlausible(bucket)) {
-            throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME);
-        }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
         }

@@ -203,6 +203,7 @@ public final class StrictXml {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
                 case '\r' -> out.append("&#13;");
                 default -> out.append(c);
             }
