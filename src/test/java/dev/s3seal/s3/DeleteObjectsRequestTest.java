@@ -25,7 +25,12 @@ class DeleteObjectsRequestTest {
         // boto3 / s3cmd / rclone: namespace, indentation, Quiet first, ETag
         assertThat(keys("<Delete" + NS + ">\n  <Quiet>false</Quiet>\n  <Object>\n    <Key>x</Key>\n"
                 + "    <ETag>\"e\"</ETag>\n  </Object>\n</Delete>\n")).containsExactly("x");
-        assertThat(keys("<Delete><Object><Key>no-namespace</Key></Object></Delete>")).containsExactly("no-namespace");
+        // botocore's serializer, verbatim
+        assertThat(keys("<Delete" + NS + "><Object><Key>a &amp; &lt;b&gt;.txt</Key></Object><Object><Key>k2</Key>"
+                + "<VersionId>v1</VersionId></Object><Quiet>true</Quiet></Delete>")).containsExactly("a & <b>.txt", "k2");
+        // s3cmd: a declaration, no namespace
+        assertThat(keys("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete><Object><Key>no-namespace</Key></Object>"
+                + "</Delete>")).containsExactly("no-namespace");
         assertThat(keys("<s3:Delete xmlns:s3=\"http://s3.amazonaws.com/doc/2006-03-01/\"><s3:Object><s3:Key>prefixed"
                 + "</s3:Key></s3:Object></s3:Delete>")).containsExactly("prefixed");
     }
