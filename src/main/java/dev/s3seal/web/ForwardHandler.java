@@ -67,15 +67,17 @@ public final class ForwardHandler implements S3OperationHandler {
      * A copy's source as the gateway parsed and authorized it, re-encoded; its range (UploadPartCopy
      * only: CopyObject has none) in canonical form. The client's spellings never go upstream.
      */
-    static Map<String, List<String>> withCopySource(ProxyExchange exchange, Map<String, List<String>> headers) {
+    private static Map<String, List<String>> withCopySource(ProxyExchange exchange, Map<String, List<String>> headers) {
         if (exchange.copySource() == null) {
             return headers;
         }
         Map<String, List<String>> out = new LinkedHashMap<>(headers);
         out.put("x-amz-copy-source", List.of(exchange.copySource().toHeaderValue()));
-        CopySourceRange range = CopySourceRange.parse(exchange.request().header("x-amz-copy-source-range"));
-        if (range != null && exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
-            out.put("x-amz-copy-source-range", List.of(range.toHeaderValue()));
+        if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
+            CopySourceRange range = CopySourceRange.parse(exchange.request().header("x-amz-copy-source-range"));
+            if (range != null) {
+                out.put("x-amz-copy-source-range", List.of(range.toHeaderValue()));
+            }
         }
         return out;
     }
