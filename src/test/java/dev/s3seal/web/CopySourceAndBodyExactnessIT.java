@@ -248,12 +248,15 @@ class CopySourceAndBodyExactnessIT extends ProxyIntegrationTest {
 
     /** A DeleteObjects with exactly {@code xml} as its body, correctly signed with a Content-MD5. */
     private RawHttp.Response deleteObjects(String xml) throws IOException {
-        byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        URI uri = endpoint().resolve("/" + SITE + "?delete");
+        return signedPost("/" + SITE + "?delete", xml.getBytes(StandardCharsets.UTF_8), "application/xml");
+    }
+
+    private RawHttp.Response signedPost(String pathAndQuery, byte[] body, String contentType) throws IOException {
+        URI uri = endpoint().resolve(pathAndQuery);
         SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
                 .protocol("https").port(port)
                 .putHeader("Content-MD5", Base64.getEncoder().encodeToString(md5(body)))
-                .putHeader("Content-Type", "application/xml")
+                .putHeader("Content-Type", contentType)
                 .putHeader("Content-Length", Integer.toString(body.length)).build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsBasicCredentials.create(ALICE_KEY, ALICE_SECRET)).request(request)
@@ -264,7 +267,7 @@ class CopySourceAndBodyExactnessIT extends ProxyIntegrationTest {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         signed.request().forEachHeader((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
         URI signedUri = signed.request().getUri();
-        return RawHttp.send(port, "POST", signedUri.getRawPath() + "?" + signedUri.getRawQuery(), headers, body,
-                body.length);
+        String query = signedUri.getRawQuery() == null ? "" : "?" + signedUri.getRawQuery();
+        return RawHttp.send(port, "POST", signedUri.getRawPath() + query, headers, body, body.length);
     }
 }
