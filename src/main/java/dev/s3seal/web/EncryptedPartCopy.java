@@ -18,8 +18,8 @@ import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
-import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.CopySourceRange;
+import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -37,7 +37,6 @@ import dev.s3seal.upstream.UpstreamRequest;
  * layout check sees, exactly as for UploadPart.
  */
 final class EncryptedPartCopy {
-
 
     private final UpstreamClient upstream;
     private final CopySourceReader reader;
