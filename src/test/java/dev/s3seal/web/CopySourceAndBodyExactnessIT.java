@@ -230,6 +230,22 @@ class CopySourceAndBodyExactnessIT extends ProxyIntegrationTest {
         assertThat(storedBytes(SITE, "open/a &amp; <b>.txt")).isEqualTo("kept".getBytes(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void shouldRefuseACopyNamingTwoSources() throws IOException {
+        direct.putObject(b -> b.bucket(SITE).key("open/src"), RequestBody.fromString("allowed"));
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.PUT)
+                .uri(endpoint().resolve("/" + SITE + "/open/dup")).protocol("https").port(port)
+                .appendHeader("x-amz-copy-source", SITE + "/open/src")
+                .appendHeader("x-amz-copy-source", PRIVATE + "/docs/plan.txt")
+                .putHeader("Content-Length", "0").build();
+
+        RawHttp.Response response = send("PUT", request, new byte[0]);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo("InvalidArgument");
+        assertAbsent(SITE, "open/dup");
+    }
+
     private void assertAccessDenied(Runnable request) {
         assertThatThrownBy(request::run).isInstanceOfSatisfying(S3Exception.class, e -> {
             assertThat(e.statusCode()).isEqualTo(403);
@@ -252,12 +268,16 @@ class CopySourceAndBodyExactnessIT extends ProxyIntegrationTest {
     }
 
     private RawHttp.Response signedPost(String pathAndQuery, byte[] body, String contentType) throws IOException {
-        URI uri = endpoint().resolve(pathAndQuery);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint().resolve(pathAndQuery))
                 .protocol("https").port(port)
                 .putHeader("Content-MD5", Base64.getEncoder().encodeToString(md5(body)))
                 .putHeader("Content-Type", contentType)
                 .putHeader("Content-Length", Integer.toString(body.length)).build();
+        return send("POST", request, body);
+    }
+
+    /** {@code request} signed by the SDK's signer as alice, sent raw. */
+    private RawHttp.Response send(String method, SdkHttpRequest request, byte[] body) throws IOException {
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsBasicCredentials.create(ALICE_KEY, ALICE_SECRET)).request(request)
                 .payload(ContentStreamProvider.fromByteArray(body))
@@ -268,6 +288,6 @@ class CopySourceAndBodyExactnessIT extends ProxyIntegrationTest {
         signed.request().forEachHeader((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
         URI signedUri = signed.request().getUri();
         String query = signedUri.getRawQuery() == null ? "" : "?" + signedUri.getRawQuery();
-        return RawHttp.send(port, "POST", signedUri.getRawPath() + query, headers, body, body.length);
+        return RawHttp.send(port, method, signedUri.getRawPath() + query, headers, body, body.length);
     }
 }
