@@ -3,10 +3,32 @@ package dev.s3seal.s3;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Strict percent-decoding of request paths and query strings: malformed input is InvalidURI. */
+/**
+ * Strict percent-decoding of request paths and query strings (malformed input is InvalidURI), and
+ * the one encoding s3seal writes names in.
+ */
 public final class PercentCoding {
 
     private PercentCoding() {
+    }
+
+    /**
+     * Percent-encodes the UTF-8 bytes of {@code text}, all but RFC 3986's unreserved characters
+     * (and '/' when {@code keepSlash}): one spelling per name, which no decoder reads two ways.
+     */
+    public static String encode(String text, boolean keepSlash) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/')) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
     }
 
     /**

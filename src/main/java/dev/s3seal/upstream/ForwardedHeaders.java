@@ -28,6 +28,13 @@ public final class ForwardedHeaders {
             "x-amz-content-sha256", "x-amz-security-token", "x-amz-decoded-content-length", "x-amz-trailer",
             "content-length", "x-amz-mp-object-size");
 
+    /**
+     * Headers the policy reads (the copy source) or that must agree with what it read (the copy
+     * range): never the client's spelling; the handler that forwards a copy writes them again from
+     * s3seal's own parse, so the upstream copies exactly what was authorized.
+     */
+    private static final Set<String> REBUILT_FROM_PARSE = Set.of("x-amz-copy-source", "x-amz-copy-source-range");
+
     private ForwardedHeaders() {
     }
 
@@ -41,7 +48,7 @@ public final class ForwardedHeaders {
         Map<String, List<String>> out = new LinkedHashMap<>();
         clientHeaders.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || CLIENT_ONLY.contains(lower)) {
+            if (HOP_BY_HOP.contains(lower) || CLIENT_ONLY.contains(lower) || REBUILT_FROM_PARSE.contains(lower)) {
                 return;
             }
             if (declaresTrailerChecksum && lower.equals("x-amz-sdk-checksum-algorithm")) {

@@ -251,13 +251,6 @@ final class CopySourceReader {
                 : QueryParameters.empty().with("versionId", source.versionId());
     }
 
-    /** The value for an upstream {@code x-amz-copy-source}: the source, percent-encoded, with its version. */
-    static String copySourceHeader(CopySource source) {
-        String path = "/" + source.bucket() + "/" + MultipartSeal.encodeKey(source.key());
-        return source.versionId() == null ? path
-                : path + "?versionId=" + dev.s3seal.auth.UriEncoding.encode(source.versionId(), false);
-    }
-
     static S3Exception changed() {
         return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The copy source changed while it was copied; retry.");
     }

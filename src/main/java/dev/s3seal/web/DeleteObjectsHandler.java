@@ -1,16 +1,9 @@
 package dev.s3seal.web;
 
-import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -19,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.s3.DeleteObjectsRequest;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -29,7 +23,8 @@ import dev.s3seal.upstream.UpstreamRequest;
 /**
  * DeleteObjects names its keys in the body, so the policy is applied to each of them: one
  * denied key refuses the whole request (S3 semantics would report per key; refusing is the safe
- * reading of a deny rule). The document is small and joined with a hard cap.
+ * reading of a deny rule). The document is small and joined with a hard cap, read strictly
+ * ({@link DeleteObjectsRequest}) and written again for the upstream from that reading.
  */
 public final class DeleteObjectsHandler implements S3OperationHandler {
 
@@ -54,45 +49,29 @@ public final class DeleteObjectsHandler implements S3OperationHandler {
         return DataBufferUtils.join(body.content(), MAX_BODY_BYTES)
                 .defaultIfEmpty(exchange.exchange().getResponse().bufferFactory().wrap(new byte[0]))
                 .flatMap(joined -> {
-                    byte[] xml = new byte[joined.readableByteCount()];
-                    joined.read(xml);
+                    byte[] received = new byte[joined.readableByteCount()];
+                    joined.read(received);
                     DataBufferUtils.release(joined);
-                    for (String key : keys(xml)) {
-                        if (policy.decide(exchange.auth().client().name(), request.bucket(), key, Operation.DELETE).denied()) {
+                    DeleteObjectsRequest parsed = DeleteObjectsRequest.parse(received);
+                    for (DeleteObjectsRequest.ObjectIdentifier object : parsed.objects()) {
+                        if (policy.decide(exchange.auth().client().name(), request.bucket(), object.key(),
+                                Operation.DELETE).denied()) {
                             return Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED));
                         }
                     }
+                    // the upstream deletes what s3seal checked: the body is written again from the parse
+                    byte[] xml = parsed.toXml();
                     Map<String, List<String>> headers = new LinkedHashMap<>(
                             ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
-                    headers.keySet().removeIf(n -> n.startsWith("x-amz-checksum-") || n.equals("x-amz-sdk-checksum-algorithm"));
-                    // S3 requires an integrity header on DeleteObjects; s3seal has the body, so it supplies one.
+                    headers.keySet().removeIf(n -> n.startsWith("x-amz-checksum-") || n.equals("x-amz-sdk-checksum-algorithm")
+                            || n.equals("content-md5") || n.equals("content-type"));
+                    // S3 requires an integrity header on DeleteObjects; s3seal wrote the body, so it supplies one.
                     headers.put("content-md5", List.of(Base64.getEncoder().encodeToString(PlaintextEtags.md5().digest(xml))));
+                    headers.put("content-type", List.of("application/xml"));
                     UpstreamRequest delete = new UpstreamRequest("POST", request.bucket(), null,
                             ForwardHandler.withoutPresignParameters(request.query()), headers, xml.length);
                     DataBuffer content = exchange.exchange().getResponse().bufferFactory().wrap(xml);
                     return ForwardHandler.send(upstream, exchange, delete, Flux.just(content));
                 });
-    }
-
-    static List<String> keys(byte[] xml) {
-        XMLInputFactory factory = XMLInputFactory.newFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        List<String> keys = new ArrayList<>();
-        try {
-            XMLStreamReader reader = factory.createXMLStreamReader(new ByteArrayInputStream(xml));
-            while (reader.hasNext()) {
-                if (reader.next() == XMLStreamConstants.START_ELEMENT && reader.getLocalName().equals("Key")) {
-                    keys.add(reader.getElementText());
-                }
-            }
-            reader.close();
-        } catch (XMLStreamException | RuntimeException malformed) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        if (keys.size() > 1000) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        return keys;
     }
 }

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -20,6 +18,7 @@ import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.s3.CopySourceRange;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -38,8 +37,6 @@ import dev.s3seal.upstream.UpstreamRequest;
  * layout check sees, exactly as for UploadPart.
  */
 final class EncryptedPartCopy {
-
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,19})-(\\d{1,19})");
 
     private final UpstreamClient upstream;
     private final CopySourceReader reader;
@@ -119,21 +116,12 @@ final class EncryptedPartCopy {
 
     /** {@code x-amz-copy-source-range} against the source's plaintext size; absent = the whole source. */
     static long[] range(String header, long sourceLength) {
-        long[] range;
-        if (header == null) {
-            range = new long[] {0, sourceLength - 1};
-        } else {
-            Matcher m = RANGE.matcher(header.trim());
-            if (!m.matches()) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The x-amz-copy-source-range value must be of the "
-                        + "form bytes=first-last where first and last are the zero-based offsets of the first and last "
-                        + "bytes to copy");
-            }
-            range = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
-            if (range[1] < range[0] || range[1] >= sourceLength) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy range is invalid for the "
-                        + "source object size");
-            }
+        CopySourceRange requested = CopySourceRange.parse(header);
+        long[] range = requested == null ? new long[] {0, sourceLength - 1}
+                : new long[] {requested.first(), requested.last()};
+        if (requested != null && (range[1] < range[0] || range[1] >= sourceLength)) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy range is invalid for the "
+                    + "source object size");
         }
         if (range[1] - range[0] + 1 > EncryptedCopyHandler.MAX_COPY_BYTES) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than the maximum "

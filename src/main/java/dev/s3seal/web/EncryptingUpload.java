@@ -23,6 +23,7 @@ import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -193,7 +194,7 @@ final class EncryptingUpload {
             }
         });
         withMd5.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
-        headers.put("x-amz-copy-source", List.of(dev.s3seal.auth.UriEncoding.encode(put.bucket() + "/" + put.key(), true)));
+        headers.put("x-amz-copy-source", List.of(new CopySource(put.bucket(), put.key()).toHeaderValue()));
         headers.put("x-amz-metadata-directive", List.of("REPLACE"));
         headers.put("x-amz-copy-source-if-match", List.of(upstreamEtag));
         UpstreamRequest copy = new UpstreamRequest("PUT", put.bucket(), put.key(),

@@ -1,7 +1,9 @@
 package dev.s3seal.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -12,9 +14,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.auth.PayloadVerifier;
+import dev.s3seal.s3.CopySourceRange;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.stream.VerifiedBodyOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
@@ -44,12 +48,12 @@ public final class ForwardHandler implements S3OperationHandler {
     }
 
     /** Forwards with {@code headers} in place of the client's (a handler may add to them). */
-    Mono<Void> handle(ProxyExchange exchange, java.util.Map<String, List<String>> headers) {
+    Mono<Void> handle(ProxyExchange exchange, Map<String, List<String>> headers) {
         S3Request request = exchange.request();
         VerifiedBody body = VerifiedBody.of(exchange);
         UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), request.bucket(), request.key(),
                 withoutPresignParameters(request.query()),
-                ForwardedHeaders.toUpstream(headers, body.declaresTrailerChecksum()),
+                withCopySource(exchange, ForwardedHeaders.toUpstream(headers, body.declaresTrailerChecksum())),
                 body.length());
         if (body.length() == 0) {
             // Nothing to hold back in an empty body: verify it completely before anything goes upstream.
@@ -57,6 +61,25 @@ public final class ForwardHandler implements S3OperationHandler {
                     .then(Mono.defer(() -> send(exchange, upstreamRequest, Flux.empty())));
         }
         return send(upstream, exchange, upstreamRequest, body.content());
+    }
+
+    /**
+     * A copy's source as the gateway parsed and authorized it, re-encoded; its range (UploadPartCopy
+     * only: CopyObject has none) in canonical form. The client's spellings never go upstream.
+     */
+    private static Map<String, List<String>> withCopySource(ProxyExchange exchange, Map<String, List<String>> headers) {
+        if (exchange.copySource() == null) {
+            return headers;
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>(headers);
+        out.put("x-amz-copy-source", List.of(exchange.copySource().toHeaderValue()));
+        if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
+            CopySourceRange range = CopySourceRange.parse(exchange.request().header("x-amz-copy-source-range"));
+            if (range != null) {
+                out.put("x-amz-copy-source-range", List.of(range.toHeaderValue()));
+            }
+        }
+        return out;
     }
 
     private Mono<Void> send(ProxyExchange exchange, UpstreamRequest upstreamRequest, Flux<DataBuffer> body) {

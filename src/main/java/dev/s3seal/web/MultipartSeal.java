@@ -1,6 +1,5 @@
 package dev.s3seal.web;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -68,7 +68,7 @@ final class MultipartSeal {
             }
             checkStillOurs(stored, id, layout);
             Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
-            String source = "/" + request.bucket() + "/" + encodeKey(request.key());
+            String source = new CopySource(request.bucket(), request.key()).toHeaderValue();
             return settings.read(request.bucket(), request.key(), stored, factory).flatMap(carried -> {
                 headers.putAll(carried);
                 return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
@@ -117,21 +117,5 @@ final class MultipartSeal {
             }
         });
         return headers;
-    }
-
-    /** A key for x-amz-copy-source: percent-encoded UTF-8, '/' kept. */
-    static String encodeKey(String key) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.' || c == '~' || c == '/') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return out.toString();
     }
 }

@@ -14,6 +14,7 @@ import javax.xml.stream.XMLStreamReader;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.StrictXml;
 import dev.s3seal.s3.Xml;
 
 /**
@@ -29,6 +30,11 @@ final class MultipartXml {
     static final int MAX_RESULT_BYTES = 4 * 1024 * 1024;
 
     private static final XMLInputFactory FACTORY = factory();
+
+    /** S3's limit on the parts of one upload. */
+    private static final int MAX_PARTS = 10_000;
+    private static final String[] PART_FIELDS = {"PartNumber", "ETag", "ChecksumCRC32", "ChecksumCRC32C",
+            "ChecksumCRC64NVME", "ChecksumSHA1", "ChecksumSHA256"};
 
     /** One {@code <Part>}: number, ETag as written (with quotes), size or -1 when absent. */
     record Part(int number, String etag, long size) {
@@ -104,23 +110,32 @@ final class MultipartXml {
         return new Document(root, parts, fields);
     }
 
-    /** The client's part list: MalformedXML unless it is a CompleteMultipartUpload with numbered parts. */
+    /**
+     * The client's part list, read strictly as S3's schema has it ({@code CompleteMultipartUpload}
+     * holding 1 to 10 000 {@code Part}s of one {@code PartNumber}, one {@code ETag} and optional
+     * checksums): anything else is MalformedXML. The upstream gets {@link #completeBody} of this
+     * list, never the client's document.
+     */
     static List<Part> clientParts(byte[] xml) {
-        Document document;
-        try {
-            document = parse(xml);
-        } catch (IllegalArgumentException malformed) {
+        StrictXml.Element complete = StrictXml.read(xml, "CompleteMultipartUpload").allowing("Part");
+        List<StrictXml.Element> elements = complete.all("Part");
+        if (elements.isEmpty() || elements.size() > MAX_PARTS) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
-        if (!document.root().equals("CompleteMultipartUpload") || document.parts().isEmpty()) {
-            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
-        }
-        for (Part part : document.parts()) {
-            if (part.number() < 1 || part.etag() == null) {
+        List<Part> parts = new ArrayList<>(elements.size());
+        for (StrictXml.Element part : elements) {
+            part.allowing(PART_FIELDS);
+            for (String field : PART_FIELDS) {
+                part.optional(field); // each at most once
+            }
+            String number = part.one("PartNumber").leafText().trim();
+            int partNumber = number.matches("\\d{1,5}") ? Integer.parseInt(number) : 0;
+            if (partNumber < 1 || partNumber > MAX_PARTS) {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
+            parts.add(new Part(partNumber, part.one("ETag").leafText(), -1));
         }
-        return document.parts();
+        return parts;
     }
 
     /** A CompleteMultipartUpload body naming only part numbers and ETags. */
@@ -128,7 +143,7 @@ final class MultipartXml {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUpload>");
         for (Part part : parts) {
             xml.append("<Part><PartNumber>").append(part.number()).append("</PartNumber><ETag>")
-                    .append(Xml.escape(part.etag())).append("</ETag></Part>");
+                    .append(StrictXml.text(part.etag())).append("</ETag></Part>");
         }
         return xml.append("</CompleteMultipartUpload>").toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -151,6 +151,10 @@ public final class S3Gateway implements WebHandler {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
                     "x-amz-copy-source is only valid on CopyObject and UploadPartCopy.");
         }
+        if (request.headers().get("x-amz-copy-source").size() > 1
+                || request.headers().getOrDefault("x-amz-copy-source-range", List.of()).size() > 1) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "A copy names one source and at most one range.");
+        }
         return CopySource.parse(header);
     }
 

@@ -53,7 +53,7 @@ final class ServerSideCopy {
                     rewrapped(source.envelope(), wrapped).toHeaders()
                             .forEach((name, value) -> headers.put(name, List.of(value)));
                     DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-                    String from = CopySourceReader.copySourceHeader(source.source());
+                    String from = source.source().toHeaderValue();
                     if (source.multipart()) {
                         // a multipart copy is a CreateMultipartUpload: the tagging directive is s3seal's to apply
                         headers.remove("x-amz-tagging-directive");

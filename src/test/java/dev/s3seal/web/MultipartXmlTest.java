@@ -51,4 +51,40 @@ class MultipartXmlTest {
                 "u&1.Zm9v"), StandardCharsets.UTF_8);
         assertThat(replaced).contains("<UploadId>u&amp;1.Zm9v</UploadId>");
     }
+
+    @Test
+    void shouldRefuseClientPartListsOutsideTheSchemaAsMalformedXml() {
+        for (String xml : List.of(
+                "<CompleteMultipartUpload><Part PartNumber=\"1\" ETag=\"e\"/></CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><PartNumber>2</PartNumber><ETag>e</ETag>"
+                        + "</Part></CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>e</ETag><ETag>f</ETag></Part>"
+                        + "</CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>5</Size></Part>"
+                        + "</CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Part><PartNumber>10001</PartNumber><ETag>e</ETag></Part>"
+                        + "</CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>e</ETag></Part><Extra/>"
+                        + "</CompleteMultipartUpload>",
+                "<CompleteMultipartUpload xmlns=\"http://example.com/\"><Part><PartNumber>1</PartNumber>"
+                        + "<ETag>e</ETag></Part></CompleteMultipartUpload>",
+                "<CompleteMultipartUpload><Wrapper><Part><PartNumber>1</PartNumber><ETag>e</ETag></Part></Wrapper>"
+                        + "</CompleteMultipartUpload>")) {
+            assertThatThrownBy(() -> MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8))).as(xml)
+                    .isInstanceOfSatisfying(S3Exception.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.MALFORMED_XML));
+        }
+    }
+
+    @Test
+    void shouldReadIndentedPartListsWithCdataAndCommentsAndWriteThemAgainFromTheParse() {
+        String xml = "<?xml version=\"1.0\"?>\n<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\n"
+                + "  <!-- part one -->\n  <Part>\n    <PartNumber> 1 </PartNumber>\n    <ETag><![CDATA[\"a<1\"]]></ETag>\n"
+                + "  </Part>\n</CompleteMultipartUpload>\n";
+        List<MultipartXml.Part> parts = MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8));
+        assertThat(parts).containsExactly(new MultipartXml.Part(1, "\"a<1\"", -1));
+        assertThat(new String(MultipartXml.completeBody(parts), StandardCharsets.UTF_8))
+                .contains("<Part><PartNumber>1</PartNumber><ETag>&quot;a&lt;1&quot;</ETag></Part>");
+    }
 }
