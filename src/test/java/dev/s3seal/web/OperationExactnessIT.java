@@ -15,17 +15,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import dev.s3seal.s3.OperationTable;
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
@@ -58,6 +61,7 @@ class OperationExactnessIT {
     private static final String NO_LIST = "opx-nolist";
     private static final String SSE = "opx-sse";
     private static final String PASS = "opx-pass";
+    private static final String CSE = "opx-cse";
     private static final String SEED = "keep/seed.txt";
     private static final byte[] CONTENT = "the protected content".getBytes(StandardCharsets.UTF_8);
 
@@ -82,7 +86,7 @@ class OperationExactnessIT {
                 "    operations: [read]",
                 "    mode: deny",
                 "  - name: archive",
-                "    buckets: [" + MAIN + "]",
+                "    buckets: [" + MAIN + ", " + CSE + "]",
                 "    key-prefixes: [archive/]",
                 "    operations: [delete]",
                 "    mode: deny",
@@ -98,7 +102,7 @@ class OperationExactnessIT {
                 "    buckets: [" + SSE + "]",
                 "    mode: sse-s3",
                 "  - name: plain",
-                "    buckets: [" + PASS + "]",
+                "    buckets: [" + PASS + ", " + MAIN + ", " + READ_ONLY + "]",
                 "    mode: passthrough",
                 "  - name: default",
                 "    mode: cse-local",
@@ -108,14 +112,15 @@ class OperationExactnessIT {
     @BeforeAll
     static void bucketsAndObjects() {
         try (S3Client direct = S3ProxyServer.filesystemStore().directClient()) {
-            for (String bucket : List.of(MAIN, READ_ONLY, NO_LIST, SSE, PASS)) {
+            for (String bucket : List.of(MAIN, READ_ONLY, NO_LIST, SSE, PASS, CSE)) {
                 try {
                     direct.createBucket(b -> b.bucket(bucket));
-                } catch (software.amazon.awssdk.services.s3.model.S3Exception exists) {
+                } catch (AwsServiceException exists) {
                     // left by an earlier run on the same store
                 }
             }
             for (String[] object : List.of(new String[] {MAIN, "embargo/x.txt"}, new String[] {MAIN, "archive/keep.txt"},
+                    new String[] {CSE, "archive/keep.txt"},
                     new String[] {READ_ONLY, "ro.txt"}, new String[] {NO_LIST, "listed-name.txt"},
                     new String[] {PASS, SEED})) {
                 direct.putObject(b -> b.bucket(object[0]).key(object[1]), RequestBody.fromBytes(CONTENT));
@@ -137,14 +142,20 @@ class OperationExactnessIT {
         assertThat(response.body()).doesNotContain("protected content");
     }
 
-    @ParameterizedTest(name = "DELETE archive/keep.txt?{0}")
-    @ValueSource(strings = {"acl", "versioning", "uploads", "session", "tagging", "policy", "location", "attributes",
-            "website", "cors"})
-    void shouldNotDeleteAnArchivedObjectThroughASubResource(String subResource) throws IOException {
-        RawHttp.Response response = send("DELETE", "/" + MAIN + "/archive/keep.txt", subResource);
+    /** Under passthrough (the rest of the bucket) and under cse-local (the review found both). */
+    @ParameterizedTest(name = "DELETE {0}/archive/keep.txt?{1}")
+    @MethodSource("archiveDeletes")
+    void shouldNotDeleteAnArchivedObjectThroughASubResource(String bucket, String subResource) throws IOException {
+        RawHttp.Response response = send("DELETE", "/" + bucket + "/archive/keep.txt", subResource);
 
         assertRefusedWithNothingUpstream(response, -1, null);
-        assertStored(MAIN, "archive/keep.txt", CONTENT);
+        assertStored(bucket, "archive/keep.txt", CONTENT);
+    }
+
+    static Stream<Arguments> archiveDeletes() {
+        return Stream.of(MAIN, CSE).flatMap(bucket -> Stream.of("acl", "versioning", "uploads", "session", "tagging",
+                "policy", "location", "attributes", "website", "cors", "retention", "legal-hold")
+                .map(sub -> Arguments.of(bucket, sub)));
     }
 
     @ParameterizedTest(name = "PUT ro.txt?{0}")
@@ -167,13 +178,13 @@ class OperationExactnessIT {
         assertThat(response.body()).doesNotContain("listed-name");
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> listingShapes() {
+    static Stream<Arguments> listingShapes() {
         String bucket = "/" + NO_LIST;
         return Stream.of(new String[] {bucket, "session"}, new String[] {bucket, null},
                 new String[] {bucket, "list-type=2"}, new String[] {bucket, "versions"}, new String[] {bucket, "uploads"},
                 new String[] {bucket, "prefix"}, new String[] {bucket, "attributes"}, new String[] {bucket, "torrent"},
                 new String[] {bucket, "x-id=ListObjects&Session"}, new String[] {bucket + "/", "list-type=2&prefix="})
-                .map(shape -> org.junit.jupiter.params.provider.Arguments.of(shape[0], shape[1]));
+                .map(shape -> Arguments.of(shape[0], shape[1]));
     }
 
     @Test
@@ -196,11 +207,11 @@ class OperationExactnessIT {
 
     // ---- the differential suite -------------------------------------------------------------------
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> variants() {
+    static Stream<Arguments> variants() {
         List<Variant> all = new ArrayList<>(new HostileVariants(PASS, "dx/k", "/" + PASS + "/" + SEED)
                 .of(OperationTable.all()));
         all.addAll(handWritten());
-        return all.stream().map(v -> org.junit.jupiter.params.provider.Arguments.of(v.name(), v));
+        return all.stream().map(v -> Arguments.of(v.name(), v));
     }
 
     /** One-off shapes; add copy-source and request-body variants here. */
@@ -285,7 +296,7 @@ class OperationExactnessIT {
             S3Operation family = recognised.operation().family();
             if (request.header("x-amz-copy-source") != null && family != S3Operation.COPY_OBJECT
                     && family != S3Operation.UPLOAD_PART_COPY) {
-                return new Oracle(null, null, new S3Exception(dev.s3seal.s3.S3ErrorCode.INVALID_ARGUMENT));
+                return new Oracle(null, null, new S3Exception(S3ErrorCode.INVALID_ARGUMENT));
             }
             return new Oracle(recognised.operation().name(), recognised.query(), null);
         } catch (S3Exception refused) {
