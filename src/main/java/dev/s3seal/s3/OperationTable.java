@@ -1,7 +1,6 @@
 package dev.s3seal.s3;
 
 import static dev.s3seal.s3.ParameterRule.BOOLEAN;
-import static dev.s3seal.s3.ParameterRule.FLAG;
 import static dev.s3seal.s3.ParameterRule.NON_EMPTY;
 import static dev.s3seal.s3.ParameterRule.NON_NEGATIVE_INTEGER;
 import static dev.s3seal.s3.ParameterRule.PART_NUMBER;
@@ -12,8 +11,8 @@ import static dev.s3seal.s3.ParameterRule.URL_ENCODING;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -133,7 +132,7 @@ public final class OperationTable {
         String named = subResources.isEmpty() ? "no sub-resource" : "sub-resources " + subResources.stream().sorted()
                 .collect(Collectors.joining(", "));
         return new S3Exception(S3ErrorCode.INVALID_REQUEST, "S3 defines no " + method + " operation on a "
-                + level.name().toLowerCase(java.util.Locale.ROOT) + " with " + named + ".");
+                + level.name().toLowerCase(Locale.ROOT) + " with " + named + ".");
     }
 
     /** The operation's own parameters, each once and in canonical form; everything else is dropped. */
@@ -286,59 +285,8 @@ public final class OperationTable {
                 Operation.OTHER).sub(name).params(CONTINUATION).build());
     }
 
-    private static Entry op(String name, String method, Level level, S3Operation family, Operation policyOperation) {
-        return new Entry(name, method, level, family, policyOperation);
-    }
-
-    /** Builds one table row. */
-    private static final class Entry {
-        private final String name;
-        private final String method;
-        private final Level level;
-        private final S3Operation family;
-        private final Operation policyOperation;
-        private final Set<String> subResources = new HashSet<>();
-        private final Map<String, ParameterRule> parameters = new LinkedHashMap<>();
-        private final Set<String> required = new HashSet<>();
-        private CopySourceHeader copySource = CopySourceHeader.IRRELEVANT;
-
-        Entry(String name, String method, Level level, S3Operation family, Operation policyOperation) {
-            this.name = name;
-            this.method = method;
-            this.level = level;
-            this.family = family;
-            this.policyOperation = policyOperation;
-        }
-
-        Entry sub(String subResource) {
-            return sub(subResource, FLAG);
-        }
-
-        Entry sub(String subResource, ParameterRule rule) {
-            subResources.add(subResource);
-            parameters.put(subResource, rule);
-            return this;
-        }
-
-        Entry params(Map<String, ParameterRule> accepted) {
-            parameters.putAll(accepted);
-            return this;
-        }
-
-        Entry required(String parameter, ParameterRule rule) {
-            required.add(parameter);
-            parameters.put(parameter, rule);
-            return this;
-        }
-
-        Entry copySource(CopySourceHeader header) {
-            copySource = header;
-            return this;
-        }
-
-        S3ApiOperation build() {
-            return new S3ApiOperation(name, method, level, Set.copyOf(subResources), Map.copyOf(parameters),
-                    Set.copyOf(required), copySource, family, policyOperation);
-        }
+    private static S3ApiOperation.Builder op(String name, String method, Level level, S3Operation family,
+            Operation policyOperation) {
+        return new S3ApiOperation.Builder(name, method, level, family, policyOperation);
     }
 }

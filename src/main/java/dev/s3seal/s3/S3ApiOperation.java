@@ -1,5 +1,7 @@
 package dev.s3seal.s3;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,6 +45,60 @@ public record S3ApiOperation(
 
         boolean admits(boolean present) {
             return this == IRRELEVANT || (this == PRESENT) == present;
+        }
+    }
+
+    /** Builds one row of {@link OperationTable}. */
+    static final class Builder {
+        private final String name;
+        private final String method;
+        private final Level level;
+        private final S3Operation family;
+        private final Operation policyOperation;
+        private final Set<String> subResources = new HashSet<>();
+        private final Map<String, ParameterRule> parameters = new LinkedHashMap<>();
+        private final Set<String> required = new HashSet<>();
+        private CopySourceHeader copySource = CopySourceHeader.IRRELEVANT;
+
+        Builder(String name, String method, Level level, S3Operation family, Operation policyOperation) {
+            this.name = name;
+            this.method = method;
+            this.level = level;
+            this.family = family;
+            this.policyOperation = policyOperation;
+        }
+
+        /** A sub-resource flag that identifies the operation. */
+        Builder sub(String subResource) {
+            return sub(subResource, ParameterRule.FLAG);
+        }
+
+        /** A sub-resource that identifies the operation and carries a value ({@code uploadId}, {@code list-type}). */
+        Builder sub(String subResource, ParameterRule rule) {
+            subResources.add(subResource);
+            parameters.put(subResource, rule);
+            return this;
+        }
+
+        Builder params(Map<String, ParameterRule> accepted) {
+            parameters.putAll(accepted);
+            return this;
+        }
+
+        Builder required(String parameter, ParameterRule rule) {
+            required.add(parameter);
+            parameters.put(parameter, rule);
+            return this;
+        }
+
+        Builder copySource(CopySourceHeader header) {
+            copySource = header;
+            return this;
+        }
+
+        S3ApiOperation build() {
+            return new S3ApiOperation(name, method, level, Set.copyOf(subResources), Map.copyOf(parameters),
+                    Set.copyOf(required), copySource, family, policyOperation);
         }
     }
 

@@ -2,10 +2,12 @@ package dev.s3seal.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.s3seal.s3.ParameterRule;
 import dev.s3seal.s3.S3ApiOperation;
@@ -158,7 +160,7 @@ public final class HostileVariants {
     /** The sub-resources and required parameters, with valid values. */
     private static List<String[]> baseParameters(S3ApiOperation operation) {
         List<String[]> base = new ArrayList<>();
-        Set<String> names = new java.util.TreeSet<>(operation.subResources());
+        Set<String> names = new TreeSet<>(operation.subResources());
         names.addAll(operation.required());
         for (String name : names) {
             String value = switch (operation.parameters().get(name)) {
@@ -257,7 +259,7 @@ public final class HostileVariants {
     }
 
     private static String encodeAllButSlash(String text) {
-        return String.join("/", java.util.Arrays.stream(text.split("/", -1)).map(HostileVariants::encodeAll).toList());
+        return String.join("/", Arrays.stream(text.split("/", -1)).map(HostileVariants::encodeAll).toList());
     }
 
     /** Every variant of every operation of {@code operations}. */
