@@ -46,8 +46,9 @@ public enum ParameterRule {
     NON_NEGATIVE_INTEGER {
         @Override
         String canonical(String name, String value) {
-            int number = integer(value, 0, Integer.MAX_VALUE,
-                    "Provided " + name + " not an integer or within integer range");
+            int number = integer(value, 0, Integer.MAX_VALUE, name.equals("max-keys")
+                    ? "Provided max-keys not an integer or within integer range"
+                    : "Argument " + name + " must be an integer between 0 and 2147483647");
             return Integer.toString(number);
         }
     },
