@@ -27,6 +27,11 @@ public final class QueryParameters {
         return EMPTY;
     }
 
+    /** The given parameters, in this order. */
+    public static QueryParameters of(List<Parameter> parameters) {
+        return parameters.isEmpty() ? EMPTY : new QueryParameters(List.copyOf(parameters));
+    }
+
     /** Decodes a raw query string; '+' is a space, as S3 reads it. */
     public static QueryParameters parse(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {

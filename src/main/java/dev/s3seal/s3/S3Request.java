@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * An incoming S3 request after addressing is resolved: which bucket and key it names, whatever
  * the client's addressing style was. Values are decoded; {@code rawPath} and {@code rawQuery} are
- * kept as received because the caller's signature covers them.
+ * kept as received because the caller's signature covers them. Once the gateway has recognised the
+ * operation, {@code query} is that operation's canonical query ({@link OperationTable#recognise}),
+ * the only one any upstream request is built from.
  *
  * @param bucket null for service-level calls such as ListBuckets
  * @param key null for bucket-level calls
@@ -19,6 +21,11 @@ public record S3Request(
         String key,
         QueryParameters query,
         Map<String, List<String>> headers) {
+
+    /** The same request with {@code query} in place of the one the client sent (its operation's canonical query). */
+    public S3Request withQuery(QueryParameters canonicalQuery) {
+        return new S3Request(method, rawPath, rawQuery, bucket, key, canonicalQuery, headers);
+    }
 
     public boolean hasBucket() {
         return bucket != null;

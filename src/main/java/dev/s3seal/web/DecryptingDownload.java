@@ -164,7 +164,7 @@ final class DecryptingDownload {
     static Mono<Void> forwardAsAsked(UpstreamClient upstream, ProxyExchange exchange) {
         S3Request request = exchange.request();
         UpstreamRequest asAsked = new UpstreamRequest(request.method(), request.bucket(), request.key(),
-                ForwardHandler.withoutPresignParameters(request.query()),
+                request.query(),
                 ForwardedHeaders.toUpstream(request.headers(), false), -1);
         return upstream.exchange(asAsked, Flux.empty(), (r, b) -> {
             Mono<Void> write = ForwardHandler.writeResponse(exchange, r, b);
@@ -251,7 +251,7 @@ final class DecryptingDownload {
         headers.putAll(extra);
         // a part number is turned into a plaintext range by s3seal, never sent upstream
         return new UpstreamRequest(method, request.bucket(), request.key(),
-                ForwardHandler.withoutPresignParameters(request.query()).without(name -> name.equals("partNumber")),
+                request.query().without(name -> name.equals("partNumber")),
                 headers, -1);
     }
 

@@ -69,7 +69,7 @@ public final class DeleteObjectsHandler implements S3OperationHandler {
                     headers.put("content-md5", List.of(Base64.getEncoder().encodeToString(PlaintextEtags.md5().digest(xml))));
                     headers.put("content-type", List.of("application/xml"));
                     UpstreamRequest delete = new UpstreamRequest("POST", request.bucket(), null,
-                            ForwardHandler.withoutPresignParameters(request.query()), headers, xml.length);
+                            request.query(), headers, xml.length);
                     DataBuffer content = exchange.exchange().getResponse().bufferFactory().wrap(xml);
                     return ForwardHandler.send(upstream, exchange, delete, Flux.just(content));
                 });

@@ -61,7 +61,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
     public Mono<Void> handle(ProxyExchange exchange) {
         var request = exchange.request();
         UpstreamRequest list = new UpstreamRequest(request.method(), request.bucket(), null,
-                ForwardHandler.withoutPresignParameters(request.query()),
+                request.query(),
                 ForwardedHeaders.toUpstream(request.headers(), false), -1);
         return upstream.exchange(list, Flux.empty(), (response, body) -> {
             if (!response.isSuccess()) {

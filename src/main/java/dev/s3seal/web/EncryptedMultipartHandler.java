@@ -92,7 +92,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                             ForwardedHeaders.toUpstream(request.headers(), false));
                     pending.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
                     UpstreamRequest create = SmallExchanges.request("POST", request.bucket(), request.key(),
-                            ForwardHandler.withoutPresignParameters(request.query()), headers, null);
+                            request.query(), headers, null);
                     return small.call(create, null, exchange.exchange().getResponse().bufferFactory())
                             .flatMap(answer -> {
                                 if (answer.isErrorDocument()) {
@@ -197,7 +197,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
     }
 
     static QueryParameters upstreamQuery(S3Request request, String upstreamId) {
-        return ForwardHandler.withoutPresignParameters(request.query()).with("uploadId", upstreamId);
+        return request.query().with("uploadId", upstreamId);
     }
 
     static int partNumber(String value) {

@@ -57,7 +57,7 @@ final class EncryptedPartCopy {
         Map<String, List<String>> headers = partHeaders(request);
         if (!EncryptedCopyHandler.encryptsBody(exchange.decision())) {
             UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
-                    ForwardHandler.withoutPresignParameters(request.query()), headers, length);
+                    request.query(), headers, length);
             return send(put, plaintext, source, null);
         }
         MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));

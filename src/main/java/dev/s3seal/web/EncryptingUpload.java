@@ -80,7 +80,7 @@ final class EncryptingUpload {
         S3Request request = exchange.request();
         ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
         Target target = new Target(request.bucket(), request.key(),
-                ForwardHandler.withoutPresignParameters(request.query()), clientHeaders(request));
+                request.query(), clientHeaders(request));
         return store(exchange, decision, keys, target, body.content(), body.length(), clientMd5(request))
                 .flatMap(outcome -> {
                     var client = exchange.exchange().getResponse();

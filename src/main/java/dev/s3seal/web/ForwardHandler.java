@@ -2,7 +2,6 @@ package dev.s3seal.web;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,7 +14,6 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.auth.PayloadVerifier;
 import dev.s3seal.s3.CopySourceRange;
-import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
@@ -27,8 +25,9 @@ import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
 
 /**
- * Forwards a request unchanged but for authentication: the verified, de-framed body streams to
- * the upstream and the upstream's response streams back. Used for every operation s3seal does not
+ * Forwards a request unchanged but for authentication and its query, which is the recognised
+ * operation's canonical one (s3seal's table): the verified, de-framed body streams to the upstream and
+ * the upstream's response streams back. Used for every operation s3seal does not
  * transform (bucket operations, listings, tagging, ACLs, ...).
  *
  * <p>The request body's last piece is held back until the client's signature and checksums are
@@ -52,7 +51,7 @@ public final class ForwardHandler implements S3OperationHandler {
         S3Request request = exchange.request();
         VerifiedBody body = VerifiedBody.of(exchange);
         UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), request.bucket(), request.key(),
-                withoutPresignParameters(request.query()),
+                request.query(),
                 withCopySource(exchange, ForwardedHeaders.toUpstream(headers, body.declaresTrailerChecksum())),
                 body.length());
         if (body.length() == 0) {
@@ -114,14 +113,6 @@ public final class ForwardHandler implements S3OperationHandler {
         ForwardedHeaders.copyToClient(upstreamResponse.headers(), response.getHeaders());
         return response.writeWith(responseBody);
     }
-
-    static QueryParameters withoutPresignParameters(QueryParameters query) {
-        return query.without(name -> name.toLowerCase(Locale.ROOT).startsWith("x-amz-")
-                && PRESIGN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT)));
-    }
-
-    private static final List<String> PRESIGN_PARAMETERS = List.of("x-amz-algorithm", "x-amz-credential",
-            "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token");
 
     /** The client's body after de-framing and verification, with the length it declared. */
     record VerifiedBody(Flux<DataBuffer> content, long length, boolean declaresTrailerChecksum) {

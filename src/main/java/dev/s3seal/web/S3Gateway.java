@@ -28,6 +28,8 @@ import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.OperationTable;
+import dev.s3seal.s3.S3ApiOperation;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -119,16 +121,19 @@ public final class S3Gateway implements WebHandler {
         String rawPath = request.getURI().getRawPath();
         String rawQuery = request.getURI().getRawQuery();
         String method = request.getMethod().name();
-        S3Request s3Request = parser.parse(method, rawPath, rawQuery, headers);
+        S3Request parsed = parser.parse(method, rawPath, rawQuery, headers);
         AuthResult auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery, headers));
         sseCGuard.check(request, headers); // SSE-C keys only over HTTPS, unless the listener is loopback-only
-        if (s3Request.hasBucket() && !auth.client().mayUse(s3Request.bucket())) {
+        if (parsed.hasBucket() && !auth.client().mayUse(parsed.bucket())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
         refuseReservedMetadata(headers);
-        S3Operation operation = S3Operation.of(s3Request);
-        PolicyDecision decision = policy.decide(auth.client().name(), s3Request.bucket(), policyKey(s3Request, operation),
-                operation.policyOperation());
+        // the policy decides on the operation of s3seal's table and on the query the upstream will get
+        OperationTable.Recognised recognised = OperationTable.recognise(parsed);
+        S3Request s3Request = parsed.withQuery(recognised.query());
+        S3Operation operation = recognised.operation().family();
+        PolicyDecision decision = policy.decide(auth.client().name(), s3Request.bucket(),
+                policyKey(s3Request, recognised.operation()), recognised.operation().policyOperation());
         observation.decided(auth.client().name(), s3Request, operation, decision);
         if (decision.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
@@ -175,8 +180,8 @@ public final class S3Gateway implements WebHandler {
     }
 
     /** A listing is decided by its prefix, everything else by its key. */
-    private static String policyKey(S3Request request, S3Operation operation) {
-        if (operation == S3Operation.LIST_OBJECTS || operation == S3Operation.LIST_OBJECT_VERSIONS) {
+    private static String policyKey(S3Request request, S3ApiOperation operation) {
+        if (operation.decidesOnPrefix()) {
             String prefix = request.query().first("prefix");
             return prefix == null || prefix.isEmpty() ? null : prefix;
         }

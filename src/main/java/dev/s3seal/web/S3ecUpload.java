@@ -41,7 +41,7 @@ final class S3ecUpload {
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
         S3Request request = exchange.request();
         EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
-                ForwardHandler.withoutPresignParameters(request.query()), EncryptingUpload.clientHeaders(request));
+                request.query(), EncryptingUpload.clientHeaders(request));
         // refused before the body is taken, so the gateway still discards it unread
         refuseEnvelopeEntries(target.headers());
         ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);

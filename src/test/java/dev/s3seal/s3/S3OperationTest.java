@@ -31,7 +31,6 @@ class S3OperationTest {
             "DELETE | bk/k | uploadId=u                | -     | ABORT_MULTIPART_UPLOAD",
             "GET    | bk/k | uploadId=u                | -     | LIST_PARTS",
             "POST   | bk/k | select&select-type=2      | -     | SELECT_OBJECT_CONTENT",
-            "POST   | bk/k | delete                    | -     | DELETE_OBJECTS",
             "POST   | bk  | delete                    | -     | DELETE_OBJECTS",
             "POST   | bk  | -                         | -     | POST_OBJECT",
             "GET    | bk  | -                         | -     | LIST_OBJECTS",
@@ -39,7 +38,6 @@ class S3OperationTest {
             "GET    | bk  | versions                  | -     | LIST_OBJECT_VERSIONS",
             "GET    | bk  | uploads                   | -     | OTHER",
             "PUT    | bk/k | tagging                   | -     | OTHER",
-            "PUT    | bk/k | torrent                   | -     | OTHER",
             "GET    | bk/k | acl                       | -     | OTHER",
             "PUT    | bk  | -                         | -     | OTHER",
             "GET    | -   | -                         | -     | OTHER"})

@@ -7,9 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -18,6 +23,9 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+
+import dev.s3seal.auth.CanonicalRequest;
+import dev.s3seal.auth.SigV4Signing;
 
 /**
  * Requests signed by the AWS SDK's own SigV4 signer, then sent raw, so a test can sign with a
@@ -98,6 +106,43 @@ public final class SignedRequests {
                 .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         return pathAndQuery(signed.request());
+    }
+
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * A request signed exactly as it goes on the wire: {@code rawPath} and {@code rawQuery} are sent as
+     * given (any percent-encoding, repeated or bare parameters), and signed the way S3 canonicalises
+     * them (decoded, re-encoded once, sorted), so a hostile shape arrives with a valid signature. The
+     * payload is signed ({@code x-amz-content-sha256} is the body's hash); {@code extraHeaders} are
+     * signed too.
+     */
+    public static Signed signedRaw(String host, String accessKey, String secret, String method, String rawPath,
+            String rawQuery, Map<String, String> extraHeaders, byte[] body) {
+        String amzDate = AMZ_DATE.format(Instant.now());
+        String payloadHash = SigV4Signing.sha256Hex(body);
+        TreeMap<String, List<String>> signedHeaders = new TreeMap<>();
+        signedHeaders.put("host", List.of(host));
+        signedHeaders.put("x-amz-date", List.of(amzDate));
+        signedHeaders.put("x-amz-content-sha256", List.of(payloadHash));
+        extraHeaders.forEach((name, value) -> signedHeaders.put(name.toLowerCase(Locale.ROOT), List.of(value)));
+        List<String> names = new ArrayList<>(signedHeaders.keySet());
+        String canonical = CanonicalRequest.of(
+                new dev.s3seal.auth.SignedRequest(method, rawPath, rawQuery, signedHeaders), names, null, payloadHash);
+        String date = amzDate.substring(0, 8);
+        String scope = SigV4Signing.scope(date, "us-east-1", "s3");
+        String signature = SigV4Signing.signHex(
+                SigV4Signing.signingKey(secret, date, "us-east-1", "s3"),
+                SigV4Signing.stringToSign(amzDate, scope, canonical));
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        signedHeaders.forEach((name, values) -> headers.add(Map.entry(name, values.get(0))));
+        headers.add(Map.entry("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
+                + ", SignedHeaders=" + String.join(";", names) + ", Signature=" + signature));
+        if (body.length > 0 || method.equals("PUT") || method.equals("POST")) {
+            headers.add(Map.entry("Content-Length", Integer.toString(body.length)));
+        }
+        return new Signed(rawQuery == null ? rawPath : rawPath + "?" + rawQuery, headers, body);
     }
 
     private static String pathAndQuery(SdkHttpRequest request) {
