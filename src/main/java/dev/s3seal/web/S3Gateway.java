@@ -83,7 +83,7 @@ public final class S3Gateway implements WebHandler {
                 bodyTaken.set(true);
                 return super.getBody();
             }
-        }).build();
+        }).response(DeclaredLengthGuard.wrap(observed.getResponse(), observed.getRequest().getMethod().name())).build();
         return Mono.defer(() -> {
             ProxyExchange proxyExchange = accept(exchange, requestId, observation);
             accepted.set(true);
