@@ -24,6 +24,21 @@ public final class StoredLength {
      * @throws AuthenticationFailedException {@code LENGTH_MISMATCH} when the lengths or part counts disagree
      */
     public static long plaintextLength(EnvelopeMetadata envelope, long storedLength, int etagPartCount) {
+        long closedForm = closedForm(envelope, storedLength, etagPartCount);
+        if (closedForm != envelope.plaintextLength()) {
+            throw mismatch("the declared plaintext length differs from the stored length's");
+        }
+        return closedForm;
+    }
+
+    /**
+     * The plaintext length the stored length gives for this envelope's segment size and part count,
+     * without looking at its {@code s3seal-l} (what a listing shows).
+     *
+     * @throws AuthenticationFailedException {@code LENGTH_MISMATCH} when the stored length is not one of this
+     *         format, or the part counts disagree
+     */
+    public static long closedForm(EnvelopeMetadata envelope, long storedLength, int etagPartCount) {
         if (envelope.isPending()) {
             throw new IllegalArgumentException("a pending multipart upload has no plaintext length");
         }
@@ -41,9 +56,6 @@ public final class StoredLength {
                     : CiphertextSizes.multipartPlaintextLength(storedLength, parts, envelope.segmentSize());
         } catch (IllegalArgumentException notASize) {
             throw mismatch("the stored length is not a length of this format");
-        }
-        if (closedForm != envelope.plaintextLength()) {
-            throw mismatch("the declared plaintext length differs from the stored length's");
         }
         return closedForm;
     }

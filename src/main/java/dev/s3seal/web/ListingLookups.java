@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.StoredLength;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.KeyContext;
@@ -113,21 +114,28 @@ final class ListingLookups {
     }
 
     private Mono<Lookup> facts(Entry entry, HttpHeaders stored) {
-        EnvelopeMetadata envelope = EnvelopeHeaders.readStored(stored);
+        EnvelopeMetadata envelope = EnvelopeHeaders.read(stored);
         if (envelope == null) {
             if (stored.getContentLength() < 0) {
                 return Mono.empty();
             }
             return Mono.just(S3ecDownload.isS3ec(stored)
                     ? new Lookup(new ListedFacts(ListedFacts.Kind.S3EC,
-                            S3ecContentKey.plaintextLength(stored.getContentLength(),
-                                    S3ecDownload.metadata(stored).unencryptedLength()), null), true)
+                            S3ecContentKey.plaintextLength(stored.getContentLength()), null), true)
                     : new Lookup(new ListedFacts(ListedFacts.Kind.UNENCRYPTED, stored.getContentLength(), null), true));
         }
         if (envelope.isPending()) {
             return Mono.empty();
         }
-        ListedFacts sized = new ListedFacts(ListedFacts.Kind.S3SEAL, envelope.plaintextLength(), null);
+        // the size by the closed form of the stored length, never s3seal-l's claim (design.md, "Lengths")
+        long size = StoredLength.closedForm(envelope, EnvelopeHeaders.storedLength(stored),
+                MultipartReads.etagPartCount(stored.getFirst("etag")));
+        ListedFacts sized = new ListedFacts(ListedFacts.Kind.S3SEAL, size, null);
+        if (size != envelope.plaintextLength()) {
+            log.warn("listing lookup of {}/{}: the object's declared length differs from its stored length's; listed "
+                    + "by the stored length", entry.bucket(), entry.key());
+            return Mono.just(new Lookup(sized, false));
+        }
         // sse-c emulated: the data key needs the client's key, so such objects keep the stored
         // ETag, as S3 shows for SSE-C objects (it is not their MD5 there either)
         boolean noPlaintextEtag = envelope.manifest() != null
