@@ -248,14 +248,13 @@ class TamperedLengthIT extends ProxyIntegrationTest {
                 headers.add(Map.entry("Range", read.range)); // not signed, as SDKs may send it
             }
             RawHttp.Framed first = connection.exchange(read.method, tampered.pathAndQuery(), headers, new byte[0]);
+            assertIntactReadFollows(connection, intact);
+
+            assertThat(first.closedEarly()).as("the first body ends at its Content-Length").isFalse();
             assertThat(first.status()).isEqualTo(403);
-            assertThat(first.closedEarly()).isFalse();
             if (!read.method.equals("HEAD")) {
-                assertThat(first.body()).hasSize(Integer.parseInt(first.headers().get("content-length")));
                 assertThat(first.errorCode()).isEqualTo("InvalidObjectState");
             }
-
-            assertIntactReadFollows(connection, intact);
         }
     }
 
@@ -272,10 +271,10 @@ class TamperedLengthIT extends ProxyIntegrationTest {
                     "/" + bucket + "/public/raw-copy", new byte[0], SignedRequests.Payload.SIGNED, Clock.systemUTC(),
                     Map.of("x-amz-copy-source", "/" + bucket + "/docs/raw-source"));
             RawHttp.Framed first = connection.exchange("PUT", copy.pathAndQuery(), copy.headers(), copy.body());
+            assertIntactReadFollows(connection, intact);
+
             assertThat(first.closedEarly()).isFalse();
             assertThat(first.bodyText()).contains("InvalidObjectState");
-
-            assertIntactReadFollows(connection, intact);
         }
         assertThat(Files.exists(store().objectPath(bucket, "public/raw-copy"))).isFalse();
     }
