@@ -111,6 +111,29 @@ public final class S3ProxyServer {
         return dataDirectory == null ? null : dataDirectory.resolve(bucket).resolve(key);
     }
 
+    /**
+     * Edits an object's user metadata in place, as someone with access to the store would: the filesystem
+     * backend keeps it in the file's extended attributes, so the stored bytes and the ETag (a multipart
+     * object's {@code -N} one too) stay as they are. {@code value == null} removes the entry.
+     */
+    public void editStoredMetadata(String bucket, String key, String entry, String value) throws IOException {
+        java.nio.file.attribute.UserDefinedFileAttributeView view = Files.getFileAttributeView(objectPath(bucket, key),
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        // S3Proxy names them "user-metadata.<name>" (jclouds' filesystem strategy)
+        String name = view.list().stream().filter(n -> n.endsWith("metadata.x-amz-meta-" + entry)
+                || n.endsWith("metadata." + entry)).findFirst()
+                .orElse(view.list().stream().filter(n -> n.contains("metadata.")).findFirst()
+                        .map(n -> n.substring(0, n.indexOf("metadata.") + "metadata.".length()) + entry)
+                        .orElseThrow(() -> new IllegalStateException("no user metadata on " + bucket + "/" + key)));
+        if (value == null) {
+            if (view.list().contains(name)) {
+                view.delete(name);
+            }
+        } else {
+            view.write(name, java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
     /** Makes this store the upstream of the s3seal a test starts (plain HTTP endpoint, s3seal's credentials). */
     public void registerAsUpstream(org.springframework.test.context.DynamicPropertyRegistry registry) {
         registry.add("s3seal.upstream.endpoint", () -> endpoint.toString());

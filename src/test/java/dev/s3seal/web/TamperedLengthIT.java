@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -312,15 +308,9 @@ class TamperedLengthIT extends ProxyIntegrationTest {
 
     /** Edits user metadata in place, in the store's extended attributes: stored bytes and ETag stay as they are. */
     private void editMetadata(String key, String entry, String value, String removed) throws IOException {
-        Path file = store().objectPath(bucket, key);
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        List<String> names = view.list();
-        String prefix = names.stream().filter(name -> name.endsWith("s3seal-v") || name.endsWith("x-amz-iv"))
-                .map(name -> name.substring(0, name.lastIndexOf(name.endsWith("s3seal-v") ? "s3seal-v" : "x-amz-iv")))
-                .findFirst().orElseThrow(() -> new AssertionError("no envelope in the attributes " + names));
-        view.write(prefix + entry, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
-        if (removed != null && names.contains(prefix + removed)) {
-            view.delete(prefix + removed);
+        store().editStoredMetadata(bucket, key, entry, value);
+        if (removed != null) {
+            store().editStoredMetadata(bucket, key, removed, null);
         }
         try (S3Client direct = store().directClient()) {
             Map<String, String> served = direct.headObject(b -> b.bucket(bucket).key(key)).metadata();
