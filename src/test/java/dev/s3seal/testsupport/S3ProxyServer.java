@@ -6,8 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -117,8 +120,8 @@ public final class S3ProxyServer {
      * object's {@code -N} one too) stay as they are. {@code value == null} removes the entry.
      */
     public void editStoredMetadata(String bucket, String key, String entry, String value) throws IOException {
-        java.nio.file.attribute.UserDefinedFileAttributeView view = Files.getFileAttributeView(objectPath(bucket, key),
-                java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(objectPath(bucket, key),
+                UserDefinedFileAttributeView.class);
         // S3Proxy names them "user-metadata.<name>" (jclouds' filesystem strategy)
         String name = view.list().stream().filter(n -> n.endsWith("metadata.x-amz-meta-" + entry)
                 || n.endsWith("metadata." + entry)).findFirst()
@@ -130,7 +133,7 @@ public final class S3ProxyServer {
                 view.delete(name);
             }
         } else {
-            view.write(name, java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
         }
     }
 

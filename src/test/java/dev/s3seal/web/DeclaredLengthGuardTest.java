@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -44,7 +45,7 @@ class DeclaredLengthGuardTest {
         StepVerifier.create(guarded("GET", 4).writeWith(Flux.just(bytes("abc"), bytes("def"), bytes("ghi"))))
                 .expectError(DeclaredLengthGuard.LengthViolation.class).verify(Duration.ofSeconds(5));
         assertThat(written.getBody().map(b -> b.toString(StandardCharsets.US_ASCII)).collectList()
-                .onErrorReturn(java.util.List.of()).block(Duration.ofSeconds(5))).doesNotContain("def", "ghi");
+                .onErrorReturn(List.of()).block(Duration.ofSeconds(5))).doesNotContain("def", "ghi");
     }
 
     @Test

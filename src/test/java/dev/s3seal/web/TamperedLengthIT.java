@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -136,7 +137,7 @@ class TamperedLengthIT extends ProxyIntegrationTest {
     }
 
     @ParameterizedTest(name = "multipart={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ValueSource(booleans = {false, true})
     void shouldListTheStoredLengthsPlaintextSizeWhenTheLengthEntryWasEdited(boolean multipart) throws IOException {
         byte[] data = store("docs/listed", multipart);
         editLength("docs/listed", data.length - 1000);
@@ -149,7 +150,7 @@ class TamperedLengthIT extends ProxyIntegrationTest {
 
     /** Same key (the data key re-wrapped, the body copied upstream) and re-encrypting copies, and part copies. */
     @ParameterizedTest(name = "multipart={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ValueSource(booleans = {false, true})
     void shouldRefuseEveryCopyFromASourceWhoseLengthEntryWasEdited(boolean multipart) throws IOException {
         byte[] data = store("docs/source", multipart);
         editLength("docs/source", data.length - 1000);
@@ -255,7 +256,7 @@ class TamperedLengthIT extends ProxyIntegrationTest {
     }
 
     @ParameterizedTest(name = "multipart={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ValueSource(booleans = {false, true})
     void shouldNeverRunIntoTheNextResponseAfterACopyFromATamperedSource(boolean multipart) throws IOException {
         byte[] data = store("docs/raw-source", multipart);
         editLength("docs/raw-source", data.length - 1000);
