@@ -12,6 +12,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.SignalType;
 
+import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.keys.KeyProviderException;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
@@ -91,6 +93,12 @@ public final class OpsRequestObserver implements RequestObserver {
         public void failed(Throwable error) {
             errorCode = error instanceof S3Exception s3 ? s3.errorCode().code() : null;
             unexpectedError = !(error instanceof S3Exception);
+            if (isIntegrityFailure(error)) {
+                String op = operation == null ? "UNKNOWN" : operation.name();
+                S3SealMeters.INTEGRITY_FAILURES.counter(registry, op,
+                        exchange.getResponse().isCommitted() ? "after_headers" : "before_headers").increment();
+                return;
+            }
             for (Throwable cause = error; cause != null; cause = cause.getCause()) {
                 if (cause instanceof KeyProviderException key) {
                     S3SealMeters.KMS_FAILURES.counter(registry, key.reason().name()).increment();
@@ -100,6 +108,21 @@ public final class OpsRequestObserver implements RequestObserver {
                     return;
                 }
             }
+        }
+
+        /** An object that did not verify, in s3seal's format or the AWS client's, anywhere in the cause chain. */
+        private static boolean isIntegrityFailure(Throwable error) {
+            for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+                if (cause instanceof AuthenticationFailedException) {
+                    return true;
+                }
+                if (cause instanceof S3ecException s3ec && (s3ec.reason() == S3ecException.Reason.AUTHENTICATION_FAILED
+                        || s3ec.reason() == S3ecException.Reason.COMMITMENT_MISMATCH
+                        || s3ec.reason() == S3ecException.Reason.INVALID_LENGTH)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** True when the response is committed and all of its body (by its Content-Length) was handed on. */

@@ -68,7 +68,15 @@ public enum S3SealMeters {
             "operation", "outcome"),
     /** Key-service failures seen by requests; reason is a KeyProviderException reason (UNAVAILABLE, ...). */
     KMS_FAILURES("s3seal.kms.failures", Type.COUNTER, null, "Key service failures seen by requests, by reason",
-            "reason");
+            "reason"),
+    /**
+     * Requests that found an object altered at rest: a tag, commitment or manifest that did not verify, or
+     * a declared plaintext length that disagrees with the stored length. {@code stage} is
+     * {@code before_headers} (answered 403 InvalidObjectState) or {@code after_headers} (connection aborted).
+     */
+    INTEGRITY_FAILURES("s3seal.integrity.failures", Type.COUNTER, null,
+            "Objects found altered at rest, by S3 operation and whether the response had started", "operation",
+            "stage");
 
     /** The Micrometer meter type. */
     public enum Type { COUNTER, FUNCTION_COUNTER, GAUGE, TIMER }

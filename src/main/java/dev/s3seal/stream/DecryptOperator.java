@@ -44,6 +44,17 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
     }
 
     /**
+     * A whole single-part object whose header must declare {@code segmentSize} and
+     * {@code expectedLength} (the length a response already promised): a header that does not fails
+     * before any plaintext is emitted, and the first plaintext comes only after the first segment's tag
+     * (the header is its associated data) verified.
+     */
+    public static DecryptOperator object(byte[] dataKey, int segmentSize, long expectedLength,
+                                         DataBufferFactory factory) {
+        return new DecryptOperator(StreamReader.Plan.object(segmentSize, expectedLength), dataKey, factory);
+    }
+
+    /**
      * A range of a single-part object. With {@code header == null} the input is the ciphertext from
      * byte 0 ({@link RangePlan#singleRequestRange()}): header, then segments up to the last covering
      * one; segments before the range are skipped unread. With the 91 header bytes fetched separately,

@@ -40,6 +40,10 @@ final class StreamReader {
             return new Plan(null, 0, -1, 0, 0, 0, -1, 0, -1, null);
         }
 
+        static Plan object(int segmentSize, long expectedLength) {
+            return new Plan(null, segmentSize, expectedLength, 0, 0, 0, -1, 0, -1, null);
+        }
+
         static Plan range(RangePlan r, byte[] header) {
             return new Plan(null, r.segmentSize(), r.plaintextLength(), 0, r.firstSegment(), 0, r.lastSegment(),
                     r.skip(), r.keep(), checkHeader(header));

@@ -12,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.ObjectFormat;
@@ -69,7 +70,7 @@ final class CopySourceReader {
 
     private Mono<CopySourceObject> opened(ProxyExchange exchange, ObjectKeys keys, CopySource source,
             HttpHeaders stored) {
-        EnvelopeMetadata envelope = EnvelopeHeaders.read(stored);
+        EnvelopeMetadata envelope = EnvelopeHeaders.readStored(stored);
         String upstreamEtag = stored.getFirst("etag");
         if (envelope == null && S3ecDownload.isS3ec(stored)) {
             // never taken for plaintext: its bytes are the AWS client's ciphertext
@@ -110,6 +111,9 @@ final class CopySourceReader {
                     } catch (S3Exception refused) {
                         Arrays.fill(dataKey, (byte) 0);
                         throw refused;
+                    } catch (AuthenticationFailedException tampered) {
+                        Arrays.fill(dataKey, (byte) 0);
+                        throw IntegrityFailures.refusal(tampered);
                     } catch (RuntimeException corrupt) {
                         Arrays.fill(dataKey, (byte) 0);
                         throw new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,
@@ -140,7 +144,7 @@ final class CopySourceReader {
         long plaintextLength;
         try {
             metadata = S3ecDownload.metadata(stored);
-            plaintextLength = S3ecContentKey.plaintextLength(stored.getContentLength());
+            plaintextLength = S3ecContentKey.plaintextLength(stored.getContentLength(), metadata.unencryptedLength());
         } catch (S3ecException invalid) {
             throw (S3Exception) S3ecFailures.toS3(invalid);
         }
@@ -161,8 +165,8 @@ final class CopySourceReader {
             return wholeInClientFormat(source, first, last, factory);
         }
         if (source.plaintextLength() == 0) {
-            return source.encrypted() ? fetch(source, new long[] {0, -1}).transform(
-                    DecryptOperator.object(source.dataKey(), factory)) : Flux.empty();
+            return source.encrypted() ? fetch(source, new long[] {0, -1}).transform(DecryptOperator.object(
+                    source.dataKey(), source.envelope().segmentSize(), 0, factory)) : Flux.empty();
         }
         if (!source.encrypted()) {
             return fetch(source, new long[] {first, last});

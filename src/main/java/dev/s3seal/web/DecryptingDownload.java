@@ -52,7 +52,7 @@ final class DecryptingDownload {
         return Mono.defer(() -> {
             ReadSelection selection = ReadSelection.of(exchange.request());
             return upstream.exchange(read("HEAD", exchange.request(), Map.of()), Flux.empty(), (response, body) -> {
-                EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+                EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.readStored(response.headers()) : null;
                 if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
                     return s3ec.head(exchange, decision, response, body, selection);
                 }
@@ -127,7 +127,7 @@ final class DecryptingDownload {
     Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, boolean asPartOne) {
         S3Request request = exchange.request();
         return upstream.exchange(read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
-            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.readStored(response.headers()) : null;
             if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
                 return s3ec.getWhole(exchange, decision, keys, response, body, asPartOne);
             }
@@ -146,7 +146,9 @@ final class DecryptingDownload {
                 String clientEtag = checked.clientEtag();
                 DecryptOperator decrypt;
                 try {
-                    decrypt = envelope.manifest() == null ? DecryptOperator.object(dataKey, factory(exchange))
+                    decrypt = envelope.manifest() == null
+                            ? DecryptOperator.object(dataKey, envelope.segmentSize(), envelope.plaintextLength(),
+                                    factory(exchange))
                             : DecryptOperator.multipart(dataKey, MultipartReads.manifest(envelope, dataKey, etag),
                                     envelope.segmentSize(), factory(exchange));
                 } finally {

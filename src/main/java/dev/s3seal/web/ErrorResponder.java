@@ -13,13 +13,15 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
 
+import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3ErrorDocument;
 import dev.s3seal.s3.S3Exception;
 
 /**
  * Turns any failure into the S3 error a client expects. A client's mistake gets its S3 code; an
- * unreachable upstream gets 503 (SDKs retry it); anything else is an InternalError whose details
+ * unreachable upstream gets 503 (SDKs retry it); an object that fails authentication gets
+ * {@link IntegrityFailures}' one non-retryable error; anything else is an InternalError whose details
  * stay in s3seal's log. Once the response is committed nothing can be said any more, so the
  * error propagates and the connection is aborted: the body never ends cleanly.
  */
@@ -55,6 +57,11 @@ final class ErrorResponder {
         if (error instanceof S3Exception s3) {
             log.debug("request {} refused: {}", requestId, s3.errorCode().code());
             return s3;
+        }
+        if (error instanceof AuthenticationFailedException tampered) {
+            // altered at rest (or by someone between s3seal and the store): s3seal works as designed, nothing to trace
+            log.warn("request {}: the object failed authentication ({})", requestId, tampered.reason());
+            return IntegrityFailures.refusal(tampered);
         }
         if (error instanceof ConnectException || error instanceof PrematureCloseException
                 || error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {

@@ -9,7 +9,9 @@ import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.StoredLength;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.KeyContext;
@@ -100,6 +102,12 @@ final class ListingLookups {
             // a damaged envelope or a too short client-format object: no facts (an error here is resumed below)
             return drained.then(Mono.defer(() -> facts(entry, response.headers())));
         }).singleOrEmpty().onErrorResume(error -> {
+            if (error instanceof AuthenticationFailedException tampered) {
+                // listed by the closed form of its stored size, never by the metadata's claim; a GET refuses it
+                log.warn("listing lookup of {}/{}: the object failed authentication ({})", entry.bucket(), entry.key(),
+                        tampered.reason());
+                return Mono.empty();
+            }
             log.debug("listing lookup of {}/{} failed: {}", entry.bucket(), entry.key(), error.toString());
             return Mono.empty();
         });
@@ -119,7 +127,15 @@ final class ListingLookups {
         if (envelope.isPending()) {
             return Mono.empty();
         }
-        ListedFacts sized = new ListedFacts(ListedFacts.Kind.S3SEAL, envelope.plaintextLength(), null);
+        // the size by the closed form of the stored length, never s3seal-l's claim (design.md, "Lengths")
+        long size = StoredLength.closedForm(envelope, EnvelopeHeaders.storedLength(stored),
+                MultipartReads.etagPartCount(stored.getFirst("etag")));
+        ListedFacts sized = new ListedFacts(ListedFacts.Kind.S3SEAL, size, null);
+        if (size != envelope.plaintextLength()) {
+            log.warn("listing lookup of {}/{}: the object's declared length differs from its stored length's; listed "
+                    + "by the stored length", entry.bucket(), entry.key());
+            return Mono.just(new Lookup(sized, false));
+        }
         // sse-c emulated: the data key needs the client's key, so such objects keep the stored
         // ETag, as S3 shows for SSE-C objects (it is not their MD5 there either)
         boolean noPlaintextEtag = envelope.manifest() != null

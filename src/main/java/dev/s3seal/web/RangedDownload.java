@@ -52,7 +52,7 @@ final class RangedDownload {
         UpstreamRequest headerRequest = DecryptingDownload.read("GET", request,
                 Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));
         return upstream.exchange(headerRequest, Flux.empty(), (response, body) -> {
-            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.read(response.headers()) : null;
+            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.readStored(response.headers()) : null;
             if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
                 // the AWS client's format: one object, so part 1 is all of it (read whole, authenticated) and
                 // there is no other part

@@ -94,7 +94,7 @@ public final class S3Gateway implements WebHandler {
                 bodyTaken.set(true);
                 return super.getBody().transform(limits.bodyDeadline());
             }
-        }).build();
+        }).response(DeclaredLengthGuard.wrap(observed.getResponse(), observed.getRequest().getMethod().name())).build();
         return Mono.defer(() -> {
             ProxyExchange proxyExchange = accept(exchange, requestId, observation);
             resource[0] = proxyExchange.request().resource();

@@ -69,8 +69,10 @@ final class S3ecDownload {
             ReadSelection selection) {
         long plaintextLength;
         try {
-            metadata(response.headers()); // a HEAD answers for what a GET could read: unsupported envelopes fail here too
-            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength());
+            // a HEAD answers for what a GET could read: unsupported envelopes fail here too
+            S3ecMetadata metadata = metadata(response.headers());
+            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength(),
+                    metadata.unencryptedLength());
         } catch (S3ecException invalid) {
             return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
         }
@@ -106,7 +108,8 @@ final class S3ecDownload {
         long plaintextLength;
         try {
             metadata = metadata(response.headers());
-            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength());
+            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength(),
+                    metadata.unencryptedLength());
         } catch (S3ecException invalid) {
             return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
         }
@@ -173,7 +176,7 @@ final class S3ecDownload {
             try {
                 metadata = metadata(headerResponse.headers());
                 long ciphertextLength = totalLength(headerResponse);
-                plaintextLength = S3ecContentKey.plaintextLength(ciphertextLength);
+                plaintextLength = S3ecContentKey.plaintextLength(ciphertextLength, metadata.unencryptedLength());
                 Optional<RangeMapping.PlaintextRange> resolved =
                         RangeMapping.resolve(range.first(), range.last(), plaintextLength);
                 if (resolved.isEmpty()) {

@@ -22,8 +22,7 @@ final class S3ecFailures {
                     new S3Exception(S3ErrorCode.SLOW_DOWN, "The key service is unavailable; retry later.", s3ec);
             case KEY_UNWRAP_FAILED, CONTEXT_MISMATCH ->
                     new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied (the object's key cannot be used).", s3ec);
-            case AUTHENTICATION_FAILED -> new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,
-                    "The object failed authentication: it was altered or damaged at rest.", s3ec);
+            case AUTHENTICATION_FAILED, COMMITMENT_MISMATCH, INVALID_LENGTH -> IntegrityFailures.refusal(s3ec);
             case UNAUTHENTICATED_NOT_ALLOWED -> new S3Exception(S3ErrorCode.INVALID_REQUEST,
                     "Ranged reads of S3 Encryption Client objects are unauthenticated and not allowed by the policy.", s3ec);
             default -> new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,

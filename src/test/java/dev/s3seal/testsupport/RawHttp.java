@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no well-behaved client would send: truncated bodies,
- * tampered aws-chunked framing, oversized header sections.
+ * tampered aws-chunked framing, oversized header sections; and a keep-alive client that reads each
+ * response by its framing ({@link KeepAlive}), to see whether one response runs into the next.
  */
 public final class RawHttp {
 
@@ -28,6 +29,144 @@ public final class RawHttp {
     }
 
     private RawHttp() {
+    }
+
+    /** One response read off a kept-alive connection: its body exactly as framed, or how the framing failed. */
+    public record Framed(int status, Map<String, String> headers, byte[] body, boolean closedEarly) {
+        /** The connection ended before a status line. */
+        public boolean closed() {
+            return status < 0;
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public String errorCode() {
+            return new Response(status, headers, bodyText()).errorCode();
+        }
+    }
+
+    /**
+     * A client that keeps one connection open and reads each response by its own framing (Content-Length,
+     * chunked, or none for HEAD), byte by byte, so bytes a server writes past a response's declared
+     * length are read as the start of the next response, as a real keep-alive client would.
+     */
+    public static final class KeepAlive implements java.io.Closeable {
+
+        private final Socket socket;
+        private final InputStream in;
+
+        public KeepAlive(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(30_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+        }
+
+        /** Sends one request (no Connection header: HTTP/1.1 keeps the connection) and reads its response. */
+        public Framed exchange(String method, String pathAndQuery, List<Map.Entry<String, String>> headers, byte[] body)
+                throws IOException {
+            StringBuilder head = new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
+            for (Map.Entry<String, String> header : headers) {
+                head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+            }
+            head.append("\r\n");
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+                out.write(body);
+                out.flush();
+            } catch (java.net.SocketException closed) {
+                return new Framed(-1, Map.of(), new byte[0], true);
+            }
+            return readFramed("HEAD".equals(method));
+        }
+
+        private Framed readFramed(boolean head) throws IOException {
+            String statusLine = line();
+            if (statusLine == null || statusLine.isEmpty()) {
+                return new Framed(-1, Map.of(), new byte[0], true);
+            }
+            if (!statusLine.startsWith("HTTP/1.1 ")) {
+                throw new IOException("not a status line (the previous response ran past its length?): "
+                        + statusLine.substring(0, Math.min(60, statusLine.length())));
+            }
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            for (String line = line(); line != null && !line.isEmpty(); line = line()) {
+                int colon = line.indexOf(':');
+                responseHeaders.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            if (head || status == 204 || status == 304) {
+                return new Framed(status, responseHeaders, new byte[0], false);
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            boolean complete;
+            if ("chunked".equalsIgnoreCase(responseHeaders.get("transfer-encoding"))) {
+                complete = readChunked(body);
+            } else {
+                long length = Long.parseLong(responseHeaders.getOrDefault("content-length", "0"));
+                complete = readExactly(body, length);
+            }
+            return new Framed(status, responseHeaders, body.toByteArray(), !complete);
+        }
+
+        private boolean readChunked(ByteArrayOutputStream body) throws IOException {
+            while (true) {
+                String size = line();
+                if (size == null) {
+                    return false;
+                }
+                long n = Long.parseLong(size.split(";")[0].trim(), 16);
+                if (n == 0) {
+                    line();
+                    return true;
+                }
+                if (!readExactly(body, n) || line() == null) {
+                    return false;
+                }
+            }
+        }
+
+        private boolean readExactly(ByteArrayOutputStream body, long length) throws IOException {
+            byte[] buffer = new byte[8192];
+            long left = length;
+            try {
+                while (left > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        return false;
+                    }
+                    body.write(buffer, 0, n);
+                    left -= n;
+                }
+                return true;
+            } catch (java.net.SocketException reset) {
+                return false;
+            }
+        }
+
+        /** A CRLF-terminated line, or null at the end of the stream. */
+        private String line() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try {
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    if (b == '\n') {
+                        String text = line.toString(StandardCharsets.ISO_8859_1);
+                        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+                    }
+                    line.write(b);
+                }
+            } catch (java.net.SocketException reset) {
+                // the server aborted the connection
+            }
+            return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /**

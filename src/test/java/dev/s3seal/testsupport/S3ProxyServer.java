@@ -6,8 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -109,6 +112,29 @@ public final class S3ProxyServer {
     /** Where the filesystem backend keeps {@code bucket/key}; null for the transient store. */
     public Path objectPath(String bucket, String key) {
         return dataDirectory == null ? null : dataDirectory.resolve(bucket).resolve(key);
+    }
+
+    /**
+     * Edits an object's user metadata in place, as someone with access to the store would: the filesystem
+     * backend keeps it in the file's extended attributes, so the stored bytes and the ETag (a multipart
+     * object's {@code -N} one too) stay as they are. {@code value == null} removes the entry.
+     */
+    public void editStoredMetadata(String bucket, String key, String entry, String value) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(objectPath(bucket, key),
+                UserDefinedFileAttributeView.class);
+        // S3Proxy names them "user-metadata.<name>" (jclouds' filesystem strategy)
+        String name = view.list().stream().filter(n -> n.endsWith("metadata.x-amz-meta-" + entry)
+                || n.endsWith("metadata." + entry)).findFirst()
+                .orElse(view.list().stream().filter(n -> n.contains("metadata.")).findFirst()
+                        .map(n -> n.substring(0, n.indexOf("metadata.") + "metadata.".length()) + entry)
+                        .orElseThrow(() -> new IllegalStateException("no user metadata on " + bucket + "/" + key)));
+        if (value == null) {
+            if (view.list().contains(name)) {
+                view.delete(name);
+            }
+        } else {
+            view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     /** Makes this store the upstream of the s3seal a test starts (plain HTTP endpoint, s3seal's credentials). */

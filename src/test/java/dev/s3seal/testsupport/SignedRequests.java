@@ -81,7 +81,13 @@ public final class SignedRequests {
     }
 
     public static Signed get(URI endpoint, String accessKey, String secret, String path, Clock clock) {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(endpoint.resolve(path))
+        return bodiless(SdkHttpMethod.GET, endpoint, accessKey, secret, path, clock);
+    }
+
+    /** A signed request without a body ({@code GET}, {@code HEAD}, {@code DELETE}). */
+    public static Signed bodiless(SdkHttpMethod method, URI endpoint, String accessKey, String secret, String path,
+            Clock clock) {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(method).uri(endpoint.resolve(path))
                 .protocol("https").port(endpoint.getPort()).build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsBasicCredentials.create(accessKey, secret)).request(request)

@@ -260,20 +260,25 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
     }
 
     @Test
-    void shouldRefuseCopySourceOverFiveGibAsS3Does() {
+    void shouldRefuseCopySourceOverFiveGibAsS3Does() throws IOException {
         client.putObject(b -> b.bucket(bucket).key("docs/huge"), RequestBody.fromBytes(random(100, 15)));
-        // the same object, its envelope claiming 6 GiB (the wrapped key still fits: same name)
-        Map<String, String> metadata = new java.util.HashMap<>(
-                store().directClient().headObject(b -> b.bucket(bucket).key("docs/huge")).metadata());
-        metadata.put("s3seal-l", Long.toString(6L * 1024 * MIB));
-        metadata.remove("s3seal-h");
-        store().directClient().copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/huge").destinationBucket(bucket)
-                .destinationKey("docs/huge").metadataDirective(MetadataDirective.REPLACE).metadata(metadata));
-
-        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/huge")
-                .destinationBucket(bucket).destinationKey("docs/huge-copy")))
-                .isInstanceOf(S3Exception.class)
-                .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+        // the same object grown to the stored length of 6 GiB (a sparse file: nothing is read before the
+        // refusal), its envelope saying so: lengths come from the stored length, so both must agree
+        long length = 6L * 1024 * MIB;
+        store().editStoredMetadata(bucket, "docs/huge", "s3seal-l", Long.toString(length));
+        store().editStoredMetadata(bucket, "docs/huge", "s3seal-h", null);
+        Path file = store().objectPath(bucket, "docs/huge");
+        try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            grown.setLength(CiphertextSizes.ciphertextLength(length, 65_536));
+        }
+        try {
+            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/huge")
+                    .destinationBucket(bucket).destinationKey("docs/huge-copy")))
+                    .isInstanceOf(S3Exception.class)
+                    .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test

@@ -128,6 +128,20 @@ public final class S3ecContentKey implements AutoCloseable {
         return ciphertextLength - GcmStream.TAG_LENGTH;
     }
 
+    /**
+     * {@link #plaintextLength(long)}, which must agree with the length the metadata declares when it declares
+     * one (V2's {@code x-amz-unencrypted-content-length}): that entry is editable by anyone who can write the
+     * bucket, the stored length is not without breaking the tag.
+     */
+    public static long plaintextLength(long ciphertextLength, java.util.OptionalLong declared) {
+        long plaintextLength = plaintextLength(ciphertextLength);
+        if (declared.isPresent() && declared.getAsLong() != plaintextLength) {
+            throw new S3ecException(S3ecException.Reason.INVALID_LENGTH,
+                    "the declared plaintext length differs from the stored length's");
+        }
+        return plaintextLength;
+    }
+
     public static long ciphertextLength(long plaintextLength) {
         if (plaintextLength < 0 || plaintextLength > GcmStream.MAX_PLAINTEXT_LENGTH) {
             throw new S3ecException(S3ecException.Reason.INVALID_LENGTH, "plaintext length out of range");
