@@ -3,12 +3,10 @@ package dev.s3seal.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
@@ -29,15 +27,13 @@ import dev.s3seal.stream.DecryptOperator;
 /**
  * Decrypts one stored object from files: its body as downloaded from the bucket and its metadata, with the
  * proxy's own decryptors ({@link DecryptOperator} for s3seal's format, single-part and multipart;
- * {@link S3ecDecryptOperator} for the AWS S3 Encryption Client's). The body streams from disk to disk in
- * {@value #READ_BUFFER}-byte reads, so memory does not grow with the object.
+ * {@link S3ecDecryptOperator} for the AWS S3 Encryption Client's). The body streams from disk to disk
+ * ({@link FileStreams}), so memory does not grow with the object.
  *
  * <p>The plaintext is only trustworthy once the whole stream verified (the S3 Encryption Client's format has
  * one tag at the end), so it is written to a file the caller commits only when {@link #decrypt} returns.
  */
 final class FileDecryptor {
-
-    static final int READ_BUFFER = 256 * 1024;
 
     /** What was decrypted, for the command's summary line. */
     record Result(String format, long plaintextLength) {
@@ -92,7 +88,7 @@ final class FileDecryptor {
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
-        long written = write(read(body).transform(decrypt), envelope.plaintextLength(), plaintextFile);
+        long written = write(FileStreams.read(body).transform(decrypt), envelope.plaintextLength(), plaintextFile);
         return new Result(envelope.manifest() == null ? "s3seal" : "s3seal multipart (" + envelope.partCount() + " parts)",
                 written);
     }
@@ -107,16 +103,12 @@ final class FileDecryptor {
                 throw CommandFailure.objectFailed("the body has " + expected + " plaintext bytes but the metadata's"
                         + " x-amz-unencrypted-content-length says " + s3ec.unencryptedLength().getAsLong());
             }
-            long written = write(read(body).transform(new S3ecDecryptOperator(contentKey,
+            long written = write(FileStreams.read(body).transform(new S3ecDecryptOperator(contentKey,
                     DefaultDataBufferFactory.sharedInstance)), expected, plaintextFile);
             return new Result("s3ec " + s3ec.version().name().toLowerCase(java.util.Locale.ROOT), written);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
-    }
-
-    static Flux<DataBuffer> read(Path file) {
-        return DataBufferUtils.read(file, DefaultDataBufferFactory.sharedInstance, READ_BUFFER, StandardOpenOption.READ);
     }
 
     /**
@@ -130,7 +122,7 @@ final class FileDecryptor {
                 Mono.defer(() -> written.get() == expectedLength ? Mono.<DataBuffer>empty()
                         : Mono.error(new AuthenticationFailedException(AuthenticationFailedException.Reason.MALFORMED_HEADER,
                                 "the body decrypts to " + written.get() + " bytes but the metadata says " + expectedLength))));
-        DataBufferUtils.write(counted, file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).block();
+        FileStreams.write(counted, file);
         return written.get();
     }
 
@@ -153,6 +145,9 @@ final class FileDecryptor {
     /** One line saying why an object did not decrypt; never key material (none of these messages carry any). */
     static CommandFailure explain(Throwable error) {
         Throwable e = Exceptions.unwrap(error);
+        if (e instanceof java.io.UncheckedIOException io) {
+            e = io.getCause();
+        }
         if (e instanceof CommandFailure failure) {
             return failure;
         }

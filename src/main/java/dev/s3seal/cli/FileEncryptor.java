@@ -3,14 +3,12 @@ package dev.s3seal.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 
@@ -56,7 +54,7 @@ final class FileEncryptor {
             MessageDigest md5 = md5();
             EncryptOperator encrypt = new EncryptOperator(
                     SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length), DefaultDataBufferFactory.sharedInstance);
-            write(digesting(FileDecryptor.read(plaintext), md5).transform(encrypt), bodyFile);
+            FileStreams.write(digesting(FileStreams.read(plaintext), md5).transform(encrypt), bodyFile);
             WrappedKey wrapped = dataKey.wrapped();
             EnvelopeMetadata envelope = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
                     wrapped.keyVersion(), wrapped.ciphertext(), length, segmentSize,
@@ -69,7 +67,7 @@ final class FileEncryptor {
     Result s3ecV3(Path plaintext, Path bodyFile) {
         long length = size(plaintext);
         try (S3ecEncryptionMaterials materials = keys.s3ecMaterials(keys.kmsKeyId()).block()) {
-            write(FileDecryptor.read(plaintext).transform(materials.encryptOperator(DefaultDataBufferFactory.sharedInstance)),
+            FileStreams.write(FileStreams.read(plaintext).transform(materials.encryptOperator(DefaultDataBufferFactory.sharedInstance)),
                     bodyFile);
             return new Result(new LinkedHashMap<>(materials.userMetadata()), length,
                     S3ecEncryptionMaterials.ciphertextLength(length));
@@ -80,10 +78,6 @@ final class FileEncryptor {
         Map<String, String> user = new LinkedHashMap<>();
         headers.forEach((name, value) -> user.put(name.substring("x-amz-meta-".length()), value));
         return user;
-    }
-
-    private static void write(Flux<DataBuffer> body, Path file) {
-        DataBufferUtils.write(body, file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).block();
     }
 
     private static Flux<DataBuffer> digesting(Flux<DataBuffer> plaintext, MessageDigest md5) {
