@@ -12,8 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * An output file that appears only complete: bytes go to a temporary file next to the target (owner-only
  * permissions, since it may hold plaintext), and {@link #commit()} syncs it and renames it into place in one
- * atomic step. Closing without a commit deletes the temporary file, so a failed or interrupted run leaves no
- * output behind, and never a partial file under the target's name.
+ * atomic step. Closing without a commit deletes the temporary file (and so does the JVM's exit, e.g. on
+ * Ctrl-C), so a failed or interrupted run leaves no output behind, and never a partial file under the
+ * target's name.
  */
 final class AtomicOutput implements AutoCloseable {
 
@@ -44,6 +45,8 @@ final class AtomicOutput implements AutoCloseable {
                     ? Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".partial",
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                     : Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".partial");
+            // Ctrl-C runs the JVM's shutdown, not close(): the temporary file goes then too
+            temporary.toFile().deleteOnExit();
             return new AtomicOutput(absolute, temporary, overwrite);
         } catch (IOException e) {
             throw CommandFailure.configuration("cannot create a file in " + directory + ": " + e.getClass().getSimpleName());

@@ -134,6 +134,18 @@ class FileCommandsTest {
     }
 
     @Test
+    void shouldAcceptMetadataNamesWithTheHeaderPrefixInAnyCase() throws IOException {
+        encrypt("s3seal", "b", "k");
+        Path metadata = dir.resolve("enc.bin.metadata.json");
+        Files.writeString(metadata, Files.readString(metadata).replace("\"s3seal-", "\"X-Amz-Meta-S3seal-"));
+
+        CliRun run = decrypt("b", "k", "out.bin");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("out.bin"))).isEqualTo(data);
+    }
+
+    @Test
     void shouldExitTwoForMetadataThatIsNotJson() throws IOException {
         encrypt("s3seal", "b", "k");
         Files.writeString(dir.resolve("enc.bin.metadata.json"), "s3seal-v: 1");
