@@ -20,12 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Decrypt an object downloaded directly from the bucket (no proxy, no upstream).",
         description = {
-            "Decrypt an object downloaded directly from the bucket, with no proxy and no upstream:",
-            "s3seal's format (single-part and multipart) and the AWS S3 Encryption Client's (V2, V3).",
-            "BODY is the stored object (e.g. from 'aws s3api get-object'); --metadata is its metadata as JSON",
-            "('aws s3api head-object' output, or a plain {\"name\": \"value\"} map).",
-            "The output is written to a temporary file and renamed into place only after the whole object",
-            "verified; on any failure nothing is left at OUTPUT."},
+            "%nReads s3seal's format (single-part and multipart) and the AWS S3 Encryption Client's (V2, V3)."
+                    + " BODY is the stored object (e.g. from 'aws s3api get-object'); --metadata is its metadata as"
+                    + " JSON ('aws s3api head-object' output, or a plain {\"name\": \"value\"} map).",
+            "%nThe plaintext goes to a temporary file that is renamed to OUTPUT only after the whole object"
+                    + " verified; on any failure nothing is left at OUTPUT.%n"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE})
 final class DecryptCommand implements Callable<Integer> {

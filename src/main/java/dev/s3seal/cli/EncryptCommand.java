@@ -22,10 +22,10 @@ import dev.s3seal.keys.KeyContext;
 @Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Encrypt a file offline into a body and metadata that s3seal reads once uploaded.",
         description = {
-            "Encrypt a file offline into a body and its metadata, to upload directly to the bucket",
-            "(e.g. aws s3api put-object --body OUTPUT --metadata file://OUTPUT.metadata.json);",
-            "s3seal then reads the object like one it wrote. Needs the key the policy's rule names:",
-            "--key-file with --key-name/--key-version (a 'type: local' key), or --kms-key-id."},
+            "%nUpload both directly to the bucket under exactly --bucket/--key (e.g. aws s3api put-object --body"
+                    + " OUTPUT --metadata file://OUTPUT.metadata.json); s3seal then reads the object like one it wrote.",
+            "%nNeeds the key the policy's rule names: --key-file with --key-name and --key-version (a 'type: local'"
+                    + " key), or --kms-key-id.%n"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE})
 final class EncryptCommand implements Callable<Integer> {

@@ -21,9 +21,9 @@ import dev.s3seal.keys.LocalMasterKey;
 @Command(name = "keygen", mixinStandardHelpOptions = true,
         header = "Create a local master key file (cse-local) and say how to deploy it.",
         description = {
-            "Create a local master key file for cse-local: 32 random bytes, base64, owner read/write only (0600).",
-            "Refuses to overwrite an existing file. Prints how to load it as a Kubernetes Secret and",
-            "reference it from the policy."},
+            "%n32 random bytes, base64, in a file only its owner can read or write (0600), the format the policy's"
+                    + " 'type: local' keys load. Refuses to overwrite an existing file. Prints how to load it as a"
+                    + " Kubernetes Secret and reference it from the policy.%n"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_USAGE})
 final class KeygenCommand implements Callable<Integer> {

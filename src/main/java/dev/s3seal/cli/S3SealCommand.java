@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "s3seal", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = {
-            "s3seal: a streaming encryption proxy for S3, and the tools around it.",
-            "Without a command (or with only --name=value Spring options) the jar runs the proxy.",
-            "Commands work on files and need no proxy and no upstream."},
+            "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
+                    + " --name=value Spring options) the jar runs the proxy. The commands below work on files and need"
+                    + " no proxy and no upstream.%n"},
         subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
