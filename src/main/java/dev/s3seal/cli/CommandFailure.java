@@ -1,5 +1,15 @@
 package dev.s3seal.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import reactor.core.Exceptions;
+
+import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.stream.BodyLengthMismatchException;
+
 /**
  * Why a command stops, as one line for the user and an exit code for scripts ({@link ExitCodes}). Commands
  * throw it; {@link CommandLineTools} prints {@code s3seal <command>: <message>} and exits with the code. The
@@ -34,5 +44,36 @@ public final class CommandFailure extends RuntimeException {
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /**
+     * The failure for an exception out of the codecs, key providers or file I/O: one line saying why the object
+     * failed (exit 1); never key material (none of these messages carry any).
+     */
+    public static CommandFailure of(Throwable error) {
+        Throwable e = Exceptions.unwrap(error);
+        if (e instanceof UncheckedIOException io) {
+            e = io.getCause();
+        }
+        if (e instanceof CommandFailure failure) {
+            return failure;
+        }
+        if (e instanceof AuthenticationFailedException auth) {
+            // the message starts with the reason
+            return CommandFailure.objectFailed("not authentic: " + auth.getMessage(), e);
+        }
+        if (e instanceof S3ecException s3ec) {
+            return CommandFailure.objectFailed("refused (" + s3ec.reason() + "): " + s3ec.getMessage(), e);
+        }
+        if (e instanceof KeyProviderException key) {
+            return CommandFailure.objectFailed("cannot get the data key (" + key.reason() + "): " + key.getMessage(), e);
+        }
+        if (e instanceof BodyLengthMismatchException length) {
+            return CommandFailure.objectFailed(length.getMessage(), e);
+        }
+        if (e instanceof IOException io) {
+            return CommandFailure.objectFailed("I/O error: " + io.getClass().getSimpleName() + " " + io.getMessage(), e);
+        }
+        return CommandFailure.objectFailed(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
 }

@@ -53,7 +53,7 @@ public final class CommandLineTools {
                 return known.exitCode();
             }
             // a failure no command foresaw: one line, no stack trace (it could name more than the user needs)
-            failed.getErr().println(command + ": " + FileDecryptor.explain(failure).getMessage());
+            failed.getErr().println(command + ": " + CommandFailure.of(failure).getMessage());
             return ExitCodes.OBJECTS_FAILED;
         });
         return commandLine;

@@ -98,7 +98,7 @@ final class EncryptCommand implements Callable<Integer> {
                         : encryptor.s3seal(plaintext, KeyContext.of(object.bucket, object.key, keyOptions.context),
                                 keyName, keyVersion, segmentSize, bodyOut.temporary());
             } catch (RuntimeException failure) {
-                throw FileDecryptor.explain(failure);
+                throw CommandFailure.of(failure);
             }
             ObjectMetadataFile.write(result.userMetadata(), metadataOutput.temporary());
             bodyOut.commit();

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -17,11 +16,8 @@ import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import dev.s3seal.crypto.s3ec.S3ecDecryptOperator;
-import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.KeyProviderException;
-import dev.s3seal.stream.BodyLengthMismatchException;
 import dev.s3seal.stream.DecryptOperator;
 
 /**
@@ -62,7 +58,7 @@ final class FileDecryptor {
                 return s3ec(body, metadata, plaintextFile);
             }
         } catch (RuntimeException failure) {
-            throw explain(failure);
+            throw CommandFailure.of(failure);
         }
         throw CommandFailure.objectFailed("the metadata has neither s3seal's entries (s3seal-*) nor the AWS S3"
                 + " Encryption Client's (x-amz-key-v2, x-amz-c, ...): the object is not encrypted, or this is not its metadata");
@@ -140,33 +136,5 @@ final class FileDecryptor {
         } catch (IOException e) {
             throw CommandFailure.configuration("cannot read " + body + ": " + e.getClass().getSimpleName());
         }
-    }
-
-    /** One line saying why an object did not decrypt; never key material (none of these messages carry any). */
-    static CommandFailure explain(Throwable error) {
-        Throwable e = Exceptions.unwrap(error);
-        if (e instanceof java.io.UncheckedIOException io) {
-            e = io.getCause();
-        }
-        if (e instanceof CommandFailure failure) {
-            return failure;
-        }
-        if (e instanceof AuthenticationFailedException auth) {
-            // the message starts with the reason
-            return CommandFailure.objectFailed("not authentic: " + auth.getMessage(), e);
-        }
-        if (e instanceof S3ecException s3ec) {
-            return CommandFailure.objectFailed("refused (" + s3ec.reason() + "): " + s3ec.getMessage(), e);
-        }
-        if (e instanceof KeyProviderException key) {
-            return CommandFailure.objectFailed("cannot unwrap the data key (" + key.reason() + "): " + key.getMessage(), e);
-        }
-        if (e instanceof BodyLengthMismatchException length) {
-            return CommandFailure.objectFailed(length.getMessage(), e);
-        }
-        if (e instanceof IOException io) {
-            return CommandFailure.objectFailed("I/O error: " + io.getClass().getSimpleName() + " " + io.getMessage(), e);
-        }
-        return CommandFailure.objectFailed(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
 }

@@ -87,7 +87,7 @@ class FileCommandsTest {
         CliRun run = decrypt("b", "dir/other.bin", "out.bin");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OBJECTS_FAILED);
-        assertThat(run.err()).contains("cannot unwrap the data key (INVALID_CIPHERTEXT)");
+        assertThat(run.err()).contains("cannot get the data key (INVALID_CIPHERTEXT)");
         assertNoOutput();
     }
 
