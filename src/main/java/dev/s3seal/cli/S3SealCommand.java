@@ -1,0 +1,52 @@
+package dev.s3seal.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar s3seal.jar <command>}: the top of the command tree. Without a command the jar runs the
+ * proxy ({@link CommandLineTools#isCommand}), so this class only ever sees a command or a request for help.
+ *
+ * <p>Commands come in two kinds. <em>File commands</em> (keygen, encrypt, decrypt) need no proxy and no
+ * upstream: only keys, from their own options or the {@code s3seal.kms.*} configuration. <em>Bucket
+ * commands</em> (rewrap, migrate, verify: issue 12, next) work on a bucket through the upstream, under the
+ * policy, exactly as the proxy is configured ({@link ToolEnvironment#properties()}: {@code S3SEAL_POLICY},
+ * {@code S3SEAL_UPSTREAM_*}, {@code S3SEAL_KMS_*}); they are added to {@code subcommands} below, report
+ * per object and exit {@link ExitCodes#OBJECTS_FAILED} when any object failed.
+ */
+@Command(name = "s3seal", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = {
+            "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
+                    + " --name=value Spring options) the jar runs the proxy. The commands below work on files and need"
+                    + " no proxy and no upstream.%n"},
+        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
+        footer = {"", "Run 's3seal <command> --help' for a command's options. Reference: docs/tools.md"})
+public final class S3SealCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final ToolEnvironment environment;
+
+    public S3SealCommand(ToolEnvironment environment) {
+        this.environment = environment;
+    }
+
+    /** The proxy's configuration, for the commands that need keys or the upstream. */
+    ToolEnvironment environment() {
+        return environment;
+    }
+
+    @Override
+    public Integer call() {
+        // reached only with options and no command (e.g. a misspelt option): say what exists
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+}
