@@ -30,6 +30,7 @@ import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
+import dev.s3seal.s3.UpfrontRefusals;
 
 /**
  * The S3 edge: every request on the S3 port comes here. It resolves what the request addresses,
@@ -96,7 +97,7 @@ public final class S3Gateway implements WebHandler {
                 observation.refused(error);
             }
             // a refusal over an unread body would otherwise reach many clients as a connection reset
-            return (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(observed.getRequest()))
+            return (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(observed.getRequest(), observed.getResponse()))
                     .then(errors.respond(exchange, requestId, resource[0], error));
         }).doFinally(observation::finish);
     }
@@ -108,6 +109,7 @@ public final class S3Gateway implements WebHandler {
         String rawQuery = request.getURI().getRawQuery();
         String method = request.getMethod().name();
         S3Request s3Request = parser.parse(method, rawPath, rawQuery, headers);
+        UpfrontRefusals.check(s3Request);
         AuthResult auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery, headers));
         sseCGuard.check(request, headers); // SSE-C keys only over HTTPS, unless the listener is loopback-only
         if (s3Request.hasBucket() && !auth.client().mayUse(s3Request.bucket())) {
