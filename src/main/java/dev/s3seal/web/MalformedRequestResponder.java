@@ -109,7 +109,8 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
         if (result.isFailure()) {
             return codeFor(result.cause());
         }
-        return parsesAsUri(request.uri()) ? null : S3ErrorCode.INVALID_URI;
+        return parsesAsUri(request.uri()) && hostParses(request.headers().get(HttpHeaderNames.HOST)) ? null
+                : S3ErrorCode.INVALID_URI;
     }
 
     static S3ErrorCode codeFor(Throwable cause) {
@@ -137,6 +138,19 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
         }
         try {
             new URI("http://localhost" + pathAndQuery);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Spring builds the request URI from the Host header too, and answers a bare 400 where it cannot. */
+    static boolean hostParses(String host) {
+        if (host == null || host.isEmpty()) {
+            return true;
+        }
+        try {
+            new URI("http://" + host + "/");
             return true;
         } catch (URISyntaxException e) {
             return false;
