@@ -24,29 +24,29 @@ class UpfrontRefusalsTest {
     @Test
     void shouldRefuseMethodsS3DoesNotServeWithMethodNotAllowed() {
         for (String method : List.of("PATCH", "TRACE", "CONNECT", "PROPFIND", "get", "FOO")) {
-            assertThat(refusal(method, "/b/k", null, Map.of())).as(method).isEqualTo(S3ErrorCode.METHOD_NOT_ALLOWED);
+            assertThat(refusal(method, "/bucket/k", null, Map.of())).as(method).isEqualTo(S3ErrorCode.METHOD_NOT_ALLOWED);
         }
     }
 
     @Test
     void shouldRefuseUploadsDeclaredAboveFiveGibibytesWithEntityTooLarge() {
-        assertThat(refusal("PUT", "/b/k", null, Map.of("content-length", List.of("6000000000000"))))
+        assertThat(refusal("PUT", "/bucket/k", null, Map.of("content-length", List.of("6000000000000"))))
                 .isEqualTo(S3ErrorCode.ENTITY_TOO_LARGE);
-        assertThat(refusal("PUT", "/b/k", null, Map.of("content-length", List.of("5368709121"))))
+        assertThat(refusal("PUT", "/bucket/k", null, Map.of("content-length", List.of("5368709121"))))
                 .isEqualTo(S3ErrorCode.ENTITY_TOO_LARGE);
-        assertThat(refusal("PUT", "/b/k", "partNumber=1&uploadId=u",
+        assertThat(refusal("PUT", "/bucket/k", "partNumber=1&uploadId=u",
                 Map.of("content-length", List.of("99999999999999999999999")))).isEqualTo(S3ErrorCode.ENTITY_TOO_LARGE);
-        assertThat(refusal("PUT", "/b/k", null, Map.of("content-length", List.of("100"),
+        assertThat(refusal("PUT", "/bucket/k", null, Map.of("content-length", List.of("100"),
                 "x-amz-decoded-content-length", List.of("6000000000000")))).isEqualTo(S3ErrorCode.ENTITY_TOO_LARGE);
     }
 
     @Test
     void shouldLetUploadsOfUpToFiveGibibytesAndOtherOperationsThrough() {
-        assertThatCode(() -> UpfrontRefusals.check(request("PUT", "/b/k", null,
+        assertThatCode(() -> UpfrontRefusals.check(request("PUT", "/bucket/k", null,
                 Map.of("content-length", List.of("5368709120"))))).doesNotThrowAnyException();
         // a copy carries no body; its source size is the store's business
-        assertThatCode(() -> UpfrontRefusals.check(request("PUT", "/b/k", null,
-                Map.of("content-length", List.of("0"), "x-amz-copy-source", List.of("/b/other")))))
+        assertThatCode(() -> UpfrontRefusals.check(request("PUT", "/bucket/k", null,
+                Map.of("content-length", List.of("0"), "x-amz-copy-source", List.of("/bucket/other")))))
                 .doesNotThrowAnyException();
     }
 
