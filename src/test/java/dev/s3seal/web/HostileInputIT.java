@@ -25,6 +25,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import dev.s3seal.ops.ClientFaultLog;
 import dev.s3seal.testsupport.LogCapture;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.RawHttp;
@@ -322,6 +323,28 @@ class HostileInputIT extends ProxyIntegrationTest {
                     "/" + bucket + "/" + encodeKey(tooLong)).expecting(400, "KeyTooLongError");
         }
         runAll();
+    }
+
+    /**
+     * A flood of malformed requests leaves a few WARN lines (a token bucket of 10 lines a second),
+     * none with a stack trace or the header value that was refused; before, each one was logged.
+     */
+    @Test
+    void shouldLogAFloodOfMalformedRequestsAsFewRateLimitedLines() throws IOException {
+        int requests = 300;
+        long started = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            raw("flood " + i, "PUT /" + bucket + "/flood HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Length: s3cr3t-" + i + "\r\n\r\n").expecting(400, "InvalidArgument");
+        }
+        runAll();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // the most a bucket of this rate lets through in the time the flood took, whatever this machine's speed
+        int rate = ClientFaultLog.DEFAULT_LINES_PER_SECOND;
+        long bound = rate + (long) Math.ceil(seconds * rate) + 1;
+        assertThat(log.messages()).as("WARN lines for %d refusals in %.1f s", requests, seconds)
+                .hasSizeLessThanOrEqualTo((int) bound);
+        assertThat(log.messages()).as("a refused header value in the log").noneMatch(m -> m.contains("s3cr3t"));
     }
 
     /**
