@@ -1,6 +1,5 @@
 package dev.s3seal.web;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
@@ -80,24 +79,20 @@ final class ErrorResponder {
             faults.warn("request {}: an upstream document exceeded s3seal's size cap", requestId);
             return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream response was too large to process.");
         }
-        if (isClientDisconnect(error)) {
-            // the client went away mid-request; there is nobody left to answer
-            faults.warn("request {}: the client closed the connection: {}", requestId, describe(error));
-            return new S3Exception(S3ErrorCode.INCOMPLETE_BODY);
+        if (isClosedConnection(error)) {
+            // mostly a client that went away mid-request (nobody is left to answer); should it be the
+            // upstream connection, 503 is what SDKs retry
+            faults.warn("request {}: a connection closed mid-request: {}", requestId, describe(error));
+            return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
         }
         log.error("request {} failed", requestId, error); // s3seal's own bug: the stack trace is for us
-
         return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
     }
 
-    /** A connection the client reset or closed while s3seal was still reading or writing. */
-    private static boolean isClientDisconnect(Throwable error) {
+    /** A connection closed while s3seal was still reading or writing: not a bug of s3seal's. */
+    private static boolean isClosedConnection(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof AbortedException || cause instanceof ClosedChannelException) {
-                return true;
-            }
-            if (cause instanceof IOException io && !(cause instanceof ConnectException)
-                    && io.getClass().getName().startsWith("io.netty.channel.unix.Errors")) {
                 return true;
             }
         }
