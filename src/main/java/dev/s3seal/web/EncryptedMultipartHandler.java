@@ -192,7 +192,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
             return Mono.defer(() -> registry.reader(wrapped).unwrap(wrapped, context))
                     .onErrorMap(KeyFailures::toS3)
                     .map(key -> new Object[] {id, key});
-        }).onErrorResume(refused -> UnreadBody.discard(exchange.exchange().getRequest()).then(Mono.error(refused)))
+        }).onErrorResume(refused -> UnreadBody.discard(exchange.exchange().getRequest(), exchange.exchange().getResponse()).then(Mono.error(refused)))
                 .flatMap(pair -> operation.run((MultipartUploadId) pair[0], (byte[]) pair[1]));
     }
 

@@ -1,19 +1,23 @@
 package dev.s3seal.web;
 
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
 import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.ops.ClientFaultLog;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3ErrorDocument;
 import dev.s3seal.s3.S3Exception;
@@ -28,17 +32,23 @@ import dev.s3seal.s3.S3Exception;
 final class ErrorResponder {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
+    /** Failures a client or the network can cause at will: one line each, rate limited, no stack trace. */
+    private static final ClientFaultLog faults = ClientFaultLog.of(log);
 
     Mono<Void> respond(ServerWebExchange exchange, String requestId, String resource, Throwable error) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
-            log.warn("request {} failed after the response started; aborting the connection: {}", requestId,
+            faults.warn("request {} failed after the response started; aborting the connection: {}", requestId,
                     describe(error));
             return Mono.error(error);
         }
         S3Exception s3Error = toS3Exception(requestId, error);
         byte[] body = S3ErrorDocument.render(s3Error.errorCode(), s3Error.getMessage(), resource, requestId);
+        String connection = response.getHeaders().getFirst(HttpHeaders.CONNECTION);
         response.getHeaders().clear();
+        if (connection != null) {
+            response.getHeaders().set(HttpHeaders.CONNECTION, connection); // an abandoned request body
+        }
         response.setStatusCode(HttpStatusCode.valueOf(s3Error.errorCode().status()));
         response.getHeaders().setContentType(MediaType.APPLICATION_XML);
         response.getHeaders().setContentLength(body.length);
@@ -60,24 +70,40 @@ final class ErrorResponder {
         }
         if (error instanceof AuthenticationFailedException tampered) {
             // altered at rest (or by someone between s3seal and the store): s3seal works as designed, nothing to trace
-            log.warn("request {}: the object failed authentication ({})", requestId, tampered.reason());
+            faults.warn("request {}: the object failed authentication ({})", requestId, tampered.reason());
             return IntegrityFailures.refusal(tampered);
         }
         if (error instanceof ConnectException || error instanceof PrematureCloseException
                 || error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
-            log.warn("request {}: upstream unavailable: {}", requestId, describe(error));
+            faults.warn("request {}: upstream unavailable: {}", requestId, describe(error));
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
         }
         if (error instanceof software.amazon.awssdk.core.exception.SdkClientException) {
-            log.warn("request {}: upstream credentials unavailable: {}", requestId, describe(error));
+            faults.warn("request {}: upstream credentials unavailable: {}", requestId, describe(error));
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
         }
         if (error instanceof org.springframework.core.io.buffer.DataBufferLimitException) {
-            log.warn("request {}: an upstream document exceeded s3seal's size cap", requestId);
+            faults.warn("request {}: an upstream document exceeded s3seal's size cap", requestId);
             return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream response was too large to process.");
         }
-        log.error("request {} failed", requestId, error);
+        if (isClosedConnection(error)) {
+            // mostly a client that went away mid-request (nobody is left to answer); should it be the
+            // upstream connection, 503 is what SDKs retry
+            faults.warn("request {}: a connection closed mid-request: {}", requestId, describe(error));
+            return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
+        }
+        log.error("request {} failed", requestId, error); // s3seal's own bug: the stack trace is for us
         return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
+    }
+
+    /** A connection closed while s3seal was still reading or writing: not a bug of s3seal's. */
+    private static boolean isClosedConnection(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AbortedException || cause instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable error) {

@@ -34,6 +34,7 @@ import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
+import dev.s3seal.s3.UpfrontRefusals;
 
 /**
  * The S3 edge: every request on the S3 port comes here. It resolves what the request addresses,
@@ -110,7 +111,7 @@ public final class S3Gateway implements WebHandler {
                 observation.refused(error);
             }
             // a refusal over an unread body would otherwise reach many clients as a connection reset
-            return (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(observed.getRequest()))
+            return (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(observed.getRequest(), observed.getResponse()))
                     .then(errors.respond(exchange, requestId, resource[0], error));
         }).doFinally(observation::finish);
     }
@@ -122,6 +123,7 @@ public final class S3Gateway implements WebHandler {
         String rawQuery = request.getURI().getRawQuery();
         String method = request.getMethod().name();
         S3Request parsed = parser.parse(method, rawPath, rawQuery, headers);
+        UpfrontRefusals.check(parsed);
         AuthResult auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery, headers));
         sseCGuard.check(request, headers); // SSE-C keys only over HTTPS, unless the listener is loopback-only
         if (parsed.hasBucket() && !auth.client().mayUse(parsed.bucket())) {

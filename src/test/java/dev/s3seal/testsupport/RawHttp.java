@@ -198,6 +198,89 @@ public final class RawHttp {
     }
 
     /**
+     * Writes {@code request} exactly as given (no header is added), half-closes the socket if asked,
+     * and reads {@code count} responses, each framed by its Content-Length, its chunking, or the
+     * end of the connection. A server that does not answer within {@code timeout} fails the call
+     * with a {@link java.net.SocketTimeoutException}; a connection closed early yields fewer responses.
+     * {@code headRequest} says the responses carry no body whatever their Content-Length says.
+     */
+    public static List<Response> exchange(int port, byte[] request, int count, boolean halfClose, boolean headRequest,
+            java.time.Duration timeout) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            try {
+                socket.getOutputStream().write(request);
+                socket.getOutputStream().flush();
+                if (halfClose) {
+                    socket.shutdownOutput();
+                }
+            } catch (java.net.SocketException answeredEarly) {
+                // the server may answer and close before it read everything
+            }
+            return readResponses(socket.getInputStream(), count, headRequest);
+        }
+    }
+
+    private static List<Response> readResponses(InputStream in, int count, boolean headRequest) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        List<Response> responses = new java.util.ArrayList<>();
+        int start = 0;
+        byte[] buffer = new byte[8192];
+        while (responses.size() < count) {
+            byte[] bytes = all.toByteArray();
+            int end = completeResponseEnd(bytes, start, headRequest);
+            if (end > 0) {
+                Response response = parse(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
+                if (response.status() / 100 != 1) { // 100 Continue precedes the answer
+                    responses.add(response);
+                }
+                start = end;
+                continue;
+            }
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (java.net.SocketException reset) {
+                n = -1;
+            }
+            if (n < 0) {
+                if (start < bytes.length) {
+                    responses.add(parse(new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1)));
+                }
+                return responses;
+            }
+            all.write(buffer, 0, n);
+        }
+        return responses;
+    }
+
+    /** The end of the first complete response at {@code start}, or -1 while more bytes are needed. */
+    private static int completeResponseEnd(byte[] bytes, int start, boolean headRequest) {
+        String text = new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1);
+        int headerEnd = text.indexOf("\r\n\r\n");
+        if (headerEnd < 0) {
+            return -1;
+        }
+        String head = text.substring(0, headerEnd).toLowerCase(Locale.ROOT);
+        int bodyStart = headerEnd + 4;
+        String status = head.length() > 12 ? head.substring(9, 12) : "";
+        if (headRequest || status.startsWith("1") || status.equals("204") || status.equals("304")
+                || head.contains("\r\ncontent-length: 0")) {
+            return start + bodyStart;
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("\r\ncontent-length: *(\\d+)").matcher(head);
+        if (length.find()) {
+            int end = bodyStart + Integer.parseInt(length.group(1));
+            return text.length() >= end ? start + end : -1;
+        }
+        if (head.contains("\r\ntransfer-encoding: chunked")) {
+            int last = text.indexOf("\r\n0\r\n\r\n", bodyStart - 2);
+            return last < 0 ? -1 : start + last + 7;
+        }
+        return -1; // framed by the end of the connection
+    }
+
+    /**
      * Reads one response by its Content-Length, without waiting for the server to close (it may
      * keep the connection open while the client's request body is unfinished).
      */
@@ -233,7 +316,10 @@ public final class RawHttp {
         } catch (java.net.SocketException reset) {
             // the server may close right after answering; what arrived is enough
         }
-        String text = all.toString(StandardCharsets.ISO_8859_1);
+        return parse(all.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    private static Response parse(String text) {
         int headerEnd = text.indexOf("\r\n\r\n");
         if (headerEnd < 0) {
             return new Response(-1, Map.of(), text);

@@ -98,6 +98,22 @@ public final class SignedRequests {
         return new Signed(pathAndQuery(signed.request()), headersOf(signed.request(), -1), new byte[0]);
     }
 
+    /** A body-less request of any S3 method, signed with {@code UNSIGNED-PAYLOAD}. */
+    public static Signed bodyless(URI endpoint, String accessKey, String secret, SdkHttpMethod method,
+            String pathAndQuery, Clock clock) {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(method).uri(endpoint.resolve(pathAndQuery))
+                .protocol("https").port(endpoint.getPort()).build();
+        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsBasicCredentials.create(accessKey, secret)).request(request)
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+        return new Signed(pathAndQuery(signed.request()), headersOf(signed.request(), -1), new byte[0]);
+    }
+
     /** A presigned GET URL's path and query, signed at {@code clock}'s time, valid for {@code expiry}. */
     public static String presignedGet(URI endpoint, String accessKey, String secret, String path, Clock clock,
             Duration expiry) {
