@@ -66,7 +66,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
             case LIST_PARTS -> Mono.defer(() -> listParts(exchange,
                     MultipartUploadId.decode(exchange.request().query().first("uploadId"))));
             case COMPLETE_MULTIPART_UPLOAD ->
-                    withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key));
+                    withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key, registry));
             default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
         };
     }

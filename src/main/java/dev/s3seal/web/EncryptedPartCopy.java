@@ -119,9 +119,13 @@ final class EncryptedPartCopy {
         CopySourceRange requested = CopySourceRange.parse(header);
         long[] range = requested == null ? new long[] {0, sourceLength - 1}
                 : new long[] {requested.first(), requested.last()};
-        if (requested != null && (range[1] < range[0] || range[1] >= sourceLength)) {
+        if (requested != null && range[1] < range[0]) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy range is invalid for the "
                     + "source object size");
+        }
+        if (requested != null && range[1] >= sourceLength) {
+            // S3's answer for a range that reaches past the source's end
+            throw new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested range is not satisfiable");
         }
         if (range[1] - range[0] + 1 > EncryptedCopyHandler.MAX_COPY_BYTES) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than the maximum "

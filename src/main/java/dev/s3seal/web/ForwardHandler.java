@@ -124,7 +124,8 @@ public final class ForwardHandler implements S3OperationHandler {
             if (!hasBody) {
                 return new VerifiedBody(Flux.empty(), -1, false);
             }
-            PayloadVerifier verifier = PayloadVerifier.forRequest(exchange.auth(), request.headers());
+            PayloadVerifier verifier = PayloadVerifier.forRequest(exchange.auth(),
+                    WholeObjectChecksums.bodyHeaders(exchange.operation(), request.headers()));
             long length = verifier.decodedLength();
             if (length < 0) {
                 if (request.header("transfer-encoding") != null) {

@@ -38,10 +38,12 @@ final class LayoutPreservingCopy {
 
     /**
      * @param source an upstream {@code x-amz-copy-source} value
+     * @param completeConditions headers of the destination's CompleteMultipartUpload (If-Match pins a self-copy)
      * @return the destination's CompleteMultipartUpload answer
      */
     Mono<SmallExchanges.Answer> copy(String source, String sourceEtag, MultipartLayout layout, String bucket,
-            String key, Map<String, List<String>> headers, DataBufferFactory factory) {
+            String key, Map<String, List<String>> headers, Map<String, List<String>> completeConditions,
+            DataBufferFactory factory) {
         UpstreamRequest create = SmallExchanges.request("POST", bucket, key,
                 QueryParameters.empty().with("uploads", null), headers, null);
         return small.call(create, null, factory).flatMap(created -> {
@@ -50,7 +52,7 @@ final class LayoutPreservingCopy {
             }
             String uploadId = MultipartXml.parse(created.body()).field("UploadId");
             return copyParts(source, sourceEtag, bucket, key, uploadId, layout, factory)
-                    .flatMap(parts -> complete(bucket, key, uploadId, parts, factory))
+                    .flatMap(parts -> complete(bucket, key, uploadId, parts, completeConditions, factory))
                     .onErrorResume(error -> abort(bucket, key, uploadId, factory).then(Mono.error(error)));
         });
     }
@@ -82,10 +84,12 @@ final class LayoutPreservingCopy {
     }
 
     private Mono<SmallExchanges.Answer> complete(String bucket, String key, String uploadId,
-            List<MultipartXml.Part> parts, DataBufferFactory factory) {
+            List<MultipartXml.Part> parts, Map<String, List<String>> conditions, DataBufferFactory factory) {
         byte[] body = MultipartXml.completeBody(parts);
+        Map<String, List<String>> headers = new LinkedHashMap<>(conditions);
+        headers.put("content-type", List.of("application/xml"));
         return small.call(SmallExchanges.request("POST", bucket, key, QueryParameters.empty().with("uploadId", uploadId),
-                Map.of("content-type", List.of("application/xml")), body), body, factory).map(answer -> {
+                headers, body), body, factory).map(answer -> {
                     if (answer.isErrorDocument()) {
                         throw failure("complete", answer);
                     }

@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartManifest;
+import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -34,15 +35,21 @@ final class MultipartCompletion {
 
     private static final int MAX_LIST_PAGES = 20;
 
+    /** S3's smallest part, except the last. */
+    static final long MIN_PART_BYTES = 5L * 1024 * 1024;
+
     private final SmallExchanges small;
     private final MultipartSeal seal;
+    private final CompletionConditions conditions;
 
     MultipartCompletion(SmallExchanges small) {
         this.small = small;
         this.seal = new MultipartSeal(small);
+        this.conditions = new CompletionConditions(small);
     }
 
-    Mono<Void> complete(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey) {
+    /** {@code keys} read the destination's ETag when the client's completion is conditional. */
+    Mono<Void> complete(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey, ObjectKeys keys) {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
@@ -56,11 +63,15 @@ final class MultipartCompletion {
                 })
                 .switchIfEmpty(Mono.error(() -> new S3Exception(S3ErrorCode.MALFORMED_XML)))
                 .flatMap(parts -> {
-                    checkNumbering(parts, id.segmentSize());
+                    checkOrder(parts);
                     return storedSizes(request, id.upstreamId(), factory)
                             .flatMap(stored -> {
                                 MultipartManifest manifest = manifest(parts, stored, id.segmentSize());
-                                return completeUpstream(exchange, id, asStored(parts, stored), factory)
+                                // the conditions are evaluated once the upload is known to complete,
+                                // and before anything replaces the destination
+                                return conditions.check(exchange, keys, factory)
+                                        .flatMap(pin -> completeUpstream(exchange, id, asStored(parts, stored),
+                                                pin, factory))
                                         .map(answer -> Map.entry(manifest, answer));
                             })
                             // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart)
@@ -123,12 +134,18 @@ final class MultipartCompletion {
         }
     }
 
+    private static void checkOrder(List<MultipartXml.Part> parts) {
+        for (int i = 1; i < parts.size(); i++) {
+            if (parts.get(i).number() <= parts.get(i - 1).number()) {
+                throw new S3Exception(S3ErrorCode.INVALID_PART_ORDER);
+            }
+        }
+    }
+
+    /** s3seal's own rule, checked after every error S3 would answer first (InvalidPart, EntityTooSmall). */
     private static void checkNumbering(List<MultipartXml.Part> parts, int segmentSize) {
         for (int i = 0; i < parts.size(); i++) {
             int number = parts.get(i).number();
-            if (i > 0 && number <= parts.get(i - 1).number()) {
-                throw new S3Exception(S3ErrorCode.INVALID_PART_ORDER);
-            }
             if (number != i + 1) {
                 throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "s3seal: the parts of an upload must be numbered "
                         + "1 to N without gaps; every part except the last must be a multiple of " + segmentSize
@@ -142,7 +159,12 @@ final class MultipartCompletion {
         return parts.stream().map(part -> stored.get(part.number())).toList();
     }
 
-    /** The regular layout's manifest, or 400 InvalidRequest (the upload stays open). */
+    /**
+     * The regular layout's manifest (the upload stays open on every refusal), checked in S3's order
+     * first: a part never uploaded (InvalidPart), a part other than the last under 5 MiB
+     * (EntityTooSmall); then s3seal's layout: parts 1 to N (400 InvalidRequest), each but the last a
+     * multiple of the segment size (400 InvalidRequest).
+     */
     private static MultipartManifest manifest(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored,
             int segmentSize) {
         long[] lengths = new long[parts.size()];
@@ -157,6 +179,12 @@ final class MultipartCompletion {
                 throw new S3Exception(S3ErrorCode.INVALID_PART);
             }
         }
+        for (int i = 0; i < lengths.length - 1; i++) {
+            if (lengths[i] < MIN_PART_BYTES) {
+                throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL);
+            }
+        }
+        checkNumbering(parts, segmentSize);
         try {
             return MultipartManifest.of(lengths, segmentSize);
         } catch (IllegalArgumentException irregular) {
@@ -213,12 +241,14 @@ final class MultipartCompletion {
     }
 
     private Mono<SmallExchanges.Answer> completeUpstream(ProxyExchange exchange, MultipartUploadId id,
-            List<MultipartXml.Part> parts, DataBufferFactory factory) {
+            List<MultipartXml.Part> parts, Map<String, List<String>> pin, DataBufferFactory factory) {
         S3Request request = exchange.request();
         byte[] body = MultipartXml.completeBody(new ArrayList<>(parts));
+        // the client's x-amz-checksum-* describe the plaintext object; the stored one is ciphertext
+        Map<String, List<String>> headers = new HashMap<>(pin);
+        headers.put("content-type", List.of("application/xml"));
         return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
-                QueryParameters.empty().with("uploadId", id.upstreamId()),
-                Map.of("content-type", List.of("application/xml")), body), body, factory);
+                QueryParameters.empty().with("uploadId", id.upstreamId()), headers, body), body, factory);
     }
 
     /** An upstream refusal of ListParts, as the client would have heard it (usually NoSuchUpload). */

@@ -71,7 +71,11 @@ final class MultipartSeal {
             String source = new CopySource(request.bucket(), request.key()).toHeaderValue();
             return settings.read(request.bucket(), request.key(), stored, factory).flatMap(carried -> {
                 headers.putAll(carried);
-                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
+                // pinned twice: each part copy to the completed object (copy-source-if-match), and the
+                // completion to it still being the object at the key (If-Match), so the seal never
+                // replaces an object written meanwhile
+                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers,
+                        Map.of("if-match", List.of(etag)), factory);
             }).flatMap(sealedAnswer -> sealedAnswer.isErrorDocument() ? Mono.just(sealedAnswer)
                     : SupersededVersions.delete(small.upstream(), request.bucket(), request.key(),
                             stored.getFirst("x-amz-version-id"),
