@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "s3seal", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = {
             "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
-                    + " --name=value Spring options) the jar runs the proxy. The commands below work on files and need"
-                    + " no proxy and no upstream.%n"},
-        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, HelpCommand.class},
+                    + " --name=value Spring options) the jar runs the proxy. keygen, encrypt and decrypt work on files and"
+                    + " need no proxy and no upstream; verify works on a bucket through the upstream, with the proxy's"
+                    + " configuration.%n"},
+        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, VerifyCommand.class,
+            HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
         footer = {"", "Run 's3seal <command> --help' for a command's options. Reference: docs/tools.md"})
