@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -64,10 +65,12 @@ final class ObjectVerifier {
     }
 
     private Mono<VerifyVerdict> read(String bucket, String key, PolicyDecision decision, UpstreamResponse response,
-            Flux<DataBuffer> body) {
+            Flux<DataBuffer> upstreamBody) {
         long stored = Math.max(0, response.headers().getContentLength());
+        AtomicBoolean bodyRead = new AtomicBoolean();
+        Flux<DataBuffer> body = upstreamBody.doOnSubscribe(subscription -> bodyRead.set(true));
         if (!response.isSuccess()) {
-            return Mono.just(VerifyVerdict.failed(key, 0, Reason.UNREADABLE,
+            return drain(body).thenReturn(VerifyVerdict.failed(key, 0, Reason.UNREADABLE,
                     "the store answered " + response.status() + " to GET"));
         }
         Map<String, String> envelopeEntries = envelopeEntries(response.headers());
@@ -78,12 +81,20 @@ final class ObjectVerifier {
         } else if (S3ecMetadata.looksEncrypted(userMetadata)) {
             plaintext = s3ec(userMetadata, decision, stored, body);
         } else {
-            return Mono.just(VerifyVerdict.failed(key, 0, Reason.NOT_ENCRYPTED, "no encryption envelope (neither s3seal's"
-                    + " nor the AWS S3 Encryption Client's) under rule '" + decision.rule().name() + "' ("
-                    + decision.mode().yamlName() + ")"));
+            return drain(body).thenReturn(VerifyVerdict.failed(key, stored, Reason.NOT_ENCRYPTED, "no encryption"
+                    + " envelope (neither s3seal's nor the AWS S3 Encryption Client's) under rule '"
+                    + decision.rule().name() + "' (" + decision.mode().yamlName() + ")"));
         }
+        // a failure found before the body was read (metadata, lengths, key) still reads it to the end, so the
+        // connection goes back to the pool instead of being torn down mid-response
         return plaintext.map(bytes -> VerifyVerdict.ok(key, stored))
-                .onErrorResume(error -> Mono.just(failure(key, stored, error)));
+                .onErrorResume(error -> (bodyRead.get() ? Mono.<Void>empty() : drain(body))
+                        .onErrorResume(ignored -> Mono.empty())
+                        .thenReturn(failure(key, stored, error)));
+    }
+
+    private static Mono<Void> drain(Flux<DataBuffer> body) {
+        return body.doOnNext(DataBufferUtils::release).then();
     }
 
     /** s3seal's format: the lengths checked against the stored length, the data key unwrapped for this name, every segment. */
