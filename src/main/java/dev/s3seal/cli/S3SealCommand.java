@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Commands come in two kinds. <em>File commands</em> (keygen, encrypt, decrypt) need no proxy and no
  * upstream: only keys, from their own options or the {@code s3seal.kms.*} configuration. <em>Bucket
- * commands</em> (rewrap, migrate, verify: issue 12, next) work on a bucket through the upstream, under the
- * policy, exactly as the proxy is configured ({@link ToolEnvironment#properties()}: {@code S3SEAL_POLICY},
+ * commands</em> (verify; rewrap and migrate to come) work on a bucket through the upstream, under the
+ * policy, exactly as the proxy is configured ({@link BucketTools}: {@code S3SEAL_POLICY},
  * {@code S3SEAL_UPSTREAM_*}, {@code S3SEAL_KMS_*}); they are added to {@code subcommands} below, report
  * per object and exit {@link ExitCodes#OBJECTS_FAILED} when any object failed.
  */
