@@ -33,6 +33,7 @@ public final class CommandLineTools {
 
     /** Runs the command {@code args} name against the process's configuration; returns the exit code. */
     public static int run(String[] args) {
+        ToolLogging.quietLibraries();
         return execute(args, ToolEnvironment.fromSystem(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     }
 

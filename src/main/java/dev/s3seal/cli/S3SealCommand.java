@@ -13,17 +13,19 @@ import picocli.CommandLine.Spec;
  *
  * <p>Commands come in two kinds. <em>File commands</em> (keygen, encrypt, decrypt) need no proxy and no
  * upstream: only keys, from their own options or the {@code s3seal.kms.*} configuration. <em>Bucket
- * commands</em> (rewrap, migrate, verify: issue 12, next) work on a bucket through the upstream, under the
- * policy, exactly as the proxy is configured ({@link ToolEnvironment#properties()}: {@code S3SEAL_POLICY},
+ * commands</em> (verify; rewrap and migrate to come) work on a bucket through the upstream, under the
+ * policy, exactly as the proxy is configured ({@link BucketTools}: {@code S3SEAL_POLICY},
  * {@code S3SEAL_UPSTREAM_*}, {@code S3SEAL_KMS_*}); they are added to {@code subcommands} below, report
  * per object and exit {@link ExitCodes#OBJECTS_FAILED} when any object failed.
  */
 @Command(name = "s3seal", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = {
             "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
-                    + " --name=value Spring options) the jar runs the proxy. The commands below work on files and need"
-                    + " no proxy and no upstream.%n"},
-        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, HelpCommand.class},
+                    + " --name=value Spring options) the jar runs the proxy. keygen, encrypt and decrypt work on files and"
+                    + " need no proxy and no upstream; verify works on a bucket through the upstream, with the proxy's"
+                    + " configuration.%n"},
+        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, VerifyCommand.class,
+            HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
         footer = {"", "Run 's3seal <command> --help' for a command's options. Reference: docs/tools.md"})

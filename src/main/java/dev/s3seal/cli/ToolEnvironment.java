@@ -18,8 +18,8 @@ import dev.s3seal.keys.KmsSettings;
  * {@code S3SEAL_UPSTREAM_ENDPOINT} and {@code -Ds3seal.kms.region=...} all work), without starting Spring.
  * A command's own options ({@code --kms-endpoint}, ...) win over these.
  *
- * <p>Today only the KMS part is used (decrypt, encrypt); the bucket tools (rewrap, migrate, verify) take
- * the policy file and the upstream from {@link #properties()} as well.
+ * <p>The file commands (decrypt, encrypt) use the KMS part; the bucket commands (verify) take the policy file
+ * and the upstream from {@link #properties()} as well ({@link BucketTools}).
  */
 public final class ToolEnvironment {
 
