@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -89,7 +90,7 @@ final class MultipartCompletion {
             DataBufferFactory factory) {
         S3Request request = exchange.request();
         UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                Map.of(), -1);
+                CustomerKeyHeaders.carried(request.headers()), -1);
         return small.call(head, null, factory).flatMap(answer -> {
             EnvelopeMetadata envelope;
             try {
@@ -216,9 +217,11 @@ final class MultipartCompletion {
             List<MultipartXml.Part> parts, DataBufferFactory factory) {
         S3Request request = exchange.request();
         byte[] body = MultipartXml.completeBody(new ArrayList<>(parts));
+        // S3 wants an SSE-C upload's key on its completion too (S3Proxy always)
+        Map<String, List<String>> headers = new LinkedHashMap<>(CustomerKeyHeaders.carried(request.headers()));
+        headers.put("content-type", List.of("application/xml"));
         return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
-                QueryParameters.empty().with("uploadId", id.upstreamId()),
-                Map.of("content-type", List.of("application/xml")), body), body, factory);
+                QueryParameters.empty().with("uploadId", id.upstreamId()), headers, body), body, factory);
     }
 
     /** An upstream refusal of ListParts, as the client would have heard it (usually NoSuchUpload). */

@@ -57,8 +57,10 @@ final class MultipartSeal {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         MultipartLayout layout = new MultipartLayout(manifest, id.segmentSize());
+        // an SSE-C object (the rule lets the client's key through) is read and copied with that key
+        Map<String, List<String>> customerKey = CustomerKeyHeaders.carried(request.headers());
         UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                Map.of(), -1);
+                customerKey, -1);
         return small.call(head, null, factory).flatMap(answer -> {
             HttpHeaders stored = answer.response().headers();
             String etag = stored.getFirst("etag");
@@ -71,7 +73,7 @@ final class MultipartSeal {
             String source = new CopySource(request.bucket(), request.key()).toHeaderValue();
             return settings.read(request.bucket(), request.key(), stored, factory).flatMap(carried -> {
                 headers.putAll(carried);
-                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, factory);
+                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, customerKey, factory);
             }).flatMap(sealedAnswer -> sealedAnswer.isErrorDocument() ? Mono.just(sealedAnswer)
                     : SupersededVersions.delete(small.upstream(), request.bucket(), request.key(),
                             stored.getFirst("x-amz-version-id"),
