@@ -24,7 +24,10 @@ import dev.s3seal.s3.S3Request;
  * <li>every other {@code x-amz-server-side-encryption*} header is refused with {@code 400 InvalidArgument}
  *     unless the rule allows client SSE headers;</li>
  * <li>a copy's {@code x-amz-copy-source-server-side-encryption-customer-*} headers describe the source,
- *     so the source's rule judges them the same way.</li>
+ *     so the source's rule judges them the same way;</li>
+ * <li>a copy s3seal makes itself (a side client-side or emulated) takes SSE-C headers for its emulated
+ *     sides and refuses them for the others ({@link CopyCustomerKeys}, {@link EncryptedCopyHandler}): they
+ *     never go upstream there, so they are left to it.</li>
  * </ul>
  * Handlers that make upstream calls of their own (a multipart completion, a seal's self-copy) carry
  * the allowed SSE-C headers with {@link CustomerKeyHeaders#carried}.
@@ -40,8 +43,13 @@ final class ClientSseHeaders {
     static void check(S3Request request, PolicyDecision decision, PolicyDecision copySource) {
         Map<String, String> required = decision.mode() == Mode.SSE_S3 || decision.mode() == Mode.SSE_KMS
                 ? ServerSideEncryptionHandler.requiredHeaders(decision) : Map.of();
+        boolean copiedByS3seal = copySource != null && (encryptsBody(decision) || encryptsBody(copySource));
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (copiedByS3seal && isCustomerKey(name)) {
+                // s3seal's own copy takes SSE-C for emulated sides and refuses it for the others; never forwarded
+                continue;
+            }
             if (name.startsWith(CustomerKeyHeaders.COPY_SOURCE_PREFIX)) {
                 if (copySource != null && !allowed(copySource, name, header.getValue(), Map.of())) {
                     throw refused(name);
@@ -58,13 +66,21 @@ final class ClientSseHeaders {
                 || decision.options().allowClientSseHeaders()) {
             return true;
         }
-        boolean customerKey = name.startsWith(CustomerKeyHeaders.PREFIX)
-                || name.startsWith(CustomerKeyHeaders.COPY_SOURCE_PREFIX);
-        if (customerKey && decision.mode() == Mode.SSE_C && decision.sseCVariant() != SseCVariant.INJECT) {
+        if (isCustomerKey(name) && decision.mode() == Mode.SSE_C && decision.sseCVariant() != SseCVariant.INJECT) {
             return true;
         }
         return values.size() == 1 && required.containsKey(name)
                 && required.get(name).equals(values.get(0).trim());
+    }
+
+    private static boolean isCustomerKey(String name) {
+        return name.startsWith(CustomerKeyHeaders.PREFIX) || name.startsWith(CustomerKeyHeaders.COPY_SOURCE_PREFIX);
+    }
+
+    /** Client-side or sse-c emulated: a copy from or to such an object is made by s3seal (EncryptedCopyHandler). */
+    private static boolean encryptsBody(PolicyDecision decision) {
+        return decision.mode().clientSide()
+                || decision.mode() == Mode.SSE_C && decision.sseCVariant() == SseCVariant.EMULATED;
     }
 
     private static S3Exception refused(String header) {
