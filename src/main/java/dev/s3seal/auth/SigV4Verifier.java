@@ -48,7 +48,12 @@ public final class SigV4Verifier {
             claim = headerClaim(request, AuthorizationHeader.parse(authorization));
         } else if (presigned) {
             claim = presignedClaim(request, PresignedParameters.parse(query));
+        } else if (query.contains("AWSAccessKeyId") || query.contains("Signature")) {
+            // a SigV2 presigned URL: as S3 answers it where SigV2 is retired, not a bare AccessDenied
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         } else {
+            // anonymous: refused before the policy (docs/limits.md); s3seal re-signs everything it forwards
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied");
         }
         return check(request, claim);

@@ -36,6 +36,8 @@ final class RuleOptionsParser {
         }
         only(fields, "allow-unauthenticated-s3ec-ranges", mode.clientSide(), what, modeName);
         only(fields, "allow-unencrypted-reads", mode != Mode.PASSTHROUGH, what, modeName);
+        // passthrough forwards the client's SSE headers as they are (web/ClientSseHeaders)
+        only(fields, "allow-client-sse-headers", mode != Mode.PASSTHROUGH, what, modeName);
         return new RuleOptions(format, segmentSize, fields.bool("allow-unencrypted-reads", false),
                 fields.bool("allow-client-sse-headers", false),
                 fields.bool("allow-unauthenticated-s3ec-ranges", false));

@@ -84,10 +84,32 @@ final class CustomerKeyHeaders {
         return Base64.getEncoder().encodeToString(PlaintextEtags.md5().digest(key));
     }
 
-    /** Whether any header names a server-side encryption (SSE-S3, SSE-KMS, SSE-C, or SSE-C of a copy source). */
-    static boolean anyServerSideEncryption(Map<String, List<String>> headers) {
-        return headers.keySet().stream().map(name -> name.toLowerCase(Locale.ROOT))
-                .anyMatch(name -> name.startsWith("x-amz-server-side-encryption") || name.startsWith(COPY_SOURCE_PREFIX));
+    /**
+     * The SSE-C headers a client sent for the object ({@code x-amz-server-side-encryption-customer-*}),
+     * to carry on the upstream calls s3seal makes of its own for that request: S3 needs the key on
+     * every call that reads or writes the object's data (a completion, a HEAD, a copy's destination).
+     * Only called after {@link ClientSseHeaders#check} let them through. Empty when there are none.
+     */
+    static Map<String, List<String>> carried(Map<String, List<String>> headers) {
+        Map<String, List<String>> carried = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith(PREFIX)) {
+                carried.put(lower, values);
+            }
+        });
+        return carried;
+    }
+
+    /**
+     * The same key for both sides of a self-copy: as the destination's and as the copy source's
+     * ({@code x-amz-copy-source-server-side-encryption-customer-*}) SSE-C headers.
+     */
+    static Map<String, List<String>> carriedForSelfCopy(Map<String, List<String>> headers) {
+        Map<String, List<String>> destination = carried(headers);
+        Map<String, List<String>> both = new LinkedHashMap<>(destination);
+        destination.forEach((name, values) -> both.put(COPY_SOURCE_PREFIX + name.substring(PREFIX.length()), values));
+        return both;
     }
 
     /** The request without its SSE-C headers (of the object and of a copy source). */

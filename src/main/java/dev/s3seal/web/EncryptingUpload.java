@@ -194,6 +194,8 @@ final class EncryptingUpload {
             }
         });
         withMd5.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        // an object stored under the client's SSE-C key (the rule allows it) is copied with it on both sides
+        headers.putAll(CustomerKeyHeaders.carriedForSelfCopy(put.headers()));
         headers.put("x-amz-copy-source", List.of(new CopySource(put.bucket(), put.key()).toHeaderValue()));
         headers.put("x-amz-metadata-directive", List.of("REPLACE"));
         headers.put("x-amz-copy-source-if-match", List.of(upstreamEtag));

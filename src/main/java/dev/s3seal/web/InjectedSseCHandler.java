@@ -38,11 +38,10 @@ public final class InjectedSseCHandler implements S3OperationHandler {
 
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
-        boolean clientChoice = CustomerKeyHeaders.anyServerSideEncryption(exchange.request().headers());
-        if (clientChoice && !exchange.decision().options().allowClientSseHeaders()) {
-            return Mono.error(new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                    "The policy sets server-side encryption for this object; remove the x-amz-server-side-encryption* headers."));
-        }
+        // a client's own choice got here only when the rule allows it (ClientSseHeaders)
+        // (a copy source's SSE-C headers are the source's business, judged by its rule)
+        boolean clientChoice = exchange.request().headers().keySet().stream()
+                .anyMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith(ClientSseHeaders.SSE));
         if (clientChoice || !needsKey(exchange.operation())) {
             // allowed to choose: the client's own encryption headers go upstream as they are
             return forward.handle(exchange);

@@ -38,32 +38,36 @@ final class LayoutPreservingCopy {
 
     /**
      * @param source an upstream {@code x-amz-copy-source} value
+     * @param customerKey the client's SSE-C headers for a self-copy of an SSE-C object (the seal): they go on the
+     *                    create, on every part (as the destination's and the copy source's key) and on the completion
      * @param completeConditions headers of the destination's CompleteMultipartUpload (If-Match pins a self-copy)
      * @return the destination's CompleteMultipartUpload answer
      */
     Mono<SmallExchanges.Answer> copy(String source, String sourceEtag, MultipartLayout layout, String bucket,
-            String key, Map<String, List<String>> headers, Map<String, List<String>> completeConditions,
-            DataBufferFactory factory) {
+            String key, Map<String, List<String>> headers, Map<String, List<String>> customerKey,
+            Map<String, List<String>> completeConditions, DataBufferFactory factory) {
+        Map<String, List<String>> createHeaders = new LinkedHashMap<>(headers);
+        createHeaders.putAll(CustomerKeyHeaders.carried(customerKey));
         UpstreamRequest create = SmallExchanges.request("POST", bucket, key,
-                QueryParameters.empty().with("uploads", null), headers, null);
+                QueryParameters.empty().with("uploads", null), createHeaders, null);
         return small.call(create, null, factory).flatMap(created -> {
             if (created.isErrorDocument()) {
                 return Mono.error(failure("create", created));
             }
             String uploadId = MultipartXml.parse(created.body()).field("UploadId");
-            return copyParts(source, sourceEtag, bucket, key, uploadId, layout, factory)
-                    .flatMap(parts -> complete(bucket, key, uploadId, parts, completeConditions, factory))
+            return copyParts(source, sourceEtag, bucket, key, uploadId, layout, customerKey, factory)
+                    .flatMap(parts -> complete(bucket, key, uploadId, parts, customerKey, completeConditions, factory))
                     .onErrorResume(error -> abort(bucket, key, uploadId, factory).then(Mono.error(error)));
         });
     }
 
     private Mono<List<MultipartXml.Part>> copyParts(String source, String etag, String bucket, String key,
-            String uploadId, MultipartLayout layout, DataBufferFactory factory) {
+            String uploadId, MultipartLayout layout, Map<String, List<String>> customerKey, DataBufferFactory factory) {
         int n = layout.manifest().partCount();
         return Flux.range(1, n).flatMapSequential(k -> {
             long first = layout.partCiphertextOffset(k);
             long last = (k == n ? layout.ciphertextLength() : layout.partCiphertextOffset(k + 1)) - 1;
-            Map<String, List<String>> headers = new LinkedHashMap<>();
+            Map<String, List<String>> headers = new LinkedHashMap<>(CustomerKeyHeaders.carriedForSelfCopy(customerKey));
             headers.put("x-amz-copy-source", List.of(source));
             headers.put("x-amz-copy-source-range", List.of("bytes=" + first + "-" + last));
             headers.put("x-amz-copy-source-if-match", List.of(etag));
@@ -84,9 +88,11 @@ final class LayoutPreservingCopy {
     }
 
     private Mono<SmallExchanges.Answer> complete(String bucket, String key, String uploadId,
-            List<MultipartXml.Part> parts, Map<String, List<String>> conditions, DataBufferFactory factory) {
+            List<MultipartXml.Part> parts, Map<String, List<String>> customerKey, Map<String, List<String>> conditions,
+            DataBufferFactory factory) {
         byte[] body = MultipartXml.completeBody(parts);
-        Map<String, List<String>> headers = new LinkedHashMap<>(conditions);
+        Map<String, List<String>> headers = new LinkedHashMap<>(CustomerKeyHeaders.carried(customerKey));
+        headers.putAll(conditions);
         headers.put("content-type", List.of("application/xml"));
         return small.call(SmallExchanges.request("POST", bucket, key, QueryParameters.empty().with("uploadId", uploadId),
                 headers, body), body, factory).map(answer -> {

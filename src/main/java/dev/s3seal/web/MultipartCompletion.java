@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,7 +101,7 @@ final class MultipartCompletion {
             DataBufferFactory factory) {
         S3Request request = exchange.request();
         UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                Map.of(), -1);
+                CustomerKeyHeaders.carried(request.headers()), -1);
         return small.call(head, null, factory).flatMap(answer -> {
             EnvelopeMetadata envelope;
             try {
@@ -244,8 +245,10 @@ final class MultipartCompletion {
             List<MultipartXml.Part> parts, Map<String, List<String>> pin, DataBufferFactory factory) {
         S3Request request = exchange.request();
         byte[] body = MultipartXml.completeBody(new ArrayList<>(parts));
-        // the client's x-amz-checksum-* describe the plaintext object; the stored one is ciphertext
-        Map<String, List<String>> headers = new HashMap<>(pin);
+        // the client's x-amz-checksum-* describe the plaintext object; the stored one is ciphertext.
+        // S3 wants an SSE-C upload's key on its completion too (S3Proxy always)
+        Map<String, List<String>> headers = new LinkedHashMap<>(CustomerKeyHeaders.carried(request.headers()));
+        headers.putAll(pin);
         headers.put("content-type", List.of("application/xml"));
         return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
                 QueryParameters.empty().with("uploadId", id.upstreamId()), headers, body), body, factory);

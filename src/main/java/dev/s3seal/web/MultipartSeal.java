@@ -57,8 +57,10 @@ final class MultipartSeal {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         MultipartLayout layout = new MultipartLayout(manifest, id.segmentSize());
+        // an SSE-C object (the rule lets the client's key through) is read and copied with that key
+        Map<String, List<String>> customerKey = CustomerKeyHeaders.carried(request.headers());
         UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                Map.of(), -1);
+                customerKey, -1);
         return small.call(head, null, factory).flatMap(answer -> {
             HttpHeaders stored = answer.response().headers();
             String etag = stored.getFirst("etag");
@@ -74,7 +76,7 @@ final class MultipartSeal {
                 // pinned twice: each part copy to the completed object (copy-source-if-match), and the
                 // completion to it still being the object at the key (If-Match), so the seal never
                 // replaces an object written meanwhile
-                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers,
+                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, customerKey,
                         Map.of("if-match", List.of(etag)), factory);
             }).flatMap(sealedAnswer -> sealedAnswer.isErrorDocument() ? Mono.just(sealedAnswer)
                     : SupersededVersions.delete(small.upstream(), request.bucket(), request.key(),

@@ -146,6 +146,7 @@ public final class S3Gateway implements WebHandler {
         }
         CopySource source = copySource(s3Request, operation);
         PolicyDecision sourceDecision = source == null ? null : authorizeCopySource(source, auth);
+        ClientSseHeaders.check(s3Request, decision, sourceDecision); // allow-client-sse-headers, every mode
         return new ProxyExchange(exchange, requestId, s3Request, auth, operation, decision, source, sourceDecision);
     }
 

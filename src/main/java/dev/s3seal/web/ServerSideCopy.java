@@ -59,7 +59,7 @@ final class ServerSideCopy {
                         headers.remove("x-amz-tagging-directive");
                         return CopiedMetadata.withTagging(settings, request, source, headers, factory)
                                 .flatMap(tagged -> layoutCopy.copy(from, source.upstreamEtag(), source.layout(),
-                                        request.bucket(), request.key(), tagged, Map.of(), factory))
+                                        request.bucket(), request.key(), tagged, Map.of(), Map.of(), factory))
                                 .map(done -> CopyResults.object(source, done.response(), source.clientEtag(), null));
                     }
                     return copySinglePart(request, source, from, headers, factory);

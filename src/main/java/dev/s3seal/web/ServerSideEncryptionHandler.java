@@ -3,7 +3,6 @@ package dev.s3seal.web;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,12 +11,11 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 
 /**
  * Writes under sse-s3 and sse-kms: the upstream encrypts, s3seal makes sure it is asked to, with
- * the rule's key. A client's own, different SSE headers are refused unless the rule allows them.
+ * the rule's key. A client's own, different SSE headers are refused unless the rule allows them
+ * ({@link ClientSseHeaders}, for every operation).
  */
 public final class ServerSideEncryptionHandler implements S3OperationHandler {
 
@@ -34,19 +32,9 @@ public final class ServerSideEncryptionHandler implements S3OperationHandler {
 
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
+        // the client's own SSE headers were judged by ClientSseHeaders before the handler ran
         Map<String, String> required = requiredHeaders(exchange.decision());
         Map<String, List<String>> clientHeaders = exchange.request().headers();
-        if (!exchange.decision().options().allowClientSseHeaders()) {
-            for (Map.Entry<String, List<String>> header : clientHeaders.entrySet()) {
-                String lower = header.getKey().toLowerCase(Locale.ROOT);
-                boolean asRequired = required.containsKey(lower) && header.getValue().size() == 1
-                        && header.getValue().get(0).trim().equals(required.get(lower));
-                if (lower.startsWith(SSE) && !asRequired) {
-                    return Mono.error(new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                            "The policy sets server-side encryption for this object; remove " + lower + "."));
-                }
-            }
-        }
         Map<String, List<String>> headers = new LinkedHashMap<>(clientHeaders);
         required.forEach((name, value) -> headers.put(name, List.of(value)));
         return forward.handle(exchange, headers);

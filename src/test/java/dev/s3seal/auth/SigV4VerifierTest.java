@@ -134,6 +134,19 @@ class SigV4VerifierTest {
     }
 
     @Test
+    void shouldRejectSigV2PresignedUrlsAsAnUnsupportedMechanism() {
+        for (String query : List.of("AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1369353600&Signature=abc%3D",
+                "Signature=abc%3D&Expires=1369353600")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> VERIFIER.verify(
+                    new SignedRequest("GET", "/b/k", query, baseHeaders())))
+                    .isInstanceOfSatisfying(dev.s3seal.s3.S3Exception.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST);
+                        assertThat(e.getMessage()).contains("Please use AWS4-HMAC-SHA256");
+                    });
+        }
+    }
+
+    @Test
     void shouldAcceptHttpDateHeaderInsteadOfAmzDate() {
         Map<String, List<String>> h = headers("host", "h", "x-amz-content-sha256", EMPTY,
                 "date", "Fri, 24 May 2013 00:00:00 GMT");

@@ -233,6 +233,15 @@ class PolicyParserTest {
                     options:
                       allow-client-sse-headers: true
                 """ + DEFAULT, 6, "rule 'r' (mode deny) takes no options");
+        // passthrough forwards the client's SSE headers as they are: the option would mean nothing there
+        assertRefused("""
+                rules:
+                  - name: r
+                    buckets: b
+                    mode: passthrough
+                    options:
+                      allow-client-sse-headers: true
+                """ + DEFAULT, 6, "'allow-client-sse-headers' has no effect on rule 'r' (mode passthrough)");
     }
 
     @Test

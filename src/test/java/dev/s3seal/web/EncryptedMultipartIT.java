@@ -317,6 +317,29 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
     }
 
+    /**
+     * ListMultipartUploads shows the upstream's upload ids: the upstream keeps the wrapped data key only in the
+     * upload's metadata, which no S3 call returns before completion (docs/format.md 6). A listed id is refused
+     * for parts as an unknown upload (404, never a part under no key) and aborts the upload.
+     */
+    @Test
+    void shouldAbortAnUploadByTheIdListMultipartUploadsShows() {
+        String clientId = client.createMultipartUpload(b -> b.bucket(bucket).key("left/over")).uploadId();
+        List<software.amazon.awssdk.services.s3.model.MultipartUpload> listed =
+                client.listMultipartUploads(b -> b.bucket(bucket)).uploads();
+        assertThat(listed).singleElement().satisfies(upload -> assertThat(upload.key()).isEqualTo("left/over"));
+        String listedId = listed.get(0).uploadId();
+        assertThat(clientId).startsWith(listedId + ".");
+        assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("left/over").uploadId(listedId)
+                .partNumber(1), RequestBody.fromString("part")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchUpload");
+                });
+        client.abortMultipartUpload(b -> b.bucket(bucket).key("left/over").uploadId(listedId));
+        assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
     @Test
     void shouldRefuseTamperedUploadIdWithoutStoringAnything() {
         String key = "mp/tampered";

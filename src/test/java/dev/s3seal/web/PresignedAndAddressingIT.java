@@ -58,6 +58,25 @@ class PresignedAndAddressingIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldRefuseAnonymousRequestsBeforeThePolicyAndSigV2PresignedUrlsWithAClearError() throws Exception {
+        String bucket = newBucket();
+        try (S3Client client = alice()) {
+            client.putObject(b -> b.bucket(bucket).key("open"), RequestBody.fromString("public?"));
+        }
+        // anonymous: 403 AccessDenied whatever the policy (here passthrough) would say
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket + "/open"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(403);
+        assertThat(anonymous.body()).contains("<Code>AccessDenied</Code>");
+        // a SigV2 presigned URL names the mechanism S3 retired, as S3 does
+        HttpResponse<String> sigV2 = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket
+                + "/open?AWSAccessKeyId=" + ALICE_KEY + "&Expires=" + (System.currentTimeMillis() / 1000 + 600)
+                + "&Signature=dGVzdA%3D%3D")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sigV2.statusCode()).isEqualTo(400);
+        assertThat(sigV2.body()).contains("<Code>InvalidRequest</Code>").contains("Please use AWS4-HMAC-SHA256");
+    }
+
+    @Test
     void shouldServeVirtualHostedStyleRequests() throws Exception {
         String bucket = newBucket();
         // The request names the bucket in its Host header; s3seal is configured with base domain "localhost".

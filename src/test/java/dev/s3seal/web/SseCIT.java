@@ -89,6 +89,12 @@ class SseCIT {
                 "    buckets: emul-*",
                 "    mode: sse-c",
                 "    variant: emulated",
+                "  - name: client-side-with-client-sse",
+                "    buckets: csec-*",
+                "    mode: cse-local",
+                "    key: master",
+                "    options:",
+                "      allow-client-sse-headers: true",
                 "  - name: client-side",
                 "    buckets: cse-*",
                 "    mode: cse-local",
@@ -562,6 +568,84 @@ class SseCIT {
         try (S3Client client = client()) {
             assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("stored-before")))
                     .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+        }
+    }
+
+    // ---- client SSE headers under cse-* (allow-client-sse-headers) ----
+
+    @Test
+    void shouldRefuseClientSseHeadersUnderAClientSideRuleThatDoesNotAllowThem() {
+        String bucket = bucket("cse-");
+        try (S3Client client = client()) {
+            assertInvalidArgument(() -> client.putObject(b -> withKey(b.bucket(bucket).key("c")),
+                    RequestBody.fromString("ssec")));
+            assertInvalidArgument(() -> client.putObject(b -> b.bucket(bucket).key("s").serverSideEncryption("AES256"),
+                    RequestBody.fromString("sse-s3")));
+            assertInvalidArgument(() -> client.createMultipartUpload(b -> b.bucket(bucket).key("k")
+                    .serverSideEncryption("aws:kms").ssekmsKeyId("some-key")));
+            assertInvalidArgument(() -> client.createMultipartUpload(b -> b.bucket(bucket).key("m")
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))));
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("p")).uploadId();
+            assertInvalidArgument(() -> client.uploadPart(b -> b.bucket(bucket).key("p").uploadId(uploadId).partNumber(1)
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY)),
+                    RequestBody.fromString("part")));
+            client.abortMultipartUpload(b -> b.bucket(bucket).key("p").uploadId(uploadId));
+            client.putObject(b -> b.bucket(bucket).key("plain"), RequestBody.fromString("no headers"));
+            assertInvalidArgument(() -> client.getObject(b -> withKey(b.bucket(bucket).key("plain")),
+                    ResponseTransformer.toBytes()));
+            assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("c")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+        }
+    }
+
+    @Test
+    void shouldCarryTheClientsSseCKeyOnThePutsSealingSelfCopyWhenTheClientSideRuleAllowsIt() {
+        String bucket = bucket("csec-");
+        byte[] small = random(70_000, 11);
+        try (S3Client client = client()) {
+            // the sealed-MD5 self-copy of a PUT needs the key as copy source and destination
+            client.putObject(b -> withKey(b.bucket(bucket).key("single")), RequestBody.fromBytes(small));
+            ResponseBytes<GetObjectResponse> read = client.getObject(b -> withKey(b.bucket(bucket).key("single")),
+                    ResponseTransformer.toBytes());
+            assertThat(read.asByteArray()).isEqualTo(small);
+            assertThat(read.response().eTag()).isEqualTo("\"" + java.util.HexFormat.of().formatHex(md5Bytes(small)) + "\"");
+        }
+        assertStoredUnderTheClientKey(bucket, "single");
+    }
+
+    @Test
+    void shouldCarryTheClientsSseCKeyOnCompletionAndSealWhenTheClientSideRuleAllowsIt() {
+        String bucket = bucket("csec-");
+        byte[] data = random(5 * 1024 * 1024 + 1000, 12);
+        try (S3Client client = client()) {
+            multipartUpload(client, bucket, "mp", data, CLIENT_KEY);
+            assertThat(client.getObjectAsBytes(b -> withKey(b.bucket(bucket).key("mp"))).asByteArray()).isEqualTo(data);
+            assertThat(client.headObject(b -> withKey(b.bucket(bucket).key("mp"))).contentLength()).isEqualTo(data.length);
+        }
+        assertStoredUnderTheClientKey(bucket, "mp");
+    }
+
+    /** The store holds s3seal's ciphertext, and only the client's SSE-C key opens it. */
+    private static void assertStoredUnderTheClientKey(String bucket, String key) {
+        try (S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            assertThatThrownBy(() -> direct.headObject(b -> b.bucket(bucket).key(key)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+            byte[] stored = direct.getObjectAsBytes(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY))).asByteArray();
+            assertThat(new String(stored, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+        }
+    }
+
+    private static void assertInvalidArgument(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(S3Exception.class,
+                e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+    }
+
+    private static byte[] md5Bytes(byte[] data) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
