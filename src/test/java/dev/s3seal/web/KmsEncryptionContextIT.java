@@ -52,11 +52,12 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
 
     private static final int MIB = 1024 * 1024;
     private static final Map<String, String> CONTEXT = Map.of("team", "orders", "env", "it");
+    /** The key-id of {@code shared} is the one of {@code by-alias-ctx}, with its own context. */
+    private static final Map<String, String> SHARED_CONTEXT = Map.of("team", "shared");
 
     private static Path policyFile;
-    private static String alias;
-    private static String keyId;
-    private static String keyArn;
+    /** Per key name: a fresh KMS key's alias name, id and ARN (in that order). */
+    private static final Map<String, String[]> KMS_KEYS = new LinkedHashMap<>();
 
     @Autowired
     private PolicyHolder policies;
@@ -67,9 +68,13 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
     @DynamicPropertySource
     static void policy(DynamicPropertyRegistry registry) throws IOException {
         MotoServer moto = MotoServer.get();
-        alias = "s3seal-ctx-" + UUID.randomUUID().toString().substring(0, 8);
-        keyId = moto.createKey(alias);
-        keyArn = moto.admin().describeKey(b -> b.keyId(keyId)).join().keyMetadata().arn();
+        // one KMS key per key name, so that no two key definitions share a key-id by accident
+        for (String name : List.of("by-alias", "by-alias-ctx", "by-id", "by-id-ctx", "by-arn", "by-arn-ctx", "changing")) {
+            String alias = "s3seal-ctx-" + UUID.randomUUID().toString().substring(0, 8);
+            String id = moto.createKey(alias);
+            String arn = moto.admin().describeKey(b -> b.keyId(id)).join().keyMetadata().arn();
+            KMS_KEYS.put(name, new String[] {alias, id, arn});
+        }
         policyFile = Files.createTempDirectory("s3seal-ctx-policy").resolve("policy.yaml");
         Files.writeString(policyFile, policyYaml(Map.of()));
         registry.add("s3seal.policy", policyFile::toString);
@@ -81,28 +86,31 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
 
     /**
      * Keys {@code by-alias}, {@code by-id}, {@code by-arn} (no context), the same with {@code -ctx}
-     * ({@link #CONTEXT}), and {@code changing} (by alias, with {@code changingContext}); each under
-     * the rule for its own prefix {@code <name>/}.
+     * ({@link #CONTEXT}), {@code shared} (the key-id of {@code by-alias-ctx}, {@link #SHARED_CONTEXT})
+     * and {@code changing} (by alias, with {@code changingContext}); each under the rule for its own
+     * prefix {@code <name>/}.
      */
     private static String policyYaml(Map<String, String> changingContext) {
-        Map<String, String> keyIds = new LinkedHashMap<>();
-        keyIds.put("by-alias", "alias/" + alias);
-        keyIds.put("by-id", keyId);
-        keyIds.put("by-arn", keyArn);
         List<String> lines = new ArrayList<>(List.of("keys:"));
         List<String> rules = new ArrayList<>(List.of("rules:"));
-        keyIds.forEach((name, id) -> {
-            kmsKey(lines, name, id, Map.of());
-            kmsKey(lines, name + "-ctx", id, CONTEXT);
+        for (String name : List.of("by-alias", "by-alias-ctx", "by-id", "by-id-ctx", "by-arn", "by-arn-ctx")) {
+            kmsKey(lines, name, keyIdOf(name), name.endsWith("-ctx") ? CONTEXT : Map.of());
             rule(rules, name);
-            rule(rules, name + "-ctx");
-        });
-        kmsKey(lines, "changing", "alias/" + alias, changingContext);
+        }
+        kmsKey(lines, "shared", keyIdOf("by-alias-ctx"), SHARED_CONTEXT);
+        rule(rules, "shared");
+        kmsKey(lines, "changing", keyIdOf("changing"), changingContext);
         rule(rules, "changing");
         rules.addAll(List.of("  - name: default", "    mode: passthrough"));
         lines.addAll(rules);
         lines.add("");
         return String.join("\n", lines);
+    }
+
+    /** How the policy names the KMS key of {@code name}: alias, bare id or ARN, as the name says. */
+    private static String keyIdOf(String name) {
+        String[] key = KMS_KEYS.get(name);
+        return name.startsWith("by-id") ? key[1] : name.startsWith("by-arn") ? key[2] : "alias/" + key[0];
     }
 
     private static void kmsKey(List<String> lines, String name, String id, Map<String, String> context) {
@@ -131,7 +139,7 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"by-alias", "by-alias-ctx", "by-id", "by-id-ctx", "by-arn", "by-arn-ctx"})
+    @ValueSource(strings = {"by-alias", "by-alias-ctx", "by-id", "by-id-ctx", "by-arn", "by-arn-ctx", "shared"})
     void shouldReadBackEveryWayWhateverTheKeyIsNamedAndItsContext(String name) {
         byte[] data = random(200_000);
         String key = name + "/object";
@@ -141,13 +149,13 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
         assertThat(stored).containsEntry("s3seal-kp", "kms-layered");
         assertThat(RecordedContext.decode(Base64.getDecoder().decode(stored.get("s3seal-c"))))
                 .as("the context of the wrap is recorded with it")
-                .isEqualTo(name.endsWith("-ctx") ? CONTEXT : Map.of());
+                .isEqualTo(name.equals("shared") ? SHARED_CONTEXT : name.endsWith("-ctx") ? CONTEXT : Map.of());
 
         // copy under the same key, and into another key's rule with (or without) a context
         client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
                 .destinationKey(name + "/copy"));
         assertReadable(name + "/copy", data, true);
-        String other = name.endsWith("-ctx") ? "by-alias" : "by-alias-ctx";
+        String other = name.equals("by-alias-ctx") ? "by-id-ctx" : "by-alias-ctx";
         client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
                 .destinationKey(other + "/from-" + name));
         assertReadable(other + "/from-" + name, data, true);
