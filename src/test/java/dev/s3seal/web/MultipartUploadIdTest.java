@@ -30,6 +30,18 @@ class MultipartUploadIdTest {
     }
 
     @Test
+    void shouldReadIdsOfTheFirstVersionAsCarryingNoRecordedContext() {
+        // 0x01 || BE32(16) || str("local") || str("master") || str("1") || bytes({1, 2}): issued before contexts were recorded
+        byte[] v1 = java.util.HexFormat.of().parseHex("01" + "00000010" + "00056c6f63616c" + "00066d6173746572" + "000131"
+                + "00020102");
+        MultipartUploadId id = MultipartUploadId.decode("up." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(v1));
+        assertThat(id).isEqualTo(new MultipartUploadId("up", new WrappedKey("local", "master", "1", new byte[] {1, 2}), 16,
+                null));
+        assertThat(MultipartUploadId.decode(new MultipartUploadId("up", KEY, 16, Map.of()).encode()).context()).isEmpty();
+    }
+
+    @Test
     void shouldAnswerNoSuchUploadForIdsS3sealCannotHaveIssued() {
         String good = new MultipartUploadId("up", KEY, 65536, Map.of()).encode();
         String payload = good.substring(good.indexOf('.') + 1);
