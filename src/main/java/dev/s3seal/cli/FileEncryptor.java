@@ -59,14 +59,9 @@ final class FileEncryptor {
             EnvelopeMetadata envelope = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
                     wrapped.keyVersion(), wrapped.ciphertext(), length, segmentSize,
                     EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5.digest(), length), null, null,
-                    recordedContext(wrapped, context));
+                    context.recordedWith(wrapped));
             return new Result(userMetadata(envelope.toHeaders()), length, ciphertextLength);
         }
-    }
-
-    /** As the proxy records it (docs/format.md 8): every KMS wrap's context, and any non-empty one. */
-    private static java.util.Map<String, String> recordedContext(WrappedKey wrapped, KeyContext context) {
-        return WrappedKey.KMS.equals(wrapped.baseProvider()) || !context.extra().isEmpty() ? context.extra() : null;
     }
 
     /** The AWS S3 Encryption Client's V3 format, under the local key file (raw AES keyring) or the KMS key. */

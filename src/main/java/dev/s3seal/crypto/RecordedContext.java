@@ -61,6 +61,10 @@ public final class RecordedContext {
                 if (name.isEmpty() || (previous != null && previous.compareTo(name) >= 0)) {
                     throw new IllegalArgumentException("encryption context names not in canonical order");
                 }
+                if (name.startsWith("s3seal:") || name.startsWith("aws:")) {
+                    // s3seal sets these itself (KeyContext); a stored one is not an s3seal object's
+                    throw new IllegalArgumentException("reserved encryption context name");
+                }
                 context.put(name, value);
                 previous = name;
             }

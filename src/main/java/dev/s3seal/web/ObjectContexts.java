@@ -32,14 +32,9 @@ final class ObjectContexts {
                 .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext()).orElse(Map.of());
     }
 
-    /**
-     * What the envelope records for a key wrapped under {@code context}: the extra context for every
-     * KMS wrap (also an empty one, so a context added to the policy later does not apply to it), and
-     * for any wrap with a non-empty context; null (no entry) otherwise.
-     */
+    /** What the envelope records for a key wrapped under {@code context} ({@link KeyContext#recordedWith}). */
     static Map<String, String> recorded(WrappedKey wrapped, KeyContext context) {
-        boolean kms = WrappedKey.KMS.equals(wrapped.baseProvider());
-        return kms || !context.extra().isEmpty() ? context.extra() : null;
+        return context.recordedWith(wrapped);
     }
 
     /** The context to unwrap a stored object's key under: the recorded one, else the legacy lookup. */

@@ -37,7 +37,9 @@ class RecordedContextTest {
         byte[] emptyName = HexFormat.of().parseHex("0001" + "0000" + "000131");
         byte[] notUtf8 = HexFormat.of().parseHex("0001" + "0001ff" + "000131");
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
-        for (byte[] bad : List.of(swapped, duplicate, emptyName, notUtf8, trailing, Arrays.copyOf(good, good.length - 1),
+        byte[] reserved = RecordedContext.encode(Map.of("s3seal:key", "other"));
+        byte[] aws = RecordedContext.encode(Map.of("aws:s3:arn", "x"));
+        for (byte[] bad : List.of(swapped, duplicate, emptyName, notUtf8, trailing, reserved, aws, Arrays.copyOf(good, good.length - 1),
                 new byte[0], new byte[1], HexFormat.of().parseHex("ffff"))) {
             assertThatThrownBy(() -> RecordedContext.decode(bad)).as(HexFormat.of().formatHex(bad))
                     .isInstanceOf(IllegalArgumentException.class);
