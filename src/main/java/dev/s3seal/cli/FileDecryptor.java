@@ -75,7 +75,10 @@ final class FileDecryptor {
             throw CommandFailure.objectFailed("the object's multipart upload was completed but never sealed by s3seal;"
                     + " it cannot be read");
         }
-        byte[] dataKey = keys.unwrap(envelope, context).block();
+        // the context the object records is the one it was wrapped under; --context is for objects without one
+        KeyContext unwrapContext = envelope.context() == null ? context
+                : KeyContext.of(context.bucket(), context.key(), envelope.context());
+        byte[] dataKey = keys.unwrap(envelope, unwrapContext).block();
         DecryptOperator decrypt;
         try {
             decrypt = envelope.manifest() == null ? DecryptOperator.object(dataKey, DefaultDataBufferFactory.sharedInstance)

@@ -58,7 +58,8 @@ final class FileEncryptor {
             WrappedKey wrapped = dataKey.wrapped();
             EnvelopeMetadata envelope = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
                     wrapped.keyVersion(), wrapped.ciphertext(), length, segmentSize,
-                    EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5.digest(), length), null, null);
+                    EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5.digest(), length), null, null,
+                    context.recordedWith(wrapped));
             return new Result(userMetadata(envelope.toHeaders()), length, ciphertextLength);
         }
     }

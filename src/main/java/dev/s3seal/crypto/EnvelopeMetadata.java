@@ -27,10 +27,13 @@ import javax.crypto.spec.SecretKeySpec;
  * @param sealedMd5   may be null; see {@link #sealMd5}
  * @param partCount   null for single-part objects
  * @param manifest    sealed {@link MultipartManifest}, null for single-part objects
+ * @param context     the extra encryption context the data key was wrapped under ({@link RecordedContext});
+ *                    null when not recorded (no {@code s3seal-c} entry: objects written before it existed,
+ *                    and wraps that never take a context)
  */
 public record EnvelopeMetadata(int version, String providerKind, String keyId, String keyVersion,
                                byte[] wrappedKey, long plaintextLength, int segmentSize, byte[] sealedMd5,
-                               Integer partCount, byte[] manifest) {
+                               Integer partCount, byte[] manifest, Map<String, String> context) {
 
     public static final String PREFIX = "x-amz-meta-s3seal-";
     /** Budget for our entries (names without {@code x-amz-meta-} plus values): half of S3's 2 KiB. */
@@ -40,7 +43,7 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
     public static final long PENDING_LENGTH = -1;
 
     private static final String V = "v", KP = "kp", KI = "ki", KV = "kv", K = "k", L = "l", S = "s", H = "h",
-            N = "n", M = "m";
+            N = "n", M = "m", C = "c";
     private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,16}");
     private static final Pattern KEY_ID = Pattern.compile("[\\x21-\\x3A\\x3C-\\x7E]{1,256}");
     private static final Pattern KEY_VERSION = Pattern.compile("[\\x21-\\x7E]{1,64}");
@@ -67,8 +70,9 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
         wrappedKey = wrappedKey.clone();
         sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
         manifest = manifest == null ? null : manifest.clone();
+        context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
         int size = encodedSize(toHeadersUnchecked(version, providerKind, keyId, keyVersion, wrappedKey, plaintextLength,
-                segmentSize, sealedMd5, partCount, manifest));
+                segmentSize, sealedMd5, partCount, manifest, context));
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
     }
 
@@ -85,7 +89,7 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
     /** Full header names ({@code x-amz-meta-s3seal-...}, lower case) to values, in a stable order. */
     public Map<String, String> toHeaders() {
         return toHeadersUnchecked(version, providerKind, keyId, keyVersion, wrappedKey, plaintextLength, segmentSize,
-                sealedMd5, partCount, manifest);
+                sealedMd5, partCount, manifest, context);
     }
 
     /**
@@ -99,7 +103,7 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
         for (Map.Entry<String, String> e : headers.entrySet()) {
             if (isReserved(e.getKey())) {
                 String name = e.getKey().toLowerCase(Locale.ROOT).substring(PREFIX.length());
-                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M).contains(name)) {
+                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C).contains(name)) {
                     throw new IllegalArgumentException("unknown s3seal metadata entry " + name);
                 }
                 if (ours.put(name, e.getValue()) != null) {
@@ -114,7 +118,8 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
                 base64(required(ours, K)), ours.containsKey(L) ? decimal(ours.get(L)) : PENDING_LENGTH, (int) Math.min(decimal(required(ours, S)),
                 Integer.MAX_VALUE), ours.containsKey(H) ? base64(ours.get(H)) : null,
                 n == null ? null : (int) Math.min(decimal(n), Integer.MAX_VALUE),
-                ours.containsKey(M) ? base64(ours.get(M)) : null);
+                ours.containsKey(M) ? base64(ours.get(M)) : null,
+                ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null);
     }
 
     /**
@@ -163,7 +168,8 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
 
     private static Map<String, String> toHeadersUnchecked(int version, String kind, String keyId, String keyVersion,
                                                           byte[] wrappedKey, long length, int segmentSize,
-                                                          byte[] md5, Integer parts, byte[] manifest) {
+                                                          byte[] md5, Integer parts, byte[] manifest,
+                                                          Map<String, String> context) {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, String> h = new LinkedHashMap<>();
         h.put(PREFIX + V, Integer.toString(version));
@@ -185,6 +191,9 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
         }
         if (manifest != null) {
             h.put(PREFIX + M, b64.encodeToString(manifest));
+        }
+        if (context != null) {
+            h.put(PREFIX + C, b64.encodeToString(RecordedContext.encode(context)));
         }
         return h;
     }
@@ -254,6 +263,6 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
     public String toString() {
         return "EnvelopeMetadata[v" + version + ", provider=" + providerKind + ", keyId=" + keyId + ", keyVersion="
                 + keyVersion + ", plaintextLength=" + plaintextLength + ", segmentSize=" + segmentSize
-                + ", parts=" + partCount + "]";
+                + ", parts=" + partCount + ", context=" + (context == null ? "not recorded" : context.keySet()) + "]";
     }
 }

@@ -66,6 +66,16 @@ public record KeyContext(String bucket, String key, Map<String, String> extra) {
     }
 
     /**
+     * The extra context an object records with a key wrapped under this context (envelope entry
+     * {@code s3seal-c}, docs/keys.md "Context binding"): the extra context for every KMS wrap (an
+     * empty one too, so a context the policy adds later is not applied to it) and for any wrap with a
+     * non-empty one; null (nothing recorded) otherwise.
+     */
+    public Map<String, String> recordedWith(WrappedKey wrapped) {
+        return WrappedKey.KMS.equals(wrapped.baseProvider()) || !extra.isEmpty() ? extra : null;
+    }
+
+    /**
      * The KMS encryption context: {@code s3seal:bucket}, {@code s3seal:key} (absent for bucket scope)
      * and the extra context.
      */

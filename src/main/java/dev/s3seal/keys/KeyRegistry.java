@@ -121,9 +121,13 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
         throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY, "unknown key provider kind");
     }
 
-    /** The extra encryption context a key definition adds (KMS keys), also used to read back. */
+    /**
+     * Legacy reads only (see {@link ObjectKeys#legacyContextFor}). It compares the policy's
+     * {@code key-id} with the id KMS recorded, which is the key ARN, so it finds nothing for a key
+     * named by alias or bare id: that is why writes now record their context in the envelope.
+     */
     @Override
-    public Map<String, String> contextFor(String keyId) {
+    public Map<String, String> legacyContextFor(String keyId) {
         return policy.keys().values().stream()
                 .filter(k -> k instanceof KeyDefinition.KmsKey kms && kms.keyId().equals(keyId))
                 .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext())

@@ -19,8 +19,12 @@ public interface ObjectKeys {
     /** The provider that unwraps what {@code wrapped} says it is. */
     KeyProvider reader(WrappedKey wrapped);
 
-    /** The extra encryption context bound with keys of {@code keyId} (null: none). */
-    Map<String, String> contextFor(String keyId);
+    /**
+     * The extra encryption context to read an object under when its envelope does not record one
+     * (objects written before {@code s3seal-c} existed): what those versions looked up, the context
+     * of the policy's key whose {@code key-id} is literally {@code keyId}. Never used for writes.
+     */
+    Map<String, String> legacyContextFor(String keyId);
 
     /**
      * Whether every read must open the object's data key, even one whose answer does not need it

@@ -9,11 +9,15 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
+import dev.s3seal.crypto.RecordedContext;
+
 /** Reads the {@code keys:} section of a policy file. */
 final class KeyDefinitionParser {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** Encoded size ({@link RecordedContext}) an encryption context may have: it is stored with every cse-kms object. */
+    static final int MAX_CONTEXT_BYTES = 256;
     private static final List<String> KMS_FIELDS = List.of("type", "key-id", "encryption-context", "bucket-key");
     private static final List<String> LOCAL_FIELDS = List.of("type", "versions", "active-version");
     private static final List<String> VERSION_FIELDS = List.of("version", "file", "env");
@@ -71,6 +75,11 @@ final class KeyDefinitionParser {
                 throw fields.error("encryption-context", "encryption context key '" + contextKey
                         + "' of key '" + name + "' is reserved (aws: and s3seal: are set by S3 and s3seal)");
             }
+        }
+        if (RecordedContext.encode(context).length > MAX_CONTEXT_BYTES) {
+            // cse-kms records the context in the object's metadata, whose budget is 1 KiB (docs/format.md 8)
+            throw fields.error("encryption-context", "encryption context of key '" + name + "' takes more than "
+                    + MAX_CONTEXT_BYTES + " bytes (each name and value in UTF-8 plus 2)");
         }
         return new KeyDefinition.KmsKey(name, keyId, context, fields.bool("bucket-key", false));
     }

@@ -97,7 +97,7 @@ final class CopySourceReader {
         }
         WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                 envelope.wrappedKey());
-        KeyContext context = KeyContext.of(source.bucket(), source.key(), keys.contextFor(envelope.keyId()));
+        KeyContext context = ObjectContexts.forRead(keys, source.bucket(), source.key(), envelope);
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3)
                 .map(dataKey -> {
                     try {

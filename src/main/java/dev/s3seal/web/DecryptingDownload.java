@@ -221,7 +221,7 @@ final class DecryptingDownload {
     static Mono<byte[]> dataKey(ObjectKeys keys, EnvelopeMetadata envelope, S3Request request) {
         WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                 envelope.wrappedKey());
-        KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(envelope.keyId()));
+        KeyContext context = ObjectContexts.forRead(keys, request.bucket(), request.key(), envelope);
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
     }
 

@@ -60,7 +60,7 @@ final class EmulatedSseCKeys implements ObjectKeys {
     }
 
     @Override
-    public Map<String, String> contextFor(String keyId) {
-        return CustomerKeyProvider.KEY_ID.equals(keyId) ? Map.of() : policyKeys.contextFor(keyId);
+    public Map<String, String> legacyContextFor(String keyId) {
+        return CustomerKeyProvider.KEY_ID.equals(keyId) ? Map.of() : policyKeys.legacyContextFor(keyId);
     }
 }

@@ -75,8 +75,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         S3Request request = exchange.request();
         int segmentSize = exchange.decision().options().segmentSize();
         java.util.Optional<KeyDefinition> definition = exchange.decision().key();
-        KeyContext context = KeyContext.of(request.bucket(), request.key(),
-                registry.contextFor(definition.map(EncryptingUpload::keyIdOf).orElse(null)));
+        KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), definition);
         Flux<DataBuffer> body = ForwardHandler.VerifiedBody.of(exchange).content();
         return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() ->
                 registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
@@ -85,9 +84,10 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                     try (dataKey) {
                         wrapped = dataKey.wrapped();
                     }
+                    Map<String, String> recorded = ObjectContexts.recorded(wrapped, context);
                     EnvelopeMetadata pending = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(),
                             wrapped.keyId(), wrapped.keyVersion(), wrapped.ciphertext(),
-                            EnvelopeMetadata.PENDING_LENGTH, segmentSize, null, null, null);
+                            EnvelopeMetadata.PENDING_LENGTH, segmentSize, null, null, null, recorded);
                     Map<String, List<String>> headers = PlaintextFacts.without(
                             ForwardedHeaders.toUpstream(request.headers(), false));
                     pending.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
@@ -99,7 +99,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                                     return SmallExchanges.write(exchange, answer.response(), answer.body());
                                 }
                                 String upstreamId = uploadIdOf(answer.body());
-                                String clientId = new MultipartUploadId(upstreamId, wrapped, segmentSize).encode();
+                                String clientId = new MultipartUploadId(upstreamId, wrapped, segmentSize, recorded).encode();
                                 return SmallExchanges.write(exchange, answer.response(),
                                         MultipartXml.replaceUploadId(answer.body(), upstreamId, clientId));
                             });
@@ -188,7 +188,8 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         return Mono.defer(() -> {
             MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));
             WrappedKey wrapped = id.wrappedKey();
-            KeyContext context = KeyContext.of(request.bucket(), request.key(), registry.contextFor(wrapped.keyId()));
+            KeyContext context = ObjectContexts.forRead(registry, request.bucket(), request.key(), wrapped.keyId(),
+                    id.context());
             return Mono.defer(() -> registry.reader(wrapped).unwrap(wrapped, context))
                     .onErrorMap(KeyFailures::toS3)
                     .map(key -> new Object[] {id, key});

@@ -82,7 +82,7 @@ final class EncryptedPartCopy {
     /** The upload's data key, unwrapped for this bucket and key: a tampered or transplanted id fails here. */
     private static Mono<byte[]> uploadKey(S3Request request, MultipartUploadId id, ObjectKeys keys) {
         WrappedKey wrapped = id.wrappedKey();
-        KeyContext context = KeyContext.of(request.bucket(), request.key(), keys.contextFor(wrapped.keyId()));
+        KeyContext context = ObjectContexts.forRead(keys, request.bucket(), request.key(), wrapped.keyId(), id.context());
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
     }
 

@@ -110,8 +110,7 @@ final class EncryptingUpload {
     Mono<Outcome> store(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, Target target,
             Flux<DataBuffer> plaintext, long plaintextLength, byte[] knownMd5) {
         int segmentSize = decision.options().segmentSize();
-        KeyContext context = KeyContext.of(target.bucket(), target.key(),
-                keys.contextFor(decision.key().map(EncryptingUpload::keyIdOf).orElse(null)));
+        KeyContext context = ObjectContexts.forWrite(target.bucket(), target.key(), decision.key());
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         boolean sealAfter = knownMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= MAX_COPY_BYTES;
         return Mono.defer(() -> keys.writer(decision.key()).generateDataKey(context))
@@ -122,7 +121,7 @@ final class EncryptingUpload {
                     EnvelopeMetadata envelope;
                     byte[] keyCopy;
                     try (dataKey) {
-                        envelope = metadata(dataKey, plaintextLength, segmentSize, knownMd5);
+                        envelope = metadata(dataKey, context, plaintextLength, segmentSize, knownMd5);
                         envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
                         encrypt = new EncryptOperator(
                                 SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength), factory);
@@ -185,7 +184,7 @@ final class EncryptingUpload {
         }
         EnvelopeMetadata withMd5 = new EnvelopeMetadata(envelope.version(), envelope.providerKind(), envelope.keyId(),
                 envelope.keyVersion(), envelope.wrappedKey(), envelope.plaintextLength(), envelope.segmentSize(),
-                EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()), null, null);
+                EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()), null, null, envelope.context());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         put.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -215,11 +214,13 @@ final class EncryptingUpload {
         });
     }
 
-    private static EnvelopeMetadata metadata(DataKey dataKey, long plaintextLength, int segmentSize, byte[] clientMd5) {
+    private static EnvelopeMetadata metadata(DataKey dataKey, KeyContext context, long plaintextLength, int segmentSize,
+            byte[] clientMd5) {
         WrappedKey wrapped = dataKey.wrapped();
         byte[] sealedMd5 = clientMd5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), clientMd5, plaintextLength);
         return new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(), wrapped.keyVersion(),
-                wrapped.ciphertext(), plaintextLength, segmentSize, sealedMd5, null, null);
+                wrapped.ciphertext(), plaintextLength, segmentSize, sealedMd5, null, null,
+                ObjectContexts.recorded(wrapped, context));
     }
 
     /**

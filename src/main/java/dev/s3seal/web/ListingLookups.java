@@ -160,7 +160,7 @@ final class ListingLookups {
         return keys.current().flatMap(registry -> {
             WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                     envelope.wrappedKey());
-            KeyContext context = KeyContext.of(entry.bucket(), entry.key(), registry.contextFor(envelope.keyId()));
+            KeyContext context = ObjectContexts.forRead(registry, entry.bucket(), entry.key(), envelope);
             return Mono.defer(() -> registry.reader(wrapped).unwrap(wrapped, context));
         });
     }

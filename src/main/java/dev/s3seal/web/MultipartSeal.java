@@ -108,7 +108,7 @@ final class MultipartSeal {
         WrappedKey wrapped = id.wrappedKey();
         EnvelopeMetadata sealed = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
                 wrapped.keyVersion(), wrapped.ciphertext(), manifest.totalPlaintextLength(), id.segmentSize(), null,
-                manifest.partCount(), sealedManifest);
+                manifest.partCount(), sealedManifest, id.context());
         sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }

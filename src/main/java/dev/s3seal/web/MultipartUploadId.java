@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.crypto.RecordedContext;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -13,20 +15,27 @@ import dev.s3seal.s3.S3Exception;
 /**
  * The upload id s3seal hands the client for a multipart upload under a client-side mode:
  * {@code <upstream upload id>.<base64url(payload)>}, where the payload carries what any replica
- * needs to encrypt a part: the wrapped data key (provider kind, key id, key version, blob) and
- * the segment size. Nothing is stored anywhere else.
+ * needs to encrypt a part: the wrapped data key (provider kind, key id, key version, blob), the
+ * extra encryption context it was wrapped under (as the envelope records it, so parts and the
+ * completion unwrap under the creation's context even if the policy changed meanwhile) and the
+ * segment size. Nothing is stored anywhere else.
  *
  * <p>Authenticity: the wrapped key is authenticated by its provider and bound to bucket and key
  * (KMS encryption context / AES-GCM associated data), so a tampered or transplanted id fails to
- * unwrap. The segment size is not authenticated separately: changing it only lets a client
+ * unwrap; the same holds for the recorded context, which is part of that binding. The segment size is not authenticated separately: changing it only lets a client
  * corrupt its own upload, which then fails its completion or its reads, never another object.
  *
- * <p>Payload: {@code 0x01 || BE32(S) || str(kind) || str(keyId) || str(keyVersion or "") ||
- * BE16(len) || blob}, {@code str} = BE16 length + UTF-8.
+ * <p>Payload: {@code 0x02 || BE32(S) || str(kind) || str(keyId) || str(keyVersion or "") ||
+ * bytes(blob) || bytes(context)}, {@code str} = BE16 length + UTF-8, {@code bytes} = BE16 length +
+ * bytes, {@code context} = {@link RecordedContext} encoding, empty when not recorded. Ids of version
+ * {@code 0x01} (no context field) from earlier releases are still accepted, context not recorded.
+ *
+ * @param context the recorded extra context (see {@code EnvelopeMetadata#context}), null when not recorded
  */
-record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSize) {
+record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSize, Map<String, String> context) {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
     private static final int MAX_ENCODED = 4096;
 
     String encode() {
@@ -37,6 +46,7 @@ record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSi
         writeString(out, wrappedKey.keyId());
         writeString(out, wrappedKey.keyVersion() == null ? "" : wrappedKey.keyVersion());
         writeBytes(out, wrappedKey.ciphertext());
+        writeBytes(out, context == null ? new byte[0] : RecordedContext.encode(context));
         return upstreamId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
     }
 
@@ -55,7 +65,8 @@ record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSi
         }
         try {
             ByteBuffer in = ByteBuffer.wrap(Base64.getUrlDecoder().decode(clientId.substring(dot + 1)));
-            if (in.get() != VERSION) {
+            byte version = in.get();
+            if (version != VERSION && version != VERSION_1) {
                 throw noSuchUpload();
             }
             int segmentSize = in.getInt();
@@ -66,11 +77,13 @@ record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSi
             String keyId = readString(in);
             String keyVersion = readString(in);
             byte[] blob = readBytes(in);
+            byte[] context = version == VERSION ? readBytes(in) : new byte[0];
             if (in.hasRemaining() || kind.isEmpty() || keyId.isEmpty() || blob.length == 0) {
                 throw noSuchUpload();
             }
             return new MultipartUploadId(clientId.substring(0, dot),
-                    new WrappedKey(kind, keyId, keyVersion.isEmpty() ? null : keyVersion, blob), segmentSize);
+                    new WrappedKey(kind, keyId, keyVersion.isEmpty() ? null : keyVersion, blob), segmentSize,
+                    context.length == 0 ? null : RecordedContext.decode(context));
         } catch (RuntimeException malformed) {
             throw malformed instanceof S3Exception s3 ? s3 : noSuchUpload();
         }

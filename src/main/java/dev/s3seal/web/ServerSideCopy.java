@@ -43,14 +43,13 @@ final class ServerSideCopy {
         S3Request request = exchange.request();
         KeyDefinition key = exchange.decision().key().orElseThrow(() ->
                 new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
-        KeyContext context = KeyContext.of(request.bucket(), request.key(),
-                keys.contextFor(EncryptingUpload.keyIdOf(key)));
+        KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), java.util.Optional.of(key));
         return Mono.defer(() -> keys.writer(key).wrap(source.dataKey(), context))
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(wrapped -> {
                     Map<String, List<String>> headers = CopiedMetadata.destinationHeaders(request, source.stored(),
                             true);
-                    rewrapped(source.envelope(), wrapped).toHeaders()
+                    rewrapped(source.envelope(), wrapped, ObjectContexts.recorded(wrapped, context)).toHeaders()
                             .forEach((name, value) -> headers.put(name, List.of(value)));
                     DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
                     String from = source.source().toHeaderValue();
@@ -87,10 +86,11 @@ final class ServerSideCopy {
         });
     }
 
-    /** The source's envelope with the data key wrapped for the destination. */
-    private static EnvelopeMetadata rewrapped(EnvelopeMetadata source, WrappedKey wrapped) {
+    /** The source's envelope with the data key wrapped for the destination (and its context). */
+    private static EnvelopeMetadata rewrapped(EnvelopeMetadata source, WrappedKey wrapped,
+            Map<String, String> recordedContext) {
         return new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(), wrapped.keyVersion(),
                 wrapped.ciphertext(), source.plaintextLength(), source.segmentSize(), source.sealedMd5(),
-                source.partCount(), source.manifest());
+                source.partCount(), source.manifest(), recordedContext);
     }
 }

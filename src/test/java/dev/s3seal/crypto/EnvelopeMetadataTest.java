@@ -21,7 +21,7 @@ class EnvelopeMetadataTest {
         parts[9_999] = 7;
         byte[] manifest = MultipartManifest.of(parts, 65536).seal(KEY);
         return new EnvelopeMetadata(1, "kms", arn, "v123", wrapped, ObjectFormat.MAX_PLAINTEXT_LENGTH - 1, 65536,
-                EnvelopeMetadata.sealMd5(KEY, new byte[16], 5), 10_000, manifest);
+                EnvelopeMetadata.sealMd5(KEY, new byte[16], 5), 10_000, manifest, null);
     }
 
     @Test
@@ -37,7 +37,7 @@ class EnvelopeMetadataTest {
     @Test
     void shouldRoundTripWhenOptionalFieldsAreMissingAndHeaderCaseDiffers() {
         EnvelopeMetadata m = new EnvelopeMetadata(1, "local", "master", null, new byte[] {1, 2, 3}, 0, 16, null, null,
-                null);
+                null, null);
         Map<String, String> headers = new LinkedHashMap<>();
         m.toHeaders().forEach((k, v) -> headers.put(k.toUpperCase(), v));
         headers.put("Content-Type", "text/plain");
@@ -57,15 +57,15 @@ class EnvelopeMetadataTest {
     @Test
     void shouldRoundTripPendingUploadWithoutLengthAndRefuseFinalEntriesOnIt() {
         EnvelopeMetadata pending = new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1, 2, 3},
-                EnvelopeMetadata.PENDING_LENGTH, 65536, null, null, null);
+                EnvelopeMetadata.PENDING_LENGTH, 65536, null, null, null, null);
         assertThat(pending.isPending()).isTrue();
         assertThat(pending.toHeaders()).doesNotContainKey("x-amz-meta-s3seal-l");
         assertThat(EnvelopeMetadata.fromHeaders(pending.toHeaders())).isEqualTo(pending);
         assertThatThrownBy(() -> new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1},
-                EnvelopeMetadata.PENDING_LENGTH, 65536, null, 2, new byte[21]))
+                EnvelopeMetadata.PENDING_LENGTH, 65536, null, 2, new byte[21], null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1}, -2, 65536, null,
-                null, null)).isInstanceOf(IllegalArgumentException.class);
+                null, null, null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -92,7 +92,7 @@ class EnvelopeMetadataTest {
     @Test
     void shouldRefuseMetadataAboveTheBudget() {
         assertThatThrownBy(() -> new EnvelopeMetadata(1, "kms", "k".repeat(256), "v".repeat(64), new byte[512], 1,
-                65536, new byte[44], 10, new byte[600])).isInstanceOf(IllegalArgumentException.class);
+                65536, new byte[44], 10, new byte[600], null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -13,7 +13,7 @@ class StoredLengthTest {
 
     private static EnvelopeMetadata envelope(long declaredLength, Integer partCount) {
         return new EnvelopeMetadata(1, "local", "master", null, new byte[] {1, 2, 3}, declaredLength, S, null,
-                partCount, partCount == null ? null : new byte[] {1});
+                partCount, partCount == null ? null : new byte[] {1}, null);
     }
 
     @ParameterizedTest(name = "{0} bytes")

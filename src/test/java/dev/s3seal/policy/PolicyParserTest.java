@@ -376,6 +376,14 @@ class PolicyParserTest {
                   k:
                     type: kms
                     key-id: x
+                    encryption-context: {team: %s}
+                rules:
+                """.formatted("o".repeat(250)) + DEFAULT, 5, "encryption context of key 'k' takes more than 256 bytes");
+        assertRefused("""
+                keys:
+                  k:
+                    type: kms
+                    key-id: x
                     bucket-key: yes
                 rules:
                 """ + DEFAULT, 5, "'bucket-key' in key 'k' must be true or false, not 'yes'");

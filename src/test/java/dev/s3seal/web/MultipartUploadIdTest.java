@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +19,31 @@ class MultipartUploadIdTest {
 
     @Test
     void shouldRoundTripUpstreamIdKeyAndSegmentSize() {
-        MultipartUploadId id = new MultipartUploadId("abc.def-123", KEY, 65536);
+        MultipartUploadId id = new MultipartUploadId("abc.def-123", KEY, 65536, Map.of("team", "orders"));
         String encoded = id.encode();
         assertThat(encoded).startsWith("abc.def-123.").doesNotContain("=", "+", "/");
         assertThat(MultipartUploadId.decode(encoded)).isEqualTo(id);
         assertThat(MultipartUploadId.upstreamIdOf(encoded)).isEqualTo("abc.def-123");
         WrappedKey local = new WrappedKey("local", "master", "1", new byte[] {1, 2});
-        assertThat(MultipartUploadId.decode(new MultipartUploadId("u", local, 16).encode()).wrappedKey())
+        assertThat(MultipartUploadId.decode(new MultipartUploadId("u", local, 16, null).encode()).wrappedKey())
                 .isEqualTo(local);
     }
 
     @Test
+    void shouldReadIdsOfTheFirstVersionAsCarryingNoRecordedContext() {
+        // 0x01 || BE32(16) || str("local") || str("master") || str("1") || bytes({1, 2}): issued before contexts were recorded
+        byte[] v1 = java.util.HexFormat.of().parseHex("01" + "00000010" + "00056c6f63616c" + "00066d6173746572" + "000131"
+                + "00020102");
+        MultipartUploadId id = MultipartUploadId.decode("up." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(v1));
+        assertThat(id).isEqualTo(new MultipartUploadId("up", new WrappedKey("local", "master", "1", new byte[] {1, 2}), 16,
+                null));
+        assertThat(MultipartUploadId.decode(new MultipartUploadId("up", KEY, 16, Map.of()).encode()).context()).isEmpty();
+    }
+
+    @Test
     void shouldAnswerNoSuchUploadForIdsS3sealCannotHaveIssued() {
-        String good = new MultipartUploadId("up", KEY, 65536).encode();
+        String good = new MultipartUploadId("up", KEY, 65536, Map.of()).encode();
         String payload = good.substring(good.indexOf('.') + 1);
         for (String bad : List.of("", "plain-upstream-id", "up.", ".x", "up.!!!", "up." + payload + "AA",
                 "up." + payload.substring(0, payload.length() - 4), "up.AQAAABAA", "x".repeat(5000),
