@@ -119,7 +119,9 @@ final class ObjectVerifier {
         }
         WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                 envelope.wrappedKey());
-        KeyContext context = KeyContext.of(bucket, key, keys.contextFor(envelope.keyId()));
+        // the context the write recorded with the wrapped key, as the proxy's reads use it
+        KeyContext context = KeyContext.of(bucket, key,
+                envelope.context() != null ? envelope.context() : keys.legacyContextFor(envelope.keyId()));
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).flatMap(dataKey -> {
             DecryptOperator decrypt;
             try {
