@@ -66,6 +66,11 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
             return factory.allocateBuffer(h.length).write(h);
         }
 
+        /**
+         * Consumes {@code in}: released here once read. When this throws, {@code in} is left to the
+         * operator: {@code concatMapIterable} discards the element whose mapping failed and
+         * {@code doOnDiscard} releases it; releasing it here too released it twice (see StreamReader#accept).
+         */
         List<DataBuffer> accept(DataBuffer in) {
             List<DataBuffer> out = new ArrayList<>(2);
             try {
@@ -81,13 +86,12 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
                         out.add(sealNext());
                     }
                 }
-                return out;
             } catch (RuntimeException e) {
                 out.forEach(DataBufferUtils::release);
                 throw e;
-            } finally {
-                DataBufferUtils.release(in);
             }
+            DataBufferUtils.release(in);
+            return out;
         }
 
         /** Upstream completed: release the held-back final segment if the body had the declared length. */

@@ -103,6 +103,13 @@ final class StreamReader {
         return DecryptOperator.none();
     }
 
+    /**
+     * Consumes {@code in}: released here once read. When this throws, {@code in} is NOT released here:
+     * {@code concatMapIterable} discards the element whose mapping failed and the operator's
+     * {@code doOnDiscard} releases it. Releasing it here as well released it twice, and a buffer from
+     * Reactor Netty is a slice sharing the reference count of the connection's codec buffer, which was
+     * then freed while Netty still owned it (IllegalReferenceCountException when the channel closed).
+     */
     List<DataBuffer> accept(DataBuffer in) {
         List<DataBuffer> out = new ArrayList<>(2);
         try {
@@ -122,13 +129,12 @@ final class StreamReader {
                     }
                 }
             }
-            return out;
         } catch (RuntimeException e) {
             out.forEach(DataBufferUtils::release);
             throw e;
-        } finally {
-            DataBufferUtils.release(in);
         }
+        DataBufferUtils.release(in);
+        return out;
     }
 
     List<DataBuffer> finish() {
