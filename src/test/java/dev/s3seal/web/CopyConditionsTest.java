@@ -70,8 +70,9 @@ class CopyConditionsTest {
     void shouldResolveCopySourceRangesAgainstThePlaintextSize() {
         assertThat(EncryptedPartCopy.range("bytes=0-99", 100)).containsExactly(0, 99);
         assertThat(EncryptedPartCopy.range(null, 100)).containsExactly(0, 99);
+        // past the source's end: S3's InvalidRange (416)
         assertThatThrownBy(() -> EncryptedPartCopy.range("bytes=0-100", 100))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_RANGE));
         assertThatThrownBy(() -> EncryptedPartCopy.range("bytes=5-", 100))
                 .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
         assertThatThrownBy(() -> EncryptedPartCopy.range("bytes=9-3", 100))
