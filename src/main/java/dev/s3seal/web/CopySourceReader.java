@@ -12,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
@@ -102,7 +103,7 @@ final class CopySourceReader {
                 .map(dataKey -> {
                     try {
                         MultipartLayout layout = envelope.manifest() == null ? null : new MultipartLayout(
-                                MultipartReads.manifest(envelope, dataKey, upstreamEtag), envelope.segmentSize());
+                                MultipartEnvelope.openManifest(envelope, dataKey, upstreamEtag), envelope.segmentSize());
                         String clientEtag = layout != null ? (upstreamEtag == null ? "" : upstreamEtag)
                                 : DecryptingDownload.clientEtag(envelope, dataKey, upstreamEtag);
                         CopyConditions.check(exchange.request(), clientEtag, stored.getFirst("last-modified"));

@@ -15,6 +15,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.KeyContext;
@@ -84,7 +85,7 @@ final class DecryptingDownload {
             try {
                 clientEtag = needsKey ? clientEtag(envelope, dataKey, upstreamEtag) : upstreamEtag == null ? "" : upstreamEtag;
                 resolved = selection.isWholeOf(envelope) ? Optional.empty()
-                        : selection.resolve(envelope, () -> MultipartReads.manifest(envelope, dataKey, upstreamEtag));
+                        : selection.resolve(envelope, () -> MultipartEnvelope.openManifest(envelope, dataKey, upstreamEtag));
             } finally {
                 java.util.Arrays.fill(dataKey, (byte) 0);
             }
@@ -149,7 +150,7 @@ final class DecryptingDownload {
                     decrypt = envelope.manifest() == null
                             ? DecryptOperator.object(dataKey, envelope.segmentSize(), envelope.plaintextLength(),
                                     factory(exchange))
-                            : DecryptOperator.multipart(dataKey, MultipartReads.manifest(envelope, dataKey, etag),
+                            : DecryptOperator.multipart(dataKey, MultipartEnvelope.openManifest(envelope, dataKey, etag),
                                     envelope.segmentSize(), factory(exchange));
                 } finally {
                     java.util.Arrays.fill(dataKey, (byte) 0);

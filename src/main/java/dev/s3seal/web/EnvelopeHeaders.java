@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
 
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.StoredLength;
@@ -31,7 +32,7 @@ final class EnvelopeHeaders {
         EnvelopeMetadata envelope = read(upstream);
         if (envelope != null && !envelope.isPending()) {
             StoredLength.plaintextLength(envelope, storedLength(upstream),
-                    MultipartReads.etagPartCount(upstream.getFirst("etag")));
+                    MultipartEnvelope.etagPartCount(upstream.getFirst("etag")));
         }
         return envelope;
     }

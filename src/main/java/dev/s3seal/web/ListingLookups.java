@@ -9,6 +9,7 @@ import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.StoredLength;
@@ -129,7 +130,7 @@ final class ListingLookups {
         }
         // the size by the closed form of the stored length, never s3seal-l's claim (design.md, "Lengths")
         long size = StoredLength.closedForm(envelope, EnvelopeHeaders.storedLength(stored),
-                MultipartReads.etagPartCount(stored.getFirst("etag")));
+                MultipartEnvelope.etagPartCount(stored.getFirst("etag")));
         ListedFacts sized = new ListedFacts(ListedFacts.Kind.S3SEAL, size, null);
         if (size != envelope.plaintextLength()) {
             log.warn("listing lookup of {}/{}: the object's declared length differs from its stored length's; listed "

@@ -9,10 +9,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
-import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.s3.S3ErrorCode;
@@ -43,22 +42,6 @@ final class MultipartReads {
                 "The object's multipart upload was not sealed by s3seal; it cannot be read. Upload it again.");
     }
 
-    /**
-     * The verified manifest; its part count must equal the envelope's and the ETag's {@code -N}
-     * (when the ETag has one), its total the envelope's plaintext length.
-     */
-    static MultipartManifest manifest(EnvelopeMetadata envelope, byte[] dataKey, String etag) {
-        MultipartManifest manifest = MultipartManifest.open(envelope.manifest(), dataKey, envelope.segmentSize());
-        int etagParts = etagPartCount(etag);
-        if (envelope.partCount() == null || manifest.partCount() != envelope.partCount()
-                || (etagParts > 0 && etagParts != manifest.partCount())
-                || manifest.totalPlaintextLength() != envelope.plaintextLength()) {
-            throw new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH,
-                    "manifest does not match the object's part count or length");
-        }
-        return manifest;
-    }
-
     /** A ranged GET: the covering part header (from the first request when it is part 1's) and segments. */
     Mono<Void> range(ProxyExchange exchange, S3Request request, UpstreamResponse headerResponse,
             EnvelopeMetadata envelope, RangeMapping.PlaintextRange range, byte[] firstHeader, byte[] dataKey,
@@ -66,7 +49,7 @@ final class MultipartReads {
         MultipartLayout layout;
         MultipartLayout.Plan plan;
         try {
-            layout = new MultipartLayout(manifest(envelope, dataKey, etag), envelope.segmentSize());
+            layout = new MultipartLayout(MultipartEnvelope.openManifest(envelope, dataKey, etag), envelope.segmentSize());
             plan = layout.plan(range);
         } catch (RuntimeException failure) {
             Arrays.fill(dataKey, (byte) 0);
@@ -113,21 +96,5 @@ final class MultipartReads {
             return SmallExchanges.readAll(body, ObjectFormat.HEADER_LENGTH * 4);
         }).next().filter(header -> header.length > 0).switchIfEmpty(Mono.error(() -> new S3Exception(
                 S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.")));
-    }
-
-    static int etagPartCount(String etag) {
-        if (etag == null) {
-            return 0;
-        }
-        String bare = etag.replace("\"", "");
-        int dash = bare.lastIndexOf('-');
-        if (dash < 0) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(bare.substring(dash + 1));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

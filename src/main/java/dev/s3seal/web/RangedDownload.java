@@ -11,6 +11,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
@@ -98,7 +99,7 @@ final class RangedDownload {
         long length = envelope.plaintextLength();
         Optional<RangeMapping.PlaintextRange> resolved;
         try {
-            resolved = selection.resolve(envelope, () -> MultipartReads.manifest(envelope, dataKey, etag));
+            resolved = selection.resolve(envelope, () -> MultipartEnvelope.openManifest(envelope, dataKey, etag));
         } catch (RuntimeException corrupt) {
             java.util.Arrays.fill(dataKey, (byte) 0);
             return Mono.error(corrupt);
