@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record CopySource(String bucket, String key, String versionId) {
 
+    /** The largest source S3 copies in one CopyObject or UploadPartCopy request (5 GiB). */
+    public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;
+
     private static final String VERSION_PARAMETER = "versionId=";
     private static final int MAX_KEY_BYTES = 1024;
 

@@ -43,7 +43,7 @@ final class ClientSseHeaders {
     static void check(S3Request request, PolicyDecision decision, PolicyDecision copySource) {
         Map<String, String> required = decision.mode() == Mode.SSE_S3 || decision.mode() == Mode.SSE_KMS
                 ? ServerSideEncryptionHandler.requiredHeaders(decision) : Map.of();
-        boolean copiedByS3seal = copySource != null && (encryptsBody(decision) || encryptsBody(copySource));
+        boolean copiedByS3seal = copySource != null && (decision.encryptsBody() || copySource.encryptsBody());
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if (copiedByS3seal && isCustomerKey(name)) {
@@ -77,11 +77,6 @@ final class ClientSseHeaders {
         return name.startsWith(CustomerKeyHeaders.PREFIX) || name.startsWith(CustomerKeyHeaders.COPY_SOURCE_PREFIX);
     }
 
-    /** Client-side or sse-c emulated: a copy from or to such an object is made by s3seal (EncryptedCopyHandler). */
-    private static boolean encryptsBody(PolicyDecision decision) {
-        return decision.mode().clientSide()
-                || decision.mode() == Mode.SSE_C && decision.sseCVariant() == SseCVariant.EMULATED;
-    }
 
     private static S3Exception refused(String header) {
         return new S3Exception(S3ErrorCode.INVALID_ARGUMENT,

@@ -87,13 +87,8 @@ final class CompletionConditions {
             return Mono.just(upstreamEtag == null ? "" : upstreamEtag);
         }
         EnvelopeMetadata sealed = envelope;
-        return DecryptingDownload.dataKey(keys, sealed, request).map(dataKey -> {
-            try {
-                return DecryptingDownload.clientEtag(sealed, dataKey, upstreamEtag);
-            } finally {
-                java.util.Arrays.fill(dataKey, (byte) 0);
-            }
-        });
+        return ObjectReads.withDataKey(keys, sealed, request,
+                key -> Mono.just(ObjectReads.clientEtag(sealed, key.plaintext(), upstreamEtag)));
     }
 
     private static S3Exception refusal(int status) {

@@ -32,17 +32,14 @@ final class CopyCustomerKeys implements AutoCloseable {
         this.destinationMd5 = destinationMd5;
     }
 
-    static boolean emulated(PolicyDecision decision) {
-        return decision.mode() == Mode.SSE_C && decision.sseCVariant() == SseCVariant.EMULATED;
-    }
 
     /**
      * Reads and checks both keys (as S3 checks them): a destination under {@code sse-c} emulated
      * needs its key; a side that is not emulated must not name one (the upstream never sees them).
      */
     static CopyCustomerKeys of(ProxyExchange exchange) {
-        boolean sourceEmulated = emulated(exchange.copySourceDecision());
-        boolean destinationEmulated = emulated(exchange.decision());
+        boolean sourceEmulated = exchange.copySourceDecision().emulatesSseC();
+        boolean destinationEmulated = exchange.decision().emulatesSseC();
         if (!destinationEmulated && CustomerKeyHeaders.present(exchange.request(), CustomerKeyHeaders.PREFIX)) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The destination's policy does not encrypt with a "
                     + "customer key (sse-c): send no x-amz-server-side-encryption-customer-* headers for it.");
@@ -55,8 +52,8 @@ final class CopyCustomerKeys implements AutoCloseable {
             CustomerKeyProvider destinationKey = provider(key);
             if (destinationEmulated && destinationKey == null) {
                 throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
-                        exchange.operation() == S3Operation.UPLOAD_PART_COPY ? EmulatedSseCHandler.KEY_FOR_UPLOADS
-                                : EmulatedSseCHandler.KEY_FOR_WRITES);
+                        exchange.operation() == S3Operation.UPLOAD_PART_COPY ? EmulatedSseCKeys.KEY_FOR_UPLOADS
+                                : EmulatedSseCKeys.KEY_FOR_WRITES);
             }
             return new CopyCustomerKeys(sourceKey, destinationKey, md5);
         } catch (RuntimeException refused) {
@@ -80,18 +77,18 @@ final class CopyCustomerKeys implements AutoCloseable {
 
     /** The keys that open the source: its customer key when it is emulated, else the policy's. */
     ObjectKeys sourceKeys(PolicyDecision decision, ObjectKeys policyKeys) {
-        return emulated(decision) ? new EmulatedSseCKeys(source, policyKeys) : policyKeys;
+        return decision.emulatesSseC() ? new EmulatedSseCKeys(source, policyKeys) : policyKeys;
     }
 
     /** The keys that write the destination (or open its multipart upload's data key). */
     ObjectKeys destinationKeys(PolicyDecision decision, ObjectKeys policyKeys) {
-        return emulated(decision) ? new EmulatedSseCKeys(destination, policyKeys) : policyKeys;
+        return decision.emulatesSseC() ? new EmulatedSseCKeys(destination, policyKeys) : policyKeys;
     }
 
     /** As S3: a successful copy to an SSE-C destination names its algorithm and key MD5 (never the key). */
     void echoDestination(ServerHttpResponse response) {
         if (destinationMd5 != null) {
-            EmulatedSseCHandler.echoOnSuccess(response, destinationMd5);
+            EmulatedSseCKeys.echoOnSuccess(response, destinationMd5);
         }
     }
 

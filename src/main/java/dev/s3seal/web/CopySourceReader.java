@@ -78,7 +78,7 @@ final class CopySourceReader {
             return openedInClientFormat(exchange, keys, source, stored);
         }
         if (envelope == null) {
-            if (EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())
+            if (exchange.copySourceDecision().encryptsBody()
                     && !exchange.copySourceDecision().options().allowUnencryptedReads()) {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
                         "The copy source is not encrypted by s3seal and the policy does not allow unencrypted reads.");
@@ -88,13 +88,13 @@ final class CopySourceReader {
             return Mono.just(new CopySourceObject(source, stored, null, null, null, upstreamEtag, etag,
                     Math.max(0, stored.getContentLength()), null));
         }
-        if (!EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())) {
+        if (!exchange.copySourceDecision().encryptsBody()) {
             // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
                     "The copy source is encrypted by s3seal, but the policy does not decrypt it where it is.");
         }
         if (envelope.isPending()) {
-            throw MultipartReads.unsealed();
+            throw ObjectReads.unsealed();
         }
         WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
                 envelope.wrappedKey());
@@ -105,7 +105,7 @@ final class CopySourceReader {
                         MultipartLayout layout = envelope.manifest() == null ? null : new MultipartLayout(
                                 MultipartEnvelope.openManifest(envelope, dataKey, upstreamEtag), envelope.segmentSize());
                         String clientEtag = layout != null ? (upstreamEtag == null ? "" : upstreamEtag)
-                                : DecryptingDownload.clientEtag(envelope, dataKey, upstreamEtag);
+                                : ObjectReads.clientEtag(envelope, dataKey, upstreamEtag);
                         CopyConditions.check(exchange.request(), clientEtag, stored.getFirst("last-modified"));
                         return new CopySourceObject(source, stored, envelope, dataKey, layout, upstreamEtag,
                                 clientEtag, envelope.plaintextLength(), null);
@@ -136,7 +136,7 @@ final class CopySourceReader {
                     + " Client format is not supported: a part of it cannot be authenticated on its own. Copy the"
                     + " whole object with CopyObject (up to 5 GiB).");
         }
-        if (!EncryptedCopyHandler.encryptsBody(exchange.copySourceDecision())) {
+        if (!exchange.copySourceDecision().encryptsBody()) {
             // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "The copy source is encrypted by the AWS S3 Encryption"
                     + " Client, but the policy does not decrypt it where it is.");
@@ -207,7 +207,7 @@ final class CopySourceReader {
                 .onErrorMap(S3ecFailures::toS3);
         // a pinned GET answering another length than the HEAD did: nothing past it reaches the writer
         return ExactLength.of(plaintext, source.plaintextLength())
-                .onErrorMap(BodyLengthMismatchException.class, mismatch -> changed())
+                .onErrorMap(BodyLengthMismatchException.class, mismatch -> LayoutPreservingCopy.sourceChanged())
                 .transform(new HoldBackLastBufferOperator())
                 .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()));
     }
@@ -245,7 +245,7 @@ final class CopySourceReader {
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
             if (!response.isSuccess()) {
                 return body.doOnNext(DataBufferUtils::release).thenMany(Flux.<DataBuffer>error(
-                        response.status() == 412 ? changed() : missing(response.status())));
+                        response.status() == 412 ? LayoutPreservingCopy.sourceChanged() : missing(response.status())));
             }
             return body;
         });
@@ -256,9 +256,6 @@ final class CopySourceReader {
                 : QueryParameters.empty().with("versionId", source.versionId());
     }
 
-    static S3Exception changed() {
-        return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The copy source changed while it was copied; retry.");
-    }
 
     private static S3Exception missing(int status) {
         return switch (status) {

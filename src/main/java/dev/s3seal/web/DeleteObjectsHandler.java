@@ -42,7 +42,7 @@ public final class DeleteObjectsHandler implements S3OperationHandler {
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
         S3Request request = exchange.request();
-        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        VerifiedBody body = VerifiedBody.of(exchange);
         if (body.length() > MAX_BODY_BYTES) {
             return Mono.error(new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED));
         }

@@ -21,10 +21,6 @@ import dev.s3seal.s3.S3Operation;
  */
 public final class EmulatedSseCHandler implements S3OperationHandler {
 
-    static final String KEY_FOR_WRITES = "The policy requires Server Side Encryption with a customer provided key "
-            + "(x-amz-server-side-encryption-customer-algorithm, -key and -key-MD5) for this object.";
-    static final String KEY_FOR_UPLOADS = "The multipart upload was created using a form of Server Side "
-            + "Encryption.  The correct parameters must be provided.";
 
     private final KeyRegistries keys;
     private final EncryptedObjectHandler objects;
@@ -50,14 +46,14 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
         }
         byte[] key = CustomerKeyHeaders.read(exchange.request());
         if (key == null && (operation == S3Operation.PUT_OBJECT || operation == S3Operation.CREATE_MULTIPART_UPLOAD)) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, KEY_FOR_WRITES);
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, EmulatedSseCKeys.KEY_FOR_WRITES);
         }
         if (key == null && (operation == S3Operation.UPLOAD_PART || operation == S3Operation.COMPLETE_MULTIPART_UPLOAD)) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, KEY_FOR_UPLOADS);
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, EmulatedSseCKeys.KEY_FOR_UPLOADS);
         }
         CustomerKeyProvider customerKey = null;
         if (key != null) {
-            echoOnSuccess(exchange.exchange().getResponse(), CustomerKeyHeaders.md5Of(key));
+            EmulatedSseCKeys.echoOnSuccess(exchange.exchange().getResponse(), CustomerKeyHeaders.md5Of(key));
             customerKey = new CustomerKeyProvider(key);
             Arrays.fill(key, (byte) 0);
         }
@@ -75,14 +71,4 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
         });
     }
 
-    /** As S3: a successful SSE-C response names the algorithm and the MD5 of the key (never the key). */
-    static void echoOnSuccess(ServerHttpResponse response, String keyMd5) {
-        response.beforeCommit(() -> Mono.fromRunnable(() -> {
-            HttpStatusCode status = response.getStatusCode();
-            if (status != null && status.is2xxSuccessful()) {
-                response.getHeaders().set(CustomerKeyHeaders.ALGORITHM, CustomerKeyHeaders.AES256);
-                response.getHeaders().set("x-amz-server-side-encryption-customer-key-MD5", keyMd5);
-            }
-        }));
-    }
 }

@@ -3,6 +3,10 @@ package dev.s3seal.web;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
+
 import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.KeyProvider;
 import dev.s3seal.keys.ObjectKeys;
@@ -17,6 +21,23 @@ import dev.s3seal.s3.S3Exception;
  * InvalidRequest when the request's key and the object's encryption do not go together.
  */
 final class EmulatedSseCKeys implements ObjectKeys {
+
+    static final String KEY_FOR_WRITES = "The policy requires Server Side Encryption with a customer provided key "
+            + "(x-amz-server-side-encryption-customer-algorithm, -key and -key-MD5) for this object.";
+
+    static final String KEY_FOR_UPLOADS = "The multipart upload was created using a form of Server Side "
+            + "Encryption.  The correct parameters must be provided.";
+
+    /** As S3: a successful SSE-C response names the algorithm and the MD5 of the key (never the key). */
+    static void echoOnSuccess(ServerHttpResponse response, String keyMd5) {
+        response.beforeCommit(() -> Mono.fromRunnable(() -> {
+            HttpStatusCode status = response.getStatusCode();
+            if (status != null && status.is2xxSuccessful()) {
+                response.getHeaders().set(CustomerKeyHeaders.ALGORITHM, CustomerKeyHeaders.AES256);
+                response.getHeaders().set("x-amz-server-side-encryption-customer-key-MD5", keyMd5);
+            }
+        }));
+    }
 
     static final String KEY_REQUIRED = "The object was stored using a form of Server Side Encryption.  "
             + "The correct parameters must be provided to retrieve the object.";
@@ -33,7 +54,7 @@ final class EmulatedSseCKeys implements ObjectKeys {
     @Override
     public KeyProvider writer(Optional<KeyDefinition> ruleKey) {
         if (customerKey == null) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, EmulatedSseCHandler.KEY_FOR_WRITES);
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, KEY_FOR_WRITES);
         }
         return customerKey;
     }

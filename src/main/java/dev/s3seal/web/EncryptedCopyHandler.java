@@ -8,6 +8,7 @@ import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
@@ -24,7 +25,6 @@ import dev.s3seal.upstream.UpstreamClient;
 public final class EncryptedCopyHandler implements S3OperationHandler {
 
     /** S3's largest CopyObject / UploadPartCopy source (part: range). */
-    static final long MAX_COPY_BYTES = EncryptingUpload.MAX_COPY_BYTES;
 
     private final KeyRegistries keys;
     private final CopySourceReader reader;
@@ -45,7 +45,7 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
         // a copy has no body of its own; its (empty) payload is still verified before anything is sent
-        return ForwardHandler.VerifiedBody.of(exchange).content().doOnNext(DataBufferUtils::release)
+        return VerifiedBody.of(exchange).content().doOnNext(DataBufferUtils::release)
                 .then(Mono.defer(() -> {
                     refuseUnsupported(exchange);
                     CopyCustomerKeys customerKeys = CopyCustomerKeys.of(exchange);
@@ -70,9 +70,9 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
         if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
             return parts.copy(exchange, source, destinationKeys);
         }
-        if (source.plaintextLength() > MAX_COPY_BYTES) {
+        if (source.plaintextLength() > CopySource.MAX_BYTES) {
             return Mono.error(new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than "
-                    + "the maximum allowable size for a copy source: " + MAX_COPY_BYTES));
+                    + "the maximum allowable size for a copy source: " + CopySource.MAX_BYTES));
         }
         return sameKey(exchange, source) ? serverSide.copy(exchange, source, registry)
                 : streaming.copy(exchange, source, destinationKeys);
@@ -80,7 +80,7 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
 
     /** What s3seal does not copy is refused before the source is opened. */
     private static void refuseUnsupported(ProxyExchange exchange) {
-        if (!CopyCustomerKeys.emulated(exchange.copySourceDecision())
+        if (!exchange.copySourceDecision().emulatesSseC()
                 && CustomerKeyHeaders.present(exchange.request(), CustomerKeyHeaders.COPY_SOURCE_PREFIX)) {
             throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "s3seal takes copy-source SSE-C parameters only for "
                     + "sources under sse-c emulated; this source's policy does not encrypt it with a customer key.");
@@ -91,7 +91,7 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
             }
             CopiedMetadata.replaces(exchange.request());
             CopiedMetadata.refuseUnchangedSelfCopy(exchange.request(), exchange.copySource());
-        } else if (!encryptsBody(exchange.decision()) && exchange.decision().mode() != Mode.PASSTHROUGH
+        } else if (!exchange.decision().encryptsBody() && exchange.decision().mode() != Mode.PASSTHROUGH
                 && exchange.decision().mode() != Mode.SSE_S3 && exchange.decision().mode() != Mode.SSE_KMS) {
             throw StreamingCopy.unsupportedDestination(exchange.decision());
         }
@@ -105,7 +105,7 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
     private static boolean sameKey(ProxyExchange exchange, CopySourceObject source) {
         PolicyDecision to = exchange.decision();
         PolicyDecision from = exchange.copySourceDecision();
-        if (!source.encrypted() || !isClientSide(to) || to.options().format() != dev.s3seal.policy.Format.S3SEAL
+        if (!source.encrypted() || !to.mode().clientSide() || to.options().format() != dev.s3seal.policy.Format.S3SEAL
                 || from.mode() != to.mode() || to.key().isEmpty()
                 || from.key().isEmpty() || !from.key().get().name().equals(to.key().get().name())) {
             return false;
@@ -120,12 +120,4 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
         return (provider.equals(kind) || provider.equals(kind + "-layered")) && sameLocalKey;
     }
 
-    static boolean isClientSide(PolicyDecision decision) {
-        return decision.mode().clientSide();
-    }
-
-    /** Whether s3seal encrypts the body in its own format under the rule: client-side or sse-c emulated. */
-    static boolean encryptsBody(PolicyDecision decision) {
-        return isClientSide(decision) || CopyCustomerKeys.emulated(decision);
-    }
 }

@@ -65,7 +65,7 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 ForwardedHeaders.toUpstream(request.headers(), false), -1);
         return upstream.exchange(list, Flux.empty(), (response, body) -> {
             if (!response.isSuccess()) {
-                return ForwardHandler.writeResponse(exchange, response, body);
+                return UpstreamAnswers.relay(exchange, response, body);
             }
             // A listing is a small document; joined with a hard cap, never an object body.
             return DataBufferUtils.join(body, ListingRewriter.MAX_LISTING_BYTES).flatMap(joined -> {

@@ -76,7 +76,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         int segmentSize = exchange.decision().options().segmentSize();
         java.util.Optional<KeyDefinition> definition = exchange.decision().key();
         KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), definition);
-        Flux<DataBuffer> body = ForwardHandler.VerifiedBody.of(exchange).content();
+        Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
         return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() ->
                 registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
                 .flatMap(dataKey -> {
@@ -109,7 +109,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
     private Mono<Void> uploadPart(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey) {
         S3Request request = exchange.request();
         int partNumber = partNumber(request.query().first("partNumber"));
-        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        VerifiedBody body = VerifiedBody.of(exchange);
         long plaintextLength = body.length();
         EncryptOperator encrypt;
         try {
@@ -170,9 +170,9 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         String upstreamId = MultipartUploadId.upstreamIdOf(request.query().first("uploadId"));
         UpstreamRequest abort = new UpstreamRequest("DELETE", request.bucket(), request.key(),
                 upstreamQuery(request, upstreamId), ForwardedHeaders.toUpstream(request.headers(), false), -1);
-        Flux<DataBuffer> body = ForwardHandler.VerifiedBody.of(exchange).content();
+        Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
         return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() -> upstream.exchange(abort, Flux.empty(),
-                (response, responseBody) -> ForwardHandler.writeResponse(exchange, response, responseBody)).then()));
+                (response, responseBody) -> UpstreamAnswers.relay(exchange, response, responseBody)).then()));
     }
 
     interface KeyedOperation {

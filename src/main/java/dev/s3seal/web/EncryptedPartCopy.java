@@ -18,6 +18,7 @@ import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.CopySourceRange;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
@@ -55,7 +56,7 @@ final class EncryptedPartCopy {
         Flux<DataBuffer> plaintext = length == 0 ? Flux.empty()
                 : reader.plaintext(source, range[0], range[1], factory);
         Map<String, List<String>> headers = partHeaders(request);
-        if (!EncryptedCopyHandler.encryptsBody(exchange.decision())) {
+        if (!exchange.decision().encryptsBody()) {
             UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
                     request.query(), headers, length);
             return send(put, plaintext, source, null);
@@ -127,9 +128,9 @@ final class EncryptedPartCopy {
             // S3's answer for a range that reaches past the source's end
             throw new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested range is not satisfiable");
         }
-        if (range[1] - range[0] + 1 > EncryptedCopyHandler.MAX_COPY_BYTES) {
+        if (range[1] - range[0] + 1 > CopySource.MAX_BYTES) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than the maximum "
-                    + "allowable size for a copy source: " + EncryptedCopyHandler.MAX_COPY_BYTES);
+                    + "allowable size for a copy source: " + CopySource.MAX_BYTES);
         }
         return range;
     }

@@ -42,7 +42,6 @@ final class EncryptingUpload {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EncryptingUpload.class);
 
     /** S3's largest CopyObject source: larger objects cannot be self-copied to store their sealed MD5. */
-    static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
 
     /** Request headers that describe the stored object and must be sent again on a REPLACE self-copy. */
     private static final java.util.Set<String> OBJECT_HEADERS = java.util.Set.of("content-type", "cache-control",
@@ -78,7 +77,7 @@ final class EncryptingUpload {
 
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         S3Request request = exchange.request();
-        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        VerifiedBody body = VerifiedBody.of(exchange);
         Target target = new Target(request.bucket(), request.key(),
                 request.query(), clientHeaders(request));
         return store(exchange, decision, keys, target, body.content(), body.length(), clientMd5(request))
@@ -112,7 +111,7 @@ final class EncryptingUpload {
         int segmentSize = decision.options().segmentSize();
         KeyContext context = ObjectContexts.forWrite(target.bucket(), target.key(), decision.key());
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-        boolean sealAfter = knownMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= MAX_COPY_BYTES;
+        boolean sealAfter = knownMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= CopySource.MAX_BYTES;
         return Mono.defer(() -> keys.writer(decision.key()).generateDataKey(context))
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(dataKey -> {
@@ -152,7 +151,7 @@ final class EncryptingUpload {
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
-                        return SmallExchanges.readAll(responseBody, MultipartXml.MAX_RESULT_BYTES)
+                        return SmallExchanges.readAll(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
                                 .map(error -> new Outcome(response, error, null, null));
                     }
                     return responseBody.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(

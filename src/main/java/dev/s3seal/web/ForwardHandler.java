@@ -97,46 +97,12 @@ public final class ForwardHandler implements S3OperationHandler {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         Flux<DataBuffer> watchedBody = body.doOnError(bodyFailure::set);
         return upstream.exchange(upstreamRequest, watchedBody, (response, responseBody) -> {
-                    Mono<Void> write = writeResponse(exchange, response, responseBody);
+                    Mono<Void> write = UpstreamAnswers.relay(exchange, response, responseBody);
                     responseHeaders.accept(exchange.exchange().getResponse().getHeaders());
                     return write;
                 })
                 .then()
                 // The upstream sees a body failure as a broken request; the client must hear why.
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
-    }
-
-    static Mono<Void> writeResponse(ProxyExchange exchange, UpstreamResponse upstreamResponse,
-            Flux<DataBuffer> responseBody) {
-        ServerHttpResponse response = exchange.exchange().getResponse();
-        response.setStatusCode(HttpStatusCode.valueOf(upstreamResponse.status()));
-        ForwardedHeaders.copyToClient(upstreamResponse.headers(), response.getHeaders());
-        return response.writeWith(responseBody);
-    }
-
-    /** The client's body after de-framing and verification, with the length it declared. */
-    record VerifiedBody(Flux<DataBuffer> content, long length, boolean declaresTrailerChecksum) {
-
-        static VerifiedBody of(ProxyExchange exchange) {
-            S3Request request = exchange.request();
-            boolean hasBody = "PUT".equals(request.method()) || "POST".equals(request.method())
-                    || request.header("content-length") != null || request.header("transfer-encoding") != null;
-            if (!hasBody) {
-                return new VerifiedBody(Flux.empty(), -1, false);
-            }
-            PayloadVerifier verifier = PayloadVerifier.forRequest(exchange.auth(),
-                    WholeObjectChecksums.bodyHeaders(exchange.operation(), request.headers()));
-            long length = verifier.decodedLength();
-            if (length < 0) {
-                if (request.header("transfer-encoding") != null) {
-                    throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH);
-                }
-                length = 0;
-            }
-            var bufferFactory = exchange.exchange().getResponse().bufferFactory();
-            Flux<DataBuffer> content = exchange.exchange().getRequest().getBody()
-                    .transform(new VerifiedBodyOperator(verifier, bufferFactory));
-            return new VerifiedBody(content, length, request.header("x-amz-trailer") != null);
-        }
     }
 }

@@ -114,7 +114,7 @@ final class LayoutPreservingCopy {
         log.warn("layout-preserving copy failed at {}: upstream {} {}", step, answer.response().status(),
                 new String(answer.body(), 0, Math.min(answer.body().length, 300), StandardCharsets.UTF_8));
         if (answer.response().status() == 412) {
-            return CopySourceReader.changed();
+            return sourceChanged();
         }
         // the upstream's own refusal (AccessDenied, NoSuchBucket, SlowDown, ...) is what the client hears
         String code;
@@ -126,5 +126,10 @@ final class LayoutPreservingCopy {
         return S3ErrorCode.fromCode(code).map(S3Exception::new)
                 .orElseGet(() -> answer.response().status() == 503 ? new S3Exception(S3ErrorCode.SLOW_DOWN)
                         : new S3Exception(S3ErrorCode.INTERNAL_ERROR));
+    }
+
+    /** The copy source changed between two upstream requests of one copy: the client retries. */
+    static S3Exception sourceChanged() {
+        return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The copy source changed while it was copied; retry.");
     }
 }

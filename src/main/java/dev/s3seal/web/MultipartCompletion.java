@@ -53,7 +53,7 @@ final class MultipartCompletion {
     Mono<Void> complete(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey, ObjectKeys keys) {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        VerifiedBody body = VerifiedBody.of(exchange);
         return DataBufferUtils.join(body.content(), MultipartXml.MAX_COMPLETE_BYTES)
                 .onErrorMap(DataBufferLimitException.class, e -> new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED))
                 .map(joined -> {

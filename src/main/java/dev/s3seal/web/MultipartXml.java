@@ -26,8 +26,6 @@ final class MultipartXml {
 
     /** Cap on a client's CompleteMultipartUpload body (10 000 parts fit in well under 1 MiB). */
     static final int MAX_COMPLETE_BYTES = 1024 * 1024;
-    /** Cap on the upstream's small documents (initiate, copy-part, complete results, one ListParts page). */
-    static final int MAX_RESULT_BYTES = 4 * 1024 * 1024;
 
     private static final XMLInputFactory FACTORY = factory();
 

@@ -121,7 +121,7 @@ public final class OperationRouter {
      * then decides (single copies only).
      */
     private S3OperationHandler copyHandler(PolicyDecision destination, PolicyDecision source) {
-        if (!encryptsBody(source) && !encryptsBody(destination)) {
+        if (!source.encryptsBody() && !destination.encryptsBody()) {
             return null;
         }
         // sse-c the upstream does (inject, pass-through) on either side of such a copy is not built:
@@ -132,21 +132,11 @@ public final class OperationRouter {
         return destination.options().format() == Format.S3EC_V3 ? null : encryptedCopy;
     }
 
-    private static boolean encryptsBody(PolicyDecision decision) {
-        return isClientSide(decision) || emulatedSseC(decision);
-    }
-
-    private static boolean emulatedSseC(PolicyDecision decision) {
-        return decision.mode() == Mode.SSE_C && decision.sseCVariant() == SseCVariant.EMULATED;
-    }
 
     private static boolean upstreamSseC(PolicyDecision decision) {
-        return decision.mode() == Mode.SSE_C && !emulatedSseC(decision);
+        return decision.mode() == Mode.SSE_C && !decision.emulatesSseC();
     }
 
-    private static boolean isClientSide(PolicyDecision decision) {
-        return decision.mode().clientSide();
-    }
 
     /**
      * Under {@code format: s3ec-v3} single PUTs, CopyObject and reads are served; the client format's multipart

@@ -74,13 +74,13 @@ final class S3ecDownload {
             plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength(),
                     metadata.unencryptedLength());
         } catch (S3ecException invalid) {
-            return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
+            return ObjectReads.<Void>drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
         }
-        Mono<Void> unmet = DecryptingDownload.unmet(exchange, response, body, etagOf(response));
-        if (unmet != null) {
-            return unmet;
+        Optional<Mono<Void>> unmet = ObjectReads.unmet(exchange, response, body, ObjectReads.etagOf(response));
+        if (unmet.isPresent()) {
+            return unmet.get();
         }
-        return drain(body).then(Mono.defer(() -> {
+        return ObjectReads.<Void>drain(body).then(Mono.defer(() -> {
             ServerHttpResponse client = exchange.exchange().getResponse();
             if (selection.isWholeOfSinglePart(plaintextLength)) {
                 client.setStatusCode(HttpStatusCode.valueOf(response.status()));
@@ -111,12 +111,12 @@ final class S3ecDownload {
             plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength(),
                     metadata.unencryptedLength());
         } catch (S3ecException invalid) {
-            return drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
+            return ObjectReads.<Void>drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
         }
-        String etag = etagOf(response);
-        Mono<Void> unmet = DecryptingDownload.unmet(exchange, response, body, etag);
-        if (unmet != null) {
-            return unmet;
+        String etag = ObjectReads.etagOf(response);
+        Optional<Mono<Void>> unmet = ObjectReads.unmet(exchange, response, body, etag);
+        if (unmet.isPresent()) {
+            return unmet.get();
         }
         // when the key fails the body is never subscribed: the upstream connection is closed, not drained
         return contentKey(keys, decision, metadata).flatMap(contentKey -> {
@@ -145,14 +145,11 @@ final class S3ecDownload {
      */
     private Flux<DataBuffer> secondRead(ProxyExchange exchange, String etag) {
         Map<String, List<String>> pin = etag.isEmpty() ? Map.of() : Map.of("if-match", List.of(etag));
-        UpstreamRequest again = DecryptingDownload.read("GET", exchange.request(), pin);
+        UpstreamRequest again = ObjectReads.read("GET", exchange.request(), pin);
         return upstream.exchange(again, Flux.empty(), (response, body) -> response.isSuccess() ? body
-                : drain(body).then(Mono.<DataBuffer>error(changedWhileRead())));
+                : ObjectReads.<DataBuffer>drain(body).then(Mono.<DataBuffer>error(ObjectReads.changedWhileRead())));
     }
 
-    private static S3Exception changedWhileRead() {
-        return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while it was read; retry.");
-    }
 
     private static void contentRange(ServerHttpResponse client, long first, long last, long length) {
         client.getHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + length);
@@ -164,7 +161,7 @@ final class S3ecDownload {
      */
     Mono<Void> getRange(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys,
             UpstreamResponse headerResponse, Flux<DataBuffer> headerBody, ByteRangeHeader range) {
-        return drain(headerBody).then(Mono.defer(() -> {
+        return ObjectReads.<Void>drain(headerBody).then(Mono.defer(() -> {
             if (!decision.options().allowUnauthenticatedS3ecRanges()) {
                 return Mono.error(new S3Exception(S3ErrorCode.INVALID_REQUEST, "Ranged reads of objects in the AWS S3"
                         + " Encryption Client format cannot be authenticated; the policy does not allow them"
@@ -187,10 +184,10 @@ final class S3ecDownload {
             } catch (S3ecException invalid) {
                 return Mono.error(S3ecFailures.toS3(invalid));
             }
-            String etag = etagOf(headerResponse);
-            Mono<Void> unmet = DecryptingDownload.unmet(exchange, headerResponse, null, etag);
-            if (unmet != null) {
-                return unmet;
+            String etag = ObjectReads.etagOf(headerResponse);
+            Optional<Mono<Void>> unmet = ObjectReads.unmet(exchange, headerResponse, Flux.empty(), etag);
+            if (unmet.isPresent()) {
+                return unmet.get();
             }
             return contentKey(keys, decision, metadata).flatMap(contentKey -> sendRange(exchange, decision,
                     headerResponse, contentKey, covering, plaintextLength, etag));
@@ -204,13 +201,13 @@ final class S3ecDownload {
         if (!etag.isEmpty()) {
             pin.put("if-match", List.of(etag));
         }
-        UpstreamRequest blocks = DecryptingDownload.read("GET", exchange.request(), pin);
+        UpstreamRequest blocks = ObjectReads.read("GET", exchange.request(), pin);
         return upstream.exchange(blocks, Flux.empty(), (response, body) -> {
             if (response.status() == 412) {
-                return drain(body).then(Mono.<Void>error(changedWhileRead()));
+                return ObjectReads.<Void>drain(body).then(Mono.<Void>error(ObjectReads.changedWhileRead()));
             }
             if (!response.isSuccess()) {
-                return ForwardHandler.writeResponse(exchange, response, body);
+                return UpstreamAnswers.relay(exchange, response, body);
             }
             ServerHttpResponse client = exchange.exchange().getResponse();
             client.setStatusCode(HttpStatusCode.valueOf(206));
@@ -297,12 +294,4 @@ final class S3ecDownload {
         }
     }
 
-    private static String etagOf(UpstreamResponse response) {
-        String etag = response.headers().getFirst("etag");
-        return etag == null ? "" : etag;
-    }
-
-    private static Mono<Void> drain(Flux<DataBuffer> body) {
-        return body.doOnNext(DataBufferUtils::release).then();
-    }
 }

@@ -44,7 +44,7 @@ final class S3ecUpload {
                 request.query(), EncryptingUpload.clientHeaders(request));
         // refused before the body is taken, so the gateway still discards it unread
         refuseEnvelopeEntries(target.headers());
-        ForwardHandler.VerifiedBody body = ForwardHandler.VerifiedBody.of(exchange);
+        VerifiedBody body = VerifiedBody.of(exchange);
         return store(exchange, decision, keys, target, body.content(), body.length()).flatMap(answer -> {
             Mono<Void> write = SmallExchanges.write(exchange, answer.response(), answer.body());
             // checksums the upstream computed describe the ciphertext, not what the client sent

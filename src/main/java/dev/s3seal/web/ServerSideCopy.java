@@ -76,7 +76,7 @@ final class ServerSideCopy {
                 headers, null);
         return small.call(copy, null, factory).map(answer -> {
             if (answer.response().status() == 412) {
-                throw CopySourceReader.changed();
+                throw LayoutPreservingCopy.sourceChanged();
             }
             if (answer.isErrorDocument()) {
                 return answer;

@@ -24,6 +24,9 @@ import dev.s3seal.upstream.UpstreamResponse;
 /** Upstream requests whose answers are small XML documents, read whole with a cap. */
 final class SmallExchanges {
 
+    /** Cap on the upstream's small documents (initiate, copy-part, complete results, one ListParts page). */
+    static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
     /** An upstream answer with its whole (small) body. */
     record Answer(UpstreamResponse response, byte[] body) {
 
@@ -64,7 +67,7 @@ final class SmallExchanges {
     Mono<Answer> send(UpstreamRequest request, Flux<DataBuffer> body) {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         return upstream.exchange(request, body.doOnError(bodyFailure::set), (response, responseBody) ->
-                        readAll(responseBody, MultipartXml.MAX_RESULT_BYTES).map(bytes -> new Answer(response, bytes)))
+                        readAll(responseBody, MAX_ANSWER_BYTES).map(bytes -> new Answer(response, bytes)))
                 .next()
                 .onErrorMap(DataBufferLimitException.class,
                         e -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer was too large.", e))

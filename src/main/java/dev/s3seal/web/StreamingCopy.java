@@ -64,10 +64,10 @@ final class StreamingCopy {
         PolicyDecision destination = exchange.decision();
         EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
                 QueryParameters.empty(), headers);
-        if (destination.options().format() == Format.S3EC_V3 && EncryptedCopyHandler.isClientSide(destination)) {
+        if (destination.options().format() == Format.S3EC_V3 && destination.mode().clientSide()) {
             return inClientFormat(exchange, source, keys, target, plaintext);
         }
-        if (EncryptedCopyHandler.encryptsBody(destination)) {
+        if (destination.encryptsBody()) {
             return upload.store(exchange, destination, keys, target, plaintext, source.plaintextLength(),
                     plaintextMd5(source)).map(outcome -> outcome.stored()
                             ? CopyResults.object(source, outcome.response(), outcome.etag(), null)
@@ -118,7 +118,7 @@ final class StreamingCopy {
     static boolean supportsDestination(PolicyDecision destination) {
         return switch (destination.mode()) {
             case CSE_LOCAL, CSE_KMS, PASSTHROUGH, SSE_S3, SSE_KMS -> true;
-            case SSE_C -> CopyCustomerKeys.emulated(destination);
+            case SSE_C -> destination.emulatesSseC();
             default -> false;
         };
     }
