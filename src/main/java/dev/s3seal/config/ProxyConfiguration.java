@@ -25,16 +25,16 @@ import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.KmsCallTimer;
 import dev.s3seal.policy.PolicyHolder;
 import dev.s3seal.policy.Mode;
-import dev.s3seal.web.DeleteObjectsHandler;
-import dev.s3seal.web.EncryptedCopyHandler;
-import dev.s3seal.web.EncryptedListingHandler;
-import dev.s3seal.web.EncryptedMultipartHandler;
-import dev.s3seal.web.EncryptedObjectHandler;
-import dev.s3seal.web.EtagSettings;
-import dev.s3seal.web.ForwardHandler;
-import dev.s3seal.web.ServerSideEncryptionHandler;
-import dev.s3seal.web.InjectedSseCHandler;
-import dev.s3seal.web.EmulatedSseCHandler;
+import dev.s3seal.web.forward.DeleteObjectsHandler;
+import dev.s3seal.web.copy.EncryptedCopyHandler;
+import dev.s3seal.web.listing.EncryptedListingHandler;
+import dev.s3seal.web.multipart.EncryptedMultipartHandler;
+import dev.s3seal.web.object.EncryptedObjectHandler;
+import dev.s3seal.web.envelope.EtagSettings;
+import dev.s3seal.web.forward.ForwardHandler;
+import dev.s3seal.web.forward.ServerSideEncryptionHandler;
+import dev.s3seal.web.ssec.InjectedSseCHandler;
+import dev.s3seal.web.ssec.EmulatedSseCHandler;
 import dev.s3seal.web.OperationRouter;
 import dev.s3seal.web.S3Gateway;
 import dev.s3seal.web.S3HandlerMapping;
@@ -96,7 +96,7 @@ class ProxyConfiguration {
                         || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED),
                 new InjectedSseCHandler(forward, keys), new EmulatedSseCHandler(keys, objects, multipart));
         return new S3Gateway(parser, verifier, policy, router, observer,
-                dev.s3seal.web.SseCTransportGuard.forListener(serverAddress), limits);
+                dev.s3seal.web.ssec.SseCTransportGuard.forListener(serverAddress), limits);
     }
 
     @Bean

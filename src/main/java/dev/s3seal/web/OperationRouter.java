@@ -9,6 +9,9 @@ import dev.s3seal.policy.SseCVariant;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
+import dev.s3seal.web.exchange.ProxyExchange;
+import dev.s3seal.web.exchange.S3OperationHandler;
+import dev.s3seal.web.ssec.InjectedSseCHandler;
 
 /**
  * Picks the handler for a request from its operation family and the policy's mode. Everything

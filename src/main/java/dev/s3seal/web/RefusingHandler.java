@@ -4,6 +4,8 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.web.exchange.ProxyExchange;
+import dev.s3seal.web.exchange.S3OperationHandler;
 
 /**
  * Operations s3seal cannot yet perform under a rule's mode. They are refused with a clear S3

@@ -35,6 +35,12 @@ import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
 import dev.s3seal.s3.UpfrontRefusals;
+import dev.s3seal.web.exchange.ErrorResponder;
+import dev.s3seal.web.exchange.ProxyExchange;
+import dev.s3seal.web.exchange.RequestIds;
+import dev.s3seal.web.exchange.UnreadBody;
+import dev.s3seal.web.forward.ClientSseHeaders;
+import dev.s3seal.web.ssec.SseCTransportGuard;
 
 /**
  * The S3 edge: every request on the S3 port comes here. It resolves what the request addresses,

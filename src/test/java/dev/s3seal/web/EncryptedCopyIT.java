@@ -33,6 +33,7 @@ import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.web.exchange.SealResponse;
 
 /**
  * CopyObject and UploadPartCopy under the client-side modes end to end: real SDK clients and the

@@ -43,6 +43,7 @@ import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
 import dev.s3seal.testsupport.TwoPartUpload;
 import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.web.exchange.SealResponse;
 
 /**
  * Multipart uploads under the client-side modes end to end (docs/format.md 6): real SDK clients

@@ -44,6 +44,7 @@ import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.RawHttp;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.web.ssec.SseCTransportGuard;
 
 /**
  * HTTPS on the S3 port from a PEM certificate and key (Spring SSL bundle {@code s3seal}), the

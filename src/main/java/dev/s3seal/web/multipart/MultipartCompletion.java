@@ -1,0 +1,278 @@
+package dev.s3seal.web.multipart;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
+
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartManifest;
+import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.Xml;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.web.envelope.EnvelopeHeaders;
+import dev.s3seal.web.envelope.PlaintextEtags;
+import dev.s3seal.web.envelope.CustomerKeyHeaders;
+import dev.s3seal.web.exchange.ProxyExchange;
+import dev.s3seal.web.exchange.SealResponse;
+import dev.s3seal.web.exchange.SmallExchanges;
+import dev.s3seal.web.exchange.VerifiedBody;
+
+/**
+ * CompleteMultipartUpload under a client-side mode (docs/format.md 6.2, 6.3): the client's part
+ * list is checked against the stored parts for a regular layout (else 400 InvalidRequest, upload
+ * left open), completed upstream, then sealed; the client hears success only after the seal.
+ */
+final class MultipartCompletion {
+
+    private static final int MAX_LIST_PAGES = 20;
+
+    /** S3's smallest part, except the last. */
+    static final long MIN_PART_BYTES = 5L * 1024 * 1024;
+
+    private final SmallExchanges small;
+    private final MultipartSeal seal;
+    private final CompletionConditions conditions;
+
+    MultipartCompletion(SmallExchanges small) {
+        this.small = small;
+        this.seal = new MultipartSeal(small);
+        this.conditions = new CompletionConditions(small);
+    }
+
+    /** {@code keys} read the destination's ETag when the client's completion is conditional. */
+    Mono<Void> complete(ProxyExchange exchange, MultipartUploadId id, byte[] dataKey, ObjectKeys keys) {
+        S3Request request = exchange.request();
+        DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
+        VerifiedBody body = VerifiedBody.of(exchange);
+        return DataBufferUtils.join(body.content(), MultipartXml.MAX_COMPLETE_BYTES)
+                .onErrorMap(DataBufferLimitException.class, e -> new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED))
+                .map(joined -> {
+                    byte[] xml = new byte[joined.readableByteCount()];
+                    joined.read(xml);
+                    DataBufferUtils.release(joined);
+                    return MultipartXml.clientParts(xml);
+                })
+                .switchIfEmpty(Mono.error(() -> new S3Exception(S3ErrorCode.MALFORMED_XML)))
+                .flatMap(parts -> {
+                    checkOrder(parts);
+                    return storedSizes(request, id.upstreamId(), factory)
+                            .flatMap(stored -> {
+                                MultipartManifest manifest = manifest(parts, stored, id.segmentSize());
+                                // the conditions are evaluated once the upload is known to complete,
+                                // and before anything replaces the destination
+                                return conditions.check(exchange, keys, factory)
+                                        .flatMap(pin -> completeUpstream(exchange, id, asStored(parts, stored),
+                                                pin, factory))
+                                        .map(answer -> Map.entry(manifest, answer));
+                            })
+                            // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart)
+                            .onErrorResume(S3Exception.class, e -> e.errorCode() == S3ErrorCode.NO_SUCH_UPLOAD
+                                    || e.errorCode() == S3ErrorCode.INVALID_PART
+                                    ? alreadySealed(exchange, id, parts.size(), factory).then(Mono.error(e))
+                                    : Mono.error(e))
+                            .flatMap(completed -> {
+                                MultipartManifest manifest = completed.getKey();
+                                SmallExchanges.Answer answer = completed.getValue();
+                                return answer.isErrorDocument()
+                                        ? SmallExchanges.write(exchange, answer.response(), answer.body())
+                                        : SealResponse.answer(exchange, seal.seal(exchange, id, manifest, manifest.seal(dataKey)));
+                            });
+                })
+                .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())
+                .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
+    }
+
+    /**
+     * A retried completion whose first attempt sealed the object (its response was lost): the object
+     * carries this upload's key and a manifest of as many parts, so the client hears success again,
+     * as S3 answers a repeated completion. Completes empty (NoSuchUpload stands) otherwise.
+     */
+    private Mono<Void> alreadySealed(ProxyExchange exchange, MultipartUploadId id, int partCount,
+            DataBufferFactory factory) {
+        S3Request request = exchange.request();
+        UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
+                CustomerKeyHeaders.carried(request.headers()), -1);
+        return small.call(head, null, factory).flatMap(answer -> {
+            EnvelopeMetadata envelope;
+            try {
+                envelope = answer.isSuccess() ? EnvelopeHeaders.read(answer.response().headers()) : null;
+            } catch (IllegalArgumentException malformed) {
+                envelope = null;
+            }
+            String etag = answer.response().headers().getFirst("etag");
+            if (envelope == null || envelope.manifest() == null || etag == null
+                    || !Arrays.equals(envelope.wrappedKey(), id.wrappedKey().ciphertext())
+                    || envelope.partCount() == null || envelope.partCount() != partCount) {
+                return Mono.empty();
+            }
+            byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
+                    + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>" + Xml.escape(request.bucket())
+                    + "</Bucket><Key>" + Xml.escape(request.key()) + "</Key><ETag>" + Xml.escape(etag)
+                    + "</ETag></CompleteMultipartUploadResult>").getBytes(StandardCharsets.UTF_8);
+            ServerHttpResponse client = exchange.exchange().getResponse();
+            client.setStatusCode(HttpStatusCode.valueOf(200));
+            client.getHeaders().setContentType(MediaType.APPLICATION_XML);
+            client.getHeaders().setContentLength(xml.length);
+            return client.writeWith(Mono.fromSupplier(() -> client.bufferFactory().wrap(xml)))
+                    .then(Mono.error(new AlreadyAnswered()));
+        });
+    }
+
+    /** Ends a completion that was answered with success; never reaches the error responder. */
+    static final class AlreadyAnswered extends RuntimeException {
+        AlreadyAnswered() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void checkOrder(List<MultipartXml.Part> parts) {
+        for (int i = 1; i < parts.size(); i++) {
+            if (parts.get(i).number() <= parts.get(i - 1).number()) {
+                throw new S3Exception(S3ErrorCode.INVALID_PART_ORDER);
+            }
+        }
+    }
+
+    /** s3seal's own rule, checked after every error S3 would answer first (InvalidPart, EntityTooSmall). */
+    private static void checkNumbering(List<MultipartXml.Part> parts, int segmentSize) {
+        for (int i = 0; i < parts.size(); i++) {
+            int number = parts.get(i).number();
+            if (number != i + 1) {
+                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "s3seal: the parts of an upload must be numbered "
+                        + "1 to N without gaps; every part except the last must be a multiple of " + segmentSize
+                        + " bytes (use a part size such as 8 MiB)");
+            }
+        }
+    }
+
+    /** The client's parts as the upstream stored them: its ETags (the client may know only plaintext MD5s). */
+    private static List<MultipartXml.Part> asStored(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored) {
+        return parts.stream().map(part -> stored.get(part.number())).toList();
+    }
+
+    /**
+     * The regular layout's manifest (the upload stays open on every refusal), checked in S3's order
+     * first: a part never uploaded (InvalidPart), a part other than the last under 5 MiB
+     * (EntityTooSmall); then s3seal's layout: parts 1 to N (400 InvalidRequest), each but the last a
+     * multiple of the segment size (400 InvalidRequest).
+     */
+    private static MultipartManifest manifest(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored,
+            int segmentSize) {
+        long[] lengths = new long[parts.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            MultipartXml.Part part = stored.get(parts.get(i).number());
+            if (part == null || !acceptedEtag(part.etag(), parts.get(i).etag())) {
+                throw new S3Exception(S3ErrorCode.INVALID_PART);
+            }
+            try {
+                lengths[i] = CiphertextSizes.plaintextLength(part.size(), segmentSize);
+            } catch (IllegalArgumentException notOurs) {
+                throw new S3Exception(S3ErrorCode.INVALID_PART);
+            }
+        }
+        for (int i = 0; i < lengths.length - 1; i++) {
+            if (lengths[i] < MIN_PART_BYTES) {
+                throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL);
+            }
+        }
+        checkNumbering(parts, segmentSize);
+        try {
+            return MultipartManifest.of(lengths, segmentSize);
+        } catch (IllegalArgumentException irregular) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "s3seal: every part except the last must be a "
+                    + "multiple of " + segmentSize + " bytes (use a part size such as 8 MiB)");
+        }
+    }
+
+    /**
+     * The client's ETag for a stored part: the plaintext MD5 s3seal answered UploadPart with (it
+     * cannot be checked against the stored ciphertext part: parts are matched by number, the format
+     * authenticates each part's number and the manifest their lengths), or the upstream's own.
+     */
+    private static boolean acceptedEtag(String stored, String client) {
+        return sameEtag(stored, client) || PlaintextEtags.isMd5(client);
+    }
+
+    private static boolean sameEtag(String a, String b) {
+        return a != null && b != null && a.replace("\"", "").trim().equals(b.replace("\"", "").trim());
+    }
+
+    /** Every stored part (ListParts, following pages), by part number. */
+    private Mono<Map<Integer, MultipartXml.Part>> storedSizes(S3Request request, String upstreamId,
+            DataBufferFactory factory) {
+        Map<Integer, MultipartXml.Part> parts = new HashMap<>();
+        return listPage(request, upstreamId, null, parts, factory, 0).thenReturn(parts);
+    }
+
+    private Mono<Void> listPage(S3Request request, String upstreamId, String marker, Map<Integer, MultipartXml.Part> into,
+            DataBufferFactory factory, int page) {
+        QueryParameters query = QueryParameters.empty().with("uploadId", upstreamId);
+        if (marker != null) {
+            query = query.with("part-number-marker", marker);
+        }
+        return small.call(new UpstreamRequest("GET", request.bucket(), request.key(), query, Map.of(), -1), null,
+                factory).flatMap(answer -> {
+                    if (!answer.isSuccess()) {
+                        return Mono.error(upstreamRefusal(answer));
+                    }
+                    MultipartXml.Document document;
+                    try {
+                        document = MultipartXml.parse(answer.body());
+                    } catch (IllegalArgumentException malformed) {
+                        return Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR,
+                                "The upstream part list could not be read.", malformed));
+                    }
+                    document.parts().forEach(part -> into.put(part.number(), part));
+                    String next = document.field("NextPartNumberMarker");
+                    if ("true".equals(document.field("IsTruncated")) && next != null && page < MAX_LIST_PAGES) {
+                        return listPage(request, upstreamId, next, into, factory, page + 1);
+                    }
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<SmallExchanges.Answer> completeUpstream(ProxyExchange exchange, MultipartUploadId id,
+            List<MultipartXml.Part> parts, Map<String, List<String>> pin, DataBufferFactory factory) {
+        S3Request request = exchange.request();
+        byte[] body = MultipartXml.completeBody(new ArrayList<>(parts));
+        // the client's x-amz-checksum-* describe the plaintext object; the stored one is ciphertext.
+        // S3 wants an SSE-C upload's key on its completion too (S3Proxy always)
+        Map<String, List<String>> headers = new LinkedHashMap<>(CustomerKeyHeaders.carried(request.headers()));
+        headers.putAll(pin);
+        headers.put("content-type", List.of("application/xml"));
+        return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
+                QueryParameters.empty().with("uploadId", id.upstreamId()), headers, body), body, factory);
+    }
+
+    /** An upstream refusal of ListParts, as the client would have heard it (usually NoSuchUpload). */
+    static S3Exception upstreamRefusal(SmallExchanges.Answer answer) {
+        int status = answer.response().status();
+        if (status == 404) {
+            return new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD);
+        }
+        if (status == 403) {
+            return new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        if (status == 503) {
+            return new S3Exception(S3ErrorCode.SLOW_DOWN);
+        }
+        return new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream refused to list the parts (" + status + ").");
+    }
+}
