@@ -15,7 +15,7 @@ import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecDecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.stream.DecryptOperator;

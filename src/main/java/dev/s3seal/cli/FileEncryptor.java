@@ -16,7 +16,7 @@ import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.SegmentEncryptor;
-import dev.s3seal.crypto.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
 import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.WrappedKey;

@@ -8,8 +8,8 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
 
 import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.s3ec.S3ecEncryptionMaterials;
-import dev.s3seal.crypto.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.crypto.s3ec.WrapAlgorithm;
 import dev.s3seal.keys.CachingKeyProvider;

@@ -1,5 +1,6 @@
 package dev.s3seal.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,11 @@ class OpsConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty("s3seal.audit.file")
     AuditFileAppender auditFileAppender(@Value("${s3seal.audit.file}") String file) {
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new InvalidConfigurationException("s3seal.audit.file",
+                    "directory " + parent + " does not exist; create it or choose another file");
+        }
         return new AuditFileAppender(Path.of(file));
     }
 

@@ -5,7 +5,7 @@ import java.net.URI;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.s3seal.demo.EmbeddedStore;
+import dev.s3seal.config.EmbeddedStore;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamCredentials;
 import dev.s3seal.upstream.UpstreamSigner;

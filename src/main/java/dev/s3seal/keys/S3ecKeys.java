@@ -15,9 +15,9 @@ import software.amazon.awssdk.services.kms.KmsAsyncClient;
 
 import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
 import dev.s3seal.crypto.s3ec.S3ecException;
-import dev.s3seal.crypto.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.crypto.s3ec.WrapAlgorithm;
 import dev.s3seal.policy.KeyDefinition;

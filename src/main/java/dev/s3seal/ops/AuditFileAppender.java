@@ -11,7 +11,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import org.slf4j.LoggerFactory;
 
-import dev.s3seal.config.InvalidConfigurationException;
 
 /**
  * Appends the audit lines to {@code s3seal.audit.file} as well as stdout. Attached at startup
@@ -24,11 +23,6 @@ public final class AuditFileAppender implements AutoCloseable {
     private final Logger logger;
 
     public AuditFileAppender(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new InvalidConfigurationException("s3seal.audit.file",
-                    "directory " + parent + " does not exist; create it or choose another file");
-        }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

@@ -9,7 +9,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.s3seal.crypto.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.policy.KeyDefinition;

@@ -39,6 +39,12 @@ import software.amazon.encryption.s3.S3EncryptionClient;
 import software.amazon.encryption.s3.algorithms.AlgorithmSuite;
 import software.amazon.encryption.s3.materials.AesKeyring;
 import software.amazon.encryption.s3.materials.KmsKeyring;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecOperatorsTest;
+import dev.s3seal.stream.s3ec.S3ecTwoPassDecryptOperator;
+import dev.s3seal.stream.s3ec.UnauthenticatedRangeOperator;
 
 /**
  * Interop with the real AWS S3 Encryption Client 4.0.0 as the oracle, over a real S3Proxy (transient store)

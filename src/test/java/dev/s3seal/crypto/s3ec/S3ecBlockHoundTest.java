@@ -16,6 +16,10 @@ import reactor.test.StepVerifier;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecOperatorsTest;
 
 /** KMS materials, unwrap and the operators, driven from non-blocking threads, never block. */
 class S3ecBlockHoundTest {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 
 /** Strict decoding: anything missing, unknown or contradictory is a typed error. */
 class S3ecMetadataTest {

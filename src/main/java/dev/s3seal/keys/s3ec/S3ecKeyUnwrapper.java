@@ -1,4 +1,4 @@
-package dev.s3seal.crypto.s3ec;
+package dev.s3seal.keys.s3ec;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,6 +12,11 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
 import software.amazon.awssdk.services.kms.model.DecryptRequest;
+import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.S3ecVersion;
 
 /**
  * Recovers the data key of an S3EC object, never blocking: {@code kms+context} through

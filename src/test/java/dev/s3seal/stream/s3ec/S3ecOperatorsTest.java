@@ -1,4 +1,4 @@
-package dev.s3seal.crypto.s3ec;
+package dev.s3seal.stream.s3ec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,9 +20,18 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import dev.s3seal.testsupport.TrackingBuffers;
+import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.S3ecReadOptions;
+import dev.s3seal.crypto.s3ec.S3ecVersion;
+import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 
 /** The reactive shells and the pure core, s3seal against itself (interop with the AWS client is elsewhere). */
-class S3ecOperatorsTest {
+public class S3ecOperatorsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -251,7 +260,7 @@ class S3ecOperatorsTest {
         return true;
     }
 
-    static byte[] random(int n) {
+    public static byte[] random(int n) {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);
         return b;

@@ -1,4 +1,4 @@
-package dev.s3seal.crypto.s3ec;
+package dev.s3seal.keys.s3ec;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -12,6 +12,13 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyRequest;
+import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.S3ecVersion;
+import dev.s3seal.crypto.s3ec.WrapAlgorithm;
+import dev.s3seal.stream.s3ec.S3ecEncryptOperator;
 
 /**
  * Everything needed to write one object in the client's V3 format (suite 0x0073): the user metadata to

@@ -1,4 +1,4 @@
-package dev.s3seal.crypto.s3ec;
+package dev.s3seal.stream.s3ec;
 
 import java.util.Arrays;
 import java.util.function.Function;
@@ -6,6 +6,10 @@ import javax.crypto.Cipher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecReadOptions;
+import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
 
 /**
  * Decrypts the ciphertext bytes {@link UnauthenticatedRange#upstreamRangeHeader()} fetched, and emits exactly

@@ -1,4 +1,4 @@
-package dev.s3seal.demo;
+package dev.s3seal.config;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

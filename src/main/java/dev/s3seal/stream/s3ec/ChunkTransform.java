@@ -1,4 +1,4 @@
-package dev.s3seal.crypto.s3ec;
+package dev.s3seal.stream.s3ec;
 
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;

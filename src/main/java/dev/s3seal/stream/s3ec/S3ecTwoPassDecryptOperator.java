@@ -1,10 +1,11 @@
-package dev.s3seal.crypto.s3ec;
+package dev.s3seal.stream.s3ec;
 
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
 
 /**
  * "Verify then stream": applied to the body of a first GET, it authenticates that body completely

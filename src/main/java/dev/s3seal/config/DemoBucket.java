@@ -1,4 +1,4 @@
-package dev.s3seal.demo;
+package dev.s3seal.config;
 
 import java.time.Duration;
 import java.util.Map;
