@@ -203,6 +203,6 @@ final class AwsChunkedDecoder {
     }
 
     static S3Exception malformed(String what) {
-        return new S3Exception(S3ErrorCode.INVALID_REQUEST, "Malformed aws-chunked body: " + what + ".");
+        return LineReader.malformed(what);
     }
 }

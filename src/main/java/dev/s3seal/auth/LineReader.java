@@ -1,5 +1,8 @@
 package dev.s3seal.auth;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -22,17 +25,22 @@ final class LineReader {
             byte b = in.get();
             if (b == '\n') {
                 if (length == 0 || line[length - 1] != '\r') {
-                    throw AwsChunkedDecoder.malformed("a line is not terminated by CRLF");
+                    throw malformed("a line is not terminated by CRLF");
                 }
                 String text = new String(line, 0, length - 1, StandardCharsets.ISO_8859_1);
                 length = 0;
                 return text;
             }
             if (length == line.length) {
-                throw AwsChunkedDecoder.malformed("a chunk header or trailer line is too long");
+                throw malformed("a chunk header or trailer line is too long");
             }
             line[length++] = b;
         }
         return null;
+    }
+
+    /** A broken aws-chunked framing, as S3 answers it. */
+    static S3Exception malformed(String what) {
+        return new S3Exception(S3ErrorCode.INVALID_REQUEST, "Malformed aws-chunked body: " + what + ".");
     }
 }

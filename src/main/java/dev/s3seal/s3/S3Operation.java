@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * The families of S3 operations s3seal's handlers tell apart, because they treat their bodies, sizes
- * or keys differently. Every other operation of {@link OperationTable} is {@link #OTHER}: forwarded
+ * or keys differently. Every other operation of {@code OperationTable} is {@link #OTHER}: forwarded
  * with its canonical query. The policy class of an operation is the table's, not the family's.
  */
 public enum S3Operation {
@@ -33,11 +33,4 @@ public enum S3Operation {
         };
     }
 
-    /**
-     * The family of the request's operation in {@link OperationTable}; a request the table does not
-     * define is {@link S3Exception} with S3's error.
-     */
-    public static S3Operation of(S3Request request) {
-        return OperationTable.recognise(request).operation().family();
-    }
 }

@@ -28,7 +28,7 @@ public final class UpfrontRefusals {
             // the service root serves ListBuckets only; S3 answers every other method 405
             throw new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED);
         }
-        S3Operation operation = S3Operation.of(request);
+        S3Operation operation = OperationTable.recognise(request).operation().family();
         if (operation == S3Operation.PUT_OBJECT || operation == S3Operation.UPLOAD_PART) {
             refuseAboveUploadLimit(request.headers().get("content-length"));
             refuseAboveUploadLimit(request.headers().get("x-amz-decoded-content-length"));

@@ -100,7 +100,7 @@ final class StreamReader {
             System.arraycopy(plan.header(), 0, headerBuffer, 0, headerBuffer.length);
             openStream();
         }
-        return DecryptOperator.none();
+        return List.of();
     }
 
     /**
@@ -141,7 +141,7 @@ final class StreamReader {
         if (state != State.DONE) {
             throw new AuthenticationFailedException(TRUNCATED, "stream ended before the final segment");
         }
-        return DecryptOperator.none();
+        return List.of();
     }
 
     private void openStream() {
