@@ -89,12 +89,19 @@ class ProxyConfiguration {
         EtagSettings etags = new EtagSettings(properties.etag().sealMd5AfterPut(), properties.etag().listingLookups());
         EncryptedObjectHandler objects = new EncryptedObjectHandler(upstream, keys, etags);
         EncryptedMultipartHandler multipart = new EncryptedMultipartHandler(upstream, keys);
-        OperationRouter router = new OperationRouter(forward, objects,
-                new EncryptedListingHandler(upstream, policy, keys, etags), new ServerSideEncryptionHandler(forward),
-                multipart, new EncryptedCopyHandler(upstream, keys, etags), new DeleteObjectsHandler(upstream, policy),
-                () -> policy.policy().rules().stream().anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL
-                        || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED),
-                new InjectedSseCHandler(forward, keys), new EmulatedSseCHandler(keys, objects, multipart));
+        OperationRouter router = OperationRouter.builder()
+                .forward(forward)
+                .encryptedObjects(objects)
+                .encryptedListings(new EncryptedListingHandler(upstream, policy, keys, etags))
+                .serverSideEncryption(new ServerSideEncryptionHandler(forward))
+                .encryptedMultipart(multipart)
+                .encryptedCopy(new EncryptedCopyHandler(upstream, keys, etags))
+                .deleteObjects(new DeleteObjectsHandler(upstream, policy))
+                .injectedSseC(new InjectedSseCHandler(forward, keys))
+                .emulatedSseC(new EmulatedSseCHandler(keys, objects, multipart))
+                .anyClientSideRule(() -> policy.policy().rules().stream().anyMatch(rule -> rule.mode() == Mode.CSE_LOCAL
+                        || rule.mode() == Mode.CSE_KMS || rule.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED))
+                .build();
         return new S3Gateway(parser, verifier, policy, router, observer,
                 dev.s3seal.web.ssec.SseCTransportGuard.forListener(serverAddress), limits);
     }

@@ -1,5 +1,8 @@
 package dev.s3seal.web;
 
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.policy.Format;
@@ -25,35 +28,114 @@ public final class OperationRouter {
     private final S3OperationHandler encryptedListings;
     private final S3OperationHandler serverSideEncryption;
     private final S3OperationHandler deleteObjects;
-    private final java.util.function.BooleanSupplier anyClientSideRule;
+    private final BooleanSupplier anyClientSideRule;
     private final S3OperationHandler encryptedMultipart;
     private final InjectedSseCHandler injectedSseC;
     private final S3OperationHandler emulatedSseC;
     private final S3OperationHandler encryptedCopy;
     private final S3OperationHandler refuse = new RefusingHandler();
 
-    /**
-     * @param anyClientSideRule whether the policy in force has a client-side rule (or an sse-c
-     *                          emulated one) anywhere: then every listing goes through the size
-     *                          rewriter, decided per entry
-     * @param injectedSseC      sse-c inject: s3seal's customer key added upstream
-     * @param emulatedSseC      sse-c emulated: objects and multipart uploads under the client's key
-     */
-    public OperationRouter(S3OperationHandler forward, S3OperationHandler encryptedObjects,
-            S3OperationHandler encryptedListings, S3OperationHandler serverSideEncryption,
-            S3OperationHandler encryptedMultipart, S3OperationHandler encryptedCopy, S3OperationHandler deleteObjects,
-            java.util.function.BooleanSupplier anyClientSideRule, InjectedSseCHandler injectedSseC,
-            S3OperationHandler emulatedSseC) {
-        this.injectedSseC = injectedSseC;
-        this.emulatedSseC = emulatedSseC;
-        this.encryptedCopy = encryptedCopy;
-        this.forward = forward;
-        this.encryptedObjects = encryptedObjects;
-        this.encryptedListings = encryptedListings;
-        this.serverSideEncryption = serverSideEncryption;
-        this.deleteObjects = deleteObjects;
-        this.anyClientSideRule = anyClientSideRule;
-        this.encryptedMultipart = encryptedMultipart;
+    private OperationRouter(Builder built) {
+        this.forward = Objects.requireNonNull(built.forward, "forward");
+        this.encryptedObjects = Objects.requireNonNull(built.encryptedObjects, "encryptedObjects");
+        this.encryptedListings = Objects.requireNonNull(built.encryptedListings, "encryptedListings");
+        this.serverSideEncryption = Objects.requireNonNull(built.serverSideEncryption, "serverSideEncryption");
+        this.encryptedMultipart = Objects.requireNonNull(built.encryptedMultipart, "encryptedMultipart");
+        this.encryptedCopy = Objects.requireNonNull(built.encryptedCopy, "encryptedCopy");
+        this.deleteObjects = Objects.requireNonNull(built.deleteObjects, "deleteObjects");
+        this.injectedSseC = Objects.requireNonNull(built.injectedSseC, "injectedSseC");
+        this.emulatedSseC = Objects.requireNonNull(built.emulatedSseC, "emulatedSseC");
+        this.anyClientSideRule = Objects.requireNonNull(built.anyClientSideRule, "anyClientSideRule");
+    }
+
+    /** Names each handler where the router is built: they share one type, so positions would be easy to swap. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every handler is required; {@link #build()} says which one is missing. */
+    public static final class Builder {
+
+        private S3OperationHandler forward;
+        private S3OperationHandler encryptedObjects;
+        private S3OperationHandler encryptedListings;
+        private S3OperationHandler serverSideEncryption;
+        private S3OperationHandler encryptedMultipart;
+        private S3OperationHandler encryptedCopy;
+        private S3OperationHandler deleteObjects;
+        private InjectedSseCHandler injectedSseC;
+        private S3OperationHandler emulatedSseC;
+        private BooleanSupplier anyClientSideRule;
+
+        private Builder() {
+        }
+
+        /** Requests s3seal does not need to understand, sent upstream as they came. */
+        public Builder forward(S3OperationHandler handler) {
+            this.forward = handler;
+            return this;
+        }
+
+        /** GetObject, PutObject, HeadObject under the client-side modes. */
+        public Builder encryptedObjects(S3OperationHandler handler) {
+            this.encryptedObjects = handler;
+            return this;
+        }
+
+        /** Listings with plaintext sizes and ETags. */
+        public Builder encryptedListings(S3OperationHandler handler) {
+            this.encryptedListings = handler;
+            return this;
+        }
+
+        /** Writes under sse-s3 and sse-kms: the rule's headers added. */
+        public Builder serverSideEncryption(S3OperationHandler handler) {
+            this.serverSideEncryption = handler;
+            return this;
+        }
+
+        /** Multipart uploads under the client-side modes. */
+        public Builder encryptedMultipart(S3OperationHandler handler) {
+            this.encryptedMultipart = handler;
+            return this;
+        }
+
+        /** Copies s3seal makes itself (a side it encrypts). */
+        public Builder encryptedCopy(S3OperationHandler handler) {
+            this.encryptedCopy = handler;
+            return this;
+        }
+
+        /** DeleteObjects, each key decided by the policy. */
+        public Builder deleteObjects(S3OperationHandler handler) {
+            this.deleteObjects = handler;
+            return this;
+        }
+
+        /** sse-c inject: s3seal's customer key added upstream. */
+        public Builder injectedSseC(InjectedSseCHandler handler) {
+            this.injectedSseC = handler;
+            return this;
+        }
+
+        /** sse-c emulated: objects and multipart uploads under the client's key. */
+        public Builder emulatedSseC(S3OperationHandler handler) {
+            this.emulatedSseC = handler;
+            return this;
+        }
+
+        /**
+         * Whether the policy in force has a client-side rule (or an sse-c emulated one) anywhere: then
+         * every listing goes through the size rewriter, decided per entry.
+         */
+        public Builder anyClientSideRule(BooleanSupplier anyClientSideRule) {
+            this.anyClientSideRule = anyClientSideRule;
+            return this;
+        }
+
+        public OperationRouter build() {
+            return new OperationRouter(this);
+        }
     }
 
     public S3OperationHandler handlerFor(ProxyExchange exchange) {
