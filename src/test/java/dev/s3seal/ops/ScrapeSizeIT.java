@@ -52,7 +52,7 @@ class ScrapeSizeIT extends ProxyIntegrationTest {
         String bucket = newBucket();
         try (S3Client alice = alice(); S3Client forger = S3Clients.sync(endpoint(), ALICE_KEY, "wrong-secret-0123456789")) {
             for (String prefix : List.of("docs/", "public/", "kms/", "secret/")) {
-                for (int i = 0; i < 5; i++) {
+                for (int i = 0; i < 3; i++) {
                     String key = prefix + "obj-" + i;
                     byte[] data = random(1000 * i);
                     ignoringErrors(() -> alice.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data)));

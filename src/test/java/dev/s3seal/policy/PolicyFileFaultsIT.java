@@ -64,7 +64,7 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
             Files.delete(file);
             awaitFailedReloads(3);
             keepsServing(client, bucket, data, "docs/during-deleted");
-            Thread.sleep(3 * PolicyFileWatcher.DEFAULT_INTERVAL.toMillis()); // the watcher looks again meanwhile
+            Thread.sleep(2 * PolicyFileWatcher.DEFAULT_INTERVAL.toMillis()); // the watcher looks again meanwhile
 
             assertThat(logs.messages().stream().filter(m -> m.startsWith("policy reload refused")))
                     .as("each bad state is logged once").hasSize(3);

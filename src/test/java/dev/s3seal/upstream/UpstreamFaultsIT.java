@@ -27,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -244,6 +245,35 @@ class UpstreamFaultsIT {
     }
 
     @Test
+    void shouldLetTheClientSendAPartAgainWhenTheUpstreamResetsMidPart() {
+        byte[] data = random(PART + 1000, 18);
+        String key = "docs/part-reset";
+        String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        faults.inject(request("PUT", "partNumber=1"), Fault.resetAfterRequestBytes(1_000_000), 1);
+        Throwable failed = catchThrowable(() -> client.uploadPart(
+                b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART))));
+        // s3seal answers 503 while the client is still sending; a client that does not read the answer
+        // before its write fails sees the connection closed instead: both are errors SDKs retry
+        assertThat(failed).isInstanceOf(SdkException.class);
+        if (failed instanceof S3Exception answered) {
+            assertThat(answered.statusCode()).isEqualTo(503);
+        }
+        try (S3Client direct = store().directClient()) {
+            assertThat(direct.listParts(b -> b.bucket(bucket).key(key).uploadId(upstreamUploadId(direct, key)))
+                    .parts()).as("no part stored").isEmpty();
+        }
+
+        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART))).eTag();
+        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
+                RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length))).eTag();
+        new Upload(client, bucket, key, id, List.of(CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                CompletedPart.builder().partNumber(2).eTag(e2).build())).complete();
+        assertThat(read(key)).isEqualTo(data);
+    }
+
+    @Test
     void shouldSealTheObjectWhenOneSelfCopyRequestIsReset() {
         byte[] data = random(PART + 1000, 13);
         Upload upload = uploadParts("docs/sealed", data);
@@ -305,6 +335,10 @@ class UpstreamFaultsIT {
                 RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length))).eTag();
         return new Upload(client, bucket, key, id, List.of(CompletedPart.builder().partNumber(1).eTag(e1).build(),
                 CompletedPart.builder().partNumber(2).eTag(e2).build()));
+    }
+
+    private String upstreamUploadId(S3Client direct, String key) {
+        return direct.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads().get(0).uploadId();
     }
 
     private static Predicate<RequestHead> request(String method, String targetPart) {
