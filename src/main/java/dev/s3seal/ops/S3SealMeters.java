@@ -78,6 +78,16 @@ public enum S3SealMeters {
             "Objects found altered at rest, by S3 operation and whether the response had started", "operation",
             "stage");
 
+    /**
+     * The upper bounds of every timer's histogram ({@code le} in Prometheus, plus {@code +Inf}): S3 latencies from a
+     * small GET (milliseconds) to a large transfer or a multipart seal (minutes). A fixed, short list on purpose: a
+     * percentile histogram publishes some seventy buckets for every tag combination, which made one scrape after a
+     * varied workload over half a megabyte (ScrapeSizeIT).
+     */
+    public static final List<Duration> LATENCY_BUCKETS = List.of(Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2));
+
     /** The Micrometer meter type. */
     public enum Type { COUNTER, FUNCTION_COUNTER, GAUGE, TIMER }
 
@@ -132,9 +142,7 @@ public enum S3SealMeters {
     Timer timer(MeterRegistry registry, String... tagValues) {
         expect(Type.TIMER);
         return Timer.builder(meterName).description(description).tags(tags(tagValues))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(10))
+                .serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new))
                 .register(registry);
     }
 

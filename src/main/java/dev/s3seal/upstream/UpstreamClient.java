@@ -66,13 +66,24 @@ public final class UpstreamClient {
     /**
      * Sends {@code request} with {@code body} (ignored when the request has none) and calls
      * {@code onResponse} with the response and its body. Whoever subscribes to that body owns
-     * its buffers; if it is never subscribed the connection is closed.
+     * its buffers; if it is never subscribed the connection is closed. A bodiless idempotent request
+     * whose connection fails before any answer is sent again ({@link UpstreamRetry}).
      */
     public <T> Flux<T> exchange(UpstreamRequest request, Publisher<DataBuffer> body,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
-        return Flux.defer(() -> {
+        return exchange(request, body, false, onResponse);
+    }
+
+    /**
+     * As {@link #exchange(UpstreamRequest, Publisher, BiFunction)}; {@code replayableBody} says {@code body}
+     * may be subscribed again (bytes s3seal holds, not a client's stream), so an idempotent request
+     * with a body may be sent again too.
+     */
+    public <T> Flux<T> exchange(UpstreamRequest request, Publisher<DataBuffer> body, boolean replayableBody,
+            BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        AtomicBoolean answered = new AtomicBoolean();
+        Flux<T> attempt = Flux.defer(() -> {
             long start = System.nanoTime();
-            AtomicBoolean answered = new AtomicBoolean();
             return send(request, body, (response, responseBody) -> {
                 answered.set(true);
                 listener.answered(request.method(), response.status(), System.nanoTime() - start);
@@ -83,6 +94,9 @@ public final class UpstreamClient {
                 }
             });
         });
+        return UpstreamRetry.isSafeToRepeat(request, replayableBody)
+                ? attempt.retryWhen(UpstreamRetry.whileUnanswered(answered::get))
+                : attempt;
     }
 
     private <T> Flux<T> send(UpstreamRequest request, Publisher<DataBuffer> body,
@@ -113,7 +127,10 @@ public final class UpstreamClient {
         AtomicBoolean bodySubscribed = new AtomicBoolean();
         Flux<DataBuffer> responseBody = Flux.defer(() -> {
             bodySubscribed.set(true);
-            return connection.inbound().receive().retain().map(bufferFactory::wrap);
+            // a connection that fails mid-body gets a type of its own: see UpstreamInterruptedException
+            return connection.inbound().receive().retain().<DataBuffer>map(bufferFactory::wrap)
+                    .onErrorMap(error -> !(error instanceof UpstreamInterruptedException),
+                            UpstreamInterruptedException::new);
         });
         UpstreamResponse upstreamResponse = new UpstreamResponse(response.status().code(), headers);
         // deferred, so a handler that throws still ends in doFinally and frees the connection

@@ -1,5 +1,6 @@
 package dev.s3seal.web.exchange;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +22,7 @@ import dev.s3seal.ops.ClientFaultLog;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3ErrorDocument;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.upstream.UpstreamInterruptedException;
 
 /**
  * Turns any failure into the S3 error a client expects. A client's mistake gets its S3 code; an
@@ -74,6 +76,7 @@ public final class ErrorResponder {
             return IntegrityFailures.refusal(tampered);
         }
         if (error instanceof ConnectException || error instanceof PrematureCloseException
+                || error instanceof UpstreamInterruptedException
                 || error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
             faults.warn("request {}: upstream unavailable: {}", requestId, describe(error));
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
@@ -99,7 +102,9 @@ public final class ErrorResponder {
     /** A connection closed while s3seal was still reading or writing: not a bug of s3seal's. */
     private static boolean isClosedConnection(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AbortedException || cause instanceof ClosedChannelException) {
+            // IOException: a connection reset (by the client or the upstream), not a bug of s3seal's
+            if (cause instanceof AbortedException || cause instanceof ClosedChannelException
+                    || cause instanceof IOException) {
                 return true;
             }
         }

@@ -57,7 +57,7 @@ public final class SmallExchanges {
     public Mono<Answer> call(UpstreamRequest request, byte[] body, DataBufferFactory factory) {
         Flux<DataBuffer> content = body == null || body.length == 0 ? Flux.empty()
                 : Flux.defer(() -> Flux.just(factory.wrap(body)));
-        return send(request, content);
+        return send(request, content, true);
     }
 
     /**
@@ -65,8 +65,12 @@ public final class SmallExchanges {
      * (verification, decryption), that failure is what the caller sees, not the broken upstream request.
      */
     public Mono<Answer> send(UpstreamRequest request, Flux<DataBuffer> body) {
+        return send(request, body, false);
+    }
+
+    private Mono<Answer> send(UpstreamRequest request, Flux<DataBuffer> body, boolean replayableBody) {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
-        return upstream.exchange(request, body.doOnError(bodyFailure::set), (response, responseBody) ->
+        return upstream.exchange(request, body.doOnError(bodyFailure::set), replayableBody, (response, responseBody) ->
                         readAll(responseBody, MAX_ANSWER_BYTES).map(bytes -> new Answer(response, bytes)))
                 .next()
                 .onErrorMap(DataBufferLimitException.class,

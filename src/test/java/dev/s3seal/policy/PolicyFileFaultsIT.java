@@ -1,0 +1,111 @@
+package dev.s3seal.policy;
+
+import static dev.s3seal.testsupport.TestData.random;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import dev.s3seal.testsupport.LogCapture;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestPolicies;
+
+/**
+ * The running proxy's policy file is replaced by garbage, then deleted: the last good policy stays in
+ * force (reads keep working, writes are still encrypted by it), each bad state is logged once and
+ * counted in {@code s3seal_policy_reloads_total{result="failed"}} however often the watcher looks,
+ * and a good file is picked up again without a restart.
+ */
+class PolicyFileFaultsIT extends ProxyIntegrationTest {
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    PolicyHolder policy;
+
+    @DynamicPropertySource
+    static void policy(DynamicPropertyRegistry registry) throws IOException {
+        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
+    }
+
+    @Test
+    void shouldKeepTheLastGoodPolicyAndLogOnceWhenThePolicyFileIsGarbageOrDeleted() throws Exception {
+        Path file = policy.file().orElseThrow();
+        byte[] good = Files.readAllBytes(file);
+        String bucket = newBucket();
+        byte[] data = random(100_000, 1);
+        try (S3Client client = alice(); LogCapture logs = LogCapture.attach()) {
+            client.putObject(b -> b.bucket(bucket).key("docs/before"), RequestBody.fromBytes(data));
+
+            Files.write(file, random(4096, 2)); // binary garbage
+            awaitFailedReloads(1);
+            keepsServing(client, bucket, data, "docs/during-garbage");
+            Files.writeString(file, "rules:\n  - name: default\n    mode: [not, a, mode\n"); // broken YAML
+            awaitFailedReloads(2);
+            keepsServing(client, bucket, data, "docs/during-broken-yaml");
+
+            Files.delete(file);
+            awaitFailedReloads(3);
+            keepsServing(client, bucket, data, "docs/during-deleted");
+            Thread.sleep(2 * PolicyFileWatcher.DEFAULT_INTERVAL.toMillis()); // the watcher looks again meanwhile
+
+            assertThat(logs.messages().stream().filter(m -> m.startsWith("policy reload refused")))
+                    .as("each bad state is logged once").hasSize(3);
+            assertThat(metric("result=\"failed\"")).isEqualTo(3);
+
+            Files.write(file, good);
+            awaitMetric("result=\"ok\"", 1);
+            keepsServing(client, bucket, data, "docs/after");
+        }
+    }
+
+    /** Reads work and a write is still encrypted under the last good policy (cse-local under docs/). */
+    private void keepsServing(S3Client client, String bucket, byte[] data, String newKey) throws IOException {
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/before")).asByteArray()).isEqualTo(data);
+        client.putObject(b -> b.bucket(bucket).key(newKey), RequestBody.fromBytes(data));
+        byte[] atRest = Files.readAllBytes(store().objectPath(bucket, newKey));
+        assertThat(new String(atRest, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(newKey)).asByteArray()).isEqualTo(data);
+    }
+
+    private void awaitFailedReloads(long expected) throws Exception {
+        awaitMetric("result=\"failed\"", expected);
+    }
+
+    private void awaitMetric(String tag, long expected) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        double last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            last = metric(tag);
+            if (last == expected) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(last).as("s3seal_policy_reloads_total{%s}", tag).isEqualTo(expected);
+    }
+
+    private double metric(String tag) throws Exception {
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + managementPort + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(l -> l.startsWith("s3seal_policy_reloads_total") && l.contains(tag))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+}
