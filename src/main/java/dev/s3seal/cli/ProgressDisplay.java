@@ -25,19 +25,21 @@ final class ProgressDisplay implements AutoCloseable {
 
     private final Disposable.Composite running = Disposables.composite();
     private final ProgressBar bar;
+    private final LongSupplier done;
 
-    private ProgressDisplay(ProgressBar bar) {
+    private ProgressDisplay(ProgressBar bar, LongSupplier done) {
         this.bar = bar;
+        this.done = done;
     }
 
     /** No display at all ({@code --progress-every 0}). */
     static ProgressDisplay none() {
-        return new ProgressDisplay(null);
+        return new ProgressDisplay(null, null);
     }
 
     /** Plain lines every {@code every}: {@code line} is asked for the text. */
     static ProgressDisplay lines(PrintWriter err, Duration every, Supplier<String> line) {
-        ProgressDisplay display = new ProgressDisplay(null);
+        ProgressDisplay display = new ProgressDisplay(null, null);
         display.running.add(Flux.interval(every).subscribe(tick -> {
             String text = line.get();
             if (text != null) {
@@ -52,7 +54,7 @@ final class ProgressDisplay implements AutoCloseable {
         ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1).setUnit(" objects", 1)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis((int) REDRAW.toMillis()).showSpeed()
                 .continuousUpdate().build();
-        ProgressDisplay display = new ProgressDisplay(bar);
+        ProgressDisplay display = new ProgressDisplay(bar, done);
         display.running.add(total.subscribe(bar::maxHint, error -> { }));
         display.running.add(Flux.interval(REDRAW).subscribe(tick -> bar.stepTo(done.getAsLong())));
         return display;
@@ -67,6 +69,7 @@ final class ProgressDisplay implements AutoCloseable {
     public void close() {
         running.dispose();
         if (bar != null) {
+            bar.stepTo(done.getAsLong()); // the last objects, done since the last redraw
             bar.close();
         }
     }
