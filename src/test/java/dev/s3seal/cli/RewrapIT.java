@@ -221,6 +221,50 @@ class RewrapIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldLeaveAnObjectAsAClientRewroteItWhenItsEtagChanged() throws IOException {
+        usePolicy(List.of(1), 1);
+        byte[] single = random(20_000, 7);
+        byte[] multi = random(PART + 1_000, 8);
+        client.putObject(b -> b.bucket(bucket).key("local/single.bin"), RequestBody.fromBytes(single));
+        TwoPartUpload.upload(client, bucket, "local/multi.bin", multi, PART, b -> { });
+        HeadObjectResponse singleHead = direct.headObject(b -> b.bucket(bucket).key("local/single.bin"));
+        HeadObjectResponse multiHead = direct.headObject(b -> b.bucket(bucket).key("local/multi.bin"));
+        String stale = "\"0123456789abcdef0123456789abcdef\"";
+
+        try (BucketTools tools = BucketTools.open(ToolEnvironment.of(toolProperties(store().endpoint().toString())))) {
+            SelfCopy copy = new SelfCopy(new UpstreamCalls(tools.upstream()));
+            Map<String, List<String>> headers = Map.of("x-amz-meta-s3seal-kv", List.of("9"));
+            assertThatThrownBy(() -> copy.singlePart(bucket, "local/single.bin", stale, headers).block(Duration.ofSeconds(30)))
+                    .isInstanceOf(SelfCopy.Changed.class);
+            dev.s3seal.crypto.MultipartLayout layout = layoutOf("local/multi.bin", tools);
+            assertThatThrownBy(() -> copy.multipart(bucket, "local/multi.bin", stale, layout, headers)
+                    .block(Duration.ofSeconds(30))).isInstanceOf(SelfCopy.Changed.class);
+        }
+
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/single.bin")).metadata())
+                .isEqualTo(singleHead.metadata());
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/multi.bin")).metadata())
+                .isEqualTo(multiHead.metadata());
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("the failed copy was aborted").isEmpty();
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("local/multi.bin")).asByteArray()).isEqualTo(multi);
+    }
+
+    /** The part layout of a sealed multipart object, from its envelope and the proxy's key. */
+    private dev.s3seal.crypto.MultipartLayout layoutOf(String key, BucketTools tools) {
+        HeadObjectResponse head = direct.headObject(b -> b.bucket(bucket).key(key));
+        Map<String, String> entries = new LinkedHashMap<>();
+        head.metadata().forEach((name, value) -> entries.put("x-amz-meta-" + name, value));
+        dev.s3seal.crypto.EnvelopeMetadata envelope = dev.s3seal.crypto.EnvelopeMetadata.fromHeaders(entries);
+        dev.s3seal.keys.WrappedKey wrapped = new dev.s3seal.keys.WrappedKey(envelope.providerKind(), envelope.keyId(),
+                envelope.keyVersion(), envelope.wrappedKey());
+        byte[] dataKey = tools.keys().reader(wrapped).unwrap(wrapped,
+                dev.s3seal.keys.KeyContext.of(bucket, key, envelope.context() == null ? Map.of() : envelope.context()))
+                .block(Duration.ofSeconds(30));
+        return new dev.s3seal.crypto.MultipartLayout(dev.s3seal.crypto.MultipartEnvelope.openManifest(envelope, dataKey,
+                head.eTag()), envelope.segmentSize());
+    }
+
+    @Test
     void shouldRefuseAMissingBucketAsAUsageError() {
         CliRun run = CliRun.with(toolProperties(store().endpoint().toString()), "rewrap", "--bucket",
                 "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8));
