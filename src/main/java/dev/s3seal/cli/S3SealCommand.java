@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                     + " need no proxy and no upstream; verify works on a bucket through the upstream, with the proxy's"
                     + " configuration.%n"},
         subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, VerifyCommand.class,
+            RewrapCommand.class,
             HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},

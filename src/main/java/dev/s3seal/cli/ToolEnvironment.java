@@ -1,14 +1,13 @@
 package dev.s3seal.cli;
 
-import java.net.URI;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
+import dev.s3seal.config.InvalidConfigurationException;
+import dev.s3seal.config.KmsClients;
 import dev.s3seal.config.S3SealProperties;
 import dev.s3seal.keys.KmsSettings;
 
@@ -50,23 +49,10 @@ public final class ToolEnvironment {
      * {@code s3seal.kms.access-key-id} / {@code secret-access-key}, else the AWS default chain.
      */
     public KmsSettings kmsSettings(String endpointOption, String regionOption) {
-        S3SealProperties.Kms kms = properties.kms();
-        String endpoint = firstSet(endpointOption, kms.endpoint());
-        String region = firstSet(regionOption, firstSet(kms.region(), properties.upstream().region()));
-        KmsSettings settings;
         try {
-            settings = KmsSettings.of(endpoint == null ? null : URI.create(endpoint), region == null ? "us-east-1" : region);
-        } catch (IllegalArgumentException bad) {
-            throw CommandFailure.configuration("invalid KMS endpoint " + endpoint);
+            return KmsClients.settings(properties, endpointOption, regionOption);
+        } catch (InvalidConfigurationException invalid) {
+            throw CommandFailure.configuration(invalid.getMessage());
         }
-        if (kms.accessKeyId() != null && !kms.accessKeyId().isBlank()) {
-            settings = settings.withCredentials(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(kms.accessKeyId(), kms.secretAccessKey())));
-        }
-        return settings;
-    }
-
-    private static String firstSet(String first, String second) {
-        return first != null && !first.isBlank() ? first : second != null && !second.isBlank() ? second : null;
     }
 }

@@ -10,8 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 
 /**
  * {@code verify}: reads and authenticates every object under a prefix, straight from the upstream, with the proxy's
@@ -63,7 +61,8 @@ final class VerifyCommand implements Callable<Integer> {
     private String principal;
 
     @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "10",
-            description = "A progress line on standard error this often (default ${DEFAULT-VALUE}; 0: none).")
+            description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
+                    + " 0: no progress at all). On a terminal a progress bar is shown instead.")
     private int progressSeconds;
 
     @Override
@@ -80,23 +79,28 @@ final class VerifyCommand implements Callable<Integer> {
         try (BucketTools tools = BucketTools.open(parent.environment())) {
             BucketVerifier verifier = new BucketVerifier(tools, principal);
             VerifyReport[] running = new VerifyReport[1];
-            Disposable progress = progressSeconds == 0 ? () -> { }
-                    : Flux.interval(Duration.ofSeconds(progressSeconds)).subscribe(tick -> {
-                        if (running[0] != null) {
-                            err.println(running[0].progress());
-                        }
-                    });
-            try {
+            try (ProgressDisplay progress = progress(tools, err, running)) {
                 report = verifier.verify(bucket, prefix, concurrency, failure -> {
                     if (!json) {
                         out.println(VerifyReport.failureLine(bucket, failure));
                     }
                 }, started -> running[0] = started);
-            } finally {
-                progress.dispose();
             }
         }
         out.println(json ? report.json() : report.summary());
         return report.failed() == 0 ? ExitCodes.OK : ExitCodes.OBJECTS_FAILED;
+    }
+
+    /** A bar on a terminal, else a line every {@code --progress-every} seconds; nothing with 0. */
+    private ProgressDisplay progress(BucketTools tools, PrintWriter err, VerifyReport[] running) {
+        if (progressSeconds == 0) {
+            return ProgressDisplay.none();
+        }
+        if (ProgressDisplay.onTerminal()) {
+            return ProgressDisplay.bar("verify", () -> running[0] == null ? 0 : running[0].objects(),
+                    new BucketListing(tools.upstream()).objects(bucket, prefix).count());
+        }
+        return ProgressDisplay.lines(err, Duration.ofSeconds(progressSeconds),
+                () -> running[0] == null ? null : running[0].progress());
     }
 }

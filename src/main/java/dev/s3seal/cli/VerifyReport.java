@@ -55,6 +55,10 @@ final class VerifyReport {
         elapsedNanos = System.nanoTime() - startNanos;
     }
 
+    synchronized long objects() {
+        return objects;
+    }
+
     synchronized long failed() {
         return failures.size();
     }

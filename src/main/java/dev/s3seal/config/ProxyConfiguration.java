@@ -16,7 +16,6 @@ import dev.s3seal.auth.CredentialStore;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.s3.S3RequestParser;
 import dev.s3seal.upstream.UpstreamClient;
-import java.net.URI;
 
 import dev.s3seal.keys.KeyCacheSettings;
 import dev.s3seal.keys.KeyRegistries;
@@ -64,14 +63,7 @@ class ProxyConfiguration {
     @Bean(destroyMethod = "close")
     KeyRegistries keyRegistries(S3SealProperties properties, PolicyHolder policy,
             ObjectProvider<MeterRegistry> meters) {
-        S3SealProperties.Kms kms = properties.kms();
-        KmsSettings settings = KmsSettings.of(kms.endpoint() == null || kms.endpoint().isBlank() ? null
-                : URI.create(kms.endpoint()),
-                kms.region() == null || kms.region().isBlank() ? properties.upstream().region() : kms.region());
-        if (kms.accessKeyId() != null && !kms.accessKeyId().isBlank()) {
-            settings = settings.withCredentials(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(kms.accessKeyId(), kms.secretAccessKey())));
-        }
+        KmsSettings settings = KmsClients.settings(properties, null, null);
         MeterRegistry registry = meters.getIfAvailable();
         if (registry != null) {
             settings = settings.withInterceptors(new KmsCallTimer(registry));

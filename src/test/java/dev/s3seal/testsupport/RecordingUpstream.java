@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A recording HTTP/1.1 proxy between s3seal and a real upstream (S3Proxy): every request that
@@ -42,11 +43,19 @@ public final class RecordingUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * The bytes one request moved: its body (after the head) up to the moment its response ended, and the whole
+     * response (status line and headers included). For tests that prove no object body crossed the wire.
+     */
+    public record Traffic(Recorded request, long requestBodyBytes, long responseBytes) {
+    }
+
     private static RecordingUpstream shared;
 
     private final ServerSocket server;
     private final URI target;
     private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
+    private final List<Traffic> traffic = new CopyOnWriteArrayList<>();
 
     private RecordingUpstream(URI target) throws IOException {
         this.target = target;
@@ -89,8 +98,14 @@ public final class RecordingUpstream implements AutoCloseable {
         return List.copyOf(recorded);
     }
 
+    /** The bytes of every request whose response has ended since the last {@link #clear()}. */
+    public List<Traffic> traffic() {
+        return List.copyOf(traffic);
+    }
+
     public void clear() {
         recorded.clear();
+        traffic.clear();
     }
 
     @Override
@@ -119,21 +134,30 @@ public final class RecordingUpstream implements AutoCloseable {
                 return;
             }
             String text = new String(head, StandardCharsets.ISO_8859_1);
-            recorded.add(parse(text));
+            Recorded request = parse(text);
+            recorded.add(request);
             upstream.getOutputStream().write(withConnectionClose(text).getBytes(StandardCharsets.ISO_8859_1));
-            Thread body = new Thread(() -> copy(fromClient, upstream), "recording-upstream-body");
+            AtomicLong requestBody = new AtomicLong();
+            AtomicLong response = new AtomicLong();
+            Thread body = new Thread(() -> copy(fromClient, upstream, requestBody), "recording-upstream-body");
             body.setDaemon(true);
             body.start();
-            copy(upstream.getInputStream(), client);
+            copy(upstream.getInputStream(), client, response);
+            traffic.add(new Traffic(request, requestBody.get(), response.get()));
         } catch (IOException e) {
             // a broken connection is the test's business to notice from s3seal's answer
         }
     }
 
-    private static void copy(InputStream from, Socket to) {
+    private static void copy(InputStream from, Socket to, AtomicLong count) {
         try {
             OutputStream out = to.getOutputStream();
-            from.transferTo(out);
+            byte[] buffer = new byte[16384];
+            int n;
+            while ((n = from.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                count.addAndGet(n);
+            }
             out.flush();
             to.shutdownOutput();
         } catch (IOException closed) {
