@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
         description = {
             "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
                     + " --name=value Spring options) the jar runs the proxy. keygen, encrypt and decrypt work on files and"
-                    + " need no proxy and no upstream; verify works on a bucket through the upstream, with the proxy's"
+                    + " need no proxy and no upstream; verify and migrate work on a bucket through the upstream, with the proxy's"
                     + " configuration.%n"},
         subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, VerifyCommand.class,
-            HelpCommand.class},
+            MigrateCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
         footer = {"", "Run 's3seal <command> --help' for a command's options. Reference: docs/tools.md"})
