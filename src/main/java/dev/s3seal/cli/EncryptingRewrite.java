@@ -9,7 +9,6 @@ import java.util.Optional;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -85,11 +84,12 @@ final class EncryptingRewrite {
         Map<String, List<String>> headers = new LinkedHashMap<>(source.objectHeaders());
         envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         headers.put("if-match", List.of(stored.etag()));
-        EncryptOperator encrypt = new EncryptOperator(SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length),
-                BUFFERS);
         UpstreamRequest put = new UpstreamRequest("PUT", source.bucket(), source.key(), QueryParameters.empty(), headers,
                 CiphertextSizes.ciphertextLength(length, segmentSize));
         return transfers.read(source, null, body -> {
+            // made once the body is there: the operator wipes its key when its stream ends, which needs a subscriber
+            EncryptOperator encrypt = new EncryptOperator(
+                    SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length), BUFFERS);
             Flux<DataBuffer> plaintext = md5 == null ? body : checkedAgainst(body, md5);
             return transfers.write(put, plaintext.transform(encrypt)).then();
         });

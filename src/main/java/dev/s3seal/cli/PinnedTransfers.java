@@ -32,7 +32,7 @@ final class PinnedTransfers {
      * GETs the object (or {@code range} of it) pinned to its ETag and hands the body to {@code then}; a changed or
      * deleted object is {@link ObjectChanged}, any other refusal {@link StoreRefused}.
      */
-    Mono<Void> read(EncryptingRewrite.Source source, String range, java.util.function.Function<Flux<DataBuffer>, Mono<Void>> then) {
+    Mono<Void> read(EncryptingRewrite.Source source, String range, Function<Flux<DataBuffer>, Mono<Void>> then) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("if-match", List.of(source.stored().etag()));
         if (range != null) {
@@ -43,8 +43,8 @@ final class PinnedTransfers {
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
             if (!response.isSuccess()) {
                 Mono<Void> drained = body.doOnNext(DataBufferUtils::release).then();
-                return drained.then(Mono.error(ObjectChanged.isChange(response.status()) ? new ObjectChanged("GET", response.status())
-                        : new StoreRefused("GET", response.status())));
+                return drained.then(Mono.error(ObjectChanged.isChange(response.status())
+                        ? new ObjectChanged("GET", response.status()) : new StoreRefused("GET", response.status())));
             }
             return then.apply(body);
         }).then();
