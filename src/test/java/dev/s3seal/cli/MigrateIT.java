@@ -47,7 +47,8 @@ import dev.s3seal.testsupport.TestPolicies;
  * content headers and user metadata, an empty one, a 6 MiB one (single PUT) and a 12 MiB one (multipart rewrite),
  * one under a cse-kms rule, one under passthrough, one already encrypted through the proxy, while a client keeps
  * writing through the proxy to some of the same keys. The steps are docs/migration.md's: dry run (changes nothing),
- * migrate, verify, rerun (does nothing). Afterwards every write the client made is the one that reads back, every
+ * migrate, verify, rerun (does nothing). Clients write some of the same keys meanwhile, through the proxy and
+ * around it, each one last just before migrate's write of it. Afterwards every client's last write is what reads back, every
  * object the policy encrypts is ciphertext at rest, and every other object reads back byte for byte with its headers.
  *
  * <p>S3Proxy checks {@code If-Match} before it reads a write's body; AWS S3 checks it when the write commits. The
@@ -306,6 +307,29 @@ class MigrateIT {
         assertThat(run.out()).contains("migrated 1 (6000 bytes)");
         assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/plain.bin")).asByteArray()).isEqualTo(newer);
         assertEncryptedAtRest("race/plain.bin");
+    }
+
+    @Test
+    void shouldNotCompleteAMultipartRewriteOverAWriteMadeWhileItsPartsWereUploaded() {
+        direct.putObject(b -> b.bucket(bucket).key("race/large.bin"), RequestBody.fromBytes(random(9 * MIB, 11)));
+        byte[] clientsWrite = random(7000, 12);
+        AtomicBoolean fired = new AtomicBoolean();
+        // the parts are uploaded; as migrate's CompleteMultipartUpload arrives, a client writes the key
+        upstream.beforeWrite((line, head) -> {
+            if (line.startsWith("POST /" + bucket + "/race/large.bin?uploadId=") && fired.compareAndSet(false, true)) {
+                client.putObject(b -> b.bucket(bucket).key("race/large.bin"), RequestBody.fromBytes(clientsWrite));
+            }
+        });
+
+        CliRun run = migrate();
+
+        assertThat(fired).isTrue();
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("already-encrypted 1");
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/large.bin")).asByteArray())
+                .isEqualTo(clientsWrite);
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("the rewrite's upload aborted")
+                .isEmpty();
     }
 
     /**
