@@ -46,7 +46,7 @@ public final class CommandLineTools {
     }
 
     static CommandLine commandLine(ToolEnvironment environment) {
-        CommandLine commandLine = new CommandLine(new S3SealCommand(environment));
+        CommandLine commandLine = new CommandLine(new S3SealCommand(), new WithEnvironment(environment));
         commandLine.setExecutionExceptionHandler((failure, failed, parsed) -> {
             String command = failed.getCommandSpec().qualifiedName();
             if (failure instanceof CommandFailure known) {
@@ -58,5 +58,22 @@ public final class CommandLineTools {
             return ExitCodes.OBJECTS_FAILED;
         });
         return commandLine;
+    }
+
+    /**
+     * Makes the commands: those that need the proxy's configuration take it in their constructor (so no
+     * command reaches back to the top-level one for it); picocli's own factory makes the rest.
+     */
+    private record WithEnvironment(ToolEnvironment environment) implements CommandLine.IFactory {
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                var constructor = type.getDeclaredConstructor(ToolEnvironment.class);
+                return constructor.newInstance(environment);
+            } catch (NoSuchMethodException noEnvironment) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
     }
 }

@@ -10,7 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,8 +28,11 @@ import picocli.CommandLine.Spec;
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE})
 final class DecryptCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private S3SealCommand parent;
+    private final ToolEnvironment environment;
+
+    DecryptCommand(ToolEnvironment environment) {
+        this.environment = environment;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -61,7 +63,7 @@ final class DecryptCommand implements Callable<Integer> {
         }
         ObjectMetadataFile described = ObjectMetadataFile.read(metadata);
         try (AtomicOutput out = AtomicOutput.create(output, force);
-             OfflineKeys keys = new OfflineKeys(keyOptions, parent.environment())) {
+             OfflineKeys keys = new OfflineKeys(keyOptions, environment)) {
             FileDecryptor.Result result = new FileDecryptor(keys)
                     .decrypt(body, described, object.bucket, object.key, out.temporary());
             out.commit();

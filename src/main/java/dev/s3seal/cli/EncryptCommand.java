@@ -10,7 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import dev.s3seal.keys.KeyContext;
@@ -30,8 +29,11 @@ import dev.s3seal.keys.KeyContext;
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE})
 final class EncryptCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private S3SealCommand parent;
+    private final ToolEnvironment environment;
+
+    EncryptCommand(ToolEnvironment environment) {
+        this.environment = environment;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -90,7 +92,7 @@ final class EncryptCommand implements Callable<Integer> {
         Path metadataFile = metadataOut != null ? metadataOut : Path.of(output + ".metadata.json");
         try (AtomicOutput bodyOut = AtomicOutput.create(output, force);
              AtomicOutput metadataOutput = AtomicOutput.create(metadataFile, force);
-             OfflineKeys keys = new OfflineKeys(keyOptions, parent.environment())) {
+             OfflineKeys keys = new OfflineKeys(keyOptions, environment)) {
             FileEncryptor encryptor = new FileEncryptor(keys);
             FileEncryptor.Result result;
             try {

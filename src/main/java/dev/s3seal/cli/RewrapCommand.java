@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -49,8 +48,11 @@ final class RewrapCommand implements Callable<Integer> {
     /** How long Ctrl-C waits for the copies in flight (a multipart copy of a large object takes a while). */
     private static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
-    @ParentCommand
-    private S3SealCommand parent;
+    private final ToolEnvironment environment;
+
+    RewrapCommand(ToolEnvironment environment) {
+        this.environment = environment;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -89,7 +91,7 @@ final class RewrapCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RewrapReport report;
-        try (BucketTools tools = BucketTools.open(parent.environment())) {
+        try (BucketTools tools = BucketTools.open(environment)) {
             BucketRewrapper rewrapper = new BucketRewrapper(tools, principal);
             RewrapReport[] running = new RewrapReport[1];
             CountDownLatch finished = new CountDownLatch(1);

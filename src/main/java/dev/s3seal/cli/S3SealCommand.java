@@ -22,11 +22,10 @@ import picocli.CommandLine.Spec;
         description = {
             "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
                     + " --name=value Spring options) the jar runs the proxy. keygen, encrypt and decrypt work on files and"
-                    + " need no proxy and no upstream; verify works on a bucket through the upstream, with the proxy's"
+                    + " need no proxy and no upstream; verify, rewrap and migrate work on a bucket through the upstream, with the proxy's"
                     + " configuration.%n"},
         subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, VerifyCommand.class,
-            RewrapCommand.class,
-            HelpCommand.class},
+            RewrapCommand.class, MigrateCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
         footer = {"", "Run 's3seal <command> --help' for a command's options. Reference: docs/tools.md"})
@@ -34,17 +33,6 @@ public final class S3SealCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
-
-    private final ToolEnvironment environment;
-
-    public S3SealCommand(ToolEnvironment environment) {
-        this.environment = environment;
-    }
-
-    /** The proxy's configuration, for the commands that need keys or the upstream. */
-    ToolEnvironment environment() {
-        return environment;
-    }
 
     @Override
     public Integer call() {

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,8 +35,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static final int MAX_CONCURRENCY = 256;
 
-    @ParentCommand
-    private S3SealCommand parent;
+    private final ToolEnvironment environment;
+
+    VerifyCommand(ToolEnvironment environment) {
+        this.environment = environment;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -76,7 +78,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VerifyReport report;
-        try (BucketTools tools = BucketTools.open(parent.environment())) {
+        try (BucketTools tools = BucketTools.open(environment)) {
             BucketVerifier verifier = new BucketVerifier(tools, principal);
             VerifyReport[] running = new VerifyReport[1];
             try (ProgressDisplay progress = progress(tools, err, running)) {
