@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.util.Set;
 
 import picocli.CommandLine;
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /**
  * The jar's command line: {@code java -jar s3seal.jar <command> ...} runs a command and exits with one of

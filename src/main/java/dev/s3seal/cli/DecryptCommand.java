@@ -11,6 +11,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import dev.s3seal.cli.files.AtomicOutput;
+import dev.s3seal.cli.files.FileDecryptor;
+import dev.s3seal.cli.files.KeyOptions;
+import dev.s3seal.cli.files.ObjectMetadataFile;
+import dev.s3seal.cli.files.OfflineKeys;
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /**
  * {@code decrypt}: an object downloaded directly from the bucket (body file + metadata JSON) back to its

@@ -13,6 +13,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import dev.s3seal.keys.KeyContext;
+import dev.s3seal.cli.files.AtomicOutput;
+import dev.s3seal.cli.files.FileEncryptor;
+import dev.s3seal.cli.files.KeyOptions;
+import dev.s3seal.cli.files.ObjectMetadataFile;
+import dev.s3seal.cli.files.OfflineKeys;
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /**
  * {@code encrypt}: a plaintext file to a body plus metadata JSON that, uploaded directly to the bucket under

@@ -12,6 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import dev.s3seal.keys.LocalMasterKey;
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code keygen FILE}: a new local master key (32 random bytes, base64, the format {@link LocalMasterKey}

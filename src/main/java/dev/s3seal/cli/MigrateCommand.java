@@ -8,6 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import dev.s3seal.cli.migrate.BucketMigrator;
+import dev.s3seal.cli.migrate.MigrateReport;
+import dev.s3seal.cli.migrate.MigrateVerdict;
+import dev.s3seal.cli.migrate.MultipartRewrite;
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /**
  * {@code migrate}: encrypts, in place, the objects of a bucket stored before s3seal (plaintext, or encrypted only by

@@ -11,6 +11,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import dev.s3seal.cli.rewrap.BucketRewrapper;
+import dev.s3seal.cli.rewrap.RewrapReport;
+import dev.s3seal.cli.support.BucketListing;
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /**
  * {@code rewrap}: re-wraps every object's data key under the key its rule names now (a new local key version,

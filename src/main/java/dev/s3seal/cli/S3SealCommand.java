@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code java -jar s3seal.jar <command>}: the top of the command tree. Without a command the jar runs the

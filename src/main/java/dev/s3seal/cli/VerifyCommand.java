@@ -9,6 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import dev.s3seal.cli.support.BucketListing;
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
+import dev.s3seal.cli.verify.BucketVerifier;
+import dev.s3seal.cli.verify.VerifyReport;
 
 /**
  * {@code verify}: reads and authenticates every object under a prefix, straight from the upstream, with the proxy's

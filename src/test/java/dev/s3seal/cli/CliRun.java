@@ -3,16 +3,17 @@ package dev.s3seal.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /** One in-process run of the command line: its exit code and what it printed. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
     static CliRun of(String... args) {
         return with(Map.of(), args);
     }
 
     /** With {@code s3seal.*} properties as the process environment would give them. */
-    static CliRun with(Map<String, String> properties, String... args) {
+    public static CliRun with(Map<String, String> properties, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = CommandLineTools.execute(args, ToolEnvironment.of(properties), new PrintWriter(out, true),

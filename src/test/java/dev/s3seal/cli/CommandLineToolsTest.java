@@ -10,6 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
 
 /** Which arguments run the proxy and which a command; help, usage errors and their exit codes. */
 class CommandLineToolsTest {

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.s3seal.keys.LocalKeyFile;
+import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * keygen, encrypt and decrypt on files with a local key file (KMS and objects written by the proxy:

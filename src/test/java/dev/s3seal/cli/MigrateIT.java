@@ -41,6 +41,7 @@ import dev.s3seal.testsupport.CommitTimeConditionsUpstream;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
 import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code migrate} on a bucket written before s3seal (directly in S3Proxy's filesystem store): plaintext objects with

@@ -30,6 +30,7 @@ import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
 import dev.s3seal.testsupport.TwoPartUpload;
+import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code decrypt} reads objects the proxy wrote, taken straight from the store (body + head-object JSON), with no

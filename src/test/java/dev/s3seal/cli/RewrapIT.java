@@ -34,6 +34,13 @@ import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.RecordingUpstream;
 import dev.s3seal.testsupport.S3ProxyServer;
 import dev.s3seal.testsupport.TwoPartUpload;
+import dev.s3seal.cli.rewrap.BucketRewrapper;
+import dev.s3seal.cli.rewrap.RewrapReport;
+import dev.s3seal.cli.rewrap.SelfCopy;
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
+import dev.s3seal.cli.support.UpstreamCalls;
 
 /**
  * Key rotation end to end, as docs/rotation.md runs it: objects written through the proxy under local key version 1

@@ -29,6 +29,7 @@ import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
 import dev.s3seal.testsupport.TwoPartUpload;
+import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code verify} against a bucket the proxy wrote (cse-local and cse-kms, single-part and sealed multipart, the
