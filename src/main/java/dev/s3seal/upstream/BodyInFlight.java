@@ -147,7 +147,8 @@ final class BodyInFlight {
         protected void hookOnComplete() {
             synchronized (this) {
                 if (!draining) {
-                    sent.set(true);
+                    // all of it went out, unless the upstream refused it on the head (withheld)
+                    sent.set(!answered.get());
                     sink.complete();
                 }
             }
