@@ -16,16 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A fault-injecting HTTP/1.1 proxy in front of a real S3Proxy that refuses, as S3 does, a request on
- * its head alone: a request carrying {@link #REFUSE_HEADER} is answered {@code 400 InvalidArgument}
+ * its head alone: a PUT of a key named with {@link #REFUSED_KEY_MARK} is answered {@code 400 InvalidArgument}
  * at once, without {@code 100 Continue} and without reading its body (S3Proxy itself sends its
  * {@code 100} before looking at a request, so it cannot show this). What arrived after the head of a
- * refused request until the connection closed is recorded. Everything else is relayed byte for byte,
- * one request per connection.
+ * refused request until the connection closed is recorded. Everything else is relayed byte for byte
+ * but for {@code Connection: close} on both heads: one request per connection.
  */
 public final class RefusingUpstream implements AutoCloseable {
 
-    /** Lower-case name of the user-metadata header that makes this upstream refuse a request. */
-    public static final String REFUSE_HEADER = "x-amz-meta-refuse-early";
+    /** A PUT of an object (PutObject, UploadPart) whose key contains this is refused on its head. */
+    public static final String REFUSED_KEY_MARK = "refused";
 
     /** One refused request: whether it asked to be told before sending its body, and the bytes that followed its head. */
     public record Refused(boolean expectedContinue, long bytesAfterHead) {
@@ -89,7 +89,7 @@ public final class RefusingUpstream implements AutoCloseable {
                 return;
             }
             String text = new String(head, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-            if (text.contains("\r\n" + REFUSE_HEADER + ":")) {
+            if (refuses(text)) {
                 refuse(client, text.contains("\r\nexpect: 100-continue"));
             } else {
                 relay(client, new String(head, StandardCharsets.ISO_8859_1));
@@ -97,6 +97,14 @@ public final class RefusingUpstream implements AutoCloseable {
         } catch (IOException e) {
             // a broken connection is the test's business to notice from s3seal's answer
         }
+    }
+
+    /** A PUT (PutObject, UploadPart) of a key with {@link #REFUSED_KEY_MARK} in its name. */
+    private static boolean refuses(String lowerCaseHead) {
+        String requestLine = lowerCaseHead.substring(0, lowerCaseHead.indexOf("\r\n"));
+        String target = requestLine.split(" ")[1];
+        int query = target.indexOf('?');
+        return requestLine.startsWith("put ") && (query < 0 ? target : target.substring(0, query)).contains(REFUSED_KEY_MARK);
     }
 
     private void refuse(Socket client, boolean expectedContinue) throws IOException {
@@ -123,7 +131,26 @@ public final class RefusingUpstream implements AutoCloseable {
             Thread body = new Thread(() -> copy(client, upstream), "refusing-upstream-body");
             body.setDaemon(true);
             body.start();
+            relayResponseHeads(upstream.getInputStream(), client.getOutputStream());
             copy(upstream, client);
+        }
+    }
+
+    /**
+     * Passes interim responses on as they are and marks the final one {@code Connection: close}: the
+     * store keeps the connection open, and a requester that reused it would send its next request
+     * straight to the store, past the refusal check.
+     */
+    private static void relayResponseHeads(InputStream fromStore, OutputStream toClient) throws IOException {
+        byte[] head;
+        while ((head = readHead(fromStore)) != null) {
+            String text = new String(head, StandardCharsets.ISO_8859_1);
+            boolean interim = text.startsWith("HTTP/1.1 1");
+            toClient.write((interim ? text : withConnectionClose(text)).getBytes(StandardCharsets.ISO_8859_1));
+            toClient.flush();
+            if (!interim) {
+                return;
+            }
         }
     }
 
@@ -152,6 +179,7 @@ public final class RefusingUpstream implements AutoCloseable {
         return null;
     }
 
+    /** {@code head} (of a request or a response) with {@code Connection: close} as its only Connection header. */
     private static String withConnectionClose(String head) {
         StringBuilder out = new StringBuilder();
         for (String line : head.split("\r\n")) {

@@ -1,5 +1,7 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.ProxyIntegrationTest.ALICE_KEY;
+import static dev.s3seal.testsupport.ProxyIntegrationTest.ALICE_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -8,44 +10,67 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.CliClients;
+import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.RefusingUpstream;
+import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
 import dev.s3seal.testsupport.SignedRequests;
 import dev.s3seal.testsupport.TestPolicies;
 
 /**
- * An upstream that refuses a large body before reading it (a missing bucket; a head refused outright
- * by {@link RefusingUpstream} in front of S3Proxy) must be heard by the client as that refusal, not
- * as a 503 or a reset, in the streamed modes alike: {@code public/} is passthrough, everything else
- * cse-local. A client that asked {@code Expect: 100-continue} gets a head refusal in place of the
- * 100, so it never sends the body; one that did not gets the refusal while sending.
+ * An upstream that refuses a large body before reading it ({@link RefusingUpstream} in front of
+ * S3Proxy refuses every PUT of a key named {@code ...refused...} on its head, as S3 refuses wrong
+ * SSE-C parameters or a bad signature; a missing bucket is S3Proxy's own refusal) must be heard by
+ * the client as that refusal, not as a 503 or a reset, in the streamed modes alike: {@code public/}
+ * is passthrough, everything else cse-local. A client that asked {@code Expect: 100-continue} gets
+ * the refusal in place of the 100, so neither it nor s3seal sends a byte of the body; one that did
+ * not gets the refusal while sending. Not a {@link dev.s3seal.testsupport.ProxyIntegrationTest}:
+ * its upstream would replace this one.
  */
-class EarlyUpstreamErrorsIT extends ProxyIntegrationTest {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EarlyUpstreamErrorsIT {
 
     private static final int BODY_BYTES = 8 * 1024 * 1024;
-    private static final String REFUSE = RefusingUpstream.REFUSE_HEADER.substring("x-amz-meta-".length());
     private static final RefusingUpstream UPSTREAM = RefusingUpstream.inFrontOf(S3ProxyServer.filesystemStore().endpoint());
 
+    @LocalServerPort
+    int port;
+
+    @TempDir
+    Path workDir;
+
     @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
+    static void refusingUpstream(DynamicPropertyRegistry registry) throws IOException {
         UPSTREAM.registerAsUpstream(registry);
+        registry.add("s3seal.clients[0].name", () -> "alice");
+        registry.add("s3seal.clients[0].access-key-id", () -> ALICE_KEY);
+        registry.add("s3seal.clients[0].secret-access-key", () -> ALICE_SECRET);
+        registry.add("management.server.port", () -> "0");
+        registry.add("s3seal.ops.upstream-probe-interval", () -> "0");
         TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
     }
 
@@ -60,16 +85,51 @@ class EarlyUpstreamErrorsIT extends ProxyIntegrationTest {
         }
     }
 
+    /** The SDK at its defaults asks for 100-continue: the refusal comes in its place, and no body went upstream. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"public/refused", "plain/refused"})
-    void shouldAnswerUpstreamRefusalToSdkPut(String key) {
+    void shouldAnswerUpstreamRefusalToSdkPutWithoutSendingBody(String key) throws InterruptedException {
         String bucket = newBucket();
+        int before = UPSTREAM.refused().size();
         try (S3Client client = alice()) {
             S3Exception refused = catchThrowableOfType(S3Exception.class, () -> client.putObject(
-                    b -> b.bucket(bucket).key(key).metadata(Map.of(REFUSE, "yes")),
+                    b -> b.bucket(bucket).key(key), RequestBody.fromBytes(new byte[BODY_BYTES])));
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
+        }
+        assertThat(refusedSince(before)).containsExactly(new RefusingUpstream.Refused(true, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"public/refused", "plain/refused"})
+    void shouldAnswerUpstreamRefusalToSdkUploadPartWithoutSendingBody(String key) throws InterruptedException {
+        String bucket = newBucket();
+        try (S3Client client = alice()) {
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+            int before = UPSTREAM.refused().size();
+            S3Exception refused = catchThrowableOfType(S3Exception.class, () -> client.uploadPart(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
                     RequestBody.fromBytes(new byte[BODY_BYTES])));
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
+            assertThat(refusedSince(before)).containsExactly(new RefusingUpstream.Refused(true, 0));
+        }
+    }
+
+    /** The AWS CLI (botocore) asks for 100-continue on PutObject and UploadPart ({@code s3 cp} of 8 MiB is multipart). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"public/refused", "plain/refused"})
+    void shouldAnswerUpstreamRefusalToAwsCli(String key) throws IOException {
+        String bucket = newBucket();
+        Path file = workDir.resolve("eight-mib");
+        Files.write(file, new byte[BODY_BYTES]);
+        CliClients cli = new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir);
+        for (Command.Result result : List.of(
+                cli.awsAllowingFailure("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", file.toString()),
+                cli.awsAllowingFailure("s3", "cp", file.toString(), "s3://" + bucket + "/" + key))) {
+            assertThat(result.exitCode()).isNotZero();
+            assertThat(result.output()).contains("InvalidArgument").doesNotContain("ServiceUnavailable")
+                    .doesNotContainIgnoringCase("reset");
         }
     }
 
@@ -82,7 +142,7 @@ class EarlyUpstreamErrorsIT extends ProxyIntegrationTest {
     void shouldAnswerUpstreamRefusalInsteadOfContinue(String key) throws Exception {
         SignedRequests.Signed put = SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET,
                 "/" + newBucket() + "/" + key, new byte[BODY_BYTES], SignedRequests.Payload.UNSIGNED,
-                Clock.systemUTC(), Map.of("Expect", "100-continue", "x-amz-meta-" + REFUSE, "yes"));
+                Clock.systemUTC(), Map.of("Expect", "100-continue"));
         int before = UPSTREAM.refused().size();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
@@ -92,19 +152,15 @@ class EarlyUpstreamErrorsIT extends ProxyIntegrationTest {
             assertThat(new String(readBody(socket.getInputStream()), StandardCharsets.UTF_8))
                     .contains("<Code>InvalidArgument</Code>");
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (UPSTREAM.refused().size() == before && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertThat(UPSTREAM.refused()).hasSize(before + 1);
-        assertThat(UPSTREAM.refused().get(before)).isEqualTo(new RefusingUpstream.Refused(true, 0));
+        assertThat(refusedSince(before)).containsExactly(new RefusingUpstream.Refused(true, 0));
     }
 
+    /** A client that does not wait for 100 hears the refusal while it sends (s3seal reads and drops the rest). */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"public/big", "plain/big"})
+    @ValueSource(strings = {"public/refused", "plain/refused"})
     void shouldAnswerUpstreamRefusalWhileBodyIsSent(String key) throws Exception {
         SignedRequests.Signed put = SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET,
-                "/" + missingBucket() + "/" + key, new byte[BODY_BYTES], SignedRequests.Payload.UNSIGNED,
+                "/" + newBucket() + "/" + key, new byte[BODY_BYTES], SignedRequests.Payload.UNSIGNED,
                 Clock.systemUTC(), Map.of());
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
@@ -118,11 +174,37 @@ class EarlyUpstreamErrorsIT extends ProxyIntegrationTest {
                     // s3seal may stop reading once it has answered: the answer is what counts
                 }
             });
-            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 404");
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 400");
             assertThat(new String(readBody(socket.getInputStream()), StandardCharsets.UTF_8))
-                    .contains("<Code>NoSuchBucket</Code>");
+                    .contains("<Code>InvalidArgument</Code>");
             sending.cancel(true);
         }
+    }
+
+    /** Requests refused since {@code before}, once their connections closed (each closes soon after its answer). */
+    private static List<RefusingUpstream.Refused> refusedSince(int before) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (UPSTREAM.refused().size() == before && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        List<RefusingUpstream.Refused> all = UPSTREAM.refused();
+        return all.subList(before, all.size());
+    }
+
+    private URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    private S3Client alice() {
+        return S3Clients.sync(endpoint(), ALICE_KEY, ALICE_SECRET);
+    }
+
+    private String newBucket() {
+        String bucket = "early-" + UUID.randomUUID().toString().substring(0, 12);
+        try (S3Client client = alice()) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+        return bucket;
     }
 
     private static String missingBucket() {
