@@ -10,6 +10,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -85,6 +86,9 @@ final class BodyInFlight {
     private final class Reader extends BaseSubscriber<ByteBuf> {
 
         private final FluxSink<ByteBuf> sink;
+        private boolean subscribed;
+        /** Demand that came before the subscription (the client's body subscribes on its own event loop). */
+        private long earlyDemand;
         private boolean draining;
         private long dropped;
 
@@ -95,6 +99,14 @@ final class BodyInFlight {
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
             // demand comes from the upstream connection (forward), or from the drain
+            long early;
+            synchronized (this) {
+                subscribed = true;
+                early = earlyDemand;
+            }
+            if (early > 0) {
+                request(early);
+            }
         }
 
         void forward(long n) {
@@ -102,19 +114,28 @@ final class BodyInFlight {
                 if (draining) {
                     return;
                 }
+                if (!subscribed) {
+                    earlyDemand = Operators.addCap(earlyDemand, n);
+                    return;
+                }
             }
             request(n);
         }
 
         void drain() {
+            boolean subscribedYet;
             synchronized (this) {
                 if (draining) {
                     return;
                 }
                 draining = true;
+                subscribedYet = subscribed;
+                earlyDemand = Long.MAX_VALUE;
             }
             sink.complete();
-            requestUnbounded();
+            if (subscribedYet) {
+                requestUnbounded();
+            }
         }
 
         /** The upstream connection stopped taking the body: drain it if that was after an answer. */

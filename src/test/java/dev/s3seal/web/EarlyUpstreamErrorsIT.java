@@ -74,6 +74,19 @@ class EarlyUpstreamErrorsIT {
         TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
     }
 
+    /** What the upstream accepts still goes through whole, small (no 100-continue) and large (after the store's 100). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"public/accepted", "plain/accepted"})
+    void shouldStoreSdkPutsThatTheUpstreamAccepts(String key) {
+        String bucket = newBucket();
+        try (S3Client client = alice()) {
+            for (int size : new int[] {6, BODY_BYTES}) {
+                client.putObject(b -> b.bucket(bucket).key(key + size), RequestBody.fromBytes(new byte[size]));
+                assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key + size)).asByteArray()).hasSize(size);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"public/big", "plain/big"})
     void shouldAnswerNoSuchBucketToSdkPutIntoMissingBucket(String key) {
@@ -119,11 +132,12 @@ class EarlyUpstreamErrorsIT {
     /** The AWS CLI (botocore) asks for 100-continue on PutObject and UploadPart ({@code s3 cp} of 8 MiB is multipart). */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"public/refused", "plain/refused"})
-    void shouldAnswerUpstreamRefusalToAwsCli(String key) throws IOException {
+    void shouldAnswerUpstreamRefusalToAwsCli(String key) throws IOException, InterruptedException {
         String bucket = newBucket();
         Path file = workDir.resolve("eight-mib");
         Files.write(file, new byte[BODY_BYTES]);
         CliClients cli = new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir);
+        int before = UPSTREAM.refused().size();
         for (Command.Result result : List.of(
                 cli.awsAllowingFailure("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", file.toString()),
                 cli.awsAllowingFailure("s3", "cp", file.toString(), "s3://" + bucket + "/" + key))) {
@@ -131,6 +145,9 @@ class EarlyUpstreamErrorsIT {
             assertThat(result.output()).contains("InvalidArgument").doesNotContain("ServiceUnavailable")
                     .doesNotContainIgnoringCase("reset");
         }
+        // the PutObject and the UploadPart, each refused before a byte of its body went upstream
+        assertThat(refusedSince(before, 2)).containsExactly(new RefusingUpstream.Refused(true, 0),
+                new RefusingUpstream.Refused(true, 0));
     }
 
     /**
@@ -183,8 +200,13 @@ class EarlyUpstreamErrorsIT {
 
     /** Requests refused since {@code before}, once their connections closed (each closes soon after its answer). */
     private static List<RefusingUpstream.Refused> refusedSince(int before) throws InterruptedException {
+        return refusedSince(before, 1);
+    }
+
+    /** As {@link #refusedSince(int)}, waiting (boundedly) for {@code expected} of them. */
+    private static List<RefusingUpstream.Refused> refusedSince(int before, int expected) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (UPSTREAM.refused().size() == before && Instant.now().isBefore(deadline)) {
+        while (UPSTREAM.refused().size() < before + expected && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
         List<RefusingUpstream.Refused> all = UPSTREAM.refused();

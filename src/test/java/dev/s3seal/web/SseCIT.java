@@ -3,6 +3,7 @@ package dev.s3seal.web;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -697,6 +698,36 @@ class SseCIT {
     private static software.amazon.awssdk.services.s3.model.HeadObjectRequest.Builder withKey(
             software.amazon.awssdk.services.s3.model.HeadObjectRequest.Builder builder) {
         return builder.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY));
+    }
+
+    /**
+     * Under passthrough the store itself judges SSE-C parameters: an 8 MiB PutObject and UploadPart
+     * whose key MD5 does not match get the store's own answer through s3seal, exactly as directly
+     * (not a 503 after the store refused the body it had not read).
+     */
+    @Test
+    void shouldRelayTheStoresRefusalOfLargeBodiesWithBadSseCParametersUnderPassthrough() {
+        String bucket = bucket("pass-");
+        byte[] body = new byte[8 * 1024 * 1024];
+        try (S3Client client = client(); S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("part")).uploadId();
+            S3Exception directPut = refusal(() -> direct.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(body)));
+            S3Exception proxiedPut = refusal(() -> client.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(body)));
+            S3Exception proxiedPart = refusal(() -> client.uploadPart(b -> b.bucket(bucket).key("part").uploadId(uploadId)
+                    .partNumber(1).sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY))
+                    .sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(body)));
+            assertThat(directPut.statusCode()).isEqualTo(400);
+            for (S3Exception proxied : List.of(proxiedPut, proxiedPart)) {
+                assertThat(proxied.statusCode()).isEqualTo(directPut.statusCode());
+                assertThat(proxied.awsErrorDetails().errorCode()).isEqualTo(directPut.awsErrorDetails().errorCode());
+            }
+        }
+    }
+
+    private static S3Exception refusal(Runnable call) {
+        return catchThrowableOfType(S3Exception.class, call::run);
     }
 
     private String bucket(String prefix) {
