@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.AttributeKey;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -61,7 +62,7 @@ final class ContinueGate {
                     if (gate != null) {
                         gate.decision.tryEmitValue(true);
                     }
-                } else if (response.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+                } else if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                     ContinueGate gate = ctx.channel().attr(ON_CHANNEL).getAndSet(null);
                     if (gate != null) {
                         gate.decision.tryEmitValue(false);
