@@ -15,9 +15,15 @@ import org.springframework.http.HttpHeaders;
  */
 public final class ForwardedHeaders {
 
-    /** RFC 9110 connection-specific headers plus Expect, which s3seal answers itself. */
+    /**
+     * {@code Expect: 100-continue} crosses: the client's body streams upstream, so only the upstream
+     * can tell whether it wants it; {@link UpstreamClient} holds the body back until it does.
+     */
+    public static final String EXPECT = "expect";
+
+    /** RFC 9110 connection-specific headers. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect");
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
     /**
      * The client's authentication and body framing (s3seal verified them and sends its own), and
@@ -51,6 +57,12 @@ public final class ForwardedHeaders {
             if (HOP_BY_HOP.contains(lower) || CLIENT_ONLY.contains(lower) || REBUILT_FROM_PARSE.contains(lower)) {
                 return;
             }
+            if (lower.equals(EXPECT)) {
+                if (values.stream().anyMatch(v -> v.trim().equalsIgnoreCase("100-continue"))) {
+                    out.put(EXPECT, List.of("100-continue"));
+                }
+                return;
+            }
             if (declaresTrailerChecksum && lower.equals("x-amz-sdk-checksum-algorithm")) {
                 return;
             }
@@ -70,7 +82,7 @@ public final class ForwardedHeaders {
     public static void copyToClient(HttpHeaders upstream, HttpHeaders client) {
         upstream.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !lower.equals("x-amz-request-id")) {
+            if (!HOP_BY_HOP.contains(lower) && !lower.equals(EXPECT) && !lower.equals("x-amz-request-id")) {
                 client.put(name, values);
             }
         });

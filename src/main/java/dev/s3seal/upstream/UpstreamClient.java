@@ -4,16 +4,23 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -38,6 +45,9 @@ public final class UpstreamClient {
     private final NettyDataBufferFactory bufferFactory = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
     private final Listener listener;
 
+    /** An answer before the body is a small error document; anything larger is not relayed whole. */
+    private static final int MAX_EARLY_ANSWER_BYTES = 1024 * 1024;
+
     /** Told how each exchange began: the upstream answered (any status), or failed before answering. */
     public interface Listener {
         Listener NONE = new Listener() {
@@ -56,7 +66,11 @@ public final class UpstreamClient {
 
     public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials,
             Listener listener) {
-        this.httpClient = httpClient;
+        this.httpClient = httpClient.doOnChannelInit((observer, channel, remoteAddress) -> {
+            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                channel.pipeline().addAfter(NettyPipeline.HttpCodec, "s3seal.continueObserver", ContinueGate.OBSERVER);
+            }
+        });
         this.endpoint = endpoint;
         this.signer = signer;
         this.credentials = credentials;
@@ -101,29 +115,42 @@ public final class UpstreamClient {
 
     private <T> Flux<T> send(UpstreamRequest request, Publisher<DataBuffer> body,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        boolean awaitContinue = request.hasBody() && request.contentLength() > 0 && expectsContinue(request);
         return credentials.current().flatMapMany(identity -> {
             SdkHttpRequest signed = signer.sign(toSdkRequest(request), identity);
             if (log.isTraceEnabled()) {
                 log.trace("upstream {} {} headers {}", request.method(), signed.encodedPath(), signed.headers().keySet());
             }
             HttpClient.RequestSender sender = httpClient
-                    .headers(h -> signed.forEachHeader((name, values) -> values.forEach(v -> h.add(name, v))))
+                    .headers(h -> {
+                        signed.forEachHeader((name, values) -> values.forEach(v -> h.add(name, v)));
+                        if (awaitContinue) {
+                            h.set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE);
+                        }
+                    })
                     .request(HttpMethod.valueOf(request.method()))
                     .uri(signed.getUri().toASCIIString());
-            HttpClient.ResponseReceiver<?> receiver = request.hasBody()
-                    ? sender.send((req, out) -> out.send(Flux.from(body).map(NettyDataBufferFactory::toByteBuf)))
-                    : sender;
-            return receiver.responseConnection((response, connection) -> handle(response, connection, onResponse));
+            BodyInFlight inFlight = new BodyInFlight(request.hasBody());
+            HttpClient.ResponseReceiver<?> receiver = !request.hasBody() ? sender : sender.send((req, out) -> {
+                Flux<ByteBuf> bytes = Flux.from(body).map(NettyDataBufferFactory::toByteBuf);
+                if (awaitContinue) {
+                    // attached before the head goes out, so the upstream's answer to it cannot be missed
+                    AtomicReference<ContinueGate> gate = new AtomicReference<>();
+                    out.withConnection(connection -> gate.set(ContinueGate.attach(connection.channel())));
+                    Flux<ByteBuf> held = bytes;
+                    bytes = gate.get().bodyWanted().flatMapMany(wanted -> wanted ? held : inFlight.withheld());
+                }
+                return out.send(inFlight.watch(bytes));
+            });
+            return receiver.responseConnection((response, connection) -> inFlight.answered()
+                    ? handleEarly(response, connection, inFlight, onResponse)
+                    : handle(response, connection, onResponse));
         });
     }
 
     private <T> Publisher<T> handle(HttpClientResponse response, Connection connection,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
-        if (log.isDebugEnabled() && response.status().code() >= 400) {
-            log.debug("upstream answered {} to {} {}", response.status().code(), response.method(), response.uri());
-        }
-        HttpHeaders headers = new HttpHeaders();
-        response.responseHeaders().forEach(e -> headers.add(e.getKey(), e.getValue()));
+        UpstreamResponse upstreamResponse = responseOf(response);
         AtomicBoolean bodySubscribed = new AtomicBoolean();
         Flux<DataBuffer> responseBody = Flux.defer(() -> {
             bodySubscribed.set(true);
@@ -132,7 +159,6 @@ public final class UpstreamClient {
                     .onErrorMap(error -> !(error instanceof UpstreamInterruptedException),
                             UpstreamInterruptedException::new);
         });
-        UpstreamResponse upstreamResponse = new UpstreamResponse(response.status().code(), headers);
         // deferred, so a handler that throws still ends in doFinally and frees the connection
         return Flux.defer(() -> onResponse.apply(upstreamResponse, responseBody))
                 .doFinally(signal -> {
@@ -140,6 +166,46 @@ public final class UpstreamClient {
                         connection.dispose();
                     }
                 });
+    }
+
+    /**
+     * The upstream answered before it took the whole body (a refusal). Its answer is read now, before
+     * the upstream closes the connection on the body it did not want, and handed on once the
+     * client's body was drained, so that the client is listening; the connection is never reused.
+     */
+    private <T> Publisher<T> handleEarly(HttpClientResponse response, Connection connection, BodyInFlight inFlight,
+            BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        connection.markPersistent(false);
+        UpstreamResponse upstreamResponse = responseOf(response);
+        AtomicLong held = new AtomicLong();
+        return connection.inbound().receive().retain().map(bufferFactory::wrap)
+                .doOnNext(buffer -> {
+                    if (held.addAndGet(buffer.readableByteCount()) > MAX_EARLY_ANSWER_BYTES) {
+                        DataBufferUtils.release(buffer);
+                        throw new IllegalStateException("early upstream answer larger than " + MAX_EARLY_ANSWER_BYTES);
+                    }
+                })
+                .collectList()
+                .flatMapMany(answer -> inFlight.drained()
+                        .thenMany(Flux.defer(() -> onResponse.apply(upstreamResponse, Flux.fromIterable(answer))))
+                        .doOnCancel(() -> answer.forEach(DataBufferUtils::release)))
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                .doFinally(signal -> connection.dispose());
+    }
+
+    private static UpstreamResponse responseOf(HttpClientResponse response) {
+        if (log.isDebugEnabled() && response.status().code() >= 400) {
+            log.debug("upstream answered {} to {} {}", response.status().code(), response.method(), response.uri());
+        }
+        HttpHeaders headers = new HttpHeaders();
+        response.responseHeaders().forEach(e -> headers.add(e.getKey(), e.getValue()));
+        return new UpstreamResponse(response.status().code(), headers);
+    }
+
+    /** The client asked to be told before sending its body; the upstream is asked the same (the header is not signed). */
+    private static boolean expectsContinue(UpstreamRequest request) {
+        List<String> expect = request.headers().get(ForwardedHeaders.EXPECT);
+        return expect != null && expect.stream().anyMatch(v -> v.trim().equalsIgnoreCase("100-continue"));
     }
 
     SdkHttpRequest toSdkRequest(UpstreamRequest request) {
@@ -161,6 +227,9 @@ public final class UpstreamClient {
             builder.appendRawQueryParameter(p.name(), p.value() == null ? "" : p.value());
         }
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
+            if (header.getKey().equals(ForwardedHeaders.EXPECT)) {
+                continue; // sent unsigned, and only with a body to hold back (see send)
+            }
             builder.putHeader(header.getKey(), header.getValue());
         }
         if (request.hasBody()) {

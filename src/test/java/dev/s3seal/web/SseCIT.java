@@ -3,6 +3,7 @@ package dev.s3seal.web;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -697,6 +698,43 @@ class SseCIT {
     private static software.amazon.awssdk.services.s3.model.HeadObjectRequest.Builder withKey(
             software.amazon.awssdk.services.s3.model.HeadObjectRequest.Builder builder) {
         return builder.sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(CLIENT_KEY));
+    }
+
+    /**
+     * Under passthrough the store itself judges SSE-C parameters: an 8 MiB PutObject and UploadPart
+     * whose key MD5 does not match get the store's own answer through s3seal, the one it gives a small
+     * body directly (not a 503 or a reset after the store refused the body it had not read).
+     */
+    @Test
+    void shouldRelayTheStoresRefusalOfLargeBodiesWithBadSseCParametersUnderPassthrough() {
+        String bucket = bucket("pass-");
+        byte[] body = new byte[8 * 1024 * 1024];
+        try (S3Client client = client(); S3Client direct = S3ProxyServer.transientStore().directClient()) {
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("part")).uploadId();
+            // the store's answers to these parameters, asked directly with a small body (S3Proxy itself
+            // breaks the connection under a large one it refused)
+            byte[] small = new byte[1024];
+            S3Exception directPut = refusal(() -> direct.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(small)));
+            S3Exception directPart = refusal(() -> direct.uploadPart(b -> b.bucket(bucket).key("part").uploadId(uploadId)
+                    .partNumber(1).sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY))
+                    .sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(small)));
+            S3Exception proxiedPut = refusal(() -> client.putObject(b -> b.bucket(bucket).key("k").sseCustomerAlgorithm("AES256")
+                    .sseCustomerKey(base64(CLIENT_KEY)).sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(body)));
+            S3Exception proxiedPart = refusal(() -> client.uploadPart(b -> b.bucket(bucket).key("part").uploadId(uploadId)
+                    .partNumber(1).sseCustomerAlgorithm("AES256").sseCustomerKey(base64(CLIENT_KEY))
+                    .sseCustomerKeyMD5(md5(OTHER_KEY)), RequestBody.fromBytes(body)));
+            assertThat(directPut.statusCode()).isEqualTo(400);
+            assertThat(directPart.statusCode()).isEqualTo(400);
+            assertThat(proxiedPut.statusCode()).isEqualTo(400);
+            assertThat(proxiedPut.awsErrorDetails().errorCode()).isEqualTo(directPut.awsErrorDetails().errorCode());
+            assertThat(proxiedPart.statusCode()).isEqualTo(400);
+            assertThat(proxiedPart.awsErrorDetails().errorCode()).isEqualTo(directPart.awsErrorDetails().errorCode());
+        }
+    }
+
+    private static S3Exception refusal(Runnable call) {
+        return catchThrowableOfType(S3Exception.class, call::run);
     }
 
     private String bucket(String prefix) {
