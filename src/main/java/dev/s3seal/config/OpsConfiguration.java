@@ -21,7 +21,7 @@ import dev.s3seal.ops.PolicyHealth;
 import dev.s3seal.ops.RequestObserver;
 import dev.s3seal.ops.UpstreamHealth;
 import dev.s3seal.ops.UpstreamProbe;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.upstream.UpstreamClient;
 
 /**

@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.s3seal.policy.Mode;
-import dev.s3seal.policy.PolicyFileWatcher;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyFileWatcher;
+import dev.s3seal.policy.file.PolicyHolder;
 
 /**
  * The policy in force: read from {@code s3seal.policy} ({@code S3SEAL_POLICY}) at startup, where a

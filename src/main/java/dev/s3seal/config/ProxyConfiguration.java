@@ -22,7 +22,7 @@ import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KmsSettings;
 import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.KmsCallTimer;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.web.forward.DeleteObjectsHandler;
 import dev.s3seal.web.copy.EncryptedCopyHandler;

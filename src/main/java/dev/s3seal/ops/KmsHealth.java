@@ -6,7 +6,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import dev.s3seal.policy.KeyDefinition;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 
 /**
  * Readiness contributor {@code s3sealKms}: passive. Requests report key-service failures that a

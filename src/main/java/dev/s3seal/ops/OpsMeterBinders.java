@@ -12,7 +12,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 
 import dev.s3seal.keys.CachingKeyProvider;
 import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.stream.CryptoTraffic;
 
 /** Meters read from state other classes keep: cipher traffic, key caches, policy reloads, Netty's buffer allocators. */

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyExplanation;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.policy.RuleOptions;
 
 /**

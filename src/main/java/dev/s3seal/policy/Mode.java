@@ -48,7 +48,7 @@ public enum Mode {
         return Arrays.stream(values()).filter(m -> m.yamlName.equals(name)).findFirst();
     }
 
-    static String yamlNames() {
+    public static String yamlNames() {
         return String.join(", ", Arrays.stream(values()).map(Mode::yamlName).toList());
     }
 

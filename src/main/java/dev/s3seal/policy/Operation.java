@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The operation classes a rule can be scoped to. Each S3 operation's class is given by
- * {@link dev.s3seal.s3.OperationTable}; an object operation is classed by what it does to that object:
+ * {@link dev.s3seal.s3.operations.OperationTable}; an object operation is classed by what it does to that object:
  * <ul>
  * <li>{@link #READ}: GetObject (also with {@code partNumber} or a range), HeadObject,
  *     GetObjectAttributes, SelectObjectContent, GetObjectAcl, GetObjectTagging, GetObjectRetention,

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A validated policy: named keys and ordered rules, the last of which is the default rule.
- * Build one with {@link PolicyParser} or {@link #defaultOnly}.
+ * Build one with {@code PolicyParser} or {@link #defaultOnly}.
  *
  * @param source where it came from (a file name), for messages
  */

@@ -7,7 +7,7 @@ import java.util.Map;
  * An incoming S3 request after addressing is resolved: which bucket and key it names, whatever
  * the client's addressing style was. Values are decoded; {@code rawPath} and {@code rawQuery} are
  * kept as received because the caller's signature covers them. Once the gateway has recognised the
- * operation, {@code query} is that operation's canonical query ({@link OperationTable#recognise}),
+ * operation, {@code query} is that operation's canonical query ({@code OperationTable.recognise}),
  * the only one any upstream request is built from.
  *
  * @param bucket null for service-level calls such as ListBuckets

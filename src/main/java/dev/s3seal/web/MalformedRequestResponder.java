@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.s3seal.ops.ClientFaultLog;
 import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3ErrorDocument;
+import dev.s3seal.s3.xml.S3ErrorDocument;
 import dev.s3seal.web.exchange.RequestIds;
 
 /**

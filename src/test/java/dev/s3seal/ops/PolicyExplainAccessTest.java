@@ -14,7 +14,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.s3seal.policy.Mode;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 
 class PolicyExplainAccessTest {
 

@@ -3,6 +3,7 @@ package dev.s3seal.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import dev.s3seal.policy.file.PolicyParser;
 
 class PolicyEngineTest {
 

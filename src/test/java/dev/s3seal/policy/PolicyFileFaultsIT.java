@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import dev.s3seal.testsupport.LogCapture;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.policy.file.PolicyFileWatcher;
+import dev.s3seal.policy.file.PolicyHolder;
 
 /**
  * The running proxy's policy file is replaced by garbage, then deleted: the last good policy stays in

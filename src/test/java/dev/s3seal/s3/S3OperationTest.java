@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.s3seal.s3.operations.OperationTable;
 
 /**
  * Which operation a request is decides how s3seal treats its body: a misclassified request under

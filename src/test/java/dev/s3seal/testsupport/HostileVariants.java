@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.s3seal.s3.ParameterRule;
-import dev.s3seal.s3.S3ApiOperation;
-import dev.s3seal.s3.S3ApiOperation.CopySourceHeader;
-import dev.s3seal.s3.S3ApiOperation.Level;
+import dev.s3seal.s3.operations.ParameterRule;
+import dev.s3seal.s3.operations.S3ApiOperation;
+import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
+import dev.s3seal.s3.operations.S3ApiOperation.Level;
 
 /**
  * Hostile shapes of every operation of s3seal's table, for the differential suite: the same

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import dev.s3seal.crypto.RecordedContext;
-import dev.s3seal.policy.PolicyHolder;
+import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.TwoPartUpload;

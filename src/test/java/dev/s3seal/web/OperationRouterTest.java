@@ -12,9 +12,9 @@ import reactor.test.StepVerifier;
 
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyEngine;
-import dev.s3seal.policy.PolicyParser;
+import dev.s3seal.policy.file.PolicyParser;
 import dev.s3seal.s3.CopySource;
-import dev.s3seal.s3.OperationTable;
+import dev.s3seal.s3.operations.OperationTable;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;

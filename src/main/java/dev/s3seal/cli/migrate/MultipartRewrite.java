@@ -17,7 +17,7 @@ import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.StrictXml;
+import dev.s3seal.s3.xml.StrictXml;
 import dev.s3seal.stream.EncryptOperator;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.cli.support.SmallCalls;

@@ -15,7 +15,7 @@ import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.StrictXml;
+import dev.s3seal.s3.xml.StrictXml;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.SmallCalls;

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.StrictXml;
+import dev.s3seal.s3.xml.StrictXml;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 

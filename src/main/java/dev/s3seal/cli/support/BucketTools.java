@@ -10,7 +10,7 @@ import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.policy.Policy;
 import dev.s3seal.policy.PolicyEngine;
 import dev.s3seal.policy.PolicyException;
-import dev.s3seal.policy.PolicyParser;
+import dev.s3seal.policy.file.PolicyParser;
 import dev.s3seal.upstream.UpstreamClient;
 
 /**

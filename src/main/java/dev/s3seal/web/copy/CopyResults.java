@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.springframework.http.HttpHeaders;
 
-import dev.s3seal.s3.Xml;
+import dev.s3seal.s3.xml.Xml;
 import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.exchange.SmallExchanges;
 

@@ -20,7 +20,7 @@ import reactor.netty.http.client.PrematureCloseException;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.ops.ClientFaultLog;
 import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3ErrorDocument;
+import dev.s3seal.s3.xml.S3ErrorDocument;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.upstream.UpstreamInterruptedException;
 

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3ErrorDocument;
+import dev.s3seal.s3.xml.S3ErrorDocument;
 import dev.s3seal.s3.S3Exception;
 
 /**

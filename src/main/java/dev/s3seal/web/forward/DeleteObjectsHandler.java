@@ -11,8 +11,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.PolicyHolder;
-import dev.s3seal.s3.DeleteObjectsRequest;
+import dev.s3seal.policy.file.PolicyHolder;
+import dev.s3seal.s3.xml.DeleteObjectsRequest;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;

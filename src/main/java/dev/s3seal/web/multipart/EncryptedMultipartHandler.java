@@ -19,7 +19,7 @@ import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
-import dev.s3seal.s3.ListingRewriter;
+import dev.s3seal.s3.listing.ListingRewriter;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;

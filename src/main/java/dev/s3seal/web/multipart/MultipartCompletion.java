@@ -24,7 +24,7 @@ import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
-import dev.s3seal.s3.Xml;
+import dev.s3seal.s3.xml.Xml;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.PlaintextEtags;

@@ -14,8 +14,8 @@ import javax.xml.stream.XMLStreamReader;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.StrictXml;
-import dev.s3seal.s3.Xml;
+import dev.s3seal.s3.xml.StrictXml;
+import dev.s3seal.s3.xml.Xml;
 
 /**
  * The small XML documents of multipart uploads: the client's CompleteMultipartUpload part list,

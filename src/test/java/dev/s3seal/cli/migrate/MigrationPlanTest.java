@@ -10,7 +10,7 @@ import org.springframework.http.HttpHeaders;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyEngine;
-import dev.s3seal.policy.PolicyParser;
+import dev.s3seal.policy.file.PolicyParser;
 import dev.s3seal.cli.support.StoredObject;
 
 /** What migrate decides for an object from its rule and its HEAD, and what it reads from the HEAD. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyEngine;
-import dev.s3seal.policy.PolicyParser;
+import dev.s3seal.policy.file.PolicyParser;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;

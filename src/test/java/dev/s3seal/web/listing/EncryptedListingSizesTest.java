@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.s3.ListedObject;
+import dev.s3seal.s3.listing.ListedObject;
 
 /** The plaintext sizes a listing shows under an {@code s3ec-v3} rule. */
 class EncryptedListingSizesTest {

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.xml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 
 /**
  * DeleteObjects bodies: the forms real clients send are read, every other form is MalformedXML,

@@ -1,6 +1,7 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.xml;
 
 import java.nio.charset.StandardCharsets;
+import dev.s3seal.s3.S3ErrorCode;
 
 /** Renders the {@code <Error>} document S3 sends with every error response. */
 public final class S3ErrorDocument {

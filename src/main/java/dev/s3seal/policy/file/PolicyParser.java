@@ -1,4 +1,4 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -21,6 +21,15 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import dev.s3seal.policy.Glob;
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyException;
+import dev.s3seal.policy.Rule;
+import dev.s3seal.policy.RuleOptions;
+import dev.s3seal.policy.SseCVariant;
 
 /**
  * Reads a policy file strictly: unknown fields, duplicate names, unreachable rules and keys that do

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +10,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
 import dev.s3seal.crypto.RecordedContext;
+import dev.s3seal.policy.KeyDefinition;
 
 /** Reads the {@code keys:} section of a policy file. */
 final class KeyDefinitionParser {

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.listing;
 
 /**
  * One entry of an S3 listing as the upstream reported it, or as a client should see it.

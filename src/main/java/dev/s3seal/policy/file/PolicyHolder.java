@@ -1,4 +1,4 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +13,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.policy.PolicyEngine;
+import dev.s3seal.policy.PolicyException;
+import dev.s3seal.policy.PolicyExplanation;
 
 /**
  * The policy in force, swapped atomically on reload so that a request always sees one whole policy.

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,8 +17,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.s3seal.policy.Operation;
-import dev.s3seal.s3.S3ApiOperation.CopySourceHeader;
-import dev.s3seal.s3.S3ApiOperation.Level;
+import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
+import dev.s3seal.s3.operations.S3ApiOperation.Level;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.S3RequestParser;
 
 /**
  * The operation table decides what the policy sees and what the upstream executes: every entry is

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.xml;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -9,6 +9,8 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 
 /**
  * Reads the small XML documents a client sends in a request body (DeleteObjects,

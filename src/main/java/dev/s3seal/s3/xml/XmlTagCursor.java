@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.xml;
 
 /**
  * Walks the tags of an XML text in document order and reports where each one sits, so a caller
@@ -10,7 +10,7 @@ package dev.s3seal.s3;
  * refills its buffer. An empty-element tag ({@code <a/>}) is reported twice: as a start, then as
  * an end at the same position.
  */
-final class XmlTagCursor {
+public final class XmlTagCursor {
 
     private final String text;
     private int position;
@@ -22,12 +22,12 @@ final class XmlTagCursor {
     private boolean endTag;
     private boolean emptyElement;
 
-    XmlTagCursor(String text) {
+    public XmlTagCursor(String text) {
         this.text = text;
     }
 
     /** Moves to the next start or end tag. */
-    void next() {
+    public void next() {
         if (pendingEmptyEnd) {
             pendingEmptyEnd = false;
             endTag = true;
@@ -54,26 +54,26 @@ final class XmlTagCursor {
     }
 
     /** The tag's name as written, with its prefix if any. */
-    String qualifiedName() {
+    public String qualifiedName() {
         return qualifiedName;
     }
 
-    boolean isEndTag() {
+    public boolean isEndTag() {
         return endTag;
     }
 
     /** True for both reports of an empty-element tag. */
-    boolean isEmptyElement() {
+    public boolean isEmptyElement() {
         return emptyElement;
     }
 
     /** Index of the tag's {@code <}. */
-    int tagStart() {
+    public int tagStart() {
         return tagStart;
     }
 
     /** Index just after the tag's {@code >}. */
-    int tagEnd() {
+    public int tagEnd() {
         return tagEnd;
     }
 

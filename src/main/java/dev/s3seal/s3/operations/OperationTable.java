@@ -1,12 +1,12 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.operations;
 
-import static dev.s3seal.s3.ParameterRule.BOOLEAN;
-import static dev.s3seal.s3.ParameterRule.NON_EMPTY;
-import static dev.s3seal.s3.ParameterRule.NON_NEGATIVE_INTEGER;
-import static dev.s3seal.s3.ParameterRule.PART_NUMBER;
-import static dev.s3seal.s3.ParameterRule.TEXT;
-import static dev.s3seal.s3.ParameterRule.TWO;
-import static dev.s3seal.s3.ParameterRule.URL_ENCODING;
+import static dev.s3seal.s3.operations.ParameterRule.BOOLEAN;
+import static dev.s3seal.s3.operations.ParameterRule.NON_EMPTY;
+import static dev.s3seal.s3.operations.ParameterRule.NON_NEGATIVE_INTEGER;
+import static dev.s3seal.s3.operations.ParameterRule.PART_NUMBER;
+import static dev.s3seal.s3.operations.ParameterRule.TEXT;
+import static dev.s3seal.s3.operations.ParameterRule.TWO;
+import static dev.s3seal.s3.operations.ParameterRule.URL_ENCODING;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +18,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.s3seal.policy.Operation;
-import dev.s3seal.s3.S3ApiOperation.CopySourceHeader;
-import dev.s3seal.s3.S3ApiOperation.Level;
+import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
+import dev.s3seal.s3.operations.S3ApiOperation.Level;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.s3.S3Request;
 
 /**
  * Every general-purpose operation of the S3 API reference, object and bucket level, bucket

@@ -1,8 +1,10 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.xml;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 
 /**
  * A DeleteObjects body as S3's schema defines it: {@code Delete} holding an optional

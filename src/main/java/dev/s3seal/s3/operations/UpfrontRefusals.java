@@ -1,7 +1,11 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.operations;
 
 import java.util.List;
 import java.util.Set;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.s3.S3Request;
 
 /**
  * Refusals S3 makes from the request line and headers alone, before it reads a body or asks its

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.listing;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -9,6 +9,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import dev.s3seal.s3.xml.XmlTagCursor;
 
 /**
  * Reads a listing with StAX (no DTDs, no external entities) and records, for every entry, its

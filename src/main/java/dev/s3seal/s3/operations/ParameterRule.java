@@ -1,6 +1,8 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.operations;
 
 import java.util.Locale;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 
 /**
  * What value a query parameter of an S3 operation may carry, and its canonical form: the value

@@ -1,8 +1,8 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.listing;
 
-import dev.s3seal.s3.ListingParser.ParsedListing;
-import dev.s3seal.s3.ListingParser.RawEntry;
-import dev.s3seal.s3.ListingParser.TextRegion;
+import dev.s3seal.s3.listing.ListingParser.ParsedListing;
+import dev.s3seal.s3.listing.ListingParser.RawEntry;
+import dev.s3seal.s3.listing.ListingParser.TextRegion;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import dev.s3seal.s3.PercentCoding;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.xml.Xml;
 
 /**
  * Rewrites S3 listing responses so clients see plaintext sizes and ETags instead of the

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.xml;
 
 /** XML text escaping for the documents s3seal writes itself. */
 public final class Xml {

@@ -1,4 +1,4 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.listing;
 
 /**
  * Decides what a client sees for one listed entry. Only the returned size and ETag are used: keys

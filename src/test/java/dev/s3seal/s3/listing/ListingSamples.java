@@ -1,4 +1,6 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.listing;
+
+import dev.s3seal.s3.xml.Xml;
 
 /** Listing bodies shaped as S3 returns them (namespaced, entity-escaped ETags, no pretty-printing). */
 final class ListingSamples {

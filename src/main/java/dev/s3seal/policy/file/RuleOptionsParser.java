@@ -1,7 +1,11 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import java.util.List;
 import java.util.Locale;
+import dev.s3seal.policy.Format;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.RuleOptions;
+import dev.s3seal.policy.SseCVariant;
 
 /** Reads a rule's {@code options:} and refuses options that mean nothing for the rule's mode. */
 final class RuleOptionsParser {

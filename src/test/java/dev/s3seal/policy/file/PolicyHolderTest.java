@@ -1,4 +1,4 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyException;
 
 class PolicyHolderTest {
 

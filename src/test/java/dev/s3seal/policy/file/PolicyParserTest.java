@@ -1,4 +1,4 @@
-package dev.s3seal.policy;
+package dev.s3seal.policy.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import dev.s3seal.policy.Format;
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyException;
+import dev.s3seal.policy.Rule;
+import dev.s3seal.policy.RuleOptions;
+import dev.s3seal.policy.SseCVariant;
 
 class PolicyParserTest {
 

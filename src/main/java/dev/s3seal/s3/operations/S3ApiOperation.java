@@ -1,4 +1,4 @@
-package dev.s3seal.s3;
+package dev.s3seal.s3.operations;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.s3seal.policy.Operation;
+import dev.s3seal.s3.S3Operation;
 
 /**
  * One operation of the S3 API reference as s3seal recognises it: the method and the sub-resource
