@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import dev.s3seal.auth.payload.PayloadVerifier;
 
 /**
  * Verifies a client's SigV4 signature, from the {@code Authorization} header or from presigned

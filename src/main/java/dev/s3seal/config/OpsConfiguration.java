@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.ops.AuditFileAppender;
-import dev.s3seal.ops.AuditLog;
+import dev.s3seal.ops.audit.AuditFileAppender;
+import dev.s3seal.ops.audit.AuditLog;
 import dev.s3seal.ops.KmsHealth;
 import dev.s3seal.ops.OpsMeterBinders;
 import dev.s3seal.ops.OpsRequestObserver;

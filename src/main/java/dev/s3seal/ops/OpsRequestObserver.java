@@ -22,6 +22,8 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.ops.audit.AuditLog;
+import dev.s3seal.ops.audit.AuditRecord;
 
 /** Turns each request's observation into meters ({@link S3SealMeters}), an audit line and KMS health. */
 public final class OpsRequestObserver implements RequestObserver {

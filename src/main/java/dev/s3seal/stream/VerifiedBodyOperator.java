@@ -1,6 +1,6 @@
 package dev.s3seal.stream;
 
-import dev.s3seal.auth.PayloadVerifier;
+import dev.s3seal.auth.payload.PayloadVerifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
+import dev.s3seal.auth.payload.PayloadVerifier;
 
 /** Test helper: builds aws-chunked bodies exactly as the SDKs send them, signed or not. */
 public final class ChunkedBodies {

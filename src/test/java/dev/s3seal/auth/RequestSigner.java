@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /** Test helper: signs requests like an SDK would, to build fixtures for the verifiers. */
-final class RequestSigner {
+public final class RequestSigner {
 
     static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -19,7 +19,7 @@ final class RequestSigner {
     }
 
     /** Mutable lower-case header map preserving arrival order. */
-    static Map<String, List<String>> headers(String... namesAndValues) {
+    public static Map<String, List<String>> headers(String... namesAndValues) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             headers.computeIfAbsent(namesAndValues[i], k -> new ArrayList<>()).add(namesAndValues[i + 1]);

@@ -23,6 +23,8 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import dev.s3seal.auth.payload.AwsChunkedDecodingTest;
+import dev.s3seal.auth.payload.PayloadVerifier;
 
 /**
  * Interop with the real client: requests and aws-chunked bodies signed by the AWS SDK for Java v2

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Header-authentication SigV4: AWS's own documented vectors first, then each way a request can be wrong. */
-class SigV4VerifierTest {
+public class SigV4VerifierTest {
 
     private static final String EMPTY = SigV4Signing.EMPTY_SHA256_HEX;
 
@@ -158,7 +158,7 @@ class SigV4VerifierTest {
                 "x-amz-date", RequestSigner.AMZ_DATE);
     }
 
-    static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, S3ErrorCode code) {
+    public static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, S3ErrorCode code) {
         assertThatThrownBy(call).isInstanceOf(S3Exception.class)
                 .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(code));
     }

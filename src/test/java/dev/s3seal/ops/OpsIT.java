@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.ops.audit.AuditLog;
 
 /** Real traffic through s3seal shows up in Prometheus, in one audit line per request, and in readiness. */
 @TestPropertySource(properties = "logging.level.dev.s3seal=DEBUG")

@@ -13,6 +13,7 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import dev.s3seal.ops.audit.AuditLog;
 
 /** The outcome a request is counted with when its client goes away. */
 class OpsRequestObserverTest {

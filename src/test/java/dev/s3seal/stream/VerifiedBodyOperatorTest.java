@@ -3,12 +3,12 @@ package dev.s3seal.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.auth.AuthResult;
-import dev.s3seal.auth.ChecksumAlgorithm;
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
 import dev.s3seal.auth.ChunkSigningContext;
 import dev.s3seal.auth.ChunkedBodies;
 import dev.s3seal.auth.ClientCredential;
 import dev.s3seal.auth.PayloadMode;
-import dev.s3seal.auth.PayloadVerifier;
+import dev.s3seal.auth.payload.PayloadVerifier;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.testsupport.TrackingBuffers;

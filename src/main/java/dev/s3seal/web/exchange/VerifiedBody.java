@@ -3,7 +3,7 @@ package dev.s3seal.web.exchange;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 
-import dev.s3seal.auth.PayloadVerifier;
+import dev.s3seal.auth.payload.PayloadVerifier;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;

@@ -12,7 +12,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.s3seal.auth.PayloadVerifier;
+import dev.s3seal.auth.payload.PayloadVerifier;
 import dev.s3seal.s3.CopySourceRange;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;

@@ -1,4 +1,4 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -7,6 +7,8 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.s3seal.auth.ChunkSigningContext;
+import dev.s3seal.auth.SigV4Signing;
 
 /**
  * Incremental aws-chunked decoder: {@code <hex size>[;chunk-signature=<sig>]\r\n<data>\r\n}...

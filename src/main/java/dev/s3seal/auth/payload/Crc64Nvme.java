@@ -1,4 +1,4 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
 import java.nio.ByteBuffer;
 import java.util.zip.Checksum;

@@ -1,4 +1,4 @@
-package dev.s3seal.ops;
+package dev.s3seal.ops.audit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -11,6 +11,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.s3seal.auth.AuthResult;
+import dev.s3seal.auth.PayloadMode;
+import dev.s3seal.auth.SigV4Signing;
 
 /**
  * Pure incremental request-body decoder and verifier. Feed raw body bytes as they arrive with

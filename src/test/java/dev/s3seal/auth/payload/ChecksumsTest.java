@@ -1,4 +1,4 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

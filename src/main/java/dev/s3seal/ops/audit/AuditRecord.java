@@ -1,4 +1,4 @@
-package dev.s3seal.ops;
+package dev.s3seal.ops.audit;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.s3seal.ops;
+package dev.s3seal.ops.audit;
 
 /**
  * A flat JSON object on one line, escaped per RFC 8259: quote, backslash and every control

@@ -1,6 +1,6 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
-import static dev.s3seal.auth.AwsChunkedDecodingTest.payload;
+import static dev.s3seal.auth.payload.AwsChunkedDecodingTest.payload;
 import static dev.s3seal.auth.ChunkedBodies.auth;
 import static dev.s3seal.auth.SigV4VerifierTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.s3seal.auth.AuthResult;
+import dev.s3seal.auth.ChunkSigningContext;
+import dev.s3seal.auth.ChunkedBodies;
+import dev.s3seal.auth.ClientCredential;
+import dev.s3seal.auth.PayloadMode;
+import dev.s3seal.auth.RequestSigner;
+import dev.s3seal.auth.SigV4Signing;
 
 /** Whole-body promises: signed SHA-256, Content-MD5, flexible checksums in headers and trailers, lengths. */
 class PayloadVerifierTest {

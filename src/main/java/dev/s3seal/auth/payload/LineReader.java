@@ -1,4 +1,4 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;

@@ -1,4 +1,4 @@
-package dev.s3seal.auth;
+package dev.s3seal.auth.payload;
 
 import static dev.s3seal.auth.ChunkedBodies.auth;
 import static dev.s3seal.auth.ChunkedBodies.awsExampleContext;
@@ -13,12 +13,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.s3seal.auth.ChunkSigningContext;
+import dev.s3seal.auth.ChunkedBodies;
+import dev.s3seal.auth.PayloadMode;
+import dev.s3seal.auth.RequestSigner;
 
 /**
  * STREAMING-AWS4-HMAC-SHA256-PAYLOAD bodies: AWS's documented example, then the tamper suite
  * (flipped bits, forged signatures, reordered chunks, truncation everywhere, hostile framing).
  */
-class AwsChunkedDecodingTest {
+public class AwsChunkedDecodingTest {
 
     private static final ChunkSigningContext AWS = awsExampleContext(ChunkedBodies.AWS_SEED);
 
@@ -161,7 +165,7 @@ class AwsChunkedDecodingTest {
         assertThatThrownBy(() -> ChunkedBodies.decode(verifier(10), body, 1)).isInstanceOf(S3Exception.class);
     }
 
-    static byte[] payload(int size) {
+    public static byte[] payload(int size) {
         byte[] payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) (i * 31 + 7);
