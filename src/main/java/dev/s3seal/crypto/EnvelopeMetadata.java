@@ -1,5 +1,7 @@
 package dev.s3seal.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -31,9 +33,10 @@ import javax.crypto.spec.SecretKeySpec;
  *                    null when not recorded (no {@code s3seal-c} entry: objects written before it existed,
  *                    and wraps that never take a context)
  */
-public record EnvelopeMetadata(int version, String providerKind, String keyId, String keyVersion,
-                               byte[] wrappedKey, long plaintextLength, int segmentSize, byte[] sealedMd5,
-                               Integer partCount, byte[] manifest, Map<String, String> context) {
+public record EnvelopeMetadata(int version, String providerKind, String keyId, @Nullable String keyVersion,
+                               byte[] wrappedKey, long plaintextLength, int segmentSize, byte @Nullable [] sealedMd5,
+                               @Nullable Integer partCount, byte @Nullable [] manifest,
+                               @Nullable Map<String, String> context) {
 
     public static final String PREFIX = "x-amz-meta-s3seal-";
     /** Budget for our entries (names without {@code x-amz-meta-} plus values): half of S3's 2 KiB. */
@@ -240,12 +243,12 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, S
     }
 
     @Override
-    public byte[] sealedMd5() {
+    public byte @Nullable [] sealedMd5() {
         return sealedMd5 == null ? null : sealedMd5.clone();
     }
 
     @Override
-    public byte[] manifest() {
+    public byte @Nullable [] manifest() {
         return manifest == null ? null : manifest.clone();
     }
 

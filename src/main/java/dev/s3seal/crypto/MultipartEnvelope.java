@@ -1,5 +1,7 @@
 package dev.s3seal.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The checks a reader of a sealed multipart object makes before decrypting it (docs/format.md 6.3): the
  * manifest's MAC verifies under the data key, and its part count equals the envelope's {@code s3seal-n} and
@@ -16,7 +18,7 @@ public final class MultipartEnvelope {
      * @param etag the stored object's ETag, quoted or not, or null when unknown
      * @throws AuthenticationFailedException if the manifest does not verify or does not match
      */
-    public static MultipartManifest openManifest(EnvelopeMetadata envelope, byte[] dataKey, String etag) {
+    public static MultipartManifest openManifest(EnvelopeMetadata envelope, byte[] dataKey, @Nullable String etag) {
         if (envelope.manifest() == null) {
             throw new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH,
                     "the object has no multipart manifest");
@@ -33,7 +35,7 @@ public final class MultipartEnvelope {
     }
 
     /** The part count in a multipart ETag's {@code -N} suffix, or 0 when there is none. */
-    public static int etagPartCount(String etag) {
+    public static int etagPartCount(@Nullable String etag) {
         if (etag == null) {
             return 0;
         }

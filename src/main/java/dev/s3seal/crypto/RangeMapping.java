@@ -1,5 +1,7 @@
 package dev.s3seal.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 import static dev.s3seal.crypto.ObjectFormat.HEADER_LENGTH;
 import static dev.s3seal.crypto.ObjectFormat.TAG_LENGTH;
 
@@ -77,7 +79,7 @@ public final class RangeMapping {
      * @throws IllegalArgumentException for {@code last < first}: syntactically invalid, which S3
      *                                  (RFC 9110) ignores, answering the whole object; the parser decides
      */
-    public static Optional<PlaintextRange> resolve(Long first, Long last, long plaintextLength) {
+    public static Optional<PlaintextRange> resolve(@Nullable Long first, @Nullable Long last, long plaintextLength) {
         if (first == null) {
             if (last == null || last <= 0 || plaintextLength == 0) {
                 return Optional.empty();

@@ -1,5 +1,7 @@
 package dev.s3seal.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -54,7 +56,7 @@ public final class RecordedContext {
                 throw new IllegalArgumentException("too many encryption context entries");
             }
             TreeMap<String, String> context = new TreeMap<>();
-            String previous = null;
+            @Nullable String previous = null;
             for (int i = 0; i < count; i++) {
                 String name = readString(in);
                 String value = readString(in);

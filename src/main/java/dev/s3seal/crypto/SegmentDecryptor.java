@@ -1,5 +1,7 @@
 package dev.s3seal.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 import static dev.s3seal.crypto.AuthenticationFailedException.Reason.KEY_COMMITMENT_MISMATCH;
 import static dev.s3seal.crypto.AuthenticationFailedException.Reason.TAG_MISMATCH;
 import static dev.s3seal.crypto.ObjectFormat.TAG_LENGTH;
@@ -24,8 +26,8 @@ public final class SegmentDecryptor implements AutoCloseable {
     private final byte[] headerBytes;
     private final byte[] noncePrefix;
     private final long segmentCount;
-    private byte[] contentKey;
-    private SecretKeySpec keySpec;
+    private byte @Nullable [] contentKey; // null once closed
+    private @Nullable SecretKeySpec keySpec;
     private final Cipher cipher;
 
     private SegmentDecryptor(FormatHeader header, byte[] contentKey) {

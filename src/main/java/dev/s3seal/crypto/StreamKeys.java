@@ -1,5 +1,7 @@
 package dev.s3seal.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -22,7 +24,7 @@ final class StreamKeys {
     private StreamKeys() {
     }
 
-    static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
+    static byte[] hkdf(byte[] ikm, byte @Nullable [] salt, byte[] info, int length) {
         HKDFBytesGenerator gen = new HKDFBytesGenerator(new SHA256Digest());
         gen.init(new HKDFParameters(ikm, salt, info));
         byte[] out = new byte[length];
@@ -55,7 +57,7 @@ final class StreamKeys {
         return MessageDigest.isEqual(a, b);
     }
 
-    static void wipe(byte[] key) {
+    static void wipe(byte @Nullable [] key) {
         if (key != null) {
             Arrays.fill(key, (byte) 0);
         }
