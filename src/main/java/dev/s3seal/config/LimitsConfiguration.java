@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.NettyPipeline;
 
+import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.limits.BodyIdleDeadline;
 import dev.s3seal.limits.ClientConcurrencyLimit;
 import dev.s3seal.limits.HeaderReadDeadline;
@@ -44,6 +45,19 @@ class LimitsConfiguration {
         }
         Duration idle = positive("s3seal.limits.body-idle-timeout", limits.bodyIdleTimeout());
         return new RequestLimits(new ClientConcurrencyLimit(perClient, listener), new BodyIdleDeadline(idle, listener));
+    }
+
+    @Bean
+    BodyBudget heldBodyBudget(S3SealProperties properties) {
+        long budget = properties.limits().heldBodyBudget().toBytes();
+        long max = properties.limits().maxHeldBody().toBytes();
+        if (budget < 0) {
+            throw new InvalidConfigurationException("s3seal.limits.held-body-budget", "must not be negative, was " + budget);
+        }
+        if (max < 0) {
+            throw new InvalidConfigurationException("s3seal.limits.max-held-body", "must not be negative, was " + max);
+        }
+        return new BodyBudget(budget, max);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.ops.audit.AuditFileAppender;
 import dev.s3seal.ops.audit.AuditLog;
 import dev.s3seal.ops.KmsHealth;
@@ -81,8 +82,8 @@ class OpsConfiguration {
     }
 
     @Bean
-    OpsMeterBinders opsMeterBinders(KeyRegistries keys, PolicyHolder policy) {
-        return new OpsMeterBinders(keys, policy);
+    OpsMeterBinders opsMeterBinders(KeyRegistries keys, PolicyHolder policy, BodyBudget heldBodies) {
+        return new OpsMeterBinders(keys, policy, heldBodies);
     }
 
     private static int positive(int threshold) {

@@ -20,6 +20,7 @@ import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.keys.KeyCacheSettings;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.KmsCallTimer;
 import dev.s3seal.policy.file.PolicyHolder;
@@ -74,12 +75,13 @@ class ProxyConfiguration {
     @Bean
     S3Gateway s3Gateway(S3SealProperties properties, CredentialStore credentials, UpstreamClient upstream,
             PolicyHolder policy, KeyRegistries keys, dev.s3seal.ops.RequestObserver observer, RequestLimits limits,
+            BodyBudget heldBodies,
             @org.springframework.beans.factory.annotation.Value("${server.address:}") String serverAddress) {
         S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
         ForwardHandler forward = new ForwardHandler(upstream);
         EtagSettings etags = new EtagSettings(properties.etag().sealMd5AfterPut(), properties.etag().listingLookups());
-        EncryptedObjectHandler objects = new EncryptedObjectHandler(upstream, keys, etags);
+        EncryptedObjectHandler objects = new EncryptedObjectHandler(upstream, keys, etags, heldBodies);
         EncryptedMultipartHandler multipart = new EncryptedMultipartHandler(upstream, keys);
         OperationRouter router = OperationRouter.builder()
                 .forward(forward)

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Everything s3seal reads from configuration, bound from {@code s3seal.*} (so environment
@@ -84,11 +85,16 @@ public record S3SealProperties(
      * long fails with S3's {@code 400 RequestTimeout} and nothing is stored.
      * {@code maxConcurrentRequestsPerClient}: requests one principal may have in flight (each holds an
      * upstream connection); more get {@code 503 SlowDown}. Default: half the upstream pool.
+     * {@code heldBodyBudget}: memory shared by all requests for PutObject bodies held whole so a
+     * client-side PUT without Content-MD5 costs one upstream request; {@code maxHeldBody}: the largest
+     * body held. Bodies beyond either stream and are sealed by a second request (0 turns holding off).
      */
     public record Limits(
             @DefaultValue("30s") Duration headerReadTimeout,
             @DefaultValue("30s") Duration bodyIdleTimeout,
-            Integer maxConcurrentRequestsPerClient) {
+            Integer maxConcurrentRequestsPerClient,
+            @DefaultValue("64MB") DataSize heldBodyBudget,
+            @DefaultValue("16MB") DataSize maxHeldBody) {
 
         /** The configured cap, or half of {@code upstreamMaxConnections} (at least 1). */
         public int maxConcurrentRequestsPerClient(int upstreamMaxConnections) {

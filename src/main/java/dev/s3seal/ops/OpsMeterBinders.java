@@ -12,6 +12,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 
 import dev.s3seal.keys.CachingKeyProvider;
 import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.stream.CryptoTraffic;
 
@@ -20,10 +21,12 @@ public final class OpsMeterBinders implements MeterBinder {
 
     private final KeyRegistries keys;
     private final PolicyHolder policy;
+    private final BodyBudget heldBodies;
 
-    public OpsMeterBinders(KeyRegistries keys, PolicyHolder policy) {
+    public OpsMeterBinders(KeyRegistries keys, PolicyHolder policy, BodyBudget heldBodies) {
         this.keys = keys;
         this.policy = policy;
+        this.heldBodies = heldBodies;
     }
 
     @Override
@@ -36,6 +39,10 @@ public final class OpsMeterBinders implements MeterBinder {
         S3SealMeters.CRYPTO_BYTES.functionCounter(registry, CryptoTraffic.class, c -> CryptoTraffic.decryptedBytes(), "decrypt");
         S3SealMeters.POLICY_RELOADS.functionCounter(registry, policy, PolicyHolder::reloadSuccesses, "ok");
         S3SealMeters.POLICY_RELOADS.functionCounter(registry, policy, PolicyHolder::reloadFailures, "failed");
+        S3SealMeters.HELD_BODIES.functionCounter(registry, heldBodies, BodyBudget::heldCount, "held");
+        S3SealMeters.HELD_BODIES.functionCounter(registry, heldBodies, BodyBudget::budgetFullCount, "budget_full");
+        S3SealMeters.HELD_BODIES.functionCounter(registry, heldBodies, BodyBudget::tooLargeCount, "too_large");
+        S3SealMeters.HELD_BODY_BYTES.gauge(registry, heldBodies, BodyBudget::reservedBytes);
         // Reactor Netty allocates from ByteBufAllocator.DEFAULT (pooled unless configured otherwise).
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
             new NettyAllocatorMetrics(provider).bindTo(registry);

@@ -74,6 +74,15 @@ public enum S3SealMeters {
      * a declared plaintext length that disagrees with the stored length. {@code stage} is
      * {@code before_headers} (answered 403 InvalidObjectState) or {@code after_headers} (connection aborted).
      */
+    /**
+     * Client-side PutObject bodies without Content-MD5 and the held-body budget's answer: {@code held} (read whole,
+     * stored in one upstream request), {@code budget_full} or {@code too_large} (streamed, sealed by a second request).
+     */
+    HELD_BODIES("s3seal.held.bodies", Type.FUNCTION_COUNTER, null,
+            "PutObject bodies held whole for one upstream request, or streamed, by result (held, budget_full, too_large)",
+            "result"),
+    /** Bytes of the held-body budget reserved right now. */
+    HELD_BODY_BYTES("s3seal.held.body.bytes", Type.GAUGE, null, "Bytes of the held-body budget in use"),
     INTEGRITY_FAILURES("s3seal.integrity.failures", Type.COUNTER, null,
             "Objects found altered at rest, by S3 operation and whether the response had started", "operation",
             "stage");

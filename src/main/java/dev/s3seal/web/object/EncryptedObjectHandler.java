@@ -5,6 +5,7 @@ import reactor.core.publisher.Mono;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.policy.Format;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -29,8 +30,14 @@ public final class EncryptedObjectHandler implements S3OperationHandler {
     }
 
     public EncryptedObjectHandler(UpstreamClient upstream, KeyRegistries keys, EtagSettings etags) {
+        this(upstream, keys, etags, BodyBudget.NONE);
+    }
+
+    /** {@code heldBodies}: the budget for PutObject bodies held whole to store them in one upstream request. */
+    public EncryptedObjectHandler(UpstreamClient upstream, KeyRegistries keys, EtagSettings etags,
+            BodyBudget heldBodies) {
         this.keys = keys;
-        this.upload = new EncryptingUpload(upstream, etags);
+        this.upload = new EncryptingUpload(upstream, etags, heldBodies);
         this.download = new DecryptingDownload(upstream);
         this.s3ecUpload = new S3ecUpload(upstream);
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -21,6 +22,7 @@ import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.CopySource;
@@ -65,10 +67,21 @@ public final class EncryptingUpload {
 
     private final UpstreamClient upstream;
     private final EtagSettings etags;
+    private final BodyBudget heldBodies;
 
+    /** Streams every body (a copy's source is read as it streams). */
     public EncryptingUpload(UpstreamClient upstream, EtagSettings etags) {
+        this(upstream, etags, BodyBudget.NONE);
+    }
+
+    /**
+     * @param heldBodies the budget under which a PutObject body without Content-MD5 is held whole, so
+     *     its sealed MD5 travels in the one PUT; a body it refuses streams and is sealed by a self-copy
+     */
+    public EncryptingUpload(UpstreamClient upstream, EtagSettings etags, BodyBudget heldBodies) {
         this.upstream = upstream;
         this.etags = etags;
+        this.heldBodies = heldBodies;
     }
 
     /** Where an encrypted object goes: its name, query, and upstream headers (without the envelope). */
@@ -91,8 +104,11 @@ public final class EncryptingUpload {
         VerifiedBody body = VerifiedBody.of(exchange);
         Target target = new Target(request.bucket(), request.key(),
                 request.query(), clientHeaders(request));
-        return store(exchange, decision, keys, target, body.content(), body.length(), clientMd5(request))
-                .flatMap(outcome -> {
+        byte[] clientMd5 = clientMd5(request);
+        Mono<Outcome> stored = clientMd5 == null && etags.sealMd5AfterPut()
+                ? storeHeldOrStreamed(exchange, decision, keys, target, body)
+                : store(exchange, decision, keys, target, body.content(), body.length(), clientMd5);
+        return stored.flatMap(outcome -> {
                     var client = exchange.exchange().getResponse();
                     if (!outcome.stored()) {
                         Mono<Void> write = SmallExchanges.write(exchange, outcome.response(), outcome.error());
@@ -109,6 +125,22 @@ public final class EncryptingUpload {
                     client.getHeaders().setContentLength(0);
                     return client.setComplete();
                 });
+    }
+
+    /**
+     * A body the budget can hold is read whole and verified first, then stored in one PUT that carries
+     * its sealed MD5; any other streams, and its MD5 is sealed afterwards by a self-copy. The
+     * reservation is given back when the store ends, fails or is cancelled.
+     */
+    private Mono<Outcome> storeHeldOrStreamed(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys,
+            Target target, VerifiedBody body) {
+        return Mono.defer(() -> heldBodies.tryReserve(body.length())
+                .map(reservation -> Mono.using(() -> reservation,
+                        held -> HeldPlaintext.read(body.content(), body.length())
+                                .flatMap(plaintext -> store(exchange, decision, keys, target, plaintext.content(),
+                                        plaintext.length(), plaintext.md5())),
+                        BodyBudget.Reservation::close))
+                .orElseGet(() -> store(exchange, decision, keys, target, body.content(), body.length(), null)));
     }
 
     /**
@@ -141,9 +173,12 @@ public final class EncryptingUpload {
                     long ciphertextLength = CiphertextSizes.ciphertextLength(plaintextLength, segmentSize);
                     UpstreamRequest put = new UpstreamRequest("PUT", target.bucket(), target.key(), target.query(),
                             headers, ciphertextLength);
-                    MessageDigest md5 = PlaintextEtags.md5();
-                    Flux<DataBuffer> ciphertext = PlaintextEtags.digesting(plaintext, md5).transform(encrypt);
-                    return send(put, ciphertext, envelope, keyCopy, md5)
+                    // a known MD5 is the body's (the body fails otherwise): it is not computed a second time
+                    MessageDigest md5 = knownMd5 == null ? PlaintextEtags.md5() : null;
+                    Flux<DataBuffer> ciphertext = (md5 == null ? plaintext : PlaintextEtags.digesting(plaintext, md5))
+                            .transform(encrypt);
+                    Supplier<byte[]> plaintextMd5 = md5 == null ? knownMd5::clone : md5::digest;
+                    return send(put, ciphertext, envelope, keyCopy, plaintextMd5)
                             .doFinally(signal -> {
                                 if (keyCopy != null) {
                                     java.util.Arrays.fill(keyCopy, (byte) 0);
@@ -157,7 +192,7 @@ public final class EncryptingUpload {
      * object's metadata first when {@code dataKey} is given.
      */
     private Mono<Outcome> send(UpstreamRequest put, Flux<DataBuffer> ciphertext, EnvelopeMetadata envelope,
-            byte[] dataKey, MessageDigest md5) {
+            byte[] dataKey, Supplier<byte[]> plaintextMd5) {
         java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
@@ -167,7 +202,7 @@ public final class EncryptingUpload {
                     }
                     return responseBody.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(
                             Mono.defer(() -> {
-                                byte[] digest = md5.digest();
+                                byte[] digest = plaintextMd5.get();
                                 Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null ? Mono.empty()
                                         : sealMd5(put, envelope, dataKey, digest, response.headers().getFirst("etag"))
                                                 .flatMap(copied -> SupersededVersions.delete(upstream, put.bucket(),
