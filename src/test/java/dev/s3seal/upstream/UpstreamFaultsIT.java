@@ -303,6 +303,26 @@ class UpstreamFaultsIT {
                 .isInstanceOf(S3Exception.class);
     }
 
+    /** Found by the soak: a throttled read-back of the completed object answered 500, which clients do not retry. */
+    @Test
+    void shouldAnswerServiceUnavailableWhenTheUpstreamThrottlesTheSealsReadBack() {
+        byte[] data = random(PART + 1000, 19);
+        Upload upload = uploadParts("docs/seal-throttled", data);
+
+        faults.inject(request("HEAD", "/docs/seal-throttled"), Fault.slowDown(), 1);
+        S3Exception failed = (S3Exception) catchThrowable(upload::complete);
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(failed.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")).hasValue("1");
+
+        // the object is pending, never served unsealed; the client's retried completion seals it
+        Throwable retried = catchThrowable(upload::complete);
+        if (retried == null) {
+            assertThat(read("docs/seal-throttled")).isEqualTo(data);
+        } else {
+            assertThatThrownBy(() -> read("docs/seal-throttled")).isInstanceOf(S3Exception.class);
+        }
+    }
+
     @Test
     void shouldNeverServeTheObjectUnsealedWhenTheCompletionAnswerIsLost() {
         byte[] data = random(PART + 1000, 16);

@@ -71,8 +71,7 @@ final class MultipartSeal {
             HttpHeaders stored = answer.response().headers();
             String etag = stored.getFirst("etag");
             if (!answer.isSuccess() || etag == null) {
-                return Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR,
-                        "The completed object could not be read back for sealing (" + answer.response().status() + ")."));
+                return Mono.error(unreadableForSealing(answer.response().status()));
             }
             checkStillOurs(stored, id, layout);
             Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
@@ -89,6 +88,16 @@ final class MultipartSeal {
                             stored.getFirst("x-amz-version-id"),
                             sealedAnswer.response().headers().getFirst("x-amz-version-id")).thenReturn(sealedAnswer));
         });
+    }
+
+    /**
+     * The completed object's HEAD failed. An upstream that is failing or throttling (5xx) gets the client a
+     * 503 it retries, as S3 would answer; the object stays pending, refused on read, until a retried
+     * completion seals it. Any other answer is not the client's to retry.
+     */
+    private static S3Exception unreadableForSealing(int status) {
+        S3ErrorCode code = status >= 500 ? S3ErrorCode.SERVICE_UNAVAILABLE : S3ErrorCode.INTERNAL_ERROR;
+        return new S3Exception(code, "The completed object could not be read back for sealing (" + status + ").");
     }
 
     /** The object completed is the one this upload wrote: pending envelope with its key, expected length. */
