@@ -1,10 +1,9 @@
 package dev.s3seal;
 
+import dev.s3seal.cli.CommandLineTools;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-
-import dev.s3seal.cli.CommandLineTools;
 
 /** s3seal: a streaming, stateless encryption proxy for S3. */
 @SpringBootApplication

@@ -10,10 +10,10 @@ import java.time.format.DateTimeParseException;
 final class AmzDates {
 
     /** ISO 8601 basic form used by x-amz-date, X-Amz-Date and the string to sign. */
-    static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter BASIC =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private AmzDates() {
-    }
+    private AmzDates() {}
 
     /** Parses {@code yyyyMMdd'T'HHmmss'Z'}; null when malformed. */
     static Instant parseBasic(String value) {
@@ -33,7 +33,8 @@ final class AmzDates {
             return null;
         }
         try {
-            return ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }

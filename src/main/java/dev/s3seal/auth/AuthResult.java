@@ -5,6 +5,5 @@ package dev.s3seal.auth;
  * {@code declaredSha256Hex} is null unless {@link PayloadMode#SIGNED}; {@code chunkSigning} is
  * null unless the body carries chunk signatures.
  */
-public record AuthResult(ClientCredential client, PayloadMode payloadMode, String declaredSha256Hex,
-                         ChunkSigningContext chunkSigning) {
-}
+public record AuthResult(
+        ClientCredential client, PayloadMode payloadMode, String declaredSha256Hex, ChunkSigningContext chunkSigning) {}

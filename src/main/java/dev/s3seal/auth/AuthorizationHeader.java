@@ -19,7 +19,8 @@ public record AuthorizationHeader(CredentialScope credential, List<String> signe
         int space = trimmed.indexOf(' ');
         String algorithm = space < 0 ? trimmed : trimmed.substring(0, space);
         if (algorithm.equals("AWS") || algorithm.startsWith("AWS ")) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         }
         if (!SigV4Signing.ALGORITHM.equals(algorithm)) {
@@ -30,11 +31,15 @@ public record AuthorizationHeader(CredentialScope credential, List<String> signe
         String signedHeaders = fields.get("SignedHeaders");
         String signature = fields.get("Signature");
         if (credential == null || signedHeaders == null || signature == null) {
-            throw new S3Exception(MALFORMED, "The authorization header is malformed; it must contain Credential,"
-                    + " SignedHeaders and Signature.");
+            throw new S3Exception(
+                    MALFORMED,
+                    "The authorization header is malformed; it must contain Credential,"
+                            + " SignedHeaders and Signature.");
         }
-        return new AuthorizationHeader(CredentialScope.parse(credential, MALFORMED),
-                SignedHeaderNames.parse(signedHeaders, MALFORMED), signature);
+        return new AuthorizationHeader(
+                CredentialScope.parse(credential, MALFORMED),
+                SignedHeaderNames.parse(signedHeaders, MALFORMED),
+                signature);
     }
 
     private static Map<String, String> fields(String rest) {
@@ -46,10 +51,14 @@ public record AuthorizationHeader(CredentialScope credential, List<String> signe
             }
             int eq = field.indexOf('=');
             if (eq <= 0) {
-                throw new S3Exception(MALFORMED, "The authorization header is malformed; a component is not"
-                        + " of the form name=value.");
+                throw new S3Exception(
+                        MALFORMED,
+                        "The authorization header is malformed; a component is not" + " of the form name=value.");
             }
-            if (fields.putIfAbsent(field.substring(0, eq).strip(), field.substring(eq + 1).strip()) != null) {
+            if (fields.putIfAbsent(
+                            field.substring(0, eq).strip(),
+                            field.substring(eq + 1).strip())
+                    != null) {
                 throw new S3Exception(MALFORMED, "The authorization header is malformed; a component is repeated.");
             }
         }

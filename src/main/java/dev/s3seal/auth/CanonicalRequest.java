@@ -9,21 +9,24 @@ import java.util.List;
  */
 public final class CanonicalRequest {
 
-    private CanonicalRequest() {
-    }
+    private CanonicalRequest() {}
 
     /**
      * @param signedHeaders lower-case names exactly as listed in SignedHeaders, in that order
      * @param excludedQueryParameter {@code X-Amz-Signature} for presigned requests, else null
      */
-    public static String of(SignedRequest request, List<String> signedHeaders, String excludedQueryParameter,
-                            String payloadHash) {
+    public static String of(
+            SignedRequest request, List<String> signedHeaders, String excludedQueryParameter, String payloadHash) {
         StringBuilder out = new StringBuilder(512);
         out.append(request.method()).append('\n');
         out.append(canonicalUri(request.rawPath())).append('\n');
-        out.append(QueryParameters.parse(request.rawQuery()).canonical(excludedQueryParameter)).append('\n');
+        out.append(QueryParameters.parse(request.rawQuery()).canonical(excludedQueryParameter))
+                .append('\n');
         for (String name : signedHeaders) {
-            out.append(name).append(':').append(canonicalHeaderValue(request.headers().get(name))).append('\n');
+            out.append(name)
+                    .append(':')
+                    .append(canonicalHeaderValue(request.headers().get(name)))
+                    .append('\n');
         }
         out.append('\n');
         out.append(String.join(";", signedHeaders)).append('\n');

@@ -21,15 +21,15 @@ public record ChunkSigningContext(byte[] signingKey, String amzDate, String scop
 
     /** Signature of one chunk, chained to the previous chunk's (or the seed) signature. */
     public String chunkSignature(String previousSignature, String chunkSha256Hex) {
-        String stringToSign = "AWS4-HMAC-SHA256-PAYLOAD\n" + amzDate + "\n" + scope + "\n" + previousSignature
-                + "\n" + SigV4Signing.EMPTY_SHA256_HEX + "\n" + chunkSha256Hex;
+        String stringToSign = "AWS4-HMAC-SHA256-PAYLOAD\n" + amzDate + "\n" + scope + "\n" + previousSignature + "\n"
+                + SigV4Signing.EMPTY_SHA256_HEX + "\n" + chunkSha256Hex;
         return SigV4Signing.signHex(signingKey, stringToSign);
     }
 
     /** Signature of the trailing headers, chained to the final (zero-length) chunk's signature. */
     public String trailerSignature(String previousSignature, String trailerSha256Hex) {
-        String stringToSign = "AWS4-HMAC-SHA256-TRAILER\n" + amzDate + "\n" + scope + "\n" + previousSignature
-                + "\n" + trailerSha256Hex;
+        String stringToSign = "AWS4-HMAC-SHA256-TRAILER\n" + amzDate + "\n" + scope + "\n" + previousSignature + "\n"
+                + trailerSha256Hex;
         return SigV4Signing.signHex(signingKey, stringToSign);
     }
 
@@ -37,7 +37,8 @@ public record ChunkSigningContext(byte[] signingKey, String amzDate, String scop
     public boolean equals(Object o) {
         return o instanceof ChunkSigningContext other
                 && java.security.MessageDigest.isEqual(signingKey, other.signingKey)
-                && amzDate.equals(other.amzDate) && scope.equals(other.scope)
+                && amzDate.equals(other.amzDate)
+                && scope.equals(other.scope)
                 && seedSignature.equals(other.seedSignature);
     }
 

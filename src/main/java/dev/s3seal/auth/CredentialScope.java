@@ -13,8 +13,10 @@ public record CredentialScope(String accessKeyId, String date, String region, St
     public static CredentialScope parse(String credential, S3ErrorCode errorCode) {
         String[] parts = credential == null ? new String[0] : credential.split("/", -1);
         if (parts.length != 5 || parts[0].isEmpty() || parts[2].isEmpty()) {
-            throw new S3Exception(errorCode, "Error parsing the Credential parameter: it must have the form"
-                    + " <access key id>/<date>/<region>/<service>/aws4_request.");
+            throw new S3Exception(
+                    errorCode,
+                    "Error parsing the Credential parameter: it must have the form"
+                            + " <access key id>/<date>/<region>/<service>/aws4_request.");
         }
         if (!parts[1].matches("\\d{8}")) {
             throw new S3Exception(errorCode, "Invalid credential date. Date must be in yyyyMMdd format.");

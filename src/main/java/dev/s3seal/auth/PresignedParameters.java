@@ -6,8 +6,13 @@ import java.time.Instant;
 import java.util.List;
 
 /** The parsed {@code X-Amz-*} query parameters of a presigned URL. */
-record PresignedParameters(CredentialScope credential, String amzDate, Instant requestTime, long expiresSeconds,
-                           List<String> signedHeaders, String signature) {
+record PresignedParameters(
+        CredentialScope credential,
+        String amzDate,
+        Instant requestTime,
+        long expiresSeconds,
+        List<String> signedHeaders,
+        String signature) {
 
     static final String SIGNATURE = "X-Amz-Signature";
     static final long MAX_EXPIRES_SECONDS = 604_800;
@@ -20,11 +25,17 @@ record PresignedParameters(CredentialScope credential, String amzDate, Instant r
         String expires = query.first("X-Amz-Expires");
         String signedHeaders = query.first("X-Amz-SignedHeaders");
         String signature = query.first(SIGNATURE);
-        if (algorithm == null || credential == null || date == null || expires == null || signedHeaders == null
+        if (algorithm == null
+                || credential == null
+                || date == null
+                || expires == null
+                || signedHeaders == null
                 || signature == null) {
-            throw new S3Exception(ERROR, "Query-string authentication version 4 requires the X-Amz-Algorithm,"
-                    + " X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires"
-                    + " parameters.");
+            throw new S3Exception(
+                    ERROR,
+                    "Query-string authentication version 4 requires the X-Amz-Algorithm,"
+                            + " X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires"
+                            + " parameters.");
         }
         if (!SigV4Signing.ALGORITHM.equals(algorithm)) {
             throw new S3Exception(ERROR, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
@@ -33,8 +44,13 @@ record PresignedParameters(CredentialScope credential, String amzDate, Instant r
         if (time == null) {
             throw new S3Exception(ERROR, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
         }
-        return new PresignedParameters(CredentialScope.parse(credential, ERROR), date, time, parseExpires(expires),
-                SignedHeaderNames.parse(signedHeaders, ERROR), signature);
+        return new PresignedParameters(
+                CredentialScope.parse(credential, ERROR),
+                date,
+                time,
+                parseExpires(expires),
+                SignedHeaderNames.parse(signedHeaders, ERROR),
+                signature);
     }
 
     private static long parseExpires(String value) {

@@ -11,8 +11,7 @@ import java.util.List;
 public final class QueryParameters {
 
     /** One decoded query parameter. */
-    public record Parameter(String name, String value) {
-    }
+    public record Parameter(String name, String value) {}
 
     private final List<Parameter> parameters;
 

@@ -16,13 +16,11 @@ public final class SigV4Signing {
     /** The only algorithm s3seal accepts from clients. */
     public static final String ALGORITHM = "AWS4-HMAC-SHA256";
     /** Hex SHA-256 of the empty string: the payload hash of every zero-length chunk. */
-    public static final String EMPTY_SHA256_HEX =
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    public static final String EMPTY_SHA256_HEX = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private SigV4Signing() {
-    }
+    private SigV4Signing() {}
 
     /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
     public static byte[] signingKey(String secretAccessKey, String date, String region, String service) {
@@ -111,5 +109,4 @@ public final class SigV4Signing {
         byte[] b = providedHex.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(a, b);
     }
-
 }

@@ -1,5 +1,6 @@
 package dev.s3seal.auth;
 
+import dev.s3seal.auth.payload.PayloadVerifier;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.time.Clock;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import dev.s3seal.auth.payload.PayloadVerifier;
 
 /**
  * Verifies a client's SigV4 signature, from the {@code Authorization} header or from presigned
@@ -32,17 +32,24 @@ public final class SigV4Verifier {
     }
 
     /** The signature inputs common to both forms, once parsed and checked for freshness. */
-    private record Claim(CredentialScope credential, String amzDate, List<String> signedHeaders, String signature,
-                         String excludedQueryParameter, String payloadHash, PayloadMode mode) {
-    }
+    private record Claim(
+            CredentialScope credential,
+            String amzDate,
+            List<String> signedHeaders,
+            String signature,
+            String excludedQueryParameter,
+            String payloadHash,
+            PayloadMode mode) {}
 
     public AuthResult verify(SignedRequest request) {
         QueryParameters query = QueryParameters.parse(request.rawQuery());
         String authorization = request.firstHeader("authorization");
         boolean presigned = query.contains("X-Amz-Algorithm") || query.contains("X-Amz-Credential");
         if (authorization != null && presigned) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the"
-                    + " X-Amz-Algorithm query parameter or the Authorization header should be specified");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT,
+                    "Only one auth mechanism allowed; only the"
+                            + " X-Amz-Algorithm query parameter or the Authorization header should be specified");
         }
         Claim claim;
         if (authorization != null) {
@@ -51,7 +58,8 @@ public final class SigV4Verifier {
             claim = presignedClaim(request, PresignedParameters.parse(query));
         } else if (query.contains("AWSAccessKeyId") || query.contains("Signature")) {
             // a SigV2 presigned URL: as S3 answers it where SigV2 is retired, not a bare AccessDenied
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
         } else {
             // anonymous: refused before the policy (docs/limits.md); s3seal re-signs everything it forwards
@@ -68,19 +76,25 @@ public final class SigV4Verifier {
             amzDate = time == null ? null : AmzDates.formatBasic(time);
         }
         if (time == null) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
-                    "AWS authentication requires a valid Date or x-amz-date header");
+            throw new S3Exception(
+                    S3ErrorCode.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
         }
         checkCredentialDate(header.credential(), amzDate, S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED);
         checkSkew(time);
         String payloadHash = request.firstHeader(CONTENT_SHA256);
         if (payloadHash == null) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
-                    "Missing required header for this request: x-amz-content-sha256");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "Missing required header for this request: x-amz-content-sha256");
         }
         requireAmzHeadersSigned(request, header.signedHeaders());
-        return new Claim(header.credential(), amzDate, header.signedHeaders(), header.signature(), null,
-                payloadHash, payloadMode(payloadHash));
+        return new Claim(
+                header.credential(),
+                amzDate,
+                header.signedHeaders(),
+                header.signature(),
+                null,
+                payloadHash,
+                payloadMode(payloadHash));
     }
 
     private Claim presignedClaim(SignedRequest request, PresignedParameters params) {
@@ -96,8 +110,14 @@ public final class SigV4Verifier {
         String payloadHash = header == null ? PayloadMode.UNSIGNED.headerValue() : header;
         // Whoever holds a presigned URL must not add meaning to it (copy source, ACL, lock, tags).
         requireAmzHeadersSigned(request, params.signedHeaders(), CONTENT_SHA256);
-        return new Claim(params.credential(), params.amzDate(), params.signedHeaders(), params.signature(),
-                PresignedParameters.SIGNATURE, payloadHash, payloadMode(payloadHash));
+        return new Claim(
+                params.credential(),
+                params.amzDate(),
+                params.signedHeaders(),
+                params.signature(),
+                PresignedParameters.SIGNATURE,
+                payloadHash,
+                payloadMode(payloadHash));
     }
 
     private AuthResult check(SignedRequest request, Claim claim) {
@@ -105,27 +125,30 @@ public final class SigV4Verifier {
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ACCESS_KEY_ID));
         CredentialScope scope = claim.credential();
         byte[] key = SigV4Signing.signingKey(client.secretAccessKey(), scope.date(), scope.region(), scope.service());
-        String canonical = CanonicalRequest.of(request, claim.signedHeaders(), claim.excludedQueryParameter(),
-                claim.payloadHash());
-        String expected = SigV4Signing.signHex(key, SigV4Signing.stringToSign(claim.amzDate(), scope.scope(),
-                canonical));
+        String canonical = CanonicalRequest.of(
+                request, claim.signedHeaders(), claim.excludedQueryParameter(), claim.payloadHash());
+        String expected =
+                SigV4Signing.signHex(key, SigV4Signing.stringToSign(claim.amzDate(), scope.scope(), canonical));
         if (!SigV4Signing.signaturesEqual(expected, claim.signature())) {
             throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
         }
         PayloadMode mode = claim.mode();
         String declared = mode == PayloadMode.SIGNED ? claim.payloadHash().toLowerCase(Locale.ROOT) : null;
         ChunkSigningContext chunks = mode.hasChunkSignatures()
-                ? new ChunkSigningContext(key, claim.amzDate(), scope.scope(), claim.signature().toLowerCase(Locale.ROOT))
+                ? new ChunkSigningContext(
+                        key, claim.amzDate(), scope.scope(), claim.signature().toLowerCase(Locale.ROOT))
                 : null;
         Arrays.fill(key, (byte) 0);
         return new AuthResult(client, mode, declared, chunks);
     }
 
     private static PayloadMode payloadMode(String contentSha256) {
-        return PayloadMode.fromContentSha256(contentSha256).orElseThrow(() -> new S3Exception(
-                S3ErrorCode.INVALID_ARGUMENT, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD,"
-                        + " STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER,"
-                        + " STREAMING-UNSIGNED-PAYLOAD-TRAILER or a valid sha256 value."));
+        return PayloadMode.fromContentSha256(contentSha256)
+                .orElseThrow(() -> new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT,
+                        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD,"
+                                + " STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER,"
+                                + " STREAMING-UNSIGNED-PAYLOAD-TRAILER or a valid sha256 value."));
     }
 
     private static void checkCredentialDate(CredentialScope credential, String amzDate, S3ErrorCode code) {
@@ -145,10 +168,11 @@ public final class SigV4Verifier {
     private static void requireAmzHeadersSigned(SignedRequest request, List<String> signedHeaders, String... exempt) {
         List<String> exempted = List.of(exempt);
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
-            if (header.getKey().startsWith("x-amz-") && !signedHeaders.contains(header.getKey())
+            if (header.getKey().startsWith("x-amz-")
+                    && !signedHeaders.contains(header.getKey())
                     && !exempted.contains(header.getKey())) {
-                throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
-                        "There were headers present in the request which were not signed");
+                throw new S3Exception(
+                        S3ErrorCode.ACCESS_DENIED, "There were headers present in the request which were not signed");
             }
         }
     }

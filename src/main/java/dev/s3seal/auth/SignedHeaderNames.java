@@ -8,8 +8,7 @@ import java.util.Locale;
 /** Parses the SignedHeaders list and enforces that {@code host} is among them, as S3 requires. */
 final class SignedHeaderNames {
 
-    private SignedHeaderNames() {
-    }
+    private SignedHeaderNames() {}
 
     static List<String> parse(String value, S3ErrorCode errorCode) {
         if (value.isEmpty()) {

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class UriEncoding {
 
-    private UriEncoding() {
-    }
+    private UriEncoding() {}
 
     /** Encodes UTF-8 text; {@code keepSlash} is true for paths, where '/' stays literal. */
     public static String encode(String text, boolean keepSlash) {
@@ -21,7 +20,8 @@ public final class UriEncoding {
             if (isUnreserved(c) || (keepSlash && c == '/')) {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
@@ -61,7 +61,12 @@ public final class UriEncoding {
     }
 
     private static boolean isUnreserved(int c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '_' || c == '.' || c == '~';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_'
+                || c == '.'
+                || c == '~';
     }
 }

@@ -1,12 +1,11 @@
 package dev.s3seal.cli;
 
-import java.io.PrintWriter;
-import java.util.Set;
-
-import picocli.CommandLine;
 import dev.s3seal.cli.support.CommandFailure;
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
+import java.io.PrintWriter;
+import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * The jar's command line: {@code java -jar s3seal.jar <command> ...} runs a command and exits with one of
@@ -16,8 +15,7 @@ public final class CommandLineTools {
 
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
-    private CommandLineTools() {
-    }
+    private CommandLineTools() {}
 
     /**
      * True when {@code args} ask for a command (or for help or the version); false when the proxy should run:
@@ -37,7 +35,11 @@ public final class CommandLineTools {
     /** Runs the command {@code args} name against the process's configuration; returns the exit code. */
     public static int run(String[] args) {
         ToolLogging.quietLibraries();
-        return execute(args, ToolEnvironment.fromSystem(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        return execute(
+                args,
+                ToolEnvironment.fromSystem(),
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true));
     }
 
     /** Runs the command {@code args} name; output and errors go to the given writers (tests read them). */

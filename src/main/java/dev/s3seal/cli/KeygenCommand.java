@@ -1,31 +1,32 @@
 package dev.s3seal.cli;
 
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.keys.LocalMasterKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import dev.s3seal.keys.LocalMasterKey;
-import dev.s3seal.cli.support.CommandFailure;
-import dev.s3seal.cli.support.ExitCodes;
-
 /**
  * {@code keygen FILE}: a new local master key (32 random bytes, base64, the format {@link LocalMasterKey}
  * loads) in a file only its owner can read, created atomically and never over an existing file; then how to
  * hand it to s3seal on Kubernetes and in the policy.
  */
-@Command(name = "keygen", mixinStandardHelpOptions = true,
+@Command(
+        name = "keygen",
+        mixinStandardHelpOptions = true,
         header = "Create a local master key file (cse-local) and say how to deploy it.",
         description = {
             "%n32 random bytes, base64, in a file only its owner can read or write (0600), the format the policy's"
                     + " 'type: local' keys load. Refuses to overwrite an existing file. Prints how to load it as a"
-                    + " Kubernetes Secret and reference it from the policy.%n"},
+                    + " Kubernetes Secret and reference it from the policy.%n"
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_USAGE})
 final class KeygenCommand implements Callable<Integer> {
@@ -36,19 +37,32 @@ final class KeygenCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The key file to create, e.g. master-v1.key.")
     private Path file;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "master",
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            defaultValue = "master",
             description = "The key's name in the policy (default: ${DEFAULT-VALUE}).")
     private String name;
 
-    @Option(names = "--key-version", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--key-version",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "The key's version in the policy (default: ${DEFAULT-VALUE}).")
     private int version;
 
-    @Option(names = "--secret", paramLabel = "NAME", defaultValue = "s3seal-master-keys",
-            description = "The Kubernetes Secret to put it in (default: ${DEFAULT-VALUE}, the chart's masterKeys.existingSecret).")
+    @Option(
+            names = "--secret",
+            paramLabel = "NAME",
+            defaultValue = "s3seal-master-keys",
+            description =
+                    "The Kubernetes Secret to put it in (default: ${DEFAULT-VALUE}, the chart's masterKeys.existingSecret).")
     private String secret;
 
-    @Option(names = "--namespace", paramLabel = "NS", defaultValue = "s3seal",
+    @Option(
+            names = "--namespace",
+            paramLabel = "NS",
+            defaultValue = "s3seal",
             description = "The Kubernetes namespace (default: ${DEFAULT-VALUE}).")
     private String namespace;
 
@@ -61,8 +75,8 @@ final class KeygenCommand implements Callable<Integer> {
         try {
             written = LocalMasterKey.generateFileIfMissing(file);
         } catch (IOException e) {
-            throw CommandFailure.configuration("cannot create " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw CommandFailure.configuration("cannot create " + file + ": "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
         if (!written) {
             throw CommandFailure.configuration(file + " exists; refusing to overwrite a key (objects under it would"

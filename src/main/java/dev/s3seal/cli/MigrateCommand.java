@@ -1,13 +1,5 @@
 package dev.s3seal.cli;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import dev.s3seal.cli.migrate.BucketMigrator;
 import dev.s3seal.cli.migrate.MigrateReport;
 import dev.s3seal.cli.migrate.MigrateVerdict;
@@ -15,12 +7,22 @@ import dev.s3seal.cli.migrate.MultipartRewrite;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code migrate}: encrypts, in place, the objects of a bucket stored before s3seal (plaintext, or encrypted only by
  * the store), as the policy's rule for each key says, with the proxy's configuration (policy, upstream, KMS).
  */
-@Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Encrypt, in place, the objects stored before s3seal, as the policy says.",
         description = {
             "%nUses the proxy's configuration: the policy file (S3SEAL_POLICY), the upstream (S3SEAL_UPSTREAM_ENDPOINT,"
@@ -35,11 +37,14 @@ import dev.s3seal.cli.support.ToolEnvironment;
                     + " under passthrough, deny, sse-s3, sse-kms or sse-c rules (s3seal does not encrypt their bodies),"
                     + " objects deleted meanwhile. Failed: unsupported (a rule in the s3ec-v3 format, an SSE-C object),"
                     + " kept-changing, unreadable (the store refused), key-unavailable (KMS).",
-            "%nOne line per object migrated (or, with --dry-run, that would be) or failed, then a summary line.%n"},
+            "%nOne line per object migrated (or, with --dry-run, that would be) or failed, then a summary line.%n"
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every object is encrypted or was skipped with a reason (nothing failed)",
+        exitCodeList = {
+            "0:every object is encrypted or was skipped with a reason (nothing failed)",
             "1:at least one object failed; each one was reported, rerun to retry them",
-            ExitCodes.HELP_USAGE})
+            ExitCodes.HELP_USAGE
+        })
 final class MigrateCommand implements Callable<Integer> {
 
     private static final int MAX_CONCURRENCY = 256;
@@ -57,28 +62,43 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket to migrate.")
     private String bucket;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "",
+    @Option(
+            names = "--prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "",
             description = "Only keys that start with PREFIX (default: the whole bucket).")
     private String prefix;
 
     @Option(names = "--dry-run", description = "Only list what would be migrated; write nothing.")
     private boolean dryRun;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
-            description = "Objects migrated at the same time (default ${DEFAULT-VALUE}, at most 256); memory grows with N,"
-                    + " not with object sizes.")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            defaultValue = "4",
+            description =
+                    "Objects migrated at the same time (default ${DEFAULT-VALUE}, at most 256); memory grows with N,"
+                            + " not with object sizes.")
     private int concurrency;
 
-    @Option(names = "--principal", paramLabel = "NAME",
+    @Option(
+            names = "--principal",
+            paramLabel = "NAME",
             description = "Decide rules as for this client name (rules with 'principals:'); default: no principal.")
     private String principal;
 
-    @Option(names = "--multipart-threshold", paramLabel = "BYTES", defaultValue = "67108864",
+    @Option(
+            names = "--multipart-threshold",
+            paramLabel = "BYTES",
+            defaultValue = "67108864",
             description = "Objects larger than this are written back as a multipart upload (default ${DEFAULT-VALUE},"
                     + " 64 MiB; S3's single PUT takes at most 5 GiB).")
     private long multipartThreshold;
 
-    @Option(names = "--part-size", paramLabel = "BYTES", defaultValue = "16777216",
+    @Option(
+            names = "--part-size",
+            paramLabel = "BYTES",
+            defaultValue = "16777216",
             description = "Plaintext bytes per part of a multipart rewrite (default ${DEFAULT-VALUE}, 16 MiB; at least"
                     + " 5 MiB, rounded up to the rule's segment size).")
     private long partSize;

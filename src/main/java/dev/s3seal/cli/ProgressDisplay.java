@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -51,11 +50,17 @@ final class ProgressDisplay implements AutoCloseable {
 
     /** A bar on the process's standard error: {@code done} objects out of {@code total} once that is counted. */
     static ProgressDisplay bar(String task, LongSupplier done, Mono<Long> total) {
-        ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1).setUnit(" objects", 1)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis((int) REDRAW.toMillis()).showSpeed()
-                .continuousUpdate().build();
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(-1)
+                .setUnit(" objects", 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis((int) REDRAW.toMillis())
+                .showSpeed()
+                .continuousUpdate()
+                .build();
         ProgressDisplay display = new ProgressDisplay(bar, done);
-        display.running.add(total.subscribe(bar::maxHint, error -> { }));
+        display.running.add(total.subscribe(bar::maxHint, error -> {}));
         display.running.add(Flux.interval(REDRAW).subscribe(tick -> bar.stepTo(done.getAsLong())));
         return display;
     }

@@ -1,29 +1,31 @@
 package dev.s3seal.cli;
 
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import dev.s3seal.cli.rewrap.BucketRewrapper;
 import dev.s3seal.cli.rewrap.RewrapReport;
 import dev.s3seal.cli.support.BucketListing;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code rewrap}: re-wraps every object's data key under the key its rule names now (a new local key version,
  * another KMS key) by a metadata-only server-side copy of the object onto itself; bodies are never downloaded or
  * re-encrypted. With the proxy's configuration (policy, upstream, KMS), which must still hold the old keys.
  */
-@Command(name = "rewrap", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "rewrap",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Re-wrap data keys under the current key, without touching the bodies.",
         description = {
             "%nUses the proxy's configuration: the policy file (S3SEAL_POLICY), the upstream (S3SEAL_UPSTREAM_ENDPOINT,"
@@ -43,11 +45,14 @@ import dev.s3seal.cli.support.ToolEnvironment;
             "%nPrinted: 'FAILED <reason> s3://bucket/key: detail' (wrong-key, tampered, unknown-format, changed,"
                     + " unreadable), 'SKIPPED <reason> ...' (s3ec-format: the AWS S3 Encryption Client's objects;"
                     + " not-encrypted: see migrate; gone), with --dry-run 'WOULD REWRAP s3://bucket/key: from -> to',"
-                    + " then a summary line.%n"},
+                    + " then a summary line.%n"
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every object is under its current key (or was skipped)",
+        exitCodeList = {
+            "0:every object is under its current key (or was skipped)",
             "1:at least one object failed; each one was reported, the others were rewrapped",
-            ExitCodes.HELP_USAGE})
+            ExitCodes.HELP_USAGE
+        })
 final class RewrapCommand implements Callable<Integer> {
 
     private static final int MAX_CONCURRENCY = 256;
@@ -66,22 +71,36 @@ final class RewrapCommand implements Callable<Integer> {
     @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket to rewrap.")
     private String bucket;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "",
+    @Option(
+            names = "--prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "",
             description = "Only keys that start with PREFIX (default: the whole bucket).")
     private String prefix;
 
-    @Option(names = "--dry-run", description = "List what would be rewrapped (and from which key to which); change nothing.")
+    @Option(
+            names = "--dry-run",
+            description = "List what would be rewrapped (and from which key to which); change nothing.")
     private boolean dryRun;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
-            description = "Objects rewrapped at the same time (default ${DEFAULT-VALUE}, at most " + MAX_CONCURRENCY + ").")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            defaultValue = "8",
+            description =
+                    "Objects rewrapped at the same time (default ${DEFAULT-VALUE}, at most " + MAX_CONCURRENCY + ").")
     private int concurrency;
 
-    @Option(names = "--principal", paramLabel = "NAME",
+    @Option(
+            names = "--principal",
+            paramLabel = "NAME",
             description = "Decide rules as for this client name (rules with 'principals:'); default: no principal.")
     private String principal;
 
-    @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+            names = "--progress-every",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
             description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
                     + " 0: no progress at all). On a terminal a progress bar is shown instead.")
     private int progressSeconds;
@@ -101,18 +120,26 @@ final class RewrapCommand implements Callable<Integer> {
             BucketRewrapper rewrapper = new BucketRewrapper(tools, principal);
             RewrapReport[] running = new RewrapReport[1];
             CountDownLatch finished = new CountDownLatch(1);
-            Thread onInterrupt = new Thread(() -> {
-                rewrapper.stop();
-                awaitQuietly(finished);
-            }, "s3seal-rewrap-stop");
+            Thread onInterrupt = new Thread(
+                    () -> {
+                        rewrapper.stop();
+                        awaitQuietly(finished);
+                    },
+                    "s3seal-rewrap-stop");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try (ProgressDisplay progress = progress(tools, err, () -> running[0])) {
-                report = rewrapper.rewrap(bucket, prefix, concurrency, dryRun, verdict -> {
-                    String line = RewrapReport.line(bucket, verdict);
-                    if (line != null) {
-                        out.println(line);
-                    }
-                }, started -> running[0] = started);
+                report = rewrapper.rewrap(
+                        bucket,
+                        prefix,
+                        concurrency,
+                        dryRun,
+                        verdict -> {
+                            String line = RewrapReport.line(bucket, verdict);
+                            if (line != null) {
+                                out.println(line);
+                            }
+                        },
+                        started -> running[0] = started);
             }
             out.println(report.summary());
             out.flush();
@@ -122,15 +149,20 @@ final class RewrapCommand implements Callable<Integer> {
         return report.failed() == 0 ? ExitCodes.OK : ExitCodes.OBJECTS_FAILED;
     }
 
-    private ProgressDisplay progress(BucketTools tools, PrintWriter err, java.util.function.Supplier<RewrapReport> running) {
+    private ProgressDisplay progress(
+            BucketTools tools, PrintWriter err, java.util.function.Supplier<RewrapReport> running) {
         if (progressSeconds == 0) {
             return ProgressDisplay.none();
         }
         if (ProgressDisplay.onTerminal()) {
-            return ProgressDisplay.bar("rewrap", () -> running.get() == null ? 0 : running.get().objects(),
+            return ProgressDisplay.bar(
+                    "rewrap",
+                    () -> running.get() == null ? 0 : running.get().objects(),
                     new BucketListing(tools.upstream()).objects(bucket, prefix).count());
         }
-        return ProgressDisplay.lines(err, Duration.ofSeconds(progressSeconds),
+        return ProgressDisplay.lines(
+                err,
+                Duration.ofSeconds(progressSeconds),
                 () -> running.get() == null ? null : running.get().progress());
     }
 

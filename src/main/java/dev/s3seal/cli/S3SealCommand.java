@@ -1,13 +1,12 @@
 package dev.s3seal.cli;
 
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import dev.s3seal.cli.support.BucketTools;
-import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code java -jar s3seal.jar <command>}: the top of the command tree. Without a command the jar runs the
@@ -20,14 +19,25 @@ import dev.s3seal.cli.support.ExitCodes;
  * {@code S3SEAL_UPSTREAM_*}, {@code S3SEAL_KMS_*}); they are added to {@code subcommands} below, report
  * per object and exit {@link ExitCodes#OBJECTS_FAILED} when any object failed.
  */
-@Command(name = "s3seal", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+@Command(
+        name = "s3seal",
+        mixinStandardHelpOptions = true,
+        versionProvider = Versions.class,
         description = {
             "%ns3seal: a streaming encryption proxy for S3, and the tools around it. Without a command (or with only"
                     + " --name=value Spring options) the jar runs the proxy. keygen, encrypt and decrypt work on files and"
                     + " need no proxy and no upstream; verify, rewrap and migrate work on a bucket through the upstream, with the proxy's"
-                    + " configuration.%n"},
-        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, VerifyCommand.class,
-            RewrapCommand.class, MigrateCommand.class, HelpCommand.class},
+                    + " configuration.%n"
+        },
+        subcommands = {
+            KeygenCommand.class,
+            EncryptCommand.class,
+            DecryptCommand.class,
+            VerifyCommand.class,
+            RewrapCommand.class,
+            MigrateCommand.class,
+            HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_OBJECTS_FAILED, ExitCodes.HELP_USAGE},
         footer = {"", "Run 's3seal <command> --help' for a command's options. Reference: docs/tools.md"})

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ToolLogging {
 
-    private ToolLogging() {
-    }
+    private ToolLogging() {}
 
     static void quietLibraries() {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {

@@ -1,26 +1,28 @@
 package dev.s3seal.cli;
 
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import dev.s3seal.cli.support.BucketListing;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
 import dev.s3seal.cli.verify.BucketVerifier;
 import dev.s3seal.cli.verify.VerifyReport;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code verify}: reads and authenticates every object under a prefix, straight from the upstream, with the proxy's
  * configuration (policy, upstream, KMS), keeping none of the data; reports each failure with its reason.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Read and authenticate every object under a prefix, keeping none of the data.",
         description = {
             "%nUses the proxy's configuration: the policy file (S3SEAL_POLICY), the upstream (S3SEAL_UPSTREAM_ENDPOINT,"
@@ -32,11 +34,14 @@ import dev.s3seal.cli.verify.VerifyReport;
             "%nEach failure is one line 'FAILED <reason> s3://bucket/key: detail', reasons: tampered, truncated,"
                     + " wrong-key (retired or wrong key, or copied from another name), not-encrypted (plaintext under a"
                     + " cse-* rule), unknown-format (damaged s3seal metadata, unsealed multipart upload), unreadable"
-                    + " (the store or KMS failed: retry). Then a summary line; with --json one JSON report instead.%n"},
+                    + " (the store or KMS failed: retry). Then a summary line; with --json one JSON report instead.%n"
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every object verified (or was not encrypted by s3seal's rules)",
+        exitCodeList = {
+            "0:every object verified (or was not encrypted by s3seal's rules)",
             "1:at least one object failed; each one was reported",
-            ExitCodes.HELP_USAGE})
+            ExitCodes.HELP_USAGE
+        })
 final class VerifyCommand implements Callable<Integer> {
 
     private static final int MAX_CONCURRENCY = 256;
@@ -53,22 +58,34 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket to verify.")
     private String bucket;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "",
+    @Option(
+            names = "--prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "",
             description = "Only keys that start with PREFIX (default: the whole bucket).")
     private String prefix;
 
     @Option(names = "--json", description = "Print one JSON report (counts, rates, every failure) instead of lines.")
     private boolean json;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
-            description = "Objects read at the same time (default ${DEFAULT-VALUE}); memory grows with N, not with object sizes.")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            defaultValue = "4",
+            description =
+                    "Objects read at the same time (default ${DEFAULT-VALUE}); memory grows with N, not with object sizes.")
     private int concurrency;
 
-    @Option(names = "--principal", paramLabel = "NAME",
+    @Option(
+            names = "--principal",
+            paramLabel = "NAME",
             description = "Decide rules as for this client name (rules with 'principals:'); default: no principal.")
     private String principal;
 
-    @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+            names = "--progress-every",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
             description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
                     + " 0: no progress at all). On a terminal a progress bar is shown instead.")
     private int progressSeconds;
@@ -88,11 +105,16 @@ final class VerifyCommand implements Callable<Integer> {
             BucketVerifier verifier = new BucketVerifier(tools, principal);
             VerifyReport[] running = new VerifyReport[1];
             try (ProgressDisplay progress = progress(tools, err, running)) {
-                report = verifier.verify(bucket, prefix, concurrency, failure -> {
-                    if (!json) {
-                        out.println(VerifyReport.failureLine(bucket, failure));
-                    }
-                }, started -> running[0] = started);
+                report = verifier.verify(
+                        bucket,
+                        prefix,
+                        concurrency,
+                        failure -> {
+                            if (!json) {
+                                out.println(VerifyReport.failureLine(bucket, failure));
+                            }
+                        },
+                        started -> running[0] = started);
             }
         }
         out.println(json ? report.json() : report.summary());
@@ -105,10 +127,12 @@ final class VerifyCommand implements Callable<Integer> {
             return ProgressDisplay.none();
         }
         if (ProgressDisplay.onTerminal()) {
-            return ProgressDisplay.bar("verify", () -> running[0] == null ? 0 : running[0].objects(),
+            return ProgressDisplay.bar(
+                    "verify",
+                    () -> running[0] == null ? 0 : running[0].objects(),
                     new BucketListing(tools.upstream()).objects(bucket, prefix).count());
         }
-        return ProgressDisplay.lines(err, Duration.ofSeconds(progressSeconds),
-                () -> running[0] == null ? null : running[0].progress());
+        return ProgressDisplay.lines(
+                err, Duration.ofSeconds(progressSeconds), () -> running[0] == null ? null : running[0].progress());
     }
 }

@@ -1,5 +1,7 @@
 package dev.s3seal.config;
 
+import dev.s3seal.auth.ClientCredential;
+import dev.s3seal.auth.CredentialStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,9 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.s3seal.auth.ClientCredential;
-import dev.s3seal.auth.CredentialStore;
-
 /** The clients of s3seal as configured under {@code s3seal.clients}, secrets read once at startup. */
 public final class ConfiguredCredentialStore implements CredentialStore {
 
@@ -20,8 +19,8 @@ public final class ConfiguredCredentialStore implements CredentialStore {
     public ConfiguredCredentialStore(List<ClientCredential> clients) {
         for (ClientCredential client : clients) {
             if (byAccessKeyId.putIfAbsent(client.accessKeyId(), client) != null) {
-                throw new InvalidConfigurationException("s3seal.clients",
-                        "access key id " + client.accessKeyId() + " is configured twice");
+                throw new InvalidConfigurationException(
+                        "s3seal.clients", "access key id " + client.accessKeyId() + " is configured twice");
             }
         }
     }
@@ -35,7 +34,8 @@ public final class ConfiguredCredentialStore implements CredentialStore {
             require(client.accessKeyId(), prefix + "access-key-id");
             String name = client.name() == null || client.name().isBlank() ? client.accessKeyId() : client.name();
             String secret = secretOf(client, prefix);
-            Set<String> buckets = client.buckets() == null || client.buckets().isEmpty() ? Set.of("*") : client.buckets();
+            Set<String> buckets =
+                    client.buckets() == null || client.buckets().isEmpty() ? Set.of("*") : client.buckets();
             credentials.add(new ClientCredential(name, client.accessKeyId(), secret, Set.copyOf(buckets)));
         }
         return new ConfiguredCredentialStore(credentials);
@@ -51,17 +51,19 @@ public final class ConfiguredCredentialStore implements CredentialStore {
             return client.secretAccessKey();
         }
         if (client.secretFile() == null) {
-            throw new InvalidConfigurationException(prefix + "secret-access-key",
-                    "set it, or " + prefix + "secret-file to a file holding the secret");
+            throw new InvalidConfigurationException(
+                    prefix + "secret-access-key", "set it, or " + prefix + "secret-file to a file holding the secret");
         }
         try {
-            String secret = Files.readString(client.secretFile(), StandardCharsets.UTF_8).strip();
+            String secret = Files.readString(client.secretFile(), StandardCharsets.UTF_8)
+                    .strip();
             if (secret.isEmpty()) {
                 throw new InvalidConfigurationException(prefix + "secret-file", client.secretFile() + " is empty");
             }
             return secret;
         } catch (IOException e) {
-            throw new InvalidConfigurationException(prefix + "secret-file",
+            throw new InvalidConfigurationException(
+                    prefix + "secret-file",
                     "cannot read " + client.secretFile() + " (" + e.getClass().getSimpleName() + ")");
         }
     }

@@ -1,15 +1,13 @@
 package dev.s3seal.config;
 
-import java.time.Duration;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Creates the demo bucket in the embedded store unless it is already there. */
 final class DemoBucket {
@@ -22,8 +20,11 @@ final class DemoBucket {
 
     void ensureExists(String bucket) {
         UpstreamRequest create = new UpstreamRequest("PUT", bucket, null, QueryParameters.empty(), Map.of(), 0);
-        Integer status = upstream.exchange(create, Flux.empty(), (response, body) ->
-                        body.doOnNext(DataBufferUtils::release).then(Mono.just(response.status())))
+        Integer status = upstream.exchange(
+                        create,
+                        Flux.empty(),
+                        (response, body) ->
+                                body.doOnNext(DataBufferUtils::release).then(Mono.just(response.status())))
                 .single()
                 .block(Duration.ofSeconds(30));
         // 409 BucketAlreadyOwnedByYou on a restart is fine.

@@ -1,12 +1,11 @@
 package dev.s3seal.config;
 
+import dev.s3seal.web.MalformedRequestResponder;
 import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.NettyPipeline;
-
-import dev.s3seal.web.MalformedRequestResponder;
 
 /**
  * The HTTP layer below Spring: requests Netty cannot decode are answered with S3 error documents
@@ -20,8 +19,8 @@ class HttpEdgeConfiguration {
         return server -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-                pipeline.addAfter(NettyPipeline.HttpCodec, MalformedRequestResponder.NAME,
-                        new MalformedRequestResponder());
+                pipeline.addAfter(
+                        NettyPipeline.HttpCodec, MalformedRequestResponder.NAME, new MalformedRequestResponder());
             }
         });
     }

@@ -1,11 +1,9 @@
 package dev.s3seal.config;
 
+import dev.s3seal.keys.KmsSettings;
 import java.net.URI;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-
-import dev.s3seal.keys.KmsSettings;
 
 /**
  * How to reach KMS as {@code s3seal.kms.*} configures it, for the proxy ({@link ProxyConfiguration}) and for the
@@ -13,8 +11,7 @@ import dev.s3seal.keys.KmsSettings;
  */
 public final class KmsClients {
 
-    private KmsClients() {
-    }
+    private KmsClients() {}
 
     /**
      * Endpoint and region from the overrides when given (a tool's {@code --kms-endpoint}, {@code --kms-region}),
@@ -26,10 +23,12 @@ public final class KmsClients {
     public static KmsSettings settings(S3SealProperties properties, String endpointOverride, String regionOverride) {
         S3SealProperties.Kms kms = properties.kms();
         String endpoint = firstSet(endpointOverride, kms.endpoint());
-        String region = firstSet(regionOverride, firstSet(kms.region(), properties.upstream().region()));
+        String region = firstSet(
+                regionOverride, firstSet(kms.region(), properties.upstream().region()));
         KmsSettings settings;
         try {
-            settings = KmsSettings.of(endpoint == null ? null : URI.create(endpoint), region == null ? "us-east-1" : region);
+            settings = KmsSettings.of(
+                    endpoint == null ? null : URI.create(endpoint), region == null ? "us-east-1" : region);
         } catch (IllegalArgumentException bad) {
             throw new InvalidConfigurationException("s3seal.kms.endpoint", "invalid KMS endpoint " + endpoint);
         }

@@ -1,16 +1,5 @@
 package dev.s3seal.config;
 
-import java.time.Duration;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.ChannelPipeline;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import reactor.netty.NettyPipeline;
-
 import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.limits.BodyIdleDeadline;
 import dev.s3seal.limits.ClientConcurrencyLimit;
@@ -18,6 +7,15 @@ import dev.s3seal.limits.HeaderReadDeadline;
 import dev.s3seal.limits.LimitListener;
 import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.LimitMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelPipeline;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.NettyPipeline;
 
 /**
  * The per-request limits ({@code s3seal.limits.*}, see {@link S3SealProperties.Limits}): the header
@@ -38,10 +36,11 @@ class LimitsConfiguration {
     @Bean
     RequestLimits requestLimits(S3SealProperties properties, LimitListener listener) {
         S3SealProperties.Limits limits = properties.limits();
-        int perClient = limits.maxConcurrentRequestsPerClient(properties.upstream().maxConnections());
+        int perClient =
+                limits.maxConcurrentRequestsPerClient(properties.upstream().maxConnections());
         if (perClient < 1) {
-            throw new InvalidConfigurationException("s3seal.limits.max-concurrent-requests-per-client",
-                    "must be at least 1, was " + perClient);
+            throw new InvalidConfigurationException(
+                    "s3seal.limits.max-concurrent-requests-per-client", "must be at least 1, was " + perClient);
         }
         Duration idle = positive("s3seal.limits.body-idle-timeout", limits.bodyIdleTimeout());
         return new RequestLimits(new ClientConcurrencyLimit(perClient, listener), new BodyIdleDeadline(idle, listener));
@@ -52,7 +51,8 @@ class LimitsConfiguration {
         long budget = properties.limits().heldBodyBudget().toBytes();
         long max = properties.limits().maxHeldBody().toBytes();
         if (budget < 0) {
-            throw new InvalidConfigurationException("s3seal.limits.held-body-budget", "must not be negative, was " + budget);
+            throw new InvalidConfigurationException(
+                    "s3seal.limits.held-body-budget", "must not be negative, was " + budget);
         }
         if (max < 0) {
             throw new InvalidConfigurationException("s3seal.limits.max-held-body", "must not be negative, was " + max);
@@ -62,11 +62,14 @@ class LimitsConfiguration {
 
     @Bean
     NettyServerCustomizer headerReadDeadline(S3SealProperties properties, LimitListener listener) {
-        long millis = positive("s3seal.limits.header-read-timeout", properties.limits().headerReadTimeout()).toMillis();
+        long millis = positive(
+                        "s3seal.limits.header-read-timeout", properties.limits().headerReadTimeout())
+                .toMillis();
         return server -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-                pipeline.addAfter(NettyPipeline.HttpCodec, HEADER_DEADLINE_HANDLER, new HeaderReadDeadline(millis, listener));
+                pipeline.addAfter(
+                        NettyPipeline.HttpCodec, HEADER_DEADLINE_HANDLER, new HeaderReadDeadline(millis, listener));
             } else {
                 log.warn("no HTTP/1.1 codec in the server pipeline; the header read deadline is not applied");
             }

@@ -1,20 +1,7 @@
 package dev.s3seal.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.limits.BodyBudget;
-import dev.s3seal.ops.audit.AuditFileAppender;
-import dev.s3seal.ops.audit.AuditLog;
 import dev.s3seal.ops.KmsHealth;
 import dev.s3seal.ops.OpsMeterBinders;
 import dev.s3seal.ops.OpsRequestObserver;
@@ -22,8 +9,19 @@ import dev.s3seal.ops.PolicyHealth;
 import dev.s3seal.ops.RequestObserver;
 import dev.s3seal.ops.UpstreamHealth;
 import dev.s3seal.ops.UpstreamProbe;
+import dev.s3seal.ops.audit.AuditFileAppender;
+import dev.s3seal.ops.audit.AuditLog;
 import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.upstream.UpstreamClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Metrics, audit log and readiness. Health contributor names come from the bean names
@@ -46,8 +44,8 @@ class OpsConfiguration {
     AuditFileAppender auditFileAppender(@Value("${s3seal.audit.file}") String file) {
         Path parent = Path.of(file).toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new InvalidConfigurationException("s3seal.audit.file",
-                    "directory " + parent + " does not exist; create it or choose another file");
+            throw new InvalidConfigurationException(
+                    "s3seal.audit.file", "directory " + parent + " does not exist; create it or choose another file");
         }
         return new AuditFileAppender(Path.of(file));
     }
@@ -58,8 +56,8 @@ class OpsConfiguration {
     }
 
     @Bean
-    UpstreamHealth s3sealUpstream(MeterRegistry registry,
-            @Value("${s3seal.ops.unhealthy-after-failures:3}") int threshold) {
+    UpstreamHealth s3sealUpstream(
+            MeterRegistry registry, @Value("${s3seal.ops.unhealthy-after-failures:3}") int threshold) {
         return new UpstreamHealth(registry, positive(threshold), Clock.systemUTC());
     }
 
@@ -69,7 +67,9 @@ class OpsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    UpstreamProbe upstreamProbe(UpstreamClient upstream, UpstreamHealth health,
+    UpstreamProbe upstreamProbe(
+            UpstreamClient upstream,
+            UpstreamHealth health,
             @Value("${s3seal.ops.upstream-probe-interval:10s}") Duration interval) {
         UpstreamProbe probe = new UpstreamProbe(upstream, health, interval, Clock.systemUTC());
         probe.start();
@@ -88,8 +88,8 @@ class OpsConfiguration {
 
     private static int positive(int threshold) {
         if (threshold < 1) {
-            throw new InvalidConfigurationException("s3seal.ops.unhealthy-after-failures",
-                    "must be at least 1, was " + threshold);
+            throw new InvalidConfigurationException(
+                    "s3seal.ops.unhealthy-after-failures", "must be at least 1, was " + threshold);
         }
         return threshold;
     }

@@ -1,14 +1,12 @@
 package dev.s3seal.config;
 
-import java.nio.file.Path;
-
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.file.PolicyFileWatcher;
 import dev.s3seal.policy.file.PolicyHolder;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The policy in force: read from {@code s3seal.policy} ({@code S3SEAL_POLICY}) at startup, where a
@@ -38,8 +36,10 @@ class PolicyConfiguration {
             org.slf4j.LoggerFactory.getLogger(PolicyConfiguration.class)
                     .info("generated the demo master key {}", keyFile);
         }
-        var key = new dev.s3seal.policy.KeyDefinition.LocalKey("demo",
-                java.util.List.of(new dev.s3seal.policy.KeyDefinition.LocalKeyVersion(1, keyFile.toString(), null)), 1);
+        var key = new dev.s3seal.policy.KeyDefinition.LocalKey(
+                "demo",
+                java.util.List.of(new dev.s3seal.policy.KeyDefinition.LocalKeyVersion(1, keyFile.toString(), null)),
+                1);
         return dev.s3seal.policy.Policy.defaultOnly(Mode.CSE_LOCAL, key);
     }
 

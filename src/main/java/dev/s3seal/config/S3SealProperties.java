@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -61,8 +60,8 @@ public record S3SealProperties(
      * A client of s3seal. The secret comes inline (from an environment variable) or from a file
      * (a mounted Kubernetes secret); the client may use only the listed buckets ({@code *} = any).
      */
-    public record Client(String name, String accessKeyId, String secretAccessKey, Path secretFile,
-            Set<String> buckets) {
+    public record Client(
+            String name, String accessKeyId, String secretAccessKey, Path secretFile, Set<String> buckets) {
         @Override
         public String toString() {
             return "Client[name=" + name + ", accessKeyId=" + accessKeyId + "]";
@@ -75,8 +74,7 @@ public record S3SealProperties(
      */
     public record Etag(
             @DefaultValue("true") boolean sealMd5AfterPut,
-            @DefaultValue("true") boolean listingLookups) {
-    }
+            @DefaultValue("true") boolean listingLookups) {}
 
     /**
      * Limits that keep one slow or greedy client from starving the others. {@code headerReadTimeout}:
@@ -98,7 +96,8 @@ public record S3SealProperties(
 
         /** The configured cap, or half of {@code upstreamMaxConnections} (at least 1). */
         public int maxConcurrentRequestsPerClient(int upstreamMaxConnections) {
-            return maxConcurrentRequestsPerClient != null ? maxConcurrentRequestsPerClient
+            return maxConcurrentRequestsPerClient != null
+                    ? maxConcurrentRequestsPerClient
                     : Math.max(1, upstreamMaxConnections / 2);
         }
     }
@@ -114,6 +113,5 @@ public record S3SealProperties(
             Path s3proxyJar,
             @DefaultValue("demo") String bucket,
             @DefaultValue("demo") String clientAccessKeyId,
-            @DefaultValue("demo-secret") String clientSecretAccessKey) {
-    }
+            @DefaultValue("demo-secret") String clientSecretAccessKey) {}
 }

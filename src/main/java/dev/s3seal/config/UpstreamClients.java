@@ -1,17 +1,15 @@
 package dev.s3seal.config;
 
-import java.io.File;
-import java.net.URI;
-import java.time.Duration;
-
-import io.netty.channel.ChannelOption;
-import reactor.netty.http.Http11SslContextSpec;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
-
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamCredentials;
 import dev.s3seal.upstream.UpstreamSigner;
+import io.netty.channel.ChannelOption;
+import java.io.File;
+import java.net.URI;
+import java.time.Duration;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The upstream HTTP client as {@code s3seal.upstream.*} configures it (pool, timeouts, CA bundle), for the proxy
@@ -19,8 +17,7 @@ import dev.s3seal.upstream.UpstreamSigner;
  */
 public final class UpstreamClients {
 
-    private UpstreamClients() {
-    }
+    private UpstreamClients() {}
 
     /**
      * A client for the configured upstream endpoint, signed with s3seal's upstream credentials (the AWS default chain
@@ -30,10 +27,13 @@ public final class UpstreamClients {
      */
     public static UpstreamClient forConfigured(S3SealProperties.Upstream upstream) {
         if (upstream.embedded()) {
-            throw new InvalidConfigurationException("s3seal.upstream.endpoint",
+            throw new InvalidConfigurationException(
+                    "s3seal.upstream.endpoint",
                     "no upstream endpoint; set s3seal.upstream.endpoint (S3SEAL_UPSTREAM_ENDPOINT)");
         }
-        return new UpstreamClient(httpClient(upstream), parseEndpoint(upstream.endpoint()),
+        return new UpstreamClient(
+                httpClient(upstream),
+                parseEndpoint(upstream.endpoint()),
                 new UpstreamSigner(upstream.region()),
                 UpstreamCredentials.of(upstream.accessKeyId(), upstream.secretAccessKey()));
     }
@@ -46,7 +46,8 @@ public final class UpstreamClients {
                 .evictInBackground(Duration.ofSeconds(30))
                 .build();
         HttpClient client = HttpClient.create(pool)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) upstream.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        upstream.connectTimeout().toMillis())
                 // Idle time between reads of one response, not a whole-body deadline.
                 .responseTimeout(upstream.responseTimeout())
                 .compress(false)
@@ -56,7 +57,8 @@ public final class UpstreamClients {
             if (!ca.canRead()) {
                 throw new InvalidConfigurationException("s3seal.upstream.ca-bundle", "cannot read " + ca);
             }
-            client = client.secure(ssl -> ssl.sslContext(Http11SslContextSpec.forClient().configure(b -> b.trustManager(ca))));
+            client = client.secure(
+                    ssl -> ssl.sslContext(Http11SslContextSpec.forClient().configure(b -> b.trustManager(ca))));
         }
         return client;
     }
@@ -64,13 +66,15 @@ public final class UpstreamClients {
     static URI parseEndpoint(String value) {
         try {
             URI uri = URI.create(value.strip());
-            if (uri.getScheme() == null || uri.getHost() == null
+            if (uri.getScheme() == null
+                    || uri.getHost() == null
                     || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
                 throw new IllegalArgumentException();
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException("s3seal.upstream.endpoint",
+            throw new InvalidConfigurationException(
+                    "s3seal.upstream.endpoint",
                     "'" + value + "' is not an http(s) URL such as https://s3.eu-west-1.amazonaws.com");
         }
     }

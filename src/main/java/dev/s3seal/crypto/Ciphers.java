@@ -1,14 +1,12 @@
 package dev.s3seal.crypto;
 
 import java.security.GeneralSecurityException;
-
 import javax.crypto.Cipher;
 
 /** JCA plumbing shared by the encryptor, decryptor and metadata codec. */
 final class Ciphers {
 
-    private Ciphers() {
-    }
+    private Ciphers() {}
 
     static Cipher aesGcm() {
         try {

@@ -9,8 +9,7 @@ import static dev.s3seal.crypto.ObjectFormat.TAG_LENGTH;
  */
 public final class CiphertextSizes {
 
-    private CiphertextSizes() {
-    }
+    private CiphertextSizes() {}
 
     /** Number of segments of a stream: {@code max(1, ceil(L / S))}. */
     public static long segmentCount(long plaintextLength, int segmentSize) {
@@ -46,7 +45,8 @@ public final class CiphertextSizes {
             long len = partPlaintextLengths[i];
             boolean last = i == partPlaintextLengths.length - 1;
             if (!last && (len == 0 || len % segmentSize != 0)) {
-                throw new IllegalArgumentException("part " + (i + 1) + " is not a non-zero multiple of the segment size");
+                throw new IllegalArgumentException(
+                        "part " + (i + 1) + " is not a non-zero multiple of the segment size");
             }
             total = Math.addExact(total, ciphertextLength(len, segmentSize));
         }
@@ -64,7 +64,8 @@ public final class CiphertextSizes {
         long body = ciphertextLength - (long) partCount * HEADER_LENGTH;
         long plaintext = invert(body, segmentSize, partCount > 1, ciphertextLength);
         if (partCount > 1 && plaintext < (long) (partCount - 1) * segmentSize) {
-            throw new IllegalArgumentException("length " + ciphertextLength + " is too short for " + partCount + " parts");
+            throw new IllegalArgumentException(
+                    "length " + ciphertextLength + " is too short for " + partCount + " parts");
         }
         return plaintext;
     }

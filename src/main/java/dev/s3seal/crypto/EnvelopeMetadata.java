@@ -1,7 +1,5 @@
 package dev.s3seal.crypto;
 
-import org.jspecify.annotations.Nullable;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What s3seal stores in {@code x-amz-meta-s3seal-*} for an envelope-encrypted object
@@ -33,20 +31,38 @@ import javax.crypto.spec.SecretKeySpec;
  *                    null when not recorded (no {@code s3seal-c} entry: objects written before it existed,
  *                    and wraps that never take a context)
  */
-public record EnvelopeMetadata(int version, String providerKind, String keyId, @Nullable String keyVersion,
-                               byte[] wrappedKey, long plaintextLength, int segmentSize, byte @Nullable [] sealedMd5,
-                               @Nullable Integer partCount, byte @Nullable [] manifest,
-                               @Nullable Map<String, String> context) {
+public record EnvelopeMetadata(
+        int version,
+        String providerKind,
+        String keyId,
+        @Nullable String keyVersion,
+        byte[] wrappedKey,
+        long plaintextLength,
+        int segmentSize,
+        byte @Nullable [] sealedMd5,
+        @Nullable Integer partCount,
+        byte @Nullable [] manifest,
+        @Nullable Map<String, String> context) {
 
     public static final String PREFIX = "x-amz-meta-s3seal-";
     /** Budget for our entries (names without {@code x-amz-meta-} plus values): half of S3's 2 KiB. */
     public static final int MAX_ENCODED_BYTES = 1024;
+
     public static final int SEALED_MD5_LENGTH = 12 + 16 + 16;
     /** Plaintext length of a multipart upload in progress (docs/format.md 8): unknown until sealed. */
     public static final long PENDING_LENGTH = -1;
 
-    private static final String V = "v", KP = "kp", KI = "ki", KV = "kv", K = "k", L = "l", S = "s", H = "h",
-            N = "n", M = "m", C = "c";
+    private static final String V = "v",
+            KP = "kp",
+            KI = "ki",
+            KV = "kv",
+            K = "k",
+            L = "l",
+            S = "s",
+            H = "h",
+            N = "n",
+            M = "m",
+            C = "c";
     private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,16}");
     private static final Pattern KEY_ID = Pattern.compile("[\\x21-\\x3A\\x3C-\\x7E]{1,256}");
     private static final Pattern KEY_VERSION = Pattern.compile("[\\x21-\\x7E]{1,64}");
@@ -74,8 +90,18 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, @
         sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
         manifest = manifest == null ? null : manifest.clone();
         context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
-        int size = encodedSize(toHeadersUnchecked(version, providerKind, keyId, keyVersion, wrappedKey, plaintextLength,
-                segmentSize, sealedMd5, partCount, manifest, context));
+        int size = encodedSize(toHeadersUnchecked(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context));
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
     }
 
@@ -91,8 +117,18 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, @
 
     /** Full header names ({@code x-amz-meta-s3seal-...}, lower case) to values, in a stable order. */
     public Map<String, String> toHeaders() {
-        return toHeadersUnchecked(version, providerKind, keyId, keyVersion, wrappedKey, plaintextLength, segmentSize,
-                sealedMd5, partCount, manifest, context);
+        return toHeadersUnchecked(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context);
     }
 
     /**
@@ -117,9 +153,15 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, @
         String v = required(ours, V);
         check(v.equals("1"), "unsupported s3seal metadata version");
         String n = ours.get(N);
-        return new EnvelopeMetadata(1, required(ours, KP), required(ours, KI), ours.get(KV),
-                base64(required(ours, K)), ours.containsKey(L) ? decimal(ours.get(L)) : PENDING_LENGTH, (int) Math.min(decimal(required(ours, S)),
-                Integer.MAX_VALUE), ours.containsKey(H) ? base64(ours.get(H)) : null,
+        return new EnvelopeMetadata(
+                1,
+                required(ours, KP),
+                required(ours, KI),
+                ours.get(KV),
+                base64(required(ours, K)),
+                ours.containsKey(L) ? decimal(ours.get(L)) : PENDING_LENGTH,
+                (int) Math.min(decimal(required(ours, S)), Integer.MAX_VALUE),
+                ours.containsKey(H) ? base64(ours.get(H)) : null,
                 n == null ? null : (int) Math.min(decimal(n), Integer.MAX_VALUE),
                 ours.containsKey(M) ? base64(ours.get(M)) : null,
                 ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null);
@@ -150,18 +192,27 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, @
         return out;
     }
 
-    private static void md5Cipher(byte[] dataKey, int mode, byte[] nonce, long length, byte[] in, int inOff, int inLen,
-                                  byte[] out, int outOff) {
+    private static void md5Cipher(
+            byte[] dataKey,
+            int mode,
+            byte[] nonce,
+            long length,
+            byte[] in,
+            int inOff,
+            int inLen,
+            byte[] out,
+            int outOff) {
         ObjectFormat.checkDataKey(dataKey);
         byte[] key = StreamKeys.purposeKey(dataKey, StreamKeys.MD5_KEY_LABEL);
         try {
             Cipher c = Ciphers.aesGcm();
             c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-            c.updateAAD(StreamKeys.info("s3seal/1/md5", ByteBuffer.allocate(8).putLong(length).array()));
+            c.updateAAD(StreamKeys.info(
+                    "s3seal/1/md5", ByteBuffer.allocate(8).putLong(length).array()));
             c.doFinal(in, inOff, inLen, out, outOff);
         } catch (AEADBadTagException e) {
-            throw new AuthenticationFailedException(AuthenticationFailedException.Reason.TAG_MISMATCH,
-                    "sealed md5 failed authentication");
+            throw new AuthenticationFailedException(
+                    AuthenticationFailedException.Reason.TAG_MISMATCH, "sealed md5 failed authentication");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
         } finally {
@@ -169,10 +220,18 @@ public record EnvelopeMetadata(int version, String providerKind, String keyId, @
         }
     }
 
-    private static Map<String, String> toHeadersUnchecked(int version, String kind, String keyId, String keyVersion,
-                                                          byte[] wrappedKey, long length, int segmentSize,
-                                                          byte[] md5, Integer parts, byte[] manifest,
-                                                          Map<String, String> context) {
+    private static Map<String, String> toHeadersUnchecked(
+            int version,
+            String kind,
+            String keyId,
+            String keyVersion,
+            byte[] wrappedKey,
+            long length,
+            int segmentSize,
+            byte[] md5,
+            Integer parts,
+            byte[] manifest,
+            Map<String, String> context) {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, String> h = new LinkedHashMap<>();
         h.put(PREFIX + V, Integer.toString(version));

@@ -18,8 +18,14 @@ import java.util.Arrays;
  *
  * @param partNumber 0 for a single-part object, 1..10000 for a part of a multipart object
  */
-public record FormatHeader(int version, int segmentSize, int partNumber, long plaintextLength,
-                           byte[] salt, byte[] noncePrefix, byte[] commitment) {
+public record FormatHeader(
+        int version,
+        int segmentSize,
+        int partNumber,
+        long plaintextLength,
+        byte[] salt,
+        byte[] noncePrefix,
+        byte[] commitment) {
 
     static final int FLAG_PART = 0x01;
     private static final long MAX_SEGMENTS = 1L << 32;
@@ -36,7 +42,8 @@ public record FormatHeader(int version, int segmentSize, int partNumber, long pl
         if (CiphertextSizes.segmentCount(plaintextLength, segmentSize) > MAX_SEGMENTS) {
             throw new IllegalArgumentException("too many segments for a 32-bit segment index");
         }
-        if (salt.length != SALT_LENGTH || noncePrefix.length != NONCE_PREFIX_LENGTH
+        if (salt.length != SALT_LENGTH
+                || noncePrefix.length != NONCE_PREFIX_LENGTH
                 || commitment.length != COMMITMENT_LENGTH) {
             throw new IllegalArgumentException("bad salt, nonce prefix or commitment length");
         }
@@ -87,8 +94,8 @@ public record FormatHeader(int version, int segmentSize, int partNumber, long pl
     }
 
     /** Serializes the header with the given commitment (used while the commitment is computed). */
-    static byte[] serialize(int segmentSize, int partNumber, long plaintextLength, byte[] salt, byte[] noncePrefix,
-                            byte[] commitment) {
+    static byte[] serialize(
+            int segmentSize, int partNumber, long plaintextLength, byte[] salt, byte[] noncePrefix, byte[] commitment) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH);
         b.put(MAGIC).put((byte) ObjectFormat.VERSION_1).put((byte) (partNumber != 0 ? FLAG_PART : 0));
         b.putInt(segmentSize).putShort((short) partNumber).putLong(plaintextLength);

@@ -9,8 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MultipartEnvelope {
 
-    private MultipartEnvelope() {
-    }
+    private MultipartEnvelope() {}
 
     /**
      * The verified manifest of {@code envelope} (which must carry one).
@@ -20,15 +19,17 @@ public final class MultipartEnvelope {
      */
     public static MultipartManifest openManifest(EnvelopeMetadata envelope, byte[] dataKey, @Nullable String etag) {
         if (envelope.manifest() == null) {
-            throw new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH,
-                    "the object has no multipart manifest");
+            throw new AuthenticationFailedException(
+                    AuthenticationFailedException.Reason.MANIFEST_MISMATCH, "the object has no multipart manifest");
         }
         MultipartManifest manifest = MultipartManifest.open(envelope.manifest(), dataKey, envelope.segmentSize());
         int etagParts = etagPartCount(etag);
-        if (envelope.partCount() == null || manifest.partCount() != envelope.partCount()
+        if (envelope.partCount() == null
+                || manifest.partCount() != envelope.partCount()
                 || (etagParts > 0 && etagParts != manifest.partCount())
                 || manifest.totalPlaintextLength() != envelope.plaintextLength()) {
-            throw new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH,
+            throw new AuthenticationFailedException(
+                    AuthenticationFailedException.Reason.MANIFEST_MISMATCH,
                     "manifest does not match the object's part count or length");
         }
         return manifest;

@@ -25,8 +25,8 @@ public final class MultipartLayout {
         ciphertextOffsets = new long[n + 1];
         for (int k = 1; k <= n; k++) {
             plaintextOffsets[k] = plaintextOffsets[k - 1] + manifest.partLength(k);
-            ciphertextOffsets[k] = ciphertextOffsets[k - 1]
-                    + CiphertextSizes.ciphertextLength(manifest.partLength(k), segmentSize);
+            ciphertextOffsets[k] =
+                    ciphertextOffsets[k - 1] + CiphertextSizes.ciphertextLength(manifest.partLength(k), segmentSize);
         }
     }
 
@@ -61,8 +61,16 @@ public final class MultipartLayout {
      * @param ciphertextStart    first byte of {@code firstSegment} of {@code firstPart}
      * @param ciphertextEndInclusive last byte of {@code lastSegment} of {@code lastPart}
      */
-    public record Plan(int firstPart, long firstSegment, int lastPart, long lastSegment, long headerStart,
-                       long ciphertextStart, long ciphertextEndInclusive, long skip, long keep) {
+    public record Plan(
+            int firstPart,
+            long firstSegment,
+            int lastPart,
+            long lastSegment,
+            long headerStart,
+            long ciphertextStart,
+            long ciphertextEndInclusive,
+            long skip,
+            long keep) {
 
         public long[] headerRange() {
             return new long[] {headerStart, headerStart + HEADER_LENGTH - 1};
@@ -94,10 +102,19 @@ public final class MultipartLayout {
         long firstSegment = inFirst / segmentSize;
         long lastSegment = inLast / segmentSize;
         long ctStart = ciphertextOffsets[first - 1] + HEADER_LENGTH + firstSegment * full;
-        long ctEnd = Math.min(ciphertextOffsets[last - 1] + HEADER_LENGTH + (lastSegment + 1) * full,
-                ciphertextOffsets[last]) - 1;
-        return new Plan(first, firstSegment, last, lastSegment, ciphertextOffsets[first - 1], ctStart, ctEnd,
-                inFirst - firstSegment * segmentSize, range.length());
+        long ctEnd = Math.min(
+                        ciphertextOffsets[last - 1] + HEADER_LENGTH + (lastSegment + 1) * full, ciphertextOffsets[last])
+                - 1;
+        return new Plan(
+                first,
+                firstSegment,
+                last,
+                lastSegment,
+                ciphertextOffsets[first - 1],
+                ctStart,
+                ctEnd,
+                inFirst - firstSegment * segmentSize,
+                range.length());
     }
 
     private int partOf(long offset) {

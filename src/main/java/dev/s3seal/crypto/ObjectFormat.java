@@ -8,6 +8,7 @@ public final class ObjectFormat {
 
     /** ASCII "S3SL". */
     public static final byte[] MAGIC = {0x53, 0x33, 0x53, 0x4C};
+
     public static final int VERSION_1 = 1;
     public static final int HEADER_LENGTH = 91;
     public static final int TAG_LENGTH = 16;
@@ -21,12 +22,12 @@ public final class ObjectFormat {
     public static final int MAX_SEGMENT_SIZE = 16 * 1024 * 1024;
     /** S3's object size limit, 5 TiB. */
     public static final long MAX_PLAINTEXT_LENGTH = 5L << 40;
+
     public static final int MAX_PART_NUMBER = 10_000;
     /** Header offset where the fields bound into HKDF info end (magic..part number). */
     static final int FIXED_FIELDS_LENGTH = 12;
 
-    private ObjectFormat() {
-    }
+    private ObjectFormat() {}
 
     static void checkSegmentSize(int segmentSize) {
         if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE) {

@@ -1,11 +1,10 @@
 package dev.s3seal.crypto;
 
-import org.jspecify.annotations.Nullable;
-
 import static dev.s3seal.crypto.ObjectFormat.HEADER_LENGTH;
 import static dev.s3seal.crypto.ObjectFormat.TAG_LENGTH;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a client's plaintext byte range onto the ciphertext of a single-part stream
@@ -13,8 +12,7 @@ import java.util.Optional;
  */
 public final class RangeMapping {
 
-    private RangeMapping() {
-    }
+    private RangeMapping() {}
 
     /** An absolute, satisfiable plaintext range {@code [start, endInclusive]}. */
     public record PlaintextRange(long start, long endInclusive) {
@@ -41,8 +39,15 @@ public final class RangeMapping {
      * @param segmentSize           segment size the plan was computed for (checked against the header)
      * @param plaintextLength       stream length the plan was computed for (checked against the header)
      */
-    public record RangePlan(long firstSegment, long lastSegment, long ciphertextStart, long ciphertextEndInclusive,
-                            long skip, long keep, int segmentSize, long plaintextLength) {
+    public record RangePlan(
+            long firstSegment,
+            long lastSegment,
+            long ciphertextStart,
+            long ciphertextEndInclusive,
+            long skip,
+            long keep,
+            int segmentSize,
+            long plaintextLength) {
 
         /** True when one upstream GET of {@link #singleRequestRange()} carries header and segments with no waste. */
         public boolean startsAtFirstSegment() {
@@ -106,9 +111,18 @@ public final class RangeMapping {
         long last = range.endInclusive() / segmentSize;
         long full = (long) segmentSize + TAG_LENGTH;
         long ctStart = HEADER_LENGTH + first * full;
-        long ctEnd = Math.min(HEADER_LENGTH + (last + 1) * full,
-                CiphertextSizes.ciphertextLength(plaintextLength, segmentSize)) - 1;
-        return new RangePlan(first, last, ctStart, ctEnd, range.start() - first * segmentSize, range.length(),
-                segmentSize, plaintextLength);
+        long ctEnd = Math.min(
+                        HEADER_LENGTH + (last + 1) * full,
+                        CiphertextSizes.ciphertextLength(plaintextLength, segmentSize))
+                - 1;
+        return new RangePlan(
+                first,
+                last,
+                ctStart,
+                ctEnd,
+                range.start() - first * segmentSize,
+                range.length(),
+                segmentSize,
+                plaintextLength);
     }
 }

@@ -1,7 +1,5 @@
 package dev.s3seal.crypto;
 
-import org.jspecify.annotations.Nullable;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -12,6 +10,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The extra encryption context a data key was wrapped under, as stored with the object (envelope
@@ -28,8 +27,7 @@ public final class RecordedContext {
 
     private static final int MAX_ENTRIES = 64;
 
-    private RecordedContext() {
-    }
+    private RecordedContext() {}
 
     public static byte[] encode(Map<String, String> context) {
         SortedMap<String, String> sorted = new TreeMap<>(context);
@@ -92,8 +90,12 @@ public final class RecordedContext {
         byte[] bytes = new byte[in.getShort() & 0xFFFF];
         in.get(bytes);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException malformed) {
             throw new IllegalArgumentException("encryption context is not UTF-8");
         }

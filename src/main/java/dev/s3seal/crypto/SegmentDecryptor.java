@@ -1,17 +1,15 @@
 package dev.s3seal.crypto;
 
-import org.jspecify.annotations.Nullable;
-
 import static dev.s3seal.crypto.AuthenticationFailedException.Reason.KEY_COMMITMENT_MISMATCH;
 import static dev.s3seal.crypto.AuthenticationFailedException.Reason.TAG_MISMATCH;
 import static dev.s3seal.crypto.ObjectFormat.TAG_LENGTH;
 
 import java.security.GeneralSecurityException;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decrypts segments of one stream of format v1 (docs/format.md 2). {@link #open} checks the key
@@ -87,7 +85,9 @@ public final class SegmentDecryptor implements AutoCloseable {
             throw new AuthenticationFailedException(TAG_MISMATCH, "segment " + index + " has the wrong length");
         }
         try {
-            cipher.init(Cipher.DECRYPT_MODE, keySpec,
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    keySpec,
                     new GCMParameterSpec(TAG_LENGTH * 8, Ciphers.nonce(noncePrefix, index, index == segmentCount - 1)));
             cipher.updateAAD(headerBytes);
             return cipher.doFinal(in, inOffset, length, out, outOffset);

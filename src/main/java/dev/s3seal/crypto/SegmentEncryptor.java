@@ -1,15 +1,13 @@
 package dev.s3seal.crypto;
 
-import org.jspecify.annotations.Nullable;
-
 import static dev.s3seal.crypto.ObjectFormat.TAG_LENGTH;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encrypts one stream of format v1 (docs/format.md 2), segment by segment, in order.
@@ -36,7 +34,12 @@ public final class SegmentEncryptor implements AutoCloseable {
 
     /** A single-part object of {@code plaintextLength} bytes with fresh random salt and prefix. */
     public static SegmentEncryptor forObject(byte[] dataKey, int segmentSize, long plaintextLength) {
-        return new SegmentEncryptor(dataKey, segmentSize, 0, plaintextLength, random(ObjectFormat.SALT_LENGTH),
+        return new SegmentEncryptor(
+                dataKey,
+                segmentSize,
+                0,
+                plaintextLength,
+                random(ObjectFormat.SALT_LENGTH),
                 random(ObjectFormat.NONCE_PREFIX_LENGTH));
     }
 
@@ -45,20 +48,25 @@ public final class SegmentEncryptor implements AutoCloseable {
         if (partNumber < 1) {
             throw new IllegalArgumentException("part number must be 1..10000");
         }
-        return new SegmentEncryptor(dataKey, segmentSize, partNumber, plaintextLength,
-                random(ObjectFormat.SALT_LENGTH), random(ObjectFormat.NONCE_PREFIX_LENGTH));
+        return new SegmentEncryptor(
+                dataKey,
+                segmentSize,
+                partNumber,
+                plaintextLength,
+                random(ObjectFormat.SALT_LENGTH),
+                random(ObjectFormat.NONCE_PREFIX_LENGTH));
     }
 
     /** Deterministic constructor for golden vectors and tests only: salt and prefix MUST be fresh in production. */
-    SegmentEncryptor(byte[] dataKey, int segmentSize, int partNumber, long plaintextLength, byte[] salt,
-                     byte[] noncePrefix) {
+    SegmentEncryptor(
+            byte[] dataKey, int segmentSize, int partNumber, long plaintextLength, byte[] salt, byte[] noncePrefix) {
         ObjectFormat.checkDataKey(dataKey);
-        byte[] fixed = FormatHeader.serialize(segmentSize, partNumber, plaintextLength, salt, noncePrefix,
-                new byte[ObjectFormat.COMMITMENT_LENGTH]);
+        byte[] fixed = FormatHeader.serialize(
+                segmentSize, partNumber, plaintextLength, salt, noncePrefix, new byte[ObjectFormat.COMMITMENT_LENGTH]);
         byte[] fixedFields = java.util.Arrays.copyOf(fixed, ObjectFormat.FIXED_FIELDS_LENGTH);
         byte[] commitment = StreamKeys.commitment(dataKey, salt, fixedFields);
-        this.header = new FormatHeader(ObjectFormat.VERSION_1, segmentSize, partNumber, plaintextLength, salt,
-                noncePrefix, commitment);
+        this.header = new FormatHeader(
+                ObjectFormat.VERSION_1, segmentSize, partNumber, plaintextLength, salt, noncePrefix, commitment);
         this.headerBytes = header.toBytes();
         this.noncePrefix = noncePrefix.clone();
         this.segmentCount = header.segmentCount();
@@ -105,11 +113,14 @@ public final class SegmentEncryptor implements AutoCloseable {
         }
         int expected = nextSegmentPlaintextLength();
         if (length != expected) {
-            throw new IllegalArgumentException("segment " + nextIndex + " must hold " + expected + " bytes, got " + length);
+            throw new IllegalArgumentException(
+                    "segment " + nextIndex + " must hold " + expected + " bytes, got " + length);
         }
         boolean last = nextIndex == segmentCount - 1;
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, keySpec,
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    keySpec,
                     new GCMParameterSpec(TAG_LENGTH * 8, Ciphers.nonce(noncePrefix, nextIndex, last)));
             cipher.updateAAD(headerBytes);
             int written = cipher.doFinal(in, inOffset, length, out, outOffset);

@@ -12,8 +12,7 @@ import dev.s3seal.crypto.AuthenticationFailedException.Reason;
  */
 public final class StoredLength {
 
-    private StoredLength() {
-    }
+    private StoredLength() {}
 
     /**
      * The checked plaintext length of a sealed (not pending) object.

@@ -1,14 +1,12 @@
 package dev.s3seal.crypto;
 
-import org.jspecify.annotations.Nullable;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
-
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HKDF-SHA256 derivations of format v1 (docs/format.md 2.2, 6.3, 8). Package-private: only the
@@ -21,8 +19,7 @@ final class StreamKeys {
     static final String MANIFEST_KEY_LABEL = "s3seal/1/manifest-key";
     static final String MD5_KEY_LABEL = "s3seal/1/md5-key";
 
-    private StreamKeys() {
-    }
+    private StreamKeys() {}
 
     static byte[] hkdf(byte[] ikm, byte @Nullable [] salt, byte[] info, int length) {
         HKDFBytesGenerator gen = new HKDFBytesGenerator(new SHA256Digest());

@@ -63,12 +63,10 @@ public final class CachingKeyProvider implements KeyProvider {
     private final AtomicLong encryptionMisses = new AtomicLong();
 
     /** Cache key of an unwrapped key: the wrapped form (value equality) and the exact context. */
-    private record UnwrapKey(WrappedKey wrapped, KeyContext context) {
-    }
+    private record UnwrapKey(WrappedKey wrapped, KeyContext context) {}
 
     /** A KEK: its plaintext (owned by the slot) and its wrapped form. */
-    private record Kek(byte[] key, WrappedKey wrapped) {
-    }
+    private record Kek(byte[] key, WrappedKey wrapped) {}
 
     public CachingKeyProvider(KeyProvider delegate, KeyCacheSettings settings) {
         this(delegate, settings, System::nanoTime);
@@ -80,7 +78,10 @@ public final class CachingKeyProvider implements KeyProvider {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.unwrapped = settings.decryptionEnabled()
-                ? new SecretCache<>(settings.maxDecryptionEntries(), settings.decryptionTtl().toNanos(), ticker)
+                ? new SecretCache<>(
+                        settings.maxDecryptionEntries(),
+                        settings.decryptionTtl().toNanos(),
+                        ticker)
                 : null;
     }
 
@@ -102,13 +103,15 @@ public final class CachingKeyProvider implements KeyProvider {
                     slot.release();
                 }
             };
-            return slot.kek.map(kek -> {
-                try {
-                    return wrapUnderKek(kek, context);
-                } finally {
-                    release.run();
-                }
-            }).doFinally(signal -> release.run());
+            return slot.kek
+                    .map(kek -> {
+                        try {
+                            return wrapUnderKek(kek, context);
+                        } finally {
+                            release.run();
+                        }
+                    })
+                    .doFinally(signal -> release.run());
         });
     }
 
@@ -129,13 +132,15 @@ public final class CachingKeyProvider implements KeyProvider {
                     slot.release();
                 }
             };
-            return slot.kek.map(kek -> {
-                try {
-                    return layeredWrap(kek, context, plaintext);
-                } finally {
-                    release.run();
-                }
-            }).doFinally(signal -> release.run());
+            return slot.kek
+                    .map(kek -> {
+                        try {
+                            return layeredWrap(kek, context, plaintext);
+                        } finally {
+                            release.run();
+                        }
+                    })
+                    .doFinally(signal -> release.run());
         });
     }
 
@@ -146,8 +151,10 @@ public final class CachingKeyProvider implements KeyProvider {
         }
         return Mono.defer(() -> {
             LayeredKeyBlob blob = LayeredKeyBlob.decode(wrapped.ciphertextUnsafe());
-            WrappedKey kekWrapped = new WrappedKey(wrapped.baseProvider(), wrapped.keyId(), wrapped.keyVersion(), blob.outer());
-            byte[] aad = KeyWrap.aad(LAYERED_TAG + "/" + wrapped.baseProvider(), wrapped.keyId(), wrapped.keyVersion(), context);
+            WrappedKey kekWrapped =
+                    new WrappedKey(wrapped.baseProvider(), wrapped.keyId(), wrapped.keyVersion(), blob.outer());
+            byte[] aad = KeyWrap.aad(
+                    LAYERED_TAG + "/" + wrapped.baseProvider(), wrapped.keyId(), wrapped.keyVersion(), context);
             return cachedUnwrap(kekWrapped, context.toBucketScope()).map(kek -> {
                 try {
                     return KeyWrap.unwrap(kek, blob.inner(), aad, "layered unwrap");
@@ -229,7 +236,9 @@ public final class CachingKeyProvider implements KeyProvider {
 
     private static WrappedKey layeredWrap(Kek kek, KeyContext context, byte[] dataKey) {
         WrappedKey outer = kek.wrapped();
-        byte[] inner = KeyWrap.wrap(kek.key(), dataKey,
+        byte[] inner = KeyWrap.wrap(
+                kek.key(),
+                dataKey,
                 KeyWrap.aad(LAYERED_TAG + "/" + outer.provider(), outer.keyId(), outer.keyVersion(), context));
         byte[] blob = new LayeredKeyBlob(outer.ciphertextUnsafe(), inner).encode();
         return new WrappedKey(outer.provider() + WrappedKey.LAYERED_SUFFIX, outer.keyId(), outer.keyVersion(), blob);
@@ -293,7 +302,9 @@ public final class CachingKeyProvider implements KeyProvider {
         }
 
         synchronized boolean tryReserve(long now) {
-            if (retired || uses >= settings.maxObjectsPerKek() || now - createdAt >= settings.maxKekAge().toNanos()) {
+            if (retired
+                    || uses >= settings.maxObjectsPerKek()
+                    || now - createdAt >= settings.maxKekAge().toNanos()) {
                 return false;
             }
             uses++;

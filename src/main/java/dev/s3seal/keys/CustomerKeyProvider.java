@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -74,18 +73,22 @@ public final class CustomerKeyProvider implements KeyProvider, AutoCloseable {
         return Mono.fromCallable(() -> {
             byte[] blob = wrapped.ciphertextUnsafe();
             if (!PROVIDER.equals(wrapped.provider()) || blob.length != BLOB_LENGTH) {
-                throw new KeyProviderException(KeyProviderException.Reason.INVALID_CIPHERTEXT,
-                        "not a customer-key (sse-c) wrapped key");
+                throw new KeyProviderException(
+                        KeyProviderException.Reason.INVALID_CIPHERTEXT, "not a customer-key (sse-c) wrapped key");
             }
             if (!matches(blob)) {
-                throw new KeyProviderException(KeyProviderException.Reason.ACCESS_DENIED,
+                throw new KeyProviderException(
+                        KeyProviderException.Reason.ACCESS_DENIED,
                         "the customer key does not match the key the object was stored under");
             }
             byte[] salt = Arrays.copyOfRange(blob, 0, SALT_LENGTH);
             byte[] kek = kek(salt);
             try {
-                return KeyWrap.unwrap(kek, Arrays.copyOfRange(blob, SALT_LENGTH + CHECK_LENGTH, BLOB_LENGTH),
-                        KeyWrap.aad(FORMAT_TAG, KEY_ID, null, context), "sse-c unwrap");
+                return KeyWrap.unwrap(
+                        kek,
+                        Arrays.copyOfRange(blob, SALT_LENGTH + CHECK_LENGTH, BLOB_LENGTH),
+                        KeyWrap.aad(FORMAT_TAG, KEY_ID, null, context),
+                        "sse-c unwrap");
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

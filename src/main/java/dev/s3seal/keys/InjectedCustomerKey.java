@@ -27,7 +27,9 @@ public final class InjectedCustomerKey {
         if (key == null || key.length != DataKey.LENGTH) {
             throw new IllegalArgumentException("customer key " + name + " must be " + DataKey.LENGTH + " bytes");
         }
-        return new InjectedCustomerKey(name, Base64.getEncoder().encodeToString(key),
+        return new InjectedCustomerKey(
+                name,
+                Base64.getEncoder().encodeToString(key),
                 Base64.getEncoder().encodeToString(md5(key)));
     }
 

@@ -13,16 +13,25 @@ import java.time.Duration;
  * @param decryptionTtl        how long an unwrapped key is kept (default 5 min)
  * @param maxDecryptionEntries unwrapped keys held at once (default 10000)
  */
-public record KeyCacheSettings(boolean encryptionEnabled, int maxObjectsPerKek, Duration maxKekAge,
-                               int maxEncryptionEntries, boolean decryptionEnabled, Duration decryptionTtl,
-                               int maxDecryptionEntries) {
+public record KeyCacheSettings(
+        boolean encryptionEnabled,
+        int maxObjectsPerKek,
+        Duration maxKekAge,
+        int maxEncryptionEntries,
+        boolean decryptionEnabled,
+        Duration decryptionTtl,
+        int maxDecryptionEntries) {
 
     public KeyCacheSettings {
         if (maxObjectsPerKek < 1 || maxEncryptionEntries < 1 || maxDecryptionEntries < 1) {
             throw new IllegalArgumentException("key cache sizes must be at least 1");
         }
-        if (maxKekAge == null || maxKekAge.isNegative() || maxKekAge.isZero()
-                || decryptionTtl == null || decryptionTtl.isNegative() || decryptionTtl.isZero()) {
+        if (maxKekAge == null
+                || maxKekAge.isNegative()
+                || maxKekAge.isZero()
+                || decryptionTtl == null
+                || decryptionTtl.isNegative()
+                || decryptionTtl.isZero()) {
             throw new IllegalArgumentException("key cache durations must be positive");
         }
     }
@@ -37,18 +46,46 @@ public record KeyCacheSettings(boolean encryptionEnabled, int maxObjectsPerKek, 
     }
 
     public KeyCacheSettings withEncryption(boolean enabled) {
-        return new KeyCacheSettings(enabled, maxObjectsPerKek, maxKekAge, maxEncryptionEntries, decryptionEnabled, decryptionTtl, maxDecryptionEntries);
+        return new KeyCacheSettings(
+                enabled,
+                maxObjectsPerKek,
+                maxKekAge,
+                maxEncryptionEntries,
+                decryptionEnabled,
+                decryptionTtl,
+                maxDecryptionEntries);
     }
 
     public KeyCacheSettings withDecryption(boolean enabled) {
-        return new KeyCacheSettings(encryptionEnabled, maxObjectsPerKek, maxKekAge, maxEncryptionEntries, enabled, decryptionTtl, maxDecryptionEntries);
+        return new KeyCacheSettings(
+                encryptionEnabled,
+                maxObjectsPerKek,
+                maxKekAge,
+                maxEncryptionEntries,
+                enabled,
+                decryptionTtl,
+                maxDecryptionEntries);
     }
 
     public KeyCacheSettings withKekLimits(int maxObjects, Duration maxAge) {
-        return new KeyCacheSettings(encryptionEnabled, maxObjects, maxAge, maxEncryptionEntries, decryptionEnabled, decryptionTtl, maxDecryptionEntries);
+        return new KeyCacheSettings(
+                encryptionEnabled,
+                maxObjects,
+                maxAge,
+                maxEncryptionEntries,
+                decryptionEnabled,
+                decryptionTtl,
+                maxDecryptionEntries);
     }
 
     public KeyCacheSettings withDecryptionLimits(Duration ttl, int maxEntries) {
-        return new KeyCacheSettings(encryptionEnabled, maxObjectsPerKek, maxKekAge, maxEncryptionEntries, decryptionEnabled, ttl, maxEntries);
+        return new KeyCacheSettings(
+                encryptionEnabled,
+                maxObjectsPerKek,
+                maxKekAge,
+                maxEncryptionEntries,
+                decryptionEnabled,
+                ttl,
+                maxEntries);
     }
 }

@@ -27,7 +27,7 @@ public interface KeyProvider {
      * wiped here.
      */
     default Mono<WrappedKey> wrap(byte[] plaintext, KeyContext context) {
-        return Mono.error(new KeyProviderException(KeyProviderException.Reason.INVALID_REQUEST,
-                "this key provider cannot wrap an existing data key"));
+        return Mono.error(new KeyProviderException(
+                KeyProviderException.Reason.INVALID_REQUEST, "this key provider cannot wrap an existing data key"));
     }
 }

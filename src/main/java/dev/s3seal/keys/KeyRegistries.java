@@ -1,12 +1,10 @@
 package dev.s3seal.keys;
 
+import dev.s3seal.policy.Policy;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-
-import dev.s3seal.policy.Policy;
 
 /**
  * The {@link KeyRegistry} of the policy in force. A reloaded policy gets a new registry, built
@@ -49,7 +47,8 @@ public final class KeyRegistries implements AutoCloseable {
             current.set(fresh);
             // requests that started under the old registry may still use its clients for a while
             KeyRegistry retired = registry;
-            Schedulers.boundedElastic().schedule(retired::close, RETIRE_AFTER.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            Schedulers.boundedElastic()
+                    .schedule(retired::close, RETIRE_AFTER.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             registry = fresh;
         }
         return registry;

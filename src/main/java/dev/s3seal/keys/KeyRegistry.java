@@ -1,12 +1,11 @@
 package dev.s3seal.keys;
 
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.policy.Policy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import dev.s3seal.policy.KeyDefinition;
-import dev.s3seal.policy.Policy;
 
 /**
  * The key providers a policy's keys need, built once per policy version (reading local key files
@@ -31,20 +30,30 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
         this.kmsSettings = kmsSettings;
         this.cacheSettings = cacheSettings;
         this.localRing = localRing(policy);
-        this.localReader = localRing.names().isEmpty() ? null
-                : new CachingKeyProvider(new LocalKeyProvider(localRing, localRing.names().iterator().next()), cacheSettings);
+        this.localReader = localRing.names().isEmpty()
+                ? null
+                : new CachingKeyProvider(
+                        new LocalKeyProvider(
+                                localRing, localRing.names().iterator().next()),
+                        cacheSettings);
         // Everything is built here, off the request path: SDK clients read configuration files.
         policy.keys().values().stream()
                 .filter(k -> k instanceof KeyDefinition.LocalKey || k instanceof KeyDefinition.KmsKey)
                 .forEach(this::build);
-        policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.CustomerKey)
+        policy.keys().values().stream()
+                .filter(k -> k instanceof KeyDefinition.CustomerKey)
                 .map(k -> (KeyDefinition.CustomerKey) k)
-                .forEach(k -> customerKeys.put(k.name(), InjectedCustomerKey.of(k.file() != null
-                        ? LocalMasterKey.fromFile(k.name(), "1", Path.of(k.file()))
-                        : LocalMasterKey.fromEnv(k.name(), "1", k.env()))));
-        policy.keys().values().stream().filter(k -> k instanceof KeyDefinition.KmsKey).findFirst()
-                .ifPresent(k -> kmsReader = new CachingKeyProvider(kmsProvider(((KeyDefinition.KmsKey) k).keyId()),
-                        cacheSettings));
+                .forEach(k -> customerKeys.put(
+                        k.name(),
+                        InjectedCustomerKey.of(
+                                k.file() != null
+                                        ? LocalMasterKey.fromFile(k.name(), "1", Path.of(k.file()))
+                                        : LocalMasterKey.fromEnv(k.name(), "1", k.env()))));
+        policy.keys().values().stream()
+                .filter(k -> k instanceof KeyDefinition.KmsKey)
+                .findFirst()
+                .ifPresent(k -> kmsReader =
+                        new CachingKeyProvider(kmsProvider(((KeyDefinition.KmsKey) k).keyId()), cacheSettings));
         boolean anyKms = policy.keys().values().stream().anyMatch(k -> k instanceof KeyDefinition.KmsKey);
         this.s3ecKeys = new S3ecKeys(anyKms, kmsSettings, localRing);
         closeables.add(s3ecKeys);
@@ -61,8 +70,8 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
 
     @Override
     public KeyProvider writer(java.util.Optional<KeyDefinition> ruleKey) {
-        return writer(ruleKey.orElseThrow(() -> new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
-                "the policy rule names no key")));
+        return writer(ruleKey.orElseThrow(() ->
+                new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY, "the policy rule names no key")));
     }
 
     /** The provider that makes data keys for objects written under {@code key} (built with the registry). */
@@ -87,7 +96,8 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
 
     private void build(KeyDefinition key) {
         if (key instanceof KeyDefinition.LocalKey local) {
-            writers.put(local.name(), new CachingKeyProvider(new LocalKeyProvider(localRing, local.name()), cacheSettings));
+            writers.put(
+                    local.name(), new CachingKeyProvider(new LocalKeyProvider(localRing, local.name()), cacheSettings));
         } else if (key instanceof KeyDefinition.KmsKey kms) {
             writers.put(kms.name(), new CachingKeyProvider(kmsProvider(kms.keyId()), cacheSettings));
         }
@@ -98,7 +108,10 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
         java.util.Set<KeyProvider> all = new java.util.LinkedHashSet<>(writers.values());
         all.add(localReader);
         all.add(kmsReader);
-        return all.stream().filter(CachingKeyProvider.class::isInstance).map(CachingKeyProvider.class::cast).toList();
+        return all.stream()
+                .filter(CachingKeyProvider.class::isInstance)
+                .map(CachingKeyProvider.class::cast)
+                .toList();
     }
 
     @Override
@@ -106,15 +119,15 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
         String base = wrapped.baseProvider();
         if (WrappedKey.LOCAL.equals(base)) {
             if (localReader == null) {
-                throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
-                        "no local master keys are configured");
+                throw new KeyProviderException(
+                        KeyProviderException.Reason.UNKNOWN_KEY, "no local master keys are configured");
             }
             return localReader;
         }
         if (WrappedKey.KMS.equals(base)) {
             if (kmsReader == null) {
-                throw new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
-                        "no KMS key is configured in the policy");
+                throw new KeyProviderException(
+                        KeyProviderException.Reason.UNKNOWN_KEY, "no KMS key is configured in the policy");
             }
             return kmsReader;
         }
@@ -129,9 +142,11 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
     @Override
     public Map<String, String> legacyContextFor(String keyId) {
         return policy.keys().values().stream()
-                .filter(k -> k instanceof KeyDefinition.KmsKey kms && kms.keyId().equals(keyId))
+                .filter(k ->
+                        k instanceof KeyDefinition.KmsKey kms && kms.keyId().equals(keyId))
                 .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext())
-                .findFirst().orElse(Map.of());
+                .findFirst()
+                .orElse(Map.of());
     }
 
     private KmsKeyProvider kmsProvider(String keyId) {

@@ -39,8 +39,7 @@ final class KeyWrap {
         }
     }
 
-    private KeyWrap() {
-    }
+    private KeyWrap() {}
 
     static byte[] randomBytes(int length) {
         byte[] bytes = new byte[length];
@@ -79,7 +78,8 @@ final class KeyWrap {
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
+            cipher.init(
+                    Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
             cipher.updateAAD(aad);
             byte[] out = new byte[NONCE_LENGTH + plaintextKey.length + TAG_LENGTH];
             System.arraycopy(nonce, 0, out, 0, NONCE_LENGTH);
@@ -93,13 +93,16 @@ final class KeyWrap {
     /** The unwrapped key, or a non-retryable {@link KeyProviderException} if the tag does not verify. */
     static byte[] unwrap(byte[] kek, byte[] wrapped, byte[] aad, String what) {
         if (wrapped.length != WRAPPED_LENGTH) {
-            throw new KeyProviderException(KeyProviderException.Reason.INVALID_CIPHERTEXT,
+            throw new KeyProviderException(
+                    KeyProviderException.Reason.INVALID_CIPHERTEXT,
                     what + ": wrapped key has " + wrapped.length + " bytes, expected " + WRAPPED_LENGTH);
         }
         byte[] out = null;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"),
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(kek, "AES"),
                     new GCMParameterSpec(TAG_LENGTH * 8, wrapped, 0, NONCE_LENGTH));
             cipher.updateAAD(aad);
             out = new byte[DataKey.LENGTH];
@@ -109,8 +112,10 @@ final class KeyWrap {
             if (out != null) {
                 Arrays.fill(out, (byte) 0);
             }
-            throw new KeyProviderException(KeyProviderException.Reason.INVALID_CIPHERTEXT,
-                    what + ": wrapped key does not authenticate for this object (wrong bucket, key, context or master key)");
+            throw new KeyProviderException(
+                    KeyProviderException.Reason.INVALID_CIPHERTEXT,
+                    what
+                            + ": wrapped key does not authenticate for this object (wrong bucket, key, context or master key)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }

@@ -76,12 +76,14 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
     public static KmsAsyncClientBuilder clientBuilder(KmsSettings settings, ExecutionInterceptor... interceptors) {
         KmsAsyncClientBuilder builder = KmsAsyncClient.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(settings.credentials() != null ? settings.credentials() : DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(
+                        settings.credentials() != null
+                                ? settings.credentials()
+                                : DefaultCredentialsProvider.builder().build())
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .connectionTimeout(settings.callTimeout())
                         .connectionAcquisitionTimeout(settings.callTimeout()))
-                .overrideConfiguration(c -> c
-                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(settings.callTimeout())
                         .apiCallTimeout(settings.callTimeout())
                         .executionInterceptors(withAll(settings.interceptors(), interceptors)));
@@ -104,13 +106,14 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                 .keySpec(DataKeySpec.AES_256)
                 .encryptionContext(context.toEncryptionContext())
                 .build();
-        return call("GenerateDataKey", () -> kms.generateDataKey(request))
-                .map(response -> {
-                    byte[] plaintext = plaintextOf(response.plaintext(), "GenerateDataKey");
-                    String arn = response.keyId() != null ? response.keyId() : keyId;
-                    return new DataKey(plaintext,
-                            new WrappedKey(WrappedKey.KMS, arn, null, response.ciphertextBlob().asByteArrayUnsafe()));
-                });
+        return call("GenerateDataKey", () -> kms.generateDataKey(request)).map(response -> {
+            byte[] plaintext = plaintextOf(response.plaintext(), "GenerateDataKey");
+            String arn = response.keyId() != null ? response.keyId() : keyId;
+            return new DataKey(
+                    plaintext,
+                    new WrappedKey(
+                            WrappedKey.KMS, arn, null, response.ciphertextBlob().asByteArrayUnsafe()));
+        });
     }
 
     /** KMS {@code Encrypt} of the given data key under the object's encryption context. */
@@ -121,15 +124,19 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                 .plaintext(SdkBytes.fromByteArrayUnsafe(plaintext))
                 .encryptionContext(context.toEncryptionContext())
                 .build();
-        return call("Encrypt", () -> kms.encrypt(request)).map(response -> new WrappedKey(WrappedKey.KMS,
-                response.keyId() != null ? response.keyId() : keyId, null,
-                response.ciphertextBlob().asByteArrayUnsafe()));
+        return call("Encrypt", () -> kms.encrypt(request))
+                .map(response -> new WrappedKey(
+                        WrappedKey.KMS,
+                        response.keyId() != null ? response.keyId() : keyId,
+                        null,
+                        response.ciphertextBlob().asByteArrayUnsafe()));
     }
 
     @Override
     public Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context) {
         if (!WrappedKey.KMS.equals(wrapped.provider())) {
-            return Mono.error(new KeyProviderException(KeyProviderException.Reason.INVALID_REQUEST,
+            return Mono.error(new KeyProviderException(
+                    KeyProviderException.Reason.INVALID_REQUEST,
                     "KMS key provider cannot unwrap a key of provider " + wrapped.provider()));
         }
         DecryptRequest request = DecryptRequest.builder()
@@ -174,7 +181,8 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
             if (plaintext != null) {
                 java.util.Arrays.fill(plaintext, (byte) 0);
             }
-            throw new KeyProviderException(KeyProviderException.Reason.INVALID_CIPHERTEXT,
+            throw new KeyProviderException(
+                    KeyProviderException.Reason.INVALID_CIPHERTEXT,
                     "KMS " + operation + " returned a key that is not " + DataKey.LENGTH + " bytes");
         }
         return plaintext;
@@ -182,36 +190,44 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
 
     /** Maps SDK failures to retryable / non-retryable {@link KeyProviderException}s. */
     static final class KmsErrors {
-        private KmsErrors() {
-        }
+        private KmsErrors() {}
 
         static KeyProviderException classify(String operation, Throwable error) {
             Throwable e = unwrapCompletion(error);
             if (e instanceof KeyProviderException k) {
                 return k;
             }
-            if (e instanceof TimeoutException || e instanceof ApiCallTimeoutException
+            if (e instanceof TimeoutException
+                    || e instanceof ApiCallTimeoutException
                     || e instanceof ApiCallAttemptTimeoutException) {
-                return new KeyProviderException(KeyProviderException.Reason.TIMEOUT,
-                        "KMS " + operation + " timed out", e);
+                return new KeyProviderException(
+                        KeyProviderException.Reason.TIMEOUT, "KMS " + operation + " timed out", e);
             }
             if (e instanceof AwsServiceException service) {
-                String code = service.awsErrorDetails() != null ? service.awsErrorDetails().errorCode() : null;
+                String code = service.awsErrorDetails() != null
+                        ? service.awsErrorDetails().errorCode()
+                        : null;
                 int status = service.statusCode();
                 KeyProviderException.Reason reason = reasonFor(code, status, service.isThrottlingException());
-                return new KeyProviderException(reason,
-                        "KMS " + operation + " failed: " + (code != null ? code : "HTTP " + status), e);
+                return new KeyProviderException(
+                        reason, "KMS " + operation + " failed: " + (code != null ? code : "HTTP " + status), e);
             }
             if (e instanceof SdkClientException) {
-                return new KeyProviderException(KeyProviderException.Reason.UNAVAILABLE,
-                        "KMS " + operation + " unreachable: " + e.getClass().getSimpleName(), e);
+                return new KeyProviderException(
+                        KeyProviderException.Reason.UNAVAILABLE,
+                        "KMS " + operation + " unreachable: " + e.getClass().getSimpleName(),
+                        e);
             }
             if (e instanceof java.io.IOException) {
-                return new KeyProviderException(KeyProviderException.Reason.UNAVAILABLE,
-                        "KMS " + operation + " unreachable: " + e.getClass().getSimpleName(), e);
+                return new KeyProviderException(
+                        KeyProviderException.Reason.UNAVAILABLE,
+                        "KMS " + operation + " unreachable: " + e.getClass().getSimpleName(),
+                        e);
             }
-            return new KeyProviderException(KeyProviderException.Reason.INVALID_REQUEST,
-                    "KMS " + operation + " failed: " + e.getClass().getSimpleName(), e);
+            return new KeyProviderException(
+                    KeyProviderException.Reason.INVALID_REQUEST,
+                    "KMS " + operation + " failed: " + e.getClass().getSimpleName(),
+                    e);
         }
 
         static KeyProviderException.Reason reasonFor(String code, int status, boolean throttling) {
@@ -222,12 +238,21 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                 switch (code) {
                     case "InvalidCiphertextException", "IncorrectKeyException", "InvalidKeyUsageException":
                         return KeyProviderException.Reason.INVALID_CIPHERTEXT;
-                    case "AccessDeniedException", "InvalidGrantTokenException", "UnrecognizedClientException",
-                         "InvalidSignatureException", "IncompleteSignature":
+                    case "AccessDeniedException",
+                            "InvalidGrantTokenException",
+                            "UnrecognizedClientException",
+                            "InvalidSignatureException",
+                            "IncompleteSignature":
                         return KeyProviderException.Reason.ACCESS_DENIED;
-                    case "NotFoundException", "DisabledException", "KMSInvalidStateException", "KMSInvalidStateExceptionException":
+                    case "NotFoundException",
+                            "DisabledException",
+                            "KMSInvalidStateException",
+                            "KMSInvalidStateExceptionException":
                         return KeyProviderException.Reason.UNKNOWN_KEY;
-                    case "KeyUnavailableException", "DependencyTimeoutException", "KMSInternalException", "KmsInternalException":
+                    case "KeyUnavailableException",
+                            "DependencyTimeoutException",
+                            "KMSInternalException",
+                            "KmsInternalException":
                         return KeyProviderException.Reason.UNAVAILABLE;
                     default:
                         break;
@@ -236,13 +261,16 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
             if (status >= 500 || status == 0) {
                 return KeyProviderException.Reason.UNAVAILABLE;
             }
-            return status == 403 ? KeyProviderException.Reason.ACCESS_DENIED : KeyProviderException.Reason.INVALID_REQUEST;
+            return status == 403
+                    ? KeyProviderException.Reason.ACCESS_DENIED
+                    : KeyProviderException.Reason.INVALID_REQUEST;
         }
 
         private static Throwable unwrapCompletion(Throwable e) {
             Throwable t = e;
             while ((t instanceof java.util.concurrent.CompletionException
-                    || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+                            || t instanceof java.util.concurrent.ExecutionException)
+                    && t.getCause() != null) {
                 t = t.getCause();
             }
             return t;

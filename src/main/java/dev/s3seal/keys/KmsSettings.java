@@ -19,9 +19,14 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * @param retryBackoff first backoff between attempts, doubled with jitter (default 100ms)
  * @param interceptors SDK interceptors added to every KMS client (the call-latency timer)
  */
-public record KmsSettings(URI endpoint, String region, AwsCredentialsProvider credentials,
-                          Duration callTimeout, int maxRetries, Duration retryBackoff,
-                          List<ExecutionInterceptor> interceptors) {
+public record KmsSettings(
+        URI endpoint,
+        String region,
+        AwsCredentialsProvider credentials,
+        Duration callTimeout,
+        int maxRetries,
+        Duration retryBackoff,
+        List<ExecutionInterceptor> interceptors) {
 
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_RETRIES = 2;
@@ -41,7 +46,8 @@ public record KmsSettings(URI endpoint, String region, AwsCredentialsProvider cr
     }
 
     public static KmsSettings of(URI endpoint, String region) {
-        return new KmsSettings(endpoint, region, null, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF, List.of());
+        return new KmsSettings(
+                endpoint, region, null, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF, List.of());
     }
 
     public KmsSettings withCredentials(AwsCredentialsProvider provider) {

@@ -17,7 +17,11 @@ record LayeredKeyBlob(byte[] outer, byte[] inner) {
             throw new IllegalArgumentException("outer wrapped key too long: " + outer.length);
         }
         return ByteBuffer.allocate(3 + outer.length + inner.length)
-                .put(VERSION).putShort((short) outer.length).put(outer).put(inner).array();
+                .put(VERSION)
+                .putShort((short) outer.length)
+                .put(outer)
+                .put(inner)
+                .array();
     }
 
     static LayeredKeyBlob decode(byte[] blob) {
@@ -28,8 +32,8 @@ record LayeredKeyBlob(byte[] outer, byte[] inner) {
         if (blob.length != 3 + outerLength + KeyWrap.WRAPPED_LENGTH || outerLength == 0) {
             throw invalid("layered wrapped key has a wrong length");
         }
-        return new LayeredKeyBlob(Arrays.copyOfRange(blob, 3, 3 + outerLength),
-                Arrays.copyOfRange(blob, 3 + outerLength, blob.length));
+        return new LayeredKeyBlob(
+                Arrays.copyOfRange(blob, 3, 3 + outerLength), Arrays.copyOfRange(blob, 3 + outerLength, blob.length));
     }
 
     private static KeyProviderException invalid(String message) {

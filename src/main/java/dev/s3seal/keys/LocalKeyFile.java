@@ -1,7 +1,6 @@
 package dev.s3seal.keys;
 
 import java.nio.file.Path;
-
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 

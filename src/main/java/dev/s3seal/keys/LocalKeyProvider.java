@@ -31,8 +31,8 @@ public final class LocalKeyProvider implements KeyProvider {
         return Mono.fromCallable(() -> {
             LocalMasterKey master = ring.active(keyName);
             byte[] plaintext = KeyWrap.randomKey();
-            byte[] blob = KeyWrap.wrap(master.material(), plaintext,
-                    KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context));
+            byte[] blob = KeyWrap.wrap(
+                    master.material(), plaintext, KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context));
             return new DataKey(plaintext, new WrappedKey(WrappedKey.LOCAL, master.name(), master.version(), blob));
         });
     }
@@ -41,8 +41,8 @@ public final class LocalKeyProvider implements KeyProvider {
     public Mono<WrappedKey> wrap(byte[] plaintext, KeyContext context) {
         return Mono.fromCallable(() -> {
             LocalMasterKey master = ring.active(keyName);
-            byte[] blob = KeyWrap.wrap(master.material(), plaintext,
-                    KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context));
+            byte[] blob = KeyWrap.wrap(
+                    master.material(), plaintext, KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context));
             return new WrappedKey(WrappedKey.LOCAL, master.name(), master.version(), blob);
         });
     }
@@ -51,14 +51,19 @@ public final class LocalKeyProvider implements KeyProvider {
     public Mono<byte[]> unwrap(WrappedKey wrapped, KeyContext context) {
         return Mono.fromCallable(() -> {
             if (!WrappedKey.LOCAL.equals(wrapped.provider())) {
-                throw new KeyProviderException(KeyProviderException.Reason.INVALID_REQUEST,
+                throw new KeyProviderException(
+                        KeyProviderException.Reason.INVALID_REQUEST,
                         "local key provider cannot unwrap a key of provider " + wrapped.provider());
             }
             LocalMasterKey master = ring.find(wrapped.keyId(), String.valueOf(wrapped.keyVersion()))
-                    .orElseThrow(() -> new KeyProviderException(KeyProviderException.Reason.UNKNOWN_KEY,
+                    .orElseThrow(() -> new KeyProviderException(
+                            KeyProviderException.Reason.UNKNOWN_KEY,
                             "local master key " + wrapped.keyId() + "/" + wrapped.keyVersion() + " is not loaded"));
-            return KeyWrap.unwrap(master.material(), wrapped.ciphertextUnsafe(),
-                    KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context), "local unwrap");
+            return KeyWrap.unwrap(
+                    master.material(),
+                    wrapped.ciphertextUnsafe(),
+                    KeyWrap.aad(FORMAT_TAG, master.name(), master.version(), context),
+                    "local unwrap");
         });
     }
 
@@ -68,6 +73,7 @@ public final class LocalKeyProvider implements KeyProvider {
 
     @Override
     public String toString() {
-        return "LocalKeyProvider[" + keyName + ", active=" + ring.active(keyName).version() + "]";
+        return "LocalKeyProvider[" + keyName + ", active="
+                + ring.active(keyName).version() + "]";
     }
 }

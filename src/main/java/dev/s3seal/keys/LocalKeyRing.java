@@ -58,8 +58,11 @@ public final class LocalKeyRing {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("LocalKeyRing[");
-        keys.forEach((name, versions) -> sb.append(name).append(versions.keySet())
-                .append(" active=").append(active.get(name).version()).append("; "));
+        keys.forEach((name, versions) -> sb.append(name)
+                .append(versions.keySet())
+                .append(" active=")
+                .append(active.get(name).version())
+                .append("; "));
         return sb.append(']').toString();
     }
 
@@ -70,7 +73,8 @@ public final class LocalKeyRing {
         public Builder add(LocalMasterKey key) {
             Map<String, LocalMasterKey> versions = keys.computeIfAbsent(key.name(), n -> new LinkedHashMap<>());
             if (versions.putIfAbsent(key.version(), key) != null) {
-                throw new IllegalArgumentException("local master key " + key.name() + "/" + key.version() + " loaded twice");
+                throw new IllegalArgumentException(
+                        "local master key " + key.name() + "/" + key.version() + " loaded twice");
             }
             return this;
         }
@@ -100,7 +104,8 @@ public final class LocalKeyRing {
                 }
                 LocalMasterKey key = e.getValue().get(version);
                 if (key == null) {
-                    throw new IllegalArgumentException("active version " + version + " of local master key " + name + " is not loaded");
+                    throw new IllegalArgumentException(
+                            "active version " + version + " of local master key " + name + " is not loaded");
                 }
                 active.put(name, key);
             }

@@ -41,8 +41,8 @@ public final class LocalMasterKey {
     /** Takes a copy of 32 raw bytes. */
     public static LocalMasterKey of(String name, String version, byte[] material) {
         if (material == null || material.length != DataKey.LENGTH) {
-            throw new IllegalArgumentException("local master key " + name + "/" + version + " must be "
-                    + DataKey.LENGTH + " bytes");
+            throw new IllegalArgumentException(
+                    "local master key " + name + "/" + version + " must be " + DataKey.LENGTH + " bytes");
         }
         return new LocalMasterKey(name, version, material.clone());
     }
@@ -53,7 +53,10 @@ public final class LocalMasterKey {
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read local master key file " + file + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot read local master key file " + file + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
         try {
             return new LocalMasterKey(name, version, decode(content, "key file " + file));
@@ -89,7 +92,8 @@ public final class LocalMasterKey {
         boolean posix = parent.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(parent)) {
             if (posix) {
-                Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } else {
                 Files.createDirectories(parent);
             }
@@ -104,7 +108,8 @@ public final class LocalMasterKey {
         }
         byte[] key = KeyWrap.randomKey();
         byte[] encoded = Base64.getEncoder().encode(key);
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (OutputStream out =
+                Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             out.write(encoded);
             out.write('\n');
         } finally {
@@ -158,8 +163,8 @@ public final class LocalMasterKey {
                     try {
                         key = Base64.getUrlDecoder().decode(text);
                     } catch (IllegalArgumentException notUrl) {
-                        throw new IllegalArgumentException("local master key from " + source
-                                + " is neither base64 nor 64 hex digits");
+                        throw new IllegalArgumentException(
+                                "local master key from " + source + " is neither base64 nor 64 hex digits");
                     }
                 }
             }

@@ -1,9 +1,8 @@
 package dev.s3seal.keys;
 
+import dev.s3seal.policy.KeyDefinition;
 import java.util.Map;
 import java.util.Optional;
-
-import dev.s3seal.policy.KeyDefinition;
 
 /**
  * Where the object handlers get data keys: for a new object under a rule, and for an object that

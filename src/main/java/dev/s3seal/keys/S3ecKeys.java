@@ -1,26 +1,23 @@
 package dev.s3seal.keys;
 
+import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.WrapAlgorithm;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.policy.KeyDefinition;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
-
-import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
-import dev.s3seal.crypto.s3ec.S3ecException;
-import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
-import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.crypto.s3ec.WrapAlgorithm;
-import dev.s3seal.policy.KeyDefinition;
 
 /**
  * The policy's keys as the AWS S3 Encryption Client format uses them: a KMS key as the client's KMS keyring
@@ -62,7 +59,8 @@ public final class S3ecKeys implements AutoCloseable {
             SecretKey active = localKeys.get(key.name()).get(0);
             return Mono.fromCallable(() -> S3ecEncryptionMaterials.aes(active, random));
         }
-        return Mono.error(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
+        return Mono.error(new S3ecException(
+                S3ecException.Reason.KEY_UNWRAP_FAILED,
                 "key " + key.name() + " cannot write the S3 Encryption Client format"));
     }
 
@@ -75,14 +73,16 @@ public final class S3ecKeys implements AutoCloseable {
     public Mono<byte[]> unwrap(S3ecMetadata metadata, KeyDefinition ruleKey) {
         if (metadata.wrap() == WrapAlgorithm.KMS_CONTEXT) {
             if (!(ruleKey instanceof KeyDefinition.KmsKey kmsKey) || kms == null) {
-                return Mono.error(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
+                return Mono.error(new S3ecException(
+                        S3ecException.Reason.KEY_UNWRAP_FAILED,
                         "the object's data key is KMS wrapped and the rule's key is not a KMS key"));
             }
             return S3ecKeyUnwrapper.kms(kms, kmsKey.keyId(), kmsTimeout).unwrap(metadata);
         }
         if (metadata.wrap() == WrapAlgorithm.AES_GCM) {
             if (!(ruleKey instanceof KeyDefinition.LocalKey)) {
-                return Mono.error(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
+                return Mono.error(new S3ecException(
+                        S3ecException.Reason.KEY_UNWRAP_FAILED,
                         "the object's data key is AES/GCM wrapped and the rule's key is not a local master key"));
             }
             List<SecretKey> versions = localKeys.getOrDefault(ruleKey.name(), List.of());
@@ -97,7 +97,8 @@ public final class S3ecKeys implements AutoCloseable {
                 byte[] dataKey = AesGcmKeyWrap.unwrap(candidate, metadata.encryptedDataKey(), metadata.version());
                 if (dataKey.length != S3ecContentKey.DATA_KEY_LENGTH) {
                     java.util.Arrays.fill(dataKey, (byte) 0);
-                    throw new S3ecException(S3ecException.Reason.MALFORMED_METADATA, "unwrapped data key is not 256 bits");
+                    throw new S3ecException(
+                            S3ecException.Reason.MALFORMED_METADATA, "unwrapped data key is not 256 bits");
                 }
                 return dataKey;
             } catch (S3ecException wrongKey) {
@@ -106,7 +107,8 @@ public final class S3ecKeys implements AutoCloseable {
                 }
             }
         }
-        throw new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED,
+        throw new S3ecException(
+                S3ecException.Reason.KEY_UNWRAP_FAILED,
                 "no version of the rule's local master key unwraps the object's data key");
     }
 

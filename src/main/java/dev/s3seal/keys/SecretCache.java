@@ -27,8 +27,7 @@ final class SecretCache<K> {
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
 
-    private record Entry(byte[] secret, long expiresAt) {
-    }
+    private record Entry(byte[] secret, long expiresAt) {}
 
     SecretCache(int maxEntries, long ttlNanos, LongSupplier ticker) {
         if (maxEntries < 1) {

@@ -67,7 +67,7 @@ public record WrappedKey(String provider, String keyId, String keyVersion, byte[
 
     @Override
     public String toString() {
-        return "WrappedKey[provider=" + provider + ", keyId=" + keyId + ", keyVersion=" + keyVersion
-                + ", ciphertext=" + ciphertext.length + " bytes]";
+        return "WrappedKey[provider=" + provider + ", keyId=" + keyId + ", keyVersion=" + keyVersion + ", ciphertext="
+                + ciphertext.length + " bytes]";
     }
 }

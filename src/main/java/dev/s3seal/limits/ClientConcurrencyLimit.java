@@ -1,12 +1,11 @@
 package dev.s3seal.limits;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 
 /**
  * At most {@code maxPerClient} requests in flight per principal. Every request past

@@ -1,7 +1,5 @@
 package dev.s3seal.limits;
 
-import java.util.concurrent.TimeUnit;
-
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -10,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a connection whose request headers are not complete {@code timeoutMillis} after it
@@ -92,11 +91,15 @@ public final class HeaderReadDeadline extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx) {
         disarm();
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            listener.limited(Limit.HEADER_READ, null);
-            ctx.close();
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            timer = null;
+                            listener.limited(Limit.HEADER_READ, null);
+                            ctx.close();
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void disarm() {

@@ -1,7 +1,6 @@
 package dev.s3seal.limits;
 
 import java.util.function.UnaryOperator;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 

@@ -41,8 +41,9 @@ public final class ClientFaultLog {
             safe[i] = arguments[i] instanceof Throwable error ? error.getClass().getSimpleName() : arguments[i];
         }
         if (admission.suppressedBefore() > 0) {
-            logger.warn(format + " ({} similar lines suppressed before this one)", append(safe,
-                    admission.suppressedBefore()));
+            logger.warn(
+                    format + " ({} similar lines suppressed before this one)",
+                    append(safe, admission.suppressedBefore()));
         } else {
             logger.warn(format, safe);
         }

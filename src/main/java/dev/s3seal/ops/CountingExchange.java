@@ -1,7 +1,6 @@
 package dev.s3seal.ops;
 
 import java.util.concurrent.atomic.LongAdder;
-
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -16,8 +15,7 @@ import reactor.core.publisher.Mono;
  */
 final class CountingExchange {
 
-    private CountingExchange() {
-    }
+    private CountingExchange() {}
 
     static ServerWebExchange wrap(ServerWebExchange exchange, LongAdder received, LongAdder sent) {
         return exchange.mutate()

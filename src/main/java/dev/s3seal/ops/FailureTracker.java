@@ -3,7 +3,6 @@ package dev.s3seal.ops;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.springframework.boot.health.contributor.Health;
 
 /**
@@ -12,8 +11,7 @@ import org.springframework.boot.health.contributor.Health;
  */
 final class FailureTracker {
 
-    private record State(int consecutiveFailures, Instant lastSuccess, Instant lastFailure, String lastError) {
-    }
+    private record State(int consecutiveFailures, Instant lastSuccess, Instant lastFailure, String lastError) {}
 
     private final int threshold;
     private final Clock clock;

@@ -1,8 +1,7 @@
 package dev.s3seal.ops;
 
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -45,7 +44,8 @@ public final class KmsCallTimer implements ExecutionInterceptor {
             return;
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        S3SealMeters.KMS_CALLS.timer(registry, operation == null ? "unknown" : operation, outcome)
+        S3SealMeters.KMS_CALLS
+                .timer(registry, operation == null ? "unknown" : operation, outcome)
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 }

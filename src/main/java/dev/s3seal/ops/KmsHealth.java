@@ -1,12 +1,10 @@
 package dev.s3seal.ops;
 
-import java.time.Clock;
-
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.file.PolicyHolder;
+import java.time.Clock;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Readiness contributor {@code s3sealKms}: passive. Requests report key-service failures that a

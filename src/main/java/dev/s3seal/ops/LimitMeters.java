@@ -1,9 +1,8 @@
 package dev.s3seal.ops;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
 import dev.s3seal.limits.Limit;
 import dev.s3seal.limits.LimitListener;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** Counts requests stopped by a limit, by limit and client ({@link S3SealMeters#LIMITED}). */
 public final class LimitMeters implements LimitListener {

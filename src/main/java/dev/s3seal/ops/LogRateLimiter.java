@@ -12,8 +12,7 @@ import java.util.function.LongSupplier;
 public final class LogRateLimiter {
 
     /** What {@link #admit()} decided: whether this line is written, and how many were held back before it. */
-    public record Admission(boolean admitted, long suppressedBefore) {
-    }
+    public record Admission(boolean admitted, long suppressedBefore) {}
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 

@@ -1,7 +1,10 @@
 package dev.s3seal.ops;
 
-import java.util.function.ToLongFunction;
-
+import dev.s3seal.keys.CachingKeyProvider;
+import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.limits.BodyBudget;
+import dev.s3seal.policy.file.PolicyHolder;
+import dev.s3seal.stream.CryptoTraffic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
@@ -9,12 +12,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
-
-import dev.s3seal.keys.CachingKeyProvider;
-import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.limits.BodyBudget;
-import dev.s3seal.policy.file.PolicyHolder;
-import dev.s3seal.stream.CryptoTraffic;
+import java.util.function.ToLongFunction;
 
 /** Meters read from state other classes keep: cipher traffic, key caches, policy reloads, Netty's buffer allocators. */
 public final class OpsMeterBinders implements MeterBinder {
@@ -35,8 +33,10 @@ public final class OpsMeterBinders implements MeterBinder {
         keyCache(registry, "encryption", "miss", CachingKeyProvider::encryptionMisses);
         keyCache(registry, "decryption", "hit", CachingKeyProvider::decryptionHits);
         keyCache(registry, "decryption", "miss", CachingKeyProvider::decryptionMisses);
-        S3SealMeters.CRYPTO_BYTES.functionCounter(registry, CryptoTraffic.class, c -> CryptoTraffic.encryptedBytes(), "encrypt");
-        S3SealMeters.CRYPTO_BYTES.functionCounter(registry, CryptoTraffic.class, c -> CryptoTraffic.decryptedBytes(), "decrypt");
+        S3SealMeters.CRYPTO_BYTES.functionCounter(
+                registry, CryptoTraffic.class, c -> CryptoTraffic.encryptedBytes(), "encrypt");
+        S3SealMeters.CRYPTO_BYTES.functionCounter(
+                registry, CryptoTraffic.class, c -> CryptoTraffic.decryptedBytes(), "decrypt");
         S3SealMeters.POLICY_RELOADS.functionCounter(registry, policy, PolicyHolder::reloadSuccesses, "ok");
         S3SealMeters.POLICY_RELOADS.functionCounter(registry, policy, PolicyHolder::reloadFailures, "failed");
         S3SealMeters.HELD_BODIES.functionCounter(registry, heldBodies, BodyBudget::heldCount, "held");
@@ -55,8 +55,13 @@ public final class OpsMeterBinders implements MeterBinder {
         }
     }
 
-    private void keyCache(MeterRegistry registry, String cache, String result, ToLongFunction<CachingKeyProvider> count) {
-        S3SealMeters.KEY_CACHE.functionCounter(registry, keys,
-                k -> k.built().caches().stream().mapToLong(count).sum(), cache, result);
+    private void keyCache(
+            MeterRegistry registry, String cache, String result, ToLongFunction<CachingKeyProvider> count) {
+        S3SealMeters.KEY_CACHE.functionCounter(
+                registry,
+                keys,
+                k -> k.built().caches().stream().mapToLong(count).sum(),
+                cache,
+                result);
     }
 }

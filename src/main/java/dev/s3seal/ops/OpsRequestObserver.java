@@ -1,20 +1,10 @@
 package dev.s3seal.ops;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.SignalType;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.ops.audit.AuditLog;
+import dev.s3seal.ops.audit.AuditRecord;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
@@ -22,8 +12,16 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
-import dev.s3seal.ops.audit.AuditLog;
-import dev.s3seal.ops.audit.AuditRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.SignalType;
 
 /** Turns each request's observation into meters ({@link S3SealMeters}), an audit line and KMS health. */
 public final class OpsRequestObserver implements RequestObserver {
@@ -79,7 +77,8 @@ public final class OpsRequestObserver implements RequestObserver {
             this.request = request;
             this.operation = operation;
             this.decision = decision;
-            S3SealMeters.POLICY_DECISIONS.counter(registry, decision.rule().name(), decision.mode().yamlName())
+            S3SealMeters.POLICY_DECISIONS
+                    .counter(registry, decision.rule().name(), decision.mode().yamlName())
                     .increment();
         }
 
@@ -97,13 +96,17 @@ public final class OpsRequestObserver implements RequestObserver {
             unexpectedError = !(error instanceof S3Exception);
             if (isIntegrityFailure(error)) {
                 String op = operation == null ? "UNKNOWN" : operation.name();
-                S3SealMeters.INTEGRITY_FAILURES.counter(registry, op,
-                        exchange.getResponse().isCommitted() ? "after_headers" : "before_headers").increment();
+                S3SealMeters.INTEGRITY_FAILURES
+                        .counter(
+                                registry, op, exchange.getResponse().isCommitted() ? "after_headers" : "before_headers")
+                        .increment();
                 return;
             }
             for (Throwable cause = error; cause != null; cause = cause.getCause()) {
                 if (cause instanceof KeyProviderException key) {
-                    S3SealMeters.KMS_FAILURES.counter(registry, key.reason().name()).increment();
+                    S3SealMeters.KMS_FAILURES
+                            .counter(registry, key.reason().name())
+                            .increment();
                     if (key.retryable()) {
                         kms.failed(key.reason().name());
                     }
@@ -118,9 +121,10 @@ public final class OpsRequestObserver implements RequestObserver {
                 if (cause instanceof AuthenticationFailedException) {
                     return true;
                 }
-                if (cause instanceof S3ecException s3ec && (s3ec.reason() == S3ecException.Reason.AUTHENTICATION_FAILED
-                        || s3ec.reason() == S3ecException.Reason.COMMITMENT_MISMATCH
-                        || s3ec.reason() == S3ecException.Reason.INVALID_LENGTH)) {
+                if (cause instanceof S3ecException s3ec
+                        && (s3ec.reason() == S3ecException.Reason.AUTHENTICATION_FAILED
+                                || s3ec.reason() == S3ecException.Reason.COMMITMENT_MISMATCH
+                                || s3ec.reason() == S3ecException.Reason.INVALID_LENGTH)) {
                     return true;
                 }
             }
@@ -148,8 +152,8 @@ public final class OpsRequestObserver implements RequestObserver {
             HttpStatusCode statusCode = exchange.getResponse().getStatusCode();
             int status = statusCode == null ? 200 : statusCode.value();
             PolicyDecision decided = decision;
-            RequestOutcome outcome = RequestOutcome.of(decided != null && decided.denied(), signal, status,
-                    delivered(status));
+            RequestOutcome outcome =
+                    RequestOutcome.of(decided != null && decided.denied(), signal, status, delivered(status));
             String op = operation == null ? "UNKNOWN" : operation.name();
             String mode = decided == null ? "none" : decided.mode().yamlName();
             S3SealMeters.REQUESTS.timer(registry, op, mode, outcome.tagValue()).record(nanos, TimeUnit.NANOSECONDS);
@@ -162,10 +166,22 @@ public final class OpsRequestObserver implements RequestObserver {
             if (unexpectedError && errorCode == null) {
                 errorCode = status == 503 ? S3ErrorCode.SERVICE_UNAVAILABLE.code() : S3ErrorCode.INTERNAL_ERROR.code();
             }
-            audit.write(new AuditRecord(time, requestId, principal, op, s3 == null ? null : s3.bucket(),
-                    s3 == null ? null : s3.key(), decided == null ? null : decided.rule().name(),
-                    decided == null ? null : mode, decided == null ? null : keyId(decided), outcome.tagValue(),
-                    status, errorCode, received.sum(), sent.sum(), TimeUnit.NANOSECONDS.toMillis(nanos)));
+            audit.write(new AuditRecord(
+                    time,
+                    requestId,
+                    principal,
+                    op,
+                    s3 == null ? null : s3.bucket(),
+                    s3 == null ? null : s3.key(),
+                    decided == null ? null : decided.rule().name(),
+                    decided == null ? null : mode,
+                    decided == null ? null : keyId(decided),
+                    outcome.tagValue(),
+                    status,
+                    errorCode,
+                    received.sum(),
+                    sent.sum(),
+                    TimeUnit.NANOSECONDS.toMillis(nanos)));
         }
     }
 
@@ -175,14 +191,16 @@ public final class OpsRequestObserver implements RequestObserver {
 
     /** A key's id or name and version, never its material. */
     static String keyId(PolicyDecision decision) {
-        return decision.key().map(key -> {
-            if (key instanceof KeyDefinition.KmsKey kmsKey) {
-                return kmsKey.keyId();
-            }
-            if (key instanceof KeyDefinition.LocalKey local) {
-                return local.name() + "/v" + local.activeVersion();
-            }
-            return key.name();
-        }).orElse(null);
+        return decision.key()
+                .map(key -> {
+                    if (key instanceof KeyDefinition.KmsKey kmsKey) {
+                        return kmsKey.keyId();
+                    }
+                    if (key instanceof KeyDefinition.LocalKey local) {
+                        return local.name() + "/v" + local.activeVersion();
+                    }
+                    return key.name();
+                })
+                .orElse(null);
     }
 }

@@ -1,13 +1,17 @@
 package dev.s3seal.ops;
 
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.policy.PolicyExplanation;
+import dev.s3seal.policy.RuleOptions;
+import dev.s3seal.policy.file.PolicyHolder;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -17,12 +21,6 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.policy.PolicyExplanation;
-import dev.s3seal.policy.file.PolicyHolder;
-import dev.s3seal.policy.RuleOptions;
 
 /**
  * {@code GET /policy/explain?principal=&bucket=&key=&operation=} on the management port: which rule
@@ -40,13 +38,16 @@ import dev.s3seal.policy.RuleOptions;
 public class PolicyExplainEndpoint {
 
     @Bean
-    RouterFunction<ServerResponse> policyExplainRoute(PolicyHolder policyHolder,
-            @Value("${s3seal.ops.policy-explain-allow-remote:false}") boolean allowRemote) {
+    RouterFunction<ServerResponse> policyExplainRoute(
+            PolicyHolder policyHolder, @Value("${s3seal.ops.policy-explain-allow-remote:false}") boolean allowRemote) {
         return RouterFunctions.route(RequestPredicates.GET("/policy/explain"), request -> {
             if (!mayAnswer(request.remoteAddress().orElse(null), allowRemote)) {
-                return ServerResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("error", "/policy/explain answers only on loopback"
-                                + " (s3seal.ops.policy-explain-allow-remote=true allows other peers)"));
+                return ServerResponse.status(HttpStatus.FORBIDDEN)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of(
+                                "error",
+                                "/policy/explain answers only on loopback"
+                                        + " (s3seal.ops.policy-explain-allow-remote=true allows other peers)"));
             }
             return explain(policyHolder, request);
         });
@@ -67,10 +68,14 @@ public class PolicyExplainEndpoint {
         }
         Optional<Operation> operation = Operation.fromYaml(operationName.get());
         if (operation.isEmpty()) {
-            return badRequest("unknown operation '" + operationName.get() + "'; expected read, write, delete, list or other");
+            return badRequest(
+                    "unknown operation '" + operationName.get() + "'; expected read, write, delete, list or other");
         }
-        PolicyExplanation explanation = holder.explain(parameter(request, "principal").orElse(null),
-                parameter(request, "bucket").orElse(null), parameter(request, "key").orElse(null), operation.get());
+        PolicyExplanation explanation = holder.explain(
+                parameter(request, "principal").orElse(null),
+                parameter(request, "bucket").orElse(null),
+                parameter(request, "key").orElse(null),
+                operation.get());
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(render(explanation, holder));
     }
 
@@ -80,12 +85,17 @@ public class PolicyExplainEndpoint {
         body.put("rule", decision.rule().name());
         body.put("line", decision.rule().line());
         body.put("mode", decision.mode().yamlName());
-        body.put("variant", decision.sseCVariant() == null ? null : decision.sseCVariant().yamlName());
+        body.put(
+                "variant",
+                decision.sseCVariant() == null ? null : decision.sseCVariant().yamlName());
         body.put("key", decision.rule().keyName());
         body.put("options", options(decision.options()));
         body.put("reason", decision.reason());
-        body.put("skipped", explanation.skipped().stream()
-                .map(s -> Map.of("rule", s.rule(), "line", s.line(), "why", s.why())).toList());
+        body.put(
+                "skipped",
+                explanation.skipped().stream()
+                        .map(s -> Map.of("rule", s.rule(), "line", s.line(), "why", s.why()))
+                        .toList());
         body.put("policy", holder.policy().source());
         return body;
     }
@@ -105,6 +115,8 @@ public class PolicyExplainEndpoint {
     }
 
     private static Mono<ServerResponse> badRequest(String message) {
-        return ServerResponse.badRequest().contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("error", message));
+        return ServerResponse.badRequest()
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("error", message));
     }
 }

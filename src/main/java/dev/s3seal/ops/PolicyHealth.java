@@ -1,9 +1,8 @@
 package dev.s3seal.ops;
 
+import dev.s3seal.policy.file.PolicyHolder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-
-import dev.s3seal.policy.file.PolicyHolder;
 
 /**
  * Readiness contributor {@code s3sealPolicy}: UP when a policy is in force. A bad file at startup

@@ -1,11 +1,10 @@
 package dev.s3seal.ops;
 
-import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.SignalType;
-
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.SignalType;
 
 /**
  * The S3 edge's single hook for metrics, audit and health: one {@link Observation} per request,
@@ -30,19 +29,15 @@ public interface RequestObserver {
         ServerWebExchange exchange();
 
         /** The caller is authenticated and the policy decided (also for a {@code deny}). */
-        default void decided(String principal, S3Request request, S3Operation operation, PolicyDecision decision) {
-        }
+        default void decided(String principal, S3Request request, S3Operation operation, PolicyDecision decision) {}
 
         /** Refused before routing: parse, signature, permission or policy failure. */
-        default void refused(Throwable error) {
-        }
+        default void refused(Throwable error) {}
 
         /** Failed after routing (upstream, key service, body verification, ...). */
-        default void failed(Throwable error) {
-        }
+        default void failed(Throwable error) {}
 
         /** The response is complete, aborted or cancelled by the client. */
-        default void finish(SignalType signal) {
-        }
+        default void finish(SignalType signal) {}
     }
 }

@@ -1,12 +1,15 @@
 package dev.s3seal.ops;
 
 import java.util.Locale;
-
 import reactor.core.publisher.SignalType;
 
 /** How a client request ended: the {@code outcome} tag and audit field. */
 public enum RequestOutcome {
-    SUCCESS, CLIENT_ERROR, SERVER_ERROR, DENIED, CANCELLED;
+    SUCCESS,
+    CLIENT_ERROR,
+    SERVER_ERROR,
+    DENIED,
+    CANCELLED;
 
     public String tagValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,15 +1,14 @@
 package dev.s3seal.ops;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.function.ToDoubleFunction;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every meter s3seal registers, with its type, tags and meaning: the one place to look (the
@@ -27,8 +26,14 @@ import io.micrometer.core.instrument.Timer;
 public enum S3SealMeters {
 
     /** Requests on the S3 port, end to end (until the last response byte or the abort). */
-    REQUESTS("s3seal.requests", Type.TIMER, null, "Client requests by S3 operation, policy mode and outcome",
-            "operation", "mode", "outcome"),
+    REQUESTS(
+            "s3seal.requests",
+            Type.TIMER,
+            null,
+            "Client requests by S3 operation, policy mode and outcome",
+            "operation",
+            "mode",
+            "outcome"),
     /** Requests in progress, transfers included. */
     REQUESTS_ACTIVE("s3seal.requests.active", Type.GAUGE, null, "Client requests in progress"),
     /** Request body bytes read from clients, as received (aws-chunked framing included). */
@@ -36,39 +41,55 @@ public enum S3SealMeters {
     /** Response body bytes written to clients. */
     SENT("s3seal.sent", Type.COUNTER, "bytes", "Response body bytes sent to clients", "operation"),
     /** Plaintext bytes through s3seal's own ciphers (client-side modes, sse-c emulated), counted by the operators. */
-    CRYPTO_BYTES("s3seal.crypto", Type.FUNCTION_COUNTER, "bytes",
-            "Plaintext bytes encrypted or decrypted by s3seal", "direction"),
+    CRYPTO_BYTES(
+            "s3seal.crypto",
+            Type.FUNCTION_COUNTER,
+            "bytes",
+            "Plaintext bytes encrypted or decrypted by s3seal",
+            "direction"),
     /** Requests refused before a policy decision (parse, signature, credentials, bucket permission). */
-    AUTH_FAILURES("s3seal.auth.failures", Type.COUNTER, null,
-            "Requests refused before routing, by S3 error code", "reason"),
+    AUTH_FAILURES(
+            "s3seal.auth.failures", Type.COUNTER, null, "Requests refused before routing, by S3 error code", "reason"),
     /** Policy decisions, deny included. */
-    POLICY_DECISIONS("s3seal.policy.decisions", Type.COUNTER, null, "Policy decisions by rule and mode",
-            "rule", "mode"),
+    POLICY_DECISIONS(
+            "s3seal.policy.decisions", Type.COUNTER, null, "Policy decisions by rule and mode", "rule", "mode"),
     /** Policy file reloads; result is ok or failed (a failed reload keeps the previous policy). */
     POLICY_RELOADS("s3seal.policy.reloads", Type.FUNCTION_COUNTER, null, "Policy reloads by result", "result"),
     /** Upstream exchanges until the response headers; status is 2xx..5xx, or error when none came. */
-    UPSTREAM_REQUESTS("s3seal.upstream.requests", Type.TIMER, null,
-            "Upstream requests until response headers, by method and status class", "method", "status"),
+    UPSTREAM_REQUESTS(
+            "s3seal.upstream.requests",
+            Type.TIMER,
+            null,
+            "Upstream requests until response headers, by method and status class",
+            "method",
+            "status"),
     /** Upstream exchanges that failed before any answer; cause is connect, timeout, closed or other. */
-    UPSTREAM_ERRORS("s3seal.upstream.errors", Type.COUNTER, null, "Upstream requests that got no answer, by cause",
-            "cause"),
+    UPSTREAM_ERRORS(
+            "s3seal.upstream.errors", Type.COUNTER, null, "Upstream requests that got no answer, by cause", "cause"),
     /**
      * Requests stopped by a limit: limit is header-read (connection closed), body-idle (RequestTimeout)
      * or client-concurrency (SlowDown); client is the principal's name ({@code none} before authentication).
      */
-    LIMITED("s3seal.limited", Type.COUNTER, null,
+    LIMITED(
+            "s3seal.limited",
+            Type.COUNTER,
+            null,
             "Requests stopped by a limit, by limit (header-read, body-idle, client-concurrency) and client",
-            "limit", "client"),
+            "limit",
+            "client"),
     /** Key caches of the policy in force (they restart from zero when a reload builds new ones). */
-    KEY_CACHE("s3seal.keys.cache", Type.FUNCTION_COUNTER, null,
+    KEY_CACHE(
+            "s3seal.keys.cache",
+            Type.FUNCTION_COUNTER,
+            null,
             "Key cache lookups; cache is encryption (KEK reuse) or decryption (unwrapped keys), result hit or miss",
-            "cache", "result"),
+            "cache",
+            "result"),
     /** KMS API calls (each retry counted), until the SDK has the answer; outcome is ok or error. */
-    KMS_CALLS("s3seal.kms.calls", Type.TIMER, null, "KMS API calls by operation and outcome",
-            "operation", "outcome"),
+    KMS_CALLS("s3seal.kms.calls", Type.TIMER, null, "KMS API calls by operation and outcome", "operation", "outcome"),
     /** Key-service failures seen by requests; reason is a KeyProviderException reason (UNAVAILABLE, ...). */
-    KMS_FAILURES("s3seal.kms.failures", Type.COUNTER, null, "Key service failures seen by requests, by reason",
-            "reason"),
+    KMS_FAILURES(
+            "s3seal.kms.failures", Type.COUNTER, null, "Key service failures seen by requests, by reason", "reason"),
     /**
      * Requests that found an object altered at rest: a tag, commitment or manifest that did not verify, or
      * a declared plaintext length that disagrees with the stored length. {@code stage} is
@@ -78,13 +99,20 @@ public enum S3SealMeters {
      * Client-side PutObject bodies without Content-MD5 and the held-body budget's answer: {@code held} (read whole,
      * stored in one upstream request), {@code budget_full} or {@code too_large} (streamed, sealed by a second request).
      */
-    HELD_BODIES("s3seal.held.bodies", Type.FUNCTION_COUNTER, null,
+    HELD_BODIES(
+            "s3seal.held.bodies",
+            Type.FUNCTION_COUNTER,
+            null,
             "PutObject bodies held whole for one upstream request, or streamed, by result (held, budget_full, too_large)",
             "result"),
     /** Bytes of the held-body budget reserved right now. */
     HELD_BODY_BYTES("s3seal.held.body.bytes", Type.GAUGE, null, "Bytes of the held-body budget in use"),
-    INTEGRITY_FAILURES("s3seal.integrity.failures", Type.COUNTER, null,
-            "Objects found altered at rest, by S3 operation and whether the response had started", "operation",
+    INTEGRITY_FAILURES(
+            "s3seal.integrity.failures",
+            Type.COUNTER,
+            null,
+            "Objects found altered at rest, by S3 operation and whether the response had started",
+            "operation",
             "stage");
 
     /**
@@ -93,12 +121,25 @@ public enum S3SealMeters {
      * percentile histogram publishes some seventy buckets for every tag combination, which made one scrape after a
      * varied workload over half a megabyte (ScrapeSizeIT).
      */
-    public static final List<Duration> LATENCY_BUCKETS = List.of(Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2));
+    public static final List<Duration> LATENCY_BUCKETS = List.of(
+            Duration.ofMillis(10),
+            Duration.ofMillis(25),
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2));
 
     /** The Micrometer meter type. */
-    public enum Type { COUNTER, FUNCTION_COUNTER, GAUGE, TIMER }
+    public enum Type {
+        COUNTER,
+        FUNCTION_COUNTER,
+        GAUGE,
+        TIMER
+    }
 
     private final String meterName;
     private final Type type;
@@ -144,22 +185,30 @@ public enum S3SealMeters {
 
     Counter counter(MeterRegistry registry, String... tagValues) {
         expect(Type.COUNTER);
-        return Counter.builder(meterName).description(description).baseUnit(baseUnit).tags(tags(tagValues))
+        return Counter.builder(meterName)
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags(tagValues))
                 .register(registry);
     }
 
     Timer timer(MeterRegistry registry, String... tagValues) {
         expect(Type.TIMER);
-        return Timer.builder(meterName).description(description).tags(tags(tagValues))
+        return Timer.builder(meterName)
+                .description(description)
+                .tags(tags(tagValues))
                 .serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new))
                 .register(registry);
     }
 
-    <T> FunctionCounter functionCounter(MeterRegistry registry, T source, ToDoubleFunction<T> count,
-            String... tagValues) {
+    <T> FunctionCounter functionCounter(
+            MeterRegistry registry, T source, ToDoubleFunction<T> count, String... tagValues) {
         expect(Type.FUNCTION_COUNTER);
-        return FunctionCounter.builder(meterName, source, count).description(description).baseUnit(baseUnit)
-                .tags(tags(tagValues)).register(registry);
+        return FunctionCounter.builder(meterName, source, count)
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags(tagValues))
+                .register(registry);
     }
 
     <T> Gauge gauge(MeterRegistry registry, T source, ToDoubleFunction<T> value) {

@@ -1,17 +1,15 @@
 package dev.s3seal.ops;
 
+import dev.s3seal.upstream.UpstreamClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import reactor.netty.http.client.PrematureCloseException;
-
-import dev.s3seal.upstream.UpstreamClient;
 
 /**
  * Upstream meters and the readiness contributor {@code s3sealUpstream}. Every upstream exchange
@@ -31,7 +29,9 @@ public final class UpstreamHealth implements UpstreamClient.Listener, HealthIndi
 
     @Override
     public void answered(String method, int status, long nanos) {
-        S3SealMeters.UPSTREAM_REQUESTS.timer(registry, method, (status / 100) + "xx").record(nanos, TimeUnit.NANOSECONDS);
+        S3SealMeters.UPSTREAM_REQUESTS
+                .timer(registry, method, (status / 100) + "xx")
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (status >= 500) {
             tracker.failed("HTTP " + status);
         } else {
@@ -64,11 +64,13 @@ public final class UpstreamHealth implements UpstreamClient.Listener, HealthIndi
 
     static String cause(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause()) {
-            if (e instanceof ConnectException || e instanceof java.nio.channels.UnresolvedAddressException
+            if (e instanceof ConnectException
+                    || e instanceof java.nio.channels.UnresolvedAddressException
                     || e instanceof java.net.UnknownHostException) {
                 return "connect";
             }
-            if (e instanceof TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
+            if (e instanceof TimeoutException
+                    || e instanceof io.netty.handler.timeout.TimeoutException
                     || e instanceof io.netty.channel.ConnectTimeoutException) {
                 return "timeout";
             }

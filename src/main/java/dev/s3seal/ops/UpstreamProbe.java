@@ -1,20 +1,18 @@
 package dev.s3seal.ops;
 
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.upstream.UpstreamClient;
-import dev.s3seal.upstream.UpstreamRequest;
 
 /**
  * Keeps {@link UpstreamHealth} current when no client traffic does: every {@code interval} without an
@@ -56,8 +54,11 @@ public final class UpstreamProbe implements AutoCloseable {
 
     Mono<Void> probe() {
         UpstreamRequest listBuckets = new UpstreamRequest("GET", null, null, QueryParameters.empty(), Map.of(), -1);
-        return upstream.<Void>exchange(listBuckets, Flux.empty(),
-                        (response, body) -> body.doOnNext(DataBufferUtils::release).thenMany(Flux.empty()))
+        return upstream.<Void>exchange(
+                        listBuckets,
+                        Flux.empty(),
+                        (response, body) ->
+                                body.doOnNext(DataBufferUtils::release).thenMany(Flux.empty()))
                 .then()
                 .timeout(interval.compareTo(Duration.ofSeconds(5)) < 0 ? interval : Duration.ofSeconds(5))
                 .doOnError(TimeoutException.class, e -> health.probeFailed("probe: no answer in time"));

@@ -28,8 +28,7 @@ public final class Glob {
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
             if (RESERVED.indexOf(c) >= 0) {
-                throw new IllegalArgumentException("glob '" + glob + "' uses '" + c
-                        + "'; only * and ? are supported");
+                throw new IllegalArgumentException("glob '" + glob + "' uses '" + c + "'; only * and ? are supported");
             }
             if (c == '*' || c == '?') {
                 flush(regex, literal);

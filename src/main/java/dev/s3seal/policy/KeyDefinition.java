@@ -49,13 +49,11 @@ public sealed interface KeyDefinition {
      * One version of a local master key: 32 bytes, base64, read from a file (a mounted Kubernetes
      * secret) or an environment variable. Exactly one of {@code file} and {@code env} is set.
      */
-    record LocalKeyVersion(int version, String file, String env) {
-    }
+    record LocalKeyVersion(int version, String file, String env) {}
 
     /**
      * A customer key that s3seal injects as SSE-C headers ({@code sse-c} with {@code variant: inject}):
      * 32 bytes, base64, from a file or an environment variable (exactly one is set).
      */
-    record CustomerKey(String name, String file, String env) implements KeyDefinition {
-    }
+    record CustomerKey(String name, String file, String env) implements KeyDefinition {}
 }

@@ -21,7 +21,11 @@ public enum Mode {
     DENY("deny", KeyKind.NONE);
 
     /** Which kind of key definition a mode needs ({@link #SSE_C} depends on its variant). */
-    enum KeyKind { NONE, KMS, LOCAL }
+    enum KeyKind {
+        NONE,
+        KMS,
+        LOCAL
+    }
 
     private final String yamlName;
     private final KeyKind keyKind;

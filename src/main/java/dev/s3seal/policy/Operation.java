@@ -24,7 +24,11 @@ import java.util.Optional;
  * </ul>
  */
 public enum Operation {
-    READ, WRITE, DELETE, LIST, OTHER;
+    READ,
+    WRITE,
+    DELETE,
+    LIST,
+    OTHER;
 
     /** The YAML name: the lower-case constant name. */
     public String yamlName() {

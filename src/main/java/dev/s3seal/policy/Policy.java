@@ -21,8 +21,8 @@ public record Policy(String source, Map<String, KeyDefinition> keys, List<Rule> 
         }
         for (Rule rule : rules) {
             if (rule.keyName() != null && !keys.containsKey(rule.keyName())) {
-                throw new IllegalArgumentException(source + ": rule '" + rule.name() + "' uses undefined key '"
-                        + rule.keyName() + "'");
+                throw new IllegalArgumentException(
+                        source + ": rule '" + rule.name() + "' uses undefined key '" + rule.keyName() + "'");
             }
         }
     }
@@ -38,7 +38,9 @@ public record Policy(String source, Map<String, KeyDefinition> keys, List<Rule> 
         }
         SseCVariant variant = mode == Mode.SSE_C ? SseCVariant.PASS_THROUGH : null;
         Map<String, KeyDefinition> keys = key == null ? Map.of() : Map.of(key.name(), key);
-        return new Policy("built-in default policy", keys,
+        return new Policy(
+                "built-in default policy",
+                keys,
                 List.of(Rule.catchAll("default", mode, variant, key == null ? null : key.name())));
     }
 

@@ -100,7 +100,8 @@ public final class PolicyEngine {
         /** Null when the rule matches, otherwise the first condition that failed. */
         String whyNot(Request r) {
             if (!buckets.isEmpty() && (r.bucket == null || buckets.stream().noneMatch(g -> g.matches(r.bucket)))) {
-                return r.bucket == null ? "request has no bucket; rule needs one of buckets " + rule.bucketGlobs()
+                return r.bucket == null
+                        ? "request has no bucket; rule needs one of buckets " + rule.bucketGlobs()
                         : "bucket '" + r.bucket + "' matches none of " + rule.bucketGlobs();
             }
             if (rule.hasKeyConditions() && !keyMatches(r)) {
@@ -112,7 +113,8 @@ public final class PolicyEngine {
                         : "key '" + r.key + "' matches none of ";
                 return what + keyConditions();
             }
-            if (!rule.principals().isEmpty() && (r.principal == null || !rule.principals().contains(r.principal))) {
+            if (!rule.principals().isEmpty()
+                    && (r.principal == null || !rule.principals().contains(r.principal))) {
                 return "principal " + (r.principal == null ? "(anonymous)" : "'" + r.principal + "'")
                         + " is not one of " + new java.util.TreeSet<>(rule.principals());
             }
@@ -143,8 +145,13 @@ public final class PolicyEngine {
         }
 
         String reason(Request r, String source) {
-            StringBuilder reason = new StringBuilder("rule '").append(rule.name()).append("' (")
-                    .append(source).append(':').append(rule.line()).append(")");
+            StringBuilder reason = new StringBuilder("rule '")
+                    .append(rule.name())
+                    .append("' (")
+                    .append(source)
+                    .append(':')
+                    .append(rule.line())
+                    .append(")");
             if (rule.isDefault()) {
                 return reason.append(" is the default rule").toString();
             }

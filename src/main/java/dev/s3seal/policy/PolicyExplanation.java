@@ -10,6 +10,5 @@ public record PolicyExplanation(PolicyDecision decision, List<SkippedRule> skipp
     }
 
     /** A rule passed over, with the first of its conditions that failed. */
-    public record SkippedRule(String rule, int line, String why) {
-    }
+    public record SkippedRule(String rule, int line, String why) {}
 }

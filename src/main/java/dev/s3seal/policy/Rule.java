@@ -16,9 +16,18 @@ import java.util.Set;
  * @param keyName      the key definition the rule uses, or null when its mode takes none
  * @param line         one-based line of the rule in its policy file (0 for built-in rules)
  */
-public record Rule(String name, List<String> bucketGlobs, List<String> keyPrefixes, List<String> keyGlobs,
-        Set<String> principals, Set<Operation> operations, Mode mode, SseCVariant sseCVariant, String keyName,
-        RuleOptions options, int line) {
+public record Rule(
+        String name,
+        List<String> bucketGlobs,
+        List<String> keyPrefixes,
+        List<String> keyGlobs,
+        Set<String> principals,
+        Set<Operation> operations,
+        Mode mode,
+        SseCVariant sseCVariant,
+        String keyName,
+        RuleOptions options,
+        int line) {
 
     public Rule {
         bucketGlobs = List.copyOf(bucketGlobs);
@@ -36,8 +45,18 @@ public record Rule(String name, List<String> bucketGlobs, List<String> keyPrefix
 
     /** A rule that matches every request: {@code mode} with the default options. */
     public static Rule catchAll(String name, Mode mode, SseCVariant variant, String keyName) {
-        return new Rule(name, List.of(), List.of(), List.of(), Set.of(), Set.of(), mode, variant, keyName,
-                RuleOptions.DEFAULTS, 0);
+        return new Rule(
+                name,
+                List.of(),
+                List.of(),
+                List.of(),
+                Set.of(),
+                Set.of(),
+                mode,
+                variant,
+                keyName,
+                RuleOptions.DEFAULTS,
+                0);
     }
 
     public boolean hasKeyConditions() {

@@ -12,8 +12,12 @@ package dev.s3seal.policy;
  * @param allowUnauthenticatedS3ecRanges  ranged reads of {@code s3ec} objects (single GCM over the whole
  *                                        object) may return plaintext before the tag is checked
  */
-public record RuleOptions(Format format, int segmentSize, boolean allowUnencryptedReads,
-        boolean allowClientSseHeaders, boolean allowUnauthenticatedS3ecRanges) {
+public record RuleOptions(
+        Format format,
+        int segmentSize,
+        boolean allowUnencryptedReads,
+        boolean allowClientSseHeaders,
+        boolean allowUnauthenticatedS3ecRanges) {
 
     public static final int DEFAULT_SEGMENT_SIZE = 65536;
     public static final int MIN_SEGMENT_SIZE = 4096;
@@ -27,8 +31,8 @@ public record RuleOptions(Format format, int segmentSize, boolean allowUnencrypt
             throw new IllegalArgumentException("format is required");
         }
         if (!validSegmentSize(segmentSize)) {
-            throw new IllegalArgumentException("segment size must be a power of two between "
-                    + MIN_SEGMENT_SIZE + " and " + MAX_SEGMENT_SIZE + ": " + segmentSize);
+            throw new IllegalArgumentException("segment size must be a power of two between " + MIN_SEGMENT_SIZE
+                    + " and " + MAX_SEGMENT_SIZE + ": " + segmentSize);
         }
     }
 

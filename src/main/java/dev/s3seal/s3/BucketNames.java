@@ -10,8 +10,7 @@ final class BucketNames {
 
     private static final Pattern PLAUSIBLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,254}");
 
-    private BucketNames() {
-    }
+    private BucketNames() {}
 
     static boolean isPlausible(String bucket) {
         return PLAUSIBLE.matcher(bucket).matches() && !bucket.contains("..");

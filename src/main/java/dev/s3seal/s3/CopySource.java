@@ -35,7 +35,8 @@ public record CopySource(String bucket, String key, String versionId) {
         int query = value.indexOf('?');
         if (query >= 0) {
             String parameter = value.substring(query + 1);
-            if (!parameter.startsWith(VERSION_PARAMETER) || parameter.indexOf('&') >= 0
+            if (!parameter.startsWith(VERSION_PARAMETER)
+                    || parameter.indexOf('&') >= 0
                     || parameter.length() == VERSION_PARAMETER.length()) {
                 throw invalid("The only parameter a copy source takes is one non-empty versionId.");
             }

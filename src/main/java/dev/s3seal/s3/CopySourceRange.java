@@ -34,7 +34,9 @@ public record CopySourceRange(long first, long last) {
     }
 
     private static S3Exception malformed() {
-        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The x-amz-copy-source-range value must be of the form "
-                + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+        return new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT,
+                "The x-amz-copy-source-range value must be of the form "
+                        + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
     }
 }

@@ -3,8 +3,7 @@ package dev.s3seal.s3;
 /** Checks on object key names that s3seal applies wherever a request names a key. */
 final class ObjectKeyNames {
 
-    private ObjectKeyNames() {
-    }
+    private ObjectKeyNames() {}
 
     /**
      * True when a '/'-separated segment of {@code key} is "." or "..": an HTTP layer or a store

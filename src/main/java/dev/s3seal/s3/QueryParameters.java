@@ -12,8 +12,7 @@ import java.util.function.Predicate;
 public final class QueryParameters {
 
     /** One decoded parameter; {@code value} is null for a flag such as {@code ?uploads}. */
-    public record Parameter(String name, String value) {
-    }
+    public record Parameter(String name, String value) {}
 
     private static final QueryParameters EMPTY = new QueryParameters(List.of());
 
@@ -60,13 +59,17 @@ public final class QueryParameters {
 
     /** First value of a parameter, or null when absent or a flag. */
     public String first(String name) {
-        return parameters.stream().filter(p -> p.name().equals(name)).map(Parameter::value)
-                .findFirst().orElse(null);
+        return parameters.stream()
+                .filter(p -> p.name().equals(name))
+                .map(Parameter::value)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The parameters without the ones the predicate matches (for example presign parameters). */
     public QueryParameters without(Predicate<String> nameMatches) {
-        List<Parameter> kept = parameters.stream().filter(p -> !nameMatches.test(p.name())).toList();
+        List<Parameter> kept =
+                parameters.stream().filter(p -> !nameMatches.test(p.name())).toList();
         return kept.size() == parameters.size() ? this : new QueryParameters(kept);
     }
 

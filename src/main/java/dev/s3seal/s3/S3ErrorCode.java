@@ -7,22 +7,24 @@ package dev.s3seal.s3;
 public enum S3ErrorCode {
     ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
     AUTHORIZATION_HEADER_MALFORMED("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
-    AUTHORIZATION_QUERY_PARAMETERS_ERROR("AuthorizationQueryParametersError", 400,
-            "Error parsing the X-Amz-Credential parameter."),
+    AUTHORIZATION_QUERY_PARAMETERS_ERROR(
+            "AuthorizationQueryParametersError", 400, "Error parsing the X-Amz-Credential parameter."),
     BAD_DIGEST("BadDigest", 400, "The Content-MD5 or checksum you specified did not match what we received."),
     ENTITY_TOO_LARGE("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size."),
     ENTITY_TOO_SMALL("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size."),
     EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
-    INCOMPLETE_BODY("IncompleteBody", 400,
+    INCOMPLETE_BODY(
+            "IncompleteBody",
+            400,
             "You did not provide the number of bytes specified by the Content-Length HTTP header."),
     INTERNAL_ERROR("InternalError", 500, "We encountered an internal error. Please try again."),
-    INVALID_ACCESS_KEY_ID("InvalidAccessKeyId", 403,
-            "The AWS Access Key Id you provided does not exist in our records."),
+    INVALID_ACCESS_KEY_ID(
+            "InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
     INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
     INVALID_BUCKET_NAME("InvalidBucketName", 400, "The specified bucket is not valid."),
     INVALID_DIGEST("InvalidDigest", 400, "The Content-MD5 or checksum you specified is not valid."),
-    INVALID_ENCRYPTION_ALGORITHM("InvalidEncryptionAlgorithmError", 400,
-            "The encryption request you specified is not valid."),
+    INVALID_ENCRYPTION_ALGORITHM(
+            "InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid."),
     INVALID_OBJECT_STATE("InvalidObjectState", 403, "The operation is not valid for the current state of the object."),
     INVALID_PART("InvalidPart", 400, "One or more of the specified parts could not be found."),
     INVALID_PART_ORDER("InvalidPartOrder", 400, "The list of parts was not in ascending order."),
@@ -31,7 +33,10 @@ public enum S3ErrorCode {
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
     INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long."),
-    MALFORMED_XML("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
+    MALFORMED_XML(
+            "MalformedXML",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema."),
     MAX_MESSAGE_LENGTH_EXCEEDED("MaxMessageLengthExceeded", 400, "Your request was too big."),
     METADATA_TOO_LARGE("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
@@ -42,17 +47,23 @@ public enum S3ErrorCode {
     NO_SUCH_UPLOAD("NoSuchUpload", 404, "The specified upload does not exist."),
     NOT_IMPLEMENTED("NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
     PRECONDITION_FAILED("PreconditionFailed", 412, "At least one of the preconditions you specified did not hold."),
-    REQUEST_HEADER_SECTION_TOO_LARGE("RequestHeaderSectionTooLarge", 400,
-            "Your request header section exceeds the maximum allowed size."),
-    REQUEST_TIMEOUT("RequestTimeout", 400,
+    REQUEST_HEADER_SECTION_TOO_LARGE(
+            "RequestHeaderSectionTooLarge", 400, "Your request header section exceeds the maximum allowed size."),
+    REQUEST_TIMEOUT(
+            "RequestTimeout",
+            400,
             "Your socket connection to the server was not read from or written to within the timeout period."),
-    REQUEST_TIME_TOO_SKEWED("RequestTimeTooSkewed", 403,
-            "The difference between the request time and the server's time is too large."),
+    REQUEST_TIME_TOO_SKEWED(
+            "RequestTimeTooSkewed", 403, "The difference between the request time and the server's time is too large."),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "Service is unable to handle request."),
-    SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403,
+    SIGNATURE_DOES_NOT_MATCH(
+            "SignatureDoesNotMatch",
+            403,
             "The request signature we calculated does not match the signature you provided. Check your key and signing method."),
     SLOW_DOWN("SlowDown", 503, "Please reduce your request rate."),
-    X_AMZ_CONTENT_SHA256_MISMATCH("XAmzContentSHA256Mismatch", 400,
+    X_AMZ_CONTENT_SHA256_MISMATCH(
+            "XAmzContentSHA256Mismatch",
+            400,
             "The provided 'x-amz-content-sha256' header does not match what was computed.");
 
     private final String code;

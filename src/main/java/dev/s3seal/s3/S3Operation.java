@@ -9,9 +9,23 @@ import java.util.Set;
  * with its canonical query. The policy class of an operation is the table's, not the family's.
  */
 public enum S3Operation {
-    PUT_OBJECT, GET_OBJECT, HEAD_OBJECT, COPY_OBJECT, DELETE_OBJECT, DELETE_OBJECTS,
-    CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD, ABORT_MULTIPART_UPLOAD,
-    LIST_PARTS, POST_OBJECT, SELECT_OBJECT_CONTENT, LIST_OBJECTS, LIST_OBJECT_VERSIONS, OTHER;
+    PUT_OBJECT,
+    GET_OBJECT,
+    HEAD_OBJECT,
+    COPY_OBJECT,
+    DELETE_OBJECT,
+    DELETE_OBJECTS,
+    CREATE_MULTIPART_UPLOAD,
+    UPLOAD_PART,
+    UPLOAD_PART_COPY,
+    COMPLETE_MULTIPART_UPLOAD,
+    ABORT_MULTIPART_UPLOAD,
+    LIST_PARTS,
+    POST_OBJECT,
+    SELECT_OBJECT_CONTENT,
+    LIST_OBJECTS,
+    LIST_OBJECT_VERSIONS,
+    OTHER;
 
     /**
      * Object-level sub-resources whose requests carry no object data, so they may pass under a
@@ -21,16 +35,17 @@ public enum S3Operation {
      */
     public static boolean isMetadataOnlySubResource(S3Request request) {
         List<QueryParameters.Parameter> named = request.query().all().stream()
-                .filter(p -> !p.name().equals("versionId")).toList();
+                .filter(p -> !p.name().equals("versionId"))
+                .toList();
         if (named.size() != 1) {
             return false;
         }
         String name = named.get(0).name();
         return switch (request.method()) {
-            case "GET", "PUT", "DELETE" -> Set.of("acl", "tagging", "retention", "legal-hold").contains(name);
+            case "GET", "PUT", "DELETE" ->
+                Set.of("acl", "tagging", "retention", "legal-hold").contains(name);
             case "POST" -> name.equals("restore");
             default -> false;
         };
     }
-
 }

@@ -44,7 +44,8 @@ public final class S3RequestParser {
         if (key != null && hasDotSegment(key)) {
             // "." and ".." segments may be normalized by an HTTP layer between s3seal and the
             // store, naming another key or bucket than the one s3seal authorized.
-            throw new S3Exception(S3ErrorCode.INVALID_URI, "s3seal does not accept keys with '.' or '..' path segments.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_URI, "s3seal does not accept keys with '.' or '..' path segments.");
         }
         if (bucket != null && !BucketNames.isPlausible(bucket)) {
             throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME);

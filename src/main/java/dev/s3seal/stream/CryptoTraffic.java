@@ -12,8 +12,7 @@ public final class CryptoTraffic {
     private static final LongAdder ENCRYPTED = new LongAdder();
     private static final LongAdder DECRYPTED = new LongAdder();
 
-    private CryptoTraffic() {
-    }
+    private CryptoTraffic() {}
 
     /** Plaintext bytes handed to an encryptor. */
     public static long encryptedBytes() {

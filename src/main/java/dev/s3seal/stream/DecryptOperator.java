@@ -1,17 +1,15 @@
 package dev.s3seal.stream;
 
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.RangeMapping.RangePlan;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 
 /**
@@ -49,8 +47,8 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
      * before any plaintext is emitted, and the first plaintext comes only after the first segment's tag
      * (the header is its associated data) verified.
      */
-    public static DecryptOperator object(byte[] dataKey, int segmentSize, long expectedLength,
-                                         DataBufferFactory factory) {
+    public static DecryptOperator object(
+            byte[] dataKey, int segmentSize, long expectedLength, DataBufferFactory factory) {
         return new DecryptOperator(StreamReader.Plan.object(segmentSize, expectedLength), dataKey, factory);
     }
 
@@ -65,8 +63,8 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
     }
 
     /** A whole multipart object: parts 1..N, each a stream, checked against the opened manifest. */
-    public static DecryptOperator multipart(byte[] dataKey, MultipartManifest manifest, int segmentSize,
-                                            DataBufferFactory factory) {
+    public static DecryptOperator multipart(
+            byte[] dataKey, MultipartManifest manifest, int segmentSize, DataBufferFactory factory) {
         return new DecryptOperator(StreamReader.Plan.multipart(manifest, segmentSize), dataKey, factory);
     }
 
@@ -76,8 +74,12 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
      * part's 91 header bytes fetched separately ({@link MultipartLayout.Plan#headerRange()}), the input
      * is {@link MultipartLayout.Plan#segmentRange()}. Later parts' headers are inside the input.
      */
-    public static DecryptOperator multipartRange(byte[] dataKey, MultipartLayout layout, MultipartLayout.Plan range,
-                                                 byte[] header, DataBufferFactory factory) {
+    public static DecryptOperator multipartRange(
+            byte[] dataKey,
+            MultipartLayout layout,
+            MultipartLayout.Plan range,
+            byte[] header,
+            DataBufferFactory factory) {
         return new DecryptOperator(StreamReader.Plan.multipartRange(layout, range, header), dataKey, factory);
     }
 
@@ -88,7 +90,8 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
                 return Flux.error(new IllegalStateException("DecryptOperator can be subscribed once"));
             }
             StreamReader reader = new StreamReader(plan, dataKey, factory);
-            return Flux.concat(Flux.defer(() -> Flux.fromIterable(reader.start())),
+            return Flux.concat(
+                            Flux.defer(() -> Flux.fromIterable(reader.start())),
                             ciphertext.concatMapIterable(reader::accept),
                             Flux.defer(() -> Flux.fromIterable(reader.finish())))
                     .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()))

@@ -1,17 +1,15 @@
 package dev.s3seal.stream;
 
+import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.crypto.SegmentEncryptor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
-
-import dev.s3seal.crypto.ObjectFormat;
-import dev.s3seal.crypto.SegmentEncryptor;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -46,7 +44,10 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
                 return Flux.error(new IllegalStateException("EncryptOperator can be subscribed once"));
             }
             Stager stager = new Stager();
-            return Flux.concat(Mono.fromCallable(stager::header), plaintext.doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
+            return Flux.concat(
+                            Mono.fromCallable(stager::header),
+                            plaintext
+                                    .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
                                     .concatMapIterable(stager::accept),
                             Flux.defer(stager::finish))
                     .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
@@ -56,8 +57,9 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
 
     private final class Stager {
         private final int segmentSize = encryptor.formatHeader().segmentSize();
-        private final byte[] plain = new byte[(int) Math.min(segmentSize,
-                Math.max(1, encryptor.formatHeader().plaintextLength()))];
+        private final byte[] plain = new byte
+                [(int) Math.min(
+                        segmentSize, Math.max(1, encryptor.formatHeader().plaintextLength()))];
         private final byte[] sealed = new byte[plain.length + ObjectFormat.TAG_LENGTH];
         private int filled;
 

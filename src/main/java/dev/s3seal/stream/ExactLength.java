@@ -12,23 +12,23 @@ import reactor.core.publisher.Flux;
  */
 public final class ExactLength {
 
-    private ExactLength() {
-    }
+    private ExactLength() {}
 
     public static Flux<DataBuffer> of(Flux<DataBuffer> body, long length) {
         return Flux.defer(() -> {
             long[] seen = {0};
             return body.<DataBuffer>handle((buffer, sink) -> {
-                seen[0] += buffer.readableByteCount();
-                if (seen[0] > length) {
-                    DataBufferUtils.release(buffer);
-                    sink.error(new BodyLengthMismatchException("body is longer than the declared length"));
-                } else {
-                    sink.next(buffer);
-                }
-            }).concatWith(Flux.defer(() -> seen[0] < length
-                    ? Flux.error(new BodyLengthMismatchException("body is shorter than the declared length"))
-                    : Flux.empty()));
+                        seen[0] += buffer.readableByteCount();
+                        if (seen[0] > length) {
+                            DataBufferUtils.release(buffer);
+                            sink.error(new BodyLengthMismatchException("body is longer than the declared length"));
+                        } else {
+                            sink.next(buffer);
+                        }
+                    })
+                    .concatWith(Flux.defer(() -> seen[0] < length
+                            ? Flux.error(new BodyLengthMismatchException("body is shorter than the declared length"))
+                            : Flux.empty()));
         });
     }
 }

@@ -2,7 +2,6 @@ package dev.s3seal.stream;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -24,22 +23,23 @@ public final class HoldBackLastBufferOperator implements UnaryOperator<Publisher
     @Override
     public Flux<DataBuffer> apply(Publisher<DataBuffer> source) {
         return Flux.defer(() -> {
-            AtomicReference<DataBuffer> held = new AtomicReference<>();
-            return Flux.from(source)
-                    .concatMap(buffer -> {
-                        if (buffer.readableByteCount() == 0) {
-                            DataBufferUtils.release(buffer);
-                            return Mono.<DataBuffer>empty();
-                        }
-                        return Mono.justOrEmpty(held.getAndSet(buffer));
-                    })
-                    .concatWith(Mono.fromSupplier(() -> held.getAndSet(null)))
-                    .doFinally(signal -> {
-                        DataBuffer left = held.getAndSet(null);
-                        if (left != null) {
-                            DataBufferUtils.release(left);
-                        }
-                    });
-        }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                    AtomicReference<DataBuffer> held = new AtomicReference<>();
+                    return Flux.from(source)
+                            .concatMap(buffer -> {
+                                if (buffer.readableByteCount() == 0) {
+                                    DataBufferUtils.release(buffer);
+                                    return Mono.<DataBuffer>empty();
+                                }
+                                return Mono.justOrEmpty(held.getAndSet(buffer));
+                            })
+                            .concatWith(Mono.fromSupplier(() -> held.getAndSet(null)))
+                            .doFinally(signal -> {
+                                DataBuffer left = held.getAndSet(null);
+                                if (left != null) {
+                                    DataBufferUtils.release(left);
+                                }
+                            });
+                })
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 }

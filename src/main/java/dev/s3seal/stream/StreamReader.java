@@ -5,14 +5,6 @@ import static dev.s3seal.crypto.AuthenticationFailedException.Reason.PART_SEQUEN
 import static dev.s3seal.crypto.AuthenticationFailedException.Reason.TRAILING_DATA;
 import static dev.s3seal.crypto.AuthenticationFailedException.Reason.TRUNCATED;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.FormatHeader;
 import dev.s3seal.crypto.MultipartLayout;
@@ -20,6 +12,12 @@ import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping.RangePlan;
 import dev.s3seal.crypto.SegmentDecryptor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * The state machine behind {@link DecryptOperator}: header, then segments, per stream (per part for
@@ -33,8 +31,17 @@ final class StreamReader {
      * that segment when {@code header} is given, else at the first stream's header) and ending after
      * {@code lastSegment} of the last stream ({@code -1}: its final segment). {@code keep < 0}: emit all.
      */
-    record Plan(MultipartManifest manifest, int segmentSize, long expectedLength, int startPart, long firstSegment,
-                int endPart, long lastSegment, long skip, long keep, byte[] header) {
+    record Plan(
+            MultipartManifest manifest,
+            int segmentSize,
+            long expectedLength,
+            int startPart,
+            long firstSegment,
+            int endPart,
+            long lastSegment,
+            long skip,
+            long keep,
+            byte[] header) {
 
         static Plan object() {
             return new Plan(null, 0, -1, 0, 0, 0, -1, 0, -1, null);
@@ -45,8 +52,17 @@ final class StreamReader {
         }
 
         static Plan range(RangePlan r, byte[] header) {
-            return new Plan(null, r.segmentSize(), r.plaintextLength(), 0, r.firstSegment(), 0, r.lastSegment(),
-                    r.skip(), r.keep(), checkHeader(header));
+            return new Plan(
+                    null,
+                    r.segmentSize(),
+                    r.plaintextLength(),
+                    0,
+                    r.firstSegment(),
+                    0,
+                    r.lastSegment(),
+                    r.skip(),
+                    r.keep(),
+                    checkHeader(header));
         }
 
         static Plan multipart(MultipartManifest manifest, int segmentSize) {
@@ -54,8 +70,17 @@ final class StreamReader {
         }
 
         static Plan multipartRange(MultipartLayout layout, MultipartLayout.Plan r, byte[] header) {
-            return new Plan(layout.manifest(), layout.segmentSize(), -1, r.firstPart(), r.firstSegment(), r.lastPart(),
-                    r.lastSegment(), r.skip(), r.keep(), checkHeader(header));
+            return new Plan(
+                    layout.manifest(),
+                    layout.segmentSize(),
+                    -1,
+                    r.firstPart(),
+                    r.firstSegment(),
+                    r.lastPart(),
+                    r.lastSegment(),
+                    r.skip(),
+                    r.keep(),
+                    checkHeader(header));
         }
 
         private static byte[] checkHeader(byte[] header) {
@@ -66,7 +91,11 @@ final class StreamReader {
         }
     }
 
-    private enum State { HEADER, SEGMENT, DONE }
+    private enum State {
+        HEADER,
+        SEGMENT,
+        DONE
+    }
 
     private final Plan plan;
     private final byte[] dataKey;
@@ -152,7 +181,8 @@ final class StreamReader {
         boolean firstStream = part == plan.startPart();
         firstWanted = firstStream ? plan.firstSegment() : 0;
         segment = firstStream && plan.header() != null ? plan.firstSegment() : 0;
-        lastSegment = part == plan.endPart() && plan.lastSegment() >= 0 ? plan.lastSegment() : header.segmentCount() - 1;
+        lastSegment =
+                part == plan.endPart() && plan.lastSegment() >= 0 ? plan.lastSegment() : header.segmentCount() - 1;
         if (lastSegment >= header.segmentCount() || firstWanted > lastSegment && part == plan.endPart()) {
             throw new AuthenticationFailedException(MALFORMED_HEADER, "header does not match the planned range");
         }
@@ -172,15 +202,16 @@ final class StreamReader {
             if (header.isPart()) {
                 throw new AuthenticationFailedException(PART_SEQUENCE, "a multipart part read as a single object");
             }
-            if (plan.expectedLength() >= 0 && (header.segmentSize() != plan.segmentSize()
-                    || header.plaintextLength() != plan.expectedLength())) {
+            if (plan.expectedLength() >= 0
+                    && (header.segmentSize() != plan.segmentSize()
+                            || header.plaintextLength() != plan.expectedLength())) {
                 throw new AuthenticationFailedException(MALFORMED_HEADER, "header does not match the object metadata");
             }
             return;
         }
         if (header.partNumber() != part) {
-            throw new AuthenticationFailedException(PART_SEQUENCE,
-                    "expected part " + part + " but found part " + header.partNumber());
+            throw new AuthenticationFailedException(
+                    PART_SEQUENCE, "expected part " + part + " but found part " + header.partNumber());
         }
         if (header.segmentSize() != plan.segmentSize() || header.plaintextLength() != manifest.partLength(part)) {
             throw new AuthenticationFailedException(PART_SEQUENCE, "part " + part + " does not match the manifest");

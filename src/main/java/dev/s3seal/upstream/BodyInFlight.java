@@ -1,10 +1,9 @@
 package dev.s3seal.upstream;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -44,14 +43,15 @@ final class BodyInFlight {
     /** {@code body} as sent upstream: whole, or cut where the upstream answered, the rest drained. */
     Flux<ByteBuf> watch(Flux<ByteBuf> body) {
         return Flux.<ByteBuf>create(sink -> {
-            Reader started = new Reader(sink);
-            synchronized (this) {
-                reader = started;
-            }
-            sink.onRequest(started::forward);
-            sink.onCancel(started::upstreamGone);
-            body.subscribe(started);
-        }).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+                    Reader started = new Reader(sink);
+                    synchronized (this) {
+                        reader = started;
+                    }
+                    sink.onRequest(started::forward);
+                    sink.onCancel(started::upstreamGone);
+                    body.subscribe(started);
+                })
+                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
     }
 
     /** The upstream answered the head of a request that expected {@code 100 Continue}: no body goes out. */
@@ -89,6 +89,7 @@ final class BodyInFlight {
         private boolean subscribed;
         /** Demand that came before the subscription (the client's body subscribes on its own event loop). */
         private long earlyDemand;
+
         private boolean draining;
         private long dropped;
 

@@ -1,7 +1,5 @@
 package dev.s3seal.upstream;
 
-import java.time.Duration;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.AttributeKey;
+import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 

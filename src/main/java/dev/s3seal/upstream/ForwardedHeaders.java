@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -22,17 +21,33 @@ public final class ForwardedHeaders {
     public static final String EXPECT = "expect";
 
     /** RFC 9110 connection-specific headers. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade");
 
     /**
      * The client's authentication and body framing (s3seal verified them and sends its own), and
      * {@code x-amz-mp-object-size}, a size assertion about what the client sent that does not hold
      * for what s3seal stores once bodies are encrypted (and that S3-compatible stores often reject).
      */
-    private static final Set<String> CLIENT_ONLY = Set.of("host", "authorization", "x-amz-date", "date",
-            "x-amz-content-sha256", "x-amz-security-token", "x-amz-decoded-content-length", "x-amz-trailer",
-            "content-length", "x-amz-mp-object-size");
+    private static final Set<String> CLIENT_ONLY = Set.of(
+            "host",
+            "authorization",
+            "x-amz-date",
+            "date",
+            "x-amz-content-sha256",
+            "x-amz-security-token",
+            "x-amz-decoded-content-length",
+            "x-amz-trailer",
+            "content-length",
+            "x-amz-mp-object-size");
 
     /**
      * Headers the policy reads (the copy source) or that must agree with what it read (the copy
@@ -41,16 +56,15 @@ public final class ForwardedHeaders {
      */
     private static final Set<String> REBUILT_FROM_PARSE = Set.of("x-amz-copy-source", "x-amz-copy-source-range");
 
-    private ForwardedHeaders() {
-    }
+    private ForwardedHeaders() {}
 
     /**
      * Headers to send upstream. {@code declaresTrailerChecksum}: the client announced a checksum
      * in the trailer, which s3seal verifies itself and does not forward, so the matching
      * {@code x-amz-sdk-checksum-algorithm} is dropped too (the upstream would wait for it).
      */
-    public static Map<String, List<String>> toUpstream(Map<String, List<String>> clientHeaders,
-            boolean declaresTrailerChecksum) {
+    public static Map<String, List<String>> toUpstream(
+            Map<String, List<String>> clientHeaders, boolean declaresTrailerChecksum) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         clientHeaders.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);

@@ -1,5 +1,11 @@
 package dev.s3seal.upstream;
 
+import dev.s3seal.s3.QueryParameters;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -7,12 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
-
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -26,8 +26,6 @@ import reactor.netty.http.client.HttpClientResponse;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
-
-import dev.s3seal.s3.QueryParameters;
 
 /**
  * Streams one request to the upstream store and hands its response, still streaming, to the
@@ -50,21 +48,22 @@ public final class UpstreamClient {
 
     /** Told how each exchange began: the upstream answered (any status), or failed before answering. */
     public interface Listener {
-        Listener NONE = new Listener() {
-        };
+        Listener NONE = new Listener() {};
 
-        default void answered(String method, int status, long nanos) {
-        }
+        default void answered(String method, int status, long nanos) {}
 
-        default void failed(String method, Throwable error, long nanos) {
-        }
+        default void failed(String method, Throwable error, long nanos) {}
     }
 
     public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials) {
         this(httpClient, endpoint, signer, credentials, Listener.NONE);
     }
 
-    public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials,
+    public UpstreamClient(
+            HttpClient httpClient,
+            URI endpoint,
+            UpstreamSigner signer,
+            UpstreamCredentials credentials,
             Listener listener) {
         this.httpClient = httpClient.doOnChannelInit((observer, channel, remoteAddress) -> {
             if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
@@ -83,7 +82,9 @@ public final class UpstreamClient {
      * its buffers; if it is never subscribed the connection is closed. A bodiless idempotent request
      * whose connection fails before any answer is sent again ({@link UpstreamRetry}).
      */
-    public <T> Flux<T> exchange(UpstreamRequest request, Publisher<DataBuffer> body,
+    public <T> Flux<T> exchange(
+            UpstreamRequest request,
+            Publisher<DataBuffer> body,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         return exchange(request, body, false, onResponse);
     }
@@ -93,33 +94,43 @@ public final class UpstreamClient {
      * may be subscribed again (bytes s3seal holds, not a client's stream), so an idempotent request
      * with a body may be sent again too.
      */
-    public <T> Flux<T> exchange(UpstreamRequest request, Publisher<DataBuffer> body, boolean replayableBody,
+    public <T> Flux<T> exchange(
+            UpstreamRequest request,
+            Publisher<DataBuffer> body,
+            boolean replayableBody,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         AtomicBoolean answered = new AtomicBoolean();
         Flux<T> attempt = Flux.defer(() -> {
             long start = System.nanoTime();
             return send(request, body, (response, responseBody) -> {
-                answered.set(true);
-                listener.answered(request.method(), response.status(), System.nanoTime() - start);
-                return onResponse.apply(response, responseBody);
-            }).doOnError(error -> {
-                if (!answered.get()) {
-                    listener.failed(request.method(), error, System.nanoTime() - start);
-                }
-            });
+                        answered.set(true);
+                        listener.answered(request.method(), response.status(), System.nanoTime() - start);
+                        return onResponse.apply(response, responseBody);
+                    })
+                    .doOnError(error -> {
+                        if (!answered.get()) {
+                            listener.failed(request.method(), error, System.nanoTime() - start);
+                        }
+                    });
         });
         return UpstreamRetry.isSafeToRepeat(request, replayableBody)
                 ? attempt.retryWhen(UpstreamRetry.whileUnanswered(answered::get))
                 : attempt;
     }
 
-    private <T> Flux<T> send(UpstreamRequest request, Publisher<DataBuffer> body,
+    private <T> Flux<T> send(
+            UpstreamRequest request,
+            Publisher<DataBuffer> body,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         boolean awaitContinue = request.hasBody() && request.contentLength() > 0 && expectsContinue(request);
         return credentials.current().flatMapMany(identity -> {
             SdkHttpRequest signed = signer.sign(toSdkRequest(request), identity);
             if (log.isTraceEnabled()) {
-                log.trace("upstream {} {} headers {}", request.method(), signed.encodedPath(), signed.headers().keySet());
+                log.trace(
+                        "upstream {} {} headers {}",
+                        request.method(),
+                        signed.encodedPath(),
+                        signed.headers().keySet());
             }
             HttpClient.RequestSender sender = httpClient
                     .headers(h -> {
@@ -131,32 +142,41 @@ public final class UpstreamClient {
                     .request(HttpMethod.valueOf(request.method()))
                     .uri(signed.getUri().toASCIIString());
             BodyInFlight inFlight = new BodyInFlight(request.hasBody());
-            HttpClient.ResponseReceiver<?> receiver = !request.hasBody() ? sender : sender.send((req, out) -> {
-                Flux<ByteBuf> bytes = Flux.from(body).map(NettyDataBufferFactory::toByteBuf);
-                if (awaitContinue) {
-                    // attached before the head goes out, so the upstream's answer to it cannot be missed
-                    AtomicReference<ContinueGate> gate = new AtomicReference<>();
-                    out.withConnection(connection -> gate.set(ContinueGate.attach(connection.channel())));
-                    Flux<ByteBuf> held = bytes;
-                    bytes = gate.get().bodyWanted().flatMapMany(wanted -> wanted ? held : inFlight.withheld());
-                }
-                return out.send(inFlight.watch(bytes));
-            });
+            HttpClient.ResponseReceiver<?> receiver = !request.hasBody()
+                    ? sender
+                    : sender.send((req, out) -> {
+                        Flux<ByteBuf> bytes = Flux.from(body).map(NettyDataBufferFactory::toByteBuf);
+                        if (awaitContinue) {
+                            // attached before the head goes out, so the upstream's answer to it cannot be missed
+                            AtomicReference<ContinueGate> gate = new AtomicReference<>();
+                            out.withConnection(connection -> gate.set(ContinueGate.attach(connection.channel())));
+                            Flux<ByteBuf> held = bytes;
+                            bytes = gate.get().bodyWanted().flatMapMany(wanted -> wanted ? held : inFlight.withheld());
+                        }
+                        return out.send(inFlight.watch(bytes));
+                    });
             return receiver.responseConnection((response, connection) -> inFlight.answered()
                     ? handleEarly(response, connection, inFlight, onResponse)
                     : handle(response, connection, onResponse));
         });
     }
 
-    private <T> Publisher<T> handle(HttpClientResponse response, Connection connection,
+    private <T> Publisher<T> handle(
+            HttpClientResponse response,
+            Connection connection,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         UpstreamResponse upstreamResponse = responseOf(response);
         AtomicBoolean bodySubscribed = new AtomicBoolean();
         Flux<DataBuffer> responseBody = Flux.defer(() -> {
             bodySubscribed.set(true);
             // a connection that fails mid-body gets a type of its own: see UpstreamInterruptedException
-            return connection.inbound().receive().retain().<DataBuffer>map(bufferFactory::wrap)
-                    .onErrorMap(error -> !(error instanceof UpstreamInterruptedException),
+            return connection
+                    .inbound()
+                    .receive()
+                    .retain()
+                    .<DataBuffer>map(bufferFactory::wrap)
+                    .onErrorMap(
+                            error -> !(error instanceof UpstreamInterruptedException),
                             UpstreamInterruptedException::new);
         });
         // deferred, so a handler that throws still ends in doFinally and frees the connection
@@ -173,12 +193,19 @@ public final class UpstreamClient {
      * the upstream closes the connection on the body it did not want, and handed on once the
      * client's body was drained, so that the client is listening; the connection is never reused.
      */
-    private <T> Publisher<T> handleEarly(HttpClientResponse response, Connection connection, BodyInFlight inFlight,
+    private <T> Publisher<T> handleEarly(
+            HttpClientResponse response,
+            Connection connection,
+            BodyInFlight inFlight,
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         connection.markPersistent(false);
         UpstreamResponse upstreamResponse = responseOf(response);
         AtomicLong held = new AtomicLong();
-        return connection.inbound().receive().retain().map(bufferFactory::wrap)
+        return connection
+                .inbound()
+                .receive()
+                .retain()
+                .map(bufferFactory::wrap)
                 .doOnNext(buffer -> {
                     if (held.addAndGet(buffer.readableByteCount()) > MAX_EARLY_ANSWER_BYTES) {
                         DataBufferUtils.release(buffer);

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -28,8 +27,7 @@ public final class UpstreamCredentials {
     private final Clock clock;
     private final AtomicReference<Cached> cached = new AtomicReference<>();
 
-    private record Cached(AwsCredentialsIdentity identity, Instant refreshAt) {
-    }
+    private record Cached(AwsCredentialsIdentity identity, Instant refreshAt) {}
 
     UpstreamCredentials(AwsCredentialsProvider provider, Clock clock) {
         this.provider = provider;

@@ -1,9 +1,8 @@
 package dev.s3seal.upstream;
 
+import dev.s3seal.s3.QueryParameters;
 import java.util.List;
 import java.util.Map;
-
-import dev.s3seal.s3.QueryParameters;
 
 /**
  * What a handler wants sent to the upstream store, before signing. Addressing upstream is always

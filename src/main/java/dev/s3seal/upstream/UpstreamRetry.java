@@ -1,11 +1,10 @@
 package dev.s3seal.upstream;
 
+import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-
-import io.netty.channel.ConnectTimeoutException;
 import reactor.util.retry.Retry;
 
 /**
@@ -23,8 +22,7 @@ public final class UpstreamRetry {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE");
 
-    private UpstreamRetry() {
-    }
+    private UpstreamRetry() {}
 
     /** Whether {@code request} may be sent again; {@code replayableBody} says its body can be subscribed twice. */
     public static boolean isSafeToRepeat(UpstreamRequest request, boolean replayableBody) {

@@ -26,16 +26,18 @@ public final class UpstreamSigner {
     public SdkHttpRequest sign(SdkHttpRequest request, AwsCredentialsIdentity credentials) {
         boolean plainHttp = "http".equals(request.protocol());
         SdkHttpRequest toSign = plainHttp
-                ? request.toBuilder().protocol("https").putHeader("Host", hostHeader(request)).build()
+                ? request.toBuilder()
+                        .protocol("https")
+                        .putHeader("Host", hostHeader(request))
+                        .build()
                 : request;
-        SdkHttpRequest signed = signer.sign(r -> r
-                .identity(credentials)
-                .request(toSign)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false))
+        SdkHttpRequest signed = signer.sign(r -> r.identity(credentials)
+                        .request(toSign)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false))
                 .request();
         return plainHttp ? signed.toBuilder().protocol("http").build() : signed;
     }

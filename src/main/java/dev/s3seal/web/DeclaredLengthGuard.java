@@ -1,7 +1,6 @@
 package dev.s3seal.web;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -67,9 +66,10 @@ final class DeclaredLengthGuard extends ServerHttpResponseDecorator {
                 return Flux.from(body);
             }
             AtomicLong written = new AtomicLong();
-            return Flux.from(body).<Publisher<? extends DataBuffer>>map(part -> held(Flux.from(part), declared, written,
-                    false)).concatWith(Mono.defer(() -> written.get() < declared
-                    ? Mono.error(violation(written.get(), declared)) : Mono.empty()));
+            return Flux.from(body)
+                    .<Publisher<? extends DataBuffer>>map(part -> held(Flux.from(part), declared, written, false))
+                    .concatWith(Mono.defer(() ->
+                            written.get() < declared ? Mono.error(violation(written.get(), declared)) : Mono.empty()));
         }));
     }
 
@@ -82,8 +82,8 @@ final class DeclaredLengthGuard extends ServerHttpResponseDecorator {
         return getHeaders().getContentLength();
     }
 
-    private static Flux<DataBuffer> held(Flux<? extends DataBuffer> body, long declared, AtomicLong written,
-            boolean checkEnd) {
+    private static Flux<DataBuffer> held(
+            Flux<? extends DataBuffer> body, long declared, AtomicLong written, boolean checkEnd) {
         Flux<DataBuffer> bounded = body.handle((buffer, sink) -> {
             long total = written.addAndGet(buffer.readableByteCount());
             if (total > declared) {
@@ -93,8 +93,10 @@ final class DeclaredLengthGuard extends ServerHttpResponseDecorator {
                 sink.next(buffer);
             }
         });
-        return !checkEnd ? bounded : bounded.concatWith(Mono.defer(() -> written.get() < declared
-                ? Mono.error(violation(written.get(), declared)) : Mono.empty()));
+        return !checkEnd
+                ? bounded
+                : bounded.concatWith(Mono.defer(() ->
+                        written.get() < declared ? Mono.error(violation(written.get(), declared)) : Mono.empty()));
     }
 
     private static LengthViolation violation(long written, long declared) {

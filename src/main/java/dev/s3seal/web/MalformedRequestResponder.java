@@ -1,9 +1,9 @@
 package dev.s3seal.web;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-
+import dev.s3seal.ops.ClientFaultLog;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.xml.S3ErrorDocument;
+import dev.s3seal.web.exchange.RequestIds;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -19,18 +19,16 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.s3seal.ops.ClientFaultLog;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.xml.S3ErrorDocument;
-import dev.s3seal.web.exchange.RequestIds;
 
 /**
  * Answers what Netty's HTTP decoder could not read, and request targets Spring cannot turn into a
@@ -70,11 +68,13 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
                 refuse(ctx, refusal, request.decoderResult());
                 return;
             }
-        } else if (message instanceof HttpContent content && content.decoderResult().isFailure()) {
+        } else if (message instanceof HttpContent content
+                && content.decoderResult().isFailure()) {
             ReferenceCountUtil.release(message);
             if (answered) {
                 closing = true;
-                log.warn("closed a connection whose request body framing is malformed ({})",
+                log.warn(
+                        "closed a connection whose request body framing is malformed ({})",
                         content.decoderResult().cause());
                 ctx.close();
             } else {
@@ -87,7 +87,8 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-        if (message instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+        if (message instanceof HttpResponse response
+                && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
             answered = true;
         }
         ctx.write(message, promise);
@@ -110,7 +111,8 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
         if (result.isFailure()) {
             return codeFor(result.cause());
         }
-        return parsesAsUri(request.uri()) && hostParses(request.headers().get(HttpHeaderNames.HOST)) ? null
+        return parsesAsUri(request.uri()) && hostParses(request.headers().get(HttpHeaderNames.HOST))
+                ? null
                 : S3ErrorCode.INVALID_URI;
     }
 
@@ -162,12 +164,16 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
         closing = true;
         answered = true;
         String requestId = RequestIds.next();
-        log.warn("request {} refused before it could be read: {} ({})", requestId, code.code(),
+        log.warn(
+                "request {} refused before it could be read: {} ({})",
+                requestId,
+                code.code(),
                 result.isFailure() ? result.cause() : "unparseable request target");
         byte[] body = S3ErrorDocument.render(code, null, null, requestId);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(code.status()), Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/xml")
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code.status()), Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/xml")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set("x-amz-request-id", requestId)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

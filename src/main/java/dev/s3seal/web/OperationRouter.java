@@ -1,20 +1,17 @@
 package dev.s3seal.web;
 
-import java.util.Objects;
-import java.util.function.BooleanSupplier;
-
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.policy.SseCVariant;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.ssec.InjectedSseCHandler;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Mono;
 
 /**
  * Picks the handler for a request from its operation family and the policy's mode. Everything
@@ -67,8 +64,7 @@ public final class OperationRouter {
         private S3OperationHandler emulatedSseC;
         private BooleanSupplier anyClientSideRule;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Requests s3seal does not need to understand, sent upstream as they came. */
         public Builder forward(S3OperationHandler handler) {
@@ -144,7 +140,8 @@ public final class OperationRouter {
         if (mode != Mode.DENY && operation == S3Operation.DELETE_OBJECTS) {
             return deleteObjects;
         }
-        if (mode != Mode.DENY && (operation == S3Operation.LIST_OBJECTS || operation == S3Operation.LIST_OBJECT_VERSIONS)
+        if (mode != Mode.DENY
+                && (operation == S3Operation.LIST_OBJECTS || operation == S3Operation.LIST_OBJECT_VERSIONS)
                 && anyClientSideRule.getAsBoolean()) {
             return encryptedListings;
         }
@@ -156,7 +153,8 @@ public final class OperationRouter {
         }
         S3OperationHandler byMode = byMode(exchange);
         // a copy the upstream makes from an injected-key source into a destination with other settings
-        if (InjectedSseCHandler.injectedSource(exchange.copySourceDecision()) && byMode != injectedSseC
+        if (InjectedSseCHandler.injectedSource(exchange.copySourceDecision())
+                && byMode != injectedSseC
                 && byMode != refuse) {
             return injectedSseC.readingInjectedSource(byMode);
         }
@@ -168,11 +166,12 @@ public final class OperationRouter {
         return switch (exchange.decision().mode()) {
             case CSE_LOCAL, CSE_KMS -> clientSide(exchange);
             case SSE_S3, SSE_KMS -> serverSide(exchange.operation());
-            case SSE_C -> switch (exchange.decision().sseCVariant()) {
-                case PASS_THROUGH -> forward;
-                case INJECT -> operation == S3Operation.POST_OBJECT ? refuse : injectedSseC;
-                case EMULATED -> clientSide(exchange);
-            };
+            case SSE_C ->
+                switch (exchange.decision().sseCVariant()) {
+                    case PASS_THROUGH -> forward;
+                    case INJECT -> operation == S3Operation.POST_OBJECT ? refuse : injectedSseC;
+                    case EMULATED -> clientSide(exchange);
+                };
             case PASSTHROUGH -> forward;
             case DENY -> refuse;
         };
@@ -190,10 +189,12 @@ public final class OperationRouter {
             case GET_OBJECT, PUT_OBJECT, HEAD_OBJECT -> objects;
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, ABORT_MULTIPART_UPLOAD ->
-                    multipart;
+                multipart;
             case COPY_OBJECT, UPLOAD_PART_COPY, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
-            case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
-                    ? forward : refuse;
+            case OTHER ->
+                !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
+                        ? forward
+                        : refuse;
             default -> forward;
         };
     }
@@ -217,11 +218,9 @@ public final class OperationRouter {
         return destination.options().format() == Format.S3EC_V3 ? null : encryptedCopy;
     }
 
-
     private static boolean upstreamSseC(PolicyDecision decision) {
         return decision.mode() == Mode.SSE_C && !decision.emulatesSseC();
     }
-
 
     /**
      * Under {@code format: s3ec-v3} single PUTs, CopyObject and reads are served; the client format's multipart
@@ -234,17 +233,20 @@ public final class OperationRouter {
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case ABORT_MULTIPART_UPLOAD -> encryptedMultipart;
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS ->
-                    S3EC_MULTIPART;
+                S3EC_MULTIPART;
             case COPY_OBJECT -> exchange.copySourceDecision() != null ? encryptedCopy : refuse;
             case POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
-            case OTHER -> !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
-                    ? forward : refuse;
+            case OTHER ->
+                !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
+                        ? forward
+                        : refuse;
             default -> forward;
         };
     }
 
-    private static final S3OperationHandler S3EC_MULTIPART = exchange -> Mono.error(
-            new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Multipart uploads are not"
+    private static final S3OperationHandler S3EC_MULTIPART = exchange -> Mono.error(new S3Exception(
+            S3ErrorCode.NOT_IMPLEMENTED,
+            "Multipart uploads are not"
                     + " supported under format s3ec-v3: the AWS S3 Encryption Client format encrypts all parts as one"
                     + " sequential cipher stream, which a stateless proxy cannot continue across requests. Upload with"
                     + " a single PUT (up to 5 GiB), or use format s3seal for multipart uploads."));
@@ -256,5 +258,4 @@ public final class OperationRouter {
             default -> forward;
         };
     }
-
 }

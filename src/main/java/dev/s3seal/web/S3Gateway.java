@@ -1,21 +1,5 @@
 package dev.s3seal.web;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import reactor.core.publisher.Flux;
-import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebHandler;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.auth.AuthResult;
 import dev.s3seal.auth.SigV4Verifier;
 import dev.s3seal.auth.SignedRequest;
@@ -25,15 +9,15 @@ import dev.s3seal.limits.RequestLimits;
 import dev.s3seal.ops.RequestObserver;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.s3.CopySource;
 import dev.s3seal.policy.file.PolicyHolder;
+import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.operations.OperationTable;
-import dev.s3seal.s3.operations.S3ApiOperation;
-import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
+import dev.s3seal.s3.operations.OperationTable;
+import dev.s3seal.s3.operations.S3ApiOperation;
 import dev.s3seal.s3.operations.UpfrontRefusals;
 import dev.s3seal.web.exchange.ErrorResponder;
 import dev.s3seal.web.exchange.ProxyExchange;
@@ -41,6 +25,19 @@ import dev.s3seal.web.exchange.RequestIds;
 import dev.s3seal.web.exchange.UnreadBody;
 import dev.s3seal.web.forward.ClientSseHeaders;
 import dev.s3seal.web.ssec.SseCTransportGuard;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The S3 edge: every request on the S3 port comes here. It resolves what the request addresses,
@@ -65,18 +62,33 @@ public final class S3Gateway implements WebHandler {
         this(parser, verifier, policy, router, RequestObserver.NONE);
     }
 
-    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
+    public S3Gateway(
+            S3RequestParser parser,
+            SigV4Verifier verifier,
+            PolicyHolder policy,
+            OperationRouter router,
             RequestObserver observer) {
         this(parser, verifier, policy, router, observer, SseCTransportGuard.OFF);
     }
 
-    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
-            RequestObserver observer, SseCTransportGuard sseCGuard) {
+    public S3Gateway(
+            S3RequestParser parser,
+            SigV4Verifier verifier,
+            PolicyHolder policy,
+            OperationRouter router,
+            RequestObserver observer,
+            SseCTransportGuard sseCGuard) {
         this(parser, verifier, policy, router, observer, sseCGuard, RequestLimits.NONE);
     }
 
-    public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router,
-            RequestObserver observer, SseCTransportGuard sseCGuard, RequestLimits limits) {
+    public S3Gateway(
+            S3RequestParser parser,
+            SigV4Verifier verifier,
+            PolicyHolder policy,
+            OperationRouter router,
+            RequestObserver observer,
+            SseCTransportGuard sseCGuard,
+            RequestLimits limits) {
         this.limits = limits;
         this.sseCGuard = sseCGuard;
         this.parser = parser;
@@ -95,34 +107,45 @@ public final class S3Gateway implements WebHandler {
         String[] resource = {observed.getRequest().getURI().getRawPath()};
         AtomicBoolean bodyTaken = new AtomicBoolean();
         AtomicBoolean accepted = new AtomicBoolean();
-        ServerWebExchange exchange = observed.mutate().request(new ServerHttpRequestDecorator(observed.getRequest()) {
-            @Override
-            public Flux<DataBuffer> getBody() {
-                bodyTaken.set(true);
-                return super.getBody().transform(limits.bodyDeadline());
-            }
-        }).response(DeclaredLengthGuard.wrap(observed.getResponse(), observed.getRequest().getMethod().name())).build();
+        ServerWebExchange exchange = observed.mutate()
+                .request(new ServerHttpRequestDecorator(observed.getRequest()) {
+                    @Override
+                    public Flux<DataBuffer> getBody() {
+                        bodyTaken.set(true);
+                        return super.getBody().transform(limits.bodyDeadline());
+                    }
+                })
+                .response(DeclaredLengthGuard.wrap(
+                        observed.getResponse(),
+                        observed.getRequest().getMethod().name()))
+                .build();
         return Mono.defer(() -> {
-            ProxyExchange proxyExchange = accept(exchange, requestId, observation);
-            resource[0] = proxyExchange.request().resource();
-            // after authentication, so the cap is the principal's; SlowDown is a refusal like AccessDenied
-            ClientConcurrencyLimit.Permit permit = limits.perClient().acquire(proxyExchange.auth().client().name());
-            accepted.set(true);
-            return Mono.defer(() -> router.handlerFor(proxyExchange).handle(proxyExchange))
-                    .doFinally(signal -> permit.release());
-        }).onErrorResume(error -> {
-            if (accepted.get()) {
-                observation.failed(error);
-            } else {
-                observation.refused(error);
-            }
-            // a refusal over an unread body would otherwise reach many clients as a connection reset
-            return (bodyTaken.get() ? Mono.<Void>empty() : UnreadBody.discard(observed.getRequest(), observed.getResponse()))
-                    .then(errors.respond(exchange, requestId, resource[0], error));
-        }).doFinally(observation::finish);
+                    ProxyExchange proxyExchange = accept(exchange, requestId, observation);
+                    resource[0] = proxyExchange.request().resource();
+                    // after authentication, so the cap is the principal's; SlowDown is a refusal like AccessDenied
+                    ClientConcurrencyLimit.Permit permit = limits.perClient()
+                            .acquire(proxyExchange.auth().client().name());
+                    accepted.set(true);
+                    return Mono.defer(() -> router.handlerFor(proxyExchange).handle(proxyExchange))
+                            .doFinally(signal -> permit.release());
+                })
+                .onErrorResume(error -> {
+                    if (accepted.get()) {
+                        observation.failed(error);
+                    } else {
+                        observation.refused(error);
+                    }
+                    // a refusal over an unread body would otherwise reach many clients as a connection reset
+                    return (bodyTaken.get()
+                                    ? Mono.<Void>empty()
+                                    : UnreadBody.discard(observed.getRequest(), observed.getResponse()))
+                            .then(errors.respond(exchange, requestId, resource[0], error));
+                })
+                .doFinally(observation::finish);
     }
 
-    private ProxyExchange accept(ServerWebExchange exchange, String requestId, RequestObserver.Observation observation) {
+    private ProxyExchange accept(
+            ServerWebExchange exchange, String requestId, RequestObserver.Observation observation) {
         ServerHttpRequest request = exchange.getRequest();
         Map<String, List<String>> headers = lowerCaseHeaders(request);
         String rawPath = request.getURI().getRawPath();
@@ -140,8 +163,11 @@ public final class S3Gateway implements WebHandler {
         OperationTable.Recognised recognised = OperationTable.recognise(parsed);
         S3Request s3Request = parsed.withQuery(recognised.query());
         S3Operation operation = recognised.operation().family();
-        PolicyDecision decision = policy.decide(auth.client().name(), s3Request.bucket(),
-                policyKey(s3Request, recognised.operation()), recognised.operation().policyOperation());
+        PolicyDecision decision = policy.decide(
+                auth.client().name(),
+                s3Request.bucket(),
+                policyKey(s3Request, recognised.operation()),
+                recognised.operation().policyOperation());
         observation.decided(auth.client().name(), s3Request, operation, decision);
         if (decision.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
@@ -162,11 +188,14 @@ public final class S3Gateway implements WebHandler {
             return null;
         }
         if (operation != S3Operation.COPY_OBJECT && operation != S3Operation.UPLOAD_PART_COPY) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                    "x-amz-copy-source is only valid on CopyObject and UploadPartCopy.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT, "x-amz-copy-source is only valid on CopyObject and UploadPartCopy.");
         }
         if (request.headers().get("x-amz-copy-source").size() > 1
-                || request.headers().getOrDefault("x-amz-copy-source-range", List.of()).size() > 1) {
+                || request.headers()
+                                .getOrDefault("x-amz-copy-source-range", List.of())
+                                .size()
+                        > 1) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "A copy names one source and at most one range.");
         }
         return CopySource.parse(header);
@@ -201,7 +230,8 @@ public final class S3Gateway implements WebHandler {
     private static void refuseReservedMetadata(Map<String, List<String>> headers) {
         for (String name : headers.keySet()) {
             if (EnvelopeMetadata.isReserved(name)) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT,
                         "Metadata names starting with x-amz-meta-s3seal- are reserved for s3seal.");
             }
         }
@@ -211,7 +241,8 @@ public final class S3Gateway implements WebHandler {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         int[] size = {0};
         request.getHeaders().forEach((name, values) -> {
-            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values);
+            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                    .addAll(values);
             for (String value : values) {
                 size[0] += name.length() + value.length() + 4;
             }

@@ -5,6 +5,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,15 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.tngtech.archunit.core.domain.Dependency;
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The package rules of docs/architecture.md, checked on the compiled classes: the crypto core is
@@ -35,32 +33,44 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.s3seal");
     }
 
     @Test
     void cryptoIsPureJava() {
-        noClasses().that().resideInAPackage("dev.s3seal.crypto..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("dev.s3seal.crypto..", "java..", "javax..",
-                        "org.bouncycastle..", "org.jspecify..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.s3seal.crypto..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages(
+                        "dev.s3seal.crypto..", "java..", "javax..", "org.bouncycastle..", "org.jspecify..")
                 .because("the format and its ciphers are a pure core: no I/O framework, no other s3seal package")
                 .check(classes);
     }
 
     @Test
     void authenticationKnowsNoWebFramework() {
-        noClasses().that().resideInAPackage("dev.s3seal.auth..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.netty..",
-                        "reactor.netty..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.s3seal.auth..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "io.netty..", "reactor.netty..")
                 .because("SigV4 verification is pure Java, testable without a server")
                 .check(classes);
     }
 
     @Test
     void onlyTheWiringUsesTheWebLayer() {
-        classes().that().resideInAPackage("dev.s3seal.web..")
-                .should().onlyHaveDependentClassesThat().resideInAnyPackage("dev.s3seal.web..", "dev.s3seal.config..")
+        classes()
+                .that()
+                .resideInAPackage("dev.s3seal.web..")
+                .should()
+                .onlyHaveDependentClassesThat()
+                .resideInAnyPackage("dev.s3seal.web..", "dev.s3seal.config..")
                 .check(classes);
     }
 
@@ -86,7 +96,9 @@ class ArchitectureTest {
                 }
             }
         }
-        assertThat(cycles(edges)).as("classes of one package that depend on each other in a circle").isEmpty();
+        assertThat(cycles(edges))
+                .as("classes of one package that depend on each other in a circle")
+                .isEmpty();
     }
 
     private static JavaClass topLevel(JavaClass javaClass) {
@@ -112,8 +124,14 @@ class ArchitectureTest {
         return found;
     }
 
-    private static void connect(String node, Map<String, Set<String>> edges, Map<String, Integer> index,
-            Map<String, Integer> low, Deque<String> stack, Set<String> onStack, List<Set<String>> found) {
+    private static void connect(
+            String node,
+            Map<String, Set<String>> edges,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            List<Set<String>> found) {
         index.put(node, index.size());
         low.put(node, index.get(node));
         stack.push(node);

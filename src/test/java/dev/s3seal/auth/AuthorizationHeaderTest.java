@@ -16,10 +16,10 @@ class AuthorizationHeaderTest {
 
     @Test
     void shouldParseSdkStyleHeaderWithAndWithoutSpaces() {
-        AuthorizationHeader spaced = AuthorizationHeader.parse("AWS4-HMAC-SHA256 " + CREDENTIAL
-                + ", SignedHeaders=host;x-amz-date, " + SIG);
-        AuthorizationHeader compact = AuthorizationHeader.parse("AWS4-HMAC-SHA256 " + CREDENTIAL
-                + ",SignedHeaders=host;x-amz-date," + SIG);
+        AuthorizationHeader spaced =
+                AuthorizationHeader.parse("AWS4-HMAC-SHA256 " + CREDENTIAL + ", SignedHeaders=host;x-amz-date, " + SIG);
+        AuthorizationHeader compact =
+                AuthorizationHeader.parse("AWS4-HMAC-SHA256 " + CREDENTIAL + ",SignedHeaders=host;x-amz-date," + SIG);
         assertThat(spaced).isEqualTo(compact);
         assertThat(spaced.signedHeaders()).containsExactly("host", "x-amz-date");
         assertThat(spaced.credential().region()).isEqualTo("us-east-1");
@@ -45,19 +45,25 @@ class AuthorizationHeaderTest {
 
     @Test
     void shouldRejectOtherAuthorizationSchemes() {
-        assertCode(() -> AuthorizationHeader.parse("AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="),
+        assertCode(
+                () -> AuthorizationHeader.parse("AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="),
                 S3ErrorCode.INVALID_REQUEST);
-        assertCode(() -> AuthorizationHeader.parse("AWS4-ECDSA-P256-SHA256 " + CREDENTIAL), S3ErrorCode.INVALID_ARGUMENT);
+        assertCode(
+                () -> AuthorizationHeader.parse("AWS4-ECDSA-P256-SHA256 " + CREDENTIAL), S3ErrorCode.INVALID_ARGUMENT);
         assertCode(() -> AuthorizationHeader.parse("Bearer abc"), S3ErrorCode.INVALID_ARGUMENT);
     }
 
     @Test
     void shouldRejectWhenCredentialDateDiffersFromRequestDate() {
         Map<String, List<String>> h = SigV4VerifierTest.baseHeaders();
-        h.put("authorization", List.of("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130523/us-east-1/s3/"
-                + "aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, " + SIG));
-        assertCode(() -> SigV4VerifierTest.verifierAt(RequestSigner.AWS_EXAMPLE_TIME)
-                .verify(new SignedRequest("GET", "/", null, h)), S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED);
+        h.put(
+                "authorization",
+                List.of("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130523/us-east-1/s3/"
+                        + "aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, " + SIG));
+        assertCode(
+                () -> SigV4VerifierTest.verifierAt(RequestSigner.AWS_EXAMPLE_TIME)
+                        .verify(new SignedRequest("GET", "/", null, h)),
+                S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED);
     }
 
     @Test
@@ -65,7 +71,9 @@ class AuthorizationHeaderTest {
         Map<String, List<String>> h = SigV4VerifierTest.baseHeaders();
         h.put("x-amz-content-sha256", List.of("STREAMING-SOMETHING-ELSE"));
         SignedRequest signed = RequestSigner.sign("PUT", "/b/k", null, h);
-        assertCode(() -> SigV4VerifierTest.verifierAt(RequestSigner.AWS_EXAMPLE_TIME).verify(signed),
+        assertCode(
+                () -> SigV4VerifierTest.verifierAt(RequestSigner.AWS_EXAMPLE_TIME)
+                        .verify(signed),
                 S3ErrorCode.INVALID_ARGUMENT);
     }
 }

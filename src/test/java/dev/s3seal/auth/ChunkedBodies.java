@@ -1,5 +1,7 @@
 package dev.s3seal.auth;
 
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
+import dev.s3seal.auth.payload.PayloadVerifier;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,16 +9,13 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
-import dev.s3seal.auth.payload.ChecksumAlgorithm;
-import dev.s3seal.auth.payload.PayloadVerifier;
 
 /** Test helper: builds aws-chunked bodies exactly as the SDKs send them, signed or not. */
 public final class ChunkedBodies {
 
     public static final String AWS_SEED = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
 
-    private ChunkedBodies() {
-    }
+    private ChunkedBodies() {}
 
     /** The chunk-signing context of AWS's documented streaming example. */
     public static ChunkSigningContext awsExampleContext(String seed) {
@@ -25,7 +24,8 @@ public final class ChunkedBodies {
     }
 
     public static AuthResult auth(PayloadMode mode, ChunkSigningContext context) {
-        ClientCredential client = new ClientCredential("example", RequestSigner.KEY_ID, RequestSigner.SECRET, Set.of("*"));
+        ClientCredential client =
+                new ClientCredential("example", RequestSigner.KEY_ID, RequestSigner.SECRET, Set.of("*"));
         return new AuthResult(client, mode, null, mode.hasChunkSignatures() ? context : null);
     }
 
@@ -33,7 +33,8 @@ public final class ChunkedBodies {
      * @param context null for the unsigned-trailer variant (no chunk signatures)
      * @param trailers trailing headers in sending order; signed when {@code context} is not null
      */
-    public static byte[] build(ChunkSigningContext context, byte[] payload, int chunkSize, Map<String, String> trailers) {
+    public static byte[] build(
+            ChunkSigningContext context, byte[] payload, int chunkSize, Map<String, String> trailers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String previous = context == null ? null : context.seedSignature();
         for (int off = 0; off < payload.length; off += chunkSize) {
@@ -77,8 +78,8 @@ public final class ChunkedBodies {
         return out.toByteArray();
     }
 
-    private static String writeChunkHeader(ByteArrayOutputStream out, ChunkSigningContext context, String previous,
-                                           byte[] chunk) {
+    private static String writeChunkHeader(
+            ByteArrayOutputStream out, ChunkSigningContext context, String previous, byte[] chunk) {
         String header = Integer.toHexString(chunk.length);
         String signature = null;
         if (context != null) {

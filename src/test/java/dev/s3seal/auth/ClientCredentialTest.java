@@ -27,7 +27,8 @@ class ClientCredentialTest {
     @Test
     void shouldNotPrintSigningKeyOfChunkContext() {
         ChunkSigningContext context = ChunkedBodies.awsExampleContext(ChunkedBodies.AWS_SEED);
-        assertThat(context.toString()).doesNotContain(SigV4Signing.hex(context.signingKey()))
+        assertThat(context.toString())
+                .doesNotContain(SigV4Signing.hex(context.signingKey()))
                 .doesNotContain(ChunkedBodies.AWS_SEED);
     }
 }

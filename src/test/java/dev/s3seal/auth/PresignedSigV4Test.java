@@ -38,30 +38,37 @@ class PresignedSigV4Test {
         SignedRequest request = awsExample("86400", SIGNATURE);
         SignedRequest otherKey = new SignedRequest("GET", "/test2.txt", request.rawQuery(), request.headers());
         assertCode(() -> verifierAt(T0).verify(otherKey), S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
-        assertCode(() -> verifierAt(T0).verify(new SignedRequest("GET", "/test.txt", request.rawQuery() + "&x=1",
-                request.headers())), S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+        assertCode(
+                () -> verifierAt(T0)
+                        .verify(new SignedRequest("GET", "/test.txt", request.rawQuery() + "&x=1", request.headers())),
+                S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
     }
 
     @Test
     void shouldRejectWhenPresignedUrlHasExpired() {
         assertThatThrownBy(() -> verifierAt(T0.plusSeconds(86401)).verify(awsExample("86400", SIGNATURE)))
-                .isInstanceOf(S3Exception.class).hasMessage("Request has expired")
+                .isInstanceOf(S3Exception.class)
+                .hasMessage("Request has expired")
                 .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.ACCESS_DENIED));
     }
 
     @Test
     void shouldRejectWhenPresignedUrlIsNotValidYet() {
-        assertCode(() -> verifierAt(T0.minusSeconds(3600)).verify(awsExample("86400", SIGNATURE)),
+        assertCode(
+                () -> verifierAt(T0.minusSeconds(3600)).verify(awsExample("86400", SIGNATURE)),
                 S3ErrorCode.ACCESS_DENIED);
     }
 
     @Test
     void shouldRejectWhenExpiresExceedsSevenDays() {
-        assertCode(() -> verifierAt(T0).verify(awsExample("604801", SIGNATURE)),
+        assertCode(
+                () -> verifierAt(T0).verify(awsExample("604801", SIGNATURE)),
                 S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR);
-        assertCode(() -> verifierAt(T0).verify(awsExample("-1", SIGNATURE)),
+        assertCode(
+                () -> verifierAt(T0).verify(awsExample("-1", SIGNATURE)),
                 S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR);
-        assertCode(() -> verifierAt(T0).verify(awsExample("soon", SIGNATURE)),
+        assertCode(
+                () -> verifierAt(T0).verify(awsExample("soon", SIGNATURE)),
                 S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR);
     }
 
@@ -69,11 +76,12 @@ class PresignedSigV4Test {
     void shouldRejectWhenPresignParameterIsMissingOrMalformed() {
         String query = awsExample("86400", SIGNATURE).rawQuery();
         for (String broken : new String[] {
-                query.replace("&X-Amz-SignedHeaders=host", ""),
-                query.replace("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=AWS4-HMAC-SHA1"),
-                query.replace("%2Fs3%2F", "%2Fec2%2F"),
-                query.replace("X-Amz-Date=20130524T000000Z", "X-Amz-Date=2013-05-24"),
-                query.replace("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=range")}) {
+            query.replace("&X-Amz-SignedHeaders=host", ""),
+            query.replace("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=AWS4-HMAC-SHA1"),
+            query.replace("%2Fs3%2F", "%2Fec2%2F"),
+            query.replace("X-Amz-Date=20130524T000000Z", "X-Amz-Date=2013-05-24"),
+            query.replace("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=range")
+        }) {
             SignedRequest request = new SignedRequest("GET", "/test.txt", broken, headers("host", "h"));
             assertCode(() -> verifierAt(T0).verify(request), S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR);
         }
@@ -82,9 +90,16 @@ class PresignedSigV4Test {
     @Test
     void shouldRejectWhenBothHeaderAndQueryAuthenticationAreSent() {
         SignedRequest presigned = awsExample("86400", SIGNATURE);
-        SignedRequest both = new SignedRequest("GET", "/test.txt", presigned.rawQuery(), headers(
-                "host", "h", "authorization", "AWS4-HMAC-SHA256 Credential=x/20130524/us-east-1/s3/aws4_request,"
-                        + " SignedHeaders=host, Signature=00"));
+        SignedRequest both = new SignedRequest(
+                "GET",
+                "/test.txt",
+                presigned.rawQuery(),
+                headers(
+                        "host",
+                        "h",
+                        "authorization",
+                        "AWS4-HMAC-SHA256 Credential=x/20130524/us-east-1/s3/aws4_request,"
+                                + " SignedHeaders=host, Signature=00"));
         assertCode(() -> verifierAt(T0).verify(both), S3ErrorCode.INVALID_ARGUMENT);
     }
 }

@@ -15,8 +15,7 @@ public final class RequestSigner {
     static final Instant AWS_EXAMPLE_TIME = Instant.parse("2013-05-24T00:00:00Z");
     static final String AMZ_DATE = "20130524T000000Z";
 
-    private RequestSigner() {
-    }
+    private RequestSigner() {}
 
     /** Mutable lower-case header map preserving arrival order. */
     public static Map<String, List<String>> headers(String... namesAndValues) {
@@ -28,19 +27,24 @@ public final class RequestSigner {
     }
 
     /** Signs all given headers with the Authorization header, like the SDKs do. */
-    static SignedRequest sign(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                              String secret) {
+    static SignedRequest sign(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, String secret) {
         List<String> signed = new ArrayList<>(new TreeSet<>(headers.keySet()));
-        String amzDate = headers.containsKey("x-amz-date") ? headers.get("x-amz-date").get(0)
-                : AmzDates.formatBasic(AmzDates.parseHttpDate(headers.get("date").get(0)));
+        String amzDate = headers.containsKey("x-amz-date")
+                ? headers.get("x-amz-date").get(0)
+                : AmzDates.formatBasic(
+                        AmzDates.parseHttpDate(headers.get("date").get(0)));
         String scope = SigV4Signing.scope(amzDate.substring(0, 8), "us-east-1", "s3");
         SignedRequest unsigned = new SignedRequest(method, rawPath, rawQuery, headers);
-        String canonical = CanonicalRequest.of(unsigned, signed, null, headers.get("x-amz-content-sha256").get(0));
+        String canonical = CanonicalRequest.of(
+                unsigned, signed, null, headers.get("x-amz-content-sha256").get(0));
         byte[] key = SigV4Signing.signingKey(secret, amzDate.substring(0, 8), "us-east-1", "s3");
         String signature = SigV4Signing.signHex(key, SigV4Signing.stringToSign(amzDate, scope, canonical));
         Map<String, List<String>> withAuth = new LinkedHashMap<>(headers);
-        withAuth.put("authorization", List.of("AWS4-HMAC-SHA256 Credential=" + KEY_ID + "/" + scope
-                + ", SignedHeaders=" + String.join(";", signed) + ", Signature=" + signature));
+        withAuth.put(
+                "authorization",
+                List.of("AWS4-HMAC-SHA256 Credential=" + KEY_ID + "/" + scope + ", SignedHeaders="
+                        + String.join(";", signed) + ", Signature=" + signature));
         return new SignedRequest(method, rawPath, rawQuery, withAuth);
     }
 

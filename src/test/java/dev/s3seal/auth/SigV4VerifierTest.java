@@ -20,24 +20,36 @@ public class SigV4VerifierTest {
     private static final String EMPTY = SigV4Signing.EMPTY_SHA256_HEX;
 
     static SigV4Verifier verifierAt(Instant now) {
-        return new SigV4Verifier(RequestSigner.exampleStore(), Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(15));
+        return new SigV4Verifier(
+                RequestSigner.exampleStore(), Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(15));
     }
 
     private static final SigV4Verifier VERIFIER = verifierAt(RequestSigner.AWS_EXAMPLE_TIME);
 
     /** The GET Object example of "Signature Calculations for the Authorization Header" (sig-v4-header-based-auth). */
     static SignedRequest awsGetExample(String signature) {
-        return new SignedRequest("GET", "/test.txt", null, headers(
-                "host", "examplebucket.s3.amazonaws.com", "range", "bytes=0-9", "x-amz-content-sha256", EMPTY,
-                "x-amz-date", "20130524T000000Z", "authorization",
-                "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
-                        + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=" + signature));
+        return new SignedRequest(
+                "GET",
+                "/test.txt",
+                null,
+                headers(
+                        "host",
+                        "examplebucket.s3.amazonaws.com",
+                        "range",
+                        "bytes=0-9",
+                        "x-amz-content-sha256",
+                        EMPTY,
+                        "x-amz-date",
+                        "20130524T000000Z",
+                        "authorization",
+                        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
+                                + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=" + signature));
     }
 
     @Test
     void shouldAcceptAwsDocumentedGetObjectExample() {
-        AuthResult result = VERIFIER.verify(awsGetExample(
-                "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
+        AuthResult result =
+                VERIFIER.verify(awsGetExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
         assertThat(result.client().accessKeyId()).isEqualTo(RequestSigner.KEY_ID);
         assertThat(result.payloadMode()).isEqualTo(PayloadMode.SIGNED);
         assertThat(result.declaredSha256Hex()).isEqualTo(EMPTY);
@@ -46,15 +58,30 @@ public class SigV4VerifierTest {
 
     @Test
     void shouldAcceptAwsDocumentedStreamingSeedSignature() {
-        SignedRequest request = new SignedRequest("PUT", "/examplebucket/chunkObject.txt", null, headers(
-                "host", "s3.amazonaws.com", "x-amz-date", "20130524T000000Z",
-                "x-amz-storage-class", "REDUCED_REDUNDANCY",
-                "x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "content-encoding", "aws-chunked",
-                "x-amz-decoded-content-length", "66560", "content-length", "66824", "authorization",
-                "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders="
-                        + "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
-                        + "x-amz-decoded-content-length;x-amz-storage-class,Signature="
-                        + "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"));
+        SignedRequest request = new SignedRequest(
+                "PUT",
+                "/examplebucket/chunkObject.txt",
+                null,
+                headers(
+                        "host",
+                        "s3.amazonaws.com",
+                        "x-amz-date",
+                        "20130524T000000Z",
+                        "x-amz-storage-class",
+                        "REDUCED_REDUNDANCY",
+                        "x-amz-content-sha256",
+                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                        "content-encoding",
+                        "aws-chunked",
+                        "x-amz-decoded-content-length",
+                        "66560",
+                        "content-length",
+                        "66824",
+                        "authorization",
+                        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders="
+                                + "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+                                + "x-amz-decoded-content-length;x-amz-storage-class,Signature="
+                                + "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"));
         AuthResult result = VERIFIER.verify(request);
         assertThat(result.payloadMode()).isEqualTo(PayloadMode.STREAMING_SIGNED);
         assertThat(result.chunkSigning().seedSignature())
@@ -64,16 +91,19 @@ public class SigV4VerifierTest {
 
     @Test
     void shouldRejectWhenSignatureIsForAnotherRequest() {
-        assertCode(() -> VERIFIER.verify(awsGetExample(
-                "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42")),
+        assertCode(
+                () -> VERIFIER.verify(
+                        awsGetExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42")),
                 S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
     }
 
     @Test
     void shouldNotRevealSignaturesInErrorMessage() {
         String provided = "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42";
-        assertThatThrownBy(() -> VERIFIER.verify(awsGetExample(provided))).satisfies(e -> assertThat(e.getMessage())
-                .doesNotContain(provided).doesNotContain("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
+        assertThatThrownBy(() -> VERIFIER.verify(awsGetExample(provided)))
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain(provided)
+                        .doesNotContain("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
     }
 
     @Test
@@ -88,16 +118,21 @@ public class SigV4VerifierTest {
         String auth = signed.firstHeader("authorization").replace(RequestSigner.KEY_ID, "AKIDUNKNOWN");
         Map<String, List<String>> headers = new java.util.LinkedHashMap<>(signed.headers());
         headers.put("authorization", List.of(auth));
-        assertCode(() -> VERIFIER.verify(new SignedRequest("GET", "/b/k", null, headers)),
+        assertCode(
+                () -> VERIFIER.verify(new SignedRequest("GET", "/b/k", null, headers)),
                 S3ErrorCode.INVALID_ACCESS_KEY_ID);
     }
 
     @Test
     void shouldRejectWhenDateIsSkewedMoreThanFifteenMinutes() {
         SignedRequest request = RequestSigner.sign("GET", "/b/k", null, baseHeaders());
-        assertCode(() -> verifierAt(RequestSigner.AWS_EXAMPLE_TIME.plusSeconds(16 * 60)).verify(request),
+        assertCode(
+                () -> verifierAt(RequestSigner.AWS_EXAMPLE_TIME.plusSeconds(16 * 60))
+                        .verify(request),
                 S3ErrorCode.REQUEST_TIME_TOO_SKEWED);
-        assertThat(verifierAt(RequestSigner.AWS_EXAMPLE_TIME.minusSeconds(14 * 60)).verify(request)).isNotNull();
+        assertThat(verifierAt(RequestSigner.AWS_EXAMPLE_TIME.minusSeconds(14 * 60))
+                        .verify(request))
+                .isNotNull();
     }
 
     @Test
@@ -115,8 +150,7 @@ public class SigV4VerifierTest {
         SignedRequest signed = RequestSigner.sign("GET", "/b/k", null, h);
         Map<String, List<String>> without = new java.util.LinkedHashMap<>(signed.headers());
         without.remove("x-amz-content-sha256");
-        assertCode(() -> VERIFIER.verify(new SignedRequest("GET", "/b/k", null, without)),
-                S3ErrorCode.INVALID_REQUEST);
+        assertCode(() -> VERIFIER.verify(new SignedRequest("GET", "/b/k", null, without)), S3ErrorCode.INVALID_REQUEST);
     }
 
     @Test
@@ -129,16 +163,18 @@ public class SigV4VerifierTest {
 
     @Test
     void shouldRejectWhenNoAuthenticationIsPresent() {
-        assertCode(() -> VERIFIER.verify(new SignedRequest("GET", "/b/k", null, baseHeaders())),
+        assertCode(
+                () -> VERIFIER.verify(new SignedRequest("GET", "/b/k", null, baseHeaders())),
                 S3ErrorCode.ACCESS_DENIED);
     }
 
     @Test
     void shouldRejectSigV2PresignedUrlsAsAnUnsupportedMechanism() {
-        for (String query : List.of("AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1369353600&Signature=abc%3D",
+        for (String query : List.of(
+                "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1369353600&Signature=abc%3D",
                 "Signature=abc%3D&Expires=1369353600")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> VERIFIER.verify(
-                    new SignedRequest("GET", "/b/k", query, baseHeaders())))
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> VERIFIER.verify(new SignedRequest("GET", "/b/k", query, baseHeaders())))
                     .isInstanceOfSatisfying(dev.s3seal.s3.S3Exception.class, e -> {
                         assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST);
                         assertThat(e.getMessage()).contains("Please use AWS4-HMAC-SHA256");
@@ -148,18 +184,24 @@ public class SigV4VerifierTest {
 
     @Test
     void shouldAcceptHttpDateHeaderInsteadOfAmzDate() {
-        Map<String, List<String>> h = headers("host", "h", "x-amz-content-sha256", EMPTY,
-                "date", "Fri, 24 May 2013 00:00:00 GMT");
+        Map<String, List<String>> h =
+                headers("host", "h", "x-amz-content-sha256", EMPTY, "date", "Fri, 24 May 2013 00:00:00 GMT");
         assertThat(VERIFIER.verify(RequestSigner.sign("GET", "/b/k", null, h))).isNotNull();
     }
 
     static Map<String, List<String>> baseHeaders() {
-        return headers("host", "examplebucket.s3.amazonaws.com", "x-amz-content-sha256", EMPTY,
-                "x-amz-date", RequestSigner.AMZ_DATE);
+        return headers(
+                "host",
+                "examplebucket.s3.amazonaws.com",
+                "x-amz-content-sha256",
+                EMPTY,
+                "x-amz-date",
+                RequestSigner.AMZ_DATE);
     }
 
     public static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, S3ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOf(S3Exception.class)
+        assertThatThrownBy(call)
+                .isInstanceOf(S3Exception.class)
                 .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(code));
     }
 }

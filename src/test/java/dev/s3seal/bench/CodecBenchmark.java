@@ -1,13 +1,14 @@
 package dev.s3seal.bench;
 
+import dev.s3seal.crypto.FormatHeader;
+import dev.s3seal.crypto.SegmentDecryptor;
+import dev.s3seal.crypto.SegmentEncryptor;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,10 +24,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-
-import dev.s3seal.crypto.FormatHeader;
-import dev.s3seal.crypto.SegmentDecryptor;
-import dev.s3seal.crypto.SegmentEncryptor;
 
 /**
  * Segment codec cost against raw JCA AES-256-GCM on the same buffers (the floor). Run with the
@@ -104,6 +101,9 @@ public class CodecBenchmark {
     }
 
     public static void main(String[] args) throws RunnerException {
-        new Runner(new OptionsBuilder().include(CodecBenchmark.class.getSimpleName()).build()).run();
+        new Runner(new OptionsBuilder()
+                        .include(CodecBenchmark.class.getSimpleName())
+                        .build())
+                .run();
     }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -48,8 +47,7 @@ public final class ProxyThroughputBenchmark {
 
     private static final int MIB = 1024 * 1024;
 
-    private record Target(String name, S3Client client, String[] payloadMode) {
-    }
+    private record Target(String name, S3Client client, String[] payloadMode) {}
 
     public static void main(String[] args) throws Exception {
         int sizeMiB = Integer.getInteger("bench.sizeMiB", 256);
@@ -79,7 +77,8 @@ public final class ProxyThroughputBenchmark {
                     String key = "bench-" + target.name() + ".bin";
                     double warmPut = timePut(target.client(), bucket, key, file, size);
                     double warmGet = timeGet(target.client(), bucket, key, size);
-                    System.out.printf("%-6s warm-up (not counted): PUT %8.1f MiB/s   GET %8.1f MiB/s%n",
+                    System.out.printf(
+                            "%-6s warm-up (not counted): PUT %8.1f MiB/s   GET %8.1f MiB/s%n",
                             target.name(), warmPut, warmGet);
                 }
             }
@@ -92,15 +91,17 @@ public final class ProxyThroughputBenchmark {
                 for (int r = 0; r < runs; r++) {
                     put[t][r] = timePut(target.client(), bucket, key, file, size);
                     get[t][r] = timeGet(target.client(), bucket, key, size);
-                    System.out.printf("%-6s run %d: PUT %8.1f MiB/s   GET %8.1f MiB/s%n",
+                    System.out.printf(
+                            "%-6s run %d: PUT %8.1f MiB/s   GET %8.1f MiB/s%n",
                             target.name(), r + 1, put[t][r], get[t][r]);
                 }
                 String actual = sha256OfGet(target.client(), bucket, key, size);
                 if (!actual.equals(expectedSha256)) {
-                    throw new IllegalStateException(target.name() + ": GET returned sha256 " + actual
-                            + ", expected " + expectedSha256);
+                    throw new IllegalStateException(
+                            target.name() + ": GET returned sha256 " + actual + ", expected " + expectedSha256);
                 }
-                System.out.printf("%-6s GET sha256 matches the file; SDK PUT x-amz-content-sha256: %s%n",
+                System.out.printf(
+                        "%-6s GET sha256 matches the file; SDK PUT x-amz-content-sha256: %s%n",
                         target.name(), target.payloadMode()[0]);
             }
 
@@ -109,7 +110,8 @@ public final class ProxyThroughputBenchmark {
             for (int t = 0; t < targets.size(); t++) {
                 System.out.printf("%-6s PUT %s   GET %s%n", targets.get(t).name(), describe(put[t]), describe(get[t]));
             }
-            System.out.printf("ratio s3seal/direct (medians): PUT %.2f   GET %.2f%n",
+            System.out.printf(
+                    "ratio s3seal/direct (medians): PUT %.2f   GET %.2f%n",
                     median(put[seal]) / median(put[direct]), median(get[seal]) / median(get[direct]));
 
             for (Target target : targets) {
@@ -128,7 +130,9 @@ public final class ProxyThroughputBenchmark {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                 if (context.request() instanceof PutObjectRequest) {
-                    context.httpRequest().firstMatchingHeader("x-amz-content-sha256").ifPresent(v -> payloadMode[0] = v);
+                    context.httpRequest()
+                            .firstMatchingHeader("x-amz-content-sha256")
+                            .ifPresent(v -> payloadMode[0] = v);
                 }
             }
         };
@@ -152,7 +156,8 @@ public final class ProxyThroughputBenchmark {
     private static double timeGet(S3Client client, String bucket, String key, long size) throws IOException {
         long start = System.nanoTime();
         long read;
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(g -> g.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                client.getObject(g -> g.bucket(bucket).key(key))) {
             read = in.transferTo(OutputStream.nullOutputStream());
         }
         long elapsed = System.nanoTime() - start;
@@ -182,7 +187,8 @@ public final class ProxyThroughputBenchmark {
         MessageDigest digest = sha256();
         Random random = new Random(42);
         byte[] chunk = new byte[MIB];
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (long written = 0; written < size; written += chunk.length) {
                 random.nextBytes(chunk);
                 digest.update(chunk);

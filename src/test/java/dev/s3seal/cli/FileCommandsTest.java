@@ -2,21 +2,19 @@ package dev.s3seal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.keys.LocalKeyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.s3seal.keys.LocalKeyFile;
-import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * keygen, encrypt and decrypt on files with a local key file (KMS and objects written by the proxy:
@@ -42,7 +40,8 @@ class FileCommandsTest {
 
     @Test
     void shouldCreateAnOwnerOnlyKeyFileThatTheLocalKeyProviderLoads() throws IOException {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                .isEqualTo("rw-------");
         try (LocalKeyFile loaded = LocalKeyFile.read(keyFile, "master", "1")) {
             assertThat(loaded.s3ecKey().getEncoded()).hasSize(32);
         }
@@ -50,12 +49,21 @@ class FileCommandsTest {
 
     @Test
     void shouldPrintTheSecretAndPolicySnippetAfterKeygen() {
-        CliRun run = CliRun.of("keygen", "--name", "orders", "--key-version", "2", dir.resolve("orders-v2.key").toString());
+        CliRun run = CliRun.of(
+                "keygen",
+                "--name",
+                "orders",
+                "--key-version",
+                "2",
+                dir.resolve("orders-v2.key").toString());
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("kubectl -n s3seal create secret generic s3seal-master-keys")
-                .contains("--from-file=orders-v2=").contains("existingSecret: s3seal-master-keys")
-                .contains("{version: 2, file: /etc/s3seal/keys/orders-v2}").contains("active-version: 2")
+        assertThat(run.out())
+                .contains("kubectl -n s3seal create secret generic s3seal-master-keys")
+                .contains("--from-file=orders-v2=")
+                .contains("existingSecret: s3seal-master-keys")
+                .contains("{version: 2, file: /etc/s3seal/keys/orders-v2}")
+                .contains("active-version: 2")
                 .contains("key: orders");
     }
 
@@ -101,7 +109,9 @@ class FileCommandsTest {
         CliRun run = decrypt("b", "k", "out.bin");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OBJECTS_FAILED);
-        assertThat(run.err()).containsAnyOf("not authentic", "AUTHENTICATION_FAILED").doesNotContain("\n\tat ");
+        assertThat(run.err())
+                .containsAnyOf("not authentic", "AUTHENTICATION_FAILED")
+                .doesNotContain("\n\tat ");
         assertNoOutput();
     }
 
@@ -122,11 +132,22 @@ class FileCommandsTest {
     void shouldCheckTheContentLengthOfHeadObjectOutput() throws IOException {
         encrypt("s3seal", "b", "k");
         String metadata = Files.readString(dir.resolve("enc.bin.metadata.json"));
-        Files.writeString(dir.resolve("head.json"), "{\"ContentLength\": 12, \"ETag\": \"\\\"abc\\\"\", \"Metadata\": "
-                + metadata + "}");
+        Files.writeString(
+                dir.resolve("head.json"),
+                "{\"ContentLength\": 12, \"ETag\": \"\\\"abc\\\"\", \"Metadata\": " + metadata + "}");
 
-        CliRun run = CliRun.of("decrypt", "--bucket", "b", "--key", "k", "--key-file", keyFile.toString(),
-                "--metadata", dir.resolve("head.json").toString(), "-o", dir.resolve("out.bin").toString(),
+        CliRun run = CliRun.of(
+                "decrypt",
+                "--bucket",
+                "b",
+                "--key",
+                "k",
+                "--key-file",
+                keyFile.toString(),
+                "--metadata",
+                dir.resolve("head.json").toString(),
+                "-o",
+                dir.resolve("out.bin").toString(),
                 dir.resolve("enc.bin").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OBJECTS_FAILED);
@@ -172,8 +193,16 @@ class FileCommandsTest {
     void shouldExitTwoWhenTheKeyFileIsMissing() throws IOException {
         encrypt("s3seal", "b", "k");
 
-        CliRun run = CliRun.of("decrypt", "--bucket", "b", "--key", "k", "--metadata",
-                dir.resolve("enc.bin.metadata.json").toString(), "-o", dir.resolve("out.bin").toString(),
+        CliRun run = CliRun.of(
+                "decrypt",
+                "--bucket",
+                "b",
+                "--key",
+                "k",
+                "--metadata",
+                dir.resolve("enc.bin.metadata.json").toString(),
+                "-o",
+                dir.resolve("out.bin").toString(),
                 dir.resolve("enc.bin").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -186,8 +215,19 @@ class FileCommandsTest {
         Files.writeString(dir.resolve("out.bin"), "keep me");
 
         CliRun refused = decrypt("b", "k", "out.bin");
-        CliRun forced = CliRun.of("decrypt", "--force", "--bucket", "b", "--key", "k", "--key-file", keyFile.toString(),
-                "--metadata", dir.resolve("enc.bin.metadata.json").toString(), "-o", dir.resolve("out.bin").toString(),
+        CliRun forced = CliRun.of(
+                "decrypt",
+                "--force",
+                "--bucket",
+                "b",
+                "--key",
+                "k",
+                "--key-file",
+                keyFile.toString(),
+                "--metadata",
+                dir.resolve("enc.bin.metadata.json").toString(),
+                "-o",
+                dir.resolve("out.bin").toString(),
                 dir.resolve("enc.bin").toString());
 
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -198,7 +238,14 @@ class FileCommandsTest {
 
     @Test
     void shouldRequireExactlyOneKeySourceToEncrypt() {
-        CliRun run = CliRun.of("encrypt", "--bucket", "b", "--key", "k", "-o", dir.resolve("enc.bin").toString(),
+        CliRun run = CliRun.of(
+                "encrypt",
+                "--bucket",
+                "b",
+                "--key",
+                "k",
+                "-o",
+                dir.resolve("enc.bin").toString(),
                 plaintext.toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -206,14 +253,37 @@ class FileCommandsTest {
     }
 
     private void encrypt(String format, String bucket, String key) {
-        CliRun run = CliRun.of("encrypt", "--format", format, "--bucket", bucket, "--key", key, "--key-file",
-                keyFile.toString(), "--key-name", "master", "-o", dir.resolve("enc.bin").toString(), plaintext.toString());
+        CliRun run = CliRun.of(
+                "encrypt",
+                "--format",
+                format,
+                "--bucket",
+                bucket,
+                "--key",
+                key,
+                "--key-file",
+                keyFile.toString(),
+                "--key-name",
+                "master",
+                "-o",
+                dir.resolve("enc.bin").toString(),
+                plaintext.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
     }
 
     private CliRun decrypt(String bucket, String key, String output) {
-        return CliRun.of("decrypt", "--bucket", bucket, "--key", key, "--key-file", keyFile.toString(), "--metadata",
-                dir.resolve("enc.bin.metadata.json").toString(), "-o", dir.resolve(output).toString(),
+        return CliRun.of(
+                "decrypt",
+                "--bucket",
+                bucket,
+                "--key",
+                key,
+                "--key-file",
+                keyFile.toString(),
+                "--metadata",
+                dir.resolve("enc.bin.metadata.json").toString(),
+                "-o",
+                dir.resolve(output).toString(),
                 dir.resolve("enc.bin").toString());
     }
 

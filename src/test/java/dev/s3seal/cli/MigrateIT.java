@@ -5,6 +5,11 @@ import static dev.s3seal.testsupport.ProxyIntegrationTest.ALICE_SECRET;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.testsupport.CommitTimeConditionsUpstream;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +40,6 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-
-import dev.s3seal.testsupport.CommitTimeConditionsUpstream;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code migrate} on a bucket written before s3seal (directly in S3Proxy's filesystem store): plaintext objects with
@@ -59,8 +57,8 @@ import dev.s3seal.cli.support.ExitCodes;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MigrateIT {
 
-    private static final CommitTimeConditionsUpstream upstream =
-            CommitTimeConditionsUpstream.inFrontOf(S3ProxyServer.filesystemStore().endpoint());
+    private static final CommitTimeConditionsUpstream upstream = CommitTimeConditionsUpstream.inFrontOf(
+            S3ProxyServer.filesystemStore().endpoint());
     private static final int MIB = 1024 * 1024;
     private static final String MAGIC = "S3SL";
 
@@ -78,25 +76,30 @@ class MigrateIT {
         registry.add("s3seal.clients[0].secret-access-key", () -> ALICE_SECRET);
         registry.add("management.server.port", () -> "0");
         registry.add("s3seal.ops.upstream-probe-interval", () -> "0");
-        TestPolicies.register(registry, List.of(
-                "  - name: public",
-                "    key-prefixes: [public/]",
-                "    mode: passthrough",
-                "  - name: kms",
-                "    key-prefixes: [kms/]",
-                "    mode: cse-kms",
-                "    key: kms-main",
-                "  - name: default",
-                "    mode: cse-local",
-                "    key: master",
-                "    options:",
-                "      allow-unencrypted-reads: true"));
+        TestPolicies.register(
+                registry,
+                List.of(
+                        "  - name: public",
+                        "    key-prefixes: [public/]",
+                        "    mode: passthrough",
+                        "  - name: kms",
+                        "    key-prefixes: [kms/]",
+                        "    mode: cse-kms",
+                        "    key: kms-main",
+                        "  - name: default",
+                        "    mode: cse-local",
+                        "    key: master",
+                        "    options:",
+                        "      allow-unencrypted-reads: true"));
     }
 
     /** One object as it was stored before s3seal. */
-    private record Legacy(byte[] body, String contentType, Map<String, String> metadata, String cacheControl,
-            String contentDisposition) {
-    }
+    private record Legacy(
+            byte[] body,
+            String contentType,
+            Map<String, String> metadata,
+            String cacheControl,
+            String contentDisposition) {}
 
     private String bucket;
     private S3Client client;
@@ -108,12 +111,12 @@ class MigrateIT {
         client = S3Clients.sync(URI.create("http://127.0.0.1:" + port), ALICE_KEY, ALICE_SECRET);
         direct = S3ProxyServer.filesystemStore().directClient();
         client.createBucket(b -> b.bucket(bucket));
-        upstream.beforeWrite((line, head) -> { });
+        upstream.beforeWrite((line, head) -> {});
     }
 
     @AfterEach
     void tearDown() {
-        upstream.beforeWrite((line, head) -> { });
+        upstream.beforeWrite((line, head) -> {});
         client.close();
         direct.close();
     }
@@ -131,12 +134,15 @@ class MigrateIT {
         }
         Map<String, String> storedEtags = storedEtags();
         Map<String, HeadObjectResponse> heads = new LinkedHashMap<>();
-        legacy.keySet().forEach(key -> heads.put(key, direct.headObject(b -> b.bucket(bucket).key(key))));
+        legacy.keySet()
+                .forEach(key ->
+                        heads.put(key, direct.headObject(b -> b.bucket(bucket).key(key))));
 
         // 1. dry run: lists, changes nothing
         CliRun dryRun = migrate("--dry-run");
         assertThat(dryRun.exitCode()).as(dryRun.out() + dryRun.err()).isZero();
-        assertThat(dryRun.out().lines().filter(l -> l.startsWith("would migrate "))).hasSize(legacy.size() - 1 + hotKeys.size());
+        assertThat(dryRun.out().lines().filter(l -> l.startsWith("would migrate ")))
+                .hasSize(legacy.size() - 1 + hotKeys.size());
         assertThat(dryRun.out()).contains("skipped 2 (already-encrypted 1, rule-passthrough 1)");
         assertThat(storedEtags()).isEqualTo(storedEtags);
 
@@ -154,7 +160,9 @@ class MigrateIT {
         S3Client throughProxy = S3Clients.sync(URI.create("http://127.0.0.1:" + port), ALICE_KEY, ALICE_SECRET);
         S3Client aroundProxy = S3Clients.sync(upstream.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
         java.util.function.BiConsumer<String, Integer> write = (key, round) -> {
-            byte[] body = (key + " round " + round + " ").repeat(20 + Math.abs(round) % 7).getBytes(StandardCharsets.UTF_8);
+            byte[] body = (key + " round " + round + " ")
+                    .repeat(20 + Math.abs(round) % 7)
+                    .getBytes(StandardCharsets.UTF_8);
             S3Client writerClient = (round + hotKeys.indexOf(key)) % 2 == 0 ? throughProxy : aroundProxy;
             writerClient.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body));
             lastWritten.put(key, body);
@@ -172,22 +180,24 @@ class MigrateIT {
                 }
             }
         });
-        Thread writer = new Thread(() -> {
-            try {
-                for (int round = 0; !stop.get(); round++) {
-                    for (String key : hotKeys) {
-                        synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
-                            if (!finalWritten.containsKey(key)) {
-                                write.accept(key, round);
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        for (int round = 0; !stop.get(); round++) {
+                            for (String key : hotKeys) {
+                                synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
+                                    if (!finalWritten.containsKey(key)) {
+                                        write.accept(key, round);
+                                    }
+                                }
+                                writing.countDown();
                             }
                         }
-                        writing.countDown();
+                    } catch (Throwable failure) {
+                        writerFailure.set(failure);
                     }
-                }
-            } catch (Throwable failure) {
-                writerFailure.set(failure);
-            }
-        }, "concurrent-client");
+                },
+                "concurrent-client");
         writer.start();
         assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
         CliRun run;
@@ -196,12 +206,14 @@ class MigrateIT {
         } finally {
             stop.set(true);
             writer.join(TimeUnit.SECONDS.toMillis(60));
-            upstream.beforeWrite((line, head) -> { });
+            upstream.beforeWrite((line, head) -> {});
             throughProxy.close();
             aroundProxy.close();
         }
         // the hot keys a client wrote last through the proxy were skipped as encrypted; the plaintext ones were raced
-        assertThat(finalWritten).as("hot keys with a write between migrate's read and its write").isNotEmpty();
+        assertThat(finalWritten)
+                .as("hot keys with a write between migrate's read and its write")
+                .isNotEmpty();
         assertThat(writerFailure.get()).as("the client's writes").isNull();
         assertThat(run.exitCode()).as(run.out() + run.err()).isIn(ExitCodes.OK, ExitCodes.OBJECTS_FAILED);
         assertThat(run.out().lines().filter(line -> line.startsWith("FAILED ")))
@@ -218,7 +230,8 @@ class MigrateIT {
 
         // no write lost: the client's last write is what reads back, and it is encrypted at rest
         for (String key : hotKeys) {
-            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).as(key)
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                    .as(key)
                     .isEqualTo(lastWritten.get(key));
             assertEncryptedAtRest(key);
         }
@@ -226,20 +239,32 @@ class MigrateIT {
         for (Map.Entry<String, Legacy> entry : legacy.entrySet()) {
             String key = entry.getKey();
             Legacy before = entry.getValue();
-            ResponseBytes<GetObjectResponse> read = client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            ResponseBytes<GetObjectResponse> read =
+                    client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             assertThat(read.asByteArray()).as(key).isEqualTo(before.body());
             // the headers the store answered before migrating (it normalises some, e.g. "text/plain;charset=utf-8")
             HeadObjectResponse stored = heads.get(key);
-            assertThat(read.response().contentType()).as(key).isEqualTo(stored.contentType()).isNotNull();
-            assertThat(read.response().metadata()).as(key).isEqualTo(before.metadata()).isEqualTo(stored.metadata());
-            assertThat(read.response().cacheControl()).as(key).isEqualTo(stored.cacheControl())
+            assertThat(read.response().contentType())
+                    .as(key)
+                    .isEqualTo(stored.contentType())
+                    .isNotNull();
+            assertThat(read.response().metadata())
+                    .as(key)
+                    .isEqualTo(before.metadata())
+                    .isEqualTo(stored.metadata());
+            assertThat(read.response().cacheControl())
+                    .as(key)
+                    .isEqualTo(stored.cacheControl())
                     .isEqualTo(before.cacheControl());
-            assertThat(read.response().contentDisposition()).as(key).isEqualTo(stored.contentDisposition())
+            assertThat(read.response().contentDisposition())
+                    .as(key)
+                    .isEqualTo(stored.contentDisposition())
                     .isEqualTo(before.contentDisposition());
             assertThat(read.response().contentLength()).as(key).isEqualTo(before.body().length);
             if (key.startsWith("public/")) {
                 assertThat(storedBytes(key)).isEqualTo(before.body());
-                assertThat(direct.headObject(b -> b.bucket(bucket).key(key)).eTag()).isEqualTo(storedEtags.get(key));
+                assertThat(direct.headObject(b -> b.bucket(bucket).key(key)).eTag())
+                        .isEqualTo(storedEtags.get(key));
             } else {
                 assertEncryptedAtRest(key);
             }
@@ -248,10 +273,15 @@ class MigrateIT {
                 assertThat(read.response().eTag()).as(key).isEqualTo(storedEtags.get(key));
             }
         }
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("enc/already.bin")).asByteArray()).isEqualTo(already);
-        assertThat(direct.headObject(b -> b.bucket(bucket).key("enc/already.bin")).eTag())
-                .as("already encrypted: not rewritten").isEqualTo(storedEtags.get("enc/already.bin"));
-        assertThat(direct.headObject(b -> b.bucket(bucket).key("big/large.bin")).eTag()).as("a multipart rewrite")
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("enc/already.bin"))
+                        .asByteArray())
+                .isEqualTo(already);
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("enc/already.bin"))
+                        .eTag())
+                .as("already encrypted: not rewritten")
+                .isEqualTo(storedEtags.get("enc/already.bin"));
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("big/large.bin")).eTag())
+                .as("a multipart rewrite")
                 .endsWith("-3\"");
 
         // 3. verify authenticates every object
@@ -276,7 +306,8 @@ class MigrateIT {
         AtomicBoolean fired = new AtomicBoolean();
         // the moment migrate's encrypted PUT arrives (it read the old body already), a client writes the key
         upstream.beforeWrite((line, head) -> {
-            if (line.startsWith("PUT /" + bucket + "/race/doc.bin ") && isMigratesWrite(head.toLowerCase(java.util.Locale.ROOT))
+            if (line.startsWith("PUT /" + bucket + "/race/doc.bin ")
+                    && isMigratesWrite(head.toLowerCase(java.util.Locale.ROOT))
                     && fired.compareAndSet(false, true)) {
                 client.putObject(b -> b.bucket(bucket).key("race/doc.bin"), RequestBody.fromBytes(clientsWrite));
             }
@@ -286,8 +317,12 @@ class MigrateIT {
 
         assertThat(fired).isTrue();
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).as("examined again, it is the client's encrypted write").contains("already-encrypted 1");
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/doc.bin")).asByteArray()).isEqualTo(clientsWrite);
+        assertThat(run.out())
+                .as("examined again, it is the client's encrypted write")
+                .contains("already-encrypted 1");
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/doc.bin"))
+                        .asByteArray())
+                .isEqualTo(clientsWrite);
     }
 
     @Test
@@ -306,7 +341,9 @@ class MigrateIT {
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("migrated 1 (6000 bytes)");
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/plain.bin")).asByteArray()).isEqualTo(newer);
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/plain.bin"))
+                        .asByteArray())
+                .isEqualTo(newer);
         assertEncryptedAtRest("race/plain.bin");
     }
 
@@ -327,9 +364,11 @@ class MigrateIT {
         assertThat(fired).isTrue();
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("already-encrypted 1");
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/large.bin")).asByteArray())
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("race/large.bin"))
+                        .asByteArray())
                 .isEqualTo(clientsWrite);
-        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("the rewrite's upload aborted")
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                .as("the rewrite's upload aborted")
                 .isEmpty();
     }
 
@@ -344,33 +383,49 @@ class MigrateIT {
     private Map<String, Legacy> plantLegacyObjects() {
         Map<String, Legacy> objects = new LinkedHashMap<>();
         for (int i = 0; i < 8; i++) {
-            objects.put("docs/note-" + i + ".txt", new Legacy(("note " + i + "\n").repeat(100 * i + 1)
-                    .getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", Map.of("owner", "team-" + i,
-                    "source", "legacy"), "max-age=" + (60 * i), "attachment; filename=\"note-" + i + ".txt\""));
+            objects.put(
+                    "docs/note-" + i + ".txt",
+                    new Legacy(
+                            ("note " + i + "\n").repeat(100 * i + 1).getBytes(StandardCharsets.UTF_8),
+                            "text/plain; charset=utf-8",
+                            Map.of("owner", "team-" + i, "source", "legacy"),
+                            "max-age=" + (60 * i),
+                            "attachment; filename=\"note-" + i + ".txt\""));
         }
         objects.put("docs/empty", new Legacy(new byte[0], "application/octet-stream", Map.of(), null, null));
-        objects.put("big/medium.bin", new Legacy(random(6 * MIB + 123, 1), "application/x-medium", Map.of("size", "6m"),
-                null, null));
-        objects.put("big/large.bin", new Legacy(random(12 * MIB + 4567, 2), "video/mp4", Map.of("size", "12m"),
-                "no-cache", null));
+        objects.put(
+                "big/medium.bin",
+                new Legacy(random(6 * MIB + 123, 1), "application/x-medium", Map.of("size", "6m"), null, null));
+        objects.put(
+                "big/large.bin",
+                new Legacy(random(12 * MIB + 4567, 2), "video/mp4", Map.of("size", "12m"), "no-cache", null));
         objects.put("kms/report.csv", new Legacy(random(70_000, 3), "text/csv", Map.of("dept", "finance"), null, null));
-        objects.put("public/readme.txt", new Legacy("hello, world\n".getBytes(StandardCharsets.UTF_8), "text/plain",
-                Map.of(), null, null));
-        objects.forEach((key, object) -> direct.putObject(b -> b.bucket(bucket).key(key).contentType(object.contentType())
-                .metadata(object.metadata()).cacheControl(object.cacheControl())
-                .contentDisposition(object.contentDisposition()), RequestBody.fromBytes(object.body())));
+        objects.put(
+                "public/readme.txt",
+                new Legacy("hello, world\n".getBytes(StandardCharsets.UTF_8), "text/plain", Map.of(), null, null));
+        objects.forEach((key, object) -> direct.putObject(
+                b -> b.bucket(bucket)
+                        .key(key)
+                        .contentType(object.contentType())
+                        .metadata(object.metadata())
+                        .cacheControl(object.cacheControl())
+                        .contentDisposition(object.contentDisposition()),
+                RequestBody.fromBytes(object.body())));
         return objects;
     }
 
     private void assertEncryptedAtRest(String key) {
         byte[] stored = storedBytes(key);
-        assertThat(new String(stored, 0, 4, StandardCharsets.US_ASCII)).as(key + " at rest").isEqualTo(MAGIC);
+        assertThat(new String(stored, 0, 4, StandardCharsets.US_ASCII))
+                .as(key + " at rest")
+                .isEqualTo(MAGIC);
         HeadObjectResponse head = direct.headObject(b -> b.bucket(bucket).key(key));
         assertThat(head.metadata()).as(key).containsKey("s3seal-v");
     }
 
     private byte[] storedBytes(String key) {
-        return direct.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+        return direct.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                .asByteArray();
     }
 
     /** Every object's ETag straight from the store: what changes when anything is rewritten. */
@@ -381,8 +436,14 @@ class MigrateIT {
     }
 
     private CliRun migrate(String... options) {
-        List<String> args = new ArrayList<>(List.of("migrate", "--bucket", bucket, "--multipart-threshold",
-                Integer.toString(8 * MIB), "--part-size", Integer.toString(5 * MIB)));
+        List<String> args = new ArrayList<>(List.of(
+                "migrate",
+                "--bucket",
+                bucket,
+                "--multipart-threshold",
+                Integer.toString(8 * MIB),
+                "--part-size",
+                Integer.toString(5 * MIB)));
         args.addAll(Arrays.asList(options));
         return CliRun.with(proxyProperties(), args.toArray(String[]::new));
     }
@@ -390,9 +451,15 @@ class MigrateIT {
     /** The proxy's own configuration, as the tool reads it (its upstream is the relay). */
     private Map<String, String> proxyProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        for (String name : List.of("s3seal.policy", "s3seal.upstream.endpoint", "s3seal.upstream.access-key-id",
-                "s3seal.upstream.secret-access-key", "s3seal.kms.endpoint", "s3seal.kms.region",
-                "s3seal.kms.access-key-id", "s3seal.kms.secret-access-key")) {
+        for (String name : List.of(
+                "s3seal.policy",
+                "s3seal.upstream.endpoint",
+                "s3seal.upstream.access-key-id",
+                "s3seal.upstream.secret-access-key",
+                "s3seal.kms.endpoint",
+                "s3seal.kms.region",
+                "s3seal.kms.access-key-id",
+                "s3seal.kms.secret-access-key")) {
             properties.put(name, environment.getRequiredProperty(name));
         }
         return properties;

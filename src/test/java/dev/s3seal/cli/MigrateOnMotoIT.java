@@ -3,6 +3,9 @@ package dev.s3seal.cli;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,10 +23,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.Tag;
-
-import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * {@code migrate} against moto's S3, which keeps tags and server-side encryption settings (S3Proxy's filesystem store
@@ -51,8 +49,18 @@ class MigrateOnMotoIT {
         Path key = dir.resolve("master-v1.key");
         Files.writeString(key, Base64.getEncoder().encodeToString(TestPolicies.masterKeyMaterial()));
         policy = dir.resolve("policy.yaml");
-        Files.writeString(policy, String.join("\n", "keys:", "  master:", "    type: local", "    versions:",
-                "      - {version: 1, file: " + key + "}", "rules:", "  - {name: default, mode: cse-local, key: master}", ""));
+        Files.writeString(
+                policy,
+                String.join(
+                        "\n",
+                        "keys:",
+                        "  master:",
+                        "    type: local",
+                        "    versions:",
+                        "      - {version: 1, file: " + key + "}",
+                        "rules:",
+                        "  - {name: default, mode: cse-local, key: master}",
+                        ""));
     }
 
     @AfterEach
@@ -62,20 +70,44 @@ class MigrateOnMotoIT {
 
     @Test
     void shouldKeepTagsHeadersMetadataAndTheStoresEncryption() {
-        String kmsKey = moto.createKey("s3seal-migrate-" + UUID.randomUUID().toString().substring(0, 8));
+        String kmsKey =
+                moto.createKey("s3seal-migrate-" + UUID.randomUUID().toString().substring(0, 8));
         byte[] small = "tagged and described\n".repeat(50).getBytes(StandardCharsets.UTF_8);
-        direct.putObject(b -> b.bucket(bucket).key("tagged.txt").contentType("text/plain").contentLanguage("en")
-                .metadata(Map.of("owner", "team-blue")).tagging("team=blue&note=a%20b%2Bc%3Dd%2Fe"), RequestBody.fromBytes(small));
-        direct.putObject(b -> b.bucket(bucket).key("large.bin").contentType("application/x-large")
-                .tagging("size=large"), RequestBody.fromBytes(random(6 * MIB + 99, 5)));
-        direct.putObject(b -> b.bucket(bucket).key("sse-s3.bin").serverSideEncryption(ServerSideEncryption.AES256),
+        direct.putObject(
+                b -> b.bucket(bucket)
+                        .key("tagged.txt")
+                        .contentType("text/plain")
+                        .contentLanguage("en")
+                        .metadata(Map.of("owner", "team-blue"))
+                        .tagging("team=blue&note=a%20b%2Bc%3Dd%2Fe"),
+                RequestBody.fromBytes(small));
+        direct.putObject(
+                b -> b.bucket(bucket)
+                        .key("large.bin")
+                        .contentType("application/x-large")
+                        .tagging("size=large"),
+                RequestBody.fromBytes(random(6 * MIB + 99, 5)));
+        direct.putObject(
+                b -> b.bucket(bucket).key("sse-s3.bin").serverSideEncryption(ServerSideEncryption.AES256),
                 RequestBody.fromBytes(random(10_000, 6)));
-        direct.putObject(b -> b.bucket(bucket).key("sse-kms.bin").serverSideEncryption(ServerSideEncryption.AWS_KMS)
-                .ssekmsKeyId(kmsKey).metadata(Map.of("kept", "yes")), RequestBody.fromBytes(random(20_000, 7)));
+        direct.putObject(
+                b -> b.bucket(bucket)
+                        .key("sse-kms.bin")
+                        .serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                        .ssekmsKeyId(kmsKey)
+                        .metadata(Map.of("kept", "yes")),
+                RequestBody.fromBytes(random(20_000, 7)));
         Map<String, HeadObjectResponse> before = heads();
 
-        CliRun run = CliRun.with(properties(), "migrate", "--bucket", bucket, "--multipart-threshold",
-                Integer.toString(5 * MIB), "--part-size", Integer.toString(5 * MIB));
+        CliRun run = CliRun.with(
+                properties(),
+                "migrate",
+                "--bucket",
+                bucket,
+                "--multipart-threshold",
+                Integer.toString(5 * MIB),
+                "--part-size",
+                Integer.toString(5 * MIB));
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("migrated 4 (", "failed 0");
@@ -117,10 +149,24 @@ class MigrateOnMotoIT {
     }
 
     private Map<String, String> properties() {
-        return Map.of("s3seal.policy", policy.toString(), "s3seal.upstream.endpoint", moto.endpoint().toString(),
-                "s3seal.upstream.region", MotoServer.REGION, "s3seal.upstream.access-key-id", "test",
-                "s3seal.upstream.secret-access-key", "test", "s3seal.kms.endpoint", moto.endpoint().toString(),
-                "s3seal.kms.region", MotoServer.REGION, "s3seal.kms.access-key-id", "test",
-                "s3seal.kms.secret-access-key", "test");
+        return Map.of(
+                "s3seal.policy",
+                policy.toString(),
+                "s3seal.upstream.endpoint",
+                moto.endpoint().toString(),
+                "s3seal.upstream.region",
+                MotoServer.REGION,
+                "s3seal.upstream.access-key-id",
+                "test",
+                "s3seal.upstream.secret-access-key",
+                "test",
+                "s3seal.kms.endpoint",
+                moto.endpoint().toString(),
+                "s3seal.kms.region",
+                MotoServer.REGION,
+                "s3seal.kms.access-key-id",
+                "test",
+                "s3seal.kms.secret-access-key",
+                "test");
     }
 }

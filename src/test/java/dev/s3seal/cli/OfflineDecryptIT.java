@@ -2,6 +2,12 @@ package dev.s3seal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,13 +29,6 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.s3seal.testsupport.Command;
-import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.testsupport.TwoPartUpload;
-import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code decrypt} reads objects the proxy wrote, taken straight from the store (body + head-object JSON), with no
@@ -47,26 +45,28 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
 
     @DynamicPropertySource
     static void policy(DynamicPropertyRegistry registry) throws IOException {
-        kmsKeyId = TestPolicies.register(registry, List.of(
-                "  - name: s3ec-local",
-                "    key-prefixes: [s3ec-local/]",
-                "    mode: cse-local",
-                "    key: master",
-                "    options:",
-                "      format: s3ec-v3",
-                "  - name: s3ec-kms",
-                "    key-prefixes: [s3ec-kms/]",
-                "    mode: cse-kms",
-                "    key: kms-main",
-                "    options:",
-                "      format: s3ec-v3",
-                "  - name: kms",
-                "    key-prefixes: [kms/]",
-                "    mode: cse-kms",
-                "    key: kms-main",
-                "  - name: default",
-                "    mode: cse-local",
-                "    key: master"));
+        kmsKeyId = TestPolicies.register(
+                registry,
+                List.of(
+                        "  - name: s3ec-local",
+                        "    key-prefixes: [s3ec-local/]",
+                        "    mode: cse-local",
+                        "    key: master",
+                        "    options:",
+                        "      format: s3ec-v3",
+                        "  - name: s3ec-kms",
+                        "    key-prefixes: [s3ec-kms/]",
+                        "    mode: cse-kms",
+                        "    key: kms-main",
+                        "    options:",
+                        "      format: s3ec-v3",
+                        "  - name: kms",
+                        "    key-prefixes: [kms/]",
+                        "    mode: cse-kms",
+                        "    key: kms-main",
+                        "  - name: default",
+                        "    mode: cse-local",
+                        "    key: master"));
     }
 
     @TempDir
@@ -82,7 +82,8 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
         bucket = newBucket();
         client = alice();
         direct = store().directClient();
-        keyFile = Files.writeString(dir.resolve("master-v1.key"),
+        keyFile = Files.writeString(
+                dir.resolve("master-v1.key"),
                 java.util.Base64.getEncoder().encodeToString(TestPolicies.masterKeyMaterial()));
     }
 
@@ -100,7 +101,7 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
         written.put("s3ec-local/single.bin", putThroughProxy("s3ec-local/single.bin", 120_000 + 7));
         written.put("s3ec-kms/single.bin", putThroughProxy("s3ec-kms/single.bin", 100_000 + 9));
         byte[] multipart = random(5 * 1024 * 1024 + 70_001, 11);
-        TwoPartUpload.upload(client, bucket, "local/multipart.bin", multipart, 5 * 1024 * 1024, b -> { });
+        TwoPartUpload.upload(client, bucket, "local/multipart.bin", multipart, 5 * 1024 * 1024, b -> {});
         written.put("local/multipart.bin", multipart);
 
         for (Map.Entry<String, byte[]> object : written.entrySet()) {
@@ -108,8 +109,20 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
             Path body = downloadDirectly(key);
             Path output = dir.resolve("plain-" + key.replace('/', '-'));
 
-            CliRun run = CliRun.with(kmsProperties(), "decrypt", "--bucket", bucket, "--key", key,
-                    "--key-file", keyFile.toString(), "--metadata", body + ".json", "-o", output.toString(), body.toString());
+            CliRun run = CliRun.with(
+                    kmsProperties(),
+                    "decrypt",
+                    "--bucket",
+                    bucket,
+                    "--key",
+                    key,
+                    "--key-file",
+                    keyFile.toString(),
+                    "--metadata",
+                    body + ".json",
+                    "-o",
+                    output.toString(),
+                    body.toString());
 
             assertThat(run.exitCode()).as(key + ": " + run.err()).isZero();
             assertThat(Files.readAllBytes(output)).as(key).isEqualTo(object.getValue());
@@ -121,23 +134,40 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
     @Test
     void shouldDecryptWithTheJarAsAScriptRunsIt() throws IOException {
         Path jar = Path.of("target", "s3seal.jar");
-        assertThat(jar).as("the jar: failsafe runs after package (./mvnw verify)").exists();
+        assertThat(jar)
+                .as("the jar: failsafe runs after package (./mvnw verify)")
+                .exists();
         byte[] multipart = random(5 * 1024 * 1024 + 65_536, 13);
-        TwoPartUpload.upload(client, bucket, "kms/multipart.bin", multipart, 5 * 1024 * 1024, b -> { });
+        TwoPartUpload.upload(client, bucket, "kms/multipart.bin", multipart, 5 * 1024 * 1024, b -> {});
         Path body = downloadDirectly("kms/multipart.bin");
         Path output = dir.resolve("plain.bin");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "decrypt", "--bucket", bucket,
-                "--key", "kms/multipart.bin", "--metadata", body + ".json", "--output", output.toString(), body.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary(),
+                "-jar",
+                jar.toString(),
+                "decrypt",
+                "--bucket",
+                bucket,
+                "--key",
+                "kms/multipart.bin",
+                "--metadata",
+                body + ".json",
+                "--output",
+                output.toString(),
+                body.toString()));
 
         // KMS configuration from the proxy's environment variables, as in a pod
         Command.Result result = Command.run(kmsEnvironment(), Duration.ofSeconds(120), command);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("decrypted s3://" + bucket + "/kms/multipart.bin (s3seal multipart (2 parts)");
+        assertThat(result.output())
+                .contains("decrypted s3://" + bucket + "/kms/multipart.bin (s3seal multipart (2 parts)");
         assertThat(Files.readAllBytes(output)).isEqualTo(multipart);
 
         FileCommandsTest.flipByte(body, 5 * 1024 * 1024 + 1000);
-        Command.Result tampered = Command.run(kmsEnvironment(), Duration.ofSeconds(120),
+        Command.Result tampered = Command.run(
+                kmsEnvironment(),
+                Duration.ofSeconds(120),
                 replace(command, output.toString(), dir.resolve("tampered.bin").toString()));
 
         assertThat(tampered.exitCode()).as(tampered.output()).isEqualTo(ExitCodes.OBJECTS_FAILED);
@@ -152,8 +182,20 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
             Path body = downloadDirectly(key);
             FileCommandsTest.flipByte(body, 150_000);
 
-            CliRun run = CliRun.with(kmsProperties(), "decrypt", "--bucket", bucket, "--key", key, "--key-file",
-                    keyFile.toString(), "--metadata", body + ".json", "-o", dir.resolve("out.bin").toString(), body.toString());
+            CliRun run = CliRun.with(
+                    kmsProperties(),
+                    "decrypt",
+                    "--bucket",
+                    bucket,
+                    "--key",
+                    key,
+                    "--key-file",
+                    keyFile.toString(),
+                    "--metadata",
+                    body + ".json",
+                    "-o",
+                    dir.resolve("out.bin").toString(),
+                    body.toString());
 
             assertThat(run.exitCode()).as(key).isEqualTo(ExitCodes.OBJECTS_FAILED);
             assertThat(run.err()).as(key).containsAnyOf("not authentic", "AUTHENTICATION_FAILED");
@@ -176,18 +218,24 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
         for (Map.Entry<String, List<String>> upload : uploads.entrySet()) {
             String key = upload.getKey();
             Path body = dir.resolve(key.replace('/', '-') + ".enc");
-            List<String> args = new ArrayList<>(List.of("encrypt", "--bucket", bucket, "--key", key, "-o", body.toString()));
+            List<String> args =
+                    new ArrayList<>(List.of("encrypt", "--bucket", bucket, "--key", key, "-o", body.toString()));
             args.addAll(upload.getValue());
             args.add(plaintext.toString());
             CliRun run = CliRun.with(kmsProperties(), args.toArray(String[]::new));
             assertThat(run.exitCode()).as(key + ": " + run.err()).isZero();
-            Map<String, String> metadata = JSON.readValue(Path.of(body + ".metadata.json").toFile(),
+            Map<String, String> metadata = JSON.readValue(
+                    Path.of(body + ".metadata.json").toFile(),
                     JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
 
             direct.putObject(b -> b.bucket(bucket).key(key).metadata(metadata), RequestBody.fromFile(body));
 
-            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).as(key).isEqualTo(data);
-            assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength()).as(key).isEqualTo(data.length);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                    .as(key)
+                    .isEqualTo(data);
+            assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength())
+                    .as(key)
+                    .isEqualTo(data.length);
         }
     }
 
@@ -217,17 +265,27 @@ class OfflineDecryptIT extends ProxyIntegrationTest {
     }
 
     private static Map<String, String> kmsProperties() {
-        return Map.of("s3seal.kms.endpoint", MotoServer.get().endpoint().toString(),
-                "s3seal.kms.region", MotoServer.REGION,
-                "s3seal.kms.access-key-id", "test",
-                "s3seal.kms.secret-access-key", "test");
+        return Map.of(
+                "s3seal.kms.endpoint",
+                MotoServer.get().endpoint().toString(),
+                "s3seal.kms.region",
+                MotoServer.REGION,
+                "s3seal.kms.access-key-id",
+                "test",
+                "s3seal.kms.secret-access-key",
+                "test");
     }
 
     private static Map<String, String> kmsEnvironment() {
-        return Map.of("S3SEAL_KMS_ENDPOINT", MotoServer.get().endpoint().toString(),
-                "S3SEAL_KMS_REGION", MotoServer.REGION,
-                "S3SEAL_KMS_ACCESS_KEY_ID", "test",
-                "S3SEAL_KMS_SECRET_ACCESS_KEY", "test");
+        return Map.of(
+                "S3SEAL_KMS_ENDPOINT",
+                MotoServer.get().endpoint().toString(),
+                "S3SEAL_KMS_REGION",
+                MotoServer.REGION,
+                "S3SEAL_KMS_ACCESS_KEY_ID",
+                "test",
+                "S3SEAL_KMS_SECRET_ACCESS_KEY",
+                "test");
     }
 
     private static String javaBinary() {

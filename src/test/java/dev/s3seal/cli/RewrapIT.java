@@ -4,6 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.s3seal.cli.rewrap.BucketRewrapper;
+import dev.s3seal.cli.rewrap.RewrapReport;
+import dev.s3seal.cli.rewrap.SelfCopy;
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.cli.support.ToolEnvironment;
+import dev.s3seal.cli.support.UpstreamCalls;
+import dev.s3seal.testsupport.KmsKeyStateGate;
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.RecordingUpstream;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.TwoPartUpload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +30,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,20 +39,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import dev.s3seal.testsupport.KmsKeyStateGate;
-import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.RecordingUpstream;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TwoPartUpload;
-import dev.s3seal.cli.rewrap.BucketRewrapper;
-import dev.s3seal.cli.rewrap.RewrapReport;
-import dev.s3seal.cli.rewrap.SelfCopy;
-import dev.s3seal.cli.support.BucketTools;
-import dev.s3seal.cli.support.ExitCodes;
-import dev.s3seal.cli.support.ToolEnvironment;
-import dev.s3seal.cli.support.UpstreamCalls;
 
 /**
  * Key rotation end to end, as docs/rotation.md runs it: objects written through the proxy under local key version 1
@@ -103,7 +101,8 @@ class RewrapIT extends ProxyIntegrationTest {
     void shouldRotateToANewLocalVersionAndAnotherKmsKeyWithoutMovingABody() throws IOException {
         String oldAlias = usePolicy(List.of(1), 1);
         Map<String, byte[]> written = writeObjects();
-        String multipartEtag = direct.headObject(b -> b.bucket(bucket).key("local/multi.bin")).eTag();
+        String multipartEtag =
+                direct.headObject(b -> b.bucket(bucket).key("local/multi.bin")).eTag();
         String canary = "canary/v1.bin";
         client.putObject(b -> b.bucket(probeBucket).key(canary), RequestBody.fromBytes(random(1000, 9)));
 
@@ -111,9 +110,13 @@ class RewrapIT extends ProxyIntegrationTest {
 
         CliRun dryRun = rewrap("--dry-run");
         assertThat(dryRun.exitCode()).as(dryRun.out() + dryRun.err()).isZero();
-        assertThat(dryRun.out().lines().filter(line -> line.startsWith("WOULD REWRAP"))).hasSize(6);
-        assertThat(dryRun.out()).contains("WOULD REWRAP s3://" + bucket + "/local/small.bin: local master/1 -> local master/2",
-                "would rewrap 6, already current 0", "passthrough 1");
+        assertThat(dryRun.out().lines().filter(line -> line.startsWith("WOULD REWRAP")))
+                .hasSize(6);
+        assertThat(dryRun.out())
+                .contains(
+                        "WOULD REWRAP s3://" + bucket + "/local/small.bin: local master/1 -> local master/2",
+                        "would rewrap 6, already current 0",
+                        "passthrough 1");
         assertThat(storedMetadata("local/small.bin")).containsEntry("s3seal-kv", "1");
         assertThat(storedMetadata("kms/one.bin").get("s3seal-ki")).isEqualTo(arnOf(oldAlias));
 
@@ -121,38 +124,51 @@ class RewrapIT extends ProxyIntegrationTest {
         CliRun run = rewrap("--concurrency", "3");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("7 objects; rewrapped 6, already current 0, skipped 0, failed 0",
-                "not encrypted by s3seal's rules 1 (passthrough 1)");
+        assertThat(run.out())
+                .contains(
+                        "7 objects; rewrapped 6, already current 0, skipped 0, failed 0",
+                        "not encrypted by s3seal's rules 1 (passthrough 1)");
         assertNoBodyCrossedTheWire(recorder.traffic());
         for (String key : List.of("local/small.bin", "local/multi.bin", "local/empty.bin")) {
-            assertThat(storedMetadata(key)).as(key).containsEntry("s3seal-ki", "master").containsEntry("s3seal-kv", "2");
+            assertThat(storedMetadata(key))
+                    .as(key)
+                    .containsEntry("s3seal-ki", "master")
+                    .containsEntry("s3seal-kv", "2");
         }
         for (String key : List.of("kms/one.bin", "kms/multi.bin", "kms/cached.bin")) {
             assertThat(storedMetadata(key).get("s3seal-ki")).as(key).isEqualTo(arnOf(newAlias));
         }
         // the part layout and so the ETag stay: the sealed manifest still matches
-        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/multi.bin")).eTag()).isEqualTo(multipartEtag)
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/multi.bin"))
+                        .eTag())
+                .isEqualTo(multipartEtag)
                 .endsWith("-2\"");
         HeadObjectResponse small = direct.headObject(b -> b.bucket(bucket).key("local/small.bin"));
         assertThat(small.contentType()).isEqualTo("text/x-report");
         assertThat(small.metadata()).containsEntry("owner", "alice");
-        assertThat(direct.headObject(b -> b.bucket(bucket).key("kms/cached.bin")).cacheControl()).isEqualTo("max-age=60");
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("kms/cached.bin"))
+                        .cacheControl())
+                .isEqualTo("max-age=60");
 
         recorder.clear();
         CliRun rerun = rewrap();
         assertThat(rerun.exitCode()).as(rerun.out() + rerun.err()).isZero();
         assertThat(rerun.out()).contains("rewrapped 0, already current 6");
-        assertThat(recorder.traffic()).allSatisfy(traffic -> assertThat(traffic.request().method()).isIn("GET", "HEAD"));
+        assertThat(recorder.traffic())
+                .allSatisfy(traffic -> assertThat(traffic.request().method()).isIn("GET", "HEAD"));
 
         // retire: version 1 leaves the policy, the old KMS key is disabled
         disable(oldAlias);
         writePolicy(List.of(2), 2, newAlias);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertAccessDenied(probeBucket, canary));
 
-        written.forEach((key, data) -> assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
-                .as(key).isEqualTo(data));
-        byte[] across = client.getObjectAsBytes(b -> b.bucket(bucket).key("local/multi.bin")
-                .range("bytes=" + (PART - 1000) + "-" + (PART + 999))).asByteArray();
+        written.forEach((key, data) -> assertThat(
+                        client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                .as(key)
+                .isEqualTo(data));
+        byte[] across = client.getObjectAsBytes(b ->
+                        b.bucket(bucket).key("local/multi.bin").range("bytes=" + (PART - 1000) + "-" + (PART + 999)))
+                .asByteArray();
         assertThat(across).isEqualTo(Arrays.copyOfRange(written.get("local/multi.bin"), PART - 1000, PART + 1000));
         CliRun verify = CliRun.with(toolProperties(store().endpoint().toString()), "verify", "--bucket", bucket);
         assertThat(verify.exitCode()).as(verify.out()).isZero();
@@ -172,21 +188,30 @@ class RewrapIT extends ProxyIntegrationTest {
 
         CliRun verify = CliRun.with(toolProperties(store().endpoint().toString()), "verify", "--bucket", bucket);
         assertThat(verify.exitCode()).as(verify.out() + verify.err()).isEqualTo(ExitCodes.OBJECTS_FAILED);
-        assertThat(verify.out()).contains(
-                "FAILED wrong-key s3://" + bucket + "/local/shredded.bin: the data key does not unwrap (unknown_key)",
-                "FAILED wrong-key s3://" + bucket + "/kms/shredded.bin: the data key does not unwrap (unknown_key)",
-                "failed 2 (wrong-key 2)");
+        assertThat(verify.out())
+                .contains(
+                        "FAILED wrong-key s3://" + bucket
+                                + "/local/shredded.bin: the data key does not unwrap (unknown_key)",
+                        "FAILED wrong-key s3://" + bucket
+                                + "/kms/shredded.bin: the data key does not unwrap (unknown_key)",
+                        "failed 2 (wrong-key 2)");
         CliRun rewrap = rewrap();
         assertThat(rewrap.exitCode()).as(rewrap.out() + rewrap.err()).isEqualTo(ExitCodes.OBJECTS_FAILED);
-        assertThat(rewrap.out()).contains("FAILED wrong-key s3://" + bucket + "/local/shredded.bin: ",
-                "FAILED wrong-key s3://" + bucket + "/kms/shredded.bin: ", "failed 2 (wrong-key 2)");
+        assertThat(rewrap.out())
+                .contains(
+                        "FAILED wrong-key s3://" + bucket + "/local/shredded.bin: ",
+                        "FAILED wrong-key s3://" + bucket + "/kms/shredded.bin: ",
+                        "failed 2 (wrong-key 2)");
 
         // retiring is reversible while the key material exists: destroying it is what shreds
         kms.enable(keyIdOf(alias), "alias/" + alias, arnOf(alias));
         writePolicy(List.of(1, 2), 2, alias);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                client.getObjectAsBytes(b -> b.bucket(bucket).key("local/shredded.bin")).asByteArray())
-                .isEqualTo(random(70_000, 1)));
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(
+                                client.getObjectAsBytes(b -> b.bucket(bucket).key("local/shredded.bin"))
+                                        .asByteArray())
+                        .isEqualTo(random(70_000, 1)));
     }
 
     @Test
@@ -204,24 +229,36 @@ class RewrapIT extends ProxyIntegrationTest {
 
         RewrapReport stopped;
         AtomicInteger seen = new AtomicInteger();
-        try (BucketTools tools = BucketTools.open(ToolEnvironment.of(toolProperties(store().endpoint().toString())))) {
+        try (BucketTools tools = BucketTools.open(
+                ToolEnvironment.of(toolProperties(store().endpoint().toString())))) {
             BucketRewrapper rewrapper = new BucketRewrapper(tools, null);
-            stopped = rewrapper.rewrap(bucket, "", 2, false, verdict -> {
-                if (seen.incrementAndGet() == 5) {
-                    rewrapper.stop(); // what Ctrl-C does
-                }
-            }, started -> { });
+            stopped = rewrapper.rewrap(
+                    bucket,
+                    "",
+                    2,
+                    false,
+                    verdict -> {
+                        if (seen.incrementAndGet() == 5) {
+                            rewrapper.stop(); // what Ctrl-C does
+                        }
+                    },
+                    started -> {});
         }
 
         assertThat(stopped.objects()).isLessThan(25).isGreaterThanOrEqualTo(5);
         assertThat(stopped.summary()).contains("STOPPED before the end");
-        written.forEach((key, data) -> assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
-                .as(key).isEqualTo(data));
+        written.forEach((key, data) -> assertThat(
+                        client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                .as(key)
+                .isEqualTo(data));
         CliRun rerun = rewrap();
         assertThat(rerun.exitCode()).as(rerun.out() + rerun.err()).isZero();
-        assertThat(rerun.out()).contains("25 objects; rewrapped " + (24 - stopped.rewrapped()) + ", already current "
-                + stopped.rewrapped() + ", skipped 1 (s3ec-format 1)", "SKIPPED s3ec-format s3://" + bucket
-                + "/s3ec/client-format.bin: in the AWS S3 Encryption Client's format");
+        assertThat(rerun.out())
+                .contains(
+                        "25 objects; rewrapped " + (24 - stopped.rewrapped()) + ", already current "
+                                + stopped.rewrapped() + ", skipped 1 (s3ec-format 1)",
+                        "SKIPPED s3ec-format s3://" + bucket
+                                + "/s3ec/client-format.bin: in the AWS S3 Encryption Client's format");
         for (String key : written.keySet()) {
             assertThat(storedMetadata(key)).as(key).containsEntry("s3seal-kv", "2");
         }
@@ -233,27 +270,36 @@ class RewrapIT extends ProxyIntegrationTest {
         byte[] single = random(20_000, 7);
         byte[] multi = random(PART + 1_000, 8);
         client.putObject(b -> b.bucket(bucket).key("local/single.bin"), RequestBody.fromBytes(single));
-        TwoPartUpload.upload(client, bucket, "local/multi.bin", multi, PART, b -> { });
+        TwoPartUpload.upload(client, bucket, "local/multi.bin", multi, PART, b -> {});
         HeadObjectResponse singleHead = direct.headObject(b -> b.bucket(bucket).key("local/single.bin"));
         HeadObjectResponse multiHead = direct.headObject(b -> b.bucket(bucket).key("local/multi.bin"));
         String stale = "\"0123456789abcdef0123456789abcdef\"";
 
-        try (BucketTools tools = BucketTools.open(ToolEnvironment.of(toolProperties(store().endpoint().toString())))) {
+        try (BucketTools tools = BucketTools.open(
+                ToolEnvironment.of(toolProperties(store().endpoint().toString())))) {
             SelfCopy copy = new SelfCopy(new UpstreamCalls(tools.upstream()));
             Map<String, List<String>> headers = Map.of("x-amz-meta-s3seal-kv", List.of("9"));
-            assertThatThrownBy(() -> copy.singlePart(bucket, "local/single.bin", stale, headers).block(Duration.ofSeconds(30)))
+            assertThatThrownBy(() -> copy.singlePart(bucket, "local/single.bin", stale, headers)
+                            .block(Duration.ofSeconds(30)))
                     .isInstanceOf(SelfCopy.Changed.class);
             dev.s3seal.crypto.MultipartLayout layout = layoutOf("local/multi.bin", tools);
             assertThatThrownBy(() -> copy.multipart(bucket, "local/multi.bin", stale, layout, headers)
-                    .block(Duration.ofSeconds(30))).isInstanceOf(SelfCopy.Changed.class);
+                            .block(Duration.ofSeconds(30)))
+                    .isInstanceOf(SelfCopy.Changed.class);
         }
 
-        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/single.bin")).metadata())
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/single.bin"))
+                        .metadata())
                 .isEqualTo(singleHead.metadata());
-        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/multi.bin")).metadata())
+        assertThat(direct.headObject(b -> b.bucket(bucket).key("local/multi.bin"))
+                        .metadata())
                 .isEqualTo(multiHead.metadata());
-        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("the failed copy was aborted").isEmpty();
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("local/multi.bin")).asByteArray()).isEqualTo(multi);
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                .as("the failed copy was aborted")
+                .isEmpty();
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("local/multi.bin"))
+                        .asByteArray())
+                .isEqualTo(multi);
     }
 
     /** The part layout of a sealed multipart object, from its envelope and the proxy's key. */
@@ -262,22 +308,31 @@ class RewrapIT extends ProxyIntegrationTest {
         Map<String, String> entries = new LinkedHashMap<>();
         head.metadata().forEach((name, value) -> entries.put("x-amz-meta-" + name, value));
         dev.s3seal.crypto.EnvelopeMetadata envelope = dev.s3seal.crypto.EnvelopeMetadata.fromHeaders(entries);
-        dev.s3seal.keys.WrappedKey wrapped = new dev.s3seal.keys.WrappedKey(envelope.providerKind(), envelope.keyId(),
-                envelope.keyVersion(), envelope.wrappedKey());
-        byte[] dataKey = tools.keys().reader(wrapped).unwrap(wrapped,
-                dev.s3seal.keys.KeyContext.of(bucket, key, envelope.context() == null ? Map.of() : envelope.context()))
+        dev.s3seal.keys.WrappedKey wrapped = new dev.s3seal.keys.WrappedKey(
+                envelope.providerKind(), envelope.keyId(), envelope.keyVersion(), envelope.wrappedKey());
+        byte[] dataKey = tools.keys()
+                .reader(wrapped)
+                .unwrap(
+                        wrapped,
+                        dev.s3seal.keys.KeyContext.of(
+                                bucket, key, envelope.context() == null ? Map.of() : envelope.context()))
                 .block(Duration.ofSeconds(30));
-        return new dev.s3seal.crypto.MultipartLayout(dev.s3seal.crypto.MultipartEnvelope.openManifest(envelope, dataKey,
-                head.eTag()), envelope.segmentSize());
+        return new dev.s3seal.crypto.MultipartLayout(
+                dev.s3seal.crypto.MultipartEnvelope.openManifest(envelope, dataKey, head.eTag()),
+                envelope.segmentSize());
     }
 
     @Test
     void shouldRefuseAMissingBucketAsAUsageError() {
-        CliRun run = CliRun.with(toolProperties(store().endpoint().toString()), "rewrap", "--bucket",
+        CliRun run = CliRun.with(
+                toolProperties(store().endpoint().toString()),
+                "rewrap",
+                "--bucket",
                 "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8));
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("cannot list").doesNotContain("\tat ");
-        CliRun bad = CliRun.with(toolProperties(store().endpoint().toString()), "rewrap", "--bucket", "b", "--concurrency", "0");
+        CliRun bad = CliRun.with(
+                toolProperties(store().endpoint().toString()), "rewrap", "--bucket", "b", "--concurrency", "0");
         assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
@@ -285,11 +340,15 @@ class RewrapIT extends ProxyIntegrationTest {
     private Map<String, byte[]> writeObjects() {
         Map<String, byte[]> written = new LinkedHashMap<>();
         byte[] small = random(200_003, 1);
-        client.putObject(b -> b.bucket(bucket).key("local/small.bin").contentType("text/x-report")
-                .metadata(Map.of("owner", "alice")), RequestBody.fromBytes(small));
+        client.putObject(
+                b -> b.bucket(bucket)
+                        .key("local/small.bin")
+                        .contentType("text/x-report")
+                        .metadata(Map.of("owner", "alice")),
+                RequestBody.fromBytes(small));
         written.put("local/small.bin", small);
         byte[] multi = random(PART + 70_001, 2);
-        TwoPartUpload.upload(client, bucket, "local/multi.bin", multi, PART, b -> { });
+        TwoPartUpload.upload(client, bucket, "local/multi.bin", multi, PART, b -> {});
         written.put("local/multi.bin", multi);
         client.putObject(b -> b.bucket(bucket).key("local/empty.bin"), RequestBody.empty());
         written.put("local/empty.bin", new byte[0]);
@@ -297,10 +356,11 @@ class RewrapIT extends ProxyIntegrationTest {
         client.putObject(b -> b.bucket(bucket).key("kms/one.bin"), RequestBody.fromBytes(one));
         written.put("kms/one.bin", one);
         byte[] kmsMulti = random(PART + 65_536, 4);
-        TwoPartUpload.upload(client, bucket, "kms/multi.bin", kmsMulti, PART, b -> { });
+        TwoPartUpload.upload(client, bucket, "kms/multi.bin", kmsMulti, PART, b -> {});
         written.put("kms/multi.bin", kmsMulti);
         byte[] cached = random(10_000, 5);
-        client.putObject(b -> b.bucket(bucket).key("kms/cached.bin").cacheControl("max-age=60"), RequestBody.fromBytes(cached));
+        client.putObject(
+                b -> b.bucket(bucket).key("kms/cached.bin").cacheControl("max-age=60"), RequestBody.fromBytes(cached));
         written.put("kms/cached.bin", cached);
         byte[] plain = random(100, 6);
         client.putObject(b -> b.bucket(bucket).key("public/plain.txt"), RequestBody.fromBytes(plain));
@@ -316,16 +376,21 @@ class RewrapIT extends ProxyIntegrationTest {
         assertThat(traffic).isNotEmpty();
         long total = 0;
         for (RecordingUpstream.Traffic request : traffic) {
-            assertThat(request.requestBodyBytes()).as(request.request().toString()).isLessThan(4096);
+            assertThat(request.requestBodyBytes())
+                    .as(request.request().toString())
+                    .isLessThan(4096);
             assertThat(request.responseBytes()).as(request.request().toString()).isLessThan(8192);
             if (request.request().method().equals("GET")) {
-                assertThat(request.request().rawQuery()).as(request.request().toString()).isNotNull();
+                assertThat(request.request().rawQuery())
+                        .as(request.request().toString())
+                        .isNotNull();
             }
             total += request.requestBodyBytes() + request.responseBytes();
         }
         // the objects hold over 10 MiB; what crossed the wire is metadata
         assertThat(total).isLessThan(200_000);
-        assertThat(traffic.stream().filter(t -> t.request().header("x-amz-copy-source") != null)).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(traffic.stream().filter(t -> t.request().header("x-amz-copy-source") != null))
+                .hasSizeGreaterThanOrEqualTo(6);
     }
 
     private void assertAccessDenied(String inBucket, String key) {
@@ -370,7 +435,8 @@ class RewrapIT extends ProxyIntegrationTest {
             client.putObject(b -> b.bucket(probeBucket).key("kms/" + probe), RequestBody.fromBytes(random(10, 1)));
             assertThat(direct.headObject(b -> b.bucket(probeBucket).key(probe)).metadata())
                     .containsEntry("s3seal-kv", Integer.toString(active));
-            assertThat(direct.headObject(b -> b.bucket(probeBucket).key("kms/" + probe)).metadata())
+            assertThat(direct.headObject(b -> b.bucket(probeBucket).key("kms/" + probe))
+                            .metadata())
                     .containsEntry("s3seal-ki", arn);
         });
         return alias;
@@ -383,7 +449,12 @@ class RewrapIT extends ProxyIntegrationTest {
     }
 
     private static String arnOf(String alias) {
-        return MotoServer.get().admin().describeKey(b -> b.keyId("alias/" + alias)).join().keyMetadata().arn();
+        return MotoServer.get()
+                .admin()
+                .describeKey(b -> b.keyId("alias/" + alias))
+                .join()
+                .keyMetadata()
+                .arn();
     }
 
     private static void disable(String alias) {
@@ -391,17 +462,18 @@ class RewrapIT extends ProxyIntegrationTest {
     }
 
     private static String keyIdOf(String alias) {
-        return MotoServer.get().admin().describeKey(b -> b.keyId("alias/" + alias)).join().keyMetadata().keyId();
+        return MotoServer.get()
+                .admin()
+                .describeKey(b -> b.keyId("alias/" + alias))
+                .join()
+                .keyMetadata()
+                .keyId();
     }
 
     /** The policy of docs/rotation.md: local key {@code master} with these versions, KMS key {@code kms-main}. */
     private static void writePolicy(List<Integer> versions, int active, String kmsAlias) throws IOException {
-        List<String> lines = new ArrayList<>(List.of(
-                "keys:",
-                "  master:",
-                "    type: local",
-                "    active-version: " + active,
-                "    versions:"));
+        List<String> lines = new ArrayList<>(
+                List.of("keys:", "  master:", "    type: local", "    active-version: " + active, "    versions:"));
         for (int version : versions) {
             lines.add("      - {version: " + version + ", file: " + (version == 1 ? keyV1 : keyV2) + "}");
         }
@@ -417,7 +489,10 @@ class RewrapIT extends ProxyIntegrationTest {
                 ""));
         Path next = policyFile.resolveSibling("policy.yaml.next");
         Files.writeString(next, String.join("\n", lines));
-        Files.move(next, policyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                next,
+                policyFile,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

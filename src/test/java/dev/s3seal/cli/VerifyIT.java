@@ -2,6 +2,11 @@ package dev.s3seal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.cli.support.ExitCodes;
+import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +28,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.s3seal.testsupport.Command;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.testsupport.TwoPartUpload;
-import dev.s3seal.cli.support.ExitCodes;
 
 /**
  * {@code verify} against a bucket the proxy wrote (cse-local and cse-kms, single-part and sealed multipart, the
@@ -46,23 +44,25 @@ class VerifyIT extends ProxyIntegrationTest {
 
     @DynamicPropertySource
     static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, List.of(
-                "  - name: s3ec",
-                "    key-prefixes: [s3ec/]",
-                "    mode: cse-local",
-                "    key: master",
-                "    options:",
-                "      format: s3ec-v3",
-                "  - name: kms",
-                "    key-prefixes: [kms/]",
-                "    mode: cse-kms",
-                "    key: kms-main",
-                "  - name: public",
-                "    key-prefixes: [public/]",
-                "    mode: passthrough",
-                "  - name: default",
-                "    mode: cse-local",
-                "    key: master"));
+        TestPolicies.register(
+                registry,
+                List.of(
+                        "  - name: s3ec",
+                        "    key-prefixes: [s3ec/]",
+                        "    mode: cse-local",
+                        "    key: master",
+                        "    options:",
+                        "      format: s3ec-v3",
+                        "  - name: kms",
+                        "    key-prefixes: [kms/]",
+                        "    mode: cse-kms",
+                        "    key: kms-main",
+                        "  - name: public",
+                        "    key-prefixes: [public/]",
+                        "    mode: passthrough",
+                        "  - name: default",
+                        "    mode: cse-local",
+                        "    key: master"));
     }
 
     @Autowired
@@ -96,16 +96,18 @@ class VerifyIT extends ProxyIntegrationTest {
         CliRun run = verify("--bucket", bucket);
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OBJECTS_FAILED);
-        assertThat(run.out()).contains(
-                "FAILED tampered s3://" + bucket + "/planted/tampered.bin: ",
-                "FAILED tampered s3://" + bucket + "/s3ec/tampered.bin: ",
-                "FAILED tampered s3://" + bucket + "/kms/multipart-tampered.bin: ",
-                "FAILED truncated s3://" + bucket + "/planted/truncated.bin: ",
-                "FAILED wrong-key s3://" + bucket + "/planted/foreign.bin: ",
-                "FAILED not-encrypted s3://" + bucket + "/planted/plain.txt: ",
-                "FAILED unknown-format s3://" + bucket + "/planted/garbage.bin: ",
-                "12 objects", "ok 4, failed 7 (tampered 3, truncated 1, wrong-key 1, not-encrypted 1, unknown-format 1)",
-                "passthrough 1");
+        assertThat(run.out())
+                .contains(
+                        "FAILED tampered s3://" + bucket + "/planted/tampered.bin: ",
+                        "FAILED tampered s3://" + bucket + "/s3ec/tampered.bin: ",
+                        "FAILED tampered s3://" + bucket + "/kms/multipart-tampered.bin: ",
+                        "FAILED truncated s3://" + bucket + "/planted/truncated.bin: ",
+                        "FAILED wrong-key s3://" + bucket + "/planted/foreign.bin: ",
+                        "FAILED not-encrypted s3://" + bucket + "/planted/plain.txt: ",
+                        "FAILED unknown-format s3://" + bucket + "/planted/garbage.bin: ",
+                        "12 objects",
+                        "ok 4, failed 7 (tampered 3, truncated 1, wrong-key 1, not-encrypted 1, unknown-format 1)",
+                        "passthrough 1");
         assertThat(run.out().lines().filter(line -> line.startsWith("FAILED"))).hasSize(7);
         assertThat(run.out()).doesNotContain("/good/", "/kms/single.bin", "/s3ec/good.bin", "/public/");
         assertThat(run.err()).doesNotContain("\tat ");
@@ -126,32 +128,55 @@ class VerifyIT extends ProxyIntegrationTest {
         assertThat(report.get("failedByReason").get("tampered").asLong()).isEqualTo(1);
         assertThat(report.get("failedByReason").get("wrong-key").asLong()).isEqualTo(1);
         Map<String, String> reasons = new LinkedHashMap<>();
-        report.get("failures").forEach(failure -> reasons.put(failure.get("key").asString(), failure.get("reason").asString()));
-        assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("planted/tampered.bin", "tampered",
-                "planted/truncated.bin", "truncated", "planted/foreign.bin", "wrong-key",
-                "planted/plain.txt", "not-encrypted", "planted/garbage.bin", "unknown-format"));
+        report.get("failures")
+                .forEach(failure -> reasons.put(
+                        failure.get("key").asString(), failure.get("reason").asString()));
+        assertThat(reasons)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "planted/tampered.bin",
+                        "tampered",
+                        "planted/truncated.bin",
+                        "truncated",
+                        "planted/foreign.bin",
+                        "wrong-key",
+                        "planted/plain.txt",
+                        "not-encrypted",
+                        "planted/garbage.bin",
+                        "unknown-format"));
     }
 
     @Test
     void shouldRunAsAScriptRunsTheJar() throws IOException {
         Path jar = Path.of("target", "s3seal.jar");
-        assertThat(jar).as("the jar: failsafe runs after package (./mvnw verify)").exists();
+        assertThat(jar)
+                .as("the jar: failsafe runs after package (./mvnw verify)")
+                .exists();
         writeGoodObjects();
         plantObjects();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-        Command.Result clean = Command.run(proxyEnvironment(), Duration.ofSeconds(120),
+        Command.Result clean = Command.run(
+                proxyEnvironment(),
+                Duration.ofSeconds(120),
                 List.of(java, "-jar", jar.toString(), "verify", "--bucket", bucket, "--prefix", "good/"));
-        Command.Result planted = Command.run(proxyEnvironment(), Duration.ofSeconds(120),
+        Command.Result planted = Command.run(
+                proxyEnvironment(),
+                Duration.ofSeconds(120),
                 List.of(java, "-jar", jar.toString(), "verify", "--bucket", bucket, "--prefix", "planted/"));
-        Command.Result missing = Command.run(proxyEnvironment(), Duration.ofSeconds(120),
+        Command.Result missing = Command.run(
+                proxyEnvironment(),
+                Duration.ofSeconds(120),
                 List.of(java, "-jar", jar.toString(), "verify", "--bucket", "no-such-bucket-" + bucket));
 
         assertThat(clean.exitCode()).as(clean.output()).isZero();
         assertThat(clean.output()).contains("2 objects", "ok 2, failed 0");
         assertThat(planted.exitCode()).as(planted.output()).isEqualTo(ExitCodes.OBJECTS_FAILED);
-        assertThat(planted.output()).contains("FAILED truncated s3://" + bucket + "/planted/truncated.bin",
-                "FAILED wrong-key s3://" + bucket + "/planted/foreign.bin", "failed 5").doesNotContain("\tat ");
+        assertThat(planted.output())
+                .contains(
+                        "FAILED truncated s3://" + bucket + "/planted/truncated.bin",
+                        "FAILED wrong-key s3://" + bucket + "/planted/foreign.bin",
+                        "failed 5")
+                .doesNotContain("\tat ");
         assertThat(missing.exitCode()).as(missing.output()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.output()).contains("cannot list");
     }
@@ -159,9 +184,9 @@ class VerifyIT extends ProxyIntegrationTest {
     /** Good objects: cse-local and cse-kms single-part and multipart, s3ec-v3, and one passthrough object. */
     private void writeGoodObjects() {
         put("good/local.bin", 200_003);
-        TwoPartUpload.upload(client, bucket, "good/multipart.bin", random(PART + 70_001, 3), PART, b -> { });
+        TwoPartUpload.upload(client, bucket, "good/multipart.bin", random(PART + 70_001, 3), PART, b -> {});
         put("kms/single.bin", 150_005);
-        TwoPartUpload.upload(client, bucket, "kms/multipart-tampered.bin", random(PART + 65_536, 5), PART, b -> { });
+        TwoPartUpload.upload(client, bucket, "kms/multipart-tampered.bin", random(PART + 65_536, 5), PART, b -> {});
         put("s3ec/good.bin", 120_007);
         put("s3ec/tampered.bin", 100_009);
         put("public/readme.txt", 100);
@@ -175,12 +200,19 @@ class VerifyIT extends ProxyIntegrationTest {
         replaceBody("kms/multipart-tampered.bin", body -> flip(body, PART + 1_000));
         put("planted/truncated.bin", 300_000);
         replaceBody("planted/truncated.bin", body -> Arrays.copyOf(body, body.length - 100));
-        ResponseBytes<GetObjectResponse> source = direct.getObjectAsBytes(b -> b.bucket(bucket).key("good/local.bin"));
-        direct.putObject(b -> b.bucket(bucket).key("planted/foreign.bin").metadata(source.response().metadata()),
+        ResponseBytes<GetObjectResponse> source =
+                direct.getObjectAsBytes(b -> b.bucket(bucket).key("good/local.bin"));
+        direct.putObject(
+                b -> b.bucket(bucket)
+                        .key("planted/foreign.bin")
+                        .metadata(source.response().metadata()),
                 RequestBody.fromBytes(source.asByteArray()));
         direct.putObject(b -> b.bucket(bucket).key("planted/plain.txt"), RequestBody.fromString("not encrypted"));
-        direct.putObject(b -> b.bucket(bucket).key("planted/garbage.bin")
-                .metadata(Map.of("s3seal-v", "9", "s3seal-k", "not base64!")), RequestBody.fromBytes(random(1000, 7)));
+        direct.putObject(
+                b -> b.bucket(bucket)
+                        .key("planted/garbage.bin")
+                        .metadata(Map.of("s3seal-v", "9", "s3seal-k", "not base64!")),
+                RequestBody.fromBytes(random(1000, 7)));
     }
 
     private void put(String key, int size) {
@@ -189,8 +221,10 @@ class VerifyIT extends ProxyIntegrationTest {
 
     /** Stores the object again, directly, with the same metadata and a changed body. */
     private void replaceBody(String key, java.util.function.UnaryOperator<byte[]> change) {
-        ResponseBytes<GetObjectResponse> stored = direct.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-        direct.putObject(b -> b.bucket(bucket).key(key).metadata(stored.response().metadata()),
+        ResponseBytes<GetObjectResponse> stored =
+                direct.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+        direct.putObject(
+                b -> b.bucket(bucket).key(key).metadata(stored.response().metadata()),
                 RequestBody.fromBytes(change.apply(stored.asByteArray())));
     }
 
@@ -204,9 +238,15 @@ class VerifyIT extends ProxyIntegrationTest {
     /** The proxy's own configuration, as the tool reads it. */
     private Map<String, String> proxyProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        for (String name : List.of("s3seal.policy", "s3seal.upstream.endpoint", "s3seal.upstream.access-key-id",
-                "s3seal.upstream.secret-access-key", "s3seal.kms.endpoint", "s3seal.kms.region",
-                "s3seal.kms.access-key-id", "s3seal.kms.secret-access-key")) {
+        for (String name : List.of(
+                "s3seal.policy",
+                "s3seal.upstream.endpoint",
+                "s3seal.upstream.access-key-id",
+                "s3seal.upstream.secret-access-key",
+                "s3seal.kms.endpoint",
+                "s3seal.kms.region",
+                "s3seal.kms.access-key-id",
+                "s3seal.kms.secret-access-key")) {
             properties.put(name, environment.getRequiredProperty(name));
         }
         return properties;
@@ -215,8 +255,12 @@ class VerifyIT extends ProxyIntegrationTest {
     /** The same, as environment variables (S3SEAL_POLICY, S3SEAL_UPSTREAM_ENDPOINT, ...). */
     private Map<String, String> proxyEnvironment() {
         Map<String, String> variables = new LinkedHashMap<>();
-        proxyProperties().forEach((name, value) -> variables.put(
-                name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        proxyProperties()
+                .forEach((name, value) -> variables.put(
+                        name.toUpperCase(java.util.Locale.ROOT)
+                                .replace('.', '_')
+                                .replace('-', '_'),
+                        value));
         return variables;
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +25,8 @@ class CiphertextSizesTest {
         for (long c = 0; c <= CiphertextSizes.ciphertextLength(6L * s + 3, s); c++) {
             long cc = c;
             if (!image.containsKey(c)) {
-                assertThatThrownBy(() -> CiphertextSizes.plaintextLength(cc, s)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> CiphertextSizes.plaintextLength(cc, s))
+                        .isInstanceOf(IllegalArgumentException.class);
             }
         }
     }
@@ -36,13 +36,25 @@ class CiphertextSizesTest {
         long max = ObjectFormat.MAX_PLAINTEXT_LENGTH;
         Random random = new Random(42);
         for (int s : new int[] {16, 65536, 1 << 20, ObjectFormat.MAX_SEGMENT_SIZE}) {
-            for (long l : new long[] {max, max - 1, max - s, max - s - 1, 5L << 30, (5L << 30) + 1, 1L << 32,
-                    (1L << 32) - 1, Integer.MAX_VALUE, (long) Integer.MAX_VALUE + 1}) {
-                assertThat(CiphertextSizes.plaintextLength(CiphertextSizes.ciphertextLength(l, s), s)).isEqualTo(l);
+            for (long l : new long[] {
+                max,
+                max - 1,
+                max - s,
+                max - s - 1,
+                5L << 30,
+                (5L << 30) + 1,
+                1L << 32,
+                (1L << 32) - 1,
+                Integer.MAX_VALUE,
+                (long) Integer.MAX_VALUE + 1
+            }) {
+                assertThat(CiphertextSizes.plaintextLength(CiphertextSizes.ciphertextLength(l, s), s))
+                        .isEqualTo(l);
             }
             for (int i = 0; i < 10_000; i++) {
                 long l = (random.nextLong() & Long.MAX_VALUE) % (max + 1);
-                assertThat(CiphertextSizes.plaintextLength(CiphertextSizes.ciphertextLength(l, s), s)).isEqualTo(l);
+                assertThat(CiphertextSizes.plaintextLength(CiphertextSizes.ciphertextLength(l, s), s))
+                        .isEqualTo(l);
             }
         }
         assertThat(CiphertextSizes.ciphertextLength(max, 65536)).isEqualTo(91 + max + 16 * (max / 65536));
@@ -52,9 +64,11 @@ class CiphertextSizesTest {
     void shouldRefuseLengthsOutsideTheFormat() {
         assertThatThrownBy(() -> CiphertextSizes.ciphertextLength(ObjectFormat.MAX_PLAINTEXT_LENGTH + 1, 65536))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CiphertextSizes.ciphertextLength(-1, 65536)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CiphertextSizes.ciphertextLength(-1, 65536))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CiphertextSizes.ciphertextLength(1, 15)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CiphertextSizes.plaintextLength(106, 65536)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CiphertextSizes.plaintextLength(106, 65536))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(CiphertextSizes.plaintextLength(107, 65536)).isZero();
     }
 
@@ -73,7 +87,8 @@ class CiphertextSizesTest {
                 lengths[parts - 1] = random.nextInt(5 * s + 1); // may be empty
                 total += lengths[parts - 1];
                 long c = CiphertextSizes.multipartCiphertextLength(lengths, s);
-                assertThat(CiphertextSizes.multipartPlaintextLength(c, parts, s)).isEqualTo(total);
+                assertThat(CiphertextSizes.multipartPlaintextLength(c, parts, s))
+                        .isEqualTo(total);
             }
         }
     }

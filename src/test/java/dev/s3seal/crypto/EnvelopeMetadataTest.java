@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class EnvelopeMetadataTest {
@@ -20,8 +19,18 @@ class EnvelopeMetadataTest {
         java.util.Arrays.fill(parts, 64L << 20);
         parts[9_999] = 7;
         byte[] manifest = MultipartManifest.of(parts, 65536).seal(KEY);
-        return new EnvelopeMetadata(1, "kms", arn, "v123", wrapped, ObjectFormat.MAX_PLAINTEXT_LENGTH - 1, 65536,
-                EnvelopeMetadata.sealMd5(KEY, new byte[16], 5), 10_000, manifest, null);
+        return new EnvelopeMetadata(
+                1,
+                "kms",
+                arn,
+                "v123",
+                wrapped,
+                ObjectFormat.MAX_PLAINTEXT_LENGTH - 1,
+                65536,
+                EnvelopeMetadata.sealMd5(KEY, new byte[16], 5),
+                10_000,
+                manifest,
+                null);
     }
 
     @Test
@@ -36,8 +45,8 @@ class EnvelopeMetadataTest {
 
     @Test
     void shouldRoundTripWhenOptionalFieldsAreMissingAndHeaderCaseDiffers() {
-        EnvelopeMetadata m = new EnvelopeMetadata(1, "local", "master", null, new byte[] {1, 2, 3}, 0, 16, null, null,
-                null, null);
+        EnvelopeMetadata m =
+                new EnvelopeMetadata(1, "local", "master", null, new byte[] {1, 2, 3}, 0, 16, null, null, null, null);
         Map<String, String> headers = new LinkedHashMap<>();
         m.toHeaders().forEach((k, v) -> headers.put(k.toUpperCase(), v));
         headers.put("Content-Type", "text/plain");
@@ -56,43 +65,85 @@ class EnvelopeMetadataTest {
 
     @Test
     void shouldRoundTripPendingUploadWithoutLengthAndRefuseFinalEntriesOnIt() {
-        EnvelopeMetadata pending = new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1, 2, 3},
-                EnvelopeMetadata.PENDING_LENGTH, 65536, null, null, null, null);
+        EnvelopeMetadata pending = new EnvelopeMetadata(
+                1,
+                "local",
+                "master",
+                "1",
+                new byte[] {1, 2, 3},
+                EnvelopeMetadata.PENDING_LENGTH,
+                65536,
+                null,
+                null,
+                null,
+                null);
         assertThat(pending.isPending()).isTrue();
         assertThat(pending.toHeaders()).doesNotContainKey("x-amz-meta-s3seal-l");
         assertThat(EnvelopeMetadata.fromHeaders(pending.toHeaders())).isEqualTo(pending);
-        assertThatThrownBy(() -> new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1},
-                EnvelopeMetadata.PENDING_LENGTH, 65536, null, 2, new byte[21], null))
+        assertThatThrownBy(() -> new EnvelopeMetadata(
+                        1,
+                        "local",
+                        "master",
+                        "1",
+                        new byte[] {1},
+                        EnvelopeMetadata.PENDING_LENGTH,
+                        65536,
+                        null,
+                        2,
+                        new byte[21],
+                        null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new EnvelopeMetadata(1, "local", "master", "1", new byte[] {1}, -2, 65536, null,
-                null, null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EnvelopeMetadata(
+                        1, "local", "master", "1", new byte[] {1}, -2, 65536, null, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void shouldRefuseMalformedEntriesWhenParsing() {
         Map<String, String> good = maximal().toHeaders();
         for (String[] change : new String[][] {
-                {"x-amz-meta-s3seal-v", "2"}, {"x-amz-meta-s3seal-v", null}, {"x-amz-meta-s3seal-l", "-1"},
-                {"x-amz-meta-s3seal-l", "01"}, {"x-amz-meta-s3seal-l", "99999999999999999999"},
-                {"x-amz-meta-s3seal-s", "15"}, {"x-amz-meta-s3seal-k", "not base64!"}, {"x-amz-meta-s3seal-k", null},
-                {"x-amz-meta-s3seal-n", "0"}, {"x-amz-meta-s3seal-n", "10001"}, {"x-amz-meta-s3seal-h", "AAAA"},
-                {"x-amz-meta-s3seal-kp", "KMS"}, {"x-amz-meta-s3seal-ki", "has space"},
-                {"x-amz-meta-s3seal-zz", "1"}}) {
+            {"x-amz-meta-s3seal-v", "2"},
+            {"x-amz-meta-s3seal-v", null},
+            {"x-amz-meta-s3seal-l", "-1"},
+            {"x-amz-meta-s3seal-l", "01"},
+            {"x-amz-meta-s3seal-l", "99999999999999999999"},
+            {"x-amz-meta-s3seal-s", "15"},
+            {"x-amz-meta-s3seal-k", "not base64!"},
+            {"x-amz-meta-s3seal-k", null},
+            {"x-amz-meta-s3seal-n", "0"},
+            {"x-amz-meta-s3seal-n", "10001"},
+            {"x-amz-meta-s3seal-h", "AAAA"},
+            {"x-amz-meta-s3seal-kp", "KMS"},
+            {"x-amz-meta-s3seal-ki", "has space"},
+            {"x-amz-meta-s3seal-zz", "1"}
+        }) {
             Map<String, String> bad = new LinkedHashMap<>(good);
             if (change[1] == null) {
                 bad.remove(change[0]);
             } else {
                 bad.put(change[0], change[1]);
             }
-            assertThatThrownBy(() -> EnvelopeMetadata.fromHeaders(bad)).as("%s=%s", change[0], change[1])
+            assertThatThrownBy(() -> EnvelopeMetadata.fromHeaders(bad))
+                    .as("%s=%s", change[0], change[1])
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
     @Test
     void shouldRefuseMetadataAboveTheBudget() {
-        assertThatThrownBy(() -> new EnvelopeMetadata(1, "kms", "k".repeat(256), "v".repeat(64), new byte[512], 1,
-                65536, new byte[44], 10, new byte[600], null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EnvelopeMetadata(
+                        1,
+                        "kms",
+                        "k".repeat(256),
+                        "v".repeat(64),
+                        new byte[512],
+                        1,
+                        65536,
+                        new byte[44],
+                        10,
+                        new byte[600],
+                        null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -3,11 +3,9 @@ package dev.s3seal.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
-
-import org.junit.jupiter.api.Test;
-
 import dev.s3seal.crypto.AuthenticationFailedException.Reason;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class FormatHeaderTest {
 
@@ -68,8 +66,17 @@ class FormatHeaderTest {
         partTooHigh[10] = (byte) 0xFF;
         byte[] tooLong = header(0);
         tooLong[12] = 0x01;
-        for (byte[] b : new byte[][] {badMagic, reserved, partFlagWithoutNumber, numberWithoutFlag, tinySegment,
-                hugeSegment, partTooHigh, tooLong, Arrays.copyOf(header(0), 90)}) {
+        for (byte[] b : new byte[][] {
+            badMagic,
+            reserved,
+            partFlagWithoutNumber,
+            numberWithoutFlag,
+            tinySegment,
+            hugeSegment,
+            partTooHigh,
+            tooLong,
+            Arrays.copyOf(header(0), 90)
+        }) {
             assertThat(reasonOf(b)).isEqualTo(Reason.MALFORMED_HEADER);
         }
     }
@@ -86,7 +93,8 @@ class FormatHeaderTest {
         byte[] other = new byte[32];
         other[0] = 1;
         assertThatThrownBy(() -> SegmentDecryptor.open(other, h))
-                .isInstanceOfSatisfying(AuthenticationFailedException.class,
+                .isInstanceOfSatisfying(
+                        AuthenticationFailedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.KEY_COMMITMENT_MISMATCH));
         SegmentDecryptor.open(KEY, h).close();
     }
@@ -104,9 +112,12 @@ class FormatHeaderTest {
         byte[] out = new byte[80];
         assertThat(dec.decryptSegment(0, s0, 0, 80, out, 0)).isEqualTo(64);
         assertThat(dec.decryptSegment(1, s1, 0, 80, out, 0)).isEqualTo(64);
-        assertThatThrownBy(() -> dec.decryptSegment(1, s0, 0, 80, out, 0)).isInstanceOf(AuthenticationFailedException.class);
-        assertThatThrownBy(() -> dec.decryptSegment(0, s1, 0, 80, out, 0)).isInstanceOf(AuthenticationFailedException.class);
-        assertThatThrownBy(() -> dec.decryptSegment(2, s1, 0, 80, out, 0)).isInstanceOf(AuthenticationFailedException.class);
+        assertThatThrownBy(() -> dec.decryptSegment(1, s0, 0, 80, out, 0))
+                .isInstanceOf(AuthenticationFailedException.class);
+        assertThatThrownBy(() -> dec.decryptSegment(0, s1, 0, 80, out, 0))
+                .isInstanceOf(AuthenticationFailedException.class);
+        assertThatThrownBy(() -> dec.decryptSegment(2, s1, 0, 80, out, 0))
+                .isInstanceOf(AuthenticationFailedException.class);
         dec.close();
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,7 +82,8 @@ class GoldenVectorTest {
             Files.writeString(Path.of(writeTo, name + ".hex"), sb.toString());
         }
         Map<String, String> golden = load(name);
-        assertThat(actual).as("format v1 bytes changed for %s: this must be a new format version", name)
+        assertThat(actual)
+                .as("format v1 bytes changed for %s: this must be a new format version", name)
                 .isEqualTo(golden);
         // and the committed ciphertext decrypts back
         byte[] committed = HEX.parseHex(golden.get("ciphertext"));

@@ -28,18 +28,21 @@ class MultipartManifestTest {
         for (int i = 0; i < sealed.length; i++) {
             byte[] bad = sealed.clone();
             bad[i] ^= 1;
-            assertThatThrownBy(() -> MultipartManifest.open(bad, KEY, 64)).isInstanceOf(AuthenticationFailedException.class);
+            assertThatThrownBy(() -> MultipartManifest.open(bad, KEY, 64))
+                    .isInstanceOf(AuthenticationFailedException.class);
         }
         byte[] other = new byte[32];
         other[0] = 1;
-        assertThatThrownBy(() -> MultipartManifest.open(sealed, other, 64)).isInstanceOf(AuthenticationFailedException.class);
+        assertThatThrownBy(() -> MultipartManifest.open(sealed, other, 64))
+                .isInstanceOf(AuthenticationFailedException.class);
     }
 
     @Test
     void shouldRefuseIrregularLayouts() {
         assertThatThrownBy(() -> MultipartManifest.of(new long[] {5_000_000, 5_000_000, 1}, 65536))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MultipartManifest.of(new long[] {0, 64}, 64)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MultipartManifest.of(new long[] {0, 64}, 64))
+                .isInstanceOf(IllegalArgumentException.class);
         long[] tooManyRuns = new long[200];
         for (int i = 0; i < tooManyRuns.length; i++) {
             tooManyRuns[i] = 64L * (1 + i % 2);

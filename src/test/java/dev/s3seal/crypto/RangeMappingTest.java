@@ -3,10 +3,9 @@ package dev.s3seal.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import dev.s3seal.crypto.RangeMapping.PlaintextRange;
 import dev.s3seal.crypto.RangeMapping.RangePlan;
+import org.junit.jupiter.api.Test;
 
 class RangeMappingTest {
 

@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class RecordedContextTest {
@@ -20,8 +19,8 @@ class RecordedContextTest {
         unordered.put("team", "orders");
         unordered.put("env", "prod");
         byte[] encoded = RecordedContext.encode(unordered);
-        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("0002" + "0003656e76" + "000470726f64"
-                + "00047465616d" + "00066f7264657273");
+        assertThat(HexFormat.of().formatHex(encoded))
+                .isEqualTo("0002" + "0003656e76" + "000470726f64" + "00047465616d" + "00066f7264657273");
         assertThat(RecordedContext.decode(encoded)).isEqualTo(unordered);
         assertThat(RecordedContext.encode(Map.of())).containsExactly(0, 0);
         assertThat(RecordedContext.decode(new byte[2])).isEmpty();
@@ -39,30 +38,51 @@ class RecordedContextTest {
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         byte[] reserved = RecordedContext.encode(Map.of("s3seal:key", "other"));
         byte[] aws = RecordedContext.encode(Map.of("aws:s3:arn", "x"));
-        for (byte[] bad : List.of(swapped, duplicate, emptyName, notUtf8, trailing, reserved, aws, Arrays.copyOf(good, good.length - 1),
-                new byte[0], new byte[1], HexFormat.of().parseHex("ffff"))) {
-            assertThatThrownBy(() -> RecordedContext.decode(bad)).as(HexFormat.of().formatHex(bad))
+        for (byte[] bad : List.of(
+                swapped,
+                duplicate,
+                emptyName,
+                notUtf8,
+                trailing,
+                reserved,
+                aws,
+                Arrays.copyOf(good, good.length - 1),
+                new byte[0],
+                new byte[1],
+                HexFormat.of().parseHex("ffff"))) {
+            assertThatThrownBy(() -> RecordedContext.decode(bad))
+                    .as(HexFormat.of().formatHex(bad))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
     @Test
     void shouldCarryTheContextInTheEnvelopeOnlyWhenRecorded() {
-        EnvelopeMetadata recorded = new EnvelopeMetadata(1, "kms-layered", "arn:aws:kms:x", null, new byte[] {1}, 5, 16,
-                null, null, null, Map.of("team", "orders"));
+        EnvelopeMetadata recorded = new EnvelopeMetadata(
+                1,
+                "kms-layered",
+                "arn:aws:kms:x",
+                null,
+                new byte[] {1},
+                5,
+                16,
+                null,
+                null,
+                null,
+                Map.of("team", "orders"));
         Map<String, String> headers = recorded.toHeaders();
         assertThat(headers.get("x-amz-meta-s3seal-c"))
                 .isEqualTo(Base64.getEncoder().encodeToString(RecordedContext.encode(Map.of("team", "orders"))));
         assertThat(EnvelopeMetadata.fromHeaders(headers).context()).isEqualTo(Map.of("team", "orders"));
         assertThat(EnvelopeMetadata.fromHeaders(headers)).isEqualTo(recorded);
 
-        EnvelopeMetadata empty = new EnvelopeMetadata(1, "kms", "arn:aws:kms:x", null, new byte[] {1}, 5, 16, null, null,
-                null, Map.of());
+        EnvelopeMetadata empty = new EnvelopeMetadata(
+                1, "kms", "arn:aws:kms:x", null, new byte[] {1}, 5, 16, null, null, null, Map.of());
         assertThat(empty.toHeaders()).containsEntry("x-amz-meta-s3seal-c", "AAA=");
         assertThat(EnvelopeMetadata.fromHeaders(empty.toHeaders()).context()).isEmpty();
 
-        EnvelopeMetadata legacy = new EnvelopeMetadata(1, "kms", "arn:aws:kms:x", null, new byte[] {1}, 5, 16, null, null,
-                null, null);
+        EnvelopeMetadata legacy =
+                new EnvelopeMetadata(1, "kms", "arn:aws:kms:x", null, new byte[] {1}, 5, 16, null, null, null, null);
         assertThat(legacy.toHeaders()).doesNotContainKey("x-amz-meta-s3seal-c");
         assertThat(EnvelopeMetadata.fromHeaders(legacy.toHeaders()).context()).isNull();
 

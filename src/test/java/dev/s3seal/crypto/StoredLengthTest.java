@@ -12,15 +12,26 @@ class StoredLengthTest {
     private static final int S = 65_536;
 
     private static EnvelopeMetadata envelope(long declaredLength, Integer partCount) {
-        return new EnvelopeMetadata(1, "local", "master", null, new byte[] {1, 2, 3}, declaredLength, S, null,
-                partCount, partCount == null ? null : new byte[] {1}, null);
+        return new EnvelopeMetadata(
+                1,
+                "local",
+                "master",
+                null,
+                new byte[] {1, 2, 3},
+                declaredLength,
+                S,
+                null,
+                partCount,
+                partCount == null ? null : new byte[] {1},
+                null);
     }
 
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(longs = {0, 1, 65_535, 65_536, 65_537, 200_000})
     void shouldAcceptADeclaredLengthThatTheStoredLengthGives(long length) {
         long stored = CiphertextSizes.ciphertextLength(length, S);
-        assertThat(StoredLength.plaintextLength(envelope(length, null), stored, 0)).isEqualTo(length);
+        assertThat(StoredLength.plaintextLength(envelope(length, null), stored, 0))
+                .isEqualTo(length);
     }
 
     @ParameterizedTest(name = "declared {0} for 200,000 stored bytes")
@@ -28,7 +39,8 @@ class StoredLengthTest {
     void shouldRefuseADeclaredLengthThatDiffersFromTheStoredLengths(long declared) {
         long stored = CiphertextSizes.ciphertextLength(200_000, S);
         assertThatThrownBy(() -> StoredLength.plaintextLength(envelope(declared, null), stored, 0))
-                .isInstanceOfSatisfying(AuthenticationFailedException.class,
+                .isInstanceOfSatisfying(
+                        AuthenticationFailedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuthenticationFailedException.Reason.LENGTH_MISMATCH));
     }
 
@@ -47,9 +59,12 @@ class StoredLengthTest {
         long stored = CiphertextSizes.multipartCiphertextLength(parts, S);
 
         assertThat(StoredLength.plaintextLength(envelope(total, 2), stored, 2)).isEqualTo(total);
-        assertThat(StoredLength.plaintextLength(envelope(total, 2), stored, 0)).as("no -N to compare").isEqualTo(total);
+        assertThat(StoredLength.plaintextLength(envelope(total, 2), stored, 0))
+                .as("no -N to compare")
+                .isEqualTo(total);
         assertThatThrownBy(() -> StoredLength.plaintextLength(envelope(total, 2), stored, 3))
-                .as("s3seal-n edited: the ETag says otherwise").isInstanceOf(AuthenticationFailedException.class);
+                .as("s3seal-n edited: the ETag says otherwise")
+                .isInstanceOf(AuthenticationFailedException.class);
         assertThatThrownBy(() -> StoredLength.plaintextLength(envelope(total - 1000, 2), stored, 2))
                 .isInstanceOf(AuthenticationFailedException.class);
     }

@@ -2,6 +2,7 @@ package dev.s3seal.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.S3Clients;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -19,8 +19,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.testsupport.S3Clients;
 
 /**
  * The no-configuration demo, as README promises it: an embedded S3Proxy filesystem store with a
@@ -44,9 +42,13 @@ class DemoIT {
         }
         int port = storePort;
         registry.add("s3seal.demo.store-port", () -> Integer.toString(port));
-        registry.add("s3seal.demo.store-directory", () -> dataDirectory.resolve("s3").toString());
-        registry.add("s3seal.demo.key-directory", () -> dataDirectory.resolve("keys").toString());
-        registry.add("s3seal.demo.s3proxy-jar", () -> System.getProperty("s3seal.test.s3proxyJar", "target/s3proxy/s3proxy.jar"));
+        registry.add(
+                "s3seal.demo.store-directory", () -> dataDirectory.resolve("s3").toString());
+        registry.add(
+                "s3seal.demo.key-directory", () -> dataDirectory.resolve("keys").toString());
+        registry.add(
+                "s3seal.demo.s3proxy-jar",
+                () -> System.getProperty("s3seal.test.s3proxyJar", "target/s3proxy/s3proxy.jar"));
         registry.add("management.server.port", () -> "0");
     }
 
@@ -62,10 +64,12 @@ class DemoIT {
             assertThat(client.listObjectsV2(b -> b.bucket("demo")).contents())
                     .anySatisfy(o -> assertThat(o.size()).isEqualTo(200_000L));
         }
-        Path stored = dataDirectory.resolve("s3").resolve("demo").resolve("hello").resolve("world.bin");
+        Path stored =
+                dataDirectory.resolve("s3").resolve("demo").resolve("hello").resolve("world.bin");
         byte[] atRest = Files.readAllBytes(stored);
         assertThat(new String(atRest, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
         Path key = dataDirectory.resolve("keys").resolve("demo-v1.key");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
     }
 }

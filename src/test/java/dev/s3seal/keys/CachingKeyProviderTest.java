@@ -32,7 +32,8 @@ class CachingKeyProviderTest {
         MotoServer moto = MotoServer.get();
         String alias = "cache-test-" + UUID.randomUUID();
         moto.createKey(alias);
-        KmsSettings settings = KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
+        KmsSettings settings =
+                KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
         kms = new KmsKeyProvider(KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/" + alias, settings);
     }
 
@@ -55,7 +56,8 @@ class CachingKeyProviderTest {
     private void readAll(KeyProvider provider, List<DataKey> keys) {
         for (int i = 0; i < keys.size(); i++) {
             byte[] expected = keys.get(i).plaintext();
-            StepVerifier.create(provider.unwrap(keys.get(i).wrapped(), KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1"))))
+            StepVerifier.create(provider.unwrap(
+                            keys.get(i).wrapped(), KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1"))))
                     .assertNext(k -> assertThat(k).isEqualTo(expected))
                     .expectComplete()
                     .verify(WAIT);
@@ -71,16 +73,24 @@ class CachingKeyProviderTest {
         assertThat(provider.encryptionMisses()).isEqualTo(1);
         assertThat(provider.encryptionHits()).isEqualTo(999);
         assertThat(keys).extracting(k -> k.wrapped().provider()).containsOnly("kms-layered");
-        assertThat(keys.stream().map(k -> Arrays.hashCode(k.plaintext())).distinct().count())
-                .as("every object has its own data key").isEqualTo(1000);
+        assertThat(keys.stream()
+                        .map(k -> Arrays.hashCode(k.plaintext()))
+                        .distinct()
+                        .count())
+                .as("every object has its own data key")
+                .isEqualTo(1000);
 
         readAll(provider, keys);
-        assertThat(counter.decrypt()).as("the KEK generated here primes the read cache").isZero();
+        assertThat(counter.decrypt())
+                .as("the KEK generated here primes the read cache")
+                .isZero();
 
         CachingKeyProvider otherReplica = caching(KeyCacheSettings.defaults());
         readAll(otherReplica, keys);
         readAll(otherReplica, keys);
-        assertThat(counter.decrypt()).as("one Decrypt per KEK on a cold replica").isEqualTo(1);
+        assertThat(counter.decrypt())
+                .as("one Decrypt per KEK on a cold replica")
+                .isEqualTo(1);
         assertThat(otherReplica.decryptionMisses()).isEqualTo(1);
         assertThat(otherReplica.decryptionHits()).isEqualTo(1999);
     }
@@ -89,8 +99,10 @@ class CachingKeyProviderTest {
     void shouldShareOneKmsCallWhenWritersRaceOnAnEmptyCache() {
         CachingKeyProvider provider = caching(KeyCacheSettings.defaults());
         List<DataKey> keys = Flux.range(0, 200)
-                .flatMap(i -> provider.generateDataKey(KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1")))
-                        .subscribeOn(Schedulers.parallel()), 64)
+                .flatMap(
+                        i -> provider.generateDataKey(KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1")))
+                                .subscribeOn(Schedulers.parallel()),
+                        64)
                 .collectList()
                 .block(WAIT);
         assertThat(keys).hasSize(200);
@@ -117,9 +129,12 @@ class CachingKeyProviderTest {
     void shouldKeepSeparateKeksPerBucketAndExtraContext() {
         CachingKeyProvider provider = caching(KeyCacheSettings.defaults());
         for (int i = 0; i < 5; i++) {
-            provider.generateDataKey(KeyContext.of("b1", "k" + i, Map.of("rule", "r1"))).block(WAIT);
-            provider.generateDataKey(KeyContext.of("b2", "k" + i, Map.of("rule", "r1"))).block(WAIT);
-            provider.generateDataKey(KeyContext.of("b1", "k" + i, Map.of("rule", "r2"))).block(WAIT);
+            provider.generateDataKey(KeyContext.of("b1", "k" + i, Map.of("rule", "r1")))
+                    .block(WAIT);
+            provider.generateDataKey(KeyContext.of("b2", "k" + i, Map.of("rule", "r1")))
+                    .block(WAIT);
+            provider.generateDataKey(KeyContext.of("b1", "k" + i, Map.of("rule", "r2")))
+                    .block(WAIT);
         }
         assertThat(counter.generateDataKey()).isEqualTo(3);
     }
@@ -127,7 +142,8 @@ class CachingKeyProviderTest {
     @Test
     void shouldRefuseWhenLayeredKeyIsCopiedToAnotherObject() {
         CachingKeyProvider provider = caching(KeyCacheSettings.defaults());
-        DataKey dk = provider.generateDataKey(KeyContext.of(BUCKET, "original", Map.of("rule", "r1"))).block(WAIT);
+        DataKey dk = provider.generateDataKey(KeyContext.of(BUCKET, "original", Map.of("rule", "r1")))
+                .block(WAIT);
 
         expectRefusal(provider, dk.wrapped(), KeyContext.of(BUCKET, "copy", Map.of("rule", "r1")));
         expectRefusal(provider, dk.wrapped(), KeyContext.of(BUCKET, "original", Map.of("rule", "r2")));
@@ -148,7 +164,10 @@ class CachingKeyProviderTest {
             bad[i] ^= 0x40;
             expectRefusal(provider, new WrappedKey(w.provider(), w.keyId(), w.keyVersion(), bad), ctx);
         }
-        expectRefusal(provider, new WrappedKey(w.provider(), w.keyId(), w.keyVersion(), Arrays.copyOf(blob, blob.length - 1)), ctx);
+        expectRefusal(
+                provider,
+                new WrappedKey(w.provider(), w.keyId(), w.keyVersion(), Arrays.copyOf(blob, blob.length - 1)),
+                ctx);
     }
 
     @Test
@@ -177,7 +196,8 @@ class CachingKeyProviderTest {
     @Test
     void shouldDecryptAgainWhenTtlExpires() {
         List<DataKey> keys = write(caching(KeyCacheSettings.disabled()), 2);
-        CachingKeyProvider reader = caching(KeyCacheSettings.defaults().withDecryptionLimits(Duration.ofMinutes(5), 100));
+        CachingKeyProvider reader =
+                caching(KeyCacheSettings.defaults().withDecryptionLimits(Duration.ofMinutes(5), 100));
         readAll(reader, keys);
         ticker.addAndGet(Duration.ofMinutes(5).minusNanos(1).toNanos());
         readAll(reader, keys);
@@ -204,7 +224,8 @@ class CachingKeyProviderTest {
     }
 
     private void readOne(KeyProvider provider, List<DataKey> keys, int i) {
-        StepVerifier.create(provider.unwrap(keys.get(i).wrapped(), KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1"))))
+        StepVerifier.create(
+                        provider.unwrap(keys.get(i).wrapped(), KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1"))))
                 .assertNext(k -> assertThat(k).isEqualTo(keys.get(i).plaintext()))
                 .expectComplete()
                 .verify(WAIT);
@@ -217,7 +238,8 @@ class CachingKeyProviderTest {
         KeyContext ctx = KeyContext.of(BUCKET, "obj-0", Map.of("rule", "r1"));
         byte[] first = reader.unwrap(keys.get(0).wrapped(), ctx).block(WAIT);
         Arrays.fill(first, (byte) 0); // the caller wipes its copy, as it must
-        assertThat(reader.unwrap(keys.get(0).wrapped(), ctx).block(WAIT)).isEqualTo(keys.get(0).plaintext());
+        assertThat(reader.unwrap(keys.get(0).wrapped(), ctx).block(WAIT))
+                .isEqualTo(keys.get(0).plaintext());
         assertThat(counter.decrypt()).isEqualTo(1);
     }
 
@@ -225,7 +247,8 @@ class CachingKeyProviderTest {
     void shouldNotServeCachedKeyForAnotherContext() {
         List<DataKey> keys = write(caching(KeyCacheSettings.disabled()), 1);
         CachingKeyProvider reader = caching(KeyCacheSettings.defaults());
-        reader.unwrap(keys.get(0).wrapped(), KeyContext.of(BUCKET, "obj-0", Map.of("rule", "r1"))).block(WAIT);
+        reader.unwrap(keys.get(0).wrapped(), KeyContext.of(BUCKET, "obj-0", Map.of("rule", "r1")))
+                .block(WAIT);
         expectRefusal(reader, keys.get(0).wrapped(), KeyContext.of(BUCKET, "obj-9", Map.of("rule", "r1")));
     }
 

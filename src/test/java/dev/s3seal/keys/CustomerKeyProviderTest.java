@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-
 import org.junit.jupiter.api.Test;
 
 /** sse-c emulated key handling: salted HMAC check of the customer key, KEK bound to the object, no key at rest. */
@@ -28,7 +27,8 @@ class CustomerKeyProviderTest {
     void shouldUnwrapTheDataKeyWhenTheSameCustomerKeyComesBack() {
         byte[] expected;
         WrappedKey wrapped;
-        try (CustomerKeyProvider writer = new CustomerKeyProvider(key(1)); DataKey dataKey = writer.generateDataKey(OBJECT).block(WAIT)) {
+        try (CustomerKeyProvider writer = new CustomerKeyProvider(key(1));
+                DataKey dataKey = writer.generateDataKey(OBJECT).block(WAIT)) {
             expected = dataKey.plaintext().clone();
             wrapped = dataKey.wrapped();
         }
@@ -46,7 +46,8 @@ class CustomerKeyProviderTest {
         other[31] ^= 1;
         try (CustomerKeyProvider reader = new CustomerKeyProvider(other)) {
             assertThatThrownBy(() -> reader.unwrap(wrapped, OBJECT).block(WAIT))
-                    .isInstanceOfSatisfying(KeyProviderException.class,
+                    .isInstanceOfSatisfying(
+                            KeyProviderException.class,
                             e -> assertThat(e.reason()).isEqualTo(KeyProviderException.Reason.ACCESS_DENIED));
         }
     }
@@ -55,10 +56,13 @@ class CustomerKeyProviderTest {
     void shouldRefuseWhenTheWrappedKeyIsCopiedToAnotherObject() {
         WrappedKey wrapped = wrap(key(2), OBJECT);
         try (CustomerKeyProvider reader = new CustomerKeyProvider(key(2))) {
-            assertThatThrownBy(() -> reader.unwrap(wrapped, KeyContext.of("bucket", "dir/other")).block(WAIT))
-                    .isInstanceOfSatisfying(KeyProviderException.class,
+            assertThatThrownBy(() -> reader.unwrap(wrapped, KeyContext.of("bucket", "dir/other"))
+                            .block(WAIT))
+                    .isInstanceOfSatisfying(
+                            KeyProviderException.class,
                             e -> assertThat(e.reason()).isEqualTo(KeyProviderException.Reason.INVALID_CIPHERTEXT));
-            assertThatThrownBy(() -> reader.unwrap(wrapped, KeyContext.of("other-bucket", "dir/object")).block(WAIT))
+            assertThatThrownBy(() -> reader.unwrap(wrapped, KeyContext.of("other-bucket", "dir/object"))
+                            .block(WAIT))
                     .isInstanceOf(KeyProviderException.class);
         }
     }
@@ -73,7 +77,8 @@ class CustomerKeyProviderTest {
             assertThat(reader.matches(blob)).isFalse();
             assertThat(reader.matches(wrapped.ciphertext())).isTrue();
             assertThatThrownBy(() -> reader.unwrap(tampered, OBJECT).block(WAIT))
-                    .isInstanceOfSatisfying(KeyProviderException.class,
+                    .isInstanceOfSatisfying(
+                            KeyProviderException.class,
                             e -> assertThat(e.reason()).isEqualTo(KeyProviderException.Reason.ACCESS_DENIED));
         }
     }
@@ -82,7 +87,8 @@ class CustomerKeyProviderTest {
     void shouldSaltEveryObjectSoEqualKeysLeaveNoEqualTraces() {
         WrappedKey first = wrap(key(4), OBJECT);
         WrappedKey second = wrap(key(4), OBJECT);
-        assertThat(Arrays.copyOfRange(first.ciphertext(), 0, 48)).isNotEqualTo(Arrays.copyOfRange(second.ciphertext(), 0, 48));
+        assertThat(Arrays.copyOfRange(first.ciphertext(), 0, 48))
+                .isNotEqualTo(Arrays.copyOfRange(second.ciphertext(), 0, 48));
     }
 
     @Test
@@ -91,7 +97,8 @@ class CustomerKeyProviderTest {
         byte[] blob = wrap(customer, OBJECT).ciphertext();
         String stored = HexFormat.of().formatHex(blob);
         assertThat(stored).doesNotContain(HexFormat.of().formatHex(customer, 0, 8));
-        assertThat(Base64.getEncoder().encodeToString(blob)).doesNotContain(Base64.getEncoder().encodeToString(customer));
+        assertThat(Base64.getEncoder().encodeToString(blob))
+                .doesNotContain(Base64.getEncoder().encodeToString(customer));
     }
 
     @Test

@@ -15,7 +15,10 @@ class KekLifecycleTest {
     private static final class RecordingProvider implements KeyProvider {
         final List<byte[]> handedOut = new CopyOnWriteArrayList<>();
         final LocalKeyProvider local = new LocalKeyProvider(
-                LocalKeyRing.builder().add(LocalMasterKey.of("m", "v1", new byte[32])).build(), "m");
+                LocalKeyRing.builder()
+                        .add(LocalMasterKey.of("m", "v1", new byte[32]))
+                        .build(),
+                "m");
 
         @Override
         public Mono<DataKey> generateDataKey(KeyContext context) {
@@ -40,8 +43,8 @@ class KekLifecycleTest {
     @Test
     void shouldWipeKekWhenItIsExhausted() {
         RecordingProvider inner = new RecordingProvider();
-        CachingKeyProvider provider = new CachingKeyProvider(inner,
-                KeyCacheSettings.defaults().withKekLimits(2, Duration.ofMinutes(5)));
+        CachingKeyProvider provider =
+                new CachingKeyProvider(inner, KeyCacheSettings.defaults().withKekLimits(2, Duration.ofMinutes(5)));
         for (int i = 0; i < 3; i++) {
             provider.generateDataKey(KeyContext.of("b", "k" + i)).block(Duration.ofSeconds(5));
         }
@@ -56,8 +59,8 @@ class KekLifecycleTest {
     @Test
     void shouldWipeKekWhenEvictedBySizeBound() {
         RecordingProvider inner = new RecordingProvider();
-        CachingKeyProvider provider = new CachingKeyProvider(inner,
-                new KeyCacheSettings(true, 1000, Duration.ofMinutes(5), 2, true, Duration.ofMinutes(5), 10));
+        CachingKeyProvider provider = new CachingKeyProvider(
+                inner, new KeyCacheSettings(true, 1000, Duration.ofMinutes(5), 2, true, Duration.ofMinutes(5), 10));
         for (String bucket : List.of("b1", "b2", "b3")) {
             provider.generateDataKey(KeyContext.of(bucket, "k")).block(Duration.ofSeconds(5));
         }
@@ -83,7 +86,8 @@ class KekLifecycleTest {
         CachingKeyProvider provider = new CachingKeyProvider(slow, KeyCacheSettings.defaults());
         provider.generateDataKey(KeyContext.of("b", "cancelled")).subscribe().dispose();
         DataKey dk = provider.generateDataKey(KeyContext.of("b", "k")).block(Duration.ofSeconds(5));
-        assertThat(provider.unwrap(dk.wrapped(), KeyContext.of("b", "k")).block(Duration.ofSeconds(5))).isEqualTo(dk.plaintext());
+        assertThat(provider.unwrap(dk.wrapped(), KeyContext.of("b", "k")).block(Duration.ofSeconds(5)))
+                .isEqualTo(dk.plaintext());
         assertThat(recording.handedOut).as("KEK generations").hasSizeLessThanOrEqualTo(2);
         provider.invalidateAll();
         assertThat(recording.handedOut).allMatch(KekLifecycleTest::zeroed);
@@ -95,7 +99,8 @@ class KekLifecycleTest {
         DataKey dk = provider.generateDataKey(KeyContext.of("b", "k")).block(Duration.ofSeconds(5));
         assertThat(dk.wrapped().provider()).isEqualTo("local-layered");
         CachingKeyProvider cold = new CachingKeyProvider(new RecordingProvider(), KeyCacheSettings.disabled());
-        assertThat(cold.unwrap(dk.wrapped(), KeyContext.of("b", "k")).block(Duration.ofSeconds(5))).isEqualTo(dk.plaintext());
+        assertThat(cold.unwrap(dk.wrapped(), KeyContext.of("b", "k")).block(Duration.ofSeconds(5)))
+                .isEqualTo(dk.plaintext());
     }
 
     @Test

@@ -25,9 +25,10 @@ class KeyProviderBlockHoundTest {
     @Test
     void shouldDetectBlockingCallsAtAll() {
         StepVerifier.create(Mono.fromCallable(() -> {
-                    Thread.sleep(1);
-                    return 1;
-                }).subscribeOn(Schedulers.parallel()))
+                            Thread.sleep(1);
+                            return 1;
+                        })
+                        .subscribeOn(Schedulers.parallel()))
                 .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("Blocking call"))
                 .verify(Duration.ofSeconds(5));
     }
@@ -37,20 +38,29 @@ class KeyProviderBlockHoundTest {
         MotoServer moto = MotoServer.get();
         String alias = "blockhound-" + UUID.randomUUID();
         moto.createKey(alias);
-        KmsSettings settings = KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
+        KmsSettings settings =
+                KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
         try (KmsKeyProvider kms = KmsKeyProvider.create("alias/" + alias, settings)) {
             // warm up the SDK client (class loading, endpoint resolution) off the parallel threads
             kms.generateDataKey(KeyContext.of("b", "warm")).block(Duration.ofSeconds(30));
             CachingKeyProvider layered = new CachingKeyProvider(kms, KeyCacheSettings.defaults());
-            CachingKeyProvider direct = new CachingKeyProvider(kms, KeyCacheSettings.disabled().withDecryption(true));
+            CachingKeyProvider direct =
+                    new CachingKeyProvider(kms, KeyCacheSettings.disabled().withDecryption(true));
             LocalKeyProvider local = new LocalKeyProvider(
-                    LocalKeyRing.builder().add(LocalMasterKey.of("m", "v1", new byte[32])).build(), "m");
+                    LocalKeyRing.builder()
+                            .add(LocalMasterKey.of("m", "v1", new byte[32]))
+                            .build(),
+                    "m");
             for (KeyProvider provider : new KeyProvider[] {layered, direct, local}) {
                 StepVerifier.create(Flux.range(0, 20)
-                                .flatMap(i -> Mono.defer(() -> {
-                                    KeyContext ctx = KeyContext.of("b", "o" + i, Map.of("r", "1"));
-                                    return provider.generateDataKey(ctx).flatMap(dk -> provider.unwrap(dk.wrapped(), ctx));
-                                }).subscribeOn(Schedulers.parallel()), 8))
+                                .flatMap(
+                                        i -> Mono.defer(() -> {
+                                                    KeyContext ctx = KeyContext.of("b", "o" + i, Map.of("r", "1"));
+                                                    return provider.generateDataKey(ctx)
+                                                            .flatMap(dk -> provider.unwrap(dk.wrapped(), ctx));
+                                                })
+                                                .subscribeOn(Schedulers.parallel()),
+                                        8))
                         .expectNextCount(20)
                         .expectComplete()
                         .verify(Duration.ofSeconds(90));

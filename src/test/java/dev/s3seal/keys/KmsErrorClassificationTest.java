@@ -20,7 +20,10 @@ class KmsErrorClassificationTest {
     private static KeyProviderException classify(String code, int status) {
         KmsException e = (KmsException) KmsException.builder()
                 .statusCode(status)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m").build())
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage("m")
+                        .build())
                 .build();
         return KmsKeyProvider.KmsErrors.classify("Decrypt", new CompletionException(e));
     }
@@ -47,9 +50,14 @@ class KmsErrorClassificationTest {
 
     @Test
     void shouldRetryWhenKmsIsUnreachableOrSlow() {
-        assertThat(KmsKeyProvider.KmsErrors.classify("Decrypt", new TimeoutException()).reason()).isEqualTo(Reason.TIMEOUT);
-        assertThat(KmsKeyProvider.KmsErrors.classify("Decrypt",
-                SdkClientException.create("io", new ConnectException("refused"))).reason()).isEqualTo(Reason.UNAVAILABLE);
-        assertThat(classify("ThrottlingException", 400).getMessage()).isEqualTo("KMS Decrypt failed: ThrottlingException");
+        assertThat(KmsKeyProvider.KmsErrors.classify("Decrypt", new TimeoutException())
+                        .reason())
+                .isEqualTo(Reason.TIMEOUT);
+        assertThat(KmsKeyProvider.KmsErrors.classify(
+                                "Decrypt", SdkClientException.create("io", new ConnectException("refused")))
+                        .reason())
+                .isEqualTo(Reason.UNAVAILABLE);
+        assertThat(classify("ThrottlingException", 400).getMessage())
+                .isEqualTo("KMS Decrypt failed: ThrottlingException");
     }
 }

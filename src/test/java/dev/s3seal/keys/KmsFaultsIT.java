@@ -4,9 +4,14 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.s3seal.testsupport.FaultProxy;
+import dev.s3seal.testsupport.FaultProxy.Fault;
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,13 +21,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import dev.s3seal.testsupport.FaultProxy;
-import dev.s3seal.testsupport.FaultProxy.Fault;
-import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * KMS fails under traffic (a {@link FaultProxy} between s3seal and the real moto): down, throttling,
@@ -55,12 +53,16 @@ class KmsFaultsIT extends ProxyIntegrationTest {
             assertThat(read(client, warm, "kms/doc")).isEqualTo(data);
 
             kms.refuseConnections();
-            assertThat(read(client, warm, "kms/doc")).as("read while KMS is down").isEqualTo(data);
+            assertThat(read(client, warm, "kms/doc"))
+                    .as("read while KMS is down")
+                    .isEqualTo(data);
             assertWriteRefusedAndNothingStored(newBucket());
 
             kms.acceptConnections();
             kms.inject(request -> true, Fault.kmsThrottling(), 1000);
-            assertThat(read(client, warm, "kms/doc")).as("read while KMS throttles").isEqualTo(data);
+            assertThat(read(client, warm, "kms/doc"))
+                    .as("read while KMS throttles")
+                    .isEqualTo(data);
             assertWriteRefusedAndNothingStored(newBucket());
             kms.clear();
 
@@ -68,7 +70,9 @@ class KmsFaultsIT extends ProxyIntegrationTest {
             String slow = newBucket();
             byte[] slowData = random(1000, 2);
             client.putObject(b -> b.bucket(slow).key("kms/doc"), RequestBody.fromBytes(slowData));
-            assertThat(read(client, slow, "kms/doc")).as("written while KMS is slow").isEqualTo(slowData);
+            assertThat(read(client, slow, "kms/doc"))
+                    .as("written while KMS is slow")
+                    .isEqualTo(slowData);
             kms.clear();
 
             // recovery without a restart: a bucket that needs a new key from KMS
@@ -88,11 +92,15 @@ class KmsFaultsIT extends ProxyIntegrationTest {
      */
     private void assertWriteRefusedAndNothingStored(String bucket) {
         S3Exception refused;
-        try (S3Client once = S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
-            refused = (S3Exception) catchThrowable(() -> once.putObject(
-                    b -> b.bucket(bucket).key("kms/new"), RequestBody.fromBytes(random(1000, 4))));
+        try (S3Client once = S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+            refused = (S3Exception) catchThrowable(
+                    () -> once.putObject(b -> b.bucket(bucket).key("kms/new"), RequestBody.fromBytes(random(1000, 4))));
         }
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("SlowDown");

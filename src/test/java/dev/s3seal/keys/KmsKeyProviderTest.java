@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.s3seal.testsupport.KmsCallCounter;
 import dev.s3seal.testsupport.MotoServer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +27,10 @@ class KmsKeyProviderTest {
         moto = MotoServer.get();
         alias = "kms-test-" + UUID.randomUUID();
         moto.createKey(alias);
-        KmsSettings settings = KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
-        provider = new KmsKeyProvider(KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/" + alias, settings);
+        KmsSettings settings =
+                KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
+        provider = new KmsKeyProvider(
+                KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/" + alias, settings);
     }
 
     @AfterEach
@@ -47,7 +48,8 @@ class KmsKeyProviderTest {
         assertThat(dk.wrapped().keyVersion()).isNull();
 
         byte[] expected = dk.plaintext().clone();
-        StepVerifier.create(provider.unwrap(dk.wrapped(), KeyContext.of("bucket-a", "dir/object.bin", Map.of("rule", "r1"))))
+        StepVerifier.create(provider.unwrap(
+                        dk.wrapped(), KeyContext.of("bucket-a", "dir/object.bin", Map.of("rule", "r1"))))
                 .assertNext(key -> assertThat(key).isEqualTo(expected))
                 .expectComplete()
                 .verify(WAIT);
@@ -58,26 +60,30 @@ class KmsKeyProviderTest {
 
     @Test
     void shouldRefuseNonRetryablyWhenObjectKeyDiffers() {
-        DataKey dk = provider.generateDataKey(KeyContext.of("bucket-a", "a.txt")).block(WAIT);
+        DataKey dk =
+                provider.generateDataKey(KeyContext.of("bucket-a", "a.txt")).block(WAIT);
         expectRefusal(dk.wrapped(), KeyContext.of("bucket-a", "b.txt"));
     }
 
     @Test
     void shouldRefuseNonRetryablyWhenBucketDiffers() {
-        DataKey dk = provider.generateDataKey(KeyContext.of("bucket-a", "a.txt")).block(WAIT);
+        DataKey dk =
+                provider.generateDataKey(KeyContext.of("bucket-a", "a.txt")).block(WAIT);
         expectRefusal(dk.wrapped(), KeyContext.of("bucket-b", "a.txt"));
     }
 
     @Test
     void shouldRefuseNonRetryablyWhenExtraContextDiffers() {
-        DataKey dk = provider.generateDataKey(KeyContext.of("bucket-a", "a.txt", Map.of("tenant", "t1"))).block(WAIT);
+        DataKey dk = provider.generateDataKey(KeyContext.of("bucket-a", "a.txt", Map.of("tenant", "t1")))
+                .block(WAIT);
         expectRefusal(dk.wrapped(), KeyContext.of("bucket-a", "a.txt", Map.of("tenant", "t2")));
         expectRefusal(dk.wrapped(), KeyContext.of("bucket-a", "a.txt"));
     }
 
     @Test
     void shouldRefuseNonRetryablyWhenCiphertextIsTampered() {
-        DataKey dk = provider.generateDataKey(KeyContext.of("bucket-a", "a.txt")).block(WAIT);
+        DataKey dk =
+                provider.generateDataKey(KeyContext.of("bucket-a", "a.txt")).block(WAIT);
         byte[] blob = dk.wrapped().ciphertext();
         blob[blob.length / 2] ^= 1;
         expectRefusal(new WrappedKey("kms", dk.wrapped().keyId(), null, blob), KeyContext.of("bucket-a", "a.txt"));
@@ -85,7 +91,8 @@ class KmsKeyProviderTest {
 
     @Test
     void shouldFailNonRetryablyWhenKeyDoesNotExist() {
-        KmsSettings settings = KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
+        KmsSettings settings =
+                KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
         try (KmsKeyProvider unknown = KmsKeyProvider.create("alias/does-not-exist-" + UUID.randomUUID(), settings)) {
             StepVerifier.create(unknown.generateDataKey(KeyContext.of("b", "k")))
                     .expectErrorSatisfies(e -> {

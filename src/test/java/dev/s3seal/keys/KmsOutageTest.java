@@ -23,8 +23,12 @@ class KmsOutageTest {
                 .withCredentials(MotoServer.CREDENTIALS)
                 .withCallTimeout(Duration.ofSeconds(1))
                 .withRetries(2, Duration.ofMillis(50));
-        try (KmsKeyProvider provider = new KmsKeyProvider(KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/outage", settings)) {
-            StepVerifier.create(provider.generateDataKey(KeyContext.of("b", "before"))).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
+        try (KmsKeyProvider provider = new KmsKeyProvider(
+                KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/outage", settings)) {
+            StepVerifier.create(provider.generateDataKey(KeyContext.of("b", "before")))
+                    .expectNextCount(1)
+                    .expectComplete()
+                    .verify(Duration.ofSeconds(10));
 
             moto.stop();
             try {
@@ -38,7 +42,9 @@ class KmsOutageTest {
                         .verify(Duration.ofSeconds(10));
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
                 assertThat(elapsed).as("3 attempts of at most 1s plus backoff").isLessThan(Duration.ofSeconds(5));
-                assertThat(counter.generateDataKey()).as("first attempt + 2 retries").isEqualTo(3);
+                assertThat(counter.generateDataKey())
+                        .as("first attempt + 2 retries")
+                        .isEqualTo(3);
             } finally {
                 moto.start();
             }
@@ -56,14 +62,17 @@ class KmsOutageTest {
     void shouldTimeOutRetryablyWhenKmsAcceptsButNeverAnswers() throws Exception {
         // A listening socket nobody reads from: the TCP handshake succeeds, the response never comes.
         try (ServerSocket blackhole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            KmsSettings settings = KmsSettings.of(URI.create("http://127.0.0.1:" + blackhole.getLocalPort()), MotoServer.REGION)
+            KmsSettings settings = KmsSettings.of(
+                            URI.create("http://127.0.0.1:" + blackhole.getLocalPort()), MotoServer.REGION)
                     .withCredentials(MotoServer.CREDENTIALS)
                     .withCallTimeout(Duration.ofMillis(300))
                     .withRetries(2, Duration.ofMillis(20));
             KmsCallCounter counter = new KmsCallCounter();
-            try (KmsKeyProvider provider = new KmsKeyProvider(KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/x", settings)) {
+            try (KmsKeyProvider provider = new KmsKeyProvider(
+                    KmsKeyProvider.clientBuilder(settings, counter).build(), "alias/x", settings)) {
                 long start = System.nanoTime();
-                StepVerifier.create(provider.unwrap(new WrappedKey("kms", "alias/x", null, new byte[] {1, 2, 3}), KeyContext.of("b", "k")))
+                StepVerifier.create(provider.unwrap(
+                                new WrappedKey("kms", "alias/x", null, new byte[] {1, 2, 3}), KeyContext.of("b", "k")))
                         .expectErrorSatisfies(e -> {
                             assertThat(e).isInstanceOf(KeyProviderException.class);
                             KeyProviderException k = (KeyProviderException) e;
@@ -72,7 +81,9 @@ class KmsOutageTest {
                         })
                         .verify(Duration.ofSeconds(10));
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-                assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(3 * 300)).isLessThan(Duration.ofSeconds(5));
+                assertThat(elapsed)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(3 * 300))
+                        .isLessThan(Duration.ofSeconds(5));
                 assertThat(counter.decrypt()).isEqualTo(3);
             }
         }

@@ -34,7 +34,9 @@ class LocalKeyProviderTest {
         return new LocalKeyProvider(ring, "main");
     }
 
-    private static final LocalKeyRing V1 = LocalKeyRing.builder().add(LocalMasterKey.of("main", "v1", material(1))).build();
+    private static final LocalKeyRing V1 = LocalKeyRing.builder()
+            .add(LocalMasterKey.of("main", "v1", material(1)))
+            .build();
 
     @Test
     void shouldRoundTripWhenContextMatches() {
@@ -58,7 +60,9 @@ class LocalKeyProviderTest {
     @Test
     void shouldRefuseWhenWrappedKeyIsCopiedToAnotherObject() {
         LocalKeyProvider p = provider(V1);
-        WrappedKey w = p.generateDataKey(KeyContext.of("b", "a.txt", Map.of("t", "1"))).block(WAIT).wrapped();
+        WrappedKey w = p.generateDataKey(KeyContext.of("b", "a.txt", Map.of("t", "1")))
+                .block(WAIT)
+                .wrapped();
         expectRefusal(p, w, KeyContext.of("b", "b.txt", Map.of("t", "1")));
         expectRefusal(p, w, KeyContext.of("other", "a.txt", Map.of("t", "1")));
         expectRefusal(p, w, KeyContext.of("b", "a.txt", Map.of("t", "2")));
@@ -95,12 +99,15 @@ class LocalKeyProviderTest {
         assertThat(p.unwrap(old.wrapped(), oldObject).block(WAIT)).isEqualTo(old.plaintext());
         DataKey fresh = p.generateDataKey(KeyContext.of("b", "new")).block(WAIT);
         assertThat(fresh.wrapped().keyVersion()).isEqualTo("v2");
-        assertThat(p.unwrap(fresh.wrapped(), KeyContext.of("b", "new")).block(WAIT)).isEqualTo(fresh.plaintext());
+        assertThat(p.unwrap(fresh.wrapped(), KeyContext.of("b", "new")).block(WAIT))
+                .isEqualTo(fresh.plaintext());
 
         // relabelling the version does not help: the version is in the associated data
         expectRefusal(p, new WrappedKey("local", "main", "v2", old.wrapped().ciphertext()), oldObject);
         // once v1 is unloaded, v1 objects fail as unknown key, not as a crash
-        LocalKeyRing onlyV2 = LocalKeyRing.builder().add(LocalMasterKey.of("main", "v2", material(2))).build();
+        LocalKeyRing onlyV2 = LocalKeyRing.builder()
+                .add(LocalMasterKey.of("main", "v2", material(2)))
+                .build();
         StepVerifier.create(provider(onlyV2).unwrap(old.wrapped(), oldObject))
                 .expectErrorSatisfies(e -> assertThat(((KeyProviderException) e).reason())
                         .isEqualTo(KeyProviderException.Reason.UNKNOWN_KEY))
@@ -110,17 +117,19 @@ class LocalKeyProviderTest {
     @Test
     void shouldRequireActiveVersionWhenSeveralAreLoaded() {
         assertThatThrownBy(() -> LocalKeyRing.builder()
-                .add(LocalMasterKey.of("main", "v1", material(1)))
-                .add(LocalMasterKey.of("main", "v2", material(2)))
-                .build())
-                .hasMessageContaining("main").hasMessageContaining("active");
+                        .add(LocalMasterKey.of("main", "v1", material(1)))
+                        .add(LocalMasterKey.of("main", "v2", material(2)))
+                        .build())
+                .hasMessageContaining("main")
+                .hasMessageContaining("active");
     }
 
     @Test
     void shouldLoadBase64AndHexKeyFiles() throws Exception {
         byte[] key = material(3);
         Path b64 = Files.writeString(dir.resolve("b64.key"), Base64.getEncoder().encodeToString(key) + "\n");
-        Path hex = Files.writeString(dir.resolve("hex.key"), "  " + HexFormat.of().formatHex(key).toUpperCase() + "\r\n");
+        Path hex = Files.writeString(
+                dir.resolve("hex.key"), "  " + HexFormat.of().formatHex(key).toUpperCase() + "\r\n");
         LocalKeyRing ring = LocalKeyRing.builder()
                 .add(LocalMasterKey.fromFile("main", "v1", b64))
                 .add(LocalMasterKey.fromFile("other", "v1", hex))
@@ -131,7 +140,8 @@ class LocalKeyProviderTest {
 
     @Test
     void shouldRefuseKeyFileOfWrongLengthNamingTheFile() throws Exception {
-        Path shortKey = Files.writeString(dir.resolve("short.key"), Base64.getEncoder().encodeToString(new byte[16]));
+        Path shortKey =
+                Files.writeString(dir.resolve("short.key"), Base64.getEncoder().encodeToString(new byte[16]));
         assertThatThrownBy(() -> LocalMasterKey.fromFile("main", "v1", shortKey))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(shortKey.toString())
@@ -154,15 +164,18 @@ class LocalKeyProviderTest {
     void shouldGenerateOwnerOnlyKeyFileOnceWhenMissing() throws Exception {
         Path file = dir.resolve("data/keys/main-v1.key");
         assertThat(LocalMasterKey.generateFileIfMissing(file)).isTrue();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         byte[] first = Files.readAllBytes(file);
         assertThat(LocalMasterKey.generateFileIfMissing(file)).isFalse();
         assertThat(Files.readAllBytes(file)).isEqualTo(first);
         LocalMasterKey key = LocalMasterKey.fromFile("main", "v1", file);
         assertThat(key.material()).hasSize(32);
-        LocalKeyProvider p = new LocalKeyProvider(LocalKeyRing.builder().add(key).build(), "main");
+        LocalKeyProvider p =
+                new LocalKeyProvider(LocalKeyRing.builder().add(key).build(), "main");
         DataKey dk = p.generateDataKey(KeyContext.of("demo", "x")).block(WAIT);
-        assertThat(p.unwrap(dk.wrapped(), KeyContext.of("demo", "x")).block(WAIT)).isEqualTo(dk.plaintext());
+        assertThat(p.unwrap(dk.wrapped(), KeyContext.of("demo", "x")).block(WAIT))
+                .isEqualTo(dk.plaintext());
     }
 
     @Test
@@ -179,8 +192,15 @@ class LocalKeyProviderTest {
         String dataKeyHex = HexFormat.of().formatHex(dk.plaintext());
 
         StringBuilder text = new StringBuilder()
-                .append(master).append(ring).append(p).append(dk).append(dk.wrapped());
-        Throwable refusal = p.unwrap(dk.wrapped(), KeyContext.of("b", "other")).materialize().block(WAIT).getThrowable();
+                .append(master)
+                .append(ring)
+                .append(p)
+                .append(dk)
+                .append(dk.wrapped());
+        Throwable refusal = p.unwrap(dk.wrapped(), KeyContext.of("b", "other"))
+                .materialize()
+                .block(WAIT)
+                .getThrowable();
         assertThat(refusal).isInstanceOf(KeyProviderException.class);
         text.append(refusal.getMessage()).append(refusal);
         try {
@@ -204,11 +224,17 @@ class LocalKeyProviderTest {
 
     @Test
     void shouldRejectReservedContextNames() {
-        assertThatThrownBy(() -> KeyContext.of("b", "k", Map.of("s3seal:key", "x"))).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> KeyContext.of("b", "k", Map.of("s3seal:key", "x")))
+                .hasMessageContaining("reserved");
         assertThatThrownBy(() -> KeyContext.of("b", "k", Map.of("aws:x", "x"))).hasMessageContaining("reserved");
         assertThat(KeyContext.of("b", "k", Map.of("z", "1", "a", "2")).toEncryptionContext())
-                .containsExactly(Map.entry("a", "2"), Map.entry("s3seal:bucket", "b"), Map.entry("s3seal:key", "k"), Map.entry("z", "1"));
-        assertThat(new String(KeyWrap.aad("t", "n", null, KeyContext.bucketScope("b", Map.of())), StandardCharsets.UTF_8))
+                .containsExactly(
+                        Map.entry("a", "2"),
+                        Map.entry("s3seal:bucket", "b"),
+                        Map.entry("s3seal:key", "k"),
+                        Map.entry("z", "1"));
+        assertThat(new String(
+                        KeyWrap.aad("t", "n", null, KeyContext.bucketScope("b", Map.of())), StandardCharsets.UTF_8))
                 .doesNotContain("null");
     }
 

@@ -3,16 +3,14 @@ package dev.s3seal.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.testsupport.MotoServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import dev.s3seal.testsupport.MotoServer;
 
 /**
  * {@link KeyProvider#wrap}: the data key of one object wrapped again for another name (server-side
@@ -32,7 +30,8 @@ class RewrapTest {
         MotoServer moto = MotoServer.get();
         String alias = "rewrap-test-" + UUID.randomUUID();
         moto.createKey(alias);
-        KmsSettings settings = KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
+        KmsSettings settings =
+                KmsSettings.of(moto.endpoint(), MotoServer.REGION).withCredentials(MotoServer.CREDENTIALS);
         kms = new KmsKeyProvider(KmsKeyProvider.clientBuilder(settings).build(), "alias/" + alias, settings);
     }
 
@@ -45,8 +44,14 @@ class RewrapTest {
         byte[] material = new byte[32];
         material[0] = 7;
         LocalKeyProvider local = new LocalKeyProvider(
-                LocalKeyRing.builder().add(LocalMasterKey.of("main", "1", material)).build(), "main");
-        return List.of(local, kms, new CachingKeyProvider(local, KeyCacheSettings.defaults()),
+                LocalKeyRing.builder()
+                        .add(LocalMasterKey.of("main", "1", material))
+                        .build(),
+                "main");
+        return List.of(
+                local,
+                kms,
+                new CachingKeyProvider(local, KeyCacheSettings.defaults()),
                 new CachingKeyProvider(kms, KeyCacheSettings.defaults()),
                 new CachingKeyProvider(kms, KeyCacheSettings.disabled()));
     }
@@ -62,8 +67,11 @@ class RewrapTest {
 
             assertThat(unwrapped).as("the caller's key is not wiped by wrap").isEqualTo(expected);
             assertThat(rewrapped).isNotEqualTo(original.wrapped());
-            assertThat(provider.unwrap(rewrapped, DESTINATION).block(WAIT)).as(provider.toString()).isEqualTo(expected);
-            assertThatThrownBy(() -> provider.unwrap(rewrapped, SOURCE).block(WAIT)).as(provider.toString())
+            assertThat(provider.unwrap(rewrapped, DESTINATION).block(WAIT))
+                    .as(provider.toString())
+                    .isEqualTo(expected);
+            assertThatThrownBy(() -> provider.unwrap(rewrapped, SOURCE).block(WAIT))
+                    .as(provider.toString())
                     .isInstanceOf(KeyProviderException.class);
             original.close();
         }

@@ -2,11 +2,12 @@ package dev.s3seal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -14,16 +15,14 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-
 /** Virtual time: the deadline is checked without waiting for it. */
 class BodyIdleDeadlineTest {
 
     private static final Duration IDLE = Duration.ofSeconds(30);
 
     private final List<String> limited = new ArrayList<>();
-    private final BodyIdleDeadline deadline = new BodyIdleDeadline(IDLE, (limit, client) -> limited.add(limit.tagValue()));
+    private final BodyIdleDeadline deadline =
+            new BodyIdleDeadline(IDLE, (limit, client) -> limited.add(limit.tagValue()));
 
     @Test
     void shouldFailWithRequestTimeoutWhenBodyStallsBetweenBuffers() {
@@ -31,7 +30,8 @@ class BodyIdleDeadlineTest {
                         .transform(deadline))
                 .consumeNextWith(DataBufferUtils::release)
                 .thenAwait(IDLE)
-                .expectErrorSatisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.REQUEST_TIMEOUT))
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.REQUEST_TIMEOUT))
                 .verify(Duration.ofSeconds(5));
         assertThat(limited).containsExactly("body-idle");
     }

@@ -2,6 +2,12 @@ package dev.s3seal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.LogCapture;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.SlowUpload;
+import dev.s3seal.testsupport.TestData;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -19,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,13 +33,6 @@ import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-
-import dev.s3seal.testsupport.LogCapture;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.SlowUpload;
-import dev.s3seal.testsupport.TestData;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * A normal client (bob, small GETs) during a storm from two other principals: slow readers that
@@ -46,11 +44,13 @@ import dev.s3seal.testsupport.TestPolicies;
  * writers alice. The pool is small (16 connections) so that the storm would exhaust it if the
  * per-client cap (4 here) did not hold each of them to a share of it. Objects are cse-local.
  */
-@TestPropertySource(properties = {
-        "s3seal.upstream.max-connections=16",
-        "s3seal.limits.max-concurrent-requests-per-client=4",
-        "s3seal.upstream.pending-acquire-timeout=5s",
-        "s3seal.ops.upstream-probe-interval=0"})
+@TestPropertySource(
+        properties = {
+            "s3seal.upstream.max-connections=16",
+            "s3seal.limits.max-concurrent-requests-per-client=4",
+            "s3seal.upstream.pending-acquire-timeout=5s",
+            "s3seal.ops.upstream-probe-interval=0"
+        })
 class FairnessUnderStormIT extends ProxyIntegrationTest {
 
     static final String CAROL_KEY = "carol-key";
@@ -82,13 +82,18 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
         ensureBobBucket();
         byte[] small = TestData.random(4096, 42);
         URL largeUrl;
-        try (S3Client alice = alice(); S3Presigner presigner = S3Clients.presigner(endpoint(), CAROL_KEY, CAROL_SECRET)) {
-            alice.putObject(b -> b.bucket(bucket).key("large"), RequestBody.fromBytes(TestData.random(SLOWLY_READ, 43)));
-            largeUrl = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(10))
-                    .getObjectRequest(g -> g.bucket(bucket).key("large"))).url();
+        try (S3Client alice = alice();
+                S3Presigner presigner = S3Clients.presigner(endpoint(), CAROL_KEY, CAROL_SECRET)) {
+            alice.putObject(
+                    b -> b.bucket(bucket).key("large"), RequestBody.fromBytes(TestData.random(SLOWLY_READ, 43)));
+            largeUrl = presigner
+                    .presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(10))
+                            .getObjectRequest(g -> g.bucket(bucket).key("large")))
+                    .url();
         }
 
-        try (S3Client bob = S3Clients.sync(endpoint(), BOB_KEY, BOB_SECRET); LogCapture log = LogCapture.attach()) {
+        try (S3Client bob = S3Clients.sync(endpoint(), BOB_KEY, BOB_SECRET);
+                LogCapture log = LogCapture.attach()) {
             bob.putObject(b -> b.bucket(BOB_BUCKET).key("small"), RequestBody.fromBytes(small));
             smallGets(bob, small, 30); // warm-up
             long[] alone = smallGets(bob, small, SAMPLES);
@@ -105,14 +110,23 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
 
             double p99Alone = p99Millis(alone);
             double p99During = p99Millis(during);
-            System.out.println(String.format(Locale.ROOT, "FairnessUnderStormIT: bob's small GET p99 alone %.1f ms,"
-                    + " during the storm %.1f ms, ratio %.1f (%d samples each)", p99Alone, p99During, p99During / p99Alone,
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "FairnessUnderStormIT: bob's small GET p99 alone %.1f ms,"
+                            + " during the storm %.1f ms, ratio %.1f (%d samples each)",
+                    p99Alone,
+                    p99During,
+                    p99During / p99Alone,
                     SAMPLES));
             System.out.println("FairnessUnderStormIT: storm " + storm);
 
-            assertThat(log.messages()).as("pool exhaustion logged").noneMatch(m -> m.toLowerCase().contains("acquire"));
+            assertThat(log.messages())
+                    .as("pool exhaustion logged")
+                    .noneMatch(m -> m.toLowerCase().contains("acquire"));
         }
-        assertThat(upstreamTimeouts()).as("upstream requests that timed out (pending acquire included)").isZero();
+        assertThat(upstreamTimeouts())
+                .as("upstream requests that timed out (pending acquire included)")
+                .isZero();
     }
 
     /** {@code count} GETs of the small object, each checked; their latencies in nanoseconds. */
@@ -120,7 +134,8 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
         long[] nanos = new long[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
-            byte[] got = bob.getObjectAsBytes(b -> b.bucket(BOB_BUCKET).key("small")).asByteArray();
+            byte[] got =
+                    bob.getObjectAsBytes(b -> b.bucket(BOB_BUCKET).key("small")).asByteArray();
             nanos[i] = System.nanoTime() - start;
             assertThat(got).isEqualTo(expected);
         }
@@ -134,12 +149,18 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
     }
 
     private double upstreamTimeouts() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.body().lines().filter(line -> line.startsWith("s3seal_upstream_errors_total{")
-                && line.contains("cause=\"timeout\"")).mapToDouble(line -> Double.parseDouble(line.substring(
-                line.lastIndexOf(' ') + 1))).sum();
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return response.body()
+                .lines()
+                .filter(line -> line.startsWith("s3seal_upstream_errors_total{") && line.contains("cause=\"timeout\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Carol's slow readers, alice's slow writers, and idle connections, kept up until {@link #stop()}. */
@@ -165,7 +186,8 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
                 idle.add(new Socket("127.0.0.1", port));
             }
             for (int i = 0; i < SLOW_WRITERS; i++) {
-                writers.add(SlowUpload.start(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/slow-" + i, LARGE, 1));
+                writers.add(
+                        SlowUpload.start(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/slow-" + i, LARGE, 1));
             }
             for (int i = 0; i < SLOW_READERS; i++) {
                 Thread reader = new Thread(this::readSlowlyUntilStopped, "slow-reader-" + i);
@@ -205,15 +227,23 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
                     socket.setReceiveBufferSize(4096);
                     socket.connect(new InetSocketAddress("127.0.0.1", port));
                     socket.setSoTimeout(30_000);
-                    socket.getOutputStream().write(("GET " + largeUrl.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write(("GET " + largeUrl.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     InputStream in = socket.getInputStream();
                     byte[] buffer = new byte[1024];
                     int n = in.read(buffer);
-                    if (n < 0 || !new String(buffer, 0, Math.min(n, 12), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) {
+                    if (n < 0
+                            || !new String(buffer, 0, Math.min(n, 12), StandardCharsets.US_ASCII)
+                                    .startsWith("HTTP/1.1 200")) {
                         readsRefused.incrementAndGet();
                         if (refusal == null) {
-                            refusal = n < 0 ? "connection closed" : new String(buffer, 0, n, StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+                            refusal = n < 0
+                                    ? "connection closed"
+                                    : new String(buffer, 0, n, StandardCharsets.US_ASCII)
+                                            .lines()
+                                            .findFirst()
+                                            .orElse("");
                         }
                         Thread.sleep(500); // a refused reader comes back, but does not spin
                         continue;
@@ -231,7 +261,8 @@ class FairnessUnderStormIT extends ProxyIntegrationTest {
         @Override
         public String toString() {
             return SLOW_READERS + " slow readers (" + readsStreaming + " downloads streamed, " + readsRefused
-                    + " refused" + (refusal == null ? "" : ", the first with " + refusal) + "), " + SLOW_WRITERS + " slow writers (" + writesRefused + " refused), "
+                    + " refused" + (refusal == null ? "" : ", the first with " + refusal) + "), " + SLOW_WRITERS
+                    + " slow writers (" + writesRefused + " refused), "
                     + IDLE_CONNECTIONS + " idle connections";
         }
     }

@@ -2,11 +2,6 @@ package dev.s3seal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -14,6 +9,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,8 @@ class HeaderReadDeadlineTest {
     private static final String HEAD = "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n";
 
     private final List<String> limited = new ArrayList<>();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec(),
+    private final EmbeddedChannel channel = new EmbeddedChannel(
+            new HttpServerCodec(),
             new HeaderReadDeadline(DEADLINE_MS, (limit, client) -> limited.add(limit.tagValue())));
 
     @AfterEach
@@ -48,7 +48,9 @@ class HeaderReadDeadlineTest {
         send(HEAD);
         elapse(DEADLINE_MS * 5);
 
-        assertThat(channel.isOpen()).as("a slow body is the body deadline's business").isTrue();
+        assertThat(channel.isOpen())
+                .as("a slow body is the body deadline's business")
+                .isTrue();
     }
 
     @Test

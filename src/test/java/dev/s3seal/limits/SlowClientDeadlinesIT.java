@@ -2,6 +2,10 @@ package dev.s3seal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.RawHttp;
+import dev.s3seal.testsupport.SlowUpload;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,11 +23,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.RawHttp;
-import dev.s3seal.testsupport.SlowUpload;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * Clients that trickle their request: a body that stalls is cut with S3's RequestTimeout and never
@@ -47,8 +45,8 @@ class SlowClientDeadlinesIT extends ProxyIntegrationTest {
     @CsvSource({"public/stalled, 1000", "public/stalled, 10485760", "stalled, 1000", "stalled, 10485760"})
     void shouldAnswerRequestTimeoutAndStoreNothingWhenBodyStalls(String key, int declaredLength) throws Exception {
         String bucket = newBucket();
-        try (SlowUpload upload = SlowUpload.start(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/" + key,
-                declaredLength, 100)) {
+        try (SlowUpload upload =
+                SlowUpload.start(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/" + key, declaredLength, 100)) {
             RawHttp.Response response = upload.response().get(60, TimeUnit.SECONDS);
 
             assertThat(response.status()).isEqualTo(400);
@@ -58,7 +56,8 @@ class SlowClientDeadlinesIT extends ProxyIntegrationTest {
         assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
         try (S3Client alice = alice()) {
             alice.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("served"));
-            assertThat(alice.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("served");
+            assertThat(alice.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+                    .isEqualTo("served");
         }
     }
 
@@ -70,22 +69,26 @@ class SlowClientDeadlinesIT extends ProxyIntegrationTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            Thread trickle = new Thread(() -> {
-                try {
-                    for (byte b : head) {
-                        out.write(b);
-                        out.flush();
-                        sent.incrementAndGet();
-                        Thread.sleep(250);
-                    }
-                } catch (IOException | InterruptedException closed) {
-                    // the server closed the connection: the outcome under test
-                }
-            }, "header-trickle");
+            Thread trickle = new Thread(
+                    () -> {
+                        try {
+                            for (byte b : head) {
+                                out.write(b);
+                                out.flush();
+                                sent.incrementAndGet();
+                                Thread.sleep(250);
+                            }
+                        } catch (IOException | InterruptedException closed) {
+                            // the server closed the connection: the outcome under test
+                        }
+                    },
+                    "header-trickle");
             trickle.setDaemon(true);
             trickle.start();
 
-            assertThat(readUntilClosed(socket.getInputStream())).as("bytes answered").isZero();
+            assertThat(readUntilClosed(socket.getInputStream()))
+                    .as("bytes answered")
+                    .isZero();
             trickle.interrupt();
         }
         assertThat(sent.get()).as("header bytes sent before the close").isLessThan(head.length);

@@ -2,13 +2,12 @@ package dev.s3seal.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +61,8 @@ class ClientFaultLogTest {
         log.warn("connection failed: {}", new IllegalArgumentException("Content-Length value is not a number: secret"));
         assertThat(lines.list).hasSize(1);
         assertThat(lines.list.get(0).getThrowableProxy()).isNull();
-        assertThat(lines.list.get(0).getFormattedMessage()).isEqualTo("connection failed: IllegalArgumentException")
+        assertThat(lines.list.get(0).getFormattedMessage())
+                .isEqualTo("connection failed: IllegalArgumentException")
                 .doesNotContain("secret");
     }
 }

@@ -3,7 +3,6 @@ package dev.s3seal.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
 

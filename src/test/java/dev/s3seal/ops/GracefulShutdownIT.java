@@ -2,6 +2,8 @@ package dev.s3seal.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -17,13 +19,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
 
 /**
  * SIGTERM during a 100 MiB upload: s3seal (the real jar, as a process) stops taking new work but
@@ -47,9 +45,10 @@ class GracefulShutdownIT {
         int port = freePort();
         int managementPort = freePort();
         Path log = Files.createTempFile("s3seal-shutdown", ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-jar", jar.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", jar.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("S3SEAL_UPSTREAM_ENDPOINT", store.endpoint().toString());
         builder.environment().put("S3SEAL_UPSTREAM_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
         builder.environment().put("S3SEAL_UPSTREAM_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
@@ -65,20 +64,28 @@ class GracefulShutdownIT {
                 client.createBucket(b -> b.bucket(bucket));
                 AtomicReference<SlowZeros> body = new AtomicReference<>();
                 CompletableFuture<String> upload = CompletableFuture.supplyAsync(() -> client.putObject(
-                        b -> b.bucket(bucket).key("big"),
-                        RequestBody.fromContentProvider(() -> {
-                            SlowZeros zeros = new SlowZeros(SIZE, BYTES_PER_SECOND);
-                            body.set(zeros);
-                            return zeros;
-                        }, SIZE, "application/octet-stream")).eTag());
+                                b -> b.bucket(bucket).key("big"),
+                                RequestBody.fromContentProvider(
+                                        () -> {
+                                            SlowZeros zeros = new SlowZeros(SIZE, BYTES_PER_SECOND);
+                                            body.set(zeros);
+                                            return zeros;
+                                        },
+                                        SIZE,
+                                        "application/octet-stream"))
+                        .eTag());
                 // Not a fixed sleep: on a loaded machine the request may not have reached s3seal yet,
                 // and a connection still in the accept backlog at SIGTERM is refused, not drained.
                 awaitBodyFlowing(body, upload);
-                assertThat(upload).as("the upload is still running when SIGTERM arrives").isNotDone();
+                assertThat(upload)
+                        .as("the upload is still running when SIGTERM arrives")
+                        .isNotDone();
                 s3seal.destroy(); // SIGTERM
                 assertThat(upload.get(60, TimeUnit.SECONDS)).isNotBlank();
             }
-            assertThat(s3seal.waitFor(60, TimeUnit.SECONDS)).as("s3seal exits after the grace period").isTrue();
+            assertThat(s3seal.waitFor(60, TimeUnit.SECONDS))
+                    .as("s3seal exits after the grace period")
+                    .isTrue();
             assertThat(Files.size(store.objectPath(bucket, "big"))).isEqualTo(SIZE);
         } finally {
             s3seal.destroyForcibly();
@@ -91,8 +98,10 @@ class GracefulShutdownIT {
         while (Instant.now().isBefore(deadline)) {
             assertThat(process.isAlive()).as("s3seal running; log: %s", log).isTrue();
             try {
-                HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                        + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+                HttpRequest ready = HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
@@ -119,7 +128,8 @@ class GracefulShutdownIT {
             throw new AssertionError("the upload did not get under way within 60 s");
         }
         throw new AssertionError("the upload ended before SIGTERM: "
-                + upload.handle((etag, error) -> error == null ? "ETag " + etag : error.toString()).join());
+                + upload.handle((etag, error) -> error == null ? "ETag " + etag : error.toString())
+                        .join());
     }
 
     private static int freePort() throws IOException {

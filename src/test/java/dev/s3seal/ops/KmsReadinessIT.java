@@ -3,6 +3,8 @@ package dev.s3seal.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,28 +23,36 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-
 /**
  * KMS outage under cse-kms: writes that need a new data key answer 503 SlowDown (SDKs retry it),
  * readiness goes DOWN, and comes back UP once KMS answers again.
  */
 class KmsReadinessIT extends ProxyIntegrationTest {
 
-    private static final String ALIAS = "s3seal-ready-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ALIAS =
+            "s3seal-ready-" + UUID.randomUUID().toString().substring(0, 8);
 
     @LocalManagementPort
     int managementPort;
-
 
     @DynamicPropertySource
     static void policy(DynamicPropertyRegistry registry) throws IOException {
         MotoServer moto = MotoServer.get();
         moto.createKey(ALIAS);
         Path policy = Files.createTempFile("s3seal-kms-ready", ".yaml");
-        Files.writeString(policy, String.join("\n", "keys:", "  kms-main:", "    type: kms",
-                "    key-id: alias/" + ALIAS, "rules:", "  - name: default", "    mode: cse-kms", "    key: kms-main", ""));
+        Files.writeString(
+                policy,
+                String.join(
+                        "\n",
+                        "keys:",
+                        "  kms-main:",
+                        "    type: kms",
+                        "    key-id: alias/" + ALIAS,
+                        "rules:",
+                        "  - name: default",
+                        "    mode: cse-kms",
+                        "    key: kms-main",
+                        ""));
         registry.add("s3seal.policy", policy::toString);
         registry.add("s3seal.kms.endpoint", () -> moto.endpoint().toString());
         registry.add("s3seal.kms.region", () -> MotoServer.REGION);
@@ -78,17 +87,23 @@ class KmsReadinessIT extends ProxyIntegrationTest {
             }
             client.putObject(b -> b.bucket(after).key("k"), RequestBody.fromString("kms is back"));
             awaitStatus("/actuator/health/readiness", 200);
-            assertThat(client.getObjectAsBytes(b -> b.bucket(after).key("k")).asUtf8String()).isEqualTo("kms is back");
+            assertThat(client.getObjectAsBytes(b -> b.bucket(after).key("k")).asUtf8String())
+                    .isEqualTo("kms is back");
         }
         String metrics = get("/actuator/prometheus");
         assertThat(value(metrics, "s3seal_crypto_bytes_total", "direction=\"encrypt\"")
-                - value(metricsBefore, "s3seal_crypto_bytes_total", "direction=\"encrypt\""))
-                .as("plaintext bytes encrypted").isGreaterThanOrEqualTo("kms is upkms is back".length());
+                        - value(metricsBefore, "s3seal_crypto_bytes_total", "direction=\"encrypt\""))
+                .as("plaintext bytes encrypted")
+                .isGreaterThanOrEqualTo("kms is upkms is back".length());
         assertThat(value(metrics, "s3seal_crypto_bytes_total", "direction=\"decrypt\"")
-                - value(metricsBefore, "s3seal_crypto_bytes_total", "direction=\"decrypt\""))
-                .as("plaintext bytes decrypted").isGreaterThanOrEqualTo("kms is back".length());
-        assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"ok\"")).as("calls that worked").isGreaterThanOrEqualTo(2);
-        assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"error\"")).as("calls while KMS was down")
+                        - value(metricsBefore, "s3seal_crypto_bytes_total", "direction=\"decrypt\""))
+                .as("plaintext bytes decrypted")
+                .isGreaterThanOrEqualTo("kms is back".length());
+        assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"ok\""))
+                .as("calls that worked")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(count(metrics, "operation=\"GenerateDataKey\",outcome=\"error\""))
+                .as("calls while KMS was down")
                 .isGreaterThanOrEqualTo(1);
     }
 
@@ -106,9 +121,14 @@ class KmsReadinessIT extends ProxyIntegrationTest {
     }
 
     private String get(String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private void awaitStatus(String path, int expected) throws Exception {
@@ -125,8 +145,13 @@ class KmsReadinessIT extends ProxyIntegrationTest {
     }
 
     private int status(String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

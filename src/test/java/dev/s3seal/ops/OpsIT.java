@@ -2,6 +2,14 @@ package dev.s3seal.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.s3seal.ops.audit.AuditLog;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,11 +21,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,24 +35,20 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.ops.audit.AuditLog;
-
 /** Real traffic through s3seal shows up in Prometheus, in one audit line per request, and in readiness. */
 @TestPropertySource(properties = "logging.level.dev.s3seal=DEBUG")
 class OpsIT extends ProxyIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String WRONG_SECRET = "not-alice-secret-9876543210";
-    private static final List<String> SECRETS = List.of(ALICE_SECRET, BOB_SECRET, S3ProxyServer.SECRET_KEY,
-            WRONG_SECRET);
+    private static final List<String> SECRETS =
+            List.of(ALICE_SECRET, BOB_SECRET, S3ProxyServer.SECRET_KEY, WRONG_SECRET);
 
     @LocalManagementPort
     int managementPort;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ListAppender<ILoggingEvent> auditLines = new ListAppender<>();
     private final ListAppender<ILoggingEvent> applicationLog = new ListAppender<>();
 
@@ -81,10 +80,13 @@ class OpsIT extends ProxyIntegrationTest {
         // The clients stay connected until s3seal has recorded every request: a client that hangs up
         // as soon as it has the last byte can beat s3seal's own end of the exchange, which then counts
         // and audits the request as cancelled instead of success or client_error.
-        try (S3Client alice = alice(); S3Client forger = S3Clients.sync(endpoint(), ALICE_KEY, WRONG_SECRET)) {
+        try (S3Client alice = alice();
+                S3Client forger = S3Clients.sync(endpoint(), ALICE_KEY, WRONG_SECRET)) {
             putId = alice.putObject(b -> b.bucket(bucket).key("dir/obj \"1\".bin"), RequestBody.fromBytes(data))
-                    .responseMetadata().requestId();
-            ResponseBytes<GetObjectResponse> read = alice.getObjectAsBytes(b -> b.bucket(bucket).key("dir/obj \"1\".bin"));
+                    .responseMetadata()
+                    .requestId();
+            ResponseBytes<GetObjectResponse> read =
+                    alice.getObjectAsBytes(b -> b.bucket(bucket).key("dir/obj \"1\".bin"));
             assertThat(read.asByteArray()).isEqualTo(data);
             getId = read.response().responseMetadata().requestId();
             S3Exception refused = (S3Exception) org.assertj.core.api.Assertions.catchThrowable(
@@ -110,11 +112,16 @@ class OpsIT extends ProxyIntegrationTest {
         assertThat(audit.get(badId).get("principal").isNull()).isTrue();
 
         Map<String, Double> after = scrape();
-        assertMoved(before, after, "s3seal_requests_seconds_count", "operation=\"PUT_OBJECT\"", "outcome=\"success\"",
+        assertMoved(
+                before,
+                after,
+                "s3seal_requests_seconds_count",
+                "operation=\"PUT_OBJECT\"",
+                "outcome=\"success\"",
                 "mode=\"passthrough\"");
         assertMoved(before, after, "s3seal_requests_seconds_count", "operation=\"GET_OBJECT\"", "outcome=\"success\"");
-        assertMoved(before, after, "s3seal_requests_seconds_count", "operation=\"UNKNOWN\"",
-                "outcome=\"client_error\"");
+        assertMoved(
+                before, after, "s3seal_requests_seconds_count", "operation=\"UNKNOWN\"", "outcome=\"client_error\"");
         assertMoved(before, after, "s3seal_requests_seconds_bucket", "operation=\"GET_OBJECT\"", "le=\"+Inf\"");
         assertMoved(before, after, "s3seal_auth_failures_total", "reason=\"SignatureDoesNotMatch\"");
         assertMoved(before, after, "s3seal_policy_decisions_total", "mode=\"passthrough\"");
@@ -123,7 +130,8 @@ class OpsIT extends ProxyIntegrationTest {
                 .isGreaterThanOrEqualTo(data.length);
         assertThat(delta(before, after, "s3seal_sent_bytes_total", "operation=\"GET_OBJECT\""))
                 .isGreaterThanOrEqualTo(data.length);
-        assertThat(after.keySet()).anyMatch(k -> k.startsWith("s3seal_requests_active"))
+        assertThat(after.keySet())
+                .anyMatch(k -> k.startsWith("s3seal_requests_active"))
                 .anyMatch(k -> k.startsWith("s3seal_policy_reloads_total{") && k.contains("result=\"ok\""))
                 .anyMatch(k -> k.startsWith("s3seal_keys_cache_total{") && k.contains("result=\"hit\""))
                 .anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"))
@@ -141,7 +149,8 @@ class OpsIT extends ProxyIntegrationTest {
 
         List<ILoggingEvent> audited = snapshot(auditLines);
         List<ILoggingEvent> logged = snapshot(applicationLog);
-        assertNoSecretIn(audited.stream().map(ILoggingEvent::getFormattedMessage).toList(), "audit log");
+        assertNoSecretIn(
+                audited.stream().map(ILoggingEvent::getFormattedMessage).toList(), "audit log");
         assertNoSecretIn(logged.stream().map(OpsIT::render).toList(), "application log");
         assertThat(audited).allSatisfy(e -> JSON.readTree(e.getFormattedMessage()));
         assertThat(logged).noneMatch(e -> e.getLoggerName().equals(AuditLog.LOGGER_NAME));
@@ -190,13 +199,16 @@ class OpsIT extends ProxyIntegrationTest {
                 + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
     }
 
-    private static void assertMoved(Map<String, Double> before, Map<String, Double> after, String metric,
-            String... labels) {
-        assertThat(delta(before, after, metric, labels)).as(metric + " " + String.join(",", labels)).isPositive();
+    private static void assertMoved(
+            Map<String, Double> before, Map<String, Double> after, String metric, String... labels) {
+        assertThat(delta(before, after, metric, labels))
+                .as(metric + " " + String.join(",", labels))
+                .isPositive();
     }
 
     /** Sum over the series of {@code metric} carrying all {@code labels}, after minus before. */
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String metric, String... labels) {
+    private static double delta(
+            Map<String, Double> before, Map<String, Double> after, String metric, String... labels) {
         return sum(after, metric, labels) - sum(before, metric, labels);
     }
 
@@ -204,7 +216,8 @@ class OpsIT extends ProxyIntegrationTest {
         return samples.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(metric + "{"))
                 .filter(e -> java.util.Arrays.stream(labels).allMatch(e.getKey()::contains))
-                .mapToDouble(Map.Entry::getValue).sum();
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{.*\\})?) (\\S+)");
@@ -212,13 +225,20 @@ class OpsIT extends ProxyIntegrationTest {
     private Map<String, Double> scrape() throws Exception {
         HttpResponse<String> response = get("/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
-        return response.body().lines().filter(line -> !line.startsWith("#"))
-                .map(SAMPLE::matcher).filter(Matcher::find)
+        return response.body()
+                .lines()
+                .filter(line -> !line.startsWith("#"))
+                .map(SAMPLE::matcher)
+                .filter(Matcher::find)
                 .collect(Collectors.toMap(m -> m.group(1), m -> Double.parseDouble(m.group(2)), (a, b) -> b));
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

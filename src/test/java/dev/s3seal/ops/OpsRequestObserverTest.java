@@ -2,10 +2,10 @@ package dev.s3seal.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.ops.audit.AuditLog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -13,14 +13,13 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import dev.s3seal.ops.audit.AuditLog;
 
 /** The outcome a request is counted with when its client goes away. */
 class OpsRequestObserverTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final OpsRequestObserver observer = new OpsRequestObserver(registry, new AuditLog(),
-            new KmsHealth(null, 3, Clock.systemUTC()), Clock.systemUTC());
+    private final OpsRequestObserver observer = new OpsRequestObserver(
+            registry, new AuditLog(), new KmsHealth(null, 3, Clock.systemUTC()), Clock.systemUTC());
 
     @Test
     void shouldCountTheStatusWhenClientLeavesAfterTheWholeResponse() {
@@ -65,15 +64,17 @@ class OpsRequestObserverTest {
     }
 
     private static MockServerWebExchange exchange(String method) {
-        return MockServerWebExchange.from(MockServerHttpRequest.method(
-                org.springframework.http.HttpMethod.valueOf(method), "/bucket/key"));
+        return MockServerWebExchange.from(
+                MockServerHttpRequest.method(org.springframework.http.HttpMethod.valueOf(method), "/bucket/key"));
     }
 
     private static void respond(ServerWebExchange exchange, HttpStatus status, String body, long contentLength) {
         exchange.getResponse().setStatusCode(status);
         exchange.getResponse().getHeaders().setContentLength(contentLength);
         byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-        exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes))).block();
+        exchange.getResponse()
+                .writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes)))
+                .block();
     }
 
     private String outcomes() {

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -18,9 +17,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "s3seal.upstream.endpoint=http://127.0.0.1:1",
-        "s3seal.clients[0].access-key-id=a", "s3seal.clients[0].secret-access-key=b"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "management.server.port=0", "s3seal.upstream.endpoint=http://127.0.0.1:1",
+            "s3seal.clients[0].access-key-id=a", "s3seal.clients[0].secret-access-key=b"
+        })
 class PolicyExplainEndpointTest {
 
     private static final Path POLICY = policyFile();
@@ -64,18 +66,21 @@ class PolicyExplainEndpointTest {
     }
 
     private HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void shouldExplainDecisionWhenAskedOnManagementPort() throws Exception {
-        HttpResponse<String> response = get(managementPort,
-                "/policy/explain?principal=etl&bucket=data&key=reports/a.csv&operation=write");
+        HttpResponse<String> response =
+                get(managementPort, "/policy/explain?principal=etl&bucket=data&key=reports/a.csv&operation=write");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(response.body())
                 .contains("\"rule\":\"etl\"", "\"mode\":\"sse-kms\"", "\"key\":\"kms\"", "\"line\":8")
                 .contains("\"skipped\":[{")
@@ -85,8 +90,8 @@ class PolicyExplainEndpointTest {
 
     @Test
     void shouldAnswerDenyRuleWhenKeyIsUnderDeniedPrefix() throws Exception {
-        HttpResponse<String> response = get(managementPort,
-                "/policy/explain?principal=etl&bucket=data&key=secret%2Fx&operation=read");
+        HttpResponse<String> response =
+                get(managementPort, "/policy/explain?principal=etl&bucket=data&key=secret%2Fx&operation=read");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"rule\":\"secrets\"", "\"mode\":\"deny\"", "\"skipped\":[]");
@@ -105,8 +110,7 @@ class PolicyExplainEndpointTest {
 
     @Test
     void shouldNotServeExplainWhenAskedOnS3Port() throws Exception {
-        HttpResponse<String> response = get(s3Port,
-                "/policy/explain?principal=etl&bucket=data&key=k&operation=write");
+        HttpResponse<String> response = get(s3Port, "/policy/explain?principal=etl&bucket=data&key=k&operation=write");
 
         assertThat(response.statusCode()).isNotEqualTo(200);
         assertThat(response.body()).contains("<Error>").doesNotContain("\"rule\"");

@@ -2,6 +2,8 @@ package dev.s3seal.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.ListeningSockets;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -9,13 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.TestPropertySource;
-
-import dev.s3seal.testsupport.ListeningSockets;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
 
 /**
  * The Helm chart's setting: the management port listens on every interface so the kubelet can
@@ -31,12 +29,15 @@ class PolicyExplainRemoteIT extends ProxyIntegrationTest {
     @LocalManagementPort
     int managementPort;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void shouldListenOnEveryInterfaceAndExplainToLoopbackWhenConfiguredSo() throws Exception {
         assertThat(ListeningSockets.boundAddresses(managementPort))
-                .anySatisfy(address -> assertThat(address.isAnyLocalAddress()).as(address.toString()).isTrue());
+                .anySatisfy(address -> assertThat(address.isAnyLocalAddress())
+                        .as(address.toString())
+                        .isTrue());
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         HttpResponse<String> local = get(EXPLAIN);
 
@@ -45,8 +46,13 @@ class PolicyExplainRemoteIT extends ProxyIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        URI uri = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + managementPort + path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+        URI uri =
+                URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + managementPort + path);
+        return http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,21 +2,19 @@ package dev.s3seal.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.S3ProxyServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import dev.s3seal.testsupport.S3ProxyServer;
 
 /**
  * Readiness follows the upstream: DOWN while the store is stopped, UP again once it is back;
@@ -31,7 +29,8 @@ class ReadinessIT {
     int managementPort;
 
     /** HTTP/1.1 like kubelet probes (the JDK client's default h2c upgrade attempt is not what probes do). */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -54,7 +53,9 @@ class ReadinessIT {
         awaitStatus("/actuator/health/readiness", 200);
         STORE.stop();
         awaitStatus("/actuator/health/readiness", 503);
-        assertThat(status("/actuator/health/liveness")).as("liveness ignores the upstream").isEqualTo(200);
+        assertThat(status("/actuator/health/liveness"))
+                .as("liveness ignores the upstream")
+                .isEqualTo(200);
         STORE.restart();
         awaitStatus("/actuator/health/readiness", 200);
     }
@@ -69,14 +70,18 @@ class ReadinessIT {
             }
             Thread.sleep(250);
         }
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(last).as(path + " " + body).isEqualTo(expected);
     }
 
     private int status(String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

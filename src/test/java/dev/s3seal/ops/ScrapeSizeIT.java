@@ -3,6 +3,9 @@ package dev.s3seal.ops;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,10 +23,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * A Prometheus scrape stays cheap after a varied workload: every operation family, every mode of
@@ -50,22 +48,31 @@ class ScrapeSizeIT extends ProxyIntegrationTest {
     void shouldKeepTheScrapeSmallAfterAVariedWorkload() throws Exception {
         int before = scrape().length();
         String bucket = newBucket();
-        try (S3Client alice = alice(); S3Client forger = S3Clients.sync(endpoint(), ALICE_KEY, "wrong-secret-0123456789")) {
+        try (S3Client alice = alice();
+                S3Client forger = S3Clients.sync(endpoint(), ALICE_KEY, "wrong-secret-0123456789")) {
             for (String prefix : List.of("docs/", "public/", "kms/", "secret/")) {
                 for (int i = 0; i < 3; i++) {
                     String key = prefix + "obj-" + i;
                     byte[] data = random(1000 * i);
                     ignoringErrors(() -> alice.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data)));
-                    ignoringErrors(() -> alice.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
-                    ignoringErrors(() -> alice.getObjectAsBytes(b -> b.bucket(bucket).key(key).range("bytes=0-10")));
+                    ignoringErrors(
+                            () -> alice.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
+                    ignoringErrors(() -> alice.getObjectAsBytes(
+                            b -> b.bucket(bucket).key(key).range("bytes=0-10")));
                     ignoringErrors(() -> alice.headObject(b -> b.bucket(bucket).key(key)));
-                    ignoringErrors(() -> alice.copyObject(b -> b.sourceBucket(bucket).sourceKey(key)
-                            .destinationBucket(bucket).destinationKey(key + "-copy")));
-                    ignoringErrors(() -> alice.getObjectAsBytes(b -> b.bucket(bucket).key(key + "-missing")));
-                    ignoringErrors(() -> alice.putObjectTagging(b -> b.bucket(bucket).key(key)
+                    ignoringErrors(() -> alice.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey(key)
+                            .destinationBucket(bucket)
+                            .destinationKey(key + "-copy")));
+                    ignoringErrors(
+                            () -> alice.getObjectAsBytes(b -> b.bucket(bucket).key(key + "-missing")));
+                    ignoringErrors(() -> alice.putObjectTagging(b -> b.bucket(bucket)
+                            .key(key)
                             .tagging(t -> t.tagSet(s -> s.key("k").value("v")))));
-                    ignoringErrors(() -> forger.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
-                    ignoringErrors(() -> alice.deleteObject(b -> b.bucket(bucket).key(key + "-copy")));
+                    ignoringErrors(
+                            () -> forger.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
+                    ignoringErrors(
+                            () -> alice.deleteObject(b -> b.bucket(bucket).key(key + "-copy")));
                 }
                 ignoringErrors(() -> alice.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)));
                 ignoringErrors(() -> multipart(alice, bucket, prefix + "multi"));
@@ -73,32 +80,47 @@ class ScrapeSizeIT extends ProxyIntegrationTest {
             ignoringErrors(() -> alice.listObjects(b -> b.bucket(bucket)));
             ignoringErrors(() -> alice.listBuckets());
             ignoringErrors(() -> alice.getBucketVersioning(b -> b.bucket(bucket)));
-            ignoringErrors(() -> alice.deleteObjects(b -> b.bucket(bucket)
-                    .delete(d -> d.objects(o -> o.key("docs/obj-1"), o -> o.key("public/obj-1")))));
+            ignoringErrors(() -> alice.deleteObjects(b ->
+                    b.bucket(bucket).delete(d -> d.objects(o -> o.key("docs/obj-1"), o -> o.key("public/obj-1")))));
         }
         String scrape = scrape();
-        System.out.printf("ScrapeSizeIT: scrape %d bytes before the workload, %d bytes after (%d lines)%n", before,
-                scrape.length(), scrape.lines().count());
+        System.out.printf(
+                "ScrapeSizeIT: scrape %d bytes before the workload, %d bytes after (%d lines)%n",
+                before, scrape.length(), scrape.lines().count());
         System.out.println("ScrapeSizeIT: bytes by metric family, largest first: " + largestFamilies(scrape));
-        assertThat(scrape).contains("s3seal_requests_seconds_bucket").contains("operation=\"COMPLETE_MULTIPART_UPLOAD\"");
+        assertThat(scrape)
+                .contains("s3seal_requests_seconds_bucket")
+                .contains("operation=\"COMPLETE_MULTIPART_UPLOAD\"");
         assertThat(scrape.length()).isLessThan(MAX_SCRAPE_BYTES);
     }
 
     private static String largestFamilies(String scrape) {
         Map<String, Integer> bytes = new TreeMap<>();
-        scrape.lines().filter(line -> !line.startsWith("#")).forEach(line -> bytes.merge(
-                line.split("[{ ]", 2)[0].replaceAll("_(bucket|count|sum|max)$", ""), line.length() + 1, Integer::sum));
-        return bytes.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        scrape.lines()
+                .filter(line -> !line.startsWith("#"))
+                .forEach(line -> bytes.merge(
+                        line.split("[{ ]", 2)[0].replaceAll("_(bucket|count|sum|max)$", ""),
+                        line.length() + 1,
+                        Integer::sum));
+        return bytes.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(6)
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static void multipart(S3Client client, String bucket, String key) {
         String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
-                RequestBody.fromBytes(random(70_000))).eTag();
+        String etag = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                        RequestBody.fromBytes(random(70_000)))
+                .eTag();
         client.listParts(b -> b.bucket(bucket).key(key).uploadId(id));
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        client.completeMultipartUpload(b -> b.bucket(bucket)
+                .key(key)
+                .uploadId(id)
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
     }
 
     private static void ignoringErrors(Runnable call) {
@@ -110,9 +132,11 @@ class ScrapeSizeIT extends ProxyIntegrationTest {
     }
 
     private String scrape() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

@@ -2,8 +2,8 @@ package dev.s3seal.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
 import dev.s3seal.policy.file.PolicyParser;
+import org.junit.jupiter.api.Test;
 
 class PolicyEngineTest {
 
@@ -57,8 +57,9 @@ class PolicyEngineTest {
 
         assertThat(decision.denied()).isTrue();
         assertThat(decision.key()).isEmpty();
-        assertThat(decision.reason()).isEqualTo(
-                "rule 'secrets-denied' (policy.yaml:7) matched: bucket in [data]; key in key-prefixes [secret/]");
+        assertThat(decision.reason())
+                .isEqualTo(
+                        "rule 'secrets-denied' (policy.yaml:7) matched: bucket in [data]; key in key-prefixes [secret/]");
     }
 
     @Test
@@ -108,7 +109,10 @@ class PolicyEngineTest {
     void shouldFallThroughWhenListingOnlyOverlapsKeyRule() {
         assertThat(rule("web", "data", "sec", Operation.LIST)).isEqualTo("default");
         assertThat(rule("web", "data", "", Operation.LIST)).isEqualTo("default");
-        assertThat(ENGINE.explain("web", "data", null, Operation.LIST).skipped().get(0).why())
+        assertThat(ENGINE.explain("web", "data", null, Operation.LIST)
+                        .skipped()
+                        .get(0)
+                        .why())
                 .isEqualTo("listing prefix '' is not inside key-prefixes [secret/]");
     }
 
@@ -124,12 +128,18 @@ class PolicyEngineTest {
                     mode: passthrough
                 """, "p.yaml"));
 
-        assertThat(engine.decide("u", "a.b", null, Operation.LIST).rule().name()).isEqualTo("all-keys");
+        assertThat(engine.decide("u", "a.b", null, Operation.LIST).rule().name())
+                .isEqualTo("all-keys");
         assertThat(engine.decide("u", "a.b", "", Operation.LIST).rule().name()).isEqualTo("all-keys");
-        assertThat(engine.decide("u", "a.b", null, Operation.OTHER).rule().name()).isEqualTo("default");
+        assertThat(engine.decide("u", "a.b", null, Operation.OTHER).rule().name())
+                .isEqualTo("default");
         assertThat(engine.decide("u", "axb", "k", Operation.READ).rule().name())
-                .as("'.' in a glob is literal").isEqualTo("default");
-        assertThat(engine.explain("u", "a.b", null, Operation.OTHER).skipped().get(0).why())
+                .as("'.' in a glob is literal")
+                .isEqualTo("default");
+        assertThat(engine.explain("u", "a.b", null, Operation.OTHER)
+                        .skipped()
+                        .get(0)
+                        .why())
                 .isEqualTo("bucket-level request (no key); rule has key conditions");
     }
 
@@ -138,16 +148,25 @@ class PolicyEngineTest {
         PolicyExplanation explanation = ENGINE.explain("web", "data", "x", Operation.DELETE);
 
         assertThat(explanation.decision().rule().name()).isEqualTo("deletes-refused");
-        assertThat(explanation.skipped()).extracting(PolicyExplanation.SkippedRule::rule)
+        assertThat(explanation.skipped())
+                .extracting(PolicyExplanation.SkippedRule::rule)
                 .containsExactly("secrets-denied", "etl-writes", "reports", "logs");
-        assertThat(explanation.skipped()).extracting(PolicyExplanation.SkippedRule::why).containsExactly(
-                "key 'x' matches none of key-prefixes [secret/]",
-                "principal 'web' is not one of [etl]",
-                "key 'x' matches none of key-globs [reports/*.csv, r?/*]",
-                "bucket 'data' matches none of [logs-*, audit-??]");
-        assertThat(ENGINE.explain("web", "data", null, Operation.OTHER).skipped().get(0).why())
+        assertThat(explanation.skipped())
+                .extracting(PolicyExplanation.SkippedRule::why)
+                .containsExactly(
+                        "key 'x' matches none of key-prefixes [secret/]",
+                        "principal 'web' is not one of [etl]",
+                        "key 'x' matches none of key-globs [reports/*.csv, r?/*]",
+                        "bucket 'data' matches none of [logs-*, audit-??]");
+        assertThat(ENGINE.explain("web", "data", null, Operation.OTHER)
+                        .skipped()
+                        .get(0)
+                        .why())
                 .isEqualTo("bucket-level request (no key); rule has key conditions");
-        assertThat(ENGINE.explain("web", "x", "k", Operation.READ).skipped().get(4).why())
+        assertThat(ENGINE.explain("web", "x", "k", Operation.READ)
+                        .skipped()
+                        .get(4)
+                        .why())
                 .isEqualTo("operation read is not one of [delete]");
     }
 

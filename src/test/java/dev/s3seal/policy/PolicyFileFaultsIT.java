@@ -3,6 +3,11 @@ package dev.s3seal.policy;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.policy.file.PolicyFileWatcher;
+import dev.s3seal.policy.file.PolicyHolder;
+import dev.s3seal.testsupport.LogCapture;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -21,12 +25,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.testsupport.LogCapture;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.policy.file.PolicyFileWatcher;
-import dev.s3seal.policy.file.PolicyHolder;
 
 /**
  * The running proxy's policy file is replaced by garbage, then deleted: the last good policy stays in
@@ -53,7 +51,8 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
         byte[] good = Files.readAllBytes(file);
         String bucket = newBucket();
         byte[] data = random(100_000, 1);
-        try (S3Client client = alice(); LogCapture logs = LogCapture.attach()) {
+        try (S3Client client = alice();
+                LogCapture logs = LogCapture.attach()) {
             client.putObject(b -> b.bucket(bucket).key("docs/before"), RequestBody.fromBytes(data));
 
             Files.write(file, random(4096, 2)); // binary garbage
@@ -69,7 +68,8 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
             Thread.sleep(2 * PolicyFileWatcher.DEFAULT_INTERVAL.toMillis()); // the watcher looks again meanwhile
 
             assertThat(logs.messages().stream().filter(m -> m.startsWith("policy reload refused")))
-                    .as("each bad state is logged once").hasSize(3);
+                    .as("each bad state is logged once")
+                    .hasSize(3);
             assertThat(metric("result=\"failed\"")).isEqualTo(3);
 
             Files.write(file, good);
@@ -80,11 +80,14 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
 
     /** Reads work and a write is still encrypted under the last good policy (cse-local under docs/). */
     private void keepsServing(S3Client client, String bucket, byte[] data, String newKey) throws IOException {
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/before")).asByteArray()).isEqualTo(data);
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/before"))
+                        .asByteArray())
+                .isEqualTo(data);
         client.putObject(b -> b.bucket(bucket).key(newKey), RequestBody.fromBytes(data));
         byte[] atRest = Files.readAllBytes(store().objectPath(bucket, newKey));
         assertThat(new String(atRest, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("S3SL");
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(newKey)).asByteArray()).isEqualTo(data);
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(newKey)).asByteArray())
+                .isEqualTo(data);
     }
 
     private void awaitFailedReloads(long expected) throws Exception {
@@ -105,9 +108,16 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
     }
 
     private double metric(String tag) throws Exception {
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + managementPort + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return scrape.lines().filter(l -> l.startsWith("s3seal_policy_reloads_total") && l.contains(tag))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String scrape = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return scrape.lines()
+                .filter(l -> l.startsWith("s3seal_policy_reloads_total") && l.contains(tag))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** The copy source is read as S3 reads it, and the upstream gets one spelling of what was read. */
@@ -37,9 +36,22 @@ class CopySourceTest {
 
     @Test
     void shouldRefuseFormsThatStoresCouldReadTwoWays() {
-        for (String header : List.of("b/k?versionId=", "b/k?versionid=1", "b/k?versionId=1&x=2", "b/k?x=1",
-                "b/k?", "b/k%3FversionId=1", "b/../other/k", "b/a/./k", "b%2F..%2Fc/k", "bucket-only", "/b/", "//b/k",
-                "b%2F", "b/%ZZ", "b/%C3")) {
+        for (String header : List.of(
+                "b/k?versionId=",
+                "b/k?versionid=1",
+                "b/k?versionId=1&x=2",
+                "b/k?x=1",
+                "b/k?",
+                "b/k%3FversionId=1",
+                "b/../other/k",
+                "b/a/./k",
+                "b%2F..%2Fc/k",
+                "bucket-only",
+                "/b/",
+                "//b/k",
+                "b%2F",
+                "b/%ZZ",
+                "b/%C3")) {
             assertThatThrownBy(() -> CopySource.parse(header)).as(header).isInstanceOf(S3Exception.class);
         }
     }
@@ -47,8 +59,8 @@ class CopySourceTest {
     @Test
     void shouldRefuseAKeyOverTheLimitWithKeyTooLong() {
         assertThatThrownBy(() -> CopySource.parse("b/" + "k".repeat(1025)))
-                .isInstanceOfSatisfying(S3Exception.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.KEY_TOO_LONG));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.KEY_TOO_LONG));
         assertThat(CopySource.parse("b/" + "k".repeat(1024)).key()).hasSize(1024);
     }
 
@@ -61,8 +73,10 @@ class CopySourceTest {
 
     @Test
     void shouldReadItsOwnCanonicalFormBackToTheSameSource() {
-        for (CopySource source : List.of(new CopySource("b", "dir/a b+c?d%&=.txt", "v+1"),
-                new CopySource("my.bucket", "x/\u20ac/\t", null), new CopySource("b", "k?y", "3"))) {
+        for (CopySource source : List.of(
+                new CopySource("b", "dir/a b+c?d%&=.txt", "v+1"),
+                new CopySource("my.bucket", "x/\u20ac/\t", null),
+                new CopySource("b", "k?y", "3"))) {
             assertThat(CopySource.parse(source.toHeaderValue())).isEqualTo(source);
         }
     }
@@ -72,11 +86,21 @@ class CopySourceTest {
         assertThat(CopySourceRange.parse(" bytes=0-99 ")).isEqualTo(new CopySourceRange(0, 99));
         assertThat(CopySourceRange.parse("bytes=007-9").toHeaderValue()).isEqualTo("bytes=7-9");
         assertThat(CopySourceRange.parse(null)).isNull();
-        for (String header : List.of("", "bytes=5-", "bytes=-5", "bytes=0-1,2-3", "bytes = 0-1", "items=0-1", "0-1",
-                "bytes=0-99999999999999999999", "bytes=9999999999999999999-1", "bytes=a-b")) {
-            assertThatThrownBy(() -> CopySourceRange.parse(header)).as(header)
-                    .isInstanceOfSatisfying(S3Exception.class,
-                            e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+        for (String header : List.of(
+                "",
+                "bytes=5-",
+                "bytes=-5",
+                "bytes=0-1,2-3",
+                "bytes = 0-1",
+                "items=0-1",
+                "0-1",
+                "bytes=0-99999999999999999999",
+                "bytes=9999999999999999999-1",
+                "bytes=a-b")) {
+            assertThatThrownBy(() -> CopySourceRange.parse(header))
+                    .as(header)
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
         }
     }
 }

@@ -15,14 +15,11 @@ import java.util.Set;
 final class KeyState {
 
     /** One value a key may hold. */
-    sealed interface Held permits Absent, PendingSeal, SeededContent {
-    }
+    sealed interface Held permits Absent, PendingSeal, SeededContent {}
 
-    record Absent() implements Held {
-    }
+    record Absent() implements Held {}
 
-    record PendingSeal() implements Held {
-    }
+    record PendingSeal() implements Held {}
 
     static final Held ABSENT = new Absent();
     static final Held PENDING_SEAL = new PendingSeal();
@@ -68,11 +65,15 @@ final class KeyState {
     /** The content the key surely holds, if it is certain and not absent or pending. */
     synchronized Optional<SeededContent> certainContent() {
         return possible.size() == 1 && possible.iterator().next() instanceof SeededContent content
-                ? Optional.of(content) : Optional.empty();
+                ? Optional.of(content)
+                : Optional.empty();
     }
 
     synchronized List<SeededContent> possibleContents() {
-        return possible.stream().filter(SeededContent.class::isInstance).map(SeededContent.class::cast).toList();
+        return possible.stream()
+                .filter(SeededContent.class::isInstance)
+                .map(SeededContent.class::cast)
+                .toList();
     }
 
     @Override

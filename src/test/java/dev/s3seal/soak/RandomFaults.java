@@ -1,5 +1,8 @@
 package dev.s3seal.soak;
 
+import dev.s3seal.testsupport.FaultProxy;
+import dev.s3seal.testsupport.FaultProxy.Fault;
+import dev.s3seal.testsupport.FaultProxy.RequestHead;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,10 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.s3seal.testsupport.FaultProxy;
-import dev.s3seal.testsupport.FaultProxy.Fault;
-import dev.s3seal.testsupport.FaultProxy.RequestHead;
 
 /**
  * Arms a {@link FaultProxy} with faults that fire at random on the soak's upstream requests, and
@@ -27,6 +26,7 @@ final class RandomFaults {
 
     /** Faults by kind, for the report. */
     private final Map<String, AtomicInteger> byKind = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> byToken = new ConcurrentHashMap<>();
     private volatile boolean enabled;
 
@@ -41,10 +41,18 @@ final class RandomFaults {
      */
     void arm(FaultProxy proxy) {
         arm(proxy, "reset-before-request", 0.010, head -> true, Fault.resetAfterRequestBytes(0));
-        arm(proxy, "reset-mid-upload", 0.010, head -> isWrite(head) && contentLength(head) > MID_BODY,
+        arm(
+                proxy,
+                "reset-mid-upload",
+                0.010,
+                head -> isWrite(head) && contentLength(head) > MID_BODY,
                 Fault.resetAfterRequestBytes(MID_BODY));
         arm(proxy, "answer-lost", 0.010, head -> true, Fault.resetAfterResponseBytes(0));
-        arm(proxy, "reset-mid-download", 0.010, head -> head.method().equals("GET") && !head.target().contains("list-type"),
+        arm(
+                proxy,
+                "reset-mid-download",
+                0.010,
+                head -> head.method().equals("GET") && !head.target().contains("list-type"),
                 Fault.resetAfterResponseBytes(MID_BODY));
         arm(proxy, "slow-down", 0.015, head -> true, Fault.slowDown());
         enabled = true;
@@ -72,18 +80,24 @@ final class RandomFaults {
     }
 
     private void arm(FaultProxy proxy, String kind, double chance, Predicate<RequestHead> applies, Fault fault) {
-        proxy.inject(head -> {
-            if (!enabled || !applies.test(head) || ThreadLocalRandom.current().nextDouble() >= chance) {
-                return false;
-            }
-            Matcher token = TOKEN.matcher(head.target());
-            if (!token.find()) {
-                return false;
-            }
-            byToken.computeIfAbsent(token.group(), t -> new AtomicInteger()).incrementAndGet();
-            byKind.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
-            return true;
-        }, fault, Integer.MAX_VALUE);
+        proxy.inject(
+                head -> {
+                    if (!enabled
+                            || !applies.test(head)
+                            || ThreadLocalRandom.current().nextDouble() >= chance) {
+                        return false;
+                    }
+                    Matcher token = TOKEN.matcher(head.target());
+                    if (!token.find()) {
+                        return false;
+                    }
+                    byToken.computeIfAbsent(token.group(), t -> new AtomicInteger())
+                            .incrementAndGet();
+                    byKind.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+                    return true;
+                },
+                fault,
+                Integer.MAX_VALUE);
     }
 
     private static boolean isWrite(RequestHead head) {

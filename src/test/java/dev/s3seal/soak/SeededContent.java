@@ -46,7 +46,8 @@ record SeededContent(long seed, long size) implements KeyState.Held {
 
     /** SHA-256 of the whole body, computed once. */
     byte[] sha256() {
-        return DIGESTS.computeIfAbsent(this, content -> digest(content, 0, content.size())).clone();
+        return DIGESTS.computeIfAbsent(this, content -> digest(content, 0, content.size()))
+                .clone();
     }
 
     /** SHA-256 of the bytes {@code from} to {@code to} (exclusive). */

@@ -1,5 +1,7 @@
 package dev.s3seal.soak;
 
+import dev.s3seal.soak.KeyState.Held;
+import dev.s3seal.soak.SoakTally.Op;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +15,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,9 +24,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import dev.s3seal.soak.KeyState.Held;
-import dev.s3seal.soak.SoakTally.Op;
 
 /**
  * One soak client: a loop of random operations on its own keys (four under cse-local, two under
@@ -107,8 +105,14 @@ final class SoakClient {
 
     private void put(KeyState key) {
         SeededContent content = new SeededContent(random.nextLong(), pickSize());
-        boolean done = attempt(Op.PUT, key.key(), () -> replica().putObject(b -> b.bucket(bucket).key(key.key()),
-                RequestBody.fromContentProvider(content::stream, content.size(), "application/octet-stream")));
+        boolean done = attempt(
+                Op.PUT,
+                key.key(),
+                () -> replica()
+                        .putObject(
+                                b -> b.bucket(bucket).key(key.key()),
+                                RequestBody.fromContentProvider(
+                                        content::stream, content.size(), "application/octet-stream")));
         written(key, content, done);
     }
 
@@ -132,12 +136,13 @@ final class SoakClient {
         };
         long to = range.endsWith("-") || range.startsWith("bytes=-") ? content.size() : last + 1;
         attempt(Op.RANGED_GET, key.key() + " " + range, () -> {
-            try (ResponseInputStream<GetObjectResponse> in = replica()
-                    .getObject(b -> b.bucket(bucket).key(key.key()).range(range))) {
+            try (ResponseInputStream<GetObjectResponse> in =
+                    replica().getObject(b -> b.bucket(bucket).key(key.key()).range(range))) {
                 Body body = Body.of(in);
                 tally.read(body.length());
                 if (body.length() != to - first || !content.matches(body.sha256(), first, to)) {
-                    tally.wrongData(key + " " + range + ": " + body.length() + " bytes, not bytes " + first + "-" + (to - 1));
+                    tally.wrongData(
+                            key + " " + range + ": " + body.length() + " bytes, not bytes " + first + "-" + (to - 1));
                 }
                 return true;
             }
@@ -147,14 +152,21 @@ final class SoakClient {
     private void list() {
         String prefix = random.nextBoolean() ? token + "/" : "kms/" + token + "/";
         attempt(Op.LIST, prefix, () -> {
-            List<S3Object> listed = replica().listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents();
+            List<S3Object> listed = replica()
+                    .listObjectsV2(b -> b.bucket(bucket).prefix(prefix))
+                    .contents();
             for (KeyState key : keys) {
                 if (key.key().startsWith(prefix) && !key.mayBe(KeyState.PENDING_SEAL)) {
-                    Optional<S3Object> entry = listed.stream().filter(o -> o.key().equals(key.key())).findFirst();
-                    boolean fits = entry.isEmpty() ? key.mayBe(KeyState.ABSENT)
-                            : key.possibleContents().stream().anyMatch(c -> c.size() == entry.get().size());
+                    Optional<S3Object> entry = listed.stream()
+                            .filter(o -> o.key().equals(key.key()))
+                            .findFirst();
+                    boolean fits = entry.isEmpty()
+                            ? key.mayBe(KeyState.ABSENT)
+                            : key.possibleContents().stream()
+                                    .anyMatch(c -> c.size() == entry.get().size());
                     if (!fits) {
-                        tally.wrongData("listing of " + key + " shows " + entry.map(S3Object::size).orElse(-1L));
+                        tally.wrongData("listing of " + key + " shows "
+                                + entry.map(S3Object::size).orElse(-1L));
                     }
                 }
             }
@@ -168,21 +180,31 @@ final class SoakClient {
         boolean[] completing = {false};
         String[] uploadId = {null};
         boolean done = attempt(Op.MULTIPART, key.key(), () -> {
-            uploadId[0] = replica().createMultipartUpload(b -> b.bucket(bucket).key(key.key())).uploadId();
+            uploadId[0] = replica()
+                    .createMultipartUpload(b -> b.bucket(bucket).key(key.key()))
+                    .uploadId();
             List<CompletedPart> parts = new ArrayList<>();
             for (long from = 0, number = 1; from < content.size(); from += partSize, number++) {
                 long to = Math.min(content.size(), from + partSize);
                 int part = (int) number;
                 long start = from;
-                String etag = replicas.get(part % 2).uploadPart(b -> b.bucket(bucket).key(key.key())
-                        .uploadId(uploadId[0]).partNumber(part),
-                        RequestBody.fromContentProvider(() -> content.stream(start, to), to - start,
-                                "application/octet-stream")).eTag();
+                String etag = replicas.get(part % 2)
+                        .uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key(key.key())
+                                        .uploadId(uploadId[0])
+                                        .partNumber(part),
+                                RequestBody.fromContentProvider(
+                                        () -> content.stream(start, to), to - start, "application/octet-stream"))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
             }
             completing[0] = true;
-            return replica().completeMultipartUpload(b -> b.bucket(bucket).key(key.key()).uploadId(uploadId[0])
-                    .multipartUpload(m -> m.parts(parts)));
+            return replica()
+                    .completeMultipartUpload(b -> b.bucket(bucket)
+                            .key(key.key())
+                            .uploadId(uploadId[0])
+                            .multipartUpload(m -> m.parts(parts)));
         });
         if (done) {
             key.written(content);
@@ -198,20 +220,31 @@ final class SoakClient {
     }
 
     private void copyTo(KeyState target) {
-        List<KeyState> sources = keys.stream().filter(k -> k != target && k.certainContent().isPresent()).toList();
+        List<KeyState> sources = keys.stream()
+                .filter(k -> k != target && k.certainContent().isPresent())
+                .toList();
         if (sources.isEmpty()) {
             put(target);
             return;
         }
         KeyState source = sources.get(random.nextInt(sources.size()));
         SeededContent content = source.certainContent().orElseThrow();
-        boolean done = attempt(Op.COPY, source.key() + " -> " + target.key(), () -> replica().copyObject(b -> b
-                .sourceBucket(bucket).sourceKey(source.key()).destinationBucket(bucket).destinationKey(target.key())));
+        boolean done = attempt(
+                Op.COPY,
+                source.key() + " -> " + target.key(),
+                () -> replica()
+                        .copyObject(b -> b.sourceBucket(bucket)
+                                .sourceKey(source.key())
+                                .destinationBucket(bucket)
+                                .destinationKey(target.key())));
         written(target, content, done);
     }
 
     private void delete(KeyState key) {
-        boolean done = attempt(Op.DELETE, key.key(), () -> replica().deleteObject(b -> b.bucket(bucket).key(key.key())));
+        boolean done = attempt(
+                Op.DELETE,
+                key.key(),
+                () -> replica().deleteObject(b -> b.bucket(bucket).key(key.key())));
         if (done) {
             key.written(KeyState.ABSENT);
         } else {
@@ -273,9 +306,12 @@ final class SoakClient {
 
     /** Checks a read against what the key may hold; returns what it held, or null when it held something else. */
     private Held check(KeyState key, Read read) {
-        Held seen = read.held().orElseGet(() -> key.possibleContents().stream()
-                .filter(c -> c.size() == read.body().length() && Arrays.equals(c.sha256(), read.body().sha256()))
-                .findFirst().orElse(null));
+        Held seen = read.held()
+                .orElseGet(() -> key.possibleContents().stream()
+                        .filter(c -> c.size() == read.body().length()
+                                && Arrays.equals(c.sha256(), read.body().sha256()))
+                        .findFirst()
+                        .orElse(null));
         if (seen == null || !key.mayBe(seen)) {
             tally.wrongData(key + " read " + read);
             return null;
@@ -285,14 +321,16 @@ final class SoakClient {
     }
 
     private Read readWhole(S3Client replica, String key) throws IOException {
-        try (ResponseInputStream<GetObjectResponse> in = replica.getObject(b -> b.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                replica.getObject(b -> b.bucket(bucket).key(key))) {
             Body body = Body.of(in);
             tally.read(body.length());
             return new Read(Optional.empty(), body);
         } catch (NoSuchKeyException absent) {
             return new Read(Optional.of(KeyState.ABSENT), null);
         } catch (S3Exception refused) {
-            if (refused.statusCode() == 403 && refused.awsErrorDetails() != null
+            if (refused.statusCode() == 403
+                    && refused.awsErrorDetails() != null
                     && "InvalidObjectState".equals(refused.awsErrorDetails().errorCode())) {
                 return new Read(Optional.of(KeyState.PENDING_SEAL), null);
             }
@@ -313,7 +351,10 @@ final class SoakClient {
     }
 
     private static long largestPossible(KeyState key) {
-        return key.possibleContents().stream().mapToLong(SeededContent::size).max().orElse(0);
+        return key.possibleContents().stream()
+                .mapToLong(SeededContent::size)
+                .max()
+                .orElse(0);
     }
 
     private static String describe(Throwable e) {
@@ -324,8 +365,7 @@ final class SoakClient {
     }
 
     /** A read's outcome: a body, or a marker (absent, pending its seal). */
-    private record Read(Optional<Held> held, Body body) {
-    }
+    private record Read(Optional<Held> held, Body body) {}
 
     /** A body read to its end: its length and SHA-256. */
     private record Body(long length, byte[] sha256) {

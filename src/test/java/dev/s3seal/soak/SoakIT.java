@@ -2,6 +2,13 @@ package dev.s3seal.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.S3SealApplication;
+import dev.s3seal.testsupport.FaultProxy;
+import dev.s3seal.testsupport.LeakRecorder;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -17,22 +24,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.S3SealApplication;
-import dev.s3seal.testsupport.FaultProxy;
-import dev.s3seal.testsupport.LeakRecorder;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * The soak: N clients run mixed PUT, GET, ranged GET, LIST, multipart uploads, copies and deletes
@@ -74,9 +72,9 @@ class SoakIT {
         try (FaultProxy proxy = FaultProxy.inFrontOf(store.endpoint())) {
             Map<String, Object> properties = replicaProperties(proxy);
             try (ConfigurableApplicationContext first = startReplica(properties);
-                 ConfigurableApplicationContext second = startReplica(properties);
-                 S3Client viaFirst = client(first);
-                 S3Client viaSecond = client(second)) {
+                    ConfigurableApplicationContext second = startReplica(properties);
+                    S3Client viaFirst = client(first);
+                    S3Client viaSecond = client(second)) {
                 List<S3Client> replicas = List.of(viaFirst, viaSecond);
                 List<SoakClient> clients = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
@@ -98,18 +96,25 @@ class SoakIT {
         }
         List<String> leaks = LeakRecorder.collectLeaks();
 
-        System.out.printf("SoakIT: %d clients, %.1f minutes, bodies up to %d bytes, two replicas%n", CLIENTS, MINUTES, MAX_SIZE);
+        System.out.printf(
+                "SoakIT: %d clients, %.1f minutes, bodies up to %d bytes, two replicas%n", CLIENTS, MINUTES, MAX_SIZE);
         System.out.println("SoakIT: " + tally.summary());
         System.out.println("SoakIT: faults injected " + faults.fired() + " " + faults.firedByKind()
                 + "; client calls failed by them " + tally.failedByFault() + ", the rest survived");
         System.out.println("SoakIT: read-back through both replicas: " + verification);
-        System.out.println("SoakIT: bytes lost " + lost + ", unexpected errors " + tally.unexpectedErrors().size()
-                + ", wrong data " + tally.wrongData().size() + ", leaked buffers " + leaks.size());
-        System.out.printf("SoakIT: heap used after GC before %d MiB, after %d MiB; direct buffers before %d MiB, after %d MiB%n",
+        System.out.println("SoakIT: bytes lost " + lost + ", unexpected errors "
+                + tally.unexpectedErrors().size() + ", wrong data "
+                + tally.wrongData().size() + ", leaked buffers " + leaks.size());
+        System.out.printf(
+                "SoakIT: heap used after GC before %d MiB, after %d MiB; direct buffers before %d MiB, after %d MiB%n",
                 heapBefore >> 20, heapAfter >> 20, directBefore >> 20, directAfter >> 20);
 
-        assertThat(tally.unexpectedErrors()).as("failures no injected fault explains").isEmpty();
-        assertThat(tally.wrongData()).as("reads that returned other bytes than were written").isEmpty();
+        assertThat(tally.unexpectedErrors())
+                .as("failures no injected fault explains")
+                .isEmpty();
+        assertThat(tally.wrongData())
+                .as("reads that returned other bytes than were written")
+                .isEmpty();
         assertThat(lost).as("bytes lost").isZero();
         assertThat(leaks).as("leaked Netty buffers").isEmpty();
         assertThat(faults.fired()).as("faults injected").isPositive();
@@ -155,16 +160,21 @@ class SoakIT {
 
     /** Properties as command-line arguments: they must win over application.yml (default properties would not). */
     private static ConfigurableApplicationContext startReplica(Map<String, Object> properties) {
-        String[] args = properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+        String[] args = properties.entrySet().stream()
+                .map(p -> "--" + p.getKey() + "=" + p.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(S3SealApplication.class).run(args);
     }
 
     /** Alice's client for one replica; no SDK retries, so every fault meets s3seal, not the SDK's retry loop. */
     private static S3Client client(ConfigurableApplicationContext replica) {
         int port = ((WebServerApplicationContext) replica).getWebServer().getPort();
-        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
                 .forcePathStyle(true)
-                .credentialsProvider(S3Clients.credentials(ProxyIntegrationTest.ALICE_KEY, ProxyIntegrationTest.ALICE_SECRET))
+                .credentialsProvider(
+                        S3Clients.credentials(ProxyIntegrationTest.ALICE_KEY, ProxyIntegrationTest.ALICE_SECRET))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
@@ -179,6 +189,8 @@ class SoakIT {
 
     private static long directMemoryUsed() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                .filter(pool -> pool.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 }

@@ -10,7 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What the soak's clients did, shared by all of them: counts for the report, problems for the assertions. */
 final class SoakTally {
 
-    enum Op { PUT, GET, RANGED_GET, LIST, MULTIPART, COPY, DELETE }
+    enum Op {
+        PUT,
+        GET,
+        RANGED_GET,
+        LIST,
+        MULTIPART,
+        COPY,
+        DELETE
+    }
 
     private final Map<Op, AtomicLong> succeeded = new ConcurrentHashMap<>();
     private final Map<Op, AtomicLong> failedByFault = new ConcurrentHashMap<>();
@@ -70,8 +78,8 @@ final class SoakTally {
         for (Op op : Op.values()) {
             perOp.put(op, count(succeeded, op) + " ok/" + count(failedByFault, op) + " failed by a fault");
         }
-        return "operations " + operations() + " " + perOp + ", objects written " + objectsWritten
-                + " (" + bytesWritten + " bytes), bytes read " + bytesRead;
+        return "operations " + operations() + " " + perOp + ", objects written " + objectsWritten + " (" + bytesWritten
+                + " bytes), bytes read " + bytesRead;
     }
 
     private static long count(Map<Op, AtomicLong> counts, Op op) {

@@ -3,6 +3,10 @@ package dev.s3seal.stream;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.LeakRecorder;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,11 +28,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-
-import dev.s3seal.testsupport.LeakRecorder;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * Clients that go away at every stage of an upload (after the headers, the first byte, the middle,
@@ -57,17 +55,22 @@ class ClientAbortsIT extends ProxyIntegrationTest {
         String bucket = newBucket();
         byte[] data = random(SIZE, 1);
         int aborts = 0;
-        try (S3Client client = alice(); S3Presigner presigner = S3Clients.presigner(endpoint(), ALICE_KEY, ALICE_SECRET)) {
+        try (S3Client client = alice();
+                S3Presigner presigner = S3Clients.presigner(endpoint(), ALICE_KEY, ALICE_SECRET)) {
             for (String prefix : List.of("docs/", "public/")) {
                 String stored = prefix + "stored";
                 client.putObject(b -> b.bucket(bucket).key(stored), RequestBody.fromBytes(data));
-                URL get = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
-                        .getObjectRequest(g -> g.bucket(bucket).key(stored))).url();
+                URL get = presigner
+                        .presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                                .getObjectRequest(g -> g.bucket(bucket).key(stored)))
+                        .url();
                 for (long sent : STAGES) {
                     for (boolean reset : List.of(false, true)) {
                         String key = prefix + "aborted-" + sent + (reset ? "-reset" : "-closed");
-                        URL put = presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(5))
-                                .putObjectRequest(r -> r.bucket(bucket).key(key))).url();
+                        URL put = presigner
+                                .presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                                        .putObjectRequest(r -> r.bucket(bucket).key(key)))
+                                .url();
                         abortUpload(put, data, sent, reset);
                         abortDownload(get, sent, reset);
                         aborts += 2;
@@ -75,10 +78,14 @@ class ClientAbortsIT extends ProxyIntegrationTest {
                 }
                 awaitNoRequestInProgress();
                 try (S3Client direct = store().directClient()) {
-                    assertThat(direct.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents())
-                            .extracting(S3Object::key).containsExactly(stored);
+                    assertThat(direct.listObjectsV2(b -> b.bucket(bucket).prefix(prefix))
+                                    .contents())
+                            .extracting(S3Object::key)
+                            .containsExactly(stored);
                 }
-                assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(stored)).asByteArray()).isEqualTo(data);
+                assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(stored))
+                                .asByteArray())
+                        .isEqualTo(data);
             }
         }
         List<String> leaks = LeakRecorder.collectLeaks();
@@ -91,7 +98,8 @@ class ClientAbortsIT extends ProxyIntegrationTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("PUT " + put.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Length: "
-                    + data.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + data.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(data, 0, (int) sent);
             out.flush();
             goAway(socket, reset);
@@ -102,8 +110,9 @@ class ClientAbortsIT extends ProxyIntegrationTest {
     private void abortDownload(URL get, long read, boolean reset) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + get.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + get.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             int lastFour = 0;
             while (lastFour != 0x0D0A0D0A) {
@@ -129,10 +138,16 @@ class ClientAbortsIT extends ProxyIntegrationTest {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         double active = -1;
         while (Instant.now().isBefore(deadline)) {
-            String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                    + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            active = scrape.lines().filter(l -> l.startsWith("s3seal_requests_active"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            String scrape = http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            active = scrape.lines()
+                    .filter(l -> l.startsWith("s3seal_requests_active"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
             if (active == 0) {
                 return;
             }

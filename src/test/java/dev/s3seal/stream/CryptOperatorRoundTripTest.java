@@ -5,19 +5,17 @@ import static dev.s3seal.stream.StreamTestSupport.collect;
 import static dev.s3seal.stream.StreamTestSupport.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.testsupport.TrackingBuffers;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -33,7 +31,8 @@ class CryptOperatorRoundTripTest {
 
     private byte[] encrypt(byte[] plaintext, int segmentSize, int... chunks) {
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, segmentSize, plaintext.length);
-        return collect(factory.chunked(plaintext, chunks).transform(new EncryptOperator(enc, factory))).block(TIMEOUT);
+        return collect(factory.chunked(plaintext, chunks).transform(new EncryptOperator(enc, factory)))
+                .block(TIMEOUT);
     }
 
     private byte[] decrypt(byte[] ciphertext, int... chunks) {
@@ -76,23 +75,27 @@ class CryptOperatorRoundTripTest {
     void shouldFailWhenBodyIsShorterThanDeclared() {
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, 100);
         StepVerifier.create(collect(factory.chunked(pattern(99, 1), 10).transform(new EncryptOperator(enc, factory))))
-                .expectError(BodyLengthMismatchException.class).verify(TIMEOUT);
+                .expectError(BodyLengthMismatchException.class)
+                .verify(TIMEOUT);
     }
 
     @Test
     void shouldFailWhenBodyIsLongerThanDeclared() {
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, 100);
         StepVerifier.create(collect(factory.chunked(pattern(101, 1), 10).transform(new EncryptOperator(enc, factory))))
-                .expectError(BodyLengthMismatchException.class).verify(TIMEOUT);
+                .expectError(BodyLengthMismatchException.class)
+                .verify(TIMEOUT);
     }
 
     @Test
     void shouldNeverEmitTheFinalSegmentWhenBodyIsShort() {
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, 128);
-        StepVerifier.create(factory.chunked(pattern(127, 1), 1).transform(new EncryptOperator(enc, factory))
+        StepVerifier.create(factory.chunked(pattern(127, 1), 1)
+                        .transform(new EncryptOperator(enc, factory))
                         .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release))
                 .expectNextCount(2) // header and the first (non-final) segment only
-                .expectError(BodyLengthMismatchException.class).verify(TIMEOUT);
+                .expectError(BodyLengthMismatchException.class)
+                .verify(TIMEOUT);
     }
 
     @Test
@@ -100,23 +103,35 @@ class CryptOperatorRoundTripTest {
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, 128);
         Flux<org.springframework.core.io.buffer.DataBuffer> verifiedBody = factory.chunked(pattern(128, 1), 128)
                 .concatWith(Flux.error(new IllegalStateException("checksum mismatch")));
-        StepVerifier.create(verifiedBody.transform(new EncryptOperator(enc, factory))
+        StepVerifier.create(verifiedBody
+                        .transform(new EncryptOperator(enc, factory))
                         .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release))
                 .expectNextCount(2) // header and segment 0; the final segment 1 is never released
-                .expectErrorMessage("checksum mismatch").verify(TIMEOUT);
+                .expectErrorMessage("checksum mismatch")
+                .verify(TIMEOUT);
     }
 
     @Test
     void shouldReleaseEverythingWhenCancelledMidStream() {
         byte[] plaintext = pattern(10_000, 3);
         SegmentEncryptor enc = SegmentEncryptor.forObject(KEY, 64, plaintext.length);
-        StepVerifier.create(factory.chunked(plaintext, 333).transform(new EncryptOperator(enc, factory))
-                        .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release), 5)
-                .expectNextCount(5).thenCancel().verify(TIMEOUT);
+        StepVerifier.create(
+                        factory.chunked(plaintext, 333)
+                                .transform(new EncryptOperator(enc, factory))
+                                .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release),
+                        5)
+                .expectNextCount(5)
+                .thenCancel()
+                .verify(TIMEOUT);
         byte[] ct = encrypt(plaintext, 64, 1000);
-        StepVerifier.create(factory.chunked(ct, 500).transform(DecryptOperator.object(KEY, factory))
-                        .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release), 3)
-                .expectNextCount(3).thenCancel().verify(TIMEOUT);
+        StepVerifier.create(
+                        factory.chunked(ct, 500)
+                                .transform(DecryptOperator.object(KEY, factory))
+                                .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release),
+                        3)
+                .expectNextCount(3)
+                .thenCancel()
+                .verify(TIMEOUT);
     }
 
     @Test
@@ -126,7 +141,8 @@ class CryptOperatorRoundTripTest {
         assertThat(decrypt(ct, 5)).hasSize(10);
         collect(factory.chunked(ct, 5).transform(op)).block(TIMEOUT);
         StepVerifier.create(collect(factory.chunked(ct, 5).transform(op)))
-                .expectError(IllegalStateException.class).verify(TIMEOUT);
+                .expectError(IllegalStateException.class)
+                .verify(TIMEOUT);
     }
 
     @ParameterizedTest
@@ -143,9 +159,11 @@ class CryptOperatorRoundTripTest {
                     long from = separateHeader ? plan.ciphertextStart() : 0;
                     byte[] fetched = Arrays.copyOfRange(ct, (int) from, (int) plan.ciphertextEndInclusive() + 1);
                     byte[] got = collect(factory.chunked(fetched, 5)
-                            .transform(DecryptOperator.range(KEY, plan, separateHeader ? header : null, factory)))
+                                    .transform(
+                                            DecryptOperator.range(KEY, plan, separateHeader ? header : null, factory)))
                             .block(TIMEOUT);
-                    assertThat(got).as("range %d-%d of %d", a, b, length)
+                    assertThat(got)
+                            .as("range %d-%d of %d", a, b, length)
                             .isEqualTo(Arrays.copyOfRange(plaintext, a, b + 1));
                 }
                 factory.assertAllReleased();
@@ -159,15 +177,17 @@ class CryptOperatorRoundTripTest {
         var plan = RangeMapping.plan(new RangeMapping.PlaintextRange(0, 10), 16, 101);
         StepVerifier.create(collect(factory.chunked(Arrays.copyOf(ct, (int) plan.ciphertextEndInclusive() + 1), 8)
                         .transform(DecryptOperator.range(KEY, plan, null, factory))))
-                .expectError(AuthenticationFailedException.class).verify(TIMEOUT);
+                .expectError(AuthenticationFailedException.class)
+                .verify(TIMEOUT);
     }
 
     @Test
     void shouldSurfaceErrorsFromUpstreamAndReleaseBuffers() {
         Flux<org.springframework.core.io.buffer.DataBuffer> failing =
                 factory.chunked(pattern(500, 1), 100).concatWith(Flux.error(new IllegalStateException("boom")));
-        StepVerifier.create(collect(failing.transform(
-                        new EncryptOperator(SegmentEncryptor.forObject(KEY, 64, 1000), factory))))
-                .expectErrorMessage("boom").verify(TIMEOUT);
+        StepVerifier.create(collect(
+                        failing.transform(new EncryptOperator(SegmentEncryptor.forObject(KEY, 64, 1000), factory))))
+                .expectErrorMessage("boom")
+                .verify(TIMEOUT);
     }
 }

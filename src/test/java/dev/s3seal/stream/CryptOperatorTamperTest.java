@@ -7,16 +7,6 @@ import static dev.s3seal.stream.StreamTestSupport.pattern;
 import static dev.s3seal.stream.StreamTestSupport.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.function.Function;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.core.io.buffer.DataBuffer;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.AuthenticationFailedException.Reason;
 import dev.s3seal.crypto.MultipartLayout;
@@ -24,6 +14,14 @@ import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.testsupport.TrackingBuffers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -45,13 +43,14 @@ class CryptOperatorTamperTest {
 
     private byte[] encrypt(byte[] key, byte[] plaintext) {
         return collect(factory.chunked(plaintext, 13)
-                .transform(new EncryptOperator(SegmentEncryptor.forObject(key, S, plaintext.length), factory)))
+                        .transform(new EncryptOperator(SegmentEncryptor.forObject(key, S, plaintext.length), factory)))
                 .block(TIMEOUT);
     }
 
     private byte[] encryptPart(byte[] key, int partNumber, byte[] plaintext) {
         return collect(factory.chunked(plaintext, 13)
-                .transform(new EncryptOperator(SegmentEncryptor.forPart(key, S, partNumber, plaintext.length), factory)))
+                        .transform(new EncryptOperator(
+                                SegmentEncryptor.forPart(key, S, partNumber, plaintext.length), factory)))
                 .block(TIMEOUT);
     }
 
@@ -186,8 +185,8 @@ class CryptOperatorTamperTest {
         expectFailure(fetched, DecryptOperator.range(KEY, plan, badHeader, factory), 7);
         expectFailure(concat(fetched, new byte[] {0}), DecryptOperator.range(KEY, plan, header, factory), 7);
         // segments from the wrong position (shifted by one segment) under the same header
-        byte[] shifted = Arrays.copyOfRange(ct, (int) plan.ciphertextStart() + S + 16,
-                (int) plan.ciphertextEndInclusive() + 1 + S + 16);
+        byte[] shifted = Arrays.copyOfRange(
+                ct, (int) plan.ciphertextStart() + S + 16, (int) plan.ciphertextEndInclusive() + 1 + S + 16);
         expectFailure(shifted, DecryptOperator.range(KEY, plan, header, factory), 7);
     }
 
@@ -204,8 +203,8 @@ class CryptOperatorTamperTest {
     }
 
     private Function<Flux<DataBuffer>, Flux<DataBuffer>> multipart(long[] lengths) {
-        return DecryptOperator.multipart(KEY, MultipartManifest.open(MultipartManifest.of(lengths, S).seal(KEY), KEY, S),
-                S, factory);
+        return DecryptOperator.multipart(
+                KEY, MultipartManifest.open(MultipartManifest.of(lengths, S).seal(KEY), KEY, S), S, factory);
     }
 
     @Test
@@ -215,7 +214,8 @@ class CryptOperatorTamperTest {
             parts.add(0, encryptPart(KEY, i + 1, pattern((int) partLengths[i], 100 + i)));
         }
         byte[] got = collect(factory.chunked(concat(parts.toArray(byte[][]::new)), 1, 50, 200)
-                .transform(multipart(partLengths))).block(TIMEOUT);
+                        .transform(multipart(partLengths)))
+                .block(TIMEOUT);
         assertThat(got).isEqualTo(concat(pattern(2 * S, 100), pattern(2 * S, 101), pattern(S + 7, 102)));
     }
 
@@ -252,10 +252,13 @@ class CryptOperatorTamperTest {
                 MultipartLayout.Plan plan = layout.plan(new RangeMapping.PlaintextRange(a, b));
                 for (boolean separate : new boolean[] {true, false}) {
                     long[] fetch = separate ? plan.segmentRange() : plan.singleRequestRange();
-                    byte[] header = separate ? Arrays.copyOfRange(object, (int) plan.headerStart(),
-                            (int) plan.headerStart() + 91) : null;
-                    byte[] got = collect(factory.chunked(Arrays.copyOfRange(object, (int) fetch[0], (int) fetch[1] + 1), 29)
-                            .transform(DecryptOperator.multipartRange(KEY, layout, plan, header, factory))).block(TIMEOUT);
+                    byte[] header = separate
+                            ? Arrays.copyOfRange(object, (int) plan.headerStart(), (int) plan.headerStart() + 91)
+                            : null;
+                    byte[] got = collect(factory.chunked(
+                                            Arrays.copyOfRange(object, (int) fetch[0], (int) fetch[1] + 1), 29)
+                                    .transform(DecryptOperator.multipartRange(KEY, layout, plan, header, factory)))
+                            .block(TIMEOUT);
                     assertThat(got).as("range %d-%d", a, b).isEqualTo(Arrays.copyOfRange(plaintext, a, b + 1));
                 }
             }
@@ -272,12 +275,15 @@ class CryptOperatorTamperTest {
         long[] fetch = plan.singleRequestRange();
         byte[] fetched = Arrays.copyOfRange(object, (int) fetch[0], (int) fetch[1] + 1);
         for (int cut = 0; cut < fetched.length; cut += 3) {
-            expectFailure(Arrays.copyOf(fetched, cut), DecryptOperator.multipartRange(KEY, layout, plan, null, factory), 7);
+            expectFailure(
+                    Arrays.copyOf(fetched, cut), DecryptOperator.multipartRange(KEY, layout, plan, null, factory), 7);
         }
         // part 2's bytes where part 1 is expected (same offsets, swapped parts)
         byte[] swapped = concat(parts.get(1), parts.get(0), parts.get(2));
-        expectFailure(Arrays.copyOfRange(swapped, (int) fetch[0], (int) fetch[1] + 1),
-                DecryptOperator.multipartRange(KEY, layout, plan, null, factory), 7);
+        expectFailure(
+                Arrays.copyOfRange(swapped, (int) fetch[0], (int) fetch[1] + 1),
+                DecryptOperator.multipartRange(KEY, layout, plan, null, factory),
+                7);
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.s3seal.stream;
 
+import dev.s3seal.testsupport.TrackingBuffers;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
-
-import dev.s3seal.testsupport.TrackingBuffers;
 
 class ExactLengthTest {
 
@@ -15,21 +14,24 @@ class ExactLengthTest {
     @Test
     void shouldPassABodyOfExactlyTheDeclaredLength() {
         StepVerifier.create(ExactLength.of(body(3, 4), 7).doOnNext(DataBufferUtils::release))
-                .expectNextCount(2).verifyComplete();
+                .expectNextCount(2)
+                .verifyComplete();
         buffers.assertAllReleased();
     }
 
     @Test
     void shouldFailWithoutEmittingTheBufferThatGoesPastTheDeclaredLength() {
         StepVerifier.create(ExactLength.of(body(3, 4, 5), 6).doOnNext(DataBufferUtils::release))
-                .expectNextCount(1).verifyError(BodyLengthMismatchException.class);
+                .expectNextCount(1)
+                .verifyError(BodyLengthMismatchException.class);
         buffers.assertAllReleased();
     }
 
     @Test
     void shouldFailWhenTheBodyEndsShort() {
         StepVerifier.create(ExactLength.of(body(3), 4).doOnNext(DataBufferUtils::release))
-                .expectNextCount(1).verifyError(BodyLengthMismatchException.class);
+                .expectNextCount(1)
+                .verifyError(BodyLengthMismatchException.class);
         buffers.assertAllReleased();
     }
 

@@ -2,9 +2,9 @@ package dev.s3seal.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.TrackingBuffers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -12,8 +12,6 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
-
-import dev.s3seal.testsupport.TrackingBuffers;
 
 class HoldBackLastBufferOperatorTest {
 
@@ -37,7 +35,9 @@ class HoldBackLastBufferOperatorTest {
     @Test
     void shouldReleaseTheLastBufferOnlyWhenTheSourceCompletes() {
         Sinks.Many<DataBuffer> source = Sinks.many().unicast().onBackpressureBuffer();
-        StepVerifier.create(new HoldBackLastBufferOperator().apply(source.asFlux()).map(HoldBackLastBufferOperatorTest::read))
+        StepVerifier.create(new HoldBackLastBufferOperator()
+                        .apply(source.asFlux())
+                        .map(HoldBackLastBufferOperatorTest::read))
                 .then(() -> source.tryEmitNext(text("a")))
                 .expectNoEvent(Duration.ofMillis(50))
                 .then(() -> source.tryEmitNext(text("b")))
@@ -52,8 +52,8 @@ class HoldBackLastBufferOperatorTest {
 
     @Test
     void shouldDropAndReleaseTheHeldBufferWhenTheSourceFails() {
-        Flux<DataBuffer> failing = Flux.just(text("a"), text("b"))
-                .concatWith(Flux.error(new IllegalStateException("tag mismatch")));
+        Flux<DataBuffer> failing =
+                Flux.just(text("a"), text("b")).concatWith(Flux.error(new IllegalStateException("tag mismatch")));
         StepVerifier.create(new HoldBackLastBufferOperator().apply(failing).map(HoldBackLastBufferOperatorTest::read))
                 .expectNext("a")
                 .expectErrorMessage("tag mismatch")
@@ -63,7 +63,9 @@ class HoldBackLastBufferOperatorTest {
     @Test
     void shouldReleaseTheHeldBufferWhenCancelled() {
         Sinks.Many<DataBuffer> source = Sinks.many().unicast().onBackpressureBuffer();
-        StepVerifier.create(new HoldBackLastBufferOperator().apply(source.asFlux()).map(HoldBackLastBufferOperatorTest::read))
+        StepVerifier.create(new HoldBackLastBufferOperator()
+                        .apply(source.asFlux())
+                        .map(HoldBackLastBufferOperatorTest::read))
                 .then(() -> source.tryEmitNext(text("only")))
                 .expectNoEvent(Duration.ofMillis(50))
                 .thenCancel()

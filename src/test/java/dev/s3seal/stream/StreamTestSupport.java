@@ -4,10 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,21 +14,21 @@ final class StreamTestSupport {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private StreamTestSupport() {
-    }
+    private StreamTestSupport() {}
 
     /** Copies every buffer into one array, releasing each as it goes. */
     static Mono<byte[]> collect(Flux<DataBuffer> flux) {
         return flux.reduce(new ByteArrayOutputStream(), (out, buf) -> {
-            try {
-                byte[] b = new byte[buf.readableByteCount()];
-                buf.read(b);
-                out.writeBytes(b);
-                return out;
-            } finally {
-                DataBufferUtils.release(buf);
-            }
-        }).map(ByteArrayOutputStream::toByteArray);
+                    try {
+                        byte[] b = new byte[buf.readableByteCount()];
+                        buf.read(b);
+                        out.writeBytes(b);
+                        return out;
+                    } finally {
+                        DataBufferUtils.release(buf);
+                    }
+                })
+                .map(ByteArrayOutputStream::toByteArray);
     }
 
     static byte[] pattern(int length, int seed) {

@@ -4,17 +4,15 @@ import static dev.s3seal.stream.StreamTestSupport.TIMEOUT;
 import static dev.s3seal.stream.StreamTestSupport.collect;
 import static dev.s3seal.stream.StreamTestSupport.pattern;
 
-import java.util.Arrays;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.testsupport.CodecCumulation;
 import dev.s3seal.testsupport.TrackingBuffers;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.test.StepVerifier;
 
 /**
@@ -36,7 +34,7 @@ class UpstreamBufferOwnershipTest {
 
     private byte[] encrypt(byte[] plaintext) {
         return collect(factory.chunked(plaintext, 13)
-                .transform(new EncryptOperator(SegmentEncryptor.forObject(KEY, S, plaintext.length), factory)))
+                        .transform(new EncryptOperator(SegmentEncryptor.forObject(KEY, S, plaintext.length), factory)))
                 .block(TIMEOUT);
     }
 
@@ -82,7 +80,8 @@ class UpstreamBufferOwnershipTest {
         byte[] plaintext = pattern(3 * S + 5, 4);
         CodecCumulation received = new CodecCumulation(plaintext);
         StepVerifier.create(collect(received.slices(20)
-                        .transform(new EncryptOperator(SegmentEncryptor.forObject(KEY, S, plaintext.length - 7), factory))))
+                        .transform(new EncryptOperator(
+                                SegmentEncryptor.forObject(KEY, S, plaintext.length - 7), factory))))
                 .expectError(BodyLengthMismatchException.class)
                 .verify(TIMEOUT);
         received.assertEverySliceReleasedOnce();

@@ -3,11 +3,11 @@ package dev.s3seal.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.auth.AuthResult;
-import dev.s3seal.auth.payload.ChecksumAlgorithm;
 import dev.s3seal.auth.ChunkSigningContext;
 import dev.s3seal.auth.ChunkedBodies;
 import dev.s3seal.auth.ClientCredential;
 import dev.s3seal.auth.PayloadMode;
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
 import dev.s3seal.auth.payload.PayloadVerifier;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -45,18 +45,23 @@ class VerifiedBodyOperatorTest {
 
     private static PayloadVerifier plain(String... headers) {
         ClientCredential client = new ClientCredential("c", "k", "s", Set.of("*"));
-        return PayloadVerifier.forRequest(new AuthResult(client, PayloadMode.UNSIGNED, null, null),
-                headers(headers));
+        return PayloadVerifier.forRequest(new AuthResult(client, PayloadMode.UNSIGNED, null, null), headers(headers));
     }
 
     private static PayloadVerifier chunked(ChecksumAlgorithm trailer) {
-        return PayloadVerifier.forRequest(ChunkedBodies.auth(PayloadMode.STREAMING_SIGNED_TRAILER, CONTEXT), headers(
-                "x-amz-decoded-content-length", Integer.toString(PAYLOAD.length), "x-amz-trailer", trailer.headerName()));
+        return PayloadVerifier.forRequest(
+                ChunkedBodies.auth(PayloadMode.STREAMING_SIGNED_TRAILER, CONTEXT),
+                headers(
+                        "x-amz-decoded-content-length",
+                        Integer.toString(PAYLOAD.length),
+                        "x-amz-trailer",
+                        trailer.headerName()));
     }
 
     private Flux<DataBuffer> pieces(byte[] body, int piece) {
-        return Flux.range(0, (body.length + piece - 1) / piece).map(i -> buffers.buffer(
-                java.util.Arrays.copyOfRange(body, i * piece, Math.min(body.length, (i + 1) * piece))));
+        return Flux.range(0, (body.length + piece - 1) / piece)
+                .map(i -> buffers.buffer(
+                        java.util.Arrays.copyOfRange(body, i * piece, Math.min(body.length, (i + 1) * piece))));
     }
 
     private void consume(DataBuffer buffer) {
@@ -70,16 +75,20 @@ class VerifiedBodyOperatorTest {
     void shouldEmitDecodedBytesWhenChunkedBodyVerifies() {
         String crc = ChunkedBodies.checksum(ChecksumAlgorithm.CRC32, PAYLOAD);
         byte[] body = ChunkedBodies.build(CONTEXT, PAYLOAD, 1000, Map.of("x-amz-checksum-crc32", crc));
-        Flux<DataBuffer> out = pieces(body, 37).transform(new VerifiedBodyOperator(chunked(ChecksumAlgorithm.CRC32),
-                buffers));
-        StepVerifier.create(out).thenConsumeWhile(b -> true, this::consume).expectComplete().verify(TIMEOUT);
+        Flux<DataBuffer> out =
+                pieces(body, 37).transform(new VerifiedBodyOperator(chunked(ChecksumAlgorithm.CRC32), buffers));
+        StepVerifier.create(out)
+                .thenConsumeWhile(b -> true, this::consume)
+                .expectComplete()
+                .verify(TIMEOUT);
         assertThat(received.toByteArray()).isEqualTo(PAYLOAD);
     }
 
     @Test
     void shouldHoldBackLastBufferUntilFinishSucceeds() {
         Sinks.Many<DataBuffer> source = Sinks.many().unicast().onBackpressureBuffer();
-        Flux<DataBuffer> out = source.asFlux().transform(new VerifiedBodyOperator(plain("content-length", "6"), buffers));
+        Flux<DataBuffer> out =
+                source.asFlux().transform(new VerifiedBodyOperator(plain("content-length", "6"), buffers));
         StepVerifier.create(out)
                 .then(() -> source.tryEmitNext(buffers.buffer(new byte[] {1, 2})))
                 .expectNoEvent(Duration.ofMillis(50))
@@ -99,10 +108,12 @@ class VerifiedBodyOperatorTest {
     void shouldSignalErrorInsteadOfLastBufferWhenChecksumIsWrong() {
         String wrong = ChunkedBodies.checksum(ChecksumAlgorithm.CRC32, new byte[] {9});
         byte[] body = ChunkedBodies.build(CONTEXT, PAYLOAD, 1000, Map.of("x-amz-checksum-crc32", wrong));
-        Flux<DataBuffer> out = pieces(body, 500).transform(new VerifiedBodyOperator(chunked(ChecksumAlgorithm.CRC32),
-                buffers));
-        StepVerifier.create(out).thenConsumeWhile(b -> true, this::consume)
-                .expectErrorSatisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.BAD_DIGEST))
+        Flux<DataBuffer> out =
+                pieces(body, 500).transform(new VerifiedBodyOperator(chunked(ChecksumAlgorithm.CRC32), buffers));
+        StepVerifier.create(out)
+                .thenConsumeWhile(b -> true, this::consume)
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.BAD_DIGEST))
                 .verify(TIMEOUT);
         assertThat(received.size()).isLessThan(PAYLOAD.length);
     }
@@ -111,30 +122,36 @@ class VerifiedBodyOperatorTest {
     void shouldSignalErrorInsteadOfLastBufferWhenBodyIsShort() {
         Flux<DataBuffer> out = pieces(new byte[] {1, 2, 3}, 1)
                 .transform(new VerifiedBodyOperator(plain("content-length", "4"), buffers));
-        StepVerifier.create(out).thenConsumeWhile(b -> true, this::consume)
-                .expectErrorSatisfies(e -> assertThat(((S3Exception) e).errorCode())
-                        .isEqualTo(S3ErrorCode.INCOMPLETE_BODY))
+        StepVerifier.create(out)
+                .thenConsumeWhile(b -> true, this::consume)
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.INCOMPLETE_BODY))
                 .verify(TIMEOUT);
         assertThat(received.toByteArray()).containsExactly(1, 2);
     }
 
     @Test
     void shouldReleaseInputWhenChunkSignatureIsTampered() {
-        byte[] body = ChunkedBodies.build(CONTEXT, PAYLOAD, 1000, Map.of("x-amz-checksum-crc32",
-                ChunkedBodies.checksum(ChecksumAlgorithm.CRC32, PAYLOAD)));
+        byte[] body = ChunkedBodies.build(
+                CONTEXT,
+                PAYLOAD,
+                1000,
+                Map.of("x-amz-checksum-crc32", ChunkedBodies.checksum(ChecksumAlgorithm.CRC32, PAYLOAD)));
         body[1500] ^= 0x04;
-        Flux<DataBuffer> out = pieces(body, 300).transform(new VerifiedBodyOperator(chunked(ChecksumAlgorithm.CRC32),
-                buffers));
-        StepVerifier.create(out).thenConsumeWhile(b -> true, this::consume)
-                .expectErrorSatisfies(e -> assertThat(((S3Exception) e).errorCode())
-                        .isEqualTo(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH))
+        Flux<DataBuffer> out =
+                pieces(body, 300).transform(new VerifiedBodyOperator(chunked(ChecksumAlgorithm.CRC32), buffers));
+        StepVerifier.create(out)
+                .thenConsumeWhile(b -> true, this::consume)
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH))
                 .verify(TIMEOUT);
     }
 
     @Test
     void shouldReleaseHeldBufferWhenCancelled() {
         Sinks.Many<DataBuffer> source = Sinks.many().unicast().onBackpressureBuffer();
-        Flux<DataBuffer> out = source.asFlux().transform(new VerifiedBodyOperator(plain("content-length", "9"), buffers));
+        Flux<DataBuffer> out =
+                source.asFlux().transform(new VerifiedBodyOperator(plain("content-length", "9"), buffers));
         StepVerifier.create(out)
                 .then(() -> source.tryEmitNext(buffers.buffer(new byte[] {1, 2, 3})))
                 .then(() -> source.tryEmitNext(buffers.buffer(new byte[] {4, 5, 6})))

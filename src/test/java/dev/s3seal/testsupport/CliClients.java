@@ -32,11 +32,18 @@ public final class CliClients {
 
     /** {@code aws --endpoint-url ... ARGS}; the caller checks the exit code. */
     public Command.Result awsAllowingFailure(String... args) {
-        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint.toString(), "--region", "us-east-1"));
+        List<String> command =
+                new ArrayList<>(List.of("aws", "--endpoint-url", endpoint.toString(), "--region", "us-east-1"));
         command.addAll(List.of(args));
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", accessKey, "AWS_SECRET_ACCESS_KEY", secret,
-                "AWS_CONFIG_FILE", workDir.resolve("aws-config").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("aws-credentials").toString());
+        Map<String, String> env = Map.of(
+                "AWS_ACCESS_KEY_ID",
+                accessKey,
+                "AWS_SECRET_ACCESS_KEY",
+                secret,
+                "AWS_CONFIG_FILE",
+                workDir.resolve("aws-config").toString(),
+                "AWS_SHARED_CREDENTIALS_FILE",
+                workDir.resolve("aws-credentials").toString());
         return Command.run(env, TIMEOUT, command);
     }
 
@@ -46,7 +53,8 @@ public final class CliClients {
 
     /** {@code rclone ARGS} with a remote named {@code s3seal:} pointing at the endpoint. */
     public Command.Result rclone(String... args) {
-        List<String> command = new ArrayList<>(List.of("rclone", "--config", workDir.resolve("rclone.conf").toString()));
+        List<String> command = new ArrayList<>(
+                List.of("rclone", "--config", workDir.resolve("rclone.conf").toString()));
         command.addAll(List.of(args));
         Map<String, String> env = Map.of(
                 "RCLONE_CONFIG_S3SEAL_TYPE", "s3",
@@ -64,9 +72,19 @@ public final class CliClients {
         Path config = workDir.resolve("s3cfg");
         String host = endpoint.getHost() + ":" + endpoint.getPort();
         try {
-            Files.writeString(config, String.join("\n", "[default]", "access_key = " + accessKey,
-                    "secret_key = " + secret, "host_base = " + host, "host_bucket = " + host, "use_https = False",
-                    "signature_v2 = False", "bucket_location = us-east-1", ""));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "[default]",
+                            "access_key = " + accessKey,
+                            "secret_key = " + secret,
+                            "host_base = " + host,
+                            "host_bucket = " + host,
+                            "use_https = False",
+                            "signature_v2 = False",
+                            "bucket_location = us-east-1",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,14 +22,13 @@ public final class Command {
         }
     }
 
-    private Command() {
-    }
+    private Command() {}
 
     public static Result run(Map<String, String> environment, Duration timeout, List<String> command) {
         try {
             Path output = Files.createTempFile("s3seal-cmd", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().remove("AWS_CA_BUNDLE");
             builder.environment().remove("AWS_PROFILE");
             builder.environment().putAll(environment);

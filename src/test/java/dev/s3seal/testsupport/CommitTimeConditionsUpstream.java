@@ -32,7 +32,7 @@ public final class CommitTimeConditionsUpstream implements AutoCloseable {
     private final ServerSocket server;
     private final URI target;
     private final Map<String, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
-    private volatile BiConsumer<String, String> beforeWrite = (method, head) -> { };
+    private volatile BiConsumer<String, String> beforeWrite = (method, head) -> {};
 
     private CommitTimeConditionsUpstream(URI target) throws IOException {
         this.target = target;
@@ -85,7 +85,8 @@ public final class CommitTimeConditionsUpstream implements AutoCloseable {
     }
 
     private void relay(Socket client) {
-        try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
+        try (client;
+                Socket upstream = new Socket(target.getHost(), target.getPort())) {
             InputStream fromClient = client.getInputStream();
             byte[] head = readHead(fromClient);
             if (head == null) {
@@ -99,7 +100,8 @@ public final class CommitTimeConditionsUpstream implements AutoCloseable {
                 beforeWrite.accept(requestLine, text);
                 String target = requestLine.split(" ")[1];
                 int query = target.indexOf('?');
-                lock = keyLocks.computeIfAbsent(query < 0 ? target : target.substring(0, query), k -> new ReentrantLock(true));
+                lock = keyLocks.computeIfAbsent(
+                        query < 0 ? target : target.substring(0, query), k -> new ReentrantLock(true));
                 lock.lock();
             }
             try {

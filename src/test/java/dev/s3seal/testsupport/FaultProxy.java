@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -51,7 +50,13 @@ public final class FaultProxy implements AutoCloseable {
     /** What happens to a request a fault matches. */
     public record Fault(Kind kind, long bytes, Duration pause, int status, String contentType, String body) {
 
-        enum Kind { RESET_REQUEST, RESET_RESPONSE, STALL, ANSWER, DELAY }
+        enum Kind {
+            RESET_REQUEST,
+            RESET_RESPONSE,
+            STALL,
+            ANSWER,
+            DELAY
+        }
 
         public static Fault resetAfterRequestBytes(long bodyBytes) {
             return new Fault(Kind.RESET_REQUEST, bodyBytes, null, 0, null, null);
@@ -75,25 +80,32 @@ public final class FaultProxy implements AutoCloseable {
 
         /** S3's throttling answer. */
         public static Fault slowDown() {
-            return answer(503, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown"
-                    + "</Code><Message>Please reduce your request rate.</Message></Error>");
+            return answer(
+                    503,
+                    "application/xml",
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown"
+                            + "</Code><Message>Please reduce your request rate.</Message></Error>");
         }
 
         /** S3's answer when it fails itself. */
         public static Fault internalError() {
-            return answer(500, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-                    + "InternalError</Code><Message>We encountered an internal error.</Message></Error>");
+            return answer(
+                    500,
+                    "application/xml",
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                            + "InternalError</Code><Message>We encountered an internal error.</Message></Error>");
         }
 
         /** KMS's throttling answer (JSON protocol). */
         public static Fault kmsThrottling() {
-            return answer(400, "application/x-amz-json-1.1",
+            return answer(
+                    400,
+                    "application/x-amz-json-1.1",
                     "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
         }
     }
 
-    private record Armed(Predicate<RequestHead> when, Fault fault, AtomicInteger remaining) {
-    }
+    private record Armed(Predicate<RequestHead> when, Fault fault, AtomicInteger remaining) {}
 
     private final URI target;
     private final List<Armed> armed = new CopyOnWriteArrayList<>();
@@ -236,12 +248,14 @@ public final class FaultProxy implements AutoCloseable {
         try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
             open.add(upstream);
             upstream.getOutputStream().write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
-            Thread body = new Thread(() -> {
-                if (!copy(inputOf(client), upstream, requestBodyBytes)) {
-                    reset(upstream);
-                    reset(client);
-                }
-            }, "fault-proxy-body");
+            Thread body = new Thread(
+                    () -> {
+                        if (!copy(inputOf(client), upstream, requestBodyBytes)) {
+                            reset(upstream);
+                            reset(client);
+                        }
+                    },
+                    "fault-proxy-body");
             body.setDaemon(true);
             body.start();
             if (!copy(upstream.getInputStream(), client, responseBytes)) {
@@ -260,9 +274,10 @@ public final class FaultProxy implements AutoCloseable {
             fromClient.skipNBytes(length);
         }
         byte[] body = fault.body().getBytes(StandardCharsets.UTF_8);
-        String response = "HTTP/1.1 " + fault.status() + " " + (fault.status() >= 500 ? "Service Unavailable" : "Bad Request")
-                + "\r\nContent-Type: " + fault.contentType() + "\r\nContent-Length: " + body.length
-                + "\r\nx-amz-request-id: FAULTPROXY\r\nConnection: close\r\n\r\n";
+        String response =
+                "HTTP/1.1 " + fault.status() + " " + (fault.status() >= 500 ? "Service Unavailable" : "Bad Request")
+                        + "\r\nContent-Type: " + fault.contentType() + "\r\nContent-Length: " + body.length
+                        + "\r\nx-amz-request-id: FAULTPROXY\r\nConnection: close\r\n\r\n";
         OutputStream out = client.getOutputStream();
         out.write(response.getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);

@@ -13,8 +13,7 @@ import java.util.Random;
 /** Local file trees the command-line client tests sync up and down. */
 public final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /**
      * Writes one file of random bytes per size, named {@code prefix + size + ".bin"}. Their mtime is
@@ -44,7 +43,9 @@ public final class FileTrees {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 Path other = actual.resolve(expected.relativize(file).toString());
                 assertThat(other).as("downloaded " + other).exists();
-                assertThat(Files.mismatch(file, other)).as("content of " + other).isEqualTo(-1L);
+                assertThat(Files.mismatch(file, other))
+                        .as("content of " + other)
+                        .isEqualTo(-1L);
             }
         }
     }

@@ -1,5 +1,9 @@
 package dev.s3seal.testsupport;
 
+import dev.s3seal.s3.operations.ParameterRule;
+import dev.s3seal.s3.operations.S3ApiOperation;
+import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
+import dev.s3seal.s3.operations.S3ApiOperation.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,11 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import dev.s3seal.s3.operations.ParameterRule;
-import dev.s3seal.s3.operations.S3ApiOperation;
-import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
-import dev.s3seal.s3.operations.S3ApiOperation.Level;
 
 /**
  * Hostile shapes of every operation of s3seal's table, for the differential suite: the same
@@ -45,8 +44,18 @@ public final class HostileVariants {
      * @param bucket    the bucket the upstream must see (null for service level)
      * @param key       the key the upstream must see (null below object level)
      */
-    public record Variant(String name, String method, String host, String rawPath, String rawQuery,
-            Map<String, String> headers, byte[] body, Expect expect, String operation, String bucket, String key) {
+    public record Variant(
+            String name,
+            String method,
+            String host,
+            String rawPath,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            Expect expect,
+            String operation,
+            String bucket,
+            String key) {
 
         @Override
         public String toString() {
@@ -55,9 +64,25 @@ public final class HostileVariants {
     }
 
     /** Sub-resource names added to every operation, alone (table decides) and two at a time (refused). */
-    private static final List<String> EXTRA_SUB_RESOURCES = List.of("acl", "tagging", "versioning", "uploads",
-            "session", "location", "attributes", "policy", "delete", "versions", "restore", "select", "torrent",
-            "list-type=2", "uploadId=u2", "legal-hold", "intelligent-tiering", "renameObject");
+    private static final List<String> EXTRA_SUB_RESOURCES = List.of(
+            "acl",
+            "tagging",
+            "versioning",
+            "uploads",
+            "session",
+            "location",
+            "attributes",
+            "policy",
+            "delete",
+            "versions",
+            "restore",
+            "select",
+            "torrent",
+            "list-type=2",
+            "uploadId=u2",
+            "legal-hold",
+            "intelligent-tiering",
+            "renameObject");
 
     private final String bucket;
     private final String key;
@@ -79,14 +104,36 @@ public final class HostileVariants {
         List<Variant> out = new ArrayList<>();
         List<String[]> base = baseParameters(operation);
         out.add(variant(operation, "canonical", base, Expect.SAME));
-        out.add(variant(operation, "unknown and miscased names", concat(base,
-                pairs("x-id", operation.name(), "ACL", null, "Versioning", null, "UploadId", "zz", "X-Amz-Foo", "bar")),
+        out.add(variant(
+                operation,
+                "unknown and miscased names",
+                concat(
+                        base,
+                        pairs(
+                                "x-id",
+                                operation.name(),
+                                "ACL",
+                                null,
+                                "Versioning",
+                                null,
+                                "UploadId",
+                                "zz",
+                                "X-Amz-Foo",
+                                "bar")),
                 Expect.SAME));
         if (!base.isEmpty()) {
-            out.add(variant(operation, "percent-encoded names", base.stream()
-                    .map(p -> new String[] {encodeAll(p[0]), p[1]}).toList(), Expect.SAME));
-            out.add(variant(operation, "percent-encoded values", base.stream()
-                    .map(p -> new String[] {p[0], p[1] == null ? null : encodeAll(p[1])}).toList(), Expect.SAME));
+            out.add(variant(
+                    operation,
+                    "percent-encoded names",
+                    base.stream().map(p -> new String[] {encodeAll(p[0]), p[1]}).toList(),
+                    Expect.SAME));
+            out.add(variant(
+                    operation,
+                    "percent-encoded values",
+                    base.stream()
+                            .map(p -> new String[] {p[0], p[1] == null ? null : encodeAll(p[1])})
+                            .toList(),
+                    Expect.SAME));
         }
         if (operation.level() != Level.SERVICE) {
             out.add(virtualHost(variant(operation, "virtual-host addressing", base, Expect.SAME)));
@@ -111,7 +158,8 @@ public final class HostileVariants {
             }
         }
         List<String[]> twoMore = operation.subResources().contains("acl")
-                ? pairs("tagging", null, "versioning", null) : pairs("acl", null, "versioning", null);
+                ? pairs("tagging", null, "versioning", null)
+                : pairs("acl", null, "versioning", null);
         out.add(variant(operation, "plus two sub-resources", concat(base, twoMore), Expect.REFUSED));
         return out;
     }
@@ -133,7 +181,8 @@ public final class HostileVariants {
                 default -> null;
             };
             out.add(variant(operation, "with " + name, concat(base, pairs(name, valid)), Expect.SAME));
-            out.add(variant(operation, "repeated " + name, concat(base, pairs(name, valid, name, valid)), Expect.REFUSED));
+            out.add(variant(
+                    operation, "repeated " + name, concat(base, pairs(name, valid, name, valid)), Expect.REFUSED));
             switch (accepted.getValue()) {
                 case TEXT -> out.add(variant(operation, "bare " + name, concat(base, pairs(name, null)), Expect.SAME));
                 case NON_EMPTY -> {
@@ -141,7 +190,8 @@ public final class HostileVariants {
                     out.add(variant(operation, "empty " + name, concat(base, pairs(name, "")), Expect.REFUSED));
                 }
                 case PART_NUMBER, NON_NEGATIVE_INTEGER -> {
-                    out.add(variant(operation, "non-numeric " + name, concat(base, pairs(name, "abc")), Expect.REFUSED));
+                    out.add(variant(
+                            operation, "non-numeric " + name, concat(base, pairs(name, "abc")), Expect.REFUSED));
                     out.add(variant(operation, "negative " + name, concat(base, pairs(name, "-1")), Expect.REFUSED));
                     out.add(variant(operation, "bare " + name, concat(base, pairs(name, null)), Expect.REFUSED));
                 }
@@ -149,9 +199,9 @@ public final class HostileVariants {
                     out.add(variant(operation, "upper-case " + name, concat(base, pairs(name, "URL")), Expect.SAME));
                     out.add(variant(operation, "unknown " + name, concat(base, pairs(name, "zzz")), Expect.REFUSED));
                 }
-                case BOOLEAN -> out.add(variant(operation, "bad " + name, concat(base, pairs(name, "maybe")),
-                        Expect.REFUSED));
-                default -> { }
+                case BOOLEAN ->
+                    out.add(variant(operation, "bad " + name, concat(base, pairs(name, "maybe")), Expect.REFUSED));
+                default -> {}
             }
         }
         return out;
@@ -185,30 +235,62 @@ public final class HostileVariants {
             case "PUT", "POST" -> bodyOf(operation);
             default -> new byte[0];
         };
-        return new Variant(operation.name() + ": " + kind, operation.method(), null, path, render(parameters),
-                headers, body, expect, operation.name(), operation.level() == Level.SERVICE ? null : bucket,
+        return new Variant(
+                operation.name() + ": " + kind,
+                operation.method(),
+                null,
+                path,
+                render(parameters),
+                headers,
+                body,
+                expect,
+                operation.name(),
+                operation.level() == Level.SERVICE ? null : bucket,
                 operation.level() == Level.OBJECT ? key : null);
     }
 
     private byte[] bodyOf(S3ApiOperation operation) {
         String text = operation.name().equals("DeleteObjects")
-                ? "<Delete><Object><Key>" + key + "</Key></Object></Delete>" : "x";
+                ? "<Delete><Object><Key>" + key + "</Key></Object></Delete>"
+                : "x";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private Variant virtualHost(Variant v) {
         String path = v.rawPath().substring(1 + bucket.length());
-        return new Variant(v.name(), v.method(), bucket, path.isEmpty() ? "/" : path, v.rawQuery(), v.headers(),
-                v.body(), v.expect(), v.operation(), v.bucket(), v.key());
+        return new Variant(
+                v.name(),
+                v.method(),
+                bucket,
+                path.isEmpty() ? "/" : path,
+                v.rawQuery(),
+                v.headers(),
+                v.body(),
+                v.expect(),
+                v.operation(),
+                v.bucket(),
+                v.key());
     }
 
     private static Variant withPath(Variant v, String rawPath) {
-        return new Variant(v.name(), v.method(), v.host(), rawPath, v.rawQuery(), v.headers(), v.body(), v.expect(),
-                v.operation(), v.bucket(), v.key());
+        return new Variant(
+                v.name(),
+                v.method(),
+                v.host(),
+                rawPath,
+                v.rawQuery(),
+                v.headers(),
+                v.body(),
+                v.expect(),
+                v.operation(),
+                v.bucket(),
+                v.key());
     }
 
     private static List<String[]> replace(List<String[]> base, String name, String value) {
-        return base.stream().map(p -> p[0].equals(name) ? new String[] {name, value} : p).toList();
+        return base.stream()
+                .map(p -> p[0].equals(name) ? new String[] {name, value} : p)
+                .toList();
     }
 
     private static List<String[]> concat(List<String[]> a, List<String[]> b) {
@@ -259,7 +341,11 @@ public final class HostileVariants {
     }
 
     private static String encodeAllButSlash(String text) {
-        return String.join("/", Arrays.stream(text.split("/", -1)).map(HostileVariants::encodeAll).toList());
+        return String.join(
+                "/",
+                Arrays.stream(text.split("/", -1))
+                        .map(HostileVariants::encodeAll)
+                        .toList());
     }
 
     /** Every variant of every operation of {@code operations}. */

@@ -1,5 +1,7 @@
 package dev.s3seal.testsupport;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,9 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * A fault-injecting front for the real moto KMS that enforces what moto does not: a <em>disabled</em> key refuses
  * every cryptographic operation. Moto records DisableKey (DescribeKey says {@code Disabled}) but still decrypts
@@ -37,8 +36,9 @@ public final class KmsKeyStateGate implements AutoCloseable {
     private static final Pattern BLOB = Pattern.compile("\"CiphertextBlob\"\\s*:\\s*\"([^\"]+)\"");
     /** Moto's ciphertext blob starts with the 36-character key id. */
     private static final int MOTO_KEY_ID_LENGTH = 36;
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "connection", "expect", "upgrade",
-            "transfer-encoding");
+
+    private static final Set<String> NOT_FORWARDED =
+            Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding");
 
     private final HttpServer server;
     private final URI target;
@@ -113,7 +113,8 @@ public final class KmsKeyStateGate implements AutoCloseable {
         Matcher blob = BLOB.matcher(json);
         if (blob.find()) {
             byte[] decoded = Base64.getDecoder().decode(blob.group(1));
-            return decoded.length < MOTO_KEY_ID_LENGTH ? null
+            return decoded.length < MOTO_KEY_ID_LENGTH
+                    ? null
                     : new String(decoded, 0, MOTO_KEY_ID_LENGTH, StandardCharsets.UTF_8);
         }
         Matcher keyId = KEY_ID.matcher(json);
@@ -121,9 +122,11 @@ public final class KmsKeyStateGate implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, byte[] body) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        target.resolve(exchange.getRequestURI().toString()))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+        for (Map.Entry<String, List<String>> header :
+                exchange.getRequestHeaders().entrySet()) {
             if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 header.getValue().forEach(value -> request.header(header.getKey(), value));
             }

@@ -1,12 +1,11 @@
 package dev.s3seal.testsupport;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Records every Netty buffer leak the (paranoid) leak detector reports, so a test run with a
@@ -45,7 +44,8 @@ public final class LeakRecorder extends ResourceLeakDetectorFactory {
     }
 
     @Override
-    public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
+    public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+            Class<T> resource, int samplingInterval, long maxActive) {
         return new ResourceLeakDetector<>(resource, samplingInterval) {
             @Override
             protected void reportTracedLeak(String resourceType, String records) {

@@ -20,8 +20,7 @@ public final class ListeningSockets {
 
     private static final String LISTEN = "0A";
 
-    private ListeningSockets() {
-    }
+    private ListeningSockets() {}
 
     /** Every address a socket listening on {@code port} is bound to (an IPv4-mapped IPv6 address as IPv4). */
     public static List<InetAddress> boundAddresses(int port) {
@@ -62,7 +61,8 @@ public final class ListeningSockets {
         for (int word = 0; word < bytes.length / 4; word++) {
             for (int i = 0; i < 4; i++) {
                 int at = word * 8 + (3 - i) * 2;
-                bytes[word * 4 + i] = (byte) Integer.parseInt(hex.substring(at, at + 2).toLowerCase(Locale.ROOT), 16);
+                bytes[word * 4 + i] =
+                        (byte) Integer.parseInt(hex.substring(at, at + 2).toLowerCase(Locale.ROOT), 16);
             }
         }
         try {

@@ -1,13 +1,12 @@
 package dev.s3seal.testsupport;
 
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,8 +18,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     private final Queue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
-    private LogCapture() {
-    }
+    private LogCapture() {}
 
     public static LogCapture attach() {
         LogCapture capture = new LogCapture();
@@ -40,9 +38,12 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     /** ERROR lines and lines with a stack trace, as "LEVEL logger: message". */
     public List<String> errorsAndStackTraces() {
-        return events.stream().filter(e -> e.getLevel() == Level.ERROR || e.getThrowableProxy() != null)
+        return events.stream()
+                .filter(e -> e.getLevel() == Level.ERROR || e.getThrowableProxy() != null)
                 .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + "]"))
+                        + (e.getThrowableProxy() == null
+                                ? ""
+                                : " [" + e.getThrowableProxy().getClassName() + "]"))
                 .toList();
     }
 

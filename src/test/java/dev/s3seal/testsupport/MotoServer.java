@@ -64,9 +64,11 @@ public final class MotoServer {
 
     /** Creates a symmetric KMS key and {@code alias/<aliasName>} for it; returns the key id. */
     public String createKey(String aliasName) {
-        CreateKeyResponse key = admin().createKey(b -> b.description("s3seal test " + aliasName)).join();
+        CreateKeyResponse key = admin().createKey(b -> b.description("s3seal test " + aliasName))
+                .join();
         String keyId = key.keyMetadata().keyId();
-        admin().createAlias(b -> b.aliasName("alias/" + aliasName).targetKeyId(keyId)).join();
+        admin().createAlias(b -> b.aliasName("alias/" + aliasName).targetKeyId(keyId))
+                .join();
         return keyId;
     }
 
@@ -87,7 +89,8 @@ public final class MotoServer {
         if (process != null && process.isAlive()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+        ProcessBuilder pb = new ProcessBuilder(
+                        "python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
@@ -125,7 +128,8 @@ public final class MotoServer {
                 throw new IOException("moto exited with " + process.exitValue() + "; log: " + Files.readString(log));
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/moto-api/").toURL().openConnection();
+                HttpURLConnection c = (HttpURLConnection)
+                        endpoint().resolve("/moto-api/").toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(1000);
                 int status = c.getResponseCode();
@@ -143,7 +147,8 @@ public final class MotoServer {
                 throw new IOException("interrupted waiting for moto", e);
             }
         }
-        throw new IOException("moto not ready on port " + port + " within " + timeout + "; log: " + Files.readString(log));
+        throw new IOException(
+                "moto not ready on port " + port + " within " + timeout + "; log: " + Files.readString(log));
     }
 
     private static int freePort() throws IOException {

@@ -1,7 +1,6 @@
 package dev.s3seal.testsupport;
 
 import java.util.List;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

@@ -2,7 +2,6 @@ package dev.s3seal.testsupport;
 
 import java.net.URI;
 import java.util.UUID;
-
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;

@@ -28,8 +28,7 @@ public final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** One response read off a kept-alive connection: its body exactly as framed, or how the framing failed. */
     public record Framed(int status, Map<String, String> headers, byte[] body, boolean closedEarly) {
@@ -66,9 +65,13 @@ public final class RawHttp {
         /** Sends one request (no Connection header: HTTP/1.1 keeps the connection) and reads its response. */
         public Framed exchange(String method, String pathAndQuery, List<Map.Entry<String, String>> headers, byte[] body)
                 throws IOException {
-            StringBuilder head = new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
+            StringBuilder head =
+                    new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
             for (Map.Entry<String, String> header : headers) {
-                head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+                head.append(header.getKey())
+                        .append(": ")
+                        .append(header.getValue())
+                        .append("\r\n");
             }
             head.append("\r\n");
             try {
@@ -95,7 +98,9 @@ public final class RawHttp {
             Map<String, String> responseHeaders = new LinkedHashMap<>();
             for (String line = line(); line != null && !line.isEmpty(); line = line()) {
                 int colon = line.indexOf(':');
-                responseHeaders.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                responseHeaders.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             if (head || status == 204 || status == 304) {
                 return new Framed(status, responseHeaders, new byte[0], false);
@@ -173,14 +178,24 @@ public final class RawHttp {
      * Sends the request; {@code bytesToSend} of the body are written (fewer than its length
      * simulates a client that gives up), then the output is shut down and the response read.
      */
-    public static Response send(int port, String method, String pathAndQuery, List<Map.Entry<String, String>> headers,
-            byte[] body, int bytesToSend) throws IOException {
+    public static Response send(
+            int port,
+            String method,
+            String pathAndQuery,
+            List<Map.Entry<String, String>> headers,
+            byte[] body,
+            int bytesToSend)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
+            StringBuilder head =
+                    new StringBuilder(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
             for (Map.Entry<String, String> header : headers) {
-                head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+                head.append(header.getKey())
+                        .append(": ")
+                        .append(header.getValue())
+                        .append("\r\n");
             }
             head.append("Connection: close\r\n\r\n");
             try {
@@ -204,8 +219,9 @@ public final class RawHttp {
      * with a {@link java.net.SocketTimeoutException}; a connection closed early yields fewer responses.
      * {@code headRequest} says the responses carry no body whatever their Content-Length says.
      */
-    public static List<Response> exchange(int port, byte[] request, int count, boolean halfClose, boolean headRequest,
-            java.time.Duration timeout) throws IOException {
+    public static List<Response> exchange(
+            int port, byte[] request, int count, boolean halfClose, boolean headRequest, java.time.Duration timeout)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) timeout.toMillis());
             try {
@@ -264,11 +280,15 @@ public final class RawHttp {
         String head = text.substring(0, headerEnd).toLowerCase(Locale.ROOT);
         int bodyStart = headerEnd + 4;
         String status = head.length() > 12 ? head.substring(9, 12) : "";
-        if (headRequest || status.startsWith("1") || status.equals("204") || status.equals("304")
+        if (headRequest
+                || status.startsWith("1")
+                || status.equals("204")
+                || status.equals("304")
                 || head.contains("\r\ncontent-length: 0")) {
             return start + bodyStart;
         }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("\r\ncontent-length: *(\\d+)").matcher(head);
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("\r\ncontent-length: *(\\d+)").matcher(head);
         if (length.find()) {
             int end = bodyStart + Integer.parseInt(length.group(1));
             return text.length() >= end ? start + end : -1;
@@ -296,7 +316,8 @@ public final class RawHttp {
             matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : 0;
         }
         String text = head.toString(StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)")
+                .matcher(text);
         byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.write(head.toByteArray());
@@ -329,13 +350,18 @@ public final class RawHttp {
         Map<String, String> responseHeaders = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            responseHeaders.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            responseHeaders.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         String body = text.substring(headerEnd + 4);
         if ("chunked".equalsIgnoreCase(responseHeaders.get("transfer-encoding"))) {
             body = dechunk(body);
         }
-        return new Response(status, responseHeaders, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        return new Response(
+                status,
+                responseHeaders,
+                new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     private static String dechunk(String body) {
@@ -346,7 +372,8 @@ public final class RawHttp {
             if (lineEnd < 0) {
                 break;
             }
-            int size = Integer.parseInt(body.substring(pos, lineEnd).split(";")[0].trim(), 16);
+            int size =
+                    Integer.parseInt(body.substring(pos, lineEnd).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

@@ -47,8 +47,7 @@ public final class RecordingUpstream implements AutoCloseable {
      * The bytes one request moved: its body (after the head) up to the moment its response ended, and the whole
      * response (status line and headers included). For tests that prove no object body crossed the wire.
      */
-    public record Traffic(Recorded request, long requestBodyBytes, long responseBytes) {
-    }
+    public record Traffic(Recorded request, long requestBodyBytes, long responseBytes) {}
 
     private static RecordingUpstream shared;
 
@@ -127,7 +126,8 @@ public final class RecordingUpstream implements AutoCloseable {
     }
 
     private void relay(Socket client) {
-        try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
+        try (client;
+                Socket upstream = new Socket(target.getHost(), target.getPort())) {
             InputStream fromClient = client.getInputStream();
             byte[] head = readHead(fromClient);
             if (head == null) {
@@ -189,11 +189,15 @@ public final class RecordingUpstream implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        n -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+                headers.computeIfAbsent(
+                                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).trim());
             }
         }
-        return new Recorded(requestLine[0], q < 0 ? target : target.substring(0, q), q < 0 ? null : target.substring(q + 1),
+        return new Recorded(
+                requestLine[0],
+                q < 0 ? target : target.substring(0, q),
+                q < 0 ? null : target.substring(q + 1),
                 headers);
     }
 

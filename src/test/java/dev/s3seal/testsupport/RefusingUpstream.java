@@ -28,8 +28,7 @@ public final class RefusingUpstream implements AutoCloseable {
     public static final String REFUSED_KEY_MARK = "refused";
 
     /** One refused request: whether it asked to be told before sending its body, and the bytes that followed its head. */
-    public record Refused(boolean expectedContinue, long bytesAfterHead) {
-    }
+    public record Refused(boolean expectedContinue, long bytesAfterHead) {}
 
     private final ServerSocket server;
     private final URI target;
@@ -104,15 +103,18 @@ public final class RefusingUpstream implements AutoCloseable {
         String requestLine = lowerCaseHead.substring(0, lowerCaseHead.indexOf("\r\n"));
         String target = requestLine.split(" ")[1];
         int query = target.indexOf('?');
-        return requestLine.startsWith("put ") && (query < 0 ? target : target.substring(0, query)).contains(REFUSED_KEY_MARK);
+        return requestLine.startsWith("put ")
+                && (query < 0 ? target : target.substring(0, query)).contains(REFUSED_KEY_MARK);
     }
 
     private void refuse(Socket client, boolean expectedContinue) throws IOException {
         byte[] error = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InvalidArgument</Code>"
-                + "<Message>Refused on its head by the test upstream.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                        + "<Message>Refused on its head by the test upstream.</Message></Error>")
+                .getBytes(StandardCharsets.UTF_8);
         OutputStream out = client.getOutputStream();
         out.write(("HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: " + error.length
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         out.write(error);
         out.flush();
         // what the requester sends after the answer, until it closes: its body, if it did not wait

@@ -14,7 +14,6 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -51,10 +50,16 @@ public final class S3ProxyServer {
     public static S3ProxyServer withTls(Path keystore, String password) {
         try {
             int securePort = freePort();
-            S3ProxyServer server = start("transient", null, freePort(), String.join("\n",
-                    "s3proxy.secure-endpoint=https://127.0.0.1:" + securePort,
-                    "s3proxy.keystore-path=" + keystore,
-                    "s3proxy.keystore-password=" + password, ""));
+            S3ProxyServer server = start(
+                    "transient",
+                    null,
+                    freePort(),
+                    String.join(
+                            "\n",
+                            "s3proxy.secure-endpoint=https://127.0.0.1:" + securePort,
+                            "s3proxy.keystore-path=" + keystore,
+                            "s3proxy.keystore-password=" + password,
+                            ""));
             server.secureEndpoint = URI.create("https://127.0.0.1:" + securePort);
             return server;
         } catch (IOException e) {
@@ -120,12 +125,15 @@ public final class S3ProxyServer {
      * object's {@code -N} one too) stay as they are. {@code value == null} removes the entry.
      */
     public void editStoredMetadata(String bucket, String key, String entry, String value) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(objectPath(bucket, key),
-                UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view =
+                Files.getFileAttributeView(objectPath(bucket, key), UserDefinedFileAttributeView.class);
         // S3Proxy names them "user-metadata.<name>" (jclouds' filesystem strategy)
-        String name = view.list().stream().filter(n -> n.endsWith("metadata.x-amz-meta-" + entry)
-                || n.endsWith("metadata." + entry)).findFirst()
-                .orElse(view.list().stream().filter(n -> n.contains("metadata.")).findFirst()
+        String name = view.list().stream()
+                .filter(n -> n.endsWith("metadata.x-amz-meta-" + entry) || n.endsWith("metadata." + entry))
+                .findFirst()
+                .orElse(view.list().stream()
+                        .filter(n -> n.contains("metadata."))
+                        .findFirst()
                         .map(n -> n.substring(0, n.indexOf("metadata.") + "metadata.".length()) + entry)
                         .orElseThrow(() -> new IllegalStateException("no user metadata on " + bucket + "/" + key)));
         if (value == null) {
@@ -150,7 +158,8 @@ public final class S3ProxyServer {
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 
@@ -171,22 +180,40 @@ public final class S3ProxyServer {
             URI endpoint = URI.create("http://127.0.0.1:" + port);
             Path config = Files.createTempFile("s3proxy-" + provider, ".properties");
             StringBuilder properties = new StringBuilder()
-                    .append("s3proxy.endpoint=").append(endpoint).append('\n')
+                    .append("s3proxy.endpoint=")
+                    .append(endpoint)
+                    .append('\n')
                     .append("s3proxy.authorization=aws-v2-or-v4\n")
-                    .append("s3proxy.identity=").append(ACCESS_KEY).append('\n')
-                    .append("s3proxy.credential=").append(SECRET_KEY).append('\n')
-                    .append("jclouds.provider=").append(provider).append('\n')
-                    .append("jclouds.identity=").append(ACCESS_KEY).append('\n')
-                    .append("jclouds.credential=").append(SECRET_KEY).append('\n');
+                    .append("s3proxy.identity=")
+                    .append(ACCESS_KEY)
+                    .append('\n')
+                    .append("s3proxy.credential=")
+                    .append(SECRET_KEY)
+                    .append('\n')
+                    .append("jclouds.provider=")
+                    .append(provider)
+                    .append('\n')
+                    .append("jclouds.identity=")
+                    .append(ACCESS_KEY)
+                    .append('\n')
+                    .append("jclouds.credential=")
+                    .append(SECRET_KEY)
+                    .append('\n');
             if (dataDirectory != null) {
-                properties.append("jclouds.filesystem.basedir=").append(dataDirectory).append('\n');
+                properties
+                        .append("jclouds.filesystem.basedir=")
+                        .append(dataDirectory)
+                        .append('\n');
             }
             properties.append(extraProperties);
             Files.writeString(config, properties);
             String jar = System.getProperty("s3seal.test.s3proxyJar", "target/s3proxy/s3proxy.jar");
             Path log = Files.createTempFile("s3proxy-" + provider, ".log");
-            Process process = new ProcessBuilder(List.of(javaBinary(), "-Xmx1g", "-jar", jar, "--properties", config.toString()))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(
+                            List.of(javaBinary(), "-Xmx1g", "-jar", jar, "--properties", config.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             awaitHealthy(process, endpoint, log);
             return new S3ProxyServer(process, endpoint, dataDirectory);
@@ -203,7 +230,9 @@ public final class S3ProxyServer {
                 throw new IllegalStateException("S3Proxy exited; log: " + readQuietly(log));
             }
             try {
-                HttpRequest health = HttpRequest.newBuilder(endpoint.resolve("/healthz")).timeout(Duration.ofSeconds(2)).build();
+                HttpRequest health = HttpRequest.newBuilder(endpoint.resolve("/healthz"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -1,5 +1,7 @@
 package dev.s3seal.testsupport;
 
+import dev.s3seal.auth.CanonicalRequest;
+import dev.s3seal.auth.SigV4Signing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -23,9 +24,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-
-import dev.s3seal.auth.CanonicalRequest;
-import dev.s3seal.auth.SigV4Signing;
 
 /**
  * Requests signed by the AWS SDK's own SigV4 signer, then sent raw, so a test can sign with a
@@ -41,20 +39,36 @@ public final class SignedRequests {
     }
 
     /** How the body is signed. */
-    public enum Payload { SIGNED, UNSIGNED, CHUNKED_SIGNED, CHUNKED_SIGNED_CRC32_TRAILER, CHUNKED_UNSIGNED_CRC32_TRAILER }
-
-    private SignedRequests() {
+    public enum Payload {
+        SIGNED,
+        UNSIGNED,
+        CHUNKED_SIGNED,
+        CHUNKED_SIGNED_CRC32_TRAILER,
+        CHUNKED_UNSIGNED_CRC32_TRAILER
     }
 
-    public static Signed put(URI endpoint, String accessKey, String secret, String path, byte[] body, Payload payload,
-            Clock clock, Map<String, String> extraHeaders) {
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.PUT).uri(endpoint.resolve(path))
+    private SignedRequests() {}
+
+    public static Signed put(
+            URI endpoint,
+            String accessKey,
+            String secret,
+            String path,
+            byte[] body,
+            Payload payload,
+            Clock clock,
+            Map<String, String> extraHeaders) {
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.PUT)
+                .uri(endpoint.resolve(path))
                 // signed as HTTPS so the SDK honours the payload mode; the scheme is not signed
-                .protocol("https").port(endpoint.getPort());
+                .protocol("https")
+                .port(endpoint.getPort());
         extraHeaders.forEach(request::putHeader);
         request.putHeader("Content-Length", Integer.toString(body.length));
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> {
-            r.identity(AwsBasicCredentials.create(accessKey, secret)).request(request.build())
+            r.identity(AwsBasicCredentials.create(accessKey, secret))
+                    .request(request.build())
                     .payload(ContentStreamProvider.fromByteArray(body))
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
                     .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
@@ -64,16 +78,21 @@ public final class SignedRequests {
             switch (payload) {
                 case SIGNED -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true);
                 case UNSIGNED -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false);
-                case CHUNKED_SIGNED -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-                        .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true);
-                case CHUNKED_SIGNED_CRC32_TRAILER -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-                        .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true)
-                        .putProperty(AwsV4FamilyHttpSigner.CHECKSUM_ALGORITHM,
-                                software.amazon.awssdk.checksums.DefaultChecksumAlgorithm.CRC32);
-                case CHUNKED_UNSIGNED_CRC32_TRAILER -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                        .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true)
-                        .putProperty(AwsV4FamilyHttpSigner.CHECKSUM_ALGORITHM,
-                                software.amazon.awssdk.checksums.DefaultChecksumAlgorithm.CRC32);
+                case CHUNKED_SIGNED ->
+                    r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
+                            .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true);
+                case CHUNKED_SIGNED_CRC32_TRAILER ->
+                    r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
+                            .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true)
+                            .putProperty(
+                                    AwsV4FamilyHttpSigner.CHECKSUM_ALGORITHM,
+                                    software.amazon.awssdk.checksums.DefaultChecksumAlgorithm.CRC32);
+                case CHUNKED_UNSIGNED_CRC32_TRAILER ->
+                    r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                            .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true)
+                            .putProperty(
+                                    AwsV4FamilyHttpSigner.CHECKSUM_ALGORITHM,
+                                    software.amazon.awssdk.checksums.DefaultChecksumAlgorithm.CRC32);
             }
         });
         byte[] signedBody = signed.payload().map(SignedRequests::readAll).orElse(body);
@@ -85,48 +104,63 @@ public final class SignedRequests {
     }
 
     /** A signed request without a body ({@code GET}, {@code HEAD}, {@code DELETE}). */
-    public static Signed bodiless(SdkHttpMethod method, URI endpoint, String accessKey, String secret, String path,
-            Clock clock) {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(method).uri(endpoint.resolve(path))
-                .protocol("https").port(endpoint.getPort()).build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(accessKey, secret)).request(request)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+    public static Signed bodiless(
+            SdkHttpMethod method, URI endpoint, String accessKey, String secret, String path, Clock clock) {
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(method)
+                .uri(endpoint.resolve(path))
+                .protocol("https")
+                .port(endpoint.getPort())
+                .build();
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsBasicCredentials.create(accessKey, secret))
+                        .request(request)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         return new Signed(pathAndQuery(signed.request()), headersOf(signed.request(), -1), new byte[0]);
     }
 
     /** A body-less request of any S3 method, signed with {@code UNSIGNED-PAYLOAD}. */
-    public static Signed bodyless(URI endpoint, String accessKey, String secret, SdkHttpMethod method,
-            String pathAndQuery, Clock clock) {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(method).uri(endpoint.resolve(pathAndQuery))
-                .protocol("https").port(endpoint.getPort()).build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(accessKey, secret)).request(request)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+    public static Signed bodyless(
+            URI endpoint, String accessKey, String secret, SdkHttpMethod method, String pathAndQuery, Clock clock) {
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(method)
+                .uri(endpoint.resolve(pathAndQuery))
+                .protocol("https")
+                .port(endpoint.getPort())
+                .build();
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsBasicCredentials.create(accessKey, secret))
+                        .request(request)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         return new Signed(pathAndQuery(signed.request()), headersOf(signed.request(), -1), new byte[0]);
     }
 
     /** A presigned GET URL's path and query, signed at {@code clock}'s time, valid for {@code expiry}. */
-    public static String presignedGet(URI endpoint, String accessKey, String secret, String path, Clock clock,
-            Duration expiry) {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(endpoint.resolve(path))
-                .protocol("https").port(endpoint.getPort()).build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(accessKey, secret)).request(request)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4HttpSigner.AuthLocation.QUERY_STRING)
-                .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, expiry)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+    public static String presignedGet(
+            URI endpoint, String accessKey, String secret, String path, Clock clock, Duration expiry) {
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.GET)
+                .uri(endpoint.resolve(path))
+                .protocol("https")
+                .port(endpoint.getPort())
+                .build();
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsBasicCredentials.create(accessKey, secret))
+                        .request(request)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4HttpSigner.AuthLocation.QUERY_STRING)
+                        .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, expiry)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         return pathAndQuery(signed.request());
     }
 
@@ -140,8 +174,15 @@ public final class SignedRequests {
      * payload is signed ({@code x-amz-content-sha256} is the body's hash); {@code extraHeaders} are
      * signed too.
      */
-    public static Signed signedRaw(String host, String accessKey, String secret, String method, String rawPath,
-            String rawQuery, Map<String, String> extraHeaders, byte[] body) {
+    public static Signed signedRaw(
+            String host,
+            String accessKey,
+            String secret,
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, String> extraHeaders,
+            byte[] body) {
         String amzDate = AMZ_DATE.format(Instant.now());
         String payloadHash = SigV4Signing.sha256Hex(body);
         TreeMap<String, List<String>> signedHeaders = new TreeMap<>();
@@ -159,8 +200,10 @@ public final class SignedRequests {
                 SigV4Signing.stringToSign(amzDate, scope, canonical));
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         signedHeaders.forEach((name, values) -> headers.add(Map.entry(name, values.get(0))));
-        headers.add(Map.entry("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
-                + ", SignedHeaders=" + String.join(";", names) + ", Signature=" + signature));
+        headers.add(Map.entry(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + String.join(";", names)
+                        + ", Signature=" + signature));
         if (body.length > 0 || method.equals("PUT") || method.equals("POST")) {
             headers.add(Map.entry("Content-Length", Integer.toString(body.length)));
         }

@@ -32,14 +32,27 @@ public final class SlowUpload implements AutoCloseable {
     }
 
     /** Starts an UNSIGNED-PAYLOAD PUT of {@code declaredLength} bytes, of which only {@code sent} are written. */
-    public static SlowUpload start(URI endpoint, String accessKey, String secret, String path, int declaredLength,
-            int sent) throws IOException {
-        SignedRequests.Signed put = SignedRequests.put(endpoint, accessKey, secret, path, new byte[declaredLength],
-                SignedRequests.Payload.UNSIGNED, Clock.systemUTC(), Map.of());
+    public static SlowUpload start(
+            URI endpoint, String accessKey, String secret, String path, int declaredLength, int sent)
+            throws IOException {
+        SignedRequests.Signed put = SignedRequests.put(
+                endpoint,
+                accessKey,
+                secret,
+                path,
+                new byte[declaredLength],
+                SignedRequests.Payload.UNSIGNED,
+                Clock.systemUTC(),
+                Map.of());
         Socket socket = new Socket(endpoint.getHost(), endpoint.getPort());
         socket.setSoTimeout(60_000);
-        StringBuilder head = new StringBuilder("PUT ").append(put.pathAndQuery()).append(" HTTP/1.1\r\n");
-        put.headers().forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+        StringBuilder head =
+                new StringBuilder("PUT ").append(put.pathAndQuery()).append(" HTTP/1.1\r\n");
+        put.headers()
+                .forEach(h -> head.append(h.getKey())
+                        .append(": ")
+                        .append(h.getValue())
+                        .append("\r\n"));
         head.append("\r\n");
         OutputStream out = socket.getOutputStream();
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

@@ -9,8 +9,7 @@ import java.util.Random;
 /** Object bodies and the digests S3 answers for them. */
 public final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** {@code size} pseudo-random bytes, the same for the same size. */
     public static byte[] random(int size) {

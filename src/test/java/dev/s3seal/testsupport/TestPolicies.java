@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -34,8 +33,7 @@ public final class TestPolicies {
             "    mode: cse-local",
             "    key: master");
 
-    private TestPolicies() {
-    }
+    private TestPolicies() {}
 
     /** The material of the local master key {@code master} the policies use (fixed, so tests can use it too). */
     public static byte[] masterKeyMaterial() {

@@ -2,7 +2,6 @@ package dev.s3seal.testsupport;
 
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
-
 import reactor.blockhound.BlockHound;
 
 /**
@@ -25,13 +24,14 @@ public final class TestRunSetup implements TestExecutionListener {
                 .allowBlockingCallsInside("org.springframework.util.MimeTypeUtils", "generateMultipartBoundary")
                 // Netty 4.2's adaptive allocator takes a magazine's StampedLock when it grows under
                 // concurrent allocation (parallel part uploads); its BlockHound integration misses it
-                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                .allowBlockingCallsInside(
+                        "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
                 // the SDK's SigV4 signer (upstream requests) takes and returns pooled MessageDigests through a
                 // LinkedBlockingDeque, whose lock guards a few field writes; it parks only when two event
                 // loops sign at the same instant (seen once in CI as a 500 on CompleteMultipartUpload)
                 .allowBlockingCallsInside("software.amazon.awssdk.checksums.internal.DigestAlgorithm", "getDigest")
-                .allowBlockingCallsInside("software.amazon.awssdk.checksums.internal.DigestAlgorithm$CloseableMessageDigest",
-                        "close")
+                .allowBlockingCallsInside(
+                        "software.amazon.awssdk.checksums.internal.DigestAlgorithm$CloseableMessageDigest", "close")
                 .install();
     }
 }

@@ -2,18 +2,16 @@ package dev.s3seal.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
-
-import io.netty.buffer.PooledByteBufAllocator;
 import reactor.core.publisher.Flux;
 
 /**
@@ -73,7 +71,9 @@ public final class TrackingBuffers implements DataBufferFactory {
 
     public synchronized void assertAllReleased() {
         for (NettyDataBuffer b : allocated) {
-            assertThat(b.getNativeBuffer().refCnt()).as("buffer refCnt of %s", b).isZero();
+            assertThat(b.getNativeBuffer().refCnt())
+                    .as("buffer refCnt of %s", b)
+                    .isZero();
         }
         allocated.clear();
     }

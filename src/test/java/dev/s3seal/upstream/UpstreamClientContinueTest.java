@@ -2,6 +2,8 @@ package dev.s3seal.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.s3.QueryParameters;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +19,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
-import io.netty.resolver.DefaultAddressResolverGroup;
 import reactor.netty.http.client.HttpClient;
-
-import dev.s3seal.s3.QueryParameters;
 
 /**
  * An upstream that answers the head of a request expecting {@code 100 Continue} with a refusal:
@@ -39,27 +37,36 @@ class UpstreamClientContinueTest {
     void shouldRelayRefusalWithoutPullingBodyWhenUpstreamAnswersHead() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> upstreamSaw = CompletableFuture.supplyAsync(() -> refuseOnHead(server));
-            UpstreamClient client = new UpstreamClient(HttpClient.create().resolver(DefaultAddressResolverGroup.INSTANCE),
-                    URI.create("http://127.0.0.1:" + server.getLocalPort()), new UpstreamSigner("us-east-1"),
+            UpstreamClient client = new UpstreamClient(
+                    HttpClient.create().resolver(DefaultAddressResolverGroup.INSTANCE),
+                    URI.create("http://127.0.0.1:" + server.getLocalPort()),
+                    new UpstreamSigner("us-east-1"),
                     UpstreamCredentials.of("key", "secret"));
             // loads DataBufferUtils (and its logging) here, not first on an event loop under BlockHound
-            DataBufferUtils.release(DataBufferUtils.join(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(new byte[1])))
-                    .block());
+            DataBufferUtils.release(
+                    DataBufferUtils.join(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(new byte[1])))
+                            .block());
             AtomicBoolean bodyPulled = new AtomicBoolean();
             Flux<DataBuffer> body = Flux.<DataBuffer>just(DefaultDataBufferFactory.sharedInstance.wrap(new byte[1024]))
                     .doOnSubscribe(s -> bodyPulled.set(true));
-            UpstreamRequest put = new UpstreamRequest("PUT", "bucket", "key", QueryParameters.empty(),
-                    Map.of("expect", List.of("100-continue")), 1024);
-            String answer = client.exchange(put, body, (response, responseBody) -> DataBufferUtils.join(responseBody)
-                            .map(b -> {
-                                String text = response.status() + " " + b.toString(StandardCharsets.UTF_8);
-                                DataBufferUtils.release(b);
-                                return text;
-                            }))
-                    .single().block(Duration.ofSeconds(20));
+            UpstreamRequest put = new UpstreamRequest(
+                    "PUT", "bucket", "key", QueryParameters.empty(), Map.of("expect", List.of("100-continue")), 1024);
+            String answer = client.exchange(
+                            put,
+                            body,
+                            (response, responseBody) -> DataBufferUtils.join(responseBody)
+                                    .map(b -> {
+                                        String text = response.status() + " " + b.toString(StandardCharsets.UTF_8);
+                                        DataBufferUtils.release(b);
+                                        return text;
+                                    }))
+                    .single()
+                    .block(Duration.ofSeconds(20));
             assertThat(answer).isEqualTo("400 <Error><Code>InvalidArgument</Code></Error>");
             assertThat(bodyPulled).isFalse();
-            assertThat(upstreamSaw.get(20, TimeUnit.SECONDS)).contains("expect: 100-continue").endsWith("after head: 0");
+            assertThat(upstreamSaw.get(20, TimeUnit.SECONDS))
+                    .contains("expect: 100-continue")
+                    .endsWith("after head: 0");
         }
     }
 

@@ -5,19 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.testsupport.FaultProxy;
+import dev.s3seal.testsupport.FaultProxy.Fault;
+import dev.s3seal.testsupport.FaultProxy.RequestHead;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.URL;
-import java.time.Duration;
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,15 +45,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.testsupport.FaultProxy;
-import dev.s3seal.testsupport.FaultProxy.Fault;
-import dev.s3seal.testsupport.FaultProxy.RequestHead;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TestPolicies;
-
 /**
  * The upstream fails under s3seal (a {@link FaultProxy} between s3seal and the real S3Proxy):
  * refused connections, resets mid-PUT, mid-GET, mid-completion and mid-seal, stalls, 500 and 503
@@ -61,7 +59,8 @@ class UpstreamFaultsIT {
 
     private static final String ALICE_KEY = ProxyIntegrationTest.ALICE_KEY;
     private static final String ALICE_SECRET = ProxyIntegrationTest.ALICE_SECRET;
-    private static final FaultProxy faults = FaultProxy.inFrontOf(S3ProxyServer.filesystemStore().endpoint());
+    private static final FaultProxy faults =
+            FaultProxy.inFrontOf(S3ProxyServer.filesystemStore().endpoint());
     private static final int PART = 5 * 1024 * 1024;
 
     @LocalServerPort
@@ -85,7 +84,10 @@ class UpstreamFaultsIT {
     @BeforeEach
     void setUp() {
         bucket = newBucket();
-        client = S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+        client = S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
                 .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
@@ -112,7 +114,8 @@ class UpstreamFaultsIT {
                 () -> client.putObject(b -> b.bucket(bucket).key("docs/refused"), RequestBody.fromBytes(random(1000))));
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("ServiceUnavailable");
-        assertThat(refused.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")).hasValue("1");
+        assertThat(refused.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After"))
+                .hasValue("1");
 
         faults.acceptConnections();
         assertNoObject("docs/refused");
@@ -145,7 +148,8 @@ class UpstreamFaultsIT {
         faults.inject(request("GET", "/docs/read"), Fault.resetAfterResponseBytes(0), 1);
         assertThat(read("docs/read")).isEqualTo(data);
         faults.inject(request("HEAD", "/docs/read"), Fault.resetAfterRequestBytes(0), 1);
-        assertThat(client.headObject(b -> b.bucket(bucket).key("docs/read")).contentLength()).isEqualTo(data.length);
+        assertThat(client.headObject(b -> b.bucket(bucket).key("docs/read")).contentLength())
+                .isEqualTo(data.length);
     }
 
     @Test
@@ -155,7 +159,8 @@ class UpstreamFaultsIT {
 
         faults.inject(request("GET", "/docs/cut"), Fault.resetAfterResponseBytes(400_000), 1);
         // the headers went out: the body must not end cleanly, so the client sees a short read
-        Throwable cut = catchThrowable(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/cut")));
+        Throwable cut = catchThrowable(
+                () -> client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/cut")));
         assertThat(cut).isNotNull();
 
         assertThat(read("docs/cut")).isEqualTo(data);
@@ -167,16 +172,19 @@ class UpstreamFaultsIT {
         client.putObject(b -> b.bucket(bucket).key("docs/cut-raw"), RequestBody.fromBytes(data));
         URL url;
         try (S3Presigner presigner = S3Clients.presigner(endpoint(), ALICE_KEY, ALICE_SECRET)) {
-            url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
-                    .getObjectRequest(g -> g.bucket(bucket).key("docs/cut-raw"))).url();
+            url = presigner
+                    .presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(g -> g.bucket(bucket).key("docs/cut-raw")))
+                    .url();
         }
 
         faults.inject(request("GET", "/docs/cut-raw"), Fault.resetAfterResponseBytes(400_000), 1);
         try (Socket socket = new Socket("127.0.0.1", port)) {
             // bounded so a connection left open fails the test instead of hanging it
             socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("GET " + url.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + url.getFile() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             long received = 0;
             byte[] buffer = new byte[65_536];
@@ -224,8 +232,8 @@ class UpstreamFaultsIT {
         assertThat(stalledRead.statusCode()).isEqualTo(503);
 
         faults.inject(request("PUT", "/docs/stalled"), Fault.stall(), 1);
-        S3Exception stalledWrite = (S3Exception) catchThrowable(() -> client.putObject(
-                b -> b.bucket(bucket).key("docs/stalled"), RequestBody.fromBytes(random(50_000, 11))));
+        S3Exception stalledWrite = (S3Exception) catchThrowable(() ->
+                client.putObject(b -> b.bucket(bucket).key("docs/stalled"), RequestBody.fromBytes(random(50_000, 11))));
         assertThat(stalledWrite.statusCode()).isEqualTo(503);
         assertThat(read("docs/stalled")).isEqualTo(data);
     }
@@ -261,15 +269,28 @@ class UpstreamFaultsIT {
         }
         try (S3Client direct = store().directClient()) {
             assertThat(direct.listParts(b -> b.bucket(bucket).key(key).uploadId(upstreamUploadId(direct, key)))
-                    .parts()).as("no part stored").isEmpty();
+                            .parts())
+                    .as("no part stored")
+                    .isEmpty();
         }
 
-        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART))).eTag();
-        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length))).eTag();
-        new Upload(client, bucket, key, id, List.of(CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                CompletedPart.builder().partNumber(2).eTag(e2).build())).complete();
+        String e1 = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                        RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART)))
+                .eTag();
+        String e2 = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
+                        RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length)))
+                .eTag();
+        new Upload(
+                        client,
+                        bucket,
+                        key,
+                        id,
+                        List.of(
+                                CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                                CompletedPart.builder().partNumber(2).eTag(e2).build()))
+                .complete();
         assertThat(read(key)).isEqualTo(data);
     }
 
@@ -278,8 +299,10 @@ class UpstreamFaultsIT {
         byte[] data = random(PART + 1000, 13);
         Upload upload = uploadParts("docs/sealed", data);
 
-        faults.inject(head -> head.method().equals("PUT") && head.text().toLowerCase().contains("x-amz-copy-source:"),
-                Fault.resetAfterRequestBytes(0), 1);
+        faults.inject(
+                head -> head.method().equals("PUT") && head.text().toLowerCase().contains("x-amz-copy-source:"),
+                Fault.resetAfterRequestBytes(0),
+                1);
         upload.complete();
         assertThat(read("docs/sealed")).isEqualTo(data);
     }
@@ -291,15 +314,18 @@ class UpstreamFaultsIT {
         byte[] data = random(PART + 1000, 15);
         Upload upload = uploadParts("docs/unsealed", data);
 
-        faults.inject(head -> head.method().equals("PUT") && head.text().toLowerCase().contains("x-amz-copy-source:"),
-                Fault.resetAfterRequestBytes(0), 1000);
+        faults.inject(
+                head -> head.method().equals("PUT") && head.text().toLowerCase().contains("x-amz-copy-source:"),
+                Fault.resetAfterRequestBytes(0),
+                1000);
         Throwable failed = catchThrowable(upload::complete);
         assertThat(failed).isInstanceOf(S3Exception.class);
         faults.clear();
 
         // the completed object is there, unsealed: reads refuse it, whole and ranged
         assertThatThrownBy(() -> read("docs/unsealed")).isInstanceOf(S3Exception.class);
-        assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/unsealed").range("bytes=0-9")))
+        assertThatThrownBy(() -> client.getObjectAsBytes(
+                        b -> b.bucket(bucket).key("docs/unsealed").range("bytes=0-9")))
                 .isInstanceOf(S3Exception.class);
     }
 
@@ -312,7 +338,8 @@ class UpstreamFaultsIT {
         faults.inject(request("HEAD", "/docs/seal-throttled"), Fault.slowDown(), 1);
         S3Exception failed = (S3Exception) catchThrowable(upload::complete);
         assertThat(failed.statusCode()).isEqualTo(503);
-        assertThat(failed.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")).hasValue("1");
+        assertThat(failed.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After"))
+                .hasValue("1");
 
         // the object is pending, never served unsealed; the client's retried completion seals it
         Throwable retried = catchThrowable(upload::complete);
@@ -342,23 +369,36 @@ class UpstreamFaultsIT {
 
     private record Upload(S3Client client, String bucket, String key, String id, List<CompletedPart> parts) {
         void complete() {
-            client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
-                    .multipartUpload(m -> m.parts(parts)));
+            client.completeMultipartUpload(
+                    b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
         }
     }
 
     private Upload uploadParts(String key, byte[] data) {
         String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART))).eTag();
-        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
-                RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length))).eTag();
-        return new Upload(client, bucket, key, id, List.of(CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                CompletedPart.builder().partNumber(2).eTag(e2).build()));
+        String e1 = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                        RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART)))
+                .eTag();
+        String e2 = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
+                        RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length)))
+                .eTag();
+        return new Upload(
+                client,
+                bucket,
+                key,
+                id,
+                List.of(
+                        CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                        CompletedPart.builder().partNumber(2).eTag(e2).build()));
     }
 
     private String upstreamUploadId(S3Client direct, String key) {
-        return direct.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads().get(0).uploadId();
+        return direct.listMultipartUploads(b -> b.bucket(bucket).prefix(key))
+                .uploads()
+                .get(0)
+                .uploadId();
     }
 
     private static Predicate<RequestHead> request(String method, String targetPart) {
@@ -399,7 +439,8 @@ class UpstreamFaultsIT {
         try (S3Client direct = store().directClient()) {
             assertThatThrownBy(() -> direct.headObject(b -> b.bucket(bucket).key(key)))
                     .isInstanceOf(S3Exception.class);
-            assertThat(direct.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(S3Object::key)
+            assertThat(direct.listObjectsV2(b -> b.bucket(bucket)).contents())
+                    .extracting(S3Object::key)
                     .doesNotContain(key);
         }
     }
@@ -409,15 +450,21 @@ class UpstreamFaultsIT {
      * plaintext length) or refused by s3seal: nothing readable is left half-written.
      */
     private void assertNothingServedUnsealed(String bucketToCheck) throws IOException {
-        try (S3Client direct = store().directClient(); S3Client reader = alice()) {
-            for (S3Object object : direct.listObjectsV2(b -> b.bucket(bucketToCheck)).contents()) {
+        try (S3Client direct = store().directClient();
+                S3Client reader = alice()) {
+            for (S3Object object :
+                    direct.listObjectsV2(b -> b.bucket(bucketToCheck)).contents()) {
                 byte[] start = Files.readAllBytes(store().objectPath(bucketToCheck, object.key()));
                 assertThat(new String(start, 0, Math.min(4, start.length), StandardCharsets.US_ASCII))
-                        .as("%s is ciphertext", object.key()).isEqualTo("S3SL");
-                HeadObjectResponse head = direct.headObject(b -> b.bucket(bucketToCheck).key(object.key()));
+                        .as("%s is ciphertext", object.key())
+                        .isEqualTo("S3SL");
+                HeadObjectResponse head =
+                        direct.headObject(b -> b.bucket(bucketToCheck).key(object.key()));
                 if (!head.metadata().containsKey("s3seal-l")) {
-                    assertThatThrownBy(() -> reader.getObjectAsBytes(b -> b.bucket(bucketToCheck).key(object.key())))
-                            .as("unsealed %s is refused", object.key()).isInstanceOf(S3Exception.class);
+                    assertThatThrownBy(() -> reader.getObjectAsBytes(
+                                    b -> b.bucket(bucketToCheck).key(object.key())))
+                            .as("unsealed %s is refused", object.key())
+                            .isInstanceOf(S3Exception.class);
                 }
             }
         } catch (NoSuchKeyException gone) {

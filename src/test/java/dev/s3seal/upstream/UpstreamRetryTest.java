@@ -2,15 +2,13 @@ package dev.s3seal.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.s3.QueryParameters;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Map;
-
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.Test;
-
-import dev.s3seal.s3.QueryParameters;
 
 class UpstreamRetryTest {
 
@@ -28,11 +26,16 @@ class UpstreamRetryTest {
 
     @Test
     void shouldRetryConnectionFailuresButNeverTimeouts() {
-        assertThat(UpstreamRetry.isConnectionFailure(new ConnectException("refused"))).isTrue();
-        assertThat(UpstreamRetry.isConnectionFailure(new RuntimeException(new IOException("reset")))).isTrue();
-        assertThat(UpstreamRetry.isConnectionFailure(new ConnectTimeoutException("slow connect"))).isFalse();
-        assertThat(UpstreamRetry.isConnectionFailure(ReadTimeoutException.INSTANCE)).isFalse();
-        assertThat(UpstreamRetry.isConnectionFailure(new IllegalStateException("a bug"))).isFalse();
+        assertThat(UpstreamRetry.isConnectionFailure(new ConnectException("refused")))
+                .isTrue();
+        assertThat(UpstreamRetry.isConnectionFailure(new RuntimeException(new IOException("reset"))))
+                .isTrue();
+        assertThat(UpstreamRetry.isConnectionFailure(new ConnectTimeoutException("slow connect")))
+                .isFalse();
+        assertThat(UpstreamRetry.isConnectionFailure(ReadTimeoutException.INSTANCE))
+                .isFalse();
+        assertThat(UpstreamRetry.isConnectionFailure(new IllegalStateException("a bug")))
+                .isFalse();
     }
 
     private static UpstreamRequest request(String method, long contentLength) {

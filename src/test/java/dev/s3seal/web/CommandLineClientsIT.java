@@ -2,22 +2,17 @@ package dev.s3seal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.FileTrees;
 import dev.s3seal.testsupport.ProxyIntegrationTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command-line clients people really use, unchanged but for the endpoint: the Python AWS CLI,
@@ -46,23 +41,41 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
         aws("s3", "sync", source.toString(), "s3://" + bucket + "/synced/");
         String listing = aws("s3", "ls", "--recursive", "s3://" + bucket + "/").output();
         assertThat(listing).contains("synced/f6291456.bin", "synced/nested dir/hello wörld+1.txt", "single/f65537.bin");
-        String secondSync = aws("s3", "sync", source.toString(), "s3://" + bucket + "/synced/").output();
+        String secondSync = aws("s3", "sync", source.toString(), "s3://" + bucket + "/synced/")
+                .output();
         assertThat(secondSync).as("second sync transfers nothing").doesNotContain("upload:");
 
         Path back = workDir.resolve("back");
         aws("s3", "sync", "s3://" + bucket + "/synced/", back.toString());
         FileTrees.assertSameTree(source, back);
 
-        String head = aws("s3api", "head-object", "--bucket", bucket, "--key", "synced/f65535.bin").output();
+        String head = aws("s3api", "head-object", "--bucket", bucket, "--key", "synced/f65535.bin")
+                .output();
         assertThat(head).contains("\"ContentLength\": 65535");
         Path range = workDir.resolve("range.bin");
-        aws("s3api", "get-object", "--bucket", bucket, "--key", "synced/f65537.bin", "--range", "bytes=100-199",
+        aws(
+                "s3api",
+                "get-object",
+                "--bucket",
+                bucket,
+                "--key",
+                "synced/f65537.bin",
+                "--range",
+                "bytes=100-199",
                 range.toString());
         byte[] whole = Files.readAllBytes(source.resolve("f65537.bin"));
         assertThat(Files.readAllBytes(range)).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
-        aws("s3api", "copy-object", "--bucket", bucket, "--key", "copied/f65537.bin",
-                "--copy-source", bucket + "/single/f65537.bin");
-        assertThat(aws("s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "copied/").output())
+        aws(
+                "s3api",
+                "copy-object",
+                "--bucket",
+                bucket,
+                "--key",
+                "copied/f65537.bin",
+                "--copy-source",
+                bucket + "/single/f65537.bin");
+        assertThat(aws("s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "copied/")
+                        .output())
                 .contains("copied/f65537.bin", "\"Size\": 65537");
         aws("s3", "rm", "s3://" + bucket + "/single/f65537.bin");
         assertThat(aws("s3", "ls", "s3://" + bucket + "/single/").exitCode()).isNotZero();
@@ -84,9 +97,11 @@ class CommandLineClientsIT extends ProxyIntegrationTest {
     @Test
     void shouldSyncAndCheckWithRclone() throws IOException {
         rclone("sync", source.toString(), "s3seal:" + bucket + "/tree");
-        String check = rclone("check", source.toString(), "s3seal:" + bucket + "/tree").output();
+        String check =
+                rclone("check", source.toString(), "s3seal:" + bucket + "/tree").output();
         assertThat(check).contains("0 differences found");
-        String second = rclone("sync", "-v", source.toString(), "s3seal:" + bucket + "/tree").output();
+        String second = rclone("sync", "-v", source.toString(), "s3seal:" + bucket + "/tree")
+                .output();
         assertThat(second).as("second sync transfers nothing").doesNotContain("Copied (new)", "Copied (replaced");
         Path back = workDir.resolve("back");
         rclone("copy", "s3seal:" + bucket + "/tree", back.toString());

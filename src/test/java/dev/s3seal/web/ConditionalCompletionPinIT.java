@@ -6,11 +6,14 @@ import static dev.s3seal.testsupport.TestData.quotedMd5;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.RecordingUpstream;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,11 +23,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-
-import dev.s3seal.testsupport.RecordingUpstream;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * A conditional CompleteMultipartUpload under a client-side mode is pinned upstream to the object
@@ -55,11 +53,13 @@ class ConditionalCompletionPinIT {
     @Test
     void shouldPinTheCompletionToTheEvaluatedObjectAndTheSealToTheCompletedOne() {
         String bucket = "pin-" + UUID.randomUUID().toString().substring(0, 12);
-        try (S3Client client = alice(); S3Client direct = S3ProxyServer.filesystemStore().directClient()) {
+        try (S3Client client = alice();
+                S3Client direct = S3ProxyServer.filesystemStore().directClient()) {
             client.createBucket(b -> b.bucket(bucket));
             byte[] old = random(1000, 1);
             client.putObject(b -> b.bucket(bucket).key("docs/pinned"), RequestBody.fromBytes(old));
-            String storedEtag = direct.headObject(b -> b.bucket(bucket).key("docs/pinned")).eTag();
+            String storedEtag =
+                    direct.headObject(b -> b.bucket(bucket).key("docs/pinned")).eTag();
 
             recorder.clear();
             complete(client, bucket, "docs/pinned", b -> b.ifMatch(quotedMd5(old)));
@@ -80,14 +80,22 @@ class ConditionalCompletionPinIT {
         }
     }
 
-    private static void complete(S3Client client, String bucket, String key,
+    private static void complete(
+            S3Client client,
+            String bucket,
+            String key,
             java.util.function.Consumer<CompleteMultipartUploadRequest.Builder> condition) {
         String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
-                RequestBody.fromBytes(random(70_000, 2))).eTag();
+        String etag = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                        RequestBody.fromBytes(random(70_000, 2)))
+                .eTag();
         client.completeMultipartUpload(b -> {
-            b.bucket(bucket).key(key).uploadId(id)
-                    .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build()));
+            b.bucket(bucket)
+                    .key(key)
+                    .uploadId(id)
+                    .multipartUpload(m -> m.parts(
+                            CompletedPart.builder().partNumber(1).eTag(etag).build()));
             condition.accept(b);
         });
     }
@@ -95,7 +103,9 @@ class ConditionalCompletionPinIT {
     /** The CompleteMultipartUpload requests that reached the upstream, in order. */
     private static List<RecordingUpstream.Recorded> completions() {
         return recorder.requests().stream()
-                .filter(r -> r.method().equals("POST") && r.rawQuery() != null && r.rawQuery().contains("uploadId="))
+                .filter(r -> r.method().equals("POST")
+                        && r.rawQuery() != null
+                        && r.rawQuery().contains("uploadId="))
                 .toList();
     }
 

@@ -2,6 +2,8 @@ package dev.s3seal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.SignedRequests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +19,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.SignedRequests;
 
 /** HTTP-level behaviour a proxy must get right: Expect: 100-continue, and clients that go away. */
 class ConnectionBehaviourIT extends ProxyIntegrationTest {
@@ -31,8 +29,15 @@ class ConnectionBehaviourIT extends ProxyIntegrationTest {
     void shouldAnswerContinueThenStoreWhenExpect100Continue() throws IOException {
         String bucket = newBucket();
         byte[] body = "sent after 100 Continue".getBytes(StandardCharsets.UTF_8);
-        SignedRequests.Signed put = SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/expect",
-                body, SignedRequests.Payload.SIGNED, Clock.systemUTC(), Map.of("Expect", "100-continue"));
+        SignedRequests.Signed put = SignedRequests.put(
+                endpoint(),
+                ALICE_KEY,
+                ALICE_SECRET,
+                "/" + bucket + "/expect",
+                body,
+                SignedRequests.Payload.SIGNED,
+                Clock.systemUTC(),
+                Map.of("Expect", "100-continue"));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
@@ -50,8 +55,15 @@ class ConnectionBehaviourIT extends ProxyIntegrationTest {
     void shouldRefuseWithoutContinueWhenSignatureIsWrong() throws IOException {
         String bucket = newBucket();
         byte[] body = new byte[1000];
-        SignedRequests.Signed put = SignedRequests.put(endpoint(), ALICE_KEY, "wrong-secret", "/" + bucket + "/expect-bad",
-                body, SignedRequests.Payload.SIGNED, Clock.systemUTC(), Map.of("Expect", "100-continue"));
+        SignedRequests.Signed put = SignedRequests.put(
+                endpoint(),
+                ALICE_KEY,
+                "wrong-secret",
+                "/" + bucket + "/expect-bad",
+                body,
+                SignedRequests.Payload.SIGNED,
+                Clock.systemUTC(),
+                Map.of("Expect", "100-continue"));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(head("PUT", put).getBytes(StandardCharsets.ISO_8859_1));
@@ -74,8 +86,8 @@ class ConnectionBehaviourIT extends ProxyIntegrationTest {
             client.putObject(b -> b.bucket(bucket).key("big"), RequestBody.fromBytes(data));
         }
         int upstreamPort = store().endpoint().getPort();
-        SignedRequests.Signed get = SignedRequests.get(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/big",
-                Clock.systemUTC());
+        SignedRequests.Signed get =
+                SignedRequests.get(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/big", Clock.systemUTC());
         Set<String> during;
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setReceiveBufferSize(16 * 1024);
@@ -95,12 +107,21 @@ class ConnectionBehaviourIT extends ProxyIntegrationTest {
         }
         Set<String> closed = new HashSet<>(during);
         closed.removeAll(establishedTo(upstreamPort));
-        assertThat(closed).as("upstream connections closed after the client left").isNotEmpty();
+        assertThat(closed)
+                .as("upstream connections closed after the client left")
+                .isNotEmpty();
     }
 
     private static String head(String method, SignedRequests.Signed request) {
-        StringBuilder head = new StringBuilder(method).append(' ').append(request.pathAndQuery()).append(" HTTP/1.1\r\n");
-        request.headers().forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(request.pathAndQuery())
+                .append(" HTTP/1.1\r\n");
+        request.headers()
+                .forEach(h -> head.append(h.getKey())
+                        .append(": ")
+                        .append(h.getValue())
+                        .append("\r\n"));
         return head.append("\r\n").toString();
     }
 

@@ -5,6 +5,13 @@ import static dev.s3seal.testsupport.ProxyIntegrationTest.ALICE_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.s3seal.testsupport.CliClients;
+import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.RefusingUpstream;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,14 +38,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import dev.s3seal.testsupport.CliClients;
-import dev.s3seal.testsupport.Command;
-import dev.s3seal.testsupport.RefusingUpstream;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.SignedRequests;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * An upstream that refuses a large body before reading it ({@link RefusingUpstream} in front of
@@ -55,7 +53,8 @@ import dev.s3seal.testsupport.TestPolicies;
 class EarlyUpstreamErrorsIT {
 
     private static final int BODY_BYTES = 8 * 1024 * 1024;
-    private static final RefusingUpstream UPSTREAM = RefusingUpstream.inFrontOf(S3ProxyServer.filesystemStore().endpoint());
+    private static final RefusingUpstream UPSTREAM =
+            RefusingUpstream.inFrontOf(S3ProxyServer.filesystemStore().endpoint());
 
     @LocalServerPort
     int port;
@@ -82,7 +81,9 @@ class EarlyUpstreamErrorsIT {
         try (S3Client client = alice()) {
             for (int size : new int[] {6, BODY_BYTES}) {
                 client.putObject(b -> b.bucket(bucket).key(key + size), RequestBody.fromBytes(new byte[size]));
-                assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key + size)).asByteArray()).hasSize(size);
+                assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key + size))
+                                .asByteArray())
+                        .hasSize(size);
             }
         }
     }
@@ -91,8 +92,10 @@ class EarlyUpstreamErrorsIT {
     @ValueSource(strings = {"public/big", "plain/big"})
     void shouldAnswerNoSuchBucketToSdkPutIntoMissingBucket(String key) {
         try (S3Client client = alice()) {
-            S3Exception refused = catchThrowableOfType(S3Exception.class, () -> client.putObject(
-                    b -> b.bucket(missingBucket()).key(key), RequestBody.fromBytes(new byte[BODY_BYTES])));
+            S3Exception refused = catchThrowableOfType(
+                    S3Exception.class,
+                    () -> client.putObject(
+                            b -> b.bucket(missingBucket()).key(key), RequestBody.fromBytes(new byte[BODY_BYTES])));
             assertThat(refused.statusCode()).isEqualTo(404);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("NoSuchBucket");
         }
@@ -105,8 +108,10 @@ class EarlyUpstreamErrorsIT {
         String bucket = newBucket();
         int before = UPSTREAM.refused().size();
         try (S3Client client = alice()) {
-            S3Exception refused = catchThrowableOfType(S3Exception.class, () -> client.putObject(
-                    b -> b.bucket(bucket).key(key), RequestBody.fromBytes(new byte[BODY_BYTES])));
+            S3Exception refused = catchThrowableOfType(
+                    S3Exception.class,
+                    () -> client.putObject(
+                            b -> b.bucket(bucket).key(key), RequestBody.fromBytes(new byte[BODY_BYTES])));
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
         }
@@ -118,11 +123,14 @@ class EarlyUpstreamErrorsIT {
     void shouldAnswerUpstreamRefusalToSdkUploadPartWithoutSendingBody(String key) throws InterruptedException {
         String bucket = newBucket();
         try (S3Client client = alice()) {
-            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+            String uploadId =
+                    client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
             int before = UPSTREAM.refused().size();
-            S3Exception refused = catchThrowableOfType(S3Exception.class, () -> client.uploadPart(
-                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                    RequestBody.fromBytes(new byte[BODY_BYTES])));
+            S3Exception refused = catchThrowableOfType(
+                    S3Exception.class,
+                    () -> client.uploadPart(
+                            b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                            RequestBody.fromBytes(new byte[BODY_BYTES])));
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
             assertThat(refusedSince(before)).containsExactly(new RefusingUpstream.Refused(true, 0));
@@ -139,15 +147,18 @@ class EarlyUpstreamErrorsIT {
         CliClients cli = new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir);
         int before = UPSTREAM.refused().size();
         for (Command.Result result : List.of(
-                cli.awsAllowingFailure("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", file.toString()),
+                cli.awsAllowingFailure(
+                        "s3api", "put-object", "--bucket", bucket, "--key", key, "--body", file.toString()),
                 cli.awsAllowingFailure("s3", "cp", file.toString(), "s3://" + bucket + "/" + key))) {
             assertThat(result.exitCode()).isNotZero();
-            assertThat(result.output()).contains("InvalidArgument").doesNotContain("ServiceUnavailable")
+            assertThat(result.output())
+                    .contains("InvalidArgument")
+                    .doesNotContain("ServiceUnavailable")
                     .doesNotContainIgnoringCase("reset");
         }
         // the PutObject and the UploadPart, each refused before a byte of its body went upstream
-        assertThat(refusedSince(before, 2)).containsExactly(new RefusingUpstream.Refused(true, 0),
-                new RefusingUpstream.Refused(true, 0));
+        assertThat(refusedSince(before, 2))
+                .containsExactly(new RefusingUpstream.Refused(true, 0), new RefusingUpstream.Refused(true, 0));
     }
 
     /**
@@ -157,9 +168,15 @@ class EarlyUpstreamErrorsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"public/refused", "plain/refused"})
     void shouldAnswerUpstreamRefusalInsteadOfContinue(String key) throws Exception {
-        SignedRequests.Signed put = SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET,
-                "/" + newBucket() + "/" + key, new byte[BODY_BYTES], SignedRequests.Payload.UNSIGNED,
-                Clock.systemUTC(), Map.of("Expect", "100-continue"));
+        SignedRequests.Signed put = SignedRequests.put(
+                endpoint(),
+                ALICE_KEY,
+                ALICE_SECRET,
+                "/" + newBucket() + "/" + key,
+                new byte[BODY_BYTES],
+                SignedRequests.Payload.UNSIGNED,
+                Clock.systemUTC(),
+                Map.of("Expect", "100-continue"));
         int before = UPSTREAM.refused().size();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
@@ -176,9 +193,15 @@ class EarlyUpstreamErrorsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"public/refused", "plain/refused"})
     void shouldAnswerUpstreamRefusalWhileBodyIsSent(String key) throws Exception {
-        SignedRequests.Signed put = SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET,
-                "/" + newBucket() + "/" + key, new byte[BODY_BYTES], SignedRequests.Payload.UNSIGNED,
-                Clock.systemUTC(), Map.of());
+        SignedRequests.Signed put = SignedRequests.put(
+                endpoint(),
+                ALICE_KEY,
+                ALICE_SECRET,
+                "/" + newBucket() + "/" + key,
+                new byte[BODY_BYTES],
+                SignedRequests.Payload.UNSIGNED,
+                Clock.systemUTC(),
+                Map.of());
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
@@ -234,8 +257,13 @@ class EarlyUpstreamErrorsIT {
     }
 
     private static String head(SignedRequests.Signed request) {
-        StringBuilder head = new StringBuilder("PUT ").append(request.pathAndQuery()).append(" HTTP/1.1\r\n");
-        request.headers().forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+        StringBuilder head =
+                new StringBuilder("PUT ").append(request.pathAndQuery()).append(" HTTP/1.1\r\n");
+        request.headers()
+                .forEach(h -> head.append(h.getKey())
+                        .append(": ")
+                        .append(h.getValue())
+                        .append("\r\n"));
         return head.append("\r\n").toString();
     }
 
@@ -258,7 +286,8 @@ class EarlyUpstreamErrorsIT {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] chunk = new byte[512];
         int n;
-        while (body.size() < 2048 && !body.toString(StandardCharsets.UTF_8).contains("</Error>")
+        while (body.size() < 2048
+                && !body.toString(StandardCharsets.UTF_8).contains("</Error>")
                 && (n = in.read(chunk)) > 0) {
             body.write(chunk, 0, n);
         }

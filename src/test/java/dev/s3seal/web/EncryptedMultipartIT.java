@@ -5,6 +5,14 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.testsupport.CliClients;
+import dev.s3seal.testsupport.Command;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
+import dev.s3seal.web.exchange.SealResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +23,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,15 +42,6 @@ import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.Permission;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.testsupport.CliClients;
-import dev.s3seal.testsupport.Command;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.testsupport.TwoPartUpload;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.web.exchange.SealResponse;
 
 /**
  * Multipart uploads under the client-side modes end to end (docs/format.md 6): real SDK clients
@@ -91,32 +89,54 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         properties.put("s3seal.clients[0].name", "alice");
         properties.put("s3seal.clients[0].access-key-id", ALICE_KEY);
         properties.put("s3seal.clients[0].secret-access-key", ALICE_SECRET);
-        for (String name : new String[] {"s3seal.policy", "s3seal.kms.endpoint", "s3seal.kms.region",
-                "s3seal.kms.access-key-id", "s3seal.kms.secret-access-key"}) {
+        for (String name : new String[] {
+            "s3seal.policy",
+            "s3seal.kms.endpoint",
+            "s3seal.kms.region",
+            "s3seal.kms.access-key-id",
+            "s3seal.kms.secret-access-key"
+        }) {
             properties.put(name, environment.getProperty(name));
         }
-        try (var second = new org.springframework.boot.builder.SpringApplicationBuilder(dev.s3seal.S3SealApplication.class)
-                .properties(properties).run();
-             S3Client other = dev.s3seal.testsupport.S3Clients.sync(java.net.URI.create("http://127.0.0.1:"
-                     + ((org.springframework.boot.web.server.context.WebServerApplicationContext) second)
-                     .getWebServer().getPort()), ALICE_KEY, ALICE_SECRET)) {
+        try (var second = new org.springframework.boot.builder.SpringApplicationBuilder(
+                                dev.s3seal.S3SealApplication.class)
+                        .properties(properties)
+                        .run();
+                S3Client other = dev.s3seal.testsupport.S3Clients.sync(
+                        java.net.URI.create("http://127.0.0.1:"
+                                + ((org.springframework.boot.web.server.context.WebServerApplicationContext) second)
+                                        .getWebServer()
+                                        .getPort()),
+                        ALICE_KEY,
+                        ALICE_SECRET)) {
             byte[] data = random(3 * 5 * MIB + 11, 9);
             String key = "mp/two-replicas";
-            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+            String uploadId =
+                    client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
             java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new java.util.ArrayList<>();
             for (int part = 1; part <= 4; part++) {
                 int from = (part - 1) * 5 * MIB;
                 int to = Math.min(data.length, part * 5 * MIB);
                 S3Client replica = part % 2 == 0 ? other : client;
                 int number = part;
-                String etag = replica.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                        RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, from, to))).eTag();
-                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag).build());
+                String etag = replica.uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(number),
+                                RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, from, to)))
+                        .eTag();
+                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                        .partNumber(number)
+                        .eTag(etag)
+                        .build());
             }
-            other.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
-            byte[] viaFirst = client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
-            byte[] viaSecond = other.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
+            other.completeMultipartUpload(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+            byte[] viaFirst = client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                    .asByteArray();
+            byte[] viaSecond = other.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                    .asByteArray();
             assertThat(viaFirst).isEqualTo(data);
             assertThat(viaSecond).isEqualTo(data);
         }
@@ -127,8 +147,11 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         byte[] data = random(3 * 5 * MIB + MIB + 7, 1);
         String key = "mp/manual";
         int[] offsets = {0, 5 * MIB, 10 * MIB, 15 * MIB, data.length};
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                .contentType("application/x-test").metadata(Map.of("owner", "alice"))).uploadId();
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .contentType("application/x-test")
+                        .metadata(Map.of("owner", "alice")))
+                .uploadId();
         assertThat(uploadId).contains(".");
         List<CompletedPart> parts = new ArrayList<>();
         try (S3Client second = S3Clients.syncWhenRequired(endpoint(), ALICE_KEY, ALICE_SECRET)) {
@@ -136,31 +159,43 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
                 int number = part;
                 byte[] body = Arrays.copyOfRange(data, offsets[part - 1], offsets[part]);
                 S3Client uploader = part % 2 == 0 ? second : client;
-                String etag = uploader.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                        RequestBody.fromBytes(body)).eTag();
+                String etag = uploader.uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(number),
+                                RequestBody.fromBytes(body))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
         }
-        ListPartsResponse listed = client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        ListPartsResponse listed =
+                client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId));
         assertThat(listed.uploadId()).isEqualTo(uploadId);
-        assertThat(listed.parts()).extracting(p -> p.size()).containsExactly((long) 5 * MIB, (long) 5 * MIB,
-                (long) 5 * MIB, (long) MIB + 7);
+        assertThat(listed.parts())
+                .extracting(p -> p.size())
+                .containsExactly((long) 5 * MIB, (long) 5 * MIB, (long) 5 * MIB, (long) MIB + 7);
         parts.sort(Comparator.comparing(CompletedPart::partNumber));
-        String etag = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(parts))).eTag();
+        String etag = client.completeMultipartUpload(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)))
+                .eTag();
         assertThat(etag).endsWith("-4\"");
 
         assertCiphertextAtRest(key, data, offsets);
-        ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key(key),
-                ResponseTransformer.toBytes());
+        ResponseBytes<GetObjectResponse> read =
+                client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
         assertThat(read.asByteArray()).isEqualTo(data);
         assertThat(read.response().contentLength()).isEqualTo(data.length);
         assertThat(read.response().eTag()).isEqualTo(etag);
         assertThat(read.response().contentType()).isEqualTo("application/x-test");
-        assertThat(read.response().metadata()).containsEntry("owner", "alice").doesNotContainKeys("s3seal-k", "s3seal-m");
-        assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength()).isEqualTo(data.length);
+        assertThat(read.response().metadata())
+                .containsEntry("owner", "alice")
+                .doesNotContainKeys("s3seal-k", "s3seal-m");
+        assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength())
+                .isEqualTo(data.length);
         assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("mp/")).contents())
-                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+                .singleElement()
+                .satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
 
         // ranges: across the part 1/2 boundary (part 1's header from the first request), starting
         // mid-part 2 (its header fetched), starting exactly at part 3 (one request), suffix, open end
@@ -169,8 +204,8 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         assertRange(key, data, 10 * MIB, 10 * MIB + 5);
         assertRange(key, data, data.length - 100, data.length - 1);
         assertRange(key, data, 14 * MIB, data.length - 1);
-        ResponseBytes<GetObjectResponse> suffix = client.getObject(b -> b.bucket(bucket).key(key).range("bytes=-50"),
-                ResponseTransformer.toBytes());
+        ResponseBytes<GetObjectResponse> suffix =
+                client.getObject(b -> b.bucket(bucket).key(key).range("bytes=-50"), ResponseTransformer.toBytes());
         assertThat(suffix.asByteArray()).isEqualTo(Arrays.copyOfRange(data, data.length - 50, data.length));
     }
 
@@ -179,22 +214,31 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         byte[] data = random(20 * MIB, 2);
         String key = "kms/async-20m";
         SealResponse.keepAliveAfter = Duration.ZERO; // the streamed (keep-alive) completion answer
-        try (S3AsyncClient async = S3AsyncClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+        try (S3AsyncClient async = S3AsyncClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
                 .multipartEnabled(true)
                 .multipartConfiguration(m -> m.minimumPartSizeInBytes(8L * MIB).thresholdInBytes(8L * MIB))
                 .build()) {
-            async.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(data)).get();
+            async.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(data))
+                    .get();
         } finally {
             SealResponse.keepAliveAfter = Duration.ofSeconds(5);
         }
         assertCiphertextAtRest(key, data, new int[] {0, 8 * MIB, 16 * MIB, data.length});
-        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
-                .containsEntry("s3seal-kp", "kms-layered").containsEntry("s3seal-n", "3");
-        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+        assertThat(store().directClient()
+                        .headObject(b -> b.bucket(bucket).key(key))
+                        .metadata())
+                .containsEntry("s3seal-kp", "kms-layered")
+                .containsEntry("s3seal-n", "3");
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                        .asByteArray())
                 .isEqualTo(data);
         assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("kms/")).contents())
-                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+                .singleElement()
+                .satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
     }
 
     /**
@@ -207,23 +251,29 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         byte[] data = random(2 * 5 * MIB + 12_345, 5);
         int[] offsets = {0, 5 * MIB, 10 * MIB, data.length};
         String key = "mp/by-part";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<CompletedPart> parts = new ArrayList<>();
         for (int part = 1; part <= 3; part++) {
             int number = part;
-            String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                    RequestBody.fromBytes(Arrays.copyOfRange(data, offsets[number - 1], offsets[number]))).eTag();
-            assertThat(etag).as("UploadPart answers the part's plaintext MD5, as S3 answers the MD5 of what it stored")
+            String etag = client.uploadPart(
+                            b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                            RequestBody.fromBytes(Arrays.copyOfRange(data, offsets[number - 1], offsets[number])))
+                    .eTag();
+            assertThat(etag)
+                    .as("UploadPart answers the part's plaintext MD5, as S3 answers the MD5 of what it stored")
                     .isEqualTo(quotedMd5(Arrays.copyOfRange(data, offsets[number - 1], offsets[number])));
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+        client.completeMultipartUpload(
+                b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
 
         for (int part = 1; part <= 3; part++) {
             int number = part;
-            ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key(key).partNumber(number),
-                    ResponseTransformer.toBytes());
-            assertThat(read.asByteArray()).as("part %d", number)
+            ResponseBytes<GetObjectResponse> read =
+                    client.getObject(b -> b.bucket(bucket).key(key).partNumber(number), ResponseTransformer.toBytes());
+            assertThat(read.asByteArray())
+                    .as("part %d", number)
                     .isEqualTo(Arrays.copyOfRange(data, offsets[number - 1], offsets[number]));
             assertThat(read.response().partsCount()).isEqualTo(3);
             assertThat(read.response().contentRange())
@@ -232,36 +282,56 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
             assertThat(head.contentLength()).isEqualTo((long) offsets[number] - offsets[number - 1]);
             assertThat(head.partsCount()).isEqualTo(3);
         }
-        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key).partNumber(4), ResponseTransformer.toBytes()))
+        assertThatThrownBy(() ->
+                        client.getObject(b -> b.bucket(bucket).key(key).partNumber(4), ResponseTransformer.toBytes()))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(416);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartNumber");
                 });
-        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key).partNumber(1).range("bytes=0-9"),
-                ResponseTransformer.toBytes()))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
-        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key).partNumber(0), ResponseTransformer.toBytes()))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+        assertThatThrownBy(() -> client.getObject(
+                        b -> b.bucket(bucket).key(key).partNumber(1).range("bytes=0-9"), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+        assertThatThrownBy(() ->
+                        client.getObject(b -> b.bucket(bucket).key(key).partNumber(0), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
 
         byte[] small = random(1000, 6);
         client.putObject(b -> b.bucket(bucket).key("single"), RequestBody.fromBytes(small));
-        ResponseBytes<GetObjectResponse> whole = client.getObject(b -> b.bucket(bucket).key("single").partNumber(1),
-                ResponseTransformer.toBytes());
+        ResponseBytes<GetObjectResponse> whole =
+                client.getObject(b -> b.bucket(bucket).key("single").partNumber(1), ResponseTransformer.toBytes());
         assertThat(whole.asByteArray()).isEqualTo(small);
         assertThat(whole.response().contentRange()).isEqualTo("bytes 0-999/1000");
-        assertThat(client.headObject(b -> b.bucket(bucket).key("single").range("bytes=10-19")).contentLength()).isEqualTo(10);
+        assertThat(client.headObject(b -> b.bucket(bucket).key("single").range("bytes=10-19"))
+                        .contentLength())
+                .isEqualTo(10);
 
-        try (S3AsyncClient async = S3AsyncClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
-                .multipartEnabled(true).build();
-             software.amazon.awssdk.transfer.s3.S3TransferManager transfers =
-                     software.amazon.awssdk.transfer.s3.S3TransferManager.builder().s3Client(async).build()) {
-            byte[] viaSdk = async.getObject(b -> b.bucket(bucket).key(key),
-                    software.amazon.awssdk.core.async.AsyncResponseTransformer.toBytes()).get().asByteArray();
+        try (S3AsyncClient async = S3AsyncClient.builder()
+                        .endpointOverride(endpoint())
+                        .region(Region.US_EAST_1)
+                        .forcePathStyle(true)
+                        .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+                        .multipartEnabled(true)
+                        .build();
+                software.amazon.awssdk.transfer.s3.S3TransferManager transfers =
+                        software.amazon.awssdk.transfer.s3.S3TransferManager.builder()
+                                .s3Client(async)
+                                .build()) {
+            byte[] viaSdk = async.getObject(
+                            b -> b.bucket(bucket).key(key),
+                            software.amazon.awssdk.core.async.AsyncResponseTransformer.toBytes())
+                    .get()
+                    .asByteArray();
             assertThat(viaSdk).isEqualTo(data);
             Path target = workDir.resolve("by-part.bin");
-            transfers.downloadFile(d -> d.getObjectRequest(g -> g.bucket(bucket).key(key)).destination(target))
-                    .completionFuture().get();
+            transfers
+                    .downloadFile(d ->
+                            d.getObjectRequest(g -> g.bucket(bucket).key(key)).destination(target))
+                    .completionFuture()
+                    .get();
             assertThat(Files.readAllBytes(target)).isEqualTo(data);
         }
     }
@@ -273,14 +343,19 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         byte[] data = random(5 * MIB + 1000, 11);
         TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, create -> create.acl(ObjectCannedACL.PUBLIC_READ));
 
-        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
+        assertThat(store().directClient()
+                        .headObject(b -> b.bucket(bucket).key(key))
+                        .metadata())
                 .containsEntry("s3seal-n", "2");
-        assertThat(store().directClient().getObjectAcl(b -> b.bucket(bucket).key(key)).grants())
+        assertThat(store().directClient()
+                        .getObjectAcl(b -> b.bucket(bucket).key(key))
+                        .grants())
                 .anySatisfy(grant -> {
                     assertThat(grant.grantee().uri()).isEqualTo("http://acs.amazonaws.com/groups/global/AllUsers");
                     assertThat(grant.permission()).isEqualTo(Permission.READ);
                 });
-        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                        .asByteArray())
                 .isEqualTo(data);
     }
 
@@ -289,31 +364,45 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     void shouldKeepPrivateAclWhenUploadWithoutAclIsSealed() {
         String key = "mp/private";
         byte[] data = random(5 * MIB + 1000, 12);
-        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, create -> { });
+        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, create -> {});
 
-        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key(key)).metadata())
+        assertThat(store().directClient()
+                        .headObject(b -> b.bucket(bucket).key(key))
+                        .metadata())
                 .containsEntry("s3seal-n", "2");
-        assertThat(store().directClient().getObjectAcl(b -> b.bucket(bucket).key(key)).grants())
+        assertThat(store().directClient()
+                        .getObjectAcl(b -> b.bucket(bucket).key(key))
+                        .grants())
                 .noneSatisfy(grant -> assertThat(grant.grantee().uri()).isNotNull());
     }
 
     @Test
     void shouldRefuseIrregularLayoutAndKeepUploadOpen() {
         String key = "mp/irregular";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String e1 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                RequestBody.fromBytes(random(5 * MIB + 1, 3))).eTag();
-        String e2 = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
-                RequestBody.fromBytes(random(10, 4))).eTag();
-        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                        CompletedPart.builder().partNumber(2).eTag(e2).build()))))
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String e1 = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                        RequestBody.fromBytes(random(5 * MIB + 1, 3)))
+                .eTag();
+        String e2 = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                        RequestBody.fromBytes(random(10, 4)))
+                .eTag();
+        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(
+                                CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                                CompletedPart.builder().partNumber(2).eTag(e2).build()))))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
                     assertThat(e.awsErrorDetails().errorMessage()).contains("multiple of 65536 bytes");
                 });
-        assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()).hasSize(2);
+        assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId))
+                        .parts())
+                .hasSize(2);
         client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
         assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
     }
@@ -325,14 +414,21 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
      */
     @Test
     void shouldAbortAnUploadByTheIdListMultipartUploadsShows() {
-        String clientId = client.createMultipartUpload(b -> b.bucket(bucket).key("left/over")).uploadId();
+        String clientId = client.createMultipartUpload(b -> b.bucket(bucket).key("left/over"))
+                .uploadId();
         List<software.amazon.awssdk.services.s3.model.MultipartUpload> listed =
                 client.listMultipartUploads(b -> b.bucket(bucket)).uploads();
-        assertThat(listed).singleElement().satisfies(upload -> assertThat(upload.key()).isEqualTo("left/over"));
+        assertThat(listed)
+                .singleElement()
+                .satisfies(upload -> assertThat(upload.key()).isEqualTo("left/over"));
         String listedId = listed.get(0).uploadId();
         assertThat(clientId).startsWith(listedId + ".");
-        assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("left/over").uploadId(listedId)
-                .partNumber(1), RequestBody.fromString("part")))
+        assertThatThrownBy(() -> client.uploadPart(
+                        b -> b.bucket(bucket)
+                                .key("left/over")
+                                .uploadId(listedId)
+                                .partNumber(1),
+                        RequestBody.fromString("part")))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchUpload");
@@ -344,23 +440,30 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     @Test
     void shouldRefuseTamperedUploadIdWithoutStoringAnything() {
         String key = "mp/tampered";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         int dot = uploadId.lastIndexOf('.');
         char[] chars = uploadId.toCharArray();
         int inBlob = dot + (uploadId.length() - dot) * 3 / 4;
         chars[inBlob] = chars[inBlob] == 'A' ? 'B' : 'A';
         String tampered = new String(chars);
         for (String badId : List.of(tampered, uploadId.substring(0, dot), uploadId + "x!")) {
-            assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(badId).partNumber(1),
-                    RequestBody.fromBytes(random(5 * MIB, 5))))
-                    .as(badId).isInstanceOfSatisfying(S3Exception.class, e ->
-                            assertThat(e.statusCode()).isIn(403, 404));
+            assertThatThrownBy(() -> client.uploadPart(
+                            b -> b.bucket(bucket).key(key).uploadId(badId).partNumber(1),
+                            RequestBody.fromBytes(random(5 * MIB, 5))))
+                    .as(badId)
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
         }
         // the genuine id on another key does not unwrap either
-        assertThatThrownBy(() -> client.uploadPart(b -> b.bucket(bucket).key("mp/other").uploadId(uploadId)
-                .partNumber(1), RequestBody.fromBytes(random(100, 6))))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
-        assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()).isEmpty();
+        assertThatThrownBy(() -> client.uploadPart(
+                        b -> b.bucket(bucket).key("mp/other").uploadId(uploadId).partNumber(1),
+                        RequestBody.fromBytes(random(100, 6))))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isIn(403, 404));
+        assertThat(client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId))
+                        .parts())
+                .isEmpty();
         client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
         assertThat(Files.exists(store().objectPath(bucket, key))).isFalse();
     }
@@ -369,16 +472,21 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     void shouldAnswerRetriedCompletionOfSealedUploadWithSuccess() {
         String key = "mp/retried";
         byte[] data = random(70_000, 9);
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-                RequestBody.fromBytes(data)).eTag();
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String etag = client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1), RequestBody.fromBytes(data))
+                .eTag();
         CompletedPart part = CompletedPart.builder().partNumber(1).eTag(etag).build();
-        String first = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(part))).eTag();
-        String again = client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(part))).eTag();
+        String first = client.completeMultipartUpload(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(part)))
+                .eTag();
+        String again = client.completeMultipartUpload(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(part)))
+                .eTag();
         assertThat(again).isEqualTo(first).endsWith("-1\"");
-        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray())
+        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
+                        .asByteArray())
                 .isEqualTo(data);
     }
 
@@ -387,32 +495,52 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
     void shouldEncryptPartCopiedIntoEncryptedUpload() throws IOException {
         byte[] data = random(10, 10);
         client.putObject(b -> b.bucket(bucket).key("mp/source"), RequestBody.fromBytes(data));
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp/copy")).uploadId();
-        String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("mp/source")
-                .destinationBucket(bucket).destinationKey("mp/copy").uploadId(uploadId).partNumber(1))
-                .copyPartResult().eTag();
-        client.completeMultipartUpload(b -> b.bucket(bucket).key("mp/copy").uploadId(uploadId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("mp/copy"))
+                .uploadId();
+        String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket)
+                        .sourceKey("mp/source")
+                        .destinationBucket(bucket)
+                        .destinationKey("mp/copy")
+                        .uploadId(uploadId)
+                        .partNumber(1))
+                .copyPartResult()
+                .eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket)
+                .key("mp/copy")
+                .uploadId(uploadId)
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertThat(Files.readAllBytes(store().objectPath(bucket, "mp/copy")).length)
                 .isEqualTo(CiphertextSizes.ciphertextLength(data.length, 65_536));
-        assertThat(client.getObject(b -> b.bucket(bucket).key("mp/copy"), ResponseTransformer.toBytes()).asByteArray())
+        assertThat(client.getObject(b -> b.bucket(bucket).key("mp/copy"), ResponseTransformer.toBytes())
+                        .asByteArray())
                 .isEqualTo(data);
     }
 
     @Test
     void shouldFailClosedOnUploadCompletedWithoutSeal() {
         String key = "mp/unsealed";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        client.uploadPart(
+                b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
                 RequestBody.fromBytes(random(1000, 7)));
         String upstreamId = uploadId.substring(0, uploadId.lastIndexOf('.'));
         // the client heard the plaintext MD5; completing upstream directly takes the stored part's ETag
-        String etag = store().directClient().listParts(b -> b.bucket(bucket).key(key).uploadId(upstreamId))
-                .parts().get(0).eTag();
-        store().directClient().completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upstreamId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        String etag = store().directClient()
+                .listParts(b -> b.bucket(bucket).key(key).uploadId(upstreamId))
+                .parts()
+                .get(0)
+                .eTag();
+        store().directClient()
+                .completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(upstreamId)
+                        .multipartUpload(m -> m.parts(
+                                CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
     }
 
     @Test
@@ -426,7 +554,10 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         } finally {
             SealResponse.keepAliveAfter = Duration.ofSeconds(5);
         }
-        assertThat(store().directClient().headObject(b -> b.bucket(bucket).key("cli/big.bin")).eTag()).endsWith("-3\"");
+        assertThat(store().directClient()
+                        .headObject(b -> b.bucket(bucket).key("cli/big.bin"))
+                        .eTag())
+                .endsWith("-3\"");
         Path back = workDir.resolve("back.bin");
         aws("s3", "cp", "s3://" + bucket + "/cli/big.bin", back.toString());
         assertThat(Files.mismatch(source, back)).isEqualTo(-1L);
@@ -442,26 +573,28 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         long partStart = 0;
         for (int i = 0; i < partOffsets.length - 1; i++) {
             int at = (int) partStart;
-            assertThat(new String(atRest, at, 4, StandardCharsets.US_ASCII)).as("part %d header", i + 1)
+            assertThat(new String(atRest, at, 4, StandardCharsets.US_ASCII))
+                    .as("part %d header", i + 1)
                     .isEqualTo("S3SL");
             partStart += CiphertextSizes.ciphertextLength(partOffsets[i + 1] - partOffsets[i], 65_536);
         }
         assertThat((long) atRest.length).isEqualTo(partStart);
         for (int i = 0; i < partOffsets.length - 1; i++) {
             byte[] window = Arrays.copyOfRange(data, partOffsets[i] + 1000, partOffsets[i] + 1032);
-            assertThat(indexOf(atRest, window)).as("plaintext of part %d visible at rest", i + 1).isNegative();
+            assertThat(indexOf(atRest, window))
+                    .as("plaintext of part %d visible at rest", i + 1)
+                    .isNegative();
         }
     }
 
     private void assertRange(String key, byte[] data, int first, int last) {
-        ResponseBytes<GetObjectResponse> read = client.getObject(b -> b.bucket(bucket).key(key)
-                .range("bytes=" + first + "-" + last), ResponseTransformer.toBytes());
-        assertThat(read.asByteArray()).as("bytes=%d-%d", first, last)
+        ResponseBytes<GetObjectResponse> read = client.getObject(
+                b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + last), ResponseTransformer.toBytes());
+        assertThat(read.asByteArray())
+                .as("bytes=%d-%d", first, last)
                 .isEqualTo(Arrays.copyOfRange(data, first, last + 1));
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
     }
-
-
 
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:

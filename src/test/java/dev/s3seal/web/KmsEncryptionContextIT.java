@@ -5,6 +5,11 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.crypto.RecordedContext;
+import dev.s3seal.policy.file.PolicyHolder;
+import dev.s3seal.testsupport.MotoServer;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TwoPartUpload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,12 +39,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import dev.s3seal.crypto.RecordedContext;
-import dev.s3seal.policy.file.PolicyHolder;
-import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TwoPartUpload;
 
 /**
  * {@code cse-kms} with and without a key's {@code encryption-context}, the key named by alias, bare
@@ -69,10 +67,15 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
     static void policy(DynamicPropertyRegistry registry) throws IOException {
         MotoServer moto = MotoServer.get();
         // one KMS key per key name, so that no two key definitions share a key-id by accident
-        for (String name : List.of("by-alias", "by-alias-ctx", "by-id", "by-id-ctx", "by-arn", "by-arn-ctx", "changing")) {
+        for (String name :
+                List.of("by-alias", "by-alias-ctx", "by-id", "by-id-ctx", "by-arn", "by-arn-ctx", "changing")) {
             String alias = "s3seal-ctx-" + UUID.randomUUID().toString().substring(0, 8);
             String id = moto.createKey(alias);
-            String arn = moto.admin().describeKey(b -> b.keyId(id)).join().keyMetadata().arn();
+            String arn = moto.admin()
+                    .describeKey(b -> b.keyId(id))
+                    .join()
+                    .keyMetadata()
+                    .arn();
             KMS_KEYS.put(name, new String[] {alias, id, arn});
         }
         policyFile = Files.createTempDirectory("s3seal-ctx-policy").resolve("policy.yaml");
@@ -122,8 +125,8 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
     }
 
     private static void rule(List<String> rules, String name) {
-        rules.addAll(List.of("  - name: " + name, "    key-prefixes: [" + name + "/]", "    mode: cse-kms",
-                "    key: " + name));
+        rules.addAll(List.of(
+                "  - name: " + name, "    key-prefixes: [" + name + "/]", "    mode: cse-kms", "    key: " + name));
     }
 
     @BeforeEach
@@ -152,31 +155,47 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
                 .isEqualTo(name.equals("shared") ? SHARED_CONTEXT : name.endsWith("-ctx") ? CONTEXT : Map.of());
 
         // copy under the same key, and into another key's rule with (or without) a context
-        client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
-                .destinationKey(name + "/copy"));
+        client.copyObject(b ->
+                b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(name + "/copy"));
         assertReadable(name + "/copy", data, true);
         String other = name.equals("by-alias-ctx") ? "by-id-ctx" : "by-alias-ctx";
-        client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
+        client.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey(key)
+                .destinationBucket(bucket)
                 .destinationKey(other + "/from-" + name));
         assertReadable(other + "/from-" + name, data, true);
 
         // multipart: parts and the completion unwrap the upload's key; UploadPartCopy too
         byte[] big = random(5 * MIB + 1000);
-        TwoPartUpload.upload(client, bucket, name + "/multipart", big, 5 * MIB, create -> { });
+        TwoPartUpload.upload(client, bucket, name + "/multipart", big, 5 * MIB, create -> {});
         assertReadable(name + "/multipart", big, false);
         String target = name + "/part-copy";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(target)).uploadId();
-        String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
-                .destinationKey(target).uploadId(uploadId).partNumber(1).copySourceRange("bytes=100-150099"))
-                .copyPartResult().eTag();
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(target).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(target)).uploadId();
+        String etag = client.uploadPartCopy(b -> b.sourceBucket(bucket)
+                        .sourceKey(key)
+                        .destinationBucket(bucket)
+                        .destinationKey(target)
+                        .uploadId(uploadId)
+                        .partNumber(1)
+                        .copySourceRange("bytes=100-150099"))
+                .copyPartResult()
+                .eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket)
+                .key(target)
+                .uploadId(uploadId)
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertReadable(target, Arrays.copyOfRange(data, 100, 150_100), false);
 
         Map<String, S3Object> listed = new HashMap<>();
-        client.listObjectsV2(b -> b.bucket(bucket).prefix(name + "/")).contents().forEach(o -> listed.put(o.key(), o));
+        client.listObjectsV2(b -> b.bucket(bucket).prefix(name + "/"))
+                .contents()
+                .forEach(o -> listed.put(o.key(), o));
         assertThat(listed.get(key).size()).isEqualTo(data.length);
-        assertThat(listed.get(key).eTag()).as("listing ETag is the plaintext MD5").isEqualTo(quotedMd5(data));
+        assertThat(listed.get(key).eTag())
+                .as("listing ETag is the plaintext MD5")
+                .isEqualTo(quotedMd5(data));
     }
 
     @Test
@@ -184,10 +203,11 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
         byte[] before = random(150_000);
         byte[] big = random(5 * MIB + 10);
         client.putObject(b -> b.bucket(bucket).key("changing/none"), RequestBody.fromBytes(before));
-        TwoPartUpload.upload(client, bucket, "changing/multipart", big, 5 * MIB, create -> { });
+        TwoPartUpload.upload(client, bucket, "changing/multipart", big, 5 * MIB, create -> {});
         // an upload created under the old context and finished under the new ones
         String pending = "changing/pending";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(pending)).uploadId();
+        String uploadId =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(pending)).uploadId();
 
         changePolicy(Map.of("team", "orders"));
         assertReadable("changing/none", before, true);
@@ -195,22 +215,32 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
         byte[] during = random(100_000);
         client.putObject(b -> b.bucket(bucket).key("changing/orders"), RequestBody.fromBytes(during));
         assertReadable("changing/orders", during, true);
-        String e1 = client.uploadPart(b -> b.bucket(bucket).key(pending).uploadId(uploadId).partNumber(1),
-                RequestBody.fromBytes(Arrays.copyOf(big, 5 * MIB))).eTag();
+        String e1 = client.uploadPart(
+                        b -> b.bucket(bucket).key(pending).uploadId(uploadId).partNumber(1),
+                        RequestBody.fromBytes(Arrays.copyOf(big, 5 * MIB)))
+                .eTag();
 
         changePolicy(Map.of("team", "billing"));
         assertReadable("changing/none", before, true);
         assertReadable("changing/orders", during, true);
-        String e2 = client.uploadPart(b -> b.bucket(bucket).key(pending).uploadId(uploadId).partNumber(2),
-                RequestBody.fromBytes(Arrays.copyOfRange(big, 5 * MIB, big.length))).eTag();
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(pending).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
+        String e2 = client.uploadPart(
+                        b -> b.bucket(bucket).key(pending).uploadId(uploadId).partNumber(2),
+                        RequestBody.fromBytes(Arrays.copyOfRange(big, 5 * MIB, big.length)))
+                .eTag();
+        client.completeMultipartUpload(b -> b.bucket(bucket)
+                .key(pending)
+                .uploadId(uploadId)
+                .multipartUpload(m -> m.parts(
+                        CompletedPart.builder().partNumber(1).eTag(e1).build(),
                         CompletedPart.builder().partNumber(2).eTag(e2).build())));
         assertReadable(pending, big, false);
         // a copy re-wraps the key under the destination rule's context of now
-        client.copyObject(b -> b.sourceBucket(bucket).sourceKey("changing/orders").destinationBucket(bucket)
+        client.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("changing/orders")
+                .destinationBucket(bucket)
                 .destinationKey("changing/copied"));
-        assertThat(RecordedContext.decode(Base64.getDecoder().decode(storedMetadata("changing/copied").get("s3seal-c"))))
+        assertThat(RecordedContext.decode(Base64.getDecoder()
+                        .decode(storedMetadata("changing/copied").get("s3seal-c"))))
                 .isEqualTo(Map.of("team", "billing"));
         assertReadable("changing/copied", during, true);
     }
@@ -220,14 +250,19 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
         byte[] data = random(10_000);
         client.putObject(b -> b.bucket(bucket).key("by-alias-ctx/edited"), RequestBody.fromBytes(data));
         Map<String, String> forged = new HashMap<>(storedMetadata("by-alias-ctx/edited"));
-        forged.put("s3seal-c", Base64.getEncoder().encodeToString(
-                RecordedContext.encode(Map.of("team", "orders", "env", "prod"))));
+        forged.put(
+                "s3seal-c",
+                Base64.getEncoder().encodeToString(RecordedContext.encode(Map.of("team", "orders", "env", "prod"))));
         try (S3Client direct = store().directClient()) {
-            direct.copyObject(b -> b.sourceBucket(bucket).sourceKey("by-alias-ctx/edited").destinationBucket(bucket)
-                    .destinationKey("by-alias-ctx/edited").metadata(forged).metadataDirective(MetadataDirective.REPLACE));
+            direct.copyObject(b -> b.sourceBucket(bucket)
+                    .sourceKey("by-alias-ctx/edited")
+                    .destinationBucket(bucket)
+                    .destinationKey("by-alias-ctx/edited")
+                    .metadata(forged)
+                    .metadataDirective(MetadataDirective.REPLACE));
         }
-        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key("by-alias-ctx/edited"),
-                ResponseTransformer.toBytes()))
+        assertThatThrownBy(() -> client.getObject(
+                        b -> b.bucket(bucket).key("by-alias-ctx/edited"), ResponseTransformer.toBytes()))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(403);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
@@ -236,13 +271,14 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
 
     /** Whole GET, a ranged GET across segments, HEAD (plaintext length; plaintext MD5 as ETag when single-part). */
     private void assertReadable(String key, byte[] data, boolean singlePart) {
-        ResponseBytes<GetObjectResponse> whole = client.getObject(b -> b.bucket(bucket).key(key),
-                ResponseTransformer.toBytes());
+        ResponseBytes<GetObjectResponse> whole =
+                client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
         assertThat(whole.asByteArray()).as("GET %s", key).isEqualTo(data);
         int from = data.length / 3;
         int to = Math.min(data.length - 1, from + 70_000);
-        byte[] range = client.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + from + "-" + to),
-                ResponseTransformer.toBytes()).asByteArray();
+        byte[] range = client.getObject(
+                        b -> b.bucket(bucket).key(key).range("bytes=" + from + "-" + to), ResponseTransformer.toBytes())
+                .asByteArray();
         assertThat(range).as("ranged GET %s", key).isEqualTo(Arrays.copyOfRange(data, from, to + 1));
         HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(key));
         assertThat(head.contentLength()).isEqualTo(data.length);
@@ -264,7 +300,8 @@ class KmsEncryptionContextIT extends ProxyIntegrationTest {
             Files.writeString(policyFile, yaml);
             policies.reloadIfChanged();
             assertThat(policies.policy().keys().get("changing").toString())
-                    .as("the policy in force is the new one").contains(changingContext.toString());
+                    .as("the policy in force is the new one")
+                    .contains(changingContext.toString());
         }
     }
 }

@@ -2,14 +2,13 @@ package dev.s3seal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MalformedRequestResponderTest {
@@ -17,20 +16,26 @@ class MalformedRequestResponderTest {
     @Test
     void shouldAnswerANulInTheRequestLineWithInvalidUriAndClose() {
         String answer = exchange("GET /bucket/a\0b HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("<Code>InvalidURI</Code>")
-                .containsIgnoringCase("connection: close").containsIgnoringCase("content-type: application/xml");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 400 ")
+                .contains("<Code>InvalidURI</Code>")
+                .containsIgnoringCase("connection: close")
+                .containsIgnoringCase("content-type: application/xml");
     }
 
     @Test
     void shouldAnswerABadPercentEscapeWithInvalidUri() {
         assertThat(exchange("GET /bucket/%zz HTTP/1.1\r\nHost: x\r\n\r\n")).contains("<Code>InvalidURI</Code>");
-        assertThat(exchange("GET /bucket?prefix=%zz HTTP/1.1\r\nHost: x\r\n\r\n")).contains("<Code>InvalidURI</Code>");
+        assertThat(exchange("GET /bucket?prefix=%zz HTTP/1.1\r\nHost: x\r\n\r\n"))
+                .contains("<Code>InvalidURI</Code>");
     }
 
     @Test
     void shouldAnswerAMalformedContentLengthWithInvalidArgument() {
         assertThat(exchange("PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"))
-                .startsWith("HTTP/1.1 400 ").contains("<Code>InvalidArgument</Code>").doesNotContain("abc");
+                .startsWith("HTTP/1.1 400 ")
+                .contains("<Code>InvalidArgument</Code>")
+                .doesNotContain("abc");
         assertThat(exchange("PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"))
                 .contains("<Code>InvalidArgument</Code>");
     }
@@ -79,7 +84,9 @@ class MalformedRequestResponderTest {
 
     private static EmbeddedChannel channel(HttpServerCodec codec) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast("codec", codec).addLast(MalformedRequestResponder.NAME, new MalformedRequestResponder());
+        channel.pipeline()
+                .addLast("codec", codec)
+                .addLast(MalformedRequestResponder.NAME, new MalformedRequestResponder());
         return channel;
     }
 

@@ -5,12 +5,13 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.function.Consumer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,6 @@ import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * CompleteMultipartUpload answers as S3 does (issue 10): its conditions hold for the final object
@@ -64,18 +62,26 @@ class MultipartConformanceIT extends ProxyIntegrationTest {
 
         assertRefused(() -> upload.complete(b -> b.ifNoneMatch("*")), 412, "PreconditionFailed");
 
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/exists")).asUtf8String()).isEqualTo("old");
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/exists"))
+                        .asUtf8String())
+                .isEqualTo("old");
         // nothing completed: the upload is still open and completes without the condition
-        assertThat(client.listParts(b -> b.bucket(bucket).key("docs/exists").uploadId(upload.id)).parts()).hasSize(1);
-        upload.complete(b -> { });
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/exists")).asByteArray()).isEqualTo(data);
+        assertThat(client.listParts(b -> b.bucket(bucket).key("docs/exists").uploadId(upload.id))
+                        .parts())
+                .hasSize(1);
+        upload.complete(b -> {});
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/exists"))
+                        .asByteArray())
+                .isEqualTo(data);
     }
 
     @Test
     void shouldCompleteEncryptedUploadWithIfNoneMatchStarOnAMissingKey() {
         byte[] data = random(70_000, 2);
         onePart("docs/fresh", data).complete(b -> b.ifNoneMatch("*"));
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/fresh")).asByteArray()).isEqualTo(data);
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/fresh"))
+                        .asByteArray())
+                .isEqualTo(data);
     }
 
     @Test
@@ -85,16 +91,22 @@ class MultipartConformanceIT extends ProxyIntegrationTest {
         byte[] data = random(100_000, 4);
         Upload upload = onePart("docs/match", data);
 
-        assertRefused(() -> upload.complete(b -> b.ifMatch("\"0123456789abcdef0123456789abcdef\"")), 412,
+        assertRefused(
+                () -> upload.complete(b -> b.ifMatch("\"0123456789abcdef0123456789abcdef\"")),
+                412,
                 "PreconditionFailed");
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/match")).asByteArray()).isEqualTo(old);
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/match"))
+                        .asByteArray())
+                .isEqualTo(old);
 
         Upload elsewhere = onePart("docs/missing", data);
         assertRefused(() -> elsewhere.complete(b -> b.ifMatch(quotedMd5(old))), 404, "NoSuchKey");
 
         // the plaintext MD5 the client saw for the stored object holds
         upload.complete(b -> b.ifMatch(quotedMd5(old)));
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/match")).asByteArray()).isEqualTo(data);
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/match"))
+                        .asByteArray())
+                .isEqualTo(data);
     }
 
     @Test
@@ -104,8 +116,13 @@ class MultipartConformanceIT extends ProxyIntegrationTest {
         // 100 000 bytes: under S3's 5 MiB minimum and not a multiple of the segment size
         String e1 = part(key, id, 1, random(100_000, 5));
         String e2 = part(key, id, 2, random(1000, 6));
-        assertRefused(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
-                .multipartUpload(m -> m.parts(completed(1, e1), completed(2, e2)))), 400, "EntityTooSmall");
+        assertRefused(
+                () -> client.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(id)
+                        .multipartUpload(m -> m.parts(completed(1, e1), completed(2, e2)))),
+                400,
+                "EntityTooSmall");
     }
 
     @Test
@@ -114,25 +131,44 @@ class MultipartConformanceIT extends ProxyIntegrationTest {
         String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         String e1 = part(key, id, 1, random(5 * MIB, 7));
         // part 3 was never uploaded (and 1, 3 is not numbered 1 to N, s3seal's own rule)
-        assertRefused(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
-                .multipartUpload(m -> m.parts(completed(1, e1), completed(3, e1)))), 400, "InvalidPart");
+        assertRefused(
+                () -> client.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(id)
+                        .multipartUpload(m -> m.parts(completed(1, e1), completed(3, e1)))),
+                400,
+                "InvalidPart");
     }
 
     @Test
     void shouldForwardACompositeWholeObjectChecksumOnPassthroughCompletion() throws Exception {
         String key = "public/checksummed";
         byte[] data = random(300_000, 8);
-        String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        String id = client.createMultipartUpload(
+                        b -> b.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                .uploadId();
         String partSha256 = base64(sha256(data));
-        String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1)
-                .checksumSHA256(partSha256), RequestBody.fromBytes(data)).eTag();
+        String etag = client.uploadPart(
+                        b -> b.bucket(bucket)
+                                .key(key)
+                                .uploadId(id)
+                                .partNumber(1)
+                                .checksumSHA256(partSha256),
+                        RequestBody.fromBytes(data))
+                .eTag();
         // S3's composite checksum: the checksum of the parts' checksums, with the part count
         String composite = base64(sha256(sha256(data))) + "-1";
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).checksumSHA256(composite)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag)
-                        .checksumSHA256(partSha256).build())));
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).isEqualTo(data);
+        client.completeMultipartUpload(b -> b.bucket(bucket)
+                .key(key)
+                .uploadId(id)
+                .checksumSHA256(composite)
+                .multipartUpload(m -> m.parts(CompletedPart.builder()
+                        .partNumber(1)
+                        .eTag(etag)
+                        .checksumSHA256(partSha256)
+                        .build())));
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                .isEqualTo(data);
     }
 
     @Test
@@ -140,12 +176,14 @@ class MultipartConformanceIT extends ProxyIntegrationTest {
         byte[] data = random(150_000, 9);
         String full = base64(sha256(data));
         onePart("docs/full-object", data).complete(b -> b.checksumSHA256(full).checksumType(ChecksumType.FULL_OBJECT));
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/full-object")).asByteArray())
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/full-object"))
+                        .asByteArray())
                 .isEqualTo(data);
 
         String composite = base64(sha256(sha256(data))) + "-1";
         onePart("docs/composite", data).complete(b -> b.checksumSHA256(composite));
-        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/composite")).asByteArray())
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/composite"))
+                        .asByteArray())
                 .isEqualTo(data);
     }
 
@@ -175,8 +213,9 @@ class MultipartConformanceIT extends ProxyIntegrationTest {
     }
 
     private String part(String key, String id, int number, byte[] data) {
-        return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
-                RequestBody.fromBytes(data)).eTag();
+        return client.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number), RequestBody.fromBytes(data))
+                .eTag();
     }
 
     private static CompletedPart completed(int number, String etag) {

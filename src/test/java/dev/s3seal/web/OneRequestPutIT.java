@@ -6,6 +6,14 @@ import static dev.s3seal.testsupport.TestData.quotedMd5;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.RawHttp;
+import dev.s3seal.testsupport.RecordingUpstream;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.testsupport.SignedRequests.Payload;
+import dev.s3seal.testsupport.SignedRequests.Signed;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,15 +34,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.testsupport.RawHttp;
-import dev.s3seal.testsupport.RecordingUpstream;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.SignedRequests;
-import dev.s3seal.testsupport.SignedRequests.Payload;
-import dev.s3seal.testsupport.SignedRequests.Signed;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * Request parity for PutObject under cse-local: a body up to {@code s3seal.limits.max-held-body} is read
@@ -92,7 +90,8 @@ class OneRequestPutIT {
     @Test
     void shouldStoreASdkDefaultPutInOneUpstreamRequest() {
         byte[] data = random(MiB, 11);
-        String etag = client.putObject(b -> b.bucket(bucket).key("sdk"), RequestBody.fromBytes(data)).eTag();
+        String etag = client.putObject(b -> b.bucket(bucket).key("sdk"), RequestBody.fromBytes(data))
+                .eTag();
 
         assertThat(upstreamRequests()).hasSize(1);
         assertThat(upstreamRequests().get(0).header("x-amz-copy-source")).isNull();
@@ -112,7 +111,8 @@ class OneRequestPutIT {
 
     @Test
     void shouldStoreAnEmptyBodyInOneUpstreamRequest() {
-        String etag = client.putObject(b -> b.bucket(bucket).key("empty"), RequestBody.empty()).eTag();
+        String etag = client.putObject(b -> b.bucket(bucket).key("empty"), RequestBody.empty())
+                .eTag();
 
         assertThat(upstreamRequests()).hasSize(1);
         assertStoredAndReadable("empty", new byte[0], etag);
@@ -121,7 +121,8 @@ class OneRequestPutIT {
     @Test
     void shouldStreamABodyAboveTheBoundAndSealItWithASecondRequest() {
         byte[] data = random(3 * MiB, 13);
-        String etag = client.putObject(b -> b.bucket(bucket).key("large"), RequestBody.fromBytes(data)).eTag();
+        String etag = client.putObject(b -> b.bucket(bucket).key("large"), RequestBody.fromBytes(data))
+                .eTag();
 
         List<RecordingUpstream.Recorded> requests = upstreamRequests();
         assertThat(requests).hasSize(2);
@@ -144,7 +145,9 @@ class OneRequestPutIT {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.errorCode()).isEqualTo("BadDigest");
         assertThat(upstreamRequests()).isEmpty();
-        assertThat(direct.listObjectsV2(b -> b.bucket(bucket).prefix("bad-trailer")).contents()).isEmpty();
+        assertThat(direct.listObjectsV2(b -> b.bucket(bucket).prefix("bad-trailer"))
+                        .contents())
+                .isEmpty();
     }
 
     @Test
@@ -176,12 +179,24 @@ class OneRequestPutIT {
     }
 
     private Signed put(String key, byte[] body, Payload payload, Map<String, String> headers) {
-        return SignedRequests.put(URI.create("http://127.0.0.1:" + port), ALICE_KEY, ALICE_SECRET,
-                "/" + bucket + "/" + key, body, payload, Clock.systemUTC(), headers);
+        return SignedRequests.put(
+                URI.create("http://127.0.0.1:" + port),
+                ALICE_KEY,
+                ALICE_SECRET,
+                "/" + bucket + "/" + key,
+                body,
+                payload,
+                Clock.systemUTC(),
+                headers);
     }
 
     private RawHttp.Response send(Signed request) throws IOException {
-        return RawHttp.send(port, "PUT", request.pathAndQuery(), new ArrayList<>(request.headers()), request.body(),
+        return RawHttp.send(
+                port,
+                "PUT",
+                request.pathAndQuery(),
+                new ArrayList<>(request.headers()),
+                request.body(),
                 request.body().length);
     }
 }

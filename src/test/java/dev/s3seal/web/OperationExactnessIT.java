@@ -2,6 +2,21 @@ package dev.s3seal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.S3RequestParser;
+import dev.s3seal.s3.operations.OperationTable;
+import dev.s3seal.testsupport.HostileVariants;
+import dev.s3seal.testsupport.HostileVariants.Expect;
+import dev.s3seal.testsupport.HostileVariants.Variant;
+import dev.s3seal.testsupport.RawHttp;
+import dev.s3seal.testsupport.RecordingUpstream;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.testsupport.TestPolicies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,22 +39,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import dev.s3seal.s3.operations.OperationTable;
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.S3Operation;
-import dev.s3seal.s3.S3Request;
-import dev.s3seal.s3.S3RequestParser;
-import dev.s3seal.testsupport.HostileVariants;
-import dev.s3seal.testsupport.HostileVariants.Expect;
-import dev.s3seal.testsupport.HostileVariants.Variant;
-import dev.s3seal.testsupport.RawHttp;
-import dev.s3seal.testsupport.RecordingUpstream;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.SignedRequests;
-import dev.s3seal.testsupport.TestPolicies;
 
 /**
  * The policy decides on exactly the request the upstream executes (issue 8, section 1). A recording
@@ -79,34 +77,36 @@ class OperationExactnessIT {
         registry.add("s3seal.virtual-host-domains", () -> "localhost");
         registry.add("management.server.port", () -> "0");
         registry.add("s3seal.ops.upstream-probe-interval", () -> "0");
-        TestPolicies.register(registry, List.of(
-                "  - name: embargo",
-                "    buckets: [" + MAIN + "]",
-                "    key-prefixes: [embargo/]",
-                "    operations: [read]",
-                "    mode: deny",
-                "  - name: archive",
-                "    buckets: [" + MAIN + ", " + CSE + "]",
-                "    key-prefixes: [archive/]",
-                "    operations: [delete]",
-                "    mode: deny",
-                "  - name: read-only",
-                "    buckets: [" + READ_ONLY + "]",
-                "    operations: [write, delete]",
-                "    mode: deny",
-                "  - name: no-listing",
-                "    buckets: [" + NO_LIST + "]",
-                "    operations: [list]",
-                "    mode: deny",
-                "  - name: sse",
-                "    buckets: [" + SSE + "]",
-                "    mode: sse-s3",
-                "  - name: plain",
-                "    buckets: [" + PASS + ", " + MAIN + ", " + READ_ONLY + "]",
-                "    mode: passthrough",
-                "  - name: default",
-                "    mode: cse-local",
-                "    key: master"));
+        TestPolicies.register(
+                registry,
+                List.of(
+                        "  - name: embargo",
+                        "    buckets: [" + MAIN + "]",
+                        "    key-prefixes: [embargo/]",
+                        "    operations: [read]",
+                        "    mode: deny",
+                        "  - name: archive",
+                        "    buckets: [" + MAIN + ", " + CSE + "]",
+                        "    key-prefixes: [archive/]",
+                        "    operations: [delete]",
+                        "    mode: deny",
+                        "  - name: read-only",
+                        "    buckets: [" + READ_ONLY + "]",
+                        "    operations: [write, delete]",
+                        "    mode: deny",
+                        "  - name: no-listing",
+                        "    buckets: [" + NO_LIST + "]",
+                        "    operations: [list]",
+                        "    mode: deny",
+                        "  - name: sse",
+                        "    buckets: [" + SSE + "]",
+                        "    mode: sse-s3",
+                        "  - name: plain",
+                        "    buckets: [" + PASS + ", " + MAIN + ", " + READ_ONLY + "]",
+                        "    mode: passthrough",
+                        "  - name: default",
+                        "    mode: cse-local",
+                        "    key: master"));
     }
 
     @BeforeAll
@@ -119,9 +119,12 @@ class OperationExactnessIT {
                     // left by an earlier run on the same store
                 }
             }
-            for (String[] object : List.of(new String[] {MAIN, "embargo/x.txt"}, new String[] {MAIN, "archive/keep.txt"},
+            for (String[] object : List.of(
+                    new String[] {MAIN, "embargo/x.txt"},
+                    new String[] {MAIN, "archive/keep.txt"},
                     new String[] {CSE, "archive/keep.txt"},
-                    new String[] {READ_ONLY, "ro.txt"}, new String[] {NO_LIST, "listed-name.txt"},
+                    new String[] {READ_ONLY, "ro.txt"},
+                    new String[] {NO_LIST, "listed-name.txt"},
                     new String[] {PASS, SEED})) {
                 direct.putObject(b -> b.bucket(object[0]).key(object[1]), RequestBody.fromBytes(CONTENT));
             }
@@ -131,8 +134,24 @@ class OperationExactnessIT {
     // ---- the observed bypasses --------------------------------------------------------------------
 
     @ParameterizedTest(name = "GET embargo/x.txt?{0}")
-    @ValueSource(strings = {"versioning", "location", "uploads", "session", "attributes", "intelligent-tiering",
-            "policy", "acl", "tagging", "torrent", "retention", "legal-hold", "cors", "versions", "list-type=2"})
+    @ValueSource(
+            strings = {
+                "versioning",
+                "location",
+                "uploads",
+                "session",
+                "attributes",
+                "intelligent-tiering",
+                "policy",
+                "acl",
+                "tagging",
+                "torrent",
+                "retention",
+                "legal-hold",
+                "cors",
+                "versions",
+                "list-type=2"
+            })
     void shouldNotReadAnEmbargoedObjectThroughASubResource(String subResource) throws IOException {
         assertRefusedWithNothingUpstream(send("GET", "/" + MAIN + "/embargo/x.txt", null), 403, "AccessDenied");
 
@@ -153,17 +172,42 @@ class OperationExactnessIT {
     }
 
     static Stream<Arguments> archiveDeletes() {
-        return Stream.of(MAIN, CSE).flatMap(bucket -> Stream.of("acl", "versioning", "uploads", "session", "tagging",
-                "policy", "location", "attributes", "website", "cors", "retention", "legal-hold")
-                .map(sub -> Arguments.of(bucket, sub)));
+        return Stream.of(MAIN, CSE)
+                .flatMap(bucket -> Stream.of(
+                                "acl",
+                                "versioning",
+                                "uploads",
+                                "session",
+                                "tagging",
+                                "policy",
+                                "location",
+                                "attributes",
+                                "website",
+                                "cors",
+                                "retention",
+                                "legal-hold")
+                        .map(sub -> Arguments.of(bucket, sub)));
     }
 
     @ParameterizedTest(name = "PUT ro.txt?{0}")
-    @ValueSource(strings = {"uploads", "session", "versioning", "attributes", "torrent", "location", "policy", "acl",
-            "tagging", "restore", "select", "delete"})
+    @ValueSource(
+            strings = {
+                "uploads",
+                "session",
+                "versioning",
+                "attributes",
+                "torrent",
+                "location",
+                "policy",
+                "acl",
+                "tagging",
+                "restore",
+                "select",
+                "delete"
+            })
     void shouldNotOverwriteAReadOnlyObjectThroughASubResource(String subResource) throws IOException {
-        RawHttp.Response response = send("PUT", "/" + READ_ONLY + "/ro.txt", subResource,
-                "overwritten".getBytes(StandardCharsets.UTF_8));
+        RawHttp.Response response =
+                send("PUT", "/" + READ_ONLY + "/ro.txt", subResource, "overwritten".getBytes(StandardCharsets.UTF_8));
 
         assertRefusedWithNothingUpstream(response, -1, null);
         assertStored(READ_ONLY, "ro.txt", CONTENT);
@@ -180,10 +224,17 @@ class OperationExactnessIT {
 
     static Stream<Arguments> listingShapes() {
         String bucket = "/" + NO_LIST;
-        return Stream.of(new String[] {bucket, "session"}, new String[] {bucket, null},
-                new String[] {bucket, "list-type=2"}, new String[] {bucket, "versions"}, new String[] {bucket, "uploads"},
-                new String[] {bucket, "prefix"}, new String[] {bucket, "attributes"}, new String[] {bucket, "torrent"},
-                new String[] {bucket, "x-id=ListObjects&Session"}, new String[] {bucket + "/", "list-type=2&prefix="})
+        return Stream.of(
+                        new String[] {bucket, "session"},
+                        new String[] {bucket, null},
+                        new String[] {bucket, "list-type=2"},
+                        new String[] {bucket, "versions"},
+                        new String[] {bucket, "uploads"},
+                        new String[] {bucket, "prefix"},
+                        new String[] {bucket, "attributes"},
+                        new String[] {bucket, "torrent"},
+                        new String[] {bucket, "x-id=ListObjects&Session"},
+                        new String[] {bucket + "/", "list-type=2&prefix="})
                 .map(shape -> Arguments.of(shape[0], shape[1]));
     }
 
@@ -201,15 +252,17 @@ class OperationExactnessIT {
     void shouldSendTheSseRulesHeaderWithAPlainPut() throws IOException {
         send("PUT", "/" + SSE + "/k", null, "plain".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(recorder.requests()).singleElement()
-                .satisfies(r -> assertThat(r.header("x-amz-server-side-encryption")).isEqualTo("AES256"));
+        assertThat(recorder.requests())
+                .singleElement()
+                .satisfies(r ->
+                        assertThat(r.header("x-amz-server-side-encryption")).isEqualTo("AES256"));
     }
 
     // ---- the differential suite -------------------------------------------------------------------
 
     static Stream<Arguments> variants() {
-        List<Variant> all = new ArrayList<>(new HostileVariants(PASS, "dx/k", "/" + PASS + "/" + SEED)
-                .of(OperationTable.all()));
+        List<Variant> all =
+                new ArrayList<>(new HostileVariants(PASS, "dx/k", "/" + PASS + "/" + SEED).of(OperationTable.all()));
         all.addAll(handWritten());
         return all.stream().map(v -> Arguments.of(v.name(), v));
     }
@@ -217,19 +270,78 @@ class OperationExactnessIT {
     /** One-off shapes; add copy-source and request-body variants here. */
     private static List<Variant> handWritten() {
         return List.of(
-                new Variant("GetObject: trailing-slash bucket path", "GET", null, "/" + PASS + "/", "list-type=2",
-                        Map.of(), new byte[0], Expect.SAME, "ListObjectsV2", PASS, null),
-                new Variant("GetObject: versioning on a key", "GET", null, "/" + PASS + "/dx/k", "versioning",
-                        Map.of(), new byte[0], Expect.REFUSED, "GetObject", PASS, "dx/k"),
-                new Variant("DeleteObject: acl on DELETE", "DELETE", null, "/" + PASS + "/dx/k", "acl",
-                        Map.of(), new byte[0], Expect.REFUSED, "DeleteObject", PASS, "dx/k"),
-                new Variant("PutObject: uploads on PUT", "PUT", null, "/" + PASS + "/dx/k", "uploads",
-                        Map.of(), new byte[] {'x'}, Expect.REFUSED, "PutObject", PASS, "dx/k"),
-                new Variant("ListObjects: bare listing parameters", "GET", null, "/" + PASS,
-                        "prefix&marker&delimiter&max-keys=3", Map.of(), new byte[0], Expect.SAME, "ListObjects", PASS,
+                new Variant(
+                        "GetObject: trailing-slash bucket path",
+                        "GET",
+                        null,
+                        "/" + PASS + "/",
+                        "list-type=2",
+                        Map.of(),
+                        new byte[0],
+                        Expect.SAME,
+                        "ListObjectsV2",
+                        PASS,
                         null),
-                new Variant("ListObjectsV2: bare start-after", "GET", null, "/" + PASS, "list-type=2&start-after&prefix",
-                        Map.of(), new byte[0], Expect.SAME, "ListObjectsV2", PASS, null));
+                new Variant(
+                        "GetObject: versioning on a key",
+                        "GET",
+                        null,
+                        "/" + PASS + "/dx/k",
+                        "versioning",
+                        Map.of(),
+                        new byte[0],
+                        Expect.REFUSED,
+                        "GetObject",
+                        PASS,
+                        "dx/k"),
+                new Variant(
+                        "DeleteObject: acl on DELETE",
+                        "DELETE",
+                        null,
+                        "/" + PASS + "/dx/k",
+                        "acl",
+                        Map.of(),
+                        new byte[0],
+                        Expect.REFUSED,
+                        "DeleteObject",
+                        PASS,
+                        "dx/k"),
+                new Variant(
+                        "PutObject: uploads on PUT",
+                        "PUT",
+                        null,
+                        "/" + PASS + "/dx/k",
+                        "uploads",
+                        Map.of(),
+                        new byte[] {'x'},
+                        Expect.REFUSED,
+                        "PutObject",
+                        PASS,
+                        "dx/k"),
+                new Variant(
+                        "ListObjects: bare listing parameters",
+                        "GET",
+                        null,
+                        "/" + PASS,
+                        "prefix&marker&delimiter&max-keys=3",
+                        Map.of(),
+                        new byte[0],
+                        Expect.SAME,
+                        "ListObjects",
+                        PASS,
+                        null),
+                new Variant(
+                        "ListObjectsV2: bare start-after",
+                        "GET",
+                        null,
+                        "/" + PASS,
+                        "list-type=2&start-after&prefix",
+                        Map.of(),
+                        new byte[0],
+                        Expect.SAME,
+                        "ListObjectsV2",
+                        PASS,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -237,9 +349,11 @@ class OperationExactnessIT {
     void shouldForwardExactlyWhatThePolicyDecidedOnOrNothing(String name, Variant variant) throws IOException {
         Oracle oracle = oracle(variant);
         switch (variant.expect()) {
-            case SAME -> assertThat(oracle.operation()).as("table's reading of " + name).isEqualTo(variant.operation());
-            case REFUSED -> assertThat(oracle.operation()).as("table's reading of " + name).isNull();
-            case TABLE -> { }
+            case SAME ->
+                assertThat(oracle.operation()).as("table's reading of " + name).isEqualTo(variant.operation());
+            case REFUSED ->
+                assertThat(oracle.operation()).as("table's reading of " + name).isNull();
+            case TABLE -> {}
         }
 
         RawHttp.Response response = send(variant);
@@ -247,9 +361,13 @@ class OperationExactnessIT {
 
         if (oracle.operation() == null) {
             assertThat(arrived).as(name + ": upstream requests").isEmpty();
-            assertThat(response.status()).as(name + ": " + response.body()).isEqualTo(oracle.refusal().errorCode().status());
+            assertThat(response.status())
+                    .as(name + ": " + response.body())
+                    .isEqualTo(oracle.refusal().errorCode().status());
             if (!variant.method().equals("HEAD")) {
-                assertThat(response.errorCode()).as(name).isEqualTo(oracle.refusal().errorCode().code());
+                assertThat(response.errorCode())
+                        .as(name)
+                        .isEqualTo(oracle.refusal().errorCode().code());
             }
             return;
         }
@@ -259,11 +377,12 @@ class OperationExactnessIT {
             assertThat(response.errorCode()).as(name).isNotNull();
             return;
         }
-        assertThat(arrived).as(name + ": upstream requests; client got " + response.status() + " " + response.body())
+        assertThat(arrived)
+                .as(name + ": upstream requests; client got " + response.status() + " " + response.body())
                 .isNotEmpty();
         RecordingUpstream.Recorded first = arrived.get(0);
-        S3Request upstream = new S3RequestParser(List.of()).parse(first.method(), first.rawPath(), first.rawQuery(),
-                first.headers());
+        S3Request upstream = new S3RequestParser(List.of())
+                .parse(first.method(), first.rawPath(), first.rawQuery(), first.headers());
         OperationTable.Recognised executed = OperationTable.recognise(upstream);
         assertThat(executed.operation().name()).as(first.toString()).isEqualTo(oracle.operation());
         if (variant.expect() == Expect.SAME) {
@@ -271,30 +390,32 @@ class OperationExactnessIT {
             assertThat(upstream.key()).isEqualTo(variant.key());
         }
         // nothing on the wire but the operation's own parameters, with the values s3seal decided on
-        assertThat(QueryParameters.parse(first.rawQuery()).all()).as(first.toString())
+        assertThat(QueryParameters.parse(first.rawQuery()).all())
+                .as(first.toString())
                 .hasSameSizeAs(executed.query().all());
         assertThat(values(executed.query())).as(first.toString()).isEqualTo(values(oracle.query()));
         for (RecordingUpstream.Recorded further : arrived) {
             OperationTable.Recognised recognised = OperationTable.recognise(new S3RequestParser(List.of())
                     .parse(further.method(), further.rawPath(), further.rawQuery(), further.headers()));
-            assertThat(QueryParameters.parse(further.rawQuery()).all()).hasSameSizeAs(recognised.query().all());
+            assertThat(QueryParameters.parse(further.rawQuery()).all())
+                    .hasSameSizeAs(recognised.query().all());
         }
     }
 
     /** What s3seal's table (and the gateway's copy-source rule) make of the client's request. */
-    private record Oracle(String operation, QueryParameters query, S3Exception refusal) {
-    }
+    private record Oracle(String operation, QueryParameters query, S3Exception refusal) {}
 
     private Oracle oracle(Variant variant) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("host", List.of(host(variant)));
         variant.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), List.of(value)));
         try {
-            S3Request request = new S3RequestParser(List.of("localhost")).parse(variant.method(), variant.rawPath(),
-                    variant.rawQuery(), headers);
+            S3Request request = new S3RequestParser(List.of("localhost"))
+                    .parse(variant.method(), variant.rawPath(), variant.rawQuery(), headers);
             OperationTable.Recognised recognised = OperationTable.recognise(request);
             S3Operation family = recognised.operation().family();
-            if (request.header("x-amz-copy-source") != null && family != S3Operation.COPY_OBJECT
+            if (request.header("x-amz-copy-source") != null
+                    && family != S3Operation.COPY_OBJECT
                     && family != S3Operation.UPLOAD_PART_COPY) {
                 return new Oracle(null, null, new S3Exception(S3ErrorCode.INVALID_ARGUMENT));
             }
@@ -317,16 +438,33 @@ class OperationExactnessIT {
     }
 
     private RawHttp.Response send(String method, String rawPath, String rawQuery, byte[] body) throws IOException {
-        return send(new Variant(method + " " + rawPath, method, null, rawPath, rawQuery, Map.of(), body, Expect.TABLE,
-                null, null, null));
+        return send(new Variant(
+                method + " " + rawPath,
+                method,
+                null,
+                rawPath,
+                rawQuery,
+                Map.of(),
+                body,
+                Expect.TABLE,
+                null,
+                null,
+                null));
     }
 
     private RawHttp.Response send(Variant variant) throws IOException {
-        SignedRequests.Signed signed = SignedRequests.signedRaw(host(variant), ALICE_KEY, ALICE_SECRET,
-                variant.method(), variant.rawPath(), variant.rawQuery(), variant.headers(), variant.body());
+        SignedRequests.Signed signed = SignedRequests.signedRaw(
+                host(variant),
+                ALICE_KEY,
+                ALICE_SECRET,
+                variant.method(),
+                variant.rawPath(),
+                variant.rawQuery(),
+                variant.headers(),
+                variant.body());
         recorder.clear();
-        return RawHttp.send(port, variant.method(), signed.pathAndQuery(), signed.headers(), signed.body(),
-                signed.body().length);
+        return RawHttp.send(
+                port, variant.method(), signed.pathAndQuery(), signed.headers(), signed.body(), signed.body().length);
     }
 
     private String host(Variant variant) {
@@ -346,7 +484,8 @@ class OperationExactnessIT {
 
     private static void assertStored(String bucket, String key, byte[] expected) {
         try (S3Client direct = S3ProxyServer.filesystemStore().directClient()) {
-            assertThat(direct.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).isEqualTo(expected);
+            assertThat(direct.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                    .isEqualTo(expected);
         }
     }
 }

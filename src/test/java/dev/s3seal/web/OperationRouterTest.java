@@ -2,26 +2,24 @@ package dev.s3seal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
-
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyEngine;
 import dev.s3seal.policy.file.PolicyParser;
 import dev.s3seal.s3.CopySource;
-import dev.s3seal.s3.operations.OperationTable;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
+import dev.s3seal.s3.operations.OperationTable;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.forward.ForwardHandler;
 import dev.s3seal.web.ssec.InjectedSseCHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /** Which handler serves which request, per mode (the table in docs/architecture.md), without a server. */
 class OperationRouterTest {
@@ -64,10 +62,18 @@ class OperationRouterTest {
     }
 
     private static OperationRouter router(boolean anyClientSideRule) {
-        return OperationRouter.builder().forward(FORWARD).encryptedObjects(OBJECTS).encryptedListings(LISTINGS)
-                .serverSideEncryption(SERVER_SIDE).encryptedMultipart(MULTIPART).encryptedCopy(COPY)
-                .deleteObjects(DELETE_OBJECTS).injectedSseC(INJECTED).emulatedSseC(EMULATED)
-                .anyClientSideRule(() -> anyClientSideRule).build();
+        return OperationRouter.builder()
+                .forward(FORWARD)
+                .encryptedObjects(OBJECTS)
+                .encryptedListings(LISTINGS)
+                .serverSideEncryption(SERVER_SIDE)
+                .encryptedMultipart(MULTIPART)
+                .encryptedCopy(COPY)
+                .deleteObjects(DELETE_OBJECTS)
+                .injectedSseC(INJECTED)
+                .emulatedSseC(EMULATED)
+                .anyClientSideRule(() -> anyClientSideRule)
+                .build();
     }
 
     private static ProxyExchange exchange(String method, String path, String query, String copySource) {
@@ -78,13 +84,17 @@ class OperationRouterTest {
         S3Request parsed = new S3RequestParser(List.of()).parse(method, path, query, headers);
         OperationTable.Recognised recognised = OperationTable.recognise(parsed);
         S3Request request = parsed.withQuery(recognised.query());
-        PolicyDecision decision = POLICY.decide("alice", request.bucket(),
-                request.hasKey() ? request.key() : "", recognised.operation().policyOperation());
+        PolicyDecision decision = POLICY.decide(
+                "alice",
+                request.bucket(),
+                request.hasKey() ? request.key() : "",
+                recognised.operation().policyOperation());
         CopySource source = copySource == null ? null : CopySource.parse(copySource);
-        PolicyDecision sourceDecision = source == null ? null
+        PolicyDecision sourceDecision = source == null
+                ? null
                 : POLICY.decide("alice", source.bucket(), source.key(), dev.s3seal.policy.Operation.READ);
-        return new ProxyExchange(null, "test", request, null, recognised.operation().family(), decision, source,
-                sourceDecision);
+        return new ProxyExchange(
+                null, "test", request, null, recognised.operation().family(), decision, source, sourceDecision);
     }
 
     private S3OperationHandler route(String method, String path, String query) {
@@ -112,7 +122,8 @@ class OperationRouterTest {
     void passthroughForwardsUnlessAnotherRuleMakesListingsS3sealsBusiness() {
         assertThat(route("PUT", "/plain/a", null)).isSameAs(FORWARD);
         assertThat(route("GET", "/plain", "list-type=2")).isSameAs(FORWARD);
-        assertThat(router(true).handlerFor(exchange("GET", "/plain", "list-type=2", null))).isSameAs(LISTINGS);
+        assertThat(router(true).handlerFor(exchange("GET", "/plain", "list-type=2", null)))
+                .isSameAs(LISTINGS);
     }
 
     @Test
@@ -131,10 +142,14 @@ class OperationRouterTest {
 
     @Test
     void copiesWithASideS3sealEncryptsAreS3sealsOwn() {
-        assertThat(router.handlerFor(exchange("PUT", "/data/b", null, "/plain/a"))).isSameAs(COPY);
-        assertThat(router.handlerFor(exchange("PUT", "/plain/b", null, "/data/a"))).isSameAs(COPY);
-        assertThat(router.handlerFor(exchange("PUT", "/plain/b", null, "/plain/a"))).isSameAs(FORWARD);
-        assertThat(router.handlerFor(exchange("PUT", "/data/b", null, "/inject/a"))).isInstanceOf(RefusingHandler.class);
+        assertThat(router.handlerFor(exchange("PUT", "/data/b", null, "/plain/a")))
+                .isSameAs(COPY);
+        assertThat(router.handlerFor(exchange("PUT", "/plain/b", null, "/data/a")))
+                .isSameAs(COPY);
+        assertThat(router.handlerFor(exchange("PUT", "/plain/b", null, "/plain/a")))
+                .isSameAs(FORWARD);
+        assertThat(router.handlerFor(exchange("PUT", "/data/b", null, "/inject/a")))
+                .isInstanceOf(RefusingHandler.class);
     }
 
     @Test
@@ -142,8 +157,8 @@ class OperationRouterTest {
         assertThat(route("GET", "/denied/a", null)).isInstanceOf(RefusingHandler.class);
         assertThat(route("POST", "/data/a", "select&select-type=2")).isInstanceOf(RefusingHandler.class);
         StepVerifier.create(route("POST", "/s3ec/a", "uploads").handle(exchange("POST", "/s3ec/a", "uploads", null)))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(S3Exception.class)
-                        .hasMessageContaining("format s3ec-v3"))
+                .expectErrorSatisfies(error ->
+                        assertThat(error).isInstanceOf(S3Exception.class).hasMessageContaining("format s3ec-v3"))
                 .verify();
     }
 }

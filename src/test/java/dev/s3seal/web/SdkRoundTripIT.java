@@ -2,12 +2,13 @@ package dev.s3seal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.S3Clients;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,9 +20,6 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.S3Clients;
 
 /** Objects of every interesting size round-trip byte-exact through s3seal with real SDK clients. */
 class SdkRoundTripIT extends ProxyIntegrationTest {
@@ -51,9 +49,11 @@ class SdkRoundTripIT extends ProxyIntegrationTest {
         String bucket = newBucket();
         byte[] data = randomBytes(size, size);
         try (S3AsyncClient client = S3Clients.async(endpoint(), ALICE_KEY, ALICE_SECRET)) {
-            client.putObject(b -> b.bucket(bucket).key("obj"), AsyncRequestBody.fromBytes(data)).join();
+            client.putObject(b -> b.bucket(bucket).key("obj"), AsyncRequestBody.fromBytes(data))
+                    .join();
             byte[] read = client.getObject(b -> b.bucket(bucket).key("obj"), AsyncResponseTransformer.toBytes())
-                    .join().asByteArray();
+                    .join()
+                    .asByteArray();
             assertSameContent(read, data);
         }
         assertStoredUpstream(bucket, "obj", data);
@@ -64,19 +64,29 @@ class SdkRoundTripIT extends ProxyIntegrationTest {
         String bucket = newBucket();
         byte[] data = randomBytes(50 * MIB, 50);
         try (S3Client client = S3Clients.sync(endpoint(), ALICE_KEY, ALICE_SECRET)) {
-            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("big")).uploadId();
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("big"))
+                    .uploadId();
             List<CompletedPart> parts = new ArrayList<>();
             int partSize = 8 * MIB;
             for (int offset = 0, number = 1; offset < data.length; offset += partSize, number++) {
                 int length = Math.min(partSize, data.length - offset);
                 int partNumber = number;
-                String etag = client.uploadPart(b -> b.bucket(bucket).key("big").uploadId(uploadId).partNumber(partNumber),
-                        RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, offset, offset + length))).eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+                String etag = client.uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key("big")
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber),
+                                RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, offset, offset + length)))
+                        .eTag();
+                parts.add(CompletedPart.builder()
+                        .partNumber(partNumber)
+                        .eTag(etag)
+                        .build());
             }
-            client.completeMultipartUpload(b -> b.bucket(bucket).key("big").uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
-            byte[] read = client.getObject(b -> b.bucket(bucket).key("big"), ResponseTransformer.toBytes()).asByteArray();
+            client.completeMultipartUpload(
+                    b -> b.bucket(bucket).key("big").uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+            byte[] read = client.getObject(b -> b.bucket(bucket).key("big"), ResponseTransformer.toBytes())
+                    .asByteArray();
             assertSameContent(read, data);
         }
     }
@@ -85,16 +95,21 @@ class SdkRoundTripIT extends ProxyIntegrationTest {
     void shouldRoundTripFiftyMebibytesWithAsyncMultipartClient() {
         String bucket = newBucket();
         byte[] data = randomBytes(50 * MIB, 51);
-        try (S3AsyncClient client = S3AsyncClient.builder().endpointOverride(endpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+        try (S3AsyncClient client = S3AsyncClient.builder()
+                .endpointOverride(endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .forcePathStyle(true)
                 .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
-                .multipartEnabled(true).build()) {
-            client.putObject(b -> b.bucket(bucket).key("big"), AsyncRequestBody.fromBytes(data)).join();
+                .multipartEnabled(true)
+                .build()) {
+            client.putObject(b -> b.bucket(bucket).key("big"), AsyncRequestBody.fromBytes(data))
+                    .join();
         }
         // Downloaded whole: the multipart client's part-number GETs are not supported by S3Proxy itself.
         try (S3AsyncClient client = S3Clients.async(endpoint(), ALICE_KEY, ALICE_SECRET)) {
             byte[] read = client.getObject(b -> b.bucket(bucket).key("big"), AsyncResponseTransformer.toBytes())
-                    .join().asByteArray();
+                    .join()
+                    .asByteArray();
             assertSameContent(read, data);
         }
     }
@@ -104,9 +119,11 @@ class SdkRoundTripIT extends ProxyIntegrationTest {
         byte[] data = randomBytes(size, size + 7);
         try (client) {
             client.putObject(b -> b.bucket(bucket).key("dir/obj"), RequestBody.fromBytes(data));
-            byte[] read = client.getObject(b -> b.bucket(bucket).key("dir/obj"), ResponseTransformer.toBytes()).asByteArray();
+            byte[] read = client.getObject(b -> b.bucket(bucket).key("dir/obj"), ResponseTransformer.toBytes())
+                    .asByteArray();
             assertSameContent(read, data);
-            assertThat(client.headObject(b -> b.bucket(bucket).key("dir/obj")).contentLength()).isEqualTo(size);
+            assertThat(client.headObject(b -> b.bucket(bucket).key("dir/obj")).contentLength())
+                    .isEqualTo(size);
         }
         assertStoredUpstream(bucket, "dir/obj", data);
     }
@@ -128,7 +145,9 @@ class SdkRoundTripIT extends ProxyIntegrationTest {
 
     static String sha256(byte[] data) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(data));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -3,12 +3,13 @@ package dev.s3seal.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,9 +21,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
-
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
 
 /**
  * sse-s3 and sse-kms: the upstream encrypts, s3seal makes sure it is asked to with the rule's key.
@@ -43,31 +41,34 @@ class ServerSideEncryptionIT {
         Path policy = Files.createTempFile("s3seal-sse", ".yaml");
         Path master = Files.createTempFile("s3seal-sse-master", ".key");
         Files.writeString(master, java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        Files.writeString(policy, String.join("\n",
-                "keys:",
-                "  master:",
-                "    type: local",
-                "    versions:",
-                "      - version: 1",
-                "        file: " + master,
-                "  orders:",
-                "    type: kms",
-                "    key-id: arn:aws:kms:us-east-1:111122223333:key/orders",
-                "rules:",
-                "  - name: s3-managed",
-                "    buckets: sses3-*",
-                "    mode: sse-s3",
-                "  - name: kms-managed",
-                "    buckets: ssekms-*",
-                "    mode: sse-kms",
-                "    key: orders",
-                "  - name: client-side",
-                "    buckets: cse-*",
-                "    mode: cse-local",
-                "    key: master",
-                "  - name: default",
-                "    mode: passthrough",
-                ""));
+        Files.writeString(
+                policy,
+                String.join(
+                        "\n",
+                        "keys:",
+                        "  master:",
+                        "    type: local",
+                        "    versions:",
+                        "      - version: 1",
+                        "        file: " + master,
+                        "  orders:",
+                        "    type: kms",
+                        "    key-id: arn:aws:kms:us-east-1:111122223333:key/orders",
+                        "rules:",
+                        "  - name: s3-managed",
+                        "    buckets: sses3-*",
+                        "    mode: sse-s3",
+                        "  - name: kms-managed",
+                        "    buckets: ssekms-*",
+                        "    mode: sse-kms",
+                        "    key: orders",
+                        "  - name: client-side",
+                        "    buckets: cse-*",
+                        "    mode: cse-local",
+                        "    key: master",
+                        "  - name: default",
+                        "    mode: passthrough",
+                        ""));
         store.registerAsUpstream(registry);
         registry.add("s3seal.clients[0].name", () -> "alice");
         registry.add("s3seal.clients[0].access-key-id", () -> KEY);
@@ -82,10 +83,13 @@ class ServerSideEncryptionIT {
         try (S3Client client = client()) {
             client.createBucket(b -> b.bucket(bucket));
             client.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("sse-s3 body"));
-            assertThat(client.getObject(b -> b.bucket(bucket).key("k"), ResponseTransformer.toBytes()).asUtf8String())
+            assertThat(client.getObject(b -> b.bucket(bucket).key("k"), ResponseTransformer.toBytes())
+                            .asUtf8String())
                     .isEqualTo("sse-s3 body");
         }
-        HeadObjectResponse stored = S3ProxyServer.transientStore().directClient().headObject(b -> b.bucket(bucket).key("k"));
+        HeadObjectResponse stored = S3ProxyServer.transientStore()
+                .directClient()
+                .headObject(b -> b.bucket(bucket).key("k"));
         assertThat(stored.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
     }
 
@@ -96,7 +100,9 @@ class ServerSideEncryptionIT {
             client.createBucket(b -> b.bucket(bucket));
             client.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("sse-kms body"));
         }
-        HeadObjectResponse stored = S3ProxyServer.transientStore().directClient().headObject(b -> b.bucket(bucket).key("k"));
+        HeadObjectResponse stored = S3ProxyServer.transientStore()
+                .directClient()
+                .headObject(b -> b.bucket(bucket).key("k"));
         assertThat(stored.serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
         assertThat(stored.ssekmsKeyId()).isEqualTo("arn:aws:kms:us-east-1:111122223333:key/orders");
     }
@@ -106,9 +112,11 @@ class ServerSideEncryptionIT {
         String bucket = "ssekms-" + UUID.randomUUID().toString().substring(0, 8);
         try (S3Client client = client()) {
             client.createBucket(b -> b.bucket(bucket));
-            assertThatThrownBy(() -> client.putObject(b -> b.bucket(bucket).key("k")
-                    .serverSideEncryption(ServerSideEncryption.AES256), RequestBody.fromString("x")))
-                    .isInstanceOfSatisfying(S3Exception.class,
+            assertThatThrownBy(() -> client.putObject(
+                            b -> b.bucket(bucket).key("k").serverSideEncryption(ServerSideEncryption.AES256),
+                            RequestBody.fromString("x")))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
         }
     }
@@ -124,19 +132,25 @@ class ServerSideEncryptionIT {
             client.createBucket(b -> b.bucket(sse));
             client.putObject(b -> b.bucket(cse).key("k"), RequestBody.fromString("client-side body"));
 
-            client.copyObject(b -> b.sourceBucket(cse).sourceKey("k").destinationBucket(sse).destinationKey("out"));
-            client.copyObject(b -> b.sourceBucket(sse).sourceKey("out").destinationBucket(cse).destinationKey("back"));
+            client.copyObject(b ->
+                    b.sourceBucket(cse).sourceKey("k").destinationBucket(sse).destinationKey("out"));
+            client.copyObject(b ->
+                    b.sourceBucket(sse).sourceKey("out").destinationBucket(cse).destinationKey("back"));
 
-            assertThat(client.getObject(b -> b.bucket(cse).key("back"), ResponseTransformer.toBytes()).asUtf8String())
+            assertThat(client.getObject(b -> b.bucket(cse).key("back"), ResponseTransformer.toBytes())
+                            .asUtf8String())
                     .isEqualTo("client-side body");
         }
         S3Client direct = S3ProxyServer.transientStore().directClient();
         assertThat(direct.headObject(b -> b.bucket(sse).key("out")).serverSideEncryption())
                 .isEqualTo(ServerSideEncryption.AES256);
-        assertThat(direct.getObject(b -> b.bucket(sse).key("out"), ResponseTransformer.toBytes()).asUtf8String())
+        assertThat(direct.getObject(b -> b.bucket(sse).key("out"), ResponseTransformer.toBytes())
+                        .asUtf8String())
                 .isEqualTo("client-side body");
-        byte[] atRest = direct.getObject(b -> b.bucket(cse).key("back"), ResponseTransformer.toBytes()).asByteArray();
-        assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("S3SL");
+        byte[] atRest = direct.getObject(b -> b.bucket(cse).key("back"), ResponseTransformer.toBytes())
+                .asByteArray();
+        assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("S3SL");
     }
 
     private S3Client client() {

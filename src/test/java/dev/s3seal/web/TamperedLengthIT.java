@@ -4,6 +4,15 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.RawHttp;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.S3ProxyServer;
+import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -13,11 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
 import javax.crypto.spec.SecretKeySpec;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,14 +44,6 @@ import software.amazon.encryption.s3.CommitmentPolicy;
 import software.amazon.encryption.s3.S3EncryptionClient;
 import software.amazon.encryption.s3.algorithms.AlgorithmSuite;
 import software.amazon.encryption.s3.materials.AesKeyring;
-
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.RawHttp;
-import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.SignedRequests;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.testsupport.TwoPartUpload;
 
 /**
  * Issue 8, section 2: the plaintext length a response declares comes from authenticated data, never from
@@ -86,7 +83,7 @@ class TamperedLengthIT extends ProxyIntegrationTest {
 
     /** The reads a client can make of one object. */
     enum Read {
-        WHOLE(b -> { }),
+        WHOLE(b -> {}),
         RANGE_IN_FIRST_SEGMENT(b -> b.range("bytes=10-99")),
         RANGE_IN_LATER_SEGMENT(b -> b.range("bytes=150000-150099")),
         SUFFIX_RANGE(b -> b.range("bytes=-100")),
@@ -119,21 +116,27 @@ class TamperedLengthIT extends ProxyIntegrationTest {
         double before = integrityFailures("GET_OBJECT") + integrityFailures("HEAD_OBJECT");
 
         for (Read read : Read.values()) {
-            assertThatThrownBy(() -> client.getObject(b -> read.options.accept(b.bucket(bucket).key(key)),
-                    ResponseTransformer.toBytes()))
+            assertThatThrownBy(() -> client.getObject(
+                            b -> read.options.accept(b.bucket(bucket).key(key)), ResponseTransformer.toBytes()))
                     .as(read.name())
                     .isInstanceOfSatisfying(S3Exception.class, e -> {
                         assertThat(e.statusCode()).as(read.name()).isEqualTo(403);
-                        assertThat(e.awsErrorDetails().errorCode()).as(read.name()).isEqualTo("InvalidObjectState");
+                        assertThat(e.awsErrorDetails().errorCode())
+                                .as(read.name())
+                                .isEqualTo("InvalidObjectState");
                     });
         }
         assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key(key)))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
-        assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key(key).partNumber(1)))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        assertThatThrownBy(
+                        () -> client.headObject(b -> b.bucket(bucket).key(key).partNumber(1)))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
 
         assertThat(integrityFailures("GET_OBJECT") + integrityFailures("HEAD_OBJECT") - before)
-                .as("every detection counted once").isEqualTo(Read.values().length + 2);
+                .as("every detection counted once")
+                .isEqualTo(Read.values().length + 2);
     }
 
     @ParameterizedTest(name = "multipart={0}")
@@ -142,10 +145,14 @@ class TamperedLengthIT extends ProxyIntegrationTest {
         byte[] data = store("docs/listed", multipart);
         editLength("docs/listed", data.length - 1000);
 
-        assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("docs/listed")).contents())
-                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
-        assertThat(client.listObjects(b -> b.bucket(bucket).prefix("docs/listed")).contents())
-                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+        assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("docs/listed"))
+                        .contents())
+                .singleElement()
+                .satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+        assertThat(client.listObjects(b -> b.bucket(bucket).prefix("docs/listed"))
+                        .contents())
+                .singleElement()
+                .satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
     }
 
     /** Same key (the data key re-wrapped, the body copied upstream) and re-encrypting copies, and part copies. */
@@ -156,17 +163,28 @@ class TamperedLengthIT extends ProxyIntegrationTest {
         editLength("docs/source", data.length - 1000);
 
         for (String destination : List.of("docs/same-key-copy", "kms/other-key-copy", "public/plain-copy")) {
-            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/source")
-                    .destinationBucket(bucket).destinationKey(destination)))
+            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey("docs/source")
+                            .destinationBucket(bucket)
+                            .destinationKey(destination)))
                     .as(destination)
-                    .isInstanceOfSatisfying(S3Exception.class,
+                    .isInstanceOfSatisfying(
+                            S3Exception.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
-            assertThat(Files.exists(store().objectPath(bucket, destination))).as(destination).isFalse();
+            assertThat(Files.exists(store().objectPath(bucket, destination)))
+                    .as(destination)
+                    .isFalse();
         }
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("docs/part-copy")).uploadId();
-        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("docs/source")
-                .destinationBucket(bucket).destinationKey("docs/part-copy").uploadId(uploadId).partNumber(1)))
-                .isInstanceOfSatisfying(S3Exception.class,
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("docs/part-copy"))
+                .uploadId();
+        assertThatThrownBy(() -> client.uploadPartCopy(b -> b.sourceBucket(bucket)
+                        .sourceKey("docs/source")
+                        .destinationBucket(bucket)
+                        .destinationKey("docs/part-copy")
+                        .uploadId(uploadId)
+                        .partNumber(1)))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
         client.abortMultipartUpload(b -> b.bucket(bucket).key("docs/part-copy").uploadId(uploadId));
     }
@@ -178,26 +196,37 @@ class TamperedLengthIT extends ProxyIntegrationTest {
     @Test
     void shouldAnswerInvalidObjectStateWhenTheAwsClientsLengthEntryWasEdited() throws IOException {
         byte[] data = random(70_001, 4);
-        try (S3Client direct = store().directClient(); S3EncryptionClient oracle = legacyV2Oracle(direct)) {
+        try (S3Client direct = store().directClient();
+                S3EncryptionClient oracle = legacyV2Oracle(direct)) {
             oracle.putObject(b -> b.bucket(bucket).key("docs/v2"), RequestBody.fromBytes(data));
-            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/v2")).asByteArray()).isEqualTo(data);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/v2"))
+                            .asByteArray())
+                    .isEqualTo(data);
         }
         editMetadata("docs/v2", "x-amz-unencrypted-content-length", Long.toString(data.length - 1000), null);
 
         assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/v2")))
-                .isInstanceOfSatisfying(S3Exception.class,
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
-        assertThatThrownBy(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/v2").partNumber(1)))
-                .isInstanceOfSatisfying(S3Exception.class,
+        assertThatThrownBy(() -> client.getObjectAsBytes(
+                        b -> b.bucket(bucket).key("docs/v2").partNumber(1)))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
         assertThatThrownBy(() -> client.headObject(b -> b.bucket(bucket).key("docs/v2")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
-        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey("docs/v2")
-                .destinationBucket(bucket).destinationKey("docs/v2-copy")))
-                .isInstanceOfSatisfying(S3Exception.class,
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("docs/v2")
+                        .destinationBucket(bucket)
+                        .destinationKey("docs/v2-copy")))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
         assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("docs/v2")).contents())
-                .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
+                .singleElement()
+                .satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
     }
 
     /** The raw-socket reads: the tampered request first, then an intact object, on one connection. */
@@ -238,8 +267,13 @@ class TamperedLengthIT extends ProxyIntegrationTest {
         client.putObject(b -> b.bucket(bucket).key("docs/intact"), RequestBody.fromBytes(intact));
 
         try (RawHttp.KeepAlive connection = new RawHttp.KeepAlive(port)) {
-            SignedRequests.Signed tampered = SignedRequests.bodiless(SdkHttpMethod.valueOf(read.method), endpoint(),
-                    ALICE_KEY, ALICE_SECRET, "/" + bucket + "/docs/raw" + read.query, Clock.systemUTC());
+            SignedRequests.Signed tampered = SignedRequests.bodiless(
+                    SdkHttpMethod.valueOf(read.method),
+                    endpoint(),
+                    ALICE_KEY,
+                    ALICE_SECRET,
+                    "/" + bucket + "/docs/raw" + read.query,
+                    Clock.systemUTC());
             List<Map.Entry<String, String>> headers = new ArrayList<>(tampered.headers());
             if (read.range != null) {
                 headers.add(Map.entry("Range", read.range)); // not signed, as SDKs may send it
@@ -247,7 +281,9 @@ class TamperedLengthIT extends ProxyIntegrationTest {
             RawHttp.Framed first = connection.exchange(read.method, tampered.pathAndQuery(), headers, new byte[0]);
             assertIntactReadFollows(connection, intact);
 
-            assertThat(first.closedEarly()).as("the first body ends at its Content-Length").isFalse();
+            assertThat(first.closedEarly())
+                    .as("the first body ends at its Content-Length")
+                    .isFalse();
             assertThat(first.status()).isEqualTo(403);
             if (!read.method.equals("HEAD")) {
                 assertThat(first.errorCode()).isEqualTo("InvalidObjectState");
@@ -264,8 +300,14 @@ class TamperedLengthIT extends ProxyIntegrationTest {
         client.putObject(b -> b.bucket(bucket).key("docs/intact"), RequestBody.fromBytes(intact));
 
         try (RawHttp.KeepAlive connection = new RawHttp.KeepAlive(port)) {
-            SignedRequests.Signed copy = SignedRequests.put(endpoint(), ALICE_KEY, ALICE_SECRET,
-                    "/" + bucket + "/public/raw-copy", new byte[0], SignedRequests.Payload.SIGNED, Clock.systemUTC(),
+            SignedRequests.Signed copy = SignedRequests.put(
+                    endpoint(),
+                    ALICE_KEY,
+                    ALICE_SECRET,
+                    "/" + bucket + "/public/raw-copy",
+                    new byte[0],
+                    SignedRequests.Payload.SIGNED,
+                    Clock.systemUTC(),
                     Map.of("x-amz-copy-source", "/" + bucket + "/docs/raw-source"));
             RawHttp.Framed first = connection.exchange("PUT", copy.pathAndQuery(), copy.headers(), copy.body());
             assertIntactReadFollows(connection, intact);
@@ -278,15 +320,17 @@ class TamperedLengthIT extends ProxyIntegrationTest {
 
     /** The next response on the connection parses and carries exactly the intact object, unless the server closed it. */
     private void assertIntactReadFollows(RawHttp.KeepAlive connection, byte[] intact) throws IOException {
-        SignedRequests.Signed get = SignedRequests.get(endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/docs/intact",
-                Clock.systemUTC());
+        SignedRequests.Signed get = SignedRequests.get(
+                endpoint(), ALICE_KEY, ALICE_SECRET, "/" + bucket + "/docs/intact", Clock.systemUTC());
         RawHttp.Framed second = connection.exchange("GET", get.pathAndQuery(), get.headers(), new byte[0]);
         if (second.closed()) {
             return; // the server ended the connection after the first response: nothing ran into this one
         }
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.closedEarly()).isFalse();
-        assertThat(Arrays.equals(second.body(), intact)).as("the intact object, byte for byte").isTrue();
+        assertThat(Arrays.equals(second.body(), intact))
+                .as("the intact object, byte for byte")
+                .isTrue();
     }
 
     /** Writes {@code key} through s3seal: one 200,000-byte stream, or two parts (5 MiB and 70,000 bytes). */
@@ -297,7 +341,7 @@ class TamperedLengthIT extends ProxyIntegrationTest {
             return data;
         }
         byte[] data = random(5 * MIB + 70_000, 3);
-        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, b -> { });
+        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, b -> {});
         assertThat(client.headObject(b -> b.bucket(bucket).key(key)).eTag()).endsWith("-2\"");
         return data;
     }
@@ -314,7 +358,8 @@ class TamperedLengthIT extends ProxyIntegrationTest {
             store().editStoredMetadata(bucket, key, removed, null);
         }
         try (S3Client direct = store().directClient()) {
-            Map<String, String> served = direct.headObject(b -> b.bucket(bucket).key(key)).metadata();
+            Map<String, String> served =
+                    direct.headObject(b -> b.bucket(bucket).key(key)).metadata();
             assertThat(served).as("the store serves the edit").containsEntry(entry, value);
             if (removed != null) {
                 assertThat(served).doesNotContainKey(removed);
@@ -325,18 +370,23 @@ class TamperedLengthIT extends ProxyIntegrationTest {
     private S3EncryptionClient legacyV2Oracle(S3Client direct) {
         return S3EncryptionClient.builderV4()
                 .wrappedClient(direct)
-                .wrappedAsyncClient(S3Clients.async(store().endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))
+                .wrappedAsyncClient(
+                        S3Clients.async(store().endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(S3Clients.credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))
-                .keyring(AesKeyring.builder().wrappingKey(new SecretKeySpec(TestPolicies.masterKeyMaterial(), "AES")).build())
+                .keyring(AesKeyring.builder()
+                        .wrappingKey(new SecretKeySpec(TestPolicies.masterKeyMaterial(), "AES"))
+                        .build())
                 .commitmentPolicy(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT)
                 .encryptionAlgorithm(AlgorithmSuite.ALG_AES_256_GCM_IV12_TAG16_NO_KDF)
                 .build();
     }
 
     private double integrityFailures(String operation) {
-        Counter counter = meters.find("s3seal.integrity.failures").tag("operation", operation)
-                .tag("stage", "before_headers").counter();
+        Counter counter = meters.find("s3seal.integrity.failures")
+                .tag("operation", operation)
+                .tag("stage", "before_headers")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -1,5 +1,7 @@
 package dev.s3seal.auth.payload;
 
+import dev.s3seal.auth.ChunkSigningContext;
+import dev.s3seal.auth.SigV4Signing;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.ByteBuffer;
@@ -7,8 +9,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.s3seal.auth.ChunkSigningContext;
-import dev.s3seal.auth.SigV4Signing;
 
 /**
  * Incremental aws-chunked decoder: {@code <hex size>[;chunk-signature=<sig>]\r\n<data>\r\n}...
@@ -23,7 +23,14 @@ final class AwsChunkedDecoder {
     private static final String SIGNATURE_EXTENSION = "chunk-signature=";
     private static final String TRAILER_SIGNATURE = "x-amz-trailer-signature";
 
-    private enum State { HEADER, DATA, DATA_CR, DATA_LF, TRAILER, DONE }
+    private enum State {
+        HEADER,
+        DATA,
+        DATA_CR,
+        DATA_LF,
+        TRAILER,
+        DONE
+    }
 
     private final ChunkSigningContext signing;
     private final boolean trailerDeclared;
@@ -63,8 +70,10 @@ final class AwsChunkedDecoder {
                 case DATA_CR -> expect(in, '\r', State.DATA_LF);
                 case DATA_LF -> expect(in, '\n', State.HEADER);
                 case TRAILER -> readTrailer(in);
-                case DONE -> throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY,
-                        "The request body continues after the final aws-chunked chunk.");
+                case DONE ->
+                    throw new S3Exception(
+                            S3ErrorCode.INCOMPLETE_BODY,
+                            "The request body continues after the final aws-chunked chunk.");
                 default -> throw new IllegalStateException(state.name());
             }
         }
@@ -99,8 +108,8 @@ final class AwsChunkedDecoder {
             chunkSignature = extension.substring(SIGNATURE_EXTENSION.length());
         }
         if (size > maxDecoded - decoded) {
-            throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY,
-                    "The aws-chunked body is longer than x-amz-decoded-content-length.");
+            throw new S3Exception(
+                    S3ErrorCode.INCOMPLETE_BODY, "The aws-chunked body is longer than x-amz-decoded-content-length.");
         }
         remaining = size;
         if (size == 0) {
@@ -156,8 +165,7 @@ final class AwsChunkedDecoder {
                 return;
             }
             if (signedTrailer && !trailers.isEmpty() && !trailerSignatureVerified) {
-                throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH,
-                        "The trailing headers were not signed.");
+                throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, "The trailing headers were not signed.");
             }
             state = State.DONE;
             return;
@@ -181,7 +189,8 @@ final class AwsChunkedDecoder {
         if (!signedTrailer) {
             throw malformed("a trailer signature was sent for an unsigned trailer");
         }
-        String expected = signing.trailerSignature(previousSignature, SigV4Signing.sha256Hex(canonicalTrailers.toString()));
+        String expected =
+                signing.trailerSignature(previousSignature, SigV4Signing.sha256Hex(canonicalTrailers.toString()));
         if (!SigV4Signing.signaturesEqual(expected, provided)) {
             throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
         }

@@ -70,7 +70,8 @@ public enum ChecksumAlgorithm {
 
                 @Override
                 public byte[] digest() {
-                    return tail(ByteBuffer.allocate(8).putLong(checksum.getValue()).array());
+                    return tail(
+                            ByteBuffer.allocate(8).putLong(checksum.getValue()).array());
                 }
             };
         }

@@ -1,5 +1,6 @@
 package dev.s3seal.auth.payload;
 
+import dev.s3seal.auth.PayloadMode;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.util.Base64;
@@ -9,15 +10,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.s3seal.auth.PayloadMode;
 
 /**
  * What the request headers promise about the body: its decoded length, Content-MD5, an
  * {@code x-amz-checksum-*} header and the checksums announced in {@code x-amz-trailer}. Parsed
  * up front so a malformed promise fails before any byte is forwarded.
  */
-record DeclaredDigests(long decodedLength, byte[] contentMd5, Map<ChecksumAlgorithm, byte[]> headerChecksums,
-                       Set<ChecksumAlgorithm> trailerChecksums) {
+record DeclaredDigests(
+        long decodedLength,
+        byte[] contentMd5,
+        Map<ChecksumAlgorithm, byte[]> headerChecksums,
+        Set<ChecksumAlgorithm> trailerChecksums) {
 
     static DeclaredDigests parse(PayloadMode mode, Map<String, List<String>> headers) {
         long length = mode.isStreaming()
@@ -32,7 +35,8 @@ record DeclaredDigests(long decodedLength, byte[] contentMd5, Map<ChecksumAlgori
             }
         }
         if (checksums.size() > 1) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
         }
         Set<ChecksumAlgorithm> trailers = trailerChecksums(mode, first(headers, "x-amz-trailer"));
@@ -50,8 +54,8 @@ record DeclaredDigests(long decodedLength, byte[] contentMd5, Map<ChecksumAlgori
         } catch (IllegalArgumentException e) {
             // fall through to the S3 error below
         }
-        throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
-                "Value for " + algorithm.headerName() + " header is invalid.");
+        throw new S3Exception(
+                S3ErrorCode.INVALID_REQUEST, "Value for " + algorithm.headerName() + " header is invalid.");
     }
 
     private static Set<ChecksumAlgorithm> trailerChecksums(PayloadMode mode, String header) {
@@ -60,25 +64,32 @@ record DeclaredDigests(long decodedLength, byte[] contentMd5, Map<ChecksumAlgori
             return trailers;
         }
         if (!mode.hasTrailer()) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
                     "x-amz-trailer requires a STREAMING-*-TRAILER x-amz-content-sha256 value.");
         }
         for (String name : header.split(",")) {
-            trailers.add(ChecksumAlgorithm.fromHeaderName(name).orElseThrow(() -> new S3Exception(
-                    S3ErrorCode.INVALID_REQUEST, "The value specified in the x-amz-trailer header is not supported")));
+            trailers.add(ChecksumAlgorithm.fromHeaderName(name)
+                    .orElseThrow(() -> new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
+                            "The value specified in the x-amz-trailer header is not supported")));
         }
         return trailers;
     }
 
-    private static void checkSdkAlgorithm(String value, Set<ChecksumAlgorithm> headers, Set<ChecksumAlgorithm> trailers) {
+    private static void checkSdkAlgorithm(
+            String value, Set<ChecksumAlgorithm> headers, Set<ChecksumAlgorithm> trailers) {
         if (value == null) {
             return;
         }
-        ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromName(value).orElseThrow(() -> new S3Exception(
-                S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported."));
+        ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromName(value)
+                .orElseThrow(() ->
+                        new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported."));
         if (!headers.contains(algorithm) && !trailers.contains(algorithm)) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "x-amz-sdk-checksum-algorithm specified, but no"
-                    + " corresponding x-amz-checksum-* or x-amz-trailer headers were found.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "x-amz-sdk-checksum-algorithm specified, but no"
+                            + " corresponding x-amz-checksum-* or x-amz-trailer headers were found.");
         }
     }
 
@@ -99,7 +110,8 @@ record DeclaredDigests(long decodedLength, byte[] contentMd5, Map<ChecksumAlgori
 
     private static long requiredLength(String value) {
         if (value == null) {
-            throw new S3Exception(S3ErrorCode.MISSING_CONTENT_LENGTH,
+            throw new S3Exception(
+                    S3ErrorCode.MISSING_CONTENT_LENGTH,
                     "You must provide the x-amz-decoded-content-length header for aws-chunked uploads.");
         }
         return parseLength(value, "x-amz-decoded-content-length");

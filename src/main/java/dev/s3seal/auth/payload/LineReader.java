@@ -2,7 +2,6 @@ package dev.s3seal.auth.payload;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

@@ -1,5 +1,8 @@
 package dev.s3seal.auth.payload;
 
+import dev.s3seal.auth.AuthResult;
+import dev.s3seal.auth.PayloadMode;
+import dev.s3seal.auth.SigV4Signing;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.ByteBuffer;
@@ -11,9 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.s3seal.auth.AuthResult;
-import dev.s3seal.auth.PayloadMode;
-import dev.s3seal.auth.SigV4Signing;
 
 /**
  * Pure incremental request-body decoder and verifier. Feed raw body bytes as they arrive with
@@ -45,8 +45,11 @@ public final class PayloadVerifier {
         needed.addAll(declared.trailerChecksums());
         needed.forEach(a -> checksums.put(a, a.start()));
         this.chunked = mode.isStreaming()
-                ? new AwsChunkedDecoder(auth.chunkSigning(), !declared.trailerChecksums().isEmpty(),
-                        mode == PayloadMode.STREAMING_SIGNED_TRAILER, declared.decodedLength())
+                ? new AwsChunkedDecoder(
+                        auth.chunkSigning(),
+                        !declared.trailerChecksums().isEmpty(),
+                        mode == PayloadMode.STREAMING_SIGNED_TRAILER,
+                        declared.decodedLength())
                 : null;
     }
 
@@ -70,8 +73,8 @@ public final class PayloadVerifier {
                 chunked.update(in, out);
             } else {
                 if (declared.decodedLength() >= 0 && in.remaining() > declared.decodedLength() - decoded) {
-                    throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY,
-                            "The request body is longer than the Content-Length header.");
+                    throw new S3Exception(
+                            S3ErrorCode.INCOMPLETE_BODY, "The request body is longer than the Content-Length header.");
                 }
                 out.add(in.slice());
                 in.position(in.limit());
@@ -98,11 +101,13 @@ public final class PayloadVerifier {
         if (declared.decodedLength() >= 0 && decoded != declared.decodedLength()) {
             throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY);
         }
-        if (sha256 != null && !MessageDigest.isEqual(sha256.digest(), HexFormat.of().parseHex(declaredSha256Hex))) {
+        if (sha256 != null
+                && !MessageDigest.isEqual(sha256.digest(), HexFormat.of().parseHex(declaredSha256Hex))) {
             throw new S3Exception(S3ErrorCode.X_AMZ_CONTENT_SHA256_MISMATCH);
         }
         if (md5 != null && !MessageDigest.isEqual(md5.digest(), declared.contentMd5())) {
-            throw new S3Exception(S3ErrorCode.BAD_DIGEST, "The Content-MD5 you specified did not match what we received.");
+            throw new S3Exception(
+                    S3ErrorCode.BAD_DIGEST, "The Content-MD5 you specified did not match what we received.");
         }
         Map<ChecksumAlgorithm, byte[]> expected = new EnumMap<>(declared.headerChecksums());
         Map<ChecksumAlgorithm, byte[]> trailed = trailerValues();
@@ -124,13 +129,15 @@ public final class PayloadVerifier {
         for (Map.Entry<String, String> t : trailers.entrySet()) {
             ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromHeaderName(t.getKey())
                     .filter(declared.trailerChecksums()::contains)
-                    .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                    .orElseThrow(() -> new S3Exception(
+                            S3ErrorCode.INVALID_REQUEST,
                             "A trailing header was sent that x-amz-trailer did not declare."));
             values.put(algorithm, DeclaredDigests.decodeChecksum(algorithm, t.getValue()));
         }
         for (ChecksumAlgorithm algorithm : declared.trailerChecksums()) {
             if (!values.containsKey(algorithm)) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
                         "The trailing header " + algorithm.headerName() + " declared in x-amz-trailer was not sent.");
             }
         }
@@ -139,8 +146,9 @@ public final class PayloadVerifier {
 
     private static void checkChecksum(ChecksumAlgorithm algorithm, byte[] expected, byte[] actual) {
         if (expected != null && !MessageDigest.isEqual(expected, actual)) {
-            throw new S3Exception(S3ErrorCode.BAD_DIGEST, "The " + algorithm.name()
-                    + " you specified did not match the calculated checksum.");
+            throw new S3Exception(
+                    S3ErrorCode.BAD_DIGEST,
+                    "The " + algorithm.name() + " you specified did not match the calculated checksum.");
         }
     }
 
@@ -162,5 +170,4 @@ public final class PayloadVerifier {
             throw new IllegalStateException("PayloadVerifier already finished or failed");
         }
     }
-
 }

@@ -1,5 +1,6 @@
 package dev.s3seal.cli.files;
 
+import dev.s3seal.cli.support.CommandFailure;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import dev.s3seal.cli.support.CommandFailure;
 
 /**
  * An output file that appears only complete: bytes go to a temporary file next to the target (owner-only
@@ -41,16 +41,21 @@ public final class AtomicOutput implements AutoCloseable {
         }
         Path directory = absolute.getParent();
         try {
-            boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
+            boolean posix =
+                    directory.getFileSystem().supportedFileAttributeViews().contains("posix");
             Path temporary = posix
-                    ? Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".partial",
+                    ? Files.createTempFile(
+                            directory,
+                            "." + absolute.getFileName() + ".",
+                            ".partial",
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                     : Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".partial");
             // Ctrl-C runs the JVM's shutdown, not close(): the temporary file goes then too
             temporary.toFile().deleteOnExit();
             return new AtomicOutput(absolute, temporary, overwrite);
         } catch (IOException e) {
-            throw CommandFailure.configuration("cannot create a file in " + directory + ": " + e.getClass().getSimpleName());
+            throw CommandFailure.configuration(
+                    "cannot create a file in " + directory + ": " + e.getClass().getSimpleName());
         }
     }
 

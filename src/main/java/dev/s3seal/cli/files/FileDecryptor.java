@@ -1,25 +1,23 @@
 package dev.s3seal.cli.files;
 
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartEnvelope;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.stream.DecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.crypto.AuthenticationFailedException;
-import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.MultipartEnvelope;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
-import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.keys.KeyContext;
-import dev.s3seal.stream.DecryptOperator;
-import dev.s3seal.cli.support.CommandFailure;
 
 /**
  * Decrypts one stored object from files: its body as downloaded from the bucket and its metadata, with the
@@ -33,8 +31,7 @@ import dev.s3seal.cli.support.CommandFailure;
 public final class FileDecryptor {
 
     /** What was decrypted, for the command's summary line. */
-    public record Result(String format, long plaintextLength) {
-    }
+    public record Result(String format, long plaintextLength) {}
 
     private final OfflineKeys keys;
 
@@ -61,8 +58,9 @@ public final class FileDecryptor {
         } catch (RuntimeException failure) {
             throw CommandFailure.of(failure);
         }
-        throw CommandFailure.objectFailed("the metadata has neither s3seal's entries (s3seal-*) nor the AWS S3"
-                + " Encryption Client's (x-amz-key-v2, x-amz-c, ...): the object is not encrypted, or this is not its metadata");
+        throw CommandFailure.objectFailed(
+                "the metadata has neither s3seal's entries (s3seal-*) nor the AWS S3"
+                        + " Encryption Client's (x-amz-key-v2, x-amz-c, ...): the object is not encrypted, or this is not its metadata");
     }
 
     private Result s3seal(Path body, ObjectMetadataFile metadata, KeyContext context, Path plaintextFile) {
@@ -73,23 +71,29 @@ public final class FileDecryptor {
             throw CommandFailure.objectFailed("the object's s3seal metadata is not valid: " + corrupt.getMessage());
         }
         if (envelope.isPending()) {
-            throw CommandFailure.objectFailed("the object's multipart upload was completed but never sealed by s3seal;"
-                    + " it cannot be read");
+            throw CommandFailure.objectFailed(
+                    "the object's multipart upload was completed but never sealed by s3seal;" + " it cannot be read");
         }
         // the context the object records is the one it was wrapped under; --context is for objects without one
-        KeyContext unwrapContext = envelope.context() == null ? context
+        KeyContext unwrapContext = envelope.context() == null
+                ? context
                 : KeyContext.of(context.bucket(), context.key(), envelope.context());
         byte[] dataKey = keys.unwrap(envelope, unwrapContext).block();
         DecryptOperator decrypt;
         try {
-            decrypt = envelope.manifest() == null ? DecryptOperator.object(dataKey, DefaultDataBufferFactory.sharedInstance)
-                    : DecryptOperator.multipart(dataKey, MultipartEnvelope.openManifest(envelope, dataKey, metadata.etag()),
-                            envelope.segmentSize(), DefaultDataBufferFactory.sharedInstance);
+            decrypt = envelope.manifest() == null
+                    ? DecryptOperator.object(dataKey, DefaultDataBufferFactory.sharedInstance)
+                    : DecryptOperator.multipart(
+                            dataKey,
+                            MultipartEnvelope.openManifest(envelope, dataKey, metadata.etag()),
+                            envelope.segmentSize(),
+                            DefaultDataBufferFactory.sharedInstance);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
         long written = write(FileStreams.read(body).transform(decrypt), envelope.plaintextLength(), plaintextFile);
-        return new Result(envelope.manifest() == null ? "s3seal" : "s3seal multipart (" + envelope.partCount() + " parts)",
+        return new Result(
+                envelope.manifest() == null ? "s3seal" : "s3seal multipart (" + envelope.partCount() + " parts)",
                 written);
     }
 
@@ -101,10 +105,14 @@ public final class FileDecryptor {
             long expected = S3ecContentKey.plaintextLength(size(body));
             if (s3ec.unencryptedLength().isPresent() && s3ec.unencryptedLength().getAsLong() != expected) {
                 throw CommandFailure.objectFailed("the body has " + expected + " plaintext bytes but the metadata's"
-                        + " x-amz-unencrypted-content-length says " + s3ec.unencryptedLength().getAsLong());
+                        + " x-amz-unencrypted-content-length says "
+                        + s3ec.unencryptedLength().getAsLong());
             }
-            long written = write(FileStreams.read(body).transform(new S3ecDecryptOperator(contentKey,
-                    DefaultDataBufferFactory.sharedInstance)), expected, plaintextFile);
+            long written = write(
+                    FileStreams.read(body)
+                            .transform(new S3ecDecryptOperator(contentKey, DefaultDataBufferFactory.sharedInstance)),
+                    expected,
+                    plaintextFile);
             return new Result("s3ec " + s3ec.version().name().toLowerCase(java.util.Locale.ROOT), written);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
@@ -119,9 +127,12 @@ public final class FileDecryptor {
         AtomicLong written = new AtomicLong();
         Flux<DataBuffer> counted = Flux.concat(
                 plaintext.doOnNext(buffer -> written.addAndGet(buffer.readableByteCount())),
-                Mono.defer(() -> written.get() == expectedLength ? Mono.<DataBuffer>empty()
-                        : Mono.error(new AuthenticationFailedException(AuthenticationFailedException.Reason.MALFORMED_HEADER,
-                                "the body decrypts to " + written.get() + " bytes but the metadata says " + expectedLength))));
+                Mono.defer(() -> written.get() == expectedLength
+                        ? Mono.<DataBuffer>empty()
+                        : Mono.error(new AuthenticationFailedException(
+                                AuthenticationFailedException.Reason.MALFORMED_HEADER,
+                                "the body decrypts to " + written.get() + " bytes but the metadata says "
+                                        + expectedLength))));
         FileStreams.write(counted, file);
         return written.get();
     }
@@ -129,8 +140,9 @@ public final class FileDecryptor {
     private static void checkBodyLength(Path body, ObjectMetadataFile metadata) {
         long size = size(body);
         if (metadata.contentLength().isPresent() && metadata.contentLength().getAsLong() != size) {
-            throw CommandFailure.objectFailed("the body file has " + size + " bytes but the metadata's ContentLength is "
-                    + metadata.contentLength().getAsLong() + ": truncated, or not this object's body");
+            throw CommandFailure.objectFailed(
+                    "the body file has " + size + " bytes but the metadata's ContentLength is "
+                            + metadata.contentLength().getAsLong() + ": truncated, or not this object's body");
         }
     }
 
@@ -138,7 +150,8 @@ public final class FileDecryptor {
         try {
             return Files.size(body);
         } catch (IOException e) {
-            throw CommandFailure.configuration("cannot read " + body + ": " + e.getClass().getSimpleName());
+            throw CommandFailure.configuration(
+                    "cannot read " + body + ": " + e.getClass().getSimpleName());
         }
     }
 }

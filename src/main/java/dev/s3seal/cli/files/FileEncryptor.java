@@ -1,5 +1,15 @@
 package dev.s3seal.cli.files;
 
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.crypto.CiphertextSizes;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.ObjectFormat;
+import dev.s3seal.crypto.SegmentEncryptor;
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.stream.EncryptOperator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,21 +17,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
-
-import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.ObjectFormat;
-import dev.s3seal.crypto.SegmentEncryptor;
-import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
-import dev.s3seal.keys.DataKey;
-import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.WrappedKey;
-import dev.s3seal.stream.EncryptOperator;
-import dev.s3seal.cli.support.CommandFailure;
 
 /**
  * Encrypts a plaintext file into a body and user metadata that, uploaded together as {@code bucket}/{@code key},
@@ -32,8 +30,7 @@ import dev.s3seal.cli.support.CommandFailure;
 public final class FileEncryptor {
 
     /** What was written: the user metadata to store with the body (names without {@code x-amz-meta-}). */
-    public record Result(Map<String, String> userMetadata, long plaintextLength, long ciphertextLength) {
-    }
+    public record Result(Map<String, String> userMetadata, long plaintextLength, long ciphertextLength) {}
 
     private final OfflineKeys keys;
 
@@ -42,7 +39,8 @@ public final class FileEncryptor {
     }
 
     /** s3seal's format under the local key {@code keyName}/{@code keyVersion} or, when given, the KMS key. */
-    public Result s3seal(Path plaintext, KeyContext context, String keyName, String keyVersion, int segmentSize, Path bodyFile) {
+    public Result s3seal(
+            Path plaintext, KeyContext context, String keyName, String keyVersion, int segmentSize, Path bodyFile) {
         long length = size(plaintext);
         long ciphertextLength;
         try {
@@ -50,16 +48,26 @@ public final class FileEncryptor {
         } catch (IllegalArgumentException invalid) {
             throw CommandFailure.configuration(invalid.getMessage());
         }
-        DataKey dataKey = keys.generate(keyName, keyVersion, keys.kmsKeyId(), context).block();
+        DataKey dataKey =
+                keys.generate(keyName, keyVersion, keys.kmsKeyId(), context).block();
         try (dataKey) {
             MessageDigest md5 = md5();
             EncryptOperator encrypt = new EncryptOperator(
-                    SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length), DefaultDataBufferFactory.sharedInstance);
+                    SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length),
+                    DefaultDataBufferFactory.sharedInstance);
             FileStreams.write(digesting(FileStreams.read(plaintext), md5).transform(encrypt), bodyFile);
             WrappedKey wrapped = dataKey.wrapped();
-            EnvelopeMetadata envelope = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
-                    wrapped.keyVersion(), wrapped.ciphertext(), length, segmentSize,
-                    EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5.digest(), length), null, null,
+            EnvelopeMetadata envelope = new EnvelopeMetadata(
+                    ObjectFormat.VERSION_1,
+                    wrapped.provider(),
+                    wrapped.keyId(),
+                    wrapped.keyVersion(),
+                    wrapped.ciphertext(),
+                    length,
+                    segmentSize,
+                    EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5.digest(), length),
+                    null,
+                    null,
                     context.recordedWith(wrapped));
             return new Result(userMetadata(envelope.toHeaders()), length, ciphertextLength);
         }
@@ -68,10 +76,15 @@ public final class FileEncryptor {
     /** The AWS S3 Encryption Client's V3 format, under the local key file (raw AES keyring) or the KMS key. */
     public Result s3ecV3(Path plaintext, Path bodyFile) {
         long length = size(plaintext);
-        try (S3ecEncryptionMaterials materials = keys.s3ecMaterials(keys.kmsKeyId()).block()) {
-            FileStreams.write(FileStreams.read(plaintext).transform(materials.encryptOperator(DefaultDataBufferFactory.sharedInstance)),
+        try (S3ecEncryptionMaterials materials =
+                keys.s3ecMaterials(keys.kmsKeyId()).block()) {
+            FileStreams.write(
+                    FileStreams.read(plaintext)
+                            .transform(materials.encryptOperator(DefaultDataBufferFactory.sharedInstance)),
                     bodyFile);
-            return new Result(new LinkedHashMap<>(materials.userMetadata()), length,
+            return new Result(
+                    new LinkedHashMap<>(materials.userMetadata()),
+                    length,
                     S3ecEncryptionMaterials.ciphertextLength(length));
         }
     }
@@ -102,8 +115,8 @@ public final class FileEncryptor {
         try {
             return Files.size(file);
         } catch (IOException e) {
-            throw CommandFailure.configuration("cannot read " + file + ": " + e.getClass().getSimpleName());
+            throw CommandFailure.configuration(
+                    "cannot read " + file + ": " + e.getClass().getSimpleName());
         }
     }
-
 }

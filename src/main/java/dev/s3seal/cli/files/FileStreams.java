@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -23,32 +22,32 @@ final class FileStreams {
 
     static final int READ_BUFFER = 256 * 1024;
 
-    private FileStreams() {
-    }
+    private FileStreams() {}
 
     /** {@code file}'s bytes, read lazily as the subscriber asks. */
     static Flux<DataBuffer> read(Path file) {
-        return DataBufferUtils.readInputStream(() -> Files.newInputStream(file), DefaultDataBufferFactory.sharedInstance,
-                READ_BUFFER);
+        return DataBufferUtils.readInputStream(
+                () -> Files.newInputStream(file), DefaultDataBufferFactory.sharedInstance, READ_BUFFER);
     }
 
     /** Writes {@code body} to {@code file} (which exists), releasing each buffer; blocks until the body ends. */
     static void write(Flux<DataBuffer> body, Path file) {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             body.doOnNext(buffer -> {
-                try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-                    while (it.hasNext()) {
-                        ByteBuffer bytes = it.next();
-                        while (bytes.hasRemaining()) {
-                            out.write(bytes);
+                        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                            while (it.hasNext()) {
+                                ByteBuffer bytes = it.next();
+                                while (bytes.hasRemaining()) {
+                                    out.write(bytes);
+                                }
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        } finally {
+                            DataBufferUtils.release(buffer);
                         }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    DataBufferUtils.release(buffer);
-                }
-            }).blockLast();
+                    })
+                    .blockLast();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,19 +1,17 @@
 package dev.s3seal.cli.files;
 
+import dev.s3seal.cli.support.CommandFailure;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.cli.support.CommandFailure;
 
 /**
  * An object's metadata as a JSON file, the way people get it out of a bucket and put it back:
@@ -39,7 +37,8 @@ public record ObjectMetadataFile(Map<String, String> userMetadata, String etag, 
         try (java.io.InputStream in = Files.newInputStream(file)) {
             root = JSON.readTree(in);
         } catch (java.io.IOException e) {
-            throw CommandFailure.configuration("cannot read metadata file " + file + ": " + e.getClass().getSimpleName());
+            throw CommandFailure.configuration(
+                    "cannot read metadata file " + file + ": " + e.getClass().getSimpleName());
         } catch (JacksonException e) {
             throw CommandFailure.configuration("metadata file " + file + " is not valid JSON");
         }
@@ -53,8 +52,12 @@ public record ObjectMetadataFile(Map<String, String> userMetadata, String etag, 
             }
             JsonNode etag = root.get("ETag");
             JsonNode length = root.get("ContentLength");
-            return new ObjectMetadataFile(entries(metadata, file), etag == null ? null : etag.asString(),
-                    length != null && length.canConvertToLong() ? OptionalLong.of(length.asLong()) : OptionalLong.empty());
+            return new ObjectMetadataFile(
+                    entries(metadata, file),
+                    etag == null ? null : etag.asString(),
+                    length != null && length.canConvertToLong()
+                            ? OptionalLong.of(length.asLong())
+                            : OptionalLong.empty());
         }
         return new ObjectMetadataFile(entries(root, file), null, OptionalLong.empty());
     }
@@ -67,7 +70,9 @@ public record ObjectMetadataFile(Map<String, String> userMetadata, String etag, 
                         + " is not a string (expected the output of aws s3api head-object, or {\"name\": \"value\"})");
             }
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            out.put(name.startsWith(USER_PREFIX) ? name.substring(USER_PREFIX.length()) : name, e.getValue().asString());
+            out.put(
+                    name.startsWith(USER_PREFIX) ? name.substring(USER_PREFIX.length()) : name,
+                    e.getValue().asString());
         }
         return out;
     }

@@ -1,34 +1,28 @@
 package dev.s3seal.cli.migrate;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
+import dev.s3seal.cli.support.SmallCalls;
+import dev.s3seal.cli.support.StoredObject;
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.KeyRegistry;
-import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.stream.EncryptOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.cli.support.SmallCalls;
-import dev.s3seal.cli.support.StoredObject;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.io.buffer.DataBuffer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Rewrites one plaintext object in place, encrypted under the rule's key in s3seal's format, exactly as a PutObject
@@ -64,7 +58,8 @@ final class EncryptingRewrite {
         int segmentSize = decision.options().segmentSize();
         KeyContext context = KeyContext.of(source.bucket(), source.key(), extraContext(decision.key()));
         return Mono.defer(() -> keys.writer(decision.key()).generateDataKey(context))
-                .flatMap(dataKey -> Mono.using(() -> dataKey,
+                .flatMap(dataKey -> Mono.using(
+                        () -> dataKey,
                         key -> source.stored().length() > multipartThreshold
                                 ? multipart.rewrite(source, key, context, segmentSize)
                                 : singlePart(source, key, context, segmentSize),
@@ -75,12 +70,23 @@ final class EncryptingRewrite {
         StoredObject stored = source.stored();
         long length = stored.length();
         byte[] md5 = stored.knownMd5();
-        EnvelopeMetadata envelope = RewriteSource.envelope(dataKey, context, length, segmentSize,
-                md5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5, length), null, null);
+        EnvelopeMetadata envelope = RewriteSource.envelope(
+                dataKey,
+                context,
+                length,
+                segmentSize,
+                md5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5, length),
+                null,
+                null);
         Map<String, List<String>> headers = new LinkedHashMap<>(source.objectHeaders());
         envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         headers.put("if-match", List.of(stored.etag()));
-        UpstreamRequest put = new UpstreamRequest("PUT", source.bucket(), source.key(), QueryParameters.empty(), headers,
+        UpstreamRequest put = new UpstreamRequest(
+                "PUT",
+                source.bucket(),
+                source.key(),
+                QueryParameters.empty(),
+                headers,
                 CiphertextSizes.ciphertextLength(length, segmentSize));
         return transfers.read(source, null, body -> {
             // made once the body is there: the operator wipes its key when its stream ends, which needs a subscriber
@@ -94,7 +100,8 @@ final class EncryptingRewrite {
     /** The rule key's extra context (a KMS key's {@code encryption-context}), as the proxy's writes use it. */
     private static Map<String, String> extraContext(Optional<KeyDefinition> ruleKey) {
         return ruleKey.filter(KeyDefinition.KmsKey.class::isInstance)
-                .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext()).orElse(Map.of());
+                .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext())
+                .orElse(Map.of());
     }
 
     /**
@@ -105,13 +112,16 @@ final class EncryptingRewrite {
         return Flux.defer(() -> {
             MessageDigest md5 = md5();
             return body.doOnNext(buffer -> {
-                try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-                    while (it.hasNext()) {
-                        md5.update(it.next());
-                    }
-                }
-            }).concatWith(Mono.defer(() -> MessageDigest.isEqual(md5.digest(), expected) ? Mono.empty()
-                    : Mono.error(new PinnedTransfers.StoreRefused("the body read does not match its ETag (MD5)"))));
+                        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                            while (it.hasNext()) {
+                                md5.update(it.next());
+                            }
+                        }
+                    })
+                    .concatWith(Mono.defer(() -> MessageDigest.isEqual(md5.digest(), expected)
+                            ? Mono.empty()
+                            : Mono.error(
+                                    new PinnedTransfers.StoreRefused("the body read does not match its ETag (MD5)"))));
         });
     }
 
@@ -122,5 +132,4 @@ final class EncryptingRewrite {
             throw new IllegalStateException(impossible);
         }
     }
-
 }

@@ -69,13 +69,29 @@ public final class MigrateReport {
     public String summary() {
         double seconds = Math.max(1e-3, ((finished == 0 ? System.nanoTime() : finished) - started) / 1e9);
         long done = migrated.get();
-        StringBuilder line = new StringBuilder(dryRun ? "dry run s3://" : "migrated s3://").append(bucket).append('/')
-                .append(prefix).append(": ").append(objects.get()).append(" objects; ")
-                .append(dryRun ? "would migrate " : "migrated ").append(done).append(" (").append(bytes.get())
-                .append(" bytes), skipped ").append(total(skipped)).append(counts(skipped))
-                .append(", failed ").append(failed()).append(counts(failed))
-                .append(String.format(java.util.Locale.ROOT, "; %.1f s, %.1f objects/s, %.1f MiB/s", seconds,
-                        objects.get() / seconds, bytes.get() / seconds / (1024 * 1024)));
+        StringBuilder line = new StringBuilder(dryRun ? "dry run s3://" : "migrated s3://")
+                .append(bucket)
+                .append('/')
+                .append(prefix)
+                .append(": ")
+                .append(objects.get())
+                .append(" objects; ")
+                .append(dryRun ? "would migrate " : "migrated ")
+                .append(done)
+                .append(" (")
+                .append(bytes.get())
+                .append(" bytes), skipped ")
+                .append(total(skipped))
+                .append(counts(skipped))
+                .append(", failed ")
+                .append(failed())
+                .append(counts(failed))
+                .append(String.format(
+                        java.util.Locale.ROOT,
+                        "; %.1f s, %.1f objects/s, %.1f MiB/s",
+                        seconds,
+                        objects.get() / seconds,
+                        bytes.get() / seconds / (1024 * 1024)));
         return line.toString();
     }
 
@@ -91,7 +107,9 @@ public final class MigrateReport {
                 return "";
             }
             StringBuilder out = new StringBuilder(" (");
-            counts.forEach((reason, count) -> out.append(out.length() > 2 ? ", " : "").append(reason).append(' ')
+            counts.forEach((reason, count) -> out.append(out.length() > 2 ? ", " : "")
+                    .append(reason)
+                    .append(' ')
                     .append(count));
             return out.append(')').toString();
         }

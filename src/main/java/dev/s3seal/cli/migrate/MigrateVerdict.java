@@ -9,14 +9,21 @@ package dev.s3seal.cli.migrate;
  */
 public record MigrateVerdict(String key, Outcome outcome, String reason, long storedBytes, String detail) {
 
-    public enum Outcome { MIGRATED, WOULD_MIGRATE, SKIPPED, FAILED }
+    public enum Outcome {
+        MIGRATED,
+        WOULD_MIGRATE,
+        SKIPPED,
+        FAILED
+    }
 
     /** Skip reasons. */
     static final String ALREADY_ENCRYPTED = "already-encrypted";
+
     static final String GONE = "deleted-meanwhile";
 
     /** Failure reasons. */
     static final String UNSUPPORTED = "unsupported";
+
     static final String CHANGING = "kept-changing";
     static final String UNREADABLE = "unreadable";
     static final String KEY_UNAVAILABLE = "key-unavailable";

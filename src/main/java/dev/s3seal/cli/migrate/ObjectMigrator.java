@@ -1,15 +1,8 @@
 package dev.s3seal.cli.migrate;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import reactor.core.Exceptions;
-import reactor.core.publisher.Mono;
-
+import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.cli.support.SmallCalls;
+import dev.s3seal.cli.support.StoredObject;
 import dev.s3seal.keys.KeyProviderException;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
@@ -17,9 +10,14 @@ import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.xml.StrictXml;
 import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.cli.support.BucketTools;
-import dev.s3seal.cli.support.SmallCalls;
-import dev.s3seal.cli.support.StoredObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
 
 /**
  * Migrates one object: examines it with a HEAD, decides with the rule a write of it gets ({@link MigrationPlan}),
@@ -57,8 +55,8 @@ final class ObjectMigrator {
                 return Mono.just(MigrateVerdict.skipped(key, MigrateVerdict.GONE, "deleted since it was listed"));
             }
             if (!answer.isSuccess()) {
-                return Mono.just(MigrateVerdict.failed(key, MigrateVerdict.UNREADABLE,
-                        "the store answered " + answer.status() + " to HEAD"));
+                return Mono.just(MigrateVerdict.failed(
+                        key, MigrateVerdict.UNREADABLE, "the store answered " + answer.status() + " to HEAD"));
             }
             StoredObject stored = StoredObject.of(answer.response().headers());
             PolicyDecision decision = tools.policy().decide(principal, bucket, key, Operation.WRITE);
@@ -66,22 +64,28 @@ final class ObjectMigrator {
             return switch (plan.action()) {
                 case SKIP -> Mono.just(MigrateVerdict.skipped(key, plan.reason(), plan.detail()));
                 case FAIL -> Mono.just(MigrateVerdict.failed(key, plan.reason(), plan.detail()));
-                case ENCRYPT -> dryRun
-                        ? Mono.just(MigrateVerdict.wouldMigrate(key, stored.length(), stored.length() + " bytes, " + plan.detail()))
-                        : encrypt(bucket, key, stored, decision, plan, attempt);
+                case ENCRYPT ->
+                    dryRun
+                            ? Mono.just(MigrateVerdict.wouldMigrate(
+                                    key, stored.length(), stored.length() + " bytes, " + plan.detail()))
+                            : encrypt(bucket, key, stored, decision, plan, attempt);
             };
         });
     }
 
-    private Mono<MigrateVerdict> encrypt(String bucket, String key, StoredObject stored, PolicyDecision decision,
-            MigrationPlan plan, int attempt) {
+    private Mono<MigrateVerdict> encrypt(
+            String bucket, String key, StoredObject stored, PolicyDecision decision, MigrationPlan plan, int attempt) {
         return objectHeaders(bucket, key, stored)
                 .flatMap(headers -> rewrite.rewrite(new RewriteSource(bucket, key, stored, headers), decision))
                 .thenReturn(MigrateVerdict.migrated(key, stored.length(), stored.length() + " bytes, " + plan.detail()))
-                .onErrorResume(PinnedTransfers.ObjectChanged.class, changed -> attempt < MAX_ATTEMPTS
-                        ? attempt(bucket, key, attempt + 1)
-                        : Mono.just(MigrateVerdict.failed(key, MigrateVerdict.CHANGING, "changed during each of "
-                                + MAX_ATTEMPTS + " attempts; rerun to migrate it")));
+                .onErrorResume(
+                        PinnedTransfers.ObjectChanged.class,
+                        changed -> attempt < MAX_ATTEMPTS
+                                ? attempt(bucket, key, attempt + 1)
+                                : Mono.just(MigrateVerdict.failed(
+                                        key,
+                                        MigrateVerdict.CHANGING,
+                                        "changed during each of " + MAX_ATTEMPTS + " attempts; rerun to migrate it")));
     }
 
     /** The headers the rewrite sets again: the HEAD's content headers and user metadata, and the object's tags. */
@@ -90,8 +94,8 @@ final class ObjectMigrator {
         if (stored.tagCount() == 0) {
             return Mono.just(headers);
         }
-        UpstreamRequest tagging = new UpstreamRequest("GET", bucket, key, QueryParameters.empty().with("tagging", null),
-                Map.of(), -1);
+        UpstreamRequest tagging =
+                new UpstreamRequest("GET", bucket, key, QueryParameters.empty().with("tagging", null), Map.of(), -1);
         return small.call(tagging).map(answer -> {
             if (!answer.isSuccess()) {
                 // rewriting without them would drop the tags: leave the object as it is
@@ -113,7 +117,8 @@ final class ObjectMigrator {
                 pairs.add(encode(tag.one("Key").leafText()) + "=" + encode(value == null ? "" : value.leafText()));
             }
         } catch (S3Exception malformed) {
-            throw new PinnedTransfers.StoreRefused("its tags are not a GetObjectTagging answer, so it is left as it is");
+            throw new PinnedTransfers.StoreRefused(
+                    "its tags are not a GetObjectTagging answer, so it is left as it is");
         }
         return String.join("&", pairs);
     }
@@ -126,12 +131,16 @@ final class ObjectMigrator {
     static MigrateVerdict failure(String key, Throwable error) {
         Throwable e = Exceptions.unwrap(error);
         if (e instanceof KeyProviderException keyFailure) {
-            return MigrateVerdict.failed(key, MigrateVerdict.KEY_UNAVAILABLE, "no data key ("
-                    + keyFailure.reason().name().toLowerCase(java.util.Locale.ROOT) + "): " + keyFailure.getMessage());
+            return MigrateVerdict.failed(
+                    key,
+                    MigrateVerdict.KEY_UNAVAILABLE,
+                    "no data key (" + keyFailure.reason().name().toLowerCase(java.util.Locale.ROOT) + "): "
+                            + keyFailure.getMessage());
         }
         if (e instanceof PinnedTransfers.StoreRefused refused) {
             return MigrateVerdict.failed(key, MigrateVerdict.UNREADABLE, refused.getMessage());
         }
-        return MigrateVerdict.failed(key, MigrateVerdict.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
+        return MigrateVerdict.failed(
+                key, MigrateVerdict.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 }

@@ -1,19 +1,17 @@
 package dev.s3seal.cli.migrate;
 
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.upstream.UpstreamClient;
-import dev.s3seal.upstream.UpstreamRequest;
 
 /**
  * The body-carrying requests of a rewrite: a GET pinned to the ETag the object was examined at ({@code If-Match}),
@@ -38,16 +36,20 @@ final class PinnedTransfers {
         if (range != null) {
             headers.put("range", List.of(range));
         }
-        UpstreamRequest get = new UpstreamRequest("GET", source.bucket(), source.key(), QueryParameters.empty(),
-                headers, -1);
+        UpstreamRequest get =
+                new UpstreamRequest("GET", source.bucket(), source.key(), QueryParameters.empty(), headers, -1);
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
-            if (!response.isSuccess()) {
-                Mono<Void> drained = body.doOnNext(DataBufferUtils::release).then();
-                return drained.then(Mono.error(ObjectChanged.isChange(response.status())
-                        ? new ObjectChanged("GET", response.status()) : new StoreRefused("GET", response.status())));
-            }
-            return then.apply(body);
-        }).then();
+                    if (!response.isSuccess()) {
+                        Mono<Void> drained =
+                                body.doOnNext(DataBufferUtils::release).then();
+                        return drained.then(Mono.error(
+                                ObjectChanged.isChange(response.status())
+                                        ? new ObjectChanged("GET", response.status())
+                                        : new StoreRefused("GET", response.status())));
+                    }
+                    return then.apply(body);
+                })
+                .then();
     }
 
     /** Sends a write with a body; 412 or 404 is {@link ObjectChanged}, another refusal {@link StoreRefused}. */
@@ -55,14 +57,18 @@ final class PinnedTransfers {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         Flux<DataBuffer> watched = body.doOnError(bodyFailure::set);
         return upstream.exchange(request, watched, (response, answer) -> {
-            Mono<Void> drained = answer.doOnNext(DataBufferUtils::release).then();
-            if (response.isSuccess()) {
-                return drained.then(Mono.justOrEmpty(response.headers().getFirst("etag")));
-            }
-            return drained.then(Mono.<String>error(ObjectChanged.isChange(response.status())
-                    ? new ObjectChanged(request.method(), response.status())
-                    : new StoreRefused(request.method(), response.status())));
-        }).next().onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
+                    Mono<Void> drained =
+                            answer.doOnNext(DataBufferUtils::release).then();
+                    if (response.isSuccess()) {
+                        return drained.then(Mono.justOrEmpty(response.headers().getFirst("etag")));
+                    }
+                    return drained.then(Mono.<String>error(
+                            ObjectChanged.isChange(response.status())
+                                    ? new ObjectChanged(request.method(), response.status())
+                                    : new StoreRefused(request.method(), response.status())));
+                })
+                .next()
+                .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
     }
 
     /** The object changed (412) or went away (404) since it was examined: examine it again. */

@@ -1,15 +1,13 @@
 package dev.s3seal.cli.rewrap;
 
-import java.util.function.Consumer;
-
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-
-import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.cli.support.BucketListing;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.UpstreamCalls;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.PolicyDecision;
+import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * {@code rewrap}'s run: lists the prefix from the upstream and re-wraps up to {@code concurrency} objects at a time
@@ -44,18 +42,25 @@ public final class BucketRewrapper {
      * Re-wraps every object under {@code prefix}; {@code onStart} gets the report being filled (for progress),
      * {@code onVerdict} sees each object's outcome as it is decided. Blocks until the last object.
      */
-    public RewrapReport rewrap(String bucket, String prefix, int concurrency, boolean dryRun, Consumer<RewrapVerdict> onVerdict,
+    public RewrapReport rewrap(
+            String bucket,
+            String prefix,
+            int concurrency,
+            boolean dryRun,
+            Consumer<RewrapVerdict> onVerdict,
             Consumer<RewrapReport> onStart) {
         RewrapReport report = new RewrapReport(bucket, prefix, dryRun);
         onStart.accept(report);
-        new BucketListing(tools.upstream()).objects(bucket, prefix)
+        new BucketListing(tools.upstream())
+                .objects(bucket, prefix)
                 .takeUntilOther(stop.asMono())
                 .flatMap(object -> rewrap(bucket, object.key(), dryRun), concurrency, 1)
                 .doOnNext(verdict -> {
                     report.add(verdict);
                     onVerdict.accept(verdict);
                 })
-                .then().block();
+                .then()
+                .block();
         report.finish(stopped);
         return report;
     }

@@ -1,18 +1,8 @@
 package dev.s3seal.cli.rewrap;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.springframework.http.HttpHeaders;
-import reactor.core.Exceptions;
-import reactor.core.publisher.Mono;
-
+import dev.s3seal.cli.support.UpstreamCalls;
+import dev.s3seal.cli.verify.ObjectVerifier;
+import dev.s3seal.cli.verify.VerifyVerdict;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.MultipartLayout;
@@ -24,9 +14,16 @@ import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.cli.support.UpstreamCalls;
-import dev.s3seal.cli.verify.ObjectVerifier;
-import dev.s3seal.cli.verify.VerifyVerdict;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpHeaders;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
 
 /**
  * Re-wraps one object's data key under the key its rule names now, without touching its body: HEAD, and unless the
@@ -40,6 +37,7 @@ final class ObjectRewrapper {
 
     /** The name a throw-away key is wrapped for to learn the current key ({@link RewrapTarget}); never written. */
     private static final String PROBE_KEY = ".s3seal-rewrap-probe";
+
     private static final String USER_PREFIX = "x-amz-meta-";
 
     private final UpstreamCalls calls;
@@ -61,34 +59,44 @@ final class ObjectRewrapper {
                         return Mono.just(RewrapVerdict.skipped(key, "gone", "deleted since it was listed"));
                     }
                     if (!head.response().isSuccess()) {
-                        return Mono.just(RewrapVerdict.failed(key, "unreadable", "the store answered "
-                                + head.response().status() + " to HEAD"));
+                        return Mono.just(RewrapVerdict.failed(
+                                key,
+                                "unreadable",
+                                "the store answered " + head.response().status() + " to HEAD"));
                     }
                     return rewrap(bucket, key, decision, head.response().headers(), dryRun);
                 })
                 .onErrorResume(error -> Mono.just(failure(key, error)));
     }
 
-    private Mono<RewrapVerdict> rewrap(String bucket, String key, PolicyDecision decision, HttpHeaders stored,
-            boolean dryRun) {
+    private Mono<RewrapVerdict> rewrap(
+            String bucket, String key, PolicyDecision decision, HttpHeaders stored, boolean dryRun) {
         Map<String, String> entries = envelopeEntries(stored);
         if (entries.isEmpty()) {
-            return Mono.just(S3ecMetadata.looksEncrypted(userMetadata(stored))
-                    ? RewrapVerdict.skipped(key, "s3ec-format", "in the AWS S3 Encryption Client's format, whose data key"
-                            + " is wrapped by that client's keyring: rewrap moves only s3seal's envelopes")
-                    : RewrapVerdict.skipped(key, "not-encrypted", "no encryption envelope under rule '"
-                            + decision.rule().name() + "' (" + decision.mode().yamlName() + "): see migrate"));
+            return Mono.just(
+                    S3ecMetadata.looksEncrypted(userMetadata(stored))
+                            ? RewrapVerdict.skipped(
+                                    key,
+                                    "s3ec-format",
+                                    "in the AWS S3 Encryption Client's format, whose data key"
+                                            + " is wrapped by that client's keyring: rewrap moves only s3seal's envelopes")
+                            : RewrapVerdict.skipped(
+                                    key,
+                                    "not-encrypted",
+                                    "no encryption envelope under rule '"
+                                            + decision.rule().name() + "' ("
+                                            + decision.mode().yamlName() + "): see migrate"));
         }
         EnvelopeMetadata envelope;
         try {
             envelope = EnvelopeMetadata.fromHeaders(entries);
         } catch (IllegalArgumentException damaged) {
-            return Mono.just(RewrapVerdict.failed(key, "unknown-format", "the s3seal metadata is not valid: "
-                    + damaged.getMessage()));
+            return Mono.just(RewrapVerdict.failed(
+                    key, "unknown-format", "the s3seal metadata is not valid: " + damaged.getMessage()));
         }
         if (envelope.isPending()) {
-            return Mono.just(RewrapVerdict.failed(key, "unknown-format",
-                    "a multipart upload that was completed but never sealed by s3seal"));
+            return Mono.just(RewrapVerdict.failed(
+                    key, "unknown-format", "a multipart upload that was completed but never sealed by s3seal"));
         }
         KeyDefinition ruleKey = decision.key().orElseThrow();
         Map<String, String> extra = extraContext(ruleKey);
@@ -108,40 +116,58 @@ final class ObjectRewrapper {
     }
 
     /** The envelope with the data key unwrapped for this object and wrapped again under the rule's key. */
-    private Mono<Rewrapped> rewrapped(String bucket, String key, EnvelopeMetadata envelope, String etag,
-            KeyDefinition ruleKey, Map<String, String> extra) {
-        WrappedKey old = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
-                envelope.wrappedKey());
+    private Mono<Rewrapped> rewrapped(
+            String bucket,
+            String key,
+            EnvelopeMetadata envelope,
+            String etag,
+            KeyDefinition ruleKey,
+            Map<String, String> extra) {
+        WrappedKey old =
+                new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(), envelope.wrappedKey());
         // the context the write recorded with the wrapped key, as the proxy's reads use it
-        KeyContext readContext = KeyContext.of(bucket, key,
-                envelope.context() != null ? envelope.context() : keys.legacyContextFor(envelope.keyId()));
+        KeyContext readContext = KeyContext.of(
+                bucket, key, envelope.context() != null ? envelope.context() : keys.legacyContextFor(envelope.keyId()));
         KeyContext writeContext = KeyContext.of(bucket, key, extra);
         return Mono.defer(() -> keys.reader(old).unwrap(old, readContext)).flatMap(dataKey -> {
             MultipartLayout layout;
             try {
                 // a multipart object's manifest is opened (authenticated) now: its part ranges drive the copy
-                layout = envelope.manifest() == null ? null : new MultipartLayout(
-                        MultipartEnvelope.openManifest(envelope, dataKey, etag), envelope.segmentSize());
+                layout = envelope.manifest() == null
+                        ? null
+                        : new MultipartLayout(
+                                MultipartEnvelope.openManifest(envelope, dataKey, etag), envelope.segmentSize());
             } catch (RuntimeException damaged) {
                 Arrays.fill(dataKey, (byte) 0);
                 return Mono.error(damaged);
             }
-            return keys.writer(ruleKey).wrap(dataKey, writeContext)
-                    .map(wrapped -> new Rewrapped(new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(),
-                            wrapped.keyId(), wrapped.keyVersion(), wrapped.ciphertext(), envelope.plaintextLength(),
-                            envelope.segmentSize(), envelope.sealedMd5(), envelope.partCount(), envelope.manifest(),
-                            writeContext.recordedWith(wrapped)), layout))
+            return keys.writer(ruleKey)
+                    .wrap(dataKey, writeContext)
+                    .map(wrapped -> new Rewrapped(
+                            new EnvelopeMetadata(
+                                    ObjectFormat.VERSION_1,
+                                    wrapped.provider(),
+                                    wrapped.keyId(),
+                                    wrapped.keyVersion(),
+                                    wrapped.ciphertext(),
+                                    envelope.plaintextLength(),
+                                    envelope.segmentSize(),
+                                    envelope.sealedMd5(),
+                                    envelope.partCount(),
+                                    envelope.manifest(),
+                                    writeContext.recordedWith(wrapped)),
+                            layout))
                     .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
         });
     }
 
-    private record Rewrapped(EnvelopeMetadata envelope, MultipartLayout layout) {
-    }
+    private record Rewrapped(EnvelopeMetadata envelope, MultipartLayout layout) {}
 
     private Mono<Void> write(String bucket, String key, HttpHeaders stored, Rewrapped rewrapped) {
         String etag = stored.getFirst("etag");
         Map<String, List<String>> headers = SelfCopy.headers(stored, rewrapped.envelope());
-        return rewrapped.layout() == null ? copy.singlePart(bucket, key, etag, headers)
+        return rewrapped.layout() == null
+                ? copy.singlePart(bucket, key, etag, headers)
                 : copy.multipart(bucket, key, etag, rewrapped.layout(), headers);
     }
 

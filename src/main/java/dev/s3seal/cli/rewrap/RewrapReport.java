@@ -75,10 +75,17 @@ public final class RewrapReport {
 
     /** The summary line. */
     public synchronized String summary() {
-        StringBuilder line = new StringBuilder(dryRun ? "rewrap dry run s3://" : "rewrapped s3://").append(bucket)
-                .append('/').append(prefix).append(": ").append(objects).append(" objects; ")
-                .append(dryRun ? "would rewrap " : "rewrapped ").append(rewrapped)
-                .append(", already current ").append(current);
+        StringBuilder line = new StringBuilder(dryRun ? "rewrap dry run s3://" : "rewrapped s3://")
+                .append(bucket)
+                .append('/')
+                .append(prefix)
+                .append(": ")
+                .append(objects)
+                .append(" objects; ")
+                .append(dryRun ? "would rewrap " : "rewrapped ")
+                .append(rewrapped)
+                .append(", already current ")
+                .append(current);
         append(line, "skipped", skipped);
         append(line, "failed", failed);
         append(line, "not encrypted by s3seal's rules", notChecked);
@@ -93,8 +100,15 @@ public final class RewrapReport {
     /** A progress line while the run goes on. */
     public synchronized String progress() {
         double seconds = seconds();
-        return String.format(Locale.ROOT, "rewrap: %d objects (%d %s, %d current, %d failed) in %.0f s, %.1f objects/s",
-                objects, rewrapped, dryRun ? "to rewrap" : "rewrapped", current, failed(), seconds,
+        return String.format(
+                Locale.ROOT,
+                "rewrap: %d objects (%d %s, %d current, %d failed) in %.0f s, %.1f objects/s",
+                objects,
+                rewrapped,
+                dryRun ? "to rewrap" : "rewrapped",
+                current,
+                failed(),
+                seconds,
                 objects / Math.max(seconds, 1e-9));
     }
 

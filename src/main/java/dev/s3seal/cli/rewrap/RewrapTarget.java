@@ -1,11 +1,10 @@
 package dev.s3seal.cli.rewrap;
 
-import java.util.Map;
-import java.util.Objects;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.WrappedKey;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The key a write under a rule uses now, as the envelope names it: the provider kind, the key id (a local key's
@@ -19,22 +18,24 @@ record RewrapTarget(String providerKind, String keyId, String keyVersion, Map<St
 
     /** The target a wrap under {@code context} produced. */
     static RewrapTarget of(WrappedKey wrapped, KeyContext context) {
-        return new RewrapTarget(wrapped.baseProvider(), wrapped.keyId(), wrapped.keyVersion(),
-                context.recordedWith(wrapped));
+        return new RewrapTarget(
+                wrapped.baseProvider(), wrapped.keyId(), wrapped.keyVersion(), context.recordedWith(wrapped));
     }
 
     /** Whether {@code envelope}'s data key is wrapped under this key already (direct or layered, same context). */
     boolean isCurrent(EnvelopeMetadata envelope) {
         String kind = envelope.providerKind();
         String base = kind.endsWith("-layered") ? kind.substring(0, kind.length() - "-layered".length()) : kind;
-        return base.equals(providerKind) && envelope.keyId().equals(keyId)
+        return base.equals(providerKind)
+                && envelope.keyId().equals(keyId)
                 && Objects.equals(envelope.keyVersion(), keyVersion)
                 && Objects.equals(envelope.context(), recordedContext);
     }
 
     /** How an envelope names its key, for people: {@code local master/2}, {@code kms arn:...}. */
     static String describe(String providerKind, String keyId, String keyVersion) {
-        String base = providerKind.endsWith("-layered") ? providerKind.substring(0, providerKind.length() - 8) : providerKind;
+        String base =
+                providerKind.endsWith("-layered") ? providerKind.substring(0, providerKind.length() - 8) : providerKind;
         return base + " " + keyId + (keyVersion == null ? "" : "/" + keyVersion);
     }
 

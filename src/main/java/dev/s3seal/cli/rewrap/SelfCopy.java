@@ -1,5 +1,10 @@
 package dev.s3seal.cli.rewrap;
 
+import dev.s3seal.cli.support.UpstreamCalls;
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartLayout;
+import dev.s3seal.s3.CopySource;
+import dev.s3seal.s3.QueryParameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,16 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.MultipartLayout;
-import dev.s3seal.s3.CopySource;
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.cli.support.UpstreamCalls;
 
 /**
  * A server-side copy of an object onto itself that replaces its metadata and nothing else: the body stays on the
@@ -35,18 +33,32 @@ import dev.s3seal.cli.support.UpstreamCalls;
 public final class SelfCopy {
 
     /** Object headers a copy sets again from the HEAD (besides user metadata): as the proxy's seal keeps them. */
-    private static final Set<String> KEPT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
-            "content-language", "cache-control", "expires", "x-amz-website-redirect-location", "x-amz-storage-class",
-            "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
-            "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+    private static final Set<String> KEPT_HEADERS = Set.of(
+            "content-type",
+            "content-encoding",
+            "content-disposition",
+            "content-language",
+            "cache-control",
+            "expires",
+            "x-amz-website-redirect-location",
+            "x-amz-storage-class",
+            "x-amz-object-lock-mode",
+            "x-amz-object-lock-retain-until-date",
+            "x-amz-object-lock-legal-hold",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id",
             "x-amz-server-side-encryption-bucket-key-enabled");
+
     private static final int PART_COPY_CONCURRENCY = 4;
 
     /** The object is not the one that was read any more (a client wrote it meanwhile): nothing was changed. */
     public static final class Changed extends RuntimeException {
         Changed() {
-            super("the object changed while it was rewrapped (a client wrote it); it was left as the client wrote it",
-                    null, false, false);
+            super(
+                    "the object changed while it was rewrapped (a client wrote it); it was left as the client wrote it",
+                    null,
+                    false,
+                    false);
         }
     }
 
@@ -68,7 +80,8 @@ public final class SelfCopy {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         stored.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-")) && !EnvelopeMetadata.isReserved(lower)) {
+            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-"))
+                    && !EnvelopeMetadata.isReserved(lower)) {
                 headers.put(lower, List.copyOf(values));
             }
         });
@@ -82,68 +95,86 @@ public final class SelfCopy {
         copy.put("x-amz-copy-source", List.of(new CopySource(bucket, key).toHeaderValue()));
         copy.put("x-amz-copy-source-if-match", List.of(etag));
         copy.put("x-amz-metadata-directive", List.of("REPLACE"));
-        return calls.call("PUT", bucket, key, QueryParameters.empty(), copy, null).flatMap(answer -> answer.failed()
-                ? Mono.error(failure("CopyObject", answer)) : Mono.empty());
+        return calls.call("PUT", bucket, key, QueryParameters.empty(), copy, null)
+                .flatMap(answer -> answer.failed() ? Mono.error(failure("CopyObject", answer)) : Mono.empty());
     }
 
     /**
      * The layout-preserving copy of a sealed multipart object onto itself with the new {@code headers}; the tags
      * (which a CreateMultipartUpload does not copy) are read and set again.
      */
-    public Mono<Void> multipart(String bucket, String key, String etag, MultipartLayout layout,
-            Map<String, List<String>> headers) {
-        return tagging(bucket, key).flatMap(tags -> {
-            Map<String, List<String>> create = new LinkedHashMap<>(headers);
-            create.putAll(tags);
-            return calls.call("POST", bucket, key, QueryParameters.empty().with("uploads", null), create, null);
-        }).flatMap(created -> {
-            String uploadId = created.failed() ? null : created.field("UploadId");
-            if (uploadId == null) {
-                return Mono.error(failure("CreateMultipartUpload", created));
-            }
-            return copyParts(bucket, key, etag, uploadId, layout)
-                    .flatMap(partEtags -> complete(bucket, key, etag, uploadId, partEtags))
-                    .onErrorResume(error -> abort(bucket, key, uploadId).then(Mono.error(error)));
-        });
+    public Mono<Void> multipart(
+            String bucket, String key, String etag, MultipartLayout layout, Map<String, List<String>> headers) {
+        return tagging(bucket, key)
+                .flatMap(tags -> {
+                    Map<String, List<String>> create = new LinkedHashMap<>(headers);
+                    create.putAll(tags);
+                    return calls.call(
+                            "POST", bucket, key, QueryParameters.empty().with("uploads", null), create, null);
+                })
+                .flatMap(created -> {
+                    String uploadId = created.failed() ? null : created.field("UploadId");
+                    if (uploadId == null) {
+                        return Mono.error(failure("CreateMultipartUpload", created));
+                    }
+                    return copyParts(bucket, key, etag, uploadId, layout)
+                            .flatMap(partEtags -> complete(bucket, key, etag, uploadId, partEtags))
+                            .onErrorResume(error -> abort(bucket, key, uploadId).then(Mono.error(error)));
+                });
     }
 
-    private Mono<List<String>> copyParts(String bucket, String key, String etag, String uploadId, MultipartLayout layout) {
+    private Mono<List<String>> copyParts(
+            String bucket, String key, String etag, String uploadId, MultipartLayout layout) {
         int parts = layout.manifest().partCount();
         String source = new CopySource(bucket, key).toHeaderValue();
-        return Flux.range(1, parts).flatMapSequential(part -> {
-            long first = layout.partCiphertextOffset(part);
-            long last = (part == parts ? layout.ciphertextLength() : layout.partCiphertextOffset(part + 1)) - 1;
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            headers.put("x-amz-copy-source", List.of(source));
-            headers.put("x-amz-copy-source-range", List.of("bytes=" + first + "-" + last));
-            headers.put("x-amz-copy-source-if-match", List.of(etag));
-            QueryParameters query = QueryParameters.empty().with("partNumber", Integer.toString(part))
-                    .with("uploadId", uploadId);
-            return calls.call("PUT", bucket, key, query, headers, null).map(answer -> {
-                String partEtag = answer.failed() ? null : answer.field("ETag");
-                if (partEtag == null) {
-                    throw failure("UploadPartCopy " + part, answer);
-                }
-                return partEtag;
-            });
-        }, PART_COPY_CONCURRENCY).collectList();
+        return Flux.range(1, parts)
+                .flatMapSequential(
+                        part -> {
+                            long first = layout.partCiphertextOffset(part);
+                            long last =
+                                    (part == parts ? layout.ciphertextLength() : layout.partCiphertextOffset(part + 1))
+                                            - 1;
+                            Map<String, List<String>> headers = new LinkedHashMap<>();
+                            headers.put("x-amz-copy-source", List.of(source));
+                            headers.put("x-amz-copy-source-range", List.of("bytes=" + first + "-" + last));
+                            headers.put("x-amz-copy-source-if-match", List.of(etag));
+                            QueryParameters query = QueryParameters.empty()
+                                    .with("partNumber", Integer.toString(part))
+                                    .with("uploadId", uploadId);
+                            return calls.call("PUT", bucket, key, query, headers, null)
+                                    .map(answer -> {
+                                        String partEtag = answer.failed() ? null : answer.field("ETag");
+                                        if (partEtag == null) {
+                                            throw failure("UploadPartCopy " + part, answer);
+                                        }
+                                        return partEtag;
+                                    });
+                        },
+                        PART_COPY_CONCURRENCY)
+                .collectList();
     }
 
     private Mono<Void> complete(String bucket, String key, String etag, String uploadId, List<String> partEtags) {
         StringBuilder xml = new StringBuilder("<CompleteMultipartUpload>");
         for (int i = 0; i < partEtags.size(); i++) {
-            xml.append("<Part><PartNumber>").append(i + 1).append("</PartNumber><ETag>")
-                    .append(partEtags.get(i).replace("&quot;", "\"").replace("\"", "&quot;")).append("</ETag></Part>");
+            xml.append("<Part><PartNumber>")
+                    .append(i + 1)
+                    .append("</PartNumber><ETag>")
+                    .append(partEtags.get(i).replace("&quot;", "\"").replace("\"", "&quot;"))
+                    .append("</ETag></Part>");
         }
         byte[] body = xml.append("</CompleteMultipartUpload>").toString().getBytes(StandardCharsets.UTF_8);
-        Map<String, List<String>> headers = Map.of("content-type", List.of("application/xml"), "if-match", List.of(etag));
+        Map<String, List<String>> headers =
+                Map.of("content-type", List.of("application/xml"), "if-match", List.of(etag));
         return calls.call("POST", bucket, key, QueryParameters.empty().with("uploadId", uploadId), headers, body)
-                .flatMap(answer -> answer.failed() ? Mono.error(failure("CompleteMultipartUpload", answer)) : Mono.empty());
+                .flatMap(answer ->
+                        answer.failed() ? Mono.error(failure("CompleteMultipartUpload", answer)) : Mono.empty());
     }
 
     private Mono<Void> abort(String bucket, String key, String uploadId) {
         return calls.call("DELETE", bucket, key, QueryParameters.empty().with("uploadId", uploadId), Map.of(), null)
-                .then().onErrorResume(error -> Mono.empty());
+                .then()
+                .onErrorResume(error -> Mono.empty());
     }
 
     /**
@@ -187,7 +218,10 @@ public final class SelfCopy {
     }
 
     private static String unescape(String xml) {
-        return xml.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+        return xml.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
                 .replace("&amp;", "&");
     }
 

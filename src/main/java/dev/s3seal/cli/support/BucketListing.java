@@ -1,19 +1,17 @@
 package dev.s3seal.cli.support;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.xml.StrictXml;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The objects under a prefix, listed directly from the upstream with ListObjectsV2 (signed with s3seal's upstream
@@ -22,8 +20,7 @@ import dev.s3seal.upstream.UpstreamRequest;
 public final class BucketListing {
 
     /** One listed object: its key and stored (ciphertext) size. */
-    public record Entry(String key, long storedSize) {
-    }
+    public record Entry(String key, long storedSize) {}
 
     /** ListObjectsV2 answers up to 1,000 keys, well under this. */
     private static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
@@ -44,8 +41,7 @@ public final class BucketListing {
                 .concatMapIterable(Page::entries);
     }
 
-    private record Page(List<Entry> entries, String nextToken) {
-    }
+    private record Page(List<Entry> entries, String nextToken) {}
 
     private Mono<Page> page(String bucket, String prefix, String token) {
         List<QueryParameters.Parameter> query = new ArrayList<>();
@@ -57,14 +53,21 @@ public final class BucketListing {
             query.add(new QueryParameters.Parameter("continuation-token", token));
         }
         UpstreamRequest list = new UpstreamRequest("GET", bucket, null, QueryParameters.of(query), Map.of(), -1);
-        return upstream.exchange(list, Flux.empty(), (response, body) -> DataBufferUtils.join(body, MAX_PAGE_BYTES)
-                .map(BucketListing::bytes).defaultIfEmpty(new byte[0]).map(xml -> {
-                    if (!response.isSuccess()) {
-                        throw CommandFailure.configuration("cannot list s3://" + bucket + "/" + (prefix == null ? "" : prefix)
-                                + ": the store answered " + response.status() + " " + errorCode(xml));
-                    }
-                    return parse(xml);
-                })).next();
+        return upstream.exchange(
+                        list,
+                        Flux.empty(),
+                        (response, body) -> DataBufferUtils.join(body, MAX_PAGE_BYTES)
+                                .map(BucketListing::bytes)
+                                .defaultIfEmpty(new byte[0])
+                                .map(xml -> {
+                                    if (!response.isSuccess()) {
+                                        throw CommandFailure.configuration("cannot list s3://" + bucket + "/"
+                                                + (prefix == null ? "" : prefix) + ": the store answered "
+                                                + response.status() + " " + errorCode(xml));
+                                    }
+                                    return parse(xml);
+                                }))
+                .next();
     }
 
     private static Page parse(byte[] xml) {
@@ -76,7 +79,9 @@ public final class BucketListing {
         }
         List<Entry> entries = new ArrayList<>();
         for (StrictXml.Element contents : root.all("Contents")) {
-            entries.add(new Entry(contents.one("Key").leafText(), Long.parseLong(contents.one("Size").leafText())));
+            entries.add(new Entry(
+                    contents.one("Key").leafText(),
+                    Long.parseLong(contents.one("Size").leafText())));
         }
         StrictXml.Element truncated = root.optional("IsTruncated");
         StrictXml.Element next = root.optional("NextContinuationToken");

@@ -1,7 +1,5 @@
 package dev.s3seal.cli.support;
 
-import java.nio.file.Path;
-
 import dev.s3seal.config.InvalidConfigurationException;
 import dev.s3seal.config.S3SealProperties;
 import dev.s3seal.config.UpstreamClients;
@@ -12,6 +10,7 @@ import dev.s3seal.policy.PolicyEngine;
 import dev.s3seal.policy.PolicyException;
 import dev.s3seal.policy.file.PolicyParser;
 import dev.s3seal.upstream.UpstreamClient;
+import java.nio.file.Path;
 
 /**
  * What a bucket command works with, built from the proxy's own configuration ({@link ToolEnvironment}) by the

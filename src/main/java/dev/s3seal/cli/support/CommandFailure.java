@@ -1,14 +1,12 @@
 package dev.s3seal.cli.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
-import reactor.core.Exceptions;
-
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.keys.KeyProviderException;
 import dev.s3seal.stream.BodyLengthMismatchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import reactor.core.Exceptions;
 
 /**
  * Why a command stops, as one line for the user and an exit code for scripts ({@link ExitCodes}). Commands
@@ -66,13 +64,15 @@ public final class CommandFailure extends RuntimeException {
             return CommandFailure.objectFailed("refused (" + s3ec.reason() + "): " + s3ec.getMessage(), e);
         }
         if (e instanceof KeyProviderException key) {
-            return CommandFailure.objectFailed("cannot get the data key (" + key.reason() + "): " + key.getMessage(), e);
+            return CommandFailure.objectFailed(
+                    "cannot get the data key (" + key.reason() + "): " + key.getMessage(), e);
         }
         if (e instanceof BodyLengthMismatchException length) {
             return CommandFailure.objectFailed(length.getMessage(), e);
         }
         if (e instanceof IOException io) {
-            return CommandFailure.objectFailed("I/O error: " + io.getClass().getSimpleName() + " " + io.getMessage(), e);
+            return CommandFailure.objectFailed(
+                    "I/O error: " + io.getClass().getSimpleName() + " " + io.getMessage(), e);
         }
         return CommandFailure.objectFailed(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }

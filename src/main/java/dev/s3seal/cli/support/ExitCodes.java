@@ -16,10 +16,12 @@ public final class ExitCodes {
 
     /** The exit code list every command's --help shows. */
     public static final String HELP_OK = "0:success";
-    public static final String HELP_OBJECTS_FAILED = "1:an object failed (not authentic, wrong or unavailable key, ...);"
-            + " the reason is printed, no output is left";
-    public static final String HELP_USAGE = "2:usage or configuration error (bad option, unreadable file, existing output)";
 
-    private ExitCodes() {
-    }
+    public static final String HELP_OBJECTS_FAILED =
+            "1:an object failed (not authentic, wrong or unavailable key, ...);"
+                    + " the reason is printed, no output is left";
+    public static final String HELP_USAGE =
+            "2:usage or configuration error (bad option, unreadable file, existing output)";
+
+    private ExitCodes() {}
 }

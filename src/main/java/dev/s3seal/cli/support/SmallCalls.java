@@ -1,13 +1,12 @@
 package dev.s3seal.cli.support;
 
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.upstream.UpstreamClient;
-import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.upstream.UpstreamResponse;
 
 /**
  * Upstream requests whose answers are small (HEAD, GET ?tagging, multipart XML, errors): the answer body is read
@@ -44,8 +43,14 @@ public final class SmallCalls {
     }
 
     public Mono<Answer> call(UpstreamRequest request, Flux<DataBuffer> body) {
-        return upstream.exchange(request, body, (response, answer) -> DataBufferUtils.join(answer, MAX_ANSWER_BYTES)
-                .map(SmallCalls::bytes).defaultIfEmpty(new byte[0]).map(bytes -> new Answer(response, bytes))).next();
+        return upstream.exchange(
+                        request,
+                        body,
+                        (response, answer) -> DataBufferUtils.join(answer, MAX_ANSWER_BYTES)
+                                .map(SmallCalls::bytes)
+                                .defaultIfEmpty(new byte[0])
+                                .map(bytes -> new Answer(response, bytes)))
+                .next();
     }
 
     public Mono<Answer> call(UpstreamRequest request) {

@@ -1,5 +1,7 @@
 package dev.s3seal.cli.support;
 
+import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,11 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.springframework.http.HttpHeaders;
-
-import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.s3ec.S3ecMetadata;
 
 /**
  * An object as its HEAD shows it before {@code migrate} rewrites it: the ETag every later request is pinned to,
@@ -19,14 +17,30 @@ import dev.s3seal.crypto.s3ec.S3ecMetadata;
  * headers that describe it and must be set again on the rewrite (content type and the other content headers, user
  * metadata, storage class, the store's own server-side encryption). Built from response headers only: pure.
  */
-public record StoredObject(String etag, long length, boolean s3sealEnvelope, boolean s3ecEnvelope, boolean customerKeyed,
-        int tagCount, Map<String, List<String>> carriedHeaders, byte[] knownMd5) {
+public record StoredObject(
+        String etag,
+        long length,
+        boolean s3sealEnvelope,
+        boolean s3ecEnvelope,
+        boolean customerKeyed,
+        int tagCount,
+        Map<String, List<String>> carriedHeaders,
+        byte[] knownMd5) {
 
     /** Headers a HEAD answers that describe the object, sent again (same names) on PutObject and CreateMultipartUpload. */
-    private static final Set<String> CONTENT_HEADERS = Set.of("content-type", "cache-control", "content-disposition",
-            "content-encoding", "content-language", "expires", "x-amz-website-redirect-location", "x-amz-storage-class",
-            "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+    private static final Set<String> CONTENT_HEADERS = Set.of(
+            "content-type",
+            "cache-control",
+            "content-disposition",
+            "content-encoding",
+            "content-language",
+            "expires",
+            "x-amz-website-redirect-location",
+            "x-amz-storage-class",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id",
             "x-amz-server-side-encryption-bucket-key-enabled");
+
     private static final Pattern PLAIN_MD5_ETAG = Pattern.compile("\"[0-9a-fA-F]{32}\"");
 
     public static StoredObject of(HttpHeaders head) {
@@ -49,8 +63,15 @@ public record StoredObject(String etag, long length, boolean s3sealEnvelope, boo
             }
         });
         boolean customerKeyed = head.getFirst("x-amz-server-side-encryption-customer-algorithm") != null;
-        return new StoredObject(etag, head.getContentLength(), envelope[0], S3ecMetadata.looksEncrypted(userMetadata),
-                customerKeyed, tagCount(head.getFirst("x-amz-tagging-count")), carried, plaintextMd5(etag, head));
+        return new StoredObject(
+                etag,
+                head.getContentLength(),
+                envelope[0],
+                S3ecMetadata.looksEncrypted(userMetadata),
+                customerKeyed,
+                tagCount(head.getFirst("x-amz-tagging-count")),
+                carried,
+                plaintextMd5(etag, head));
     }
 
     public boolean encrypted() {
@@ -63,7 +84,8 @@ public record StoredObject(String etag, long length, boolean s3sealEnvelope, boo
      * and seals it into the envelope, so clients keep seeing the same ETag.
      */
     private static byte[] plaintextMd5(String etag, HttpHeaders head) {
-        if (etag == null || !PLAIN_MD5_ETAG.matcher(etag).matches()
+        if (etag == null
+                || !PLAIN_MD5_ETAG.matcher(etag).matches()
                 || "aws:kms".equals(head.getFirst("x-amz-server-side-encryption"))
                 || "aws:kms:dsse".equals(head.getFirst("x-amz-server-side-encryption"))
                 || head.getFirst("x-amz-server-side-encryption-customer-algorithm") != null) {

@@ -1,15 +1,13 @@
 package dev.s3seal.cli.support;
 
-import java.util.Map;
-
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.core.env.StandardEnvironment;
-
 import dev.s3seal.config.InvalidConfigurationException;
 import dev.s3seal.config.KmsClients;
 import dev.s3seal.config.S3SealProperties;
 import dev.s3seal.keys.KmsSettings;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The proxy's configuration, as the command-line tools see it: the same {@code s3seal.*} properties, bound
@@ -30,7 +28,8 @@ public final class ToolEnvironment {
 
     /** From system properties and environment variables, as the proxy binds them. */
     public static ToolEnvironment fromSystem() {
-        return new ToolEnvironment(Binder.get(new StandardEnvironment()).bindOrCreate("s3seal", S3SealProperties.class));
+        return new ToolEnvironment(
+                Binder.get(new StandardEnvironment()).bindOrCreate("s3seal", S3SealProperties.class));
     }
 
     /** From explicit properties ({@code s3seal.kms.endpoint=...}): for tests, no environment read. */

@@ -1,19 +1,17 @@
 package dev.s3seal.cli.support;
 
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.upstream.UpstreamClient;
-import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.upstream.UpstreamResponse;
 
 /**
  * Upstream requests of the bucket tools whose answers are small (HEAD, CopyObject, the steps of a multipart copy,
@@ -60,25 +58,36 @@ public final class UpstreamCalls {
         this.upstream = upstream;
     }
 
-    public Mono<Answer> call(String method, String bucket, String key, QueryParameters query,
-            Map<String, List<String>> headers, byte[] body) {
+    public Mono<Answer> call(
+            String method,
+            String bucket,
+            String key,
+            QueryParameters query,
+            Map<String, List<String>> headers,
+            byte[] body) {
         long length = body == null ? ("HEAD".equals(method) || "GET".equals(method) ? -1 : 0) : body.length;
         UpstreamRequest request = new UpstreamRequest(method, bucket, key, query, headers, length);
-        Flux<DataBuffer> content = body == null || body.length == 0 ? Flux.empty()
+        Flux<DataBuffer> content = body == null || body.length == 0
+                ? Flux.empty()
                 : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
-        return upstream.exchange(request, content, (response, responseBody) -> readAll(responseBody)
-                .map(bytes -> new Answer(response, bytes))).next();
+        return upstream.exchange(
+                        request,
+                        content,
+                        (response, responseBody) -> readAll(responseBody).map(bytes -> new Answer(response, bytes)))
+                .next();
     }
 
     private static Mono<byte[]> readAll(Flux<DataBuffer> body) {
-        return DataBufferUtils.join(body, MAX_ANSWER_BYTES).map(joined -> {
-            try {
-                byte[] bytes = new byte[joined.readableByteCount()];
-                joined.read(bytes);
-                return bytes;
-            } finally {
-                DataBufferUtils.release(joined);
-            }
-        }).switchIfEmpty(Mono.fromSupplier(() -> new byte[0]));
+        return DataBufferUtils.join(body, MAX_ANSWER_BYTES)
+                .map(joined -> {
+                    try {
+                        byte[] bytes = new byte[joined.readableByteCount()];
+                        joined.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(joined);
+                    }
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> new byte[0]));
     }
 }

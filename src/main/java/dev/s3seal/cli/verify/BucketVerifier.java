@@ -1,13 +1,11 @@
 package dev.s3seal.cli.verify;
 
-import java.util.function.Consumer;
-
-import reactor.core.publisher.Mono;
-
-import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.cli.support.BucketListing;
 import dev.s3seal.cli.support.BucketTools;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.PolicyDecision;
+import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code verify}'s run: lists the prefix from the upstream and verifies up to {@code concurrency} objects at a time
@@ -31,11 +29,16 @@ public final class BucketVerifier {
      * Verifies every object under {@code prefix}; {@code onStart} gets the report being filled (for progress lines),
      * {@code onFailure} sees each failure as it is found. Blocks until the last object.
      */
-    public VerifyReport verify(String bucket, String prefix, int concurrency, Consumer<VerifyVerdict> onFailure,
+    public VerifyReport verify(
+            String bucket,
+            String prefix,
+            int concurrency,
+            Consumer<VerifyVerdict> onFailure,
             Consumer<VerifyReport> onStart) {
         VerifyReport report = new VerifyReport(bucket, prefix);
         onStart.accept(report);
-        new BucketListing(tools.upstream()).objects(bucket, prefix)
+        new BucketListing(tools.upstream())
+                .objects(bucket, prefix)
                 .flatMap(object -> verify(bucket, object.key()), concurrency, 1)
                 .doOnNext(verdict -> {
                     report.add(verdict);
@@ -43,7 +46,8 @@ public final class BucketVerifier {
                         onFailure.accept(verdict);
                     }
                 })
-                .then().block();
+                .then()
+                .block();
         report.finish();
         return report;
     }

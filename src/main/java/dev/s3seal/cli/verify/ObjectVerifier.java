@@ -1,27 +1,11 @@
 package dev.s3seal.cli.verify;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import org.springframework.http.HttpHeaders;
-import reactor.core.Exceptions;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.cli.verify.VerifyVerdict.Reason;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.StoredLength;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.keys.KeyContext;
@@ -32,9 +16,23 @@ import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.stream.BodyLengthMismatchException;
 import dev.s3seal.stream.DecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Reads one object from the upstream and authenticates all of it with the proxy's own decryptors
@@ -64,14 +62,19 @@ public final class ObjectVerifier {
                 .onErrorResume(error -> Mono.just(failure(key, 0, error)));
     }
 
-    private Mono<VerifyVerdict> read(String bucket, String key, PolicyDecision decision, UpstreamResponse response,
+    private Mono<VerifyVerdict> read(
+            String bucket,
+            String key,
+            PolicyDecision decision,
+            UpstreamResponse response,
             Flux<DataBuffer> upstreamBody) {
         long stored = Math.max(0, response.headers().getContentLength());
         AtomicBoolean bodyRead = new AtomicBoolean();
         Flux<DataBuffer> body = upstreamBody.doOnSubscribe(subscription -> bodyRead.set(true));
         if (!response.isSuccess()) {
-            return drain(body).thenReturn(VerifyVerdict.failed(key, 0, Reason.UNREADABLE,
-                    "the store answered " + response.status() + " to GET"));
+            return drain(body)
+                    .thenReturn(VerifyVerdict.failed(
+                            key, 0, Reason.UNREADABLE, "the store answered " + response.status() + " to GET"));
         }
         Map<String, String> envelopeEntries = envelopeEntries(response.headers());
         Map<String, String> userMetadata = userMetadata(response.headers());
@@ -81,13 +84,20 @@ public final class ObjectVerifier {
         } else if (S3ecMetadata.looksEncrypted(userMetadata)) {
             plaintext = s3ec(userMetadata, decision, stored, body);
         } else {
-            return drain(body).thenReturn(VerifyVerdict.failed(key, stored, Reason.NOT_ENCRYPTED, "no encryption"
-                    + " envelope (neither s3seal's nor the AWS S3 Encryption Client's) under rule '"
-                    + decision.rule().name() + "' (" + decision.mode().yamlName() + ")"));
+            return drain(body)
+                    .thenReturn(VerifyVerdict.failed(
+                            key,
+                            stored,
+                            Reason.NOT_ENCRYPTED,
+                            "no encryption"
+                                    + " envelope (neither s3seal's nor the AWS S3 Encryption Client's) under rule '"
+                                    + decision.rule().name() + "' ("
+                                    + decision.mode().yamlName() + ")"));
         }
         // a failure found before the body was read (metadata, lengths, key) still reads it to the end, so the
         // connection goes back to the pool instead of being torn down mid-response
-        return plaintext.map(bytes -> VerifyVerdict.ok(key, stored))
+        return plaintext
+                .map(bytes -> VerifyVerdict.ok(key, stored))
                 .onErrorResume(error -> (bodyRead.get() ? Mono.<Void>empty() : drain(body))
                         .onErrorResume(ignored -> Mono.empty())
                         .thenReturn(failure(key, stored, error)));
@@ -98,8 +108,8 @@ public final class ObjectVerifier {
     }
 
     /** s3seal's format: the lengths checked against the stored length, the data key unwrapped for this name, every segment. */
-    private Mono<Long> s3seal(String bucket, String key, Map<String, String> entries, HttpHeaders headers,
-            Flux<DataBuffer> body) {
+    private Mono<Long> s3seal(
+            String bucket, String key, Map<String, String> entries, HttpHeaders headers, Flux<DataBuffer> body) {
         EnvelopeMetadata envelope;
         try {
             envelope = EnvelopeMetadata.fromHeaders(entries);
@@ -112,23 +122,26 @@ public final class ObjectVerifier {
         String etag = headers.getFirst("etag");
         long plaintextLength;
         try {
-            plaintextLength = StoredLength.plaintextLength(envelope, headers.getContentLength(),
-                    MultipartEnvelope.etagPartCount(etag));
+            plaintextLength = StoredLength.plaintextLength(
+                    envelope, headers.getContentLength(), MultipartEnvelope.etagPartCount(etag));
         } catch (RuntimeException mismatch) {
             return Mono.error(mismatch);
         }
-        WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
-                envelope.wrappedKey());
+        WrappedKey wrapped =
+                new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(), envelope.wrappedKey());
         // the context the write recorded with the wrapped key, as the proxy's reads use it
-        KeyContext context = KeyContext.of(bucket, key,
-                envelope.context() != null ? envelope.context() : keys.legacyContextFor(envelope.keyId()));
+        KeyContext context = KeyContext.of(
+                bucket, key, envelope.context() != null ? envelope.context() : keys.legacyContextFor(envelope.keyId()));
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).flatMap(dataKey -> {
             DecryptOperator decrypt;
             try {
                 decrypt = envelope.manifest() == null
                         ? DecryptOperator.object(dataKey, envelope.segmentSize(), plaintextLength, BUFFERS)
-                        : DecryptOperator.multipart(dataKey, MultipartEnvelope.openManifest(envelope, dataKey, etag),
-                                envelope.segmentSize(), BUFFERS);
+                        : DecryptOperator.multipart(
+                                dataKey,
+                                MultipartEnvelope.openManifest(envelope, dataKey, etag),
+                                envelope.segmentSize(),
+                                BUFFERS);
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
@@ -137,7 +150,8 @@ public final class ObjectVerifier {
     }
 
     /** The AWS S3 Encryption Client's format: unwrapped only by the rule's key (as the proxy does), one tag at the end. */
-    private Mono<Long> s3ec(Map<String, String> userMetadata, PolicyDecision decision, long stored, Flux<DataBuffer> body) {
+    private Mono<Long> s3ec(
+            Map<String, String> userMetadata, PolicyDecision decision, long stored, Flux<DataBuffer> body) {
         S3ecMetadata metadata;
         long plaintextLength;
         try {
@@ -160,13 +174,19 @@ public final class ObjectVerifier {
 
     /** Counts the authenticated plaintext and releases it at once; fails unless it is exactly {@code expected} bytes. */
     private static Mono<Long> countAndDiscard(Flux<DataBuffer> plaintext, long expected) {
-        return plaintext.reduce(0L, (count, buffer) -> {
-            long total = count + buffer.readableByteCount();
-            DataBufferUtils.release(buffer);
-            return total;
-        }).defaultIfEmpty(0L).flatMap(count -> count == expected ? Mono.just(count)
-                : Mono.error(new AuthenticationFailedException(AuthenticationFailedException.Reason.TRUNCATED,
-                        "the body decrypts to " + count + " bytes but its authenticated length is " + expected)));
+        return plaintext
+                .reduce(0L, (count, buffer) -> {
+                    long total = count + buffer.readableByteCount();
+                    DataBufferUtils.release(buffer);
+                    return total;
+                })
+                .defaultIfEmpty(0L)
+                .flatMap(count -> count == expected
+                        ? Mono.just(count)
+                        : Mono.error(new AuthenticationFailedException(
+                                AuthenticationFailedException.Reason.TRUNCATED,
+                                "the body decrypts to " + count + " bytes but its authenticated length is "
+                                        + expected)));
     }
 
     /** The failure's reason; messages of these exceptions never carry key material. */
@@ -181,16 +201,19 @@ public final class ObjectVerifier {
                 case UNSUPPORTED_VERSION -> Reason.UNKNOWN_FORMAT;
                 default -> Reason.TAMPERED;
             };
-            return VerifyVerdict.failed(key, stored, reason, auth.reason().name().toLowerCase(Locale.ROOT) + ": "
-                    + auth.getMessage());
+            return VerifyVerdict.failed(
+                    key, stored, reason, auth.reason().name().toLowerCase(Locale.ROOT) + ": " + auth.getMessage());
         }
         if (e instanceof BodyLengthMismatchException length) {
             return VerifyVerdict.failed(key, stored, Reason.TRUNCATED, length.getMessage());
         }
         if (e instanceof KeyProviderException keyFailure) {
-            return VerifyVerdict.failed(key, stored, keyFailure.retryable() ? Reason.UNREADABLE : Reason.WRONG_KEY,
-                    "the data key does not unwrap (" + keyFailure.reason().name().toLowerCase(Locale.ROOT) + "): "
-                            + keyFailure.getMessage());
+            return VerifyVerdict.failed(
+                    key,
+                    stored,
+                    keyFailure.retryable() ? Reason.UNREADABLE : Reason.WRONG_KEY,
+                    "the data key does not unwrap ("
+                            + keyFailure.reason().name().toLowerCase(Locale.ROOT) + "): " + keyFailure.getMessage());
         }
         if (e instanceof S3ecException s3ec) {
             Reason reason = switch (s3ec.reason()) {
@@ -200,13 +223,18 @@ public final class ObjectVerifier {
                 case INVALID_LENGTH -> Reason.TRUNCATED;
                 default -> Reason.UNKNOWN_FORMAT;
             };
-            return VerifyVerdict.failed(key, stored, reason, "S3 Encryption Client format, "
-                    + s3ec.reason().name().toLowerCase(Locale.ROOT) + ": " + s3ec.getMessage());
+            return VerifyVerdict.failed(
+                    key,
+                    stored,
+                    reason,
+                    "S3 Encryption Client format, " + s3ec.reason().name().toLowerCase(Locale.ROOT) + ": "
+                            + s3ec.getMessage());
         }
         if (e instanceof IllegalArgumentException damaged) {
             return VerifyVerdict.failed(key, stored, Reason.UNKNOWN_FORMAT, damaged.getMessage());
         }
-        return VerifyVerdict.failed(key, stored, Reason.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
+        return VerifyVerdict.failed(
+                key, stored, Reason.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     /** s3seal's envelope entries ({@code x-amz-meta-s3seal-*}), names lower case, as {@link EnvelopeMetadata#fromHeaders} takes them. */

@@ -1,5 +1,6 @@
 package dev.s3seal.cli.verify;
 
+import dev.s3seal.cli.verify.VerifyVerdict.Reason;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -7,10 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.s3seal.cli.verify.VerifyVerdict.Reason;
 
 /**
  * The tally of a {@code verify} run: counts by outcome and reason, the failures themselves (one per failed object,
@@ -70,15 +68,25 @@ public final class VerifyReport {
 
     /** The summary line: objects, bytes, ok, failed by reason, not checked by mode, rate. */
     public synchronized String summary() {
-        StringBuilder line = new StringBuilder("verified s3://").append(bucket).append('/').append(prefix).append(": ")
-                .append(objects).append(" objects, ").append(bytes).append(" bytes read; ok ").append(ok)
-                .append(", failed ").append(failures.size());
+        StringBuilder line = new StringBuilder("verified s3://")
+                .append(bucket)
+                .append('/')
+                .append(prefix)
+                .append(": ")
+                .append(objects)
+                .append(" objects, ")
+                .append(bytes)
+                .append(" bytes read; ok ")
+                .append(ok)
+                .append(", failed ")
+                .append(failures.size());
         if (!failedByReason.isEmpty()) {
             List<String> reasons = new ArrayList<>();
             failedByReason.forEach((reason, count) -> reasons.add(reason.label() + " " + count));
             line.append(" (").append(String.join(", ", reasons)).append(')');
         }
-        long notChecked = notCheckedByMode.values().stream().mapToLong(Long::longValue).sum();
+        long notChecked =
+                notCheckedByMode.values().stream().mapToLong(Long::longValue).sum();
         line.append(", not encrypted by s3seal's rules ").append(notChecked);
         if (notChecked > 0) {
             List<String> modes = new ArrayList<>();
@@ -86,16 +94,26 @@ public final class VerifyReport {
             line.append(" (").append(String.join(", ", modes)).append(')');
         }
         double seconds = seconds();
-        line.append(String.format(Locale.ROOT, "; %.1f s, %.1f objects/s, %.1f MiB/s", seconds,
-                objects / Math.max(seconds, 1e-9), bytes / MIB / Math.max(seconds, 1e-9)));
+        line.append(String.format(
+                Locale.ROOT,
+                "; %.1f s, %.1f objects/s, %.1f MiB/s",
+                seconds,
+                objects / Math.max(seconds, 1e-9),
+                bytes / MIB / Math.max(seconds, 1e-9)));
         return line.toString();
     }
 
     /** A progress line while the run goes on (not a terminal: one every few seconds). */
     public synchronized String progress() {
         double seconds = seconds();
-        return String.format(Locale.ROOT, "verify: %d objects (%d failed), %.1f MiB in %.0f s, %.1f objects/s, %.1f MiB/s",
-                objects, failures.size(), bytes / MIB, seconds, objects / Math.max(seconds, 1e-9),
+        return String.format(
+                Locale.ROOT,
+                "verify: %d objects (%d failed), %.1f MiB in %.0f s, %.1f objects/s, %.1f MiB/s",
+                objects,
+                failures.size(),
+                bytes / MIB,
+                seconds,
+                objects / Math.max(seconds, 1e-9),
                 bytes / MIB / Math.max(seconds, 1e-9));
     }
 

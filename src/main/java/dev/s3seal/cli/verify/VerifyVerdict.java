@@ -14,7 +14,9 @@ import java.util.Locale;
 public record VerifyVerdict(String key, long storedBytes, Outcome outcome, Reason reason, String detail) {
 
     enum Outcome {
-        OK, FAILED, NOT_CHECKED
+        OK,
+        FAILED,
+        NOT_CHECKED
     }
 
     /** Why an object failed, in the words scripts match on ({@link #label()}). */

@@ -18,8 +18,7 @@ public final class AesGcmKeyWrap {
 
     public static final int WRAPPED_LENGTH = 12 + S3ecContentKey.DATA_KEY_LENGTH + 16;
 
-    private AesGcmKeyWrap() {
-    }
+    private AesGcmKeyWrap() {}
 
     public static byte[] wrap(SecretKey kek, byte[] dataKey, S3ecVersion version, SecureRandom random) {
         checkKek(kek);
@@ -42,7 +41,8 @@ public final class AesGcmKeyWrap {
     public static byte[] unwrap(SecretKey kek, byte[] wrapped, S3ecVersion version) {
         checkKek(kek);
         if (wrapped.length != WRAPPED_LENGTH) {
-            throw new S3ecException(S3ecException.Reason.MALFORMED_METADATA,
+            throw new S3ecException(
+                    S3ecException.Reason.MALFORMED_METADATA,
                     "AES/GCM wrapped key has " + wrapped.length + " bytes, expected " + WRAPPED_LENGTH);
         }
         try {
@@ -51,7 +51,8 @@ public final class AesGcmKeyWrap {
             c.updateAAD(aad(version));
             return c.doFinal(wrapped, 12, wrapped.length - 12);
         } catch (AEADBadTagException e) {
-            throw new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED, "AES/GCM key unwrap failed: wrong key or altered metadata");
+            throw new S3ecException(
+                    S3ecException.Reason.KEY_UNWRAP_FAILED, "AES/GCM key unwrap failed: wrong key or altered metadata");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }

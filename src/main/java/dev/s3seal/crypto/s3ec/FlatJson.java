@@ -21,7 +21,8 @@ final class FlatJson {
 
     static Map<String, String> parse(String field, String json) {
         if (json.startsWith("=?")) {
-            throw new S3ecException(S3ecException.Reason.MALFORMED_METADATA,
+            throw new S3ecException(
+                    S3ecException.Reason.MALFORMED_METADATA,
                     field + " is RFC 2047 encoded (non-ASCII context): not supported");
         }
         FlatJson p = new FlatJson(json);
@@ -35,7 +36,9 @@ final class FlatJson {
         } catch (IndexOutOfBoundsException e) {
             throw new S3ecException(S3ecException.Reason.MALFORMED_METADATA, field + " is truncated JSON");
         } catch (IllegalArgumentException e) {
-            throw new S3ecException(S3ecException.Reason.MALFORMED_METADATA, field + " is not a flat JSON string map: " + e.getMessage());
+            throw new S3ecException(
+                    S3ecException.Reason.MALFORMED_METADATA,
+                    field + " is not a flat JSON string map: " + e.getMessage());
         }
     }
 

@@ -23,6 +23,7 @@ public final class GcmStream {
 
     /** GCM's limit for one (key, IV): 2^32 - 2 blocks. */
     public static final long MAX_PLAINTEXT_LENGTH = (1L << 36) - 32;
+
     public static final int TAG_LENGTH = 16;
 
     private final GCMModeCipher gcm;
@@ -81,7 +82,8 @@ public final class GcmStream {
             plaintextBytes += encrypting ? 0 : n;
             return n == out.length ? out : java.util.Arrays.copyOf(out, n);
         } catch (InvalidCipherTextException e) {
-            throw new S3ecException(S3ecException.Reason.AUTHENTICATION_FAILED,
+            throw new S3ecException(
+                    S3ecException.Reason.AUTHENTICATION_FAILED,
                     "GCM tag mismatch or body shorter than a tag: the object or its metadata was altered");
         }
     }

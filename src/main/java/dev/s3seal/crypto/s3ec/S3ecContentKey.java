@@ -54,11 +54,13 @@ public final class S3ecContentKey implements AutoCloseable {
     public static S3ecContentKey forDecryption(S3ecMetadata metadata, byte[] dataKey) {
         checkDataKey(dataKey);
         if (metadata.version() == S3ecVersion.V2) {
-            return new S3ecContentKey(S3ecVersion.V2, dataKey.clone(), metadata.contentIv().clone(), new byte[0], null);
+            return new S3ecContentKey(
+                    S3ecVersion.V2, dataKey.clone(), metadata.contentIv().clone(), new byte[0], null);
         }
         byte[] expected = hkdf(dataKey, metadata.messageId(), COMMIT_INFO, S3ecMetadata.COMMITMENT_LENGTH);
         if (!MessageDigest.isEqual(expected, metadata.keyCommitment())) {
-            throw new S3ecException(S3ecException.Reason.COMMITMENT_MISMATCH,
+            throw new S3ecException(
+                    S3ecException.Reason.COMMITMENT_MISMATCH,
                     "key commitment does not match the data key and message id");
         }
         byte[] contentKey = hkdf(dataKey, metadata.messageId(), DERIVE_INFO, DATA_KEY_LENGTH);
@@ -105,7 +107,8 @@ public final class S3ecContentKey implements AutoCloseable {
         if (blockIndex < 0 || blockIndex > (GcmStream.MAX_PLAINTEXT_LENGTH / 16)) {
             throw new S3ecException(S3ecException.Reason.INVALID_LENGTH, "block index out of range");
         }
-        byte[] counter = ByteBuffer.allocate(16).put(iv).putInt((int) (2 + blockIndex)).array();
+        byte[] counter =
+                ByteBuffer.allocate(16).put(iv).putInt((int) (2 + blockIndex)).array();
         try {
             Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
             ctr.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(counter));
@@ -136,7 +139,8 @@ public final class S3ecContentKey implements AutoCloseable {
     public static long plaintextLength(long ciphertextLength, java.util.OptionalLong declared) {
         long plaintextLength = plaintextLength(ciphertextLength);
         if (declared.isPresent() && declared.getAsLong() != plaintextLength) {
-            throw new S3ecException(S3ecException.Reason.INVALID_LENGTH,
+            throw new S3ecException(
+                    S3ecException.Reason.INVALID_LENGTH,
                     "the declared plaintext length differs from the stored length's");
         }
         return plaintextLength;

@@ -45,6 +45,7 @@ public record S3ecMetadata(
 
     /** Suite 0x0073 as written in {@code x-amz-c}. */
     public static final String V3_SUITE_ID = "115";
+
     public static final String V2_CONTENT_CIPHER = "AES/GCM/NoPadding";
     public static final int MESSAGE_ID_LENGTH = 28;
     public static final int COMMITMENT_LENGTH = 28;
@@ -75,9 +76,23 @@ public record S3ecMetadata(
         materialsDescription = Map.copyOf(materialsDescription);
     }
 
-    private static final java.util.Set<String> FORMAT_ENTRIES = java.util.Set.of(V3_CIPHER, V3_KEY, V3_WRAP,
-            V3_COMMITMENT, V3_MESSAGE_ID, V3_CONTEXT, V3_MATDESC, V2_KEY, V2_IV, V2_CIPHER, V2_WRAP, V2_TAG_LENGTH,
-            V2_MATDESC, V2_UNENCRYPTED_LENGTH, V1_KEY, INSTRUCTION_FILE);
+    private static final java.util.Set<String> FORMAT_ENTRIES = java.util.Set.of(
+            V3_CIPHER,
+            V3_KEY,
+            V3_WRAP,
+            V3_COMMITMENT,
+            V3_MESSAGE_ID,
+            V3_CONTEXT,
+            V3_MATDESC,
+            V2_KEY,
+            V2_IV,
+            V2_CIPHER,
+            V2_WRAP,
+            V2_TAG_LENGTH,
+            V2_MATDESC,
+            V2_UNENCRYPTED_LENGTH,
+            V1_KEY,
+            INSTRUCTION_FILE);
 
     /**
      * True for a user metadata name (without {@code x-amz-meta-}) that belongs to the client's envelope in
@@ -90,7 +105,10 @@ public record S3ecMetadata(
     /** True when the map has any entry of either format, i.e. the object claims to be client-encrypted. */
     public static boolean looksEncrypted(Map<String, String> userMetadata) {
         Map<String, String> m = lowerCased(userMetadata);
-        return m.containsKey(V3_CIPHER) || m.containsKey(V3_KEY) || m.containsKey(V2_KEY) || m.containsKey(V1_KEY)
+        return m.containsKey(V3_CIPHER)
+                || m.containsKey(V3_KEY)
+                || m.containsKey(V2_KEY)
+                || m.containsKey(V1_KEY)
                 || m.containsKey(V2_CIPHER);
     }
 
@@ -115,10 +133,21 @@ public record S3ecMetadata(
         if (m.containsKey(V1_KEY)) {
             throw new S3ecException(UNSUPPORTED_ALGORITHM, "V1 format (x-amz-key, unauthenticated AES-CBC) is refused");
         }
-        boolean v3 = m.keySet().stream().anyMatch(k -> k.equals(V3_CIPHER) || k.equals(V3_KEY) || k.equals(V3_WRAP)
-                || k.equals(V3_COMMITMENT) || k.equals(V3_MESSAGE_ID) || k.equals(V3_CONTEXT) || k.equals(V3_MATDESC));
-        boolean v2 = m.keySet().stream().anyMatch(k -> k.equals(V2_KEY) || k.equals(V2_IV) || k.equals(V2_CIPHER)
-                || k.equals(V2_WRAP) || k.equals(V2_TAG_LENGTH) || k.equals(V2_MATDESC));
+        boolean v3 = m.keySet().stream()
+                .anyMatch(k -> k.equals(V3_CIPHER)
+                        || k.equals(V3_KEY)
+                        || k.equals(V3_WRAP)
+                        || k.equals(V3_COMMITMENT)
+                        || k.equals(V3_MESSAGE_ID)
+                        || k.equals(V3_CONTEXT)
+                        || k.equals(V3_MATDESC));
+        boolean v2 = m.keySet().stream()
+                .anyMatch(k -> k.equals(V2_KEY)
+                        || k.equals(V2_IV)
+                        || k.equals(V2_CIPHER)
+                        || k.equals(V2_WRAP)
+                        || k.equals(V2_TAG_LENGTH)
+                        || k.equals(V2_MATDESC));
         if (v3 && v2) {
             throw new S3ecException(AMBIGUOUS_FORMAT, "both V2 and V3 content metadata present");
         }
@@ -154,13 +183,15 @@ public record S3ecMetadata(
             forbid(m, V3_CONTEXT, "without kms+context");
             matdesc = m.containsKey(V3_MATDESC) ? FlatJson.parse(V3_MATDESC, m.get(V3_MATDESC)) : Map.of();
         }
-        return new S3ecMetadata(S3ecVersion.V3, wrap, edk, null, messageId, commitment, context, matdesc, OptionalLong.empty());
+        return new S3ecMetadata(
+                S3ecVersion.V3, wrap, edk, null, messageId, commitment, context, matdesc, OptionalLong.empty());
     }
 
     private static S3ecMetadata decodeV2(Map<String, String> m) {
         String cipher = require(m, V2_CIPHER);
         if (!V2_CONTENT_CIPHER.equals(cipher)) {
-            throw new S3ecException(UNSUPPORTED_ALGORITHM, "V2 content cipher '" + cipher + "' (only " + V2_CONTENT_CIPHER + ")");
+            throw new S3ecException(
+                    UNSUPPORTED_ALGORITHM, "V2 content cipher '" + cipher + "' (only " + V2_CONTENT_CIPHER + ")");
         }
         byte[] edk = base64(m, V2_KEY, -1);
         byte[] iv = base64(m, V2_IV, V2_IV_LENGTH);
@@ -170,8 +201,9 @@ public record S3ecMetadata(
         }
         String wrapName = require(m, V2_WRAP);
         WrapAlgorithm wrap = WrapAlgorithm.fromV2Name(wrapName)
-                .orElseThrow(() -> new S3ecException(UNSUPPORTED_ALGORITHM, "V2 wrap algorithm '" + wrapName
-                        + "' (legacy kms/AES/AESWrap/RSA wraps are refused)"));
+                .orElseThrow(() -> new S3ecException(
+                        UNSUPPORTED_ALGORITHM,
+                        "V2 wrap algorithm '" + wrapName + "' (legacy kms/AES/AESWrap/RSA wraps are refused)"));
         Map<String, String> stored = FlatJson.parse(V2_MATDESC, require(m, V2_MATDESC));
         OptionalLong length = OptionalLong.empty();
         if (m.containsKey(V2_UNENCRYPTED_LENGTH)) {
@@ -187,8 +219,8 @@ public record S3ecMetadata(
             }
         }
         boolean kms = wrap == WrapAlgorithm.KMS_CONTEXT;
-        return new S3ecMetadata(S3ecVersion.V2, wrap, edk, iv, null, null,
-                kms ? stored : Map.of(), kms ? Map.of() : stored, length);
+        return new S3ecMetadata(
+                S3ecVersion.V2, wrap, edk, iv, null, null, kms ? stored : Map.of(), kms ? Map.of() : stored, length);
     }
 
     /** V3 metadata for writing, names without the {@code x-amz-meta-} prefix; only what the client itself writes. */
@@ -221,8 +253,8 @@ public record S3ecMetadata(
 
     @Override
     public String toString() {
-        return "S3ecMetadata[" + version + ", " + wrap + ", context=" + encryptionContext.keySet()
-                + ", matdesc=" + materialsDescription.keySet() + "]";
+        return "S3ecMetadata[" + version + ", " + wrap + ", context=" + encryptionContext.keySet() + ", matdesc="
+                + materialsDescription.keySet() + "]";
     }
 
     private static Map<String, String> lowerCased(Map<String, String> in) {
@@ -257,8 +289,10 @@ public record S3ecMetadata(
             throw new S3ecException(MALFORMED_METADATA, name + " is not base64");
         }
         if (bytes.length == 0 || (expectedLength > 0 && bytes.length != expectedLength)) {
-            throw new S3ecException(MALFORMED_METADATA, name + " has " + bytes.length + " bytes"
-                    + (expectedLength > 0 ? ", expected " + expectedLength : ""));
+            throw new S3ecException(
+                    MALFORMED_METADATA,
+                    name + " has " + bytes.length + " bytes"
+                            + (expectedLength > 0 ? ", expected " + expectedLength : ""));
         }
         return bytes;
     }

@@ -1,5 +1,10 @@
 package dev.s3seal.keys.s3ec;
 
+import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.S3ecVersion;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,11 +17,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
 import software.amazon.awssdk.services.kms.model.DecryptRequest;
-import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecException;
-import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.crypto.s3ec.S3ecVersion;
 
 /**
  * Recovers the data key of an S3EC object, never blocking: {@code kms+context} through
@@ -67,26 +67,31 @@ public final class S3ecKeyUnwrapper {
         return switch (metadata.wrap()) {
             case AES_GCM -> Mono.fromCallable(() -> unwrapAes(metadata));
             case KMS_CONTEXT -> Mono.defer(() -> unwrapKms(metadata, expectedContext));
-            case RSA_OAEP_SHA1 -> Mono.error(new S3ecException(S3ecException.Reason.UNSUPPORTED_ALGORITHM,
-                    "RSA-OAEP-SHA1 wrapped keys are not supported"));
+            case RSA_OAEP_SHA1 ->
+                Mono.error(new S3ecException(
+                        S3ecException.Reason.UNSUPPORTED_ALGORITHM, "RSA-OAEP-SHA1 wrapped keys are not supported"));
         };
     }
 
     private byte[] unwrapAes(S3ecMetadata metadata) {
         if (aesKey == null) {
-            throw new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED, "object is AES/GCM wrapped, no AES key configured");
+            throw new S3ecException(
+                    S3ecException.Reason.KEY_UNWRAP_FAILED, "object is AES/GCM wrapped, no AES key configured");
         }
         return checkLength(AesGcmKeyWrap.unwrap(aesKey, metadata.encryptedDataKey(), metadata.version()));
     }
 
     private Mono<byte[]> unwrapKms(S3ecMetadata metadata, Map<String, String> expectedContext) {
         if (kms == null) {
-            return Mono.error(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED, "object is KMS wrapped, no KMS configured"));
+            return Mono.error(new S3ecException(
+                    S3ecException.Reason.KEY_UNWRAP_FAILED, "object is KMS wrapped, no KMS configured"));
         }
         Map<String, String> stored = metadata.encryptionContext();
-        String expectedAlgorithm = metadata.version() == S3ecVersion.V3 ? S3ecMetadata.V3_SUITE_ID : S3ecMetadata.V2_CONTENT_CIPHER;
+        String expectedAlgorithm =
+                metadata.version() == S3ecVersion.V3 ? S3ecMetadata.V3_SUITE_ID : S3ecMetadata.V2_CONTENT_CIPHER;
         if (!expectedAlgorithm.equals(stored.get(RESERVED_ALGORITHM_KEY))) {
-            return Mono.error(new S3ecException(S3ecException.Reason.CONTEXT_MISMATCH,
+            return Mono.error(new S3ecException(
+                    S3ecException.Reason.CONTEXT_MISMATCH,
                     "stored encryption context lacks " + RESERVED_ALGORITHM_KEY + "=" + expectedAlgorithm));
         }
         if (expectedContext != null) {
@@ -94,7 +99,8 @@ public final class S3ecKeyUnwrapper {
             userPart.remove(RESERVED_ALGORITHM_KEY);
             userPart.remove(RESERVED_KEY_ID_KEY);
             if (!userPart.equals(expectedContext)) {
-                return Mono.error(new S3ecException(S3ecException.Reason.CONTEXT_MISMATCH,
+                return Mono.error(new S3ecException(
+                        S3ecException.Reason.CONTEXT_MISMATCH,
                         "stored encryption context differs from the expected one"));
             }
         }
@@ -114,16 +120,27 @@ public final class S3ecKeyUnwrapper {
     static S3ecException classify(Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (e instanceof TimeoutException || e instanceof SdkClientException) {
-            return new S3ecException(S3ecException.Reason.KEY_SERVICE_UNAVAILABLE,
-                    "KMS Decrypt unavailable: " + e.getClass().getSimpleName(), e);
+            return new S3ecException(
+                    S3ecException.Reason.KEY_SERVICE_UNAVAILABLE,
+                    "KMS Decrypt unavailable: " + e.getClass().getSimpleName(),
+                    e);
         }
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            String code = service.awsErrorDetails() == null
+                    ? null
+                    : service.awsErrorDetails().errorCode();
             boolean transientFailure = service.isThrottlingException() || service.statusCode() >= 500;
-            return new S3ecException(transientFailure ? S3ecException.Reason.KEY_SERVICE_UNAVAILABLE
-                    : S3ecException.Reason.KEY_UNWRAP_FAILED, "KMS Decrypt failed: " + code, e);
+            return new S3ecException(
+                    transientFailure
+                            ? S3ecException.Reason.KEY_SERVICE_UNAVAILABLE
+                            : S3ecException.Reason.KEY_UNWRAP_FAILED,
+                    "KMS Decrypt failed: " + code,
+                    e);
         }
-        return new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED, "KMS Decrypt failed: " + e.getClass().getSimpleName(), e);
+        return new S3ecException(
+                S3ecException.Reason.KEY_UNWRAP_FAILED,
+                "KMS Decrypt failed: " + e.getClass().getSimpleName(),
+                e);
     }
 
     private static byte[] checkLength(byte[] key) {

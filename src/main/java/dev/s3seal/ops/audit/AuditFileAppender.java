@@ -1,16 +1,13 @@
 package dev.s3seal.ops.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
-
 
 /**
  * Appends the audit lines to {@code s3seal.audit.file} as well as stdout. Attached at startup

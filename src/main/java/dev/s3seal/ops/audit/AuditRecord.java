@@ -8,9 +8,22 @@ import java.time.Instant;
  *
  * @param errorCode the S3 error code s3seal answered with, null when none was thrown
  */
-public record AuditRecord(Instant time, String requestId, String principal, String operation, String bucket,
-        String key, String rule, String mode, String keyId, String outcome, int status, String errorCode,
-        long bytesIn, long bytesOut, long durationMs) {
+public record AuditRecord(
+        Instant time,
+        String requestId,
+        String principal,
+        String operation,
+        String bucket,
+        String key,
+        String rule,
+        String mode,
+        String keyId,
+        String outcome,
+        int status,
+        String errorCode,
+        long bytesIn,
+        long bytesOut,
+        long durationMs) {
 
     /** The JSON line written to {@code s3seal.audit}; field order is stable. */
     public String toJson() {

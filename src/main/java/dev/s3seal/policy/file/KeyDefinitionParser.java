@@ -1,16 +1,14 @@
 package dev.s3seal.policy.file;
 
+import dev.s3seal.crypto.RecordedContext;
+import dev.s3seal.policy.KeyDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-
-import dev.s3seal.crypto.RecordedContext;
-import dev.s3seal.policy.KeyDefinition;
 
 /** Reads the {@code keys:} section of a policy file. */
 final class KeyDefinitionParser {
@@ -19,6 +17,7 @@ final class KeyDefinitionParser {
 
     /** Encoded size ({@link RecordedContext}) an encryption context may have: it is stored with every cse-kms object. */
     static final int MAX_CONTEXT_BYTES = 256;
+
     private static final List<String> KMS_FIELDS = List.of("type", "key-id", "encryption-context", "bucket-key");
     private static final List<String> LOCAL_FIELDS = List.of("type", "versions", "active-version");
     private static final List<String> VERSION_FIELDS = List.of("version", "file", "env");
@@ -37,20 +36,22 @@ final class KeyDefinitionParser {
             Node nameNode = tuple.getKeyNode();
             String name = YamlFields.scalar(source, nameNode, "a key name");
             if (!NAME.matcher(name).matches()) {
-                throw YamlFields.error(source, nameNode, "key name '" + name
-                        + "' must use letters, digits, '.', '_' and '-' only");
+                throw YamlFields.error(
+                        source, nameNode, "key name '" + name + "' must use letters, digits, '.', '_' and '-' only");
             }
             if (keys.containsKey(name)) {
-                throw YamlFields.error(source, nameNode, "duplicate key name '" + name + "' (first defined at line "
-                        + keys.get(name).line() + ")");
+                throw YamlFields.error(
+                        source,
+                        nameNode,
+                        "duplicate key name '" + name + "' (first defined at line "
+                                + keys.get(name).line() + ")");
             }
             keys.put(name, new Defined(definition(name, tuple.getValueNode()), YamlFields.line(nameNode)));
         }
         return keys;
     }
 
-    record Defined(KeyDefinition definition, int line) {
-    }
+    record Defined(KeyDefinition definition, int line) {}
 
     private KeyDefinition definition(String name, Node node) {
         String what = "key '" + name + "'";
@@ -62,8 +63,11 @@ final class KeyDefinitionParser {
             case "kms" -> kms(name, YamlFields.of(source, node, what, KMS_FIELDS));
             case "local" -> local(name, YamlFields.of(source, node, what, LOCAL_FIELDS));
             case "customer" -> customer(name, YamlFields.of(source, node, what, CUSTOMER_FIELDS));
-            default -> throw YamlFields.error(source, YamlFields.peekNode(source, node, what, "type"),
-                    "unknown type '" + type + "' of " + what + "; expected kms, local or customer");
+            default ->
+                throw YamlFields.error(
+                        source,
+                        YamlFields.peekNode(source, node, what, "type"),
+                        "unknown type '" + type + "' of " + what + "; expected kms, local or customer");
         };
     }
 
@@ -73,14 +77,18 @@ final class KeyDefinitionParser {
         for (String contextKey : context.keySet()) {
             String lower = contextKey.toLowerCase(java.util.Locale.ROOT);
             if (lower.startsWith("aws:") || lower.startsWith("s3seal:")) {
-                throw fields.error("encryption-context", "encryption context key '" + contextKey
-                        + "' of key '" + name + "' is reserved (aws: and s3seal: are set by S3 and s3seal)");
+                throw fields.error(
+                        "encryption-context",
+                        "encryption context key '" + contextKey + "' of key '" + name
+                                + "' is reserved (aws: and s3seal: are set by S3 and s3seal)");
             }
         }
         if (RecordedContext.encode(context).length > MAX_CONTEXT_BYTES) {
             // cse-kms records the context in the object's metadata, whose budget is 1 KiB (docs/format.md 8)
-            throw fields.error("encryption-context", "encryption context of key '" + name + "' takes more than "
-                    + MAX_CONTEXT_BYTES + " bytes (each name and value in UTF-8 plus 2)");
+            throw fields.error(
+                    "encryption-context",
+                    "encryption context of key '" + name + "' takes more than " + MAX_CONTEXT_BYTES
+                            + " bytes (each name and value in UTF-8 plus 2)");
         }
         return new KeyDefinition.KmsKey(name, keyId, context, fields.bool("bucket-key", false));
     }
@@ -91,7 +99,8 @@ final class KeyDefinitionParser {
             throw fields.error(what + " needs 'versions' (a list of {version, file or env})");
         }
         Node versionsNode = fields.node("versions");
-        if (!(versionsNode instanceof org.yaml.snakeyaml.nodes.SequenceNode sequence) || sequence.getValue().isEmpty()) {
+        if (!(versionsNode instanceof org.yaml.snakeyaml.nodes.SequenceNode sequence)
+                || sequence.getValue().isEmpty()) {
             throw YamlFields.error(source, versionsNode, "'versions' of " + what + " must be a non-empty list");
         }
         List<KeyDefinition.LocalKeyVersion> versions = new ArrayList<>();
@@ -107,11 +116,14 @@ final class KeyDefinitionParser {
             String[] location = fileOrEnv(version, "version " + number + " of " + what);
             versions.add(new KeyDefinition.LocalKeyVersion(number, location[0], location[1]));
         }
-        int highest = versions.stream().mapToInt(KeyDefinition.LocalKeyVersion::version).max().orElseThrow();
+        int highest = versions.stream()
+                .mapToInt(KeyDefinition.LocalKeyVersion::version)
+                .max()
+                .orElseThrow();
         int active = fields.has("active-version") ? fields.integer("active-version") : highest;
         if (versions.stream().noneMatch(v -> v.version() == active)) {
-            throw fields.error("active-version", "active-version " + active + " of " + what
-                    + " is not one of its versions");
+            throw fields.error(
+                    "active-version", "active-version " + active + " of " + what + " is not one of its versions");
         }
         return new KeyDefinition.LocalKey(name, versions, active);
     }

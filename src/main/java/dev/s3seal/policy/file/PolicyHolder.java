@@ -1,5 +1,12 @@
 package dev.s3seal.policy.file;
 
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyDecision;
+import dev.s3seal.policy.PolicyEngine;
+import dev.s3seal.policy.PolicyException;
+import dev.s3seal.policy.PolicyExplanation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,16 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.s3seal.policy.Mode;
-import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.Policy;
-import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.policy.PolicyEngine;
-import dev.s3seal.policy.PolicyException;
-import dev.s3seal.policy.PolicyExplanation;
 
 /**
  * The policy in force, swapped atomically on reload so that a request always sees one whole policy.
@@ -111,7 +110,11 @@ public final class PolicyHolder {
             lastSeenDigest = digest;
             lastReloadError = null;
             reloadSuccesses.incrementAndGet();
-            log.info("policy reloaded from {}: {} rules, {} keys", file, policy.rules().size(), policy.keys().size());
+            log.info(
+                    "policy reloaded from {}: {} rules, {} keys",
+                    file,
+                    policy.rules().size(),
+                    policy.keys().size());
             return true;
         } catch (PolicyException e) {
             return failed(digest, e.getMessage());
@@ -156,8 +159,8 @@ public final class PolicyHolder {
 
     private static byte[] readOrFail(Path file) throws IOException {
         if (Files.size(file) > PolicyParser.MAX_BYTES) {
-            throw new PolicyException(file.toString(), 1, "policy file is larger than " + PolicyParser.MAX_BYTES
-                    + " bytes");
+            throw new PolicyException(
+                    file.toString(), 1, "policy file is larger than " + PolicyParser.MAX_BYTES + " bytes");
         }
         return Files.readAllBytes(file);
     }

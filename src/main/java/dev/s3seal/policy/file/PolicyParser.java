@@ -1,5 +1,14 @@
 package dev.s3seal.policy.file;
 
+import dev.s3seal.policy.Glob;
+import dev.s3seal.policy.KeyDefinition;
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyException;
+import dev.s3seal.policy.Rule;
+import dev.s3seal.policy.RuleOptions;
+import dev.s3seal.policy.SseCVariant;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -21,15 +29,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import dev.s3seal.policy.Glob;
-import dev.s3seal.policy.KeyDefinition;
-import dev.s3seal.policy.Mode;
-import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.Policy;
-import dev.s3seal.policy.PolicyException;
-import dev.s3seal.policy.Rule;
-import dev.s3seal.policy.RuleOptions;
-import dev.s3seal.policy.SseCVariant;
 
 /**
  * Reads a policy file strictly: unknown fields, duplicate names, unreachable rules and keys that do
@@ -42,8 +41,17 @@ public final class PolicyParser {
     public static final int MAX_BYTES = 1024 * 1024;
 
     private static final List<String> TOP_FIELDS = List.of("keys", "rules");
-    private static final List<String> RULE_FIELDS = List.of("name", "buckets", "key-prefixes", "key-globs",
-            "principals", "operations", "mode", "variant", "key", "options");
+    private static final List<String> RULE_FIELDS = List.of(
+            "name",
+            "buckets",
+            "key-prefixes",
+            "key-globs",
+            "principals",
+            "operations",
+            "mode",
+            "variant",
+            "key",
+            "options");
 
     private final String source;
 
@@ -78,9 +86,8 @@ public final class PolicyParser {
             throw new PolicyException(source, 1, "empty policy file; expected 'keys' and 'rules'");
         }
         YamlFields top = YamlFields.of(source, root, "the policy", TOP_FIELDS);
-        Map<String, KeyDefinitionParser.Defined> keys = top.has("keys")
-                ? new KeyDefinitionParser(source).parse(top.node("keys"))
-                : Map.of();
+        Map<String, KeyDefinitionParser.Defined> keys =
+                top.has("keys") ? new KeyDefinitionParser(source).parse(top.node("keys")) : Map.of();
         if (!top.has("rules")) {
             throw top.error("the policy needs 'rules' (a list that ends with a default rule)");
         }
@@ -122,13 +129,18 @@ public final class PolicyParser {
             Rule rule = rule(node, keys);
             Integer first = names.putIfAbsent(rule.name(), rule.line());
             if (first != null) {
-                throw YamlFields.error(source, node, "duplicate rule name '" + rule.name()
-                        + "' (first defined at line " + first + ")");
+                throw YamlFields.error(
+                        source,
+                        node,
+                        "duplicate rule name '" + rule.name() + "' (first defined at line " + first + ")");
             }
             if (defaultRule != null) {
-                throw YamlFields.error(source, node, "rule '" + rule.name() + "' is unreachable: it comes after the"
-                        + " default rule '" + defaultRule.name() + "' (line " + defaultRule.line()
-                        + "), which matches every request");
+                throw YamlFields.error(
+                        source,
+                        node,
+                        "rule '" + rule.name() + "' is unreachable: it comes after the"
+                                + " default rule '" + defaultRule.name() + "' (line " + defaultRule.line()
+                                + "), which matches every request");
             }
             if (rule.isDefault()) {
                 defaultRule = rule;
@@ -136,16 +148,19 @@ public final class PolicyParser {
             rules.add(rule);
         }
         if (defaultRule == null) {
-            throw YamlFields.error(source, rulesNode, "no default rule: the last rule must have no buckets,"
-                    + " key-prefixes, key-globs, principals or operations, so that every request matches a rule");
+            throw YamlFields.error(
+                    source,
+                    rulesNode,
+                    "no default rule: the last rule must have no buckets,"
+                            + " key-prefixes, key-globs, principals or operations, so that every request matches a rule");
         }
         return rules;
     }
 
     private Rule rule(Node node, Map<String, KeyDefinitionParser.Defined> keys) {
         String peeked = YamlFields.peek(source, node, "a rule", "name");
-        YamlFields named = YamlFields.of(source, node, peeked == null ? "a rule" : "rule '" + peeked + "'",
-                RULE_FIELDS);
+        YamlFields named =
+                YamlFields.of(source, node, peeked == null ? "a rule" : "rule '" + peeked + "'", RULE_FIELDS);
         String name = named.string("name");
         if (!KeyDefinitionParser.NAME.matcher(name).matches()) {
             throw named.error("name", "rule name '" + name + "' must use letters, digits, '.', '_' and '-' only");
@@ -161,7 +176,17 @@ public final class PolicyParser {
         String keyName = named.optionalString("key");
         checkKey(named, what, mode, variant, keyName, keys);
         RuleOptions options = new RuleOptionsParser(source).parse(named, what, mode, variant);
-        return new Rule(name, buckets, prefixes, keyGlobs, principals, operations, mode, variant, keyName, options,
+        return new Rule(
+                name,
+                buckets,
+                prefixes,
+                keyGlobs,
+                principals,
+                operations,
+                mode,
+                variant,
+                keyName,
+                options,
                 named.line());
     }
 
@@ -171,8 +196,8 @@ public final class PolicyParser {
             try {
                 Glob.compile(globs.get(i));
             } catch (IllegalArgumentException e) {
-                throw YamlFields.error(source, fields.itemNodes(field).get(i),
-                        "bad glob in '" + field + "': " + e.getMessage());
+                throw YamlFields.error(
+                        source, fields.itemNodes(field).get(i), "bad glob in '" + field + "': " + e.getMessage());
             }
         }
         return globs;
@@ -181,35 +206,47 @@ public final class PolicyParser {
     private Set<Operation> operations(YamlFields fields, String what) {
         Set<Operation> operations = EnumSet.noneOf(Operation.class);
         for (String name : fields.strings("operations")) {
-            operations.add(Operation.fromYaml(name).orElseThrow(() -> fields.error("operations",
-                    "unknown operation '" + name + "' in " + what + "; expected read, write, delete, list or other")));
+            operations.add(Operation.fromYaml(name)
+                    .orElseThrow(() -> fields.error(
+                            "operations",
+                            "unknown operation '" + name + "' in " + what
+                                    + "; expected read, write, delete, list or other")));
         }
         return operations;
     }
 
     private Mode mode(YamlFields fields, String what) {
         String name = fields.string("mode");
-        return Mode.fromYaml(name).orElseThrow(() -> fields.error("mode",
-                "unknown mode '" + name + "' in " + what + "; expected one of: " + Mode.yamlNames()));
+        return Mode.fromYaml(name)
+                .orElseThrow(() -> fields.error(
+                        "mode", "unknown mode '" + name + "' in " + what + "; expected one of: " + Mode.yamlNames()));
     }
 
     private SseCVariant variant(YamlFields fields, String what, Mode mode) {
         String name = fields.optionalString("variant");
         if (mode != Mode.SSE_C) {
             if (name != null) {
-                throw fields.error("variant", "'variant' applies to mode sse-c only, not to " + what
-                        + " (mode " + mode + ")");
+                throw fields.error(
+                        "variant", "'variant' applies to mode sse-c only, not to " + what + " (mode " + mode + ")");
             }
             return null;
         }
         if (name == null) {
             return SseCVariant.PASS_THROUGH;
         }
-        return SseCVariant.fromYaml(name).orElseThrow(() -> fields.error("variant",
-                "unknown sse-c variant '" + name + "' in " + what + "; expected pass-through, inject or emulated"));
+        return SseCVariant.fromYaml(name)
+                .orElseThrow(() -> fields.error(
+                        "variant",
+                        "unknown sse-c variant '" + name + "' in " + what
+                                + "; expected pass-through, inject or emulated"));
     }
 
-    private void checkKey(YamlFields fields, String what, Mode mode, SseCVariant variant, String keyName,
+    private void checkKey(
+            YamlFields fields,
+            String what,
+            Mode mode,
+            SseCVariant variant,
+            String keyName,
             Map<String, KeyDefinitionParser.Defined> keys) {
         String needed = switch (mode) {
             case SSE_KMS, CSE_KMS -> "kms";
@@ -220,24 +257,28 @@ public final class PolicyParser {
         String modeName = mode == Mode.SSE_C ? "sse-c " + variant : mode.yamlName();
         if (needed == null) {
             if (keyName != null) {
-                throw fields.error("key", what + " (mode " + modeName + ") takes no key; remove 'key: " + keyName + "'");
+                throw fields.error(
+                        "key", what + " (mode " + modeName + ") takes no key; remove 'key: " + keyName + "'");
             }
             return;
         }
         if (keyName == null) {
-            throw fields.error(what + " (mode " + modeName + ") needs 'key', the name of a " + needed
-                    + " key defined under keys");
+            throw fields.error(
+                    what + " (mode " + modeName + ") needs 'key', the name of a " + needed + " key defined under keys");
         }
         KeyDefinitionParser.Defined defined = keys.get(keyName);
         if (defined == null) {
             throw fields.error("key", what + " uses key '" + keyName + "' which is not defined under keys");
         }
         KeyDefinition definition = defined.definition();
-        String actual = definition instanceof KeyDefinition.KmsKey ? "kms"
+        String actual = definition instanceof KeyDefinition.KmsKey
+                ? "kms"
                 : definition instanceof KeyDefinition.LocalKey ? "local" : "customer";
         if (!actual.equals(needed)) {
-            throw fields.error("key", what + " (mode " + modeName + ") needs a " + needed + " key, but '" + keyName
-                    + "' (line " + defined.line() + ") is a " + actual + " key");
+            throw fields.error(
+                    "key",
+                    what + " (mode " + modeName + ") needs a " + needed + " key, but '" + keyName + "' (line "
+                            + defined.line() + ") is a " + actual + " key");
         }
     }
 }

@@ -1,17 +1,21 @@
 package dev.s3seal.policy.file;
 
-import java.util.List;
-import java.util.Locale;
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.RuleOptions;
 import dev.s3seal.policy.SseCVariant;
+import java.util.List;
+import java.util.Locale;
 
 /** Reads a rule's {@code options:} and refuses options that mean nothing for the rule's mode. */
 final class RuleOptionsParser {
 
-    private static final List<String> FIELDS = List.of("format", "segment-size", "allow-unencrypted-reads",
-            "allow-client-sse-headers", "allow-unauthenticated-s3ec-ranges");
+    private static final List<String> FIELDS = List.of(
+            "format",
+            "segment-size",
+            "allow-unencrypted-reads",
+            "allow-client-sse-headers",
+            "allow-unauthenticated-s3ec-ranges");
 
     private final String source;
 
@@ -33,8 +37,10 @@ final class RuleOptionsParser {
         int segmentSize = RuleOptions.DEFAULT_SEGMENT_SIZE;
         if (fields.has("segment-size")) {
             if (!segmented || format != Format.S3SEAL) {
-                throw fields.error("segment-size", "'segment-size' applies to the s3seal format (cse-kms, cse-local,"
-                        + " sse-c emulated), not to " + what + " (mode " + modeName + ", format " + format + ")");
+                throw fields.error(
+                        "segment-size",
+                        "'segment-size' applies to the s3seal format (cse-kms, cse-local," + " sse-c emulated), not to "
+                                + what + " (mode " + modeName + ", format " + format + ")");
             }
             segmentSize = segmentSize(fields, what);
         }
@@ -42,7 +48,10 @@ final class RuleOptionsParser {
         only(fields, "allow-unencrypted-reads", mode != Mode.PASSTHROUGH, what, modeName);
         // passthrough forwards the client's SSE headers as they are (web/ClientSseHeaders)
         only(fields, "allow-client-sse-headers", mode != Mode.PASSTHROUGH, what, modeName);
-        return new RuleOptions(format, segmentSize, fields.bool("allow-unencrypted-reads", false),
+        return new RuleOptions(
+                format,
+                segmentSize,
+                fields.bool("allow-unencrypted-reads", false),
                 fields.bool("allow-client-sse-headers", false),
                 fields.bool("allow-unauthenticated-s3ec-ranges", false));
     }
@@ -53,11 +62,12 @@ final class RuleOptionsParser {
             return Format.S3SEAL;
         }
         if (!clientSide) {
-            throw fields.error("format", "'format' applies to cse-kms and cse-local, not to " + what
-                    + " (mode " + modeName + ")");
+            throw fields.error(
+                    "format", "'format' applies to cse-kms and cse-local, not to " + what + " (mode " + modeName + ")");
         }
-        return Format.fromYaml(name).orElseThrow(() -> fields.error("format",
-                "unknown format '" + name + "' in " + what + "; expected s3seal or s3ec-v3"));
+        return Format.fromYaml(name)
+                .orElseThrow(() -> fields.error(
+                        "format", "unknown format '" + name + "' in " + what + "; expected s3seal or s3ec-v3"));
     }
 
     private static void only(YamlFields fields, String field, boolean applies, String what, String modeName) {
@@ -76,7 +86,8 @@ final class RuleOptionsParser {
         } else if (lower.endsWith("mib")) {
             unit = 1024 * 1024;
         }
-        String digits = unit == 1 ? lower : lower.substring(0, lower.length() - 3).trim();
+        String digits =
+                unit == 1 ? lower : lower.substring(0, lower.length() - 3).trim();
         long size;
         try {
             size = Long.parseLong(digits) * unit;
@@ -84,8 +95,10 @@ final class RuleOptionsParser {
             size = -1;
         }
         if (!RuleOptions.validSegmentSize(size)) {
-            throw fields.error("segment-size", "segment-size '" + text + "' of " + what
-                    + " must be a power of two between 4KiB and 4MiB (for example 65536 or 64KiB)");
+            throw fields.error(
+                    "segment-size",
+                    "segment-size '" + text + "' of " + what
+                            + " must be a power of two between 4KiB and 4MiB (for example 65536 or 64KiB)");
         }
         return (int) size;
     }

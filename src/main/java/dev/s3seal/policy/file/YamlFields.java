@@ -1,16 +1,15 @@
 package dev.s3seal.policy.file;
 
+import dev.s3seal.policy.PolicyException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import dev.s3seal.policy.PolicyException;
 
 /**
  * Strict, line-aware reading of one YAML mapping: duplicate and unknown fields are refused, and
@@ -36,12 +35,17 @@ final class YamlFields {
         for (NodeTuple tuple : mapping(source, node, what).getValue()) {
             String name = scalar(source, tuple.getKeyNode(), "a field name in " + what);
             if (fields.keys.containsKey(name)) {
-                throw error(source, tuple.getKeyNode(), "duplicate field '" + name + "' in " + what
-                        + " (first at line " + line(fields.keys.get(name)) + ")");
+                throw error(
+                        source,
+                        tuple.getKeyNode(),
+                        "duplicate field '" + name + "' in " + what + " (first at line " + line(fields.keys.get(name))
+                                + ")");
             }
             if (!allowed.contains(name)) {
-                throw error(source, tuple.getKeyNode(), "unknown field '" + name + "' in " + what
-                        + "; expected one of: " + String.join(", ", allowed));
+                throw error(
+                        source,
+                        tuple.getKeyNode(),
+                        "unknown field '" + name + "' in " + what + "; expected one of: " + String.join(", ", allowed));
             }
             fields.keys.put(name, tuple.getKeyNode());
             fields.values.put(name, tuple.getValueNode());
@@ -179,7 +183,8 @@ final class YamlFields {
             return Map.of();
         }
         Map<String, String> result = new LinkedHashMap<>();
-        for (NodeTuple tuple : mapping(source, values.get(field), "'" + field + "' in " + what).getValue()) {
+        for (NodeTuple tuple :
+                mapping(source, values.get(field), "'" + field + "' in " + what).getValue()) {
             String key = scalar(source, tuple.getKeyNode(), "a name in '" + field + "'");
             if (result.containsKey(key)) {
                 throw error(source, tuple.getKeyNode(), "duplicate entry '" + key + "' in '" + field + "'");

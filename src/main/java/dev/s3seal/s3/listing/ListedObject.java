@@ -13,8 +13,8 @@ package dev.s3seal.s3.listing;
  * @param partNumber the {@code <PartNumber>} of a part, 0 otherwise
  * @param versionId the {@code <VersionId>} of a ListObjectVersions {@code <Version>}, else null
  */
-public record ListedObject(String key, long size, String etag, String lastModified, boolean isPart,
-        int partNumber, String versionId) {
+public record ListedObject(
+        String key, long size, String etag, String lastModified, boolean isPart, int partNumber, String versionId) {
 
     /** An entry without a version id (ListObjects, ListParts). */
     public ListedObject(String key, long size, String etag, String lastModified, boolean isPart, int partNumber) {

@@ -1,5 +1,6 @@
 package dev.s3seal.s3.listing;
 
+import dev.s3seal.s3.xml.XmlTagCursor;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,6 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import dev.s3seal.s3.xml.XmlTagCursor;
 
 /**
  * Reads a listing with StAX (no DTDs, no external entities) and records, for every entry, its
@@ -19,16 +19,21 @@ import dev.s3seal.s3.xml.XmlTagCursor;
 final class ListingParser {
 
     /** Where a field's text sits: {@code [start, end)}; an empty element {@code <ETag/>} has a closing tag to add. */
-    record TextRegion(int start, int end, String emptyElementName) {
-    }
+    record TextRegion(int start, int end, String emptyElementName) {}
 
-    record RawEntry(boolean isPart, String key, String size, TextRegion sizeRegion, String etag,
-            TextRegion etagRegion, String lastModified, String partNumber, String versionId) {
-    }
+    record RawEntry(
+            boolean isPart,
+            String key,
+            String size,
+            TextRegion sizeRegion,
+            String etag,
+            TextRegion etagRegion,
+            String lastModified,
+            String partNumber,
+            String versionId) {}
 
     /** The listing's entries, in document order; {@code uploadKey} is the root-level Key of ListParts. */
-    record ParsedListing(boolean urlEncodedKeys, String uploadKey, List<RawEntry> entries) {
-    }
+    record ParsedListing(boolean urlEncodedKeys, String uploadKey, List<RawEntry> entries) {}
 
     private final XMLStreamReader reader;
     private final XmlTagCursor tags;
@@ -122,8 +127,16 @@ final class ListingParser {
                 skipElement();
             }
         }
-        return new RawEntry("Part".equals(entryElement), key, size, sizeRegion, etag, etagRegion,
-                lastModified, partNumber, versionId);
+        return new RawEntry(
+                "Part".equals(entryElement),
+                key,
+                size,
+                sizeRegion,
+                etag,
+                etagRegion,
+                lastModified,
+                partNumber,
+                versionId);
     }
 
     /** Called on a field's END_ELEMENT, with the index just after its start tag. */
@@ -192,8 +205,7 @@ final class ListingParser {
         tags.next();
         boolean readerAtEnd = reader.getEventType() == XMLStreamConstants.END_ELEMENT;
         String prefix = reader.getPrefix();
-        String name = prefix == null || prefix.isEmpty()
-                ? reader.getLocalName() : prefix + ":" + reader.getLocalName();
+        String name = prefix == null || prefix.isEmpty() ? reader.getLocalName() : prefix + ":" + reader.getLocalName();
         if (tags.isEndTag() != readerAtEnd || !tags.qualifiedName().equals(name)) {
             throw new IllegalStateException("tag cursor out of step with the XML reader at <" + name + ">");
         }

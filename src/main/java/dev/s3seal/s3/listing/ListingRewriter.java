@@ -1,8 +1,11 @@
 package dev.s3seal.s3.listing;
 
+import dev.s3seal.s3.PercentCoding;
+import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.listing.ListingParser.ParsedListing;
 import dev.s3seal.s3.listing.ListingParser.RawEntry;
 import dev.s3seal.s3.listing.ListingParser.TextRegion;
+import dev.s3seal.s3.xml.Xml;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,9 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import dev.s3seal.s3.PercentCoding;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.xml.Xml;
 
 /**
  * Rewrites S3 listing responses so clients see plaintext sizes and ETags instead of the
@@ -37,11 +37,9 @@ public final class ListingRewriter {
 
     private static final String XML_DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
-    private record Edit(TextRegion region, String replacement) {
-    }
+    private record Edit(TextRegion region, String replacement) {}
 
-    private ListingRewriter() {
-    }
+    private ListingRewriter() {}
 
     /** Returns the listing as the client should see it; see the class comment. */
     public static byte[] rewrite(byte[] xml, ListedObjectMapper mapper) {
@@ -51,8 +49,8 @@ public final class ListingRewriter {
             throw new IllegalArgumentException("listing body exceeds " + MAX_LISTING_BYTES + " bytes");
         }
         String text = decodeUtf8(xml);
-        boolean hasDeclaration = text.startsWith("<?xml") && text.length() > 5
-                && Character.isWhitespace(text.charAt(5));
+        boolean hasDeclaration =
+                text.startsWith("<?xml") && text.length() > 5 && Character.isWhitespace(text.charAt(5));
         ParsedListing listing = ListingParser.parse(text);
         if (listing == null) {
             return xml;
@@ -68,8 +66,7 @@ public final class ListingRewriter {
         return splice(text, edits, hasDeclaration).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void collectEdits(RawEntry raw, ParsedListing listing, ListedObjectMapper mapper,
-            List<Edit> edits) {
+    private static void collectEdits(RawEntry raw, ParsedListing listing, ListedObjectMapper mapper, List<Edit> edits) {
         ListedObject listed = toListedObject(raw, listing);
         ListedObject seen = mapper.map(listed);
         if (seen == null) {
@@ -133,7 +130,11 @@ public final class ListingRewriter {
             if (region.emptyElementName() == null) {
                 out.append(edit.replacement());
             } else {
-                out.append('>').append(edit.replacement()).append("</").append(region.emptyElementName()).append('>');
+                out.append('>')
+                        .append(edit.replacement())
+                        .append("</")
+                        .append(region.emptyElementName())
+                        .append('>');
             }
             copied = region.end();
         }
@@ -142,7 +143,8 @@ public final class ListingRewriter {
 
     private static String decodeUtf8(byte[] xml) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(xml))

@@ -8,6 +8,14 @@ import static dev.s3seal.s3.operations.ParameterRule.TEXT;
 import static dev.s3seal.s3.operations.ParameterRule.TWO;
 import static dev.s3seal.s3.operations.ParameterRule.URL_ENCODING;
 
+import dev.s3seal.policy.Operation;
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
+import dev.s3seal.s3.operations.S3ApiOperation.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -16,15 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import dev.s3seal.policy.Operation;
-import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
-import dev.s3seal.s3.operations.S3ApiOperation.Level;
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.S3Operation;
-import dev.s3seal.s3.S3Request;
 
 /**
  * Every general-purpose operation of the S3 API reference, object and bucket level, bucket
@@ -70,14 +69,29 @@ public final class OperationTable {
      * Names of S3 operations s3seal does not serve: CreateSession and RenameObject (directory buckets),
      * S3 Metadata tables, ABAC, Object Lambda's WriteGetObjectResponse route. Refused, never forwarded.
      */
-    public static final Set<String> NOT_SERVED = Set.of("session", "renameObject", "metadataTable",
-            "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "abac");
+    public static final Set<String> NOT_SERVED = Set.of(
+            "session",
+            "renameObject",
+            "metadataTable",
+            "metadataConfiguration",
+            "metadataInventoryTable",
+            "metadataJournalTable",
+            "abac");
 
     private static final Map<String, ParameterRule> VERSION = Map.of("versionId", NON_EMPTY);
     private static final Map<String, ParameterRule> RESPONSE_OVERRIDES = Map.of(
-            "response-cache-control", TEXT, "response-content-disposition", TEXT,
-            "response-content-encoding", TEXT, "response-content-language", TEXT,
-            "response-content-type", TEXT, "response-expires", TEXT);
+            "response-cache-control",
+            TEXT,
+            "response-content-disposition",
+            TEXT,
+            "response-content-encoding",
+            TEXT,
+            "response-content-language",
+            TEXT,
+            "response-content-type",
+            TEXT,
+            "response-expires",
+            TEXT);
     private static final Map<String, ParameterRule> CONTINUATION = Map.of("continuation-token", TEXT);
 
     // declared after the parameter maps it uses
@@ -89,8 +103,7 @@ public final class OperationTable {
         SUB_RESOURCES = Set.copyOf(names);
     }
 
-    private OperationTable() {
-    }
+    private OperationTable() {}
 
     /** The whole table. */
     public static List<S3ApiOperation> all() {
@@ -98,23 +111,26 @@ public final class OperationTable {
     }
 
     /** A request placed in the table: its operation and the query the upstream gets. */
-    public record Recognised(S3ApiOperation operation, QueryParameters query) {
-    }
+    public record Recognised(S3ApiOperation operation, QueryParameters query) {}
 
     /** The request's operation and canonical query, or {@link S3Exception} with S3's error. */
     public static Recognised recognise(S3Request request) {
         Level level = !request.hasBucket() ? Level.SERVICE : request.hasKey() ? Level.OBJECT : Level.BUCKET;
-        Set<String> names = request.query().all().stream().map(QueryParameters.Parameter::name)
+        Set<String> names = request.query().all().stream()
+                .map(QueryParameters.Parameter::name)
                 .collect(Collectors.toSet());
         for (String name : names) {
             if (NOT_SERVED.contains(name)) {
-                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                throw new S3Exception(
+                        S3ErrorCode.NOT_IMPLEMENTED,
                         "s3seal does not support the S3 operation named by '" + name + "'.");
             }
         }
-        Set<String> subResources = names.stream().filter(SUB_RESOURCES::contains).collect(Collectors.toSet());
+        Set<String> subResources =
+                names.stream().filter(SUB_RESOURCES::contains).collect(Collectors.toSet());
         List<S3ApiOperation> candidates = OPERATIONS.stream()
-                .filter(op -> op.method().equals(request.method()) && op.level() == level
+                .filter(op -> op.method().equals(request.method())
+                        && op.level() == level
                         && op.subResources().equals(subResources))
                 .filter(op -> op.copySource().admits(request.header("x-amz-copy-source") != null))
                 .toList();
@@ -124,8 +140,10 @@ public final class OperationTable {
         S3ApiOperation operation = candidates.stream()
                 .filter(op -> names.containsAll(op.required()))
                 .max(Comparator.comparingInt(op -> op.required().size()))
-                .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ARGUMENT, candidates.get(0).name()
-                        + " requires the query parameters " + String.join(", ", candidates.get(0).required()) + "."));
+                .orElseThrow(() -> new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT,
+                        candidates.get(0).name() + " requires the query parameters "
+                                + String.join(", ", candidates.get(0).required()) + "."));
         return new Recognised(operation, canonicalQuery(operation, request.query()));
     }
 
@@ -134,10 +152,13 @@ public final class OperationTable {
         if (!methodKnownHere || subResources.isEmpty()) {
             return new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED);
         }
-        String named = subResources.isEmpty() ? "no sub-resource" : "sub-resources " + subResources.stream().sorted()
-                .collect(Collectors.joining(", "));
-        return new S3Exception(S3ErrorCode.INVALID_REQUEST, "S3 defines no " + method + " operation on a "
-                + level.name().toLowerCase(Locale.ROOT) + " with " + named + ".");
+        String named = subResources.isEmpty()
+                ? "no sub-resource"
+                : "sub-resources " + subResources.stream().sorted().collect(Collectors.joining(", "));
+        return new S3Exception(
+                S3ErrorCode.INVALID_REQUEST,
+                "S3 defines no " + method + " operation on a " + level.name().toLowerCase(Locale.ROOT) + " with "
+                        + named + ".");
     }
 
     /** The operation's own parameters, each once and in canonical form; everything else is dropped. */
@@ -150,8 +171,8 @@ public final class OperationTable {
                 continue;
             }
             if (!seen.add(p.name())) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The query parameter '" + p.name()
-                        + "' may appear only once.");
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT, "The query parameter '" + p.name() + "' may appear only once.");
             }
             kept.add(new QueryParameters.Parameter(p.name(), rule.canonical(p.name(), p.value())));
         }
@@ -164,27 +185,52 @@ public final class OperationTable {
         List<S3ApiOperation> t = new ArrayList<>();
         // service
         t.add(op("ListBuckets", "GET", Level.SERVICE, S3Operation.OTHER, Operation.OTHER)
-                .params(Map.of("prefix", TEXT, "continuation-token", TEXT, "max-buckets", NON_NEGATIVE_INTEGER,
-                        "bucket-region", TEXT)).build());
+                .params(Map.of(
+                        "prefix",
+                        TEXT,
+                        "continuation-token",
+                        TEXT,
+                        "max-buckets",
+                        NON_NEGATIVE_INTEGER,
+                        "bucket-region",
+                        TEXT))
+                .build());
 
         // objects: data
         t.add(op("GetObject", "GET", Level.OBJECT, S3Operation.GET_OBJECT, Operation.READ)
-                .params(VERSION).params(RESPONSE_OVERRIDES).params(Map.of("partNumber", PART_NUMBER)).build());
+                .params(VERSION)
+                .params(RESPONSE_OVERRIDES)
+                .params(Map.of("partNumber", PART_NUMBER))
+                .build());
         t.add(op("HeadObject", "HEAD", Level.OBJECT, S3Operation.HEAD_OBJECT, Operation.READ)
-                .params(VERSION).params(RESPONSE_OVERRIDES).params(Map.of("partNumber", PART_NUMBER)).build());
+                .params(VERSION)
+                .params(RESPONSE_OVERRIDES)
+                .params(Map.of("partNumber", PART_NUMBER))
+                .build());
         t.add(op("PutObject", "PUT", Level.OBJECT, S3Operation.PUT_OBJECT, Operation.WRITE)
-                .copySource(CopySourceHeader.ABSENT).build());
+                .copySource(CopySourceHeader.ABSENT)
+                .build());
         t.add(op("CopyObject", "PUT", Level.OBJECT, S3Operation.COPY_OBJECT, Operation.WRITE)
-                .copySource(CopySourceHeader.PRESENT).build());
+                .copySource(CopySourceHeader.PRESENT)
+                .build());
         t.add(op("DeleteObject", "DELETE", Level.OBJECT, S3Operation.DELETE_OBJECT, Operation.DELETE)
-                .params(VERSION).build());
+                .params(VERSION)
+                .build());
         t.add(op("SelectObjectContent", "POST", Level.OBJECT, S3Operation.SELECT_OBJECT_CONTENT, Operation.READ)
-                .sub("select").required("select-type", TWO).build());
+                .sub("select")
+                .required("select-type", TWO)
+                .build());
         t.add(op("RestoreObject", "POST", Level.OBJECT, S3Operation.OTHER, Operation.WRITE)
-                .sub("restore").params(VERSION).build());
+                .sub("restore")
+                .params(VERSION)
+                .build());
         t.add(op("GetObjectAttributes", "GET", Level.OBJECT, S3Operation.OTHER, Operation.READ)
-                .sub("attributes").params(VERSION).build());
-        t.add(op("GetObjectTorrent", "GET", Level.OBJECT, S3Operation.OTHER, Operation.READ).sub("torrent").build());
+                .sub("attributes")
+                .params(VERSION)
+                .build());
+        t.add(op("GetObjectTorrent", "GET", Level.OBJECT, S3Operation.OTHER, Operation.READ)
+                .sub("torrent")
+                .build());
 
         // objects: metadata sub-resources
         objectSubResource(t, "acl", "ObjectAcl", false);
@@ -194,46 +240,86 @@ public final class OperationTable {
 
         // objects: multipart uploads
         t.add(op("CreateMultipartUpload", "POST", Level.OBJECT, S3Operation.CREATE_MULTIPART_UPLOAD, Operation.WRITE)
-                .sub("uploads").build());
-        t.add(op("UploadPart", "PUT", Level.OBJECT, S3Operation.UPLOAD_PART, Operation.WRITE)
-                .sub("uploadId", NON_EMPTY).required("partNumber", PART_NUMBER).copySource(CopySourceHeader.ABSENT).build());
-        t.add(op("UploadPartCopy", "PUT", Level.OBJECT, S3Operation.UPLOAD_PART_COPY, Operation.WRITE)
-                .sub("uploadId", NON_EMPTY).required("partNumber", PART_NUMBER).copySource(CopySourceHeader.PRESENT)
+                .sub("uploads")
                 .build());
-        t.add(op("CompleteMultipartUpload", "POST", Level.OBJECT, S3Operation.COMPLETE_MULTIPART_UPLOAD,
-                Operation.WRITE).sub("uploadId", NON_EMPTY).build());
+        t.add(op("UploadPart", "PUT", Level.OBJECT, S3Operation.UPLOAD_PART, Operation.WRITE)
+                .sub("uploadId", NON_EMPTY)
+                .required("partNumber", PART_NUMBER)
+                .copySource(CopySourceHeader.ABSENT)
+                .build());
+        t.add(op("UploadPartCopy", "PUT", Level.OBJECT, S3Operation.UPLOAD_PART_COPY, Operation.WRITE)
+                .sub("uploadId", NON_EMPTY)
+                .required("partNumber", PART_NUMBER)
+                .copySource(CopySourceHeader.PRESENT)
+                .build());
+        t.add(op(
+                        "CompleteMultipartUpload",
+                        "POST",
+                        Level.OBJECT,
+                        S3Operation.COMPLETE_MULTIPART_UPLOAD,
+                        Operation.WRITE)
+                .sub("uploadId", NON_EMPTY)
+                .build());
         t.add(op("AbortMultipartUpload", "DELETE", Level.OBJECT, S3Operation.ABORT_MULTIPART_UPLOAD, Operation.WRITE)
-                .sub("uploadId", NON_EMPTY).build());
+                .sub("uploadId", NON_EMPTY)
+                .build());
         t.add(op("ListParts", "GET", Level.OBJECT, S3Operation.LIST_PARTS, Operation.WRITE)
                 .sub("uploadId", NON_EMPTY)
-                .params(Map.of("max-parts", NON_NEGATIVE_INTEGER, "part-number-marker", NON_NEGATIVE_INTEGER)).build());
+                .params(Map.of("max-parts", NON_NEGATIVE_INTEGER, "part-number-marker", NON_NEGATIVE_INTEGER))
+                .build());
 
         // buckets: contents
-        Map<String, ParameterRule> listing = Map.of("prefix", TEXT, "delimiter", TEXT, "max-keys", NON_NEGATIVE_INTEGER,
-                "encoding-type", URL_ENCODING);
+        Map<String, ParameterRule> listing = Map.of(
+                "prefix", TEXT, "delimiter", TEXT, "max-keys", NON_NEGATIVE_INTEGER, "encoding-type", URL_ENCODING);
         t.add(op("ListObjects", "GET", Level.BUCKET, S3Operation.LIST_OBJECTS, Operation.LIST)
-                .params(listing).params(Map.of("marker", TEXT)).build());
+                .params(listing)
+                .params(Map.of("marker", TEXT))
+                .build());
         t.add(op("ListObjectsV2", "GET", Level.BUCKET, S3Operation.LIST_OBJECTS, Operation.LIST)
-                .sub("list-type", TWO).params(listing)
-                .params(Map.of("start-after", TEXT, "continuation-token", TEXT, "fetch-owner", BOOLEAN)).build());
+                .sub("list-type", TWO)
+                .params(listing)
+                .params(Map.of("start-after", TEXT, "continuation-token", TEXT, "fetch-owner", BOOLEAN))
+                .build());
         t.add(op("ListObjectVersions", "GET", Level.BUCKET, S3Operation.LIST_OBJECT_VERSIONS, Operation.LIST)
-                .sub("versions").params(listing)
-                .params(Map.of("key-marker", TEXT, "version-id-marker", TEXT)).build());
+                .sub("versions")
+                .params(listing)
+                .params(Map.of("key-marker", TEXT, "version-id-marker", TEXT))
+                .build());
         t.add(op("ListMultipartUploads", "GET", Level.BUCKET, S3Operation.OTHER, Operation.LIST)
-                .sub("uploads").params(Map.of("prefix", TEXT, "delimiter", TEXT, "max-uploads", NON_NEGATIVE_INTEGER,
-                        "encoding-type", URL_ENCODING, "key-marker", TEXT, "upload-id-marker", TEXT)).build());
+                .sub("uploads")
+                .params(Map.of(
+                        "prefix",
+                        TEXT,
+                        "delimiter",
+                        TEXT,
+                        "max-uploads",
+                        NON_NEGATIVE_INTEGER,
+                        "encoding-type",
+                        URL_ENCODING,
+                        "key-marker",
+                        TEXT,
+                        "upload-id-marker",
+                        TEXT))
+                .build());
         t.add(op("DeleteObjects", "POST", Level.BUCKET, S3Operation.DELETE_OBJECTS, Operation.DELETE)
-                .sub("delete").build());
-        t.add(op("PostObject", "POST", Level.BUCKET, S3Operation.POST_OBJECT, Operation.WRITE).build());
+                .sub("delete")
+                .build());
+        t.add(op("PostObject", "POST", Level.BUCKET, S3Operation.POST_OBJECT, Operation.WRITE)
+                .build());
 
         // buckets: the bucket itself
-        t.add(op("CreateBucket", "PUT", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).build());
-        t.add(op("DeleteBucket", "DELETE", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).build());
-        t.add(op("HeadBucket", "HEAD", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).build());
+        t.add(op("CreateBucket", "PUT", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .build());
+        t.add(op("DeleteBucket", "DELETE", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .build());
+        t.add(op("HeadBucket", "HEAD", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .build());
         t.add(op("GetBucketLocation", "GET", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
-                .sub("location").build());
+                .sub("location")
+                .build());
         t.add(op("GetBucketPolicyStatus", "GET", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
-                .sub("policyStatus").build());
+                .sub("policyStatus")
+                .build());
 
         // buckets: configuration; GET and PUT, and DELETE where S3 has one
         bucketConfiguration(t, "acl", "BucketAcl", false);
@@ -263,35 +349,62 @@ public final class OperationTable {
 
     /** Get / Put (and Delete) of an object sub-resource: read, write, delete of that object. */
     private static void objectSubResource(List<S3ApiOperation> t, String name, String suffix, boolean deletable) {
-        t.add(op("Get" + suffix, "GET", Level.OBJECT, S3Operation.OTHER, Operation.READ).sub(name).params(VERSION).build());
-        t.add(op("Put" + suffix, "PUT", Level.OBJECT, S3Operation.OTHER, Operation.WRITE).sub(name).params(VERSION).build());
+        t.add(op("Get" + suffix, "GET", Level.OBJECT, S3Operation.OTHER, Operation.READ)
+                .sub(name)
+                .params(VERSION)
+                .build());
+        t.add(op("Put" + suffix, "PUT", Level.OBJECT, S3Operation.OTHER, Operation.WRITE)
+                .sub(name)
+                .params(VERSION)
+                .build());
         if (deletable) {
-            t.add(op("Delete" + suffix, "DELETE", Level.OBJECT, S3Operation.OTHER, Operation.DELETE).sub(name)
-                    .params(VERSION).build());
+            t.add(op("Delete" + suffix, "DELETE", Level.OBJECT, S3Operation.OTHER, Operation.DELETE)
+                    .sub(name)
+                    .params(VERSION)
+                    .build());
         }
     }
 
     private static void bucketConfiguration(List<S3ApiOperation> t, String name, String suffix, boolean deletable) {
-        t.add(op("Get" + suffix, "GET", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).sub(name).build());
-        t.add(op("Put" + suffix, "PUT", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).sub(name).build());
+        t.add(op("Get" + suffix, "GET", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .sub(name)
+                .build());
+        t.add(op("Put" + suffix, "PUT", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .sub(name)
+                .build());
         if (deletable) {
-            t.add(op("Delete" + suffix, "DELETE", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).sub(name).build());
+            t.add(op("Delete" + suffix, "DELETE", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                    .sub(name)
+                    .build());
         }
     }
 
     private static void idConfigurations(List<S3ApiOperation> t, String name, String suffix) {
-        t.add(op("Get" + suffix, "GET", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).sub(name)
-                .required("id", NON_EMPTY).build());
-        t.add(op("Put" + suffix, "PUT", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).sub(name)
-                .required("id", NON_EMPTY).build());
-        t.add(op("Delete" + suffix, "DELETE", Level.BUCKET, S3Operation.OTHER, Operation.OTHER).sub(name)
-                .required("id", NON_EMPTY).build());
-        t.add(op("List" + suffix.replace("Configuration", "Configurations"), "GET", Level.BUCKET, S3Operation.OTHER,
-                Operation.OTHER).sub(name).params(CONTINUATION).build());
+        t.add(op("Get" + suffix, "GET", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .sub(name)
+                .required("id", NON_EMPTY)
+                .build());
+        t.add(op("Put" + suffix, "PUT", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .sub(name)
+                .required("id", NON_EMPTY)
+                .build());
+        t.add(op("Delete" + suffix, "DELETE", Level.BUCKET, S3Operation.OTHER, Operation.OTHER)
+                .sub(name)
+                .required("id", NON_EMPTY)
+                .build());
+        t.add(op(
+                        "List" + suffix.replace("Configuration", "Configurations"),
+                        "GET",
+                        Level.BUCKET,
+                        S3Operation.OTHER,
+                        Operation.OTHER)
+                .sub(name)
+                .params(CONTINUATION)
+                .build());
     }
 
-    private static S3ApiOperation.Builder op(String name, String method, Level level, S3Operation family,
-            Operation policyOperation) {
+    private static S3ApiOperation.Builder op(
+            String name, String method, Level level, S3Operation family, Operation policyOperation) {
         return new S3ApiOperation.Builder(name, method, level, family, policyOperation);
     }
 }

@@ -1,8 +1,8 @@
 package dev.s3seal.s3.operations;
 
-import java.util.Locale;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import java.util.Locale;
 
 /**
  * What value a query parameter of an S3 operation may carry, and its canonical form: the value
@@ -30,8 +30,10 @@ public enum ParameterRule {
         @Override
         String canonical(String name, String value) {
             if (value == null || value.isEmpty()) {
-                throw invalid(name.equals("versionId") ? "Version id cannot be the empty string"
-                        : "The " + name + " parameter must not be empty.");
+                throw invalid(
+                        name.equals("versionId")
+                                ? "Version id cannot be the empty string"
+                                : "The " + name + " parameter must not be empty.");
             }
             return value;
         }
@@ -48,9 +50,13 @@ public enum ParameterRule {
     NON_NEGATIVE_INTEGER {
         @Override
         String canonical(String name, String value) {
-            int number = integer(value, 0, Integer.MAX_VALUE, name.equals("max-keys")
-                    ? "Provided max-keys not an integer or within integer range"
-                    : "Argument " + name + " must be an integer between 0 and 2147483647");
+            int number = integer(
+                    value,
+                    0,
+                    Integer.MAX_VALUE,
+                    name.equals("max-keys")
+                            ? "Provided max-keys not an integer or within integer range"
+                            : "Argument " + name + " must be an integer between 0 and 2147483647");
             return Integer.toString(number);
         }
     },
@@ -90,7 +96,10 @@ public enum ParameterRule {
     abstract String canonical(String name, String value);
 
     private static int integer(String value, int min, int max, String message) {
-        if (value == null || value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (value == null
+                || value.isEmpty()
+                || value.length() > 10
+                || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw invalid(message);
         }
         long number = Long.parseLong(value);

@@ -1,12 +1,11 @@
 package dev.s3seal.s3.operations;
 
+import dev.s3seal.policy.Operation;
+import dev.s3seal.s3.S3Operation;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-
-import dev.s3seal.policy.Operation;
-import dev.s3seal.s3.S3Operation;
 
 /**
  * One operation of the S3 API reference as s3seal recognises it: the method and the sub-resource
@@ -33,7 +32,11 @@ public record S3ApiOperation(
         Operation policyOperation) {
 
     /** What a request addresses. */
-    public enum Level { SERVICE, BUCKET, OBJECT }
+    public enum Level {
+        SERVICE,
+        BUCKET,
+        OBJECT
+    }
 
     /** The part {@code x-amz-copy-source} plays in recognising an operation. */
     public enum CopySourceHeader {
@@ -98,8 +101,16 @@ public record S3ApiOperation(
         }
 
         S3ApiOperation build() {
-            return new S3ApiOperation(name, method, level, Set.copyOf(subResources), Map.copyOf(parameters),
-                    Set.copyOf(required), copySource, family, policyOperation);
+            return new S3ApiOperation(
+                    name,
+                    method,
+                    level,
+                    Set.copyOf(subResources),
+                    Map.copyOf(parameters),
+                    Set.copyOf(required),
+                    copySource,
+                    family,
+                    policyOperation);
         }
     }
 

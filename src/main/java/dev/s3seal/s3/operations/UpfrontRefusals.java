@@ -1,11 +1,11 @@
 package dev.s3seal.s3.operations;
 
-import java.util.List;
-import java.util.Set;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Refusals S3 makes from the request line and headers alone, before it reads a body or asks its
@@ -21,8 +21,7 @@ public final class UpfrontRefusals {
 
     private static final Set<String> S3_METHODS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS");
 
-    private UpfrontRefusals() {
-    }
+    private UpfrontRefusals() {}
 
     public static void check(S3Request request) {
         if (!S3_METHODS.contains(request.method())) {
@@ -45,7 +44,8 @@ public final class UpfrontRefusals {
         }
         for (String value : values) {
             String digits = value.trim();
-            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (!digits.isEmpty()
+                    && digits.chars().allMatch(c -> c >= '0' && c <= '9')
                     && (digits.length() > 18 || Long.parseLong(digits) > MAX_UPLOAD_BYTES)) {
                 throw new S3Exception(S3ErrorCode.ENTITY_TOO_LARGE);
             }

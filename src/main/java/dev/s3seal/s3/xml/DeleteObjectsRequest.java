@@ -1,10 +1,10 @@
 package dev.s3seal.s3.xml;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 
 /**
  * A DeleteObjects body as S3's schema defines it: {@code Delete} holding an optional
@@ -23,11 +23,11 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
 
     /** S3's limit on one request. */
     public static final int MAX_OBJECTS = 1000;
+
     private static final int MAX_KEY_BYTES = 1024;
 
     /** One {@code Object}; the optional fields are null when absent, kept as the client wrote them. */
-    public record ObjectIdentifier(String key, String versionId, String etag, String lastModifiedTime, String size) {
-    }
+    public record ObjectIdentifier(String key, String versionId, String etag, String lastModifiedTime, String size) {}
 
     /**
      * @throws S3Exception MalformedXML for anything outside the schema, an empty key or more than
@@ -39,7 +39,8 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
         if (objects.isEmpty() || objects.size() > MAX_OBJECTS) {
             throw StrictXml.malformed();
         }
-        return new DeleteObjectsRequest(quiet(delete.optional("Quiet")),
+        return new DeleteObjectsRequest(
+                quiet(delete.optional("Quiet")),
                 objects.stream().map(DeleteObjectsRequest::object).toList());
     }
 
@@ -67,8 +68,12 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
         if (size != null && !size.trim().matches("\\d{1,19}")) {
             throw StrictXml.malformed();
         }
-        return new ObjectIdentifier(key, leaf(object, "VersionId"), leaf(object, "ETag"),
-                leaf(object, "LastModifiedTime"), size == null ? null : size.trim());
+        return new ObjectIdentifier(
+                key,
+                leaf(object, "VersionId"),
+                leaf(object, "ETag"),
+                leaf(object, "LastModifiedTime"),
+                size == null ? null : size.trim());
     }
 
     private static String leaf(StrictXml.Element parent, String name) {
@@ -79,7 +84,8 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
     /** The body for the upstream, in S3's namespace, from this parse alone. */
     public byte[] toXml() {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Delete xmlns=\"")
-                .append(StrictXml.S3_NAMESPACE).append("\">");
+                .append(StrictXml.S3_NAMESPACE)
+                .append("\">");
         if (quiet != null) {
             xml.append("<Quiet>").append(quiet).append("</Quiet>");
         }
@@ -97,7 +103,13 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
 
     private static void element(StringBuilder xml, String name, String value) {
         if (value != null) {
-            xml.append('<').append(name).append('>').append(StrictXml.text(value)).append("</").append(name).append('>');
+            xml.append('<')
+                    .append(name)
+                    .append('>')
+                    .append(StrictXml.text(value))
+                    .append("</")
+                    .append(name)
+                    .append('>');
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.s3seal.s3.xml;
 
-import java.nio.charset.StandardCharsets;
 import dev.s3seal.s3.S3ErrorCode;
+import java.nio.charset.StandardCharsets;
 
 /** Renders the {@code <Error>} document S3 sends with every error response. */
 public final class S3ErrorDocument {
 
-    private S3ErrorDocument() {
-    }
+    private S3ErrorDocument() {}
 
     public static byte[] render(S3ErrorCode code, String message, String resource, String requestId) {
         StringBuilder xml = new StringBuilder(256)

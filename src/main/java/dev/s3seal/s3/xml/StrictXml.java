@@ -1,16 +1,15 @@
 package dev.s3seal.s3.xml;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 
 /**
  * Reads the small XML documents a client sends in a request body (DeleteObjects,
@@ -35,8 +34,7 @@ public final class StrictXml {
 
     private static final XMLInputFactory FACTORY = factory();
 
-    private StrictXml() {
-    }
+    private StrictXml() {}
 
     /**
      * An element: a leaf has text and no children; a container has children and null text.
@@ -134,8 +132,7 @@ public final class StrictXml {
                     }
                     root = readElement(reader, reader.getNamespaceURI(), 1);
                 }
-                case XMLStreamConstants.COMMENT, XMLStreamConstants.SPACE, XMLStreamConstants.END_DOCUMENT -> {
-                }
+                case XMLStreamConstants.COMMENT, XMLStreamConstants.SPACE, XMLStreamConstants.END_DOCUMENT -> {}
                 case XMLStreamConstants.CHARACTERS -> requireWhitespace(reader.getText());
                 default -> throw malformed(); // DTD, processing instruction, entity reference
             }
@@ -163,11 +160,11 @@ public final class StrictXml {
         while (true) {
             int event = reader.next();
             switch (event) {
-                case XMLStreamConstants.START_ELEMENT -> children.add(readElement(reader, documentNamespace, depth + 1));
+                case XMLStreamConstants.START_ELEMENT ->
+                    children.add(readElement(reader, documentNamespace, depth + 1));
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                        text.append(reader.getText());
-                case XMLStreamConstants.COMMENT -> {
-                }
+                    text.append(reader.getText());
+                case XMLStreamConstants.COMMENT -> {}
                 case XMLStreamConstants.END_ELEMENT -> {
                     if (children.isEmpty()) {
                         return new Element(name, text.toString(), List.of());

@@ -3,8 +3,7 @@ package dev.s3seal.s3.xml;
 /** XML text escaping for the documents s3seal writes itself. */
 public final class Xml {
 
-    private Xml() {
-    }
+    private Xml() {}
 
     /** Escapes markup characters and drops characters XML 1.0 cannot carry. */
     public static String escape(String text) {

@@ -22,49 +22,55 @@ interface ChunkTransform {
 
     void destroy();
 
-    static Flux<DataBuffer> transform(Flux<DataBuffer> input, Supplier<ChunkTransform> transforms, DataBufferFactory factory) {
+    static Flux<DataBuffer> transform(
+            Flux<DataBuffer> input, Supplier<ChunkTransform> transforms, DataBufferFactory factory) {
         return Flux.defer(() -> {
-            ChunkTransform t = transforms.get();
-            Flux<DataBuffer> body = input.handle((buffer, sink) -> {
-                byte[] out;
-                try {
-                    byte[] chunk = read(buffer);
-                    out = t.update(chunk, 0, chunk.length);
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                    return;
-                } finally {
-                    DataBufferUtils.release(buffer);
-                }
-                if (out.length > 0) {
-                    sink.next(factory.wrap(out));
-                }
-            });
-            Mono<DataBuffer> tail = Mono.fromSupplier(() -> {
-                byte[] out = t.finish();
-                return out.length == 0 ? null : factory.wrap(out);
-            });
-            return body.concatWith(tail).doFinally(signal -> t.destroy());
-        }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                    ChunkTransform t = transforms.get();
+                    Flux<DataBuffer> body = input.handle((buffer, sink) -> {
+                        byte[] out;
+                        try {
+                            byte[] chunk = read(buffer);
+                            out = t.update(chunk, 0, chunk.length);
+                        } catch (RuntimeException e) {
+                            sink.error(e);
+                            return;
+                        } finally {
+                            DataBufferUtils.release(buffer);
+                        }
+                        if (out.length > 0) {
+                            sink.next(factory.wrap(out));
+                        }
+                    });
+                    Mono<DataBuffer> tail = Mono.fromSupplier(() -> {
+                        byte[] out = t.finish();
+                        return out.length == 0 ? null : factory.wrap(out);
+                    });
+                    return body.concatWith(tail).doFinally(signal -> t.destroy());
+                })
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 
     /** Consumes everything, emits nothing; completes only if {@link #finish()} succeeds. */
     static Mono<Void> drain(Flux<DataBuffer> input, Supplier<ChunkTransform> transforms) {
         return Mono.defer(() -> {
-            ChunkTransform t = transforms.get();
-            // nothing is passed on: then() hands every element it ignores to the discard hook, which would
-            // release a buffer already released here
-            return input.<Void>handle((buffer, sink) -> {
-                try {
-                    byte[] chunk = read(buffer);
-                    t.update(chunk, 0, chunk.length);
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                } finally {
-                    DataBufferUtils.release(buffer);
-                }
-            }).then(Mono.fromRunnable(t::finish)).doFinally(signal -> t.destroy());
-        }).then().doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                    ChunkTransform t = transforms.get();
+                    // nothing is passed on: then() hands every element it ignores to the discard hook, which would
+                    // release a buffer already released here
+                    return input.<Void>handle((buffer, sink) -> {
+                                try {
+                                    byte[] chunk = read(buffer);
+                                    t.update(chunk, 0, chunk.length);
+                                } catch (RuntimeException e) {
+                                    sink.error(e);
+                                } finally {
+                                    DataBufferUtils.release(buffer);
+                                }
+                            })
+                            .then(Mono.fromRunnable(t::finish))
+                            .doFinally(signal -> t.destroy());
+                })
+                .then()
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 
     private static byte[] read(DataBuffer buffer) {

@@ -1,12 +1,12 @@
 package dev.s3seal.stream.s3ec;
 
+import dev.s3seal.crypto.s3ec.GcmStream;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
-import dev.s3seal.crypto.s3ec.GcmStream;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecException;
 
 /**
  * Single-pass decryption of a whole S3EC body: plaintext flows as ciphertext arrives, and the GCM tag is

@@ -1,10 +1,10 @@
 package dev.s3seal.stream.s3ec;
 
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
 
 /**
  * V3 (suite 0x0073) encryption of a whole body: output is {@code plaintext length + 16} bytes, the GCM tag
@@ -25,11 +25,15 @@ public final class S3ecEncryptOperator implements Function<Flux<DataBuffer>, Flu
 
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> plaintext) {
-        return ChunkTransform.transform(plaintext, () -> {
-            if (!used.compareAndSet(false, true)) {
-                throw new IllegalStateException("content key already used: one body per S3ecEncryptionMaterials");
-            }
-            return S3ecDecryptOperator.gcm(key.newEncryptor());
-        }, factory);
+        return ChunkTransform.transform(
+                plaintext,
+                () -> {
+                    if (!used.compareAndSet(false, true)) {
+                        throw new IllegalStateException(
+                                "content key already used: one body per S3ecEncryptionMaterials");
+                    }
+                    return S3ecDecryptOperator.gcm(key.newEncryptor());
+                },
+                factory);
     }
 }

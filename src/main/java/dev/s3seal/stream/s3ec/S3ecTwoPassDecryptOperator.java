@@ -1,11 +1,11 @@
 package dev.s3seal.stream.s3ec;
 
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
 
 /**
  * "Verify then stream": applied to the body of a first GET, it authenticates that body completely
@@ -25,7 +25,8 @@ public final class S3ecTwoPassDecryptOperator implements Function<Flux<DataBuffe
     private final DataBufferFactory factory;
     private final Supplier<Flux<DataBuffer>> secondFetch;
 
-    public S3ecTwoPassDecryptOperator(S3ecContentKey key, DataBufferFactory factory, Supplier<Flux<DataBuffer>> secondFetch) {
+    public S3ecTwoPassDecryptOperator(
+            S3ecContentKey key, DataBufferFactory factory, Supplier<Flux<DataBuffer>> secondFetch) {
         this.key = key;
         this.factory = factory;
         this.secondFetch = secondFetch;
@@ -33,7 +34,8 @@ public final class S3ecTwoPassDecryptOperator implements Function<Flux<DataBuffe
 
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> firstFetch) {
-        return new S3ecVerifyOperator(key).apply(firstFetch)
+        return new S3ecVerifyOperator(key)
+                .apply(firstFetch)
                 .thenMany(Flux.defer(secondFetch).transform(new S3ecDecryptOperator(key, factory)));
     }
 }

@@ -1,11 +1,11 @@
 package dev.s3seal.stream.s3ec;
 
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecException;
 
 /**
  * First pass of "verify then stream": decrypts and authenticates a whole body, discarding the plaintext.

@@ -1,15 +1,15 @@
 package dev.s3seal.stream.s3ec;
 
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecReadOptions;
+import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
 import java.util.Arrays;
 import java.util.function.Function;
 import javax.crypto.Cipher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecException;
-import dev.s3seal.crypto.s3ec.S3ecReadOptions;
-import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
 
 /**
  * Decrypts the ciphertext bytes {@link UnauthenticatedRange#upstreamRangeHeader()} fetched, and emits exactly
@@ -22,10 +22,11 @@ public final class UnauthenticatedRangeOperator implements Function<Flux<DataBuf
     private final UnauthenticatedRange range;
     private final DataBufferFactory factory;
 
-    public UnauthenticatedRangeOperator(S3ecContentKey key, UnauthenticatedRange range, S3ecReadOptions options,
-            DataBufferFactory factory) {
+    public UnauthenticatedRangeOperator(
+            S3ecContentKey key, UnauthenticatedRange range, S3ecReadOptions options, DataBufferFactory factory) {
         if (!options.allowUnauthenticatedRanges()) {
-            throw new S3ecException(S3ecException.Reason.UNAUTHENTICATED_NOT_ALLOWED,
+            throw new S3ecException(
+                    S3ecException.Reason.UNAUTHENTICATED_NOT_ALLOWED,
                     "ranged reads of S3 Encryption Client objects are unauthenticated and disabled");
         }
         this.key = key;
@@ -35,8 +36,10 @@ public final class UnauthenticatedRangeOperator implements Function<Flux<DataBuf
 
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> ciphertextRange) {
-        return ChunkTransform.transform(ciphertextRange, () -> new Ctr(key.unauthenticatedCtrAt(range.blockIndex()),
-                range.skip(), range.length()), factory);
+        return ChunkTransform.transform(
+                ciphertextRange,
+                () -> new Ctr(key.unauthenticatedCtrAt(range.blockIndex()), range.skip(), range.length()),
+                factory);
     }
 
     private static final class Ctr implements ChunkTransform {

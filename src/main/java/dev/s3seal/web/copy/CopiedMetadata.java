@@ -1,15 +1,5 @@
 package dev.s3seal.web.copy;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.HttpHeaders;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.s3.S3ErrorCode;
@@ -18,6 +8,14 @@ import dev.s3seal.s3.S3Request;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.web.envelope.CarriedObjectSettings;
 import dev.s3seal.web.object.S3ecDownload;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Mono;
 
 /**
  * The headers a copy's destination is written with, as S3 decides them: user metadata and content
@@ -29,11 +27,10 @@ import dev.s3seal.web.object.S3ecDownload;
 final class CopiedMetadata {
 
     /** What S3 copies with the metadata (COPY) or takes from the request (REPLACE). */
-    static final Set<String> CONTENT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
-            "content-language", "cache-control", "expires");
+    static final Set<String> CONTENT_HEADERS = Set.of(
+            "content-type", "content-encoding", "content-disposition", "content-language", "cache-control", "expires");
 
-    private CopiedMetadata() {
-    }
+    private CopiedMetadata() {}
 
     /** True for {@code REPLACE}; the default is COPY; anything else is refused as by S3. */
     static boolean replaces(S3Request request) {
@@ -51,15 +48,19 @@ final class CopiedMetadata {
      * The destination's headers without envelope entries. {@code serverSide}: the upstream copies,
      * so the tagging directive stays; a streamed copy is a PUT, which has none.
      */
-    static Map<String, List<String>> destinationHeaders(S3Request request, HttpHeaders sourceStored, boolean serverSide) {
+    static Map<String, List<String>> destinationHeaders(
+            S3Request request, HttpHeaders sourceStored, boolean serverSide) {
         boolean replace = replaces(request);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ForwardedHeaders.toUpstream(request.headers(), false).forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             boolean metadata = lower.startsWith("x-amz-meta-") || CONTENT_HEADERS.contains(lower);
-            if (CopyConditions.HANDLED.contains(lower) || lower.startsWith("x-amz-copy-source-")
-                    || lower.startsWith("x-amz-checksum-") || lower.equals("content-md5")
-                    || lower.equals("x-amz-sdk-checksum-algorithm") || (metadata && !replace)
+            if (CopyConditions.HANDLED.contains(lower)
+                    || lower.startsWith("x-amz-copy-source-")
+                    || lower.startsWith("x-amz-checksum-")
+                    || lower.equals("content-md5")
+                    || lower.equals("x-amz-sdk-checksum-algorithm")
+                    || (metadata && !replace)
                     || (!serverSide && lower.equals("x-amz-tagging-directive"))) {
                 return;
             }
@@ -69,8 +70,10 @@ final class CopiedMetadata {
             boolean clientFormat = S3ecDownload.isS3ec(sourceStored);
             sourceStored.forEach((name, values) -> {
                 String lower = name.toLowerCase(Locale.ROOT);
-                if ((lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower)
-                        && !(clientFormat && isClientFormatEntry(lower))) || CONTENT_HEADERS.contains(lower)) {
+                if ((lower.startsWith("x-amz-meta-")
+                                && !EnvelopeMetadata.isReserved(lower)
+                                && !(clientFormat && isClientFormatEntry(lower)))
+                        || CONTENT_HEADERS.contains(lower)) {
                     headers.put(lower, List.copyOf(values));
                 }
             });
@@ -88,8 +91,12 @@ final class CopiedMetadata {
      * copy the source's tags (read from the upstream when its HEAD counts some) in place of any
      * {@code x-amz-tagging} of the request; {@code REPLACE} keeps the request's.
      */
-    static Mono<Map<String, List<String>>> withTagging(CarriedObjectSettings settings, S3Request request,
-            CopySourceObject source, Map<String, List<String>> headers, DataBufferFactory factory) {
+    static Mono<Map<String, List<String>>> withTagging(
+            CarriedObjectSettings settings,
+            S3Request request,
+            CopySourceObject source,
+            Map<String, List<String>> headers,
+            DataBufferFactory factory) {
         String directive = request.header("x-amz-tagging-directive");
         if (directive != null && directive.trim().equalsIgnoreCase("REPLACE")) {
             return Mono.just(headers);
@@ -108,15 +115,19 @@ final class CopiedMetadata {
      * website redirect, encryption).
      */
     static void refuseUnchangedSelfCopy(S3Request request, dev.s3seal.s3.CopySource source) {
-        boolean self = source.bucket().equals(request.bucket()) && source.key().equals(request.key())
+        boolean self = source.bucket().equals(request.bucket())
+                && source.key().equals(request.key())
                 && source.versionId() == null;
-        boolean changes = replaces(request) || request.header("x-amz-storage-class") != null
+        boolean changes = replaces(request)
+                || request.header("x-amz-storage-class") != null
                 || request.header("x-amz-website-redirect-location") != null
                 || request.header("x-amz-server-side-encryption") != null;
         if (self && !changes) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying to "
-                    + "copy an object to itself without changing the object's metadata, storage class, website "
-                    + "redirect location or encryption attributes.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "This copy request is illegal because it is trying to "
+                            + "copy an object to itself without changing the object's metadata, storage class, website "
+                            + "redirect location or encryption attributes.");
         }
     }
 }

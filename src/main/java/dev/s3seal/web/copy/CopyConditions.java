@@ -1,15 +1,14 @@
 package dev.s3seal.web.copy;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
+import dev.s3seal.web.envelope.PlaintextEtags;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.S3Request;
-import dev.s3seal.web.envelope.PlaintextEtags;
 
 /**
  * S3's {@code x-amz-copy-source-if-*} conditions, evaluated by s3seal against the source as the
@@ -27,11 +26,16 @@ final class CopyConditions {
     static final String IF_UNMODIFIED_SINCE = "x-amz-copy-source-if-unmodified-since";
 
     /** The client's copy headers that s3seal evaluates or replaces and never forwards. */
-    static final Set<String> HANDLED = Set.of(IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE,
-            "x-amz-copy-source", "x-amz-copy-source-range", "x-amz-metadata-directive");
+    static final Set<String> HANDLED = Set.of(
+            IF_MATCH,
+            IF_NONE_MATCH,
+            IF_MODIFIED_SINCE,
+            IF_UNMODIFIED_SINCE,
+            "x-amz-copy-source",
+            "x-amz-copy-source-range",
+            "x-amz-metadata-directive");
 
-    private CopyConditions() {
-    }
+    private CopyConditions() {}
 
     /**
      * @param clientEtag   the source's ETag as the client sees it

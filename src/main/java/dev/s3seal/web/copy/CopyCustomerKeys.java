@@ -1,20 +1,16 @@
 package dev.s3seal.web.copy;
 
-import java.util.Arrays;
-
-import org.springframework.http.server.reactive.ServerHttpResponse;
-
 import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.ObjectKeys;
-import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
-import dev.s3seal.policy.SseCVariant;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.ssec.EmulatedSseCKeys;
+import java.util.Arrays;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 
 /**
  * The customer keys of a copy with an {@code sse-c} emulated side, as S3 takes them for SSE-C
@@ -35,7 +31,6 @@ public final class CopyCustomerKeys implements AutoCloseable {
         this.destinationMd5 = destinationMd5;
     }
 
-
     /**
      * Reads and checks both keys (as S3 checks them): a destination under {@code sse-c} emulated
      * needs its key; a side that is not emulated must not name one (the upstream never sees them).
@@ -44,18 +39,22 @@ public final class CopyCustomerKeys implements AutoCloseable {
         boolean sourceEmulated = exchange.copySourceDecision().emulatesSseC();
         boolean destinationEmulated = exchange.decision().emulatesSseC();
         if (!destinationEmulated && CustomerKeyHeaders.present(exchange.request(), CustomerKeyHeaders.PREFIX)) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The destination's policy does not encrypt with a "
-                    + "customer key (sse-c): send no x-amz-server-side-encryption-customer-* headers for it.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "The destination's policy does not encrypt with a "
+                            + "customer key (sse-c): send no x-amz-server-side-encryption-customer-* headers for it.");
         }
-        CustomerKeyProvider sourceKey = sourceEmulated ? provider(CustomerKeyHeaders.readCopySource(exchange.request()))
-                : null;
+        CustomerKeyProvider sourceKey =
+                sourceEmulated ? provider(CustomerKeyHeaders.readCopySource(exchange.request())) : null;
         try {
             byte[] key = destinationEmulated ? CustomerKeyHeaders.read(exchange.request()) : null;
             String md5 = key == null ? null : CustomerKeyHeaders.md5Of(key);
             CustomerKeyProvider destinationKey = provider(key);
             if (destinationEmulated && destinationKey == null) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
-                        exchange.operation() == S3Operation.UPLOAD_PART_COPY ? EmulatedSseCKeys.KEY_FOR_UPLOADS
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
+                        exchange.operation() == S3Operation.UPLOAD_PART_COPY
+                                ? EmulatedSseCKeys.KEY_FOR_UPLOADS
                                 : EmulatedSseCKeys.KEY_FOR_WRITES);
             }
             return new CopyCustomerKeys(sourceKey, destinationKey, md5);

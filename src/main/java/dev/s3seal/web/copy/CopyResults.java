@@ -1,16 +1,14 @@
 package dev.s3seal.web.copy;
 
+import dev.s3seal.s3.xml.Xml;
+import dev.s3seal.upstream.UpstreamResponse;
+import dev.s3seal.web.exchange.SmallExchanges;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-
 import org.springframework.http.HttpHeaders;
-
-import dev.s3seal.s3.xml.Xml;
-import dev.s3seal.upstream.UpstreamResponse;
-import dev.s3seal.web.exchange.SmallExchanges;
 
 /**
  * The answers s3seal writes itself for a copy: S3's {@code CopyObjectResult} / {@code CopyPartResult}
@@ -19,18 +17,20 @@ import dev.s3seal.web.exchange.SmallExchanges;
 final class CopyResults {
 
     /** Upstream response headers that still describe the copy s3seal made. */
-    private static final List<String> KEPT = List.of("x-amz-version-id", "x-amz-server-side-encryption",
-            "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-bucket-key-enabled");
+    private static final List<String> KEPT = List.of(
+            "x-amz-version-id",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-server-side-encryption-bucket-key-enabled");
 
-    private CopyResults() {
-    }
+    private CopyResults() {}
 
     /**
      * @param upstream     the response of the request that stored the destination (headers kept: version, SSE)
      * @param lastModified the destination's Last-Modified (ISO 8601), or null for now
      */
-    static SmallExchanges.Answer object(CopySourceObject source, UpstreamResponse upstream, String etag,
-            String lastModified) {
+    static SmallExchanges.Answer object(
+            CopySourceObject source, UpstreamResponse upstream, String etag, String lastModified) {
         return answer("CopyObjectResult", source, upstream, etag, lastModified);
     }
 
@@ -38,8 +38,8 @@ final class CopyResults {
         return answer("CopyPartResult", source, upstream, etag, null);
     }
 
-    private static SmallExchanges.Answer answer(String root, CopySourceObject source, UpstreamResponse upstream,
-            String etag, String lastModified) {
+    private static SmallExchanges.Answer answer(
+            String root, CopySourceObject source, UpstreamResponse upstream, String etag, String lastModified) {
         HttpHeaders headers = new HttpHeaders();
         for (String name : KEPT) {
             String value = upstream.headers().getFirst(name);

@@ -1,13 +1,11 @@
 package dev.s3seal.web.copy;
 
-import java.util.Arrays;
-
-import org.springframework.http.HttpHeaders;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import dev.s3seal.s3.CopySource;
+import java.util.Arrays;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The source of a copy, opened: what the upstream stores (headers, ETag) and what the client sees
@@ -20,9 +18,17 @@ import dev.s3seal.s3.CopySource;
  * @param upstreamEtag the upstream's ETag, which every later request on the source is pinned to
  * @param clientFormat the content key of an object in the AWS S3 Encryption Client's format, else null
  */
-record CopySourceObject(CopySource source, HttpHeaders stored, EnvelopeMetadata envelope, byte[] dataKey,
-        MultipartLayout layout, String upstreamEtag, String clientEtag, long plaintextLength,
-        S3ecContentKey clientFormat) implements AutoCloseable {
+record CopySourceObject(
+        CopySource source,
+        HttpHeaders stored,
+        EnvelopeMetadata envelope,
+        byte[] dataKey,
+        MultipartLayout layout,
+        String upstreamEtag,
+        String clientEtag,
+        long plaintextLength,
+        S3ecContentKey clientFormat)
+        implements AutoCloseable {
 
     /** Encrypted in s3seal's own format. */
     boolean encrypted() {

@@ -1,28 +1,14 @@
 package dev.s3seal.web.copy;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
-import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.stream.s3ec.S3ecVerifyOperator;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
@@ -36,6 +22,8 @@ import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.stream.DecryptOperator;
 import dev.s3seal.stream.ExactLength;
 import dev.s3seal.stream.HoldBackLastBufferOperator;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecVerifyOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
@@ -48,6 +36,16 @@ import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.multipart.LayoutPreservingCopy;
 import dev.s3seal.web.object.ObjectReads;
 import dev.s3seal.web.object.S3ecDownload;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Opens the source of a copy (HEAD upstream, envelope, data key unwrapped for the source's own
@@ -66,21 +64,24 @@ final class CopySourceReader {
     /** The opened source; the caller closes it (wipes its data key). Copy conditions are checked here. */
     Mono<CopySourceObject> open(ProxyExchange exchange, ObjectKeys keys) {
         CopySource source = exchange.copySource();
-        UpstreamRequest head = new UpstreamRequest("HEAD", source.bucket(), source.key(), versionQuery(source),
-                Map.of(), -1);
-        return upstream.exchange(head, Flux.empty(), (response, body) -> body.doOnNext(DataBufferUtils::release)
-                        .then(Mono.fromSupplier(() -> {
-                            if (!response.isSuccess()) {
-                                throw missing(response.status());
-                            }
-                            return response.headers();
-                        })))
+        UpstreamRequest head =
+                new UpstreamRequest("HEAD", source.bucket(), source.key(), versionQuery(source), Map.of(), -1);
+        return upstream.exchange(
+                        head,
+                        Flux.empty(),
+                        (response, body) -> body.doOnNext(DataBufferUtils::release)
+                                .then(Mono.fromSupplier(() -> {
+                                    if (!response.isSuccess()) {
+                                        throw missing(response.status());
+                                    }
+                                    return response.headers();
+                                })))
                 .next()
                 .flatMap(stored -> opened(exchange, keys, source, stored));
     }
 
-    private Mono<CopySourceObject> opened(ProxyExchange exchange, ObjectKeys keys, CopySource source,
-            HttpHeaders stored) {
+    private Mono<CopySourceObject> opened(
+            ProxyExchange exchange, ObjectKeys keys, CopySource source, HttpHeaders stored) {
         EnvelopeMetadata envelope = EnvelopeHeaders.readStored(stored);
         String upstreamEtag = stored.getFirst("etag");
         if (envelope == null && S3ecDownload.isS3ec(stored)) {
@@ -90,35 +91,58 @@ final class CopySourceReader {
         if (envelope == null) {
             if (exchange.copySourceDecision().encryptsBody()
                     && !exchange.copySourceDecision().options().allowUnencryptedReads()) {
-                throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
+                throw new S3Exception(
+                        S3ErrorCode.ACCESS_DENIED,
                         "The copy source is not encrypted by s3seal and the policy does not allow unencrypted reads.");
             }
             String etag = upstreamEtag == null ? "" : upstreamEtag;
             CopyConditions.check(exchange.request(), etag, stored.getFirst("last-modified"));
-            return Mono.just(new CopySourceObject(source, stored, null, null, null, upstreamEtag, etag,
-                    Math.max(0, stored.getContentLength()), null));
+            return Mono.just(new CopySourceObject(
+                    source,
+                    stored,
+                    null,
+                    null,
+                    null,
+                    upstreamEtag,
+                    etag,
+                    Math.max(0, stored.getContentLength()),
+                    null));
         }
         if (!exchange.copySourceDecision().encryptsBody()) {
             // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
+            throw new S3Exception(
+                    S3ErrorCode.ACCESS_DENIED,
                     "The copy source is encrypted by s3seal, but the policy does not decrypt it where it is.");
         }
         if (envelope.isPending()) {
             throw ObjectReads.unsealed();
         }
-        WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
-                envelope.wrappedKey());
+        WrappedKey wrapped =
+                new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(), envelope.wrappedKey());
         KeyContext context = ObjectContexts.forRead(keys, source.bucket(), source.key(), envelope);
-        return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3)
+        return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context))
+                .onErrorMap(KeyFailures::toS3)
                 .map(dataKey -> {
                     try {
-                        MultipartLayout layout = envelope.manifest() == null ? null : new MultipartLayout(
-                                MultipartEnvelope.openManifest(envelope, dataKey, upstreamEtag), envelope.segmentSize());
-                        String clientEtag = layout != null ? (upstreamEtag == null ? "" : upstreamEtag)
+                        MultipartLayout layout = envelope.manifest() == null
+                                ? null
+                                : new MultipartLayout(
+                                        MultipartEnvelope.openManifest(envelope, dataKey, upstreamEtag),
+                                        envelope.segmentSize());
+                        String clientEtag = layout != null
+                                ? (upstreamEtag == null ? "" : upstreamEtag)
                                 : ObjectReads.clientEtag(envelope, dataKey, upstreamEtag);
                         CopyConditions.check(exchange.request(), clientEtag, stored.getFirst("last-modified"));
-                        return new CopySourceObject(source, stored, envelope, dataKey, layout, upstreamEtag,
-                                clientEtag, envelope.plaintextLength(), null);
+                        return new CopySourceObject(
+                                source,
+                                stored,
+                                envelope,
+                                dataKey,
+                                layout,
+                                upstreamEtag,
+                                clientEtag,
+                                envelope.plaintextLength(),
+                                null);
                     } catch (S3Exception refused) {
                         Arrays.fill(dataKey, (byte) 0);
                         throw refused;
@@ -127,7 +151,8 @@ final class CopySourceReader {
                         throw IntegrityFailures.refusal(tampered);
                     } catch (RuntimeException corrupt) {
                         Arrays.fill(dataKey, (byte) 0);
-                        throw new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,
+                        throw new S3Exception(
+                                S3ErrorCode.INVALID_OBJECT_STATE,
                                 "The copy source's s3seal metadata is not valid; it cannot be decrypted.");
                     }
                 });
@@ -139,17 +164,21 @@ final class CopySourceReader {
      * are evaluated against it. One GCM tag covers the whole object, so no range of it can be authenticated:
      * UploadPartCopy from it is refused.
      */
-    private Mono<CopySourceObject> openedInClientFormat(ProxyExchange exchange, ObjectKeys keys, CopySource source,
-            HttpHeaders stored) {
+    private Mono<CopySourceObject> openedInClientFormat(
+            ProxyExchange exchange, ObjectKeys keys, CopySource source, HttpHeaders stored) {
         if (exchange.operation() == S3Operation.UPLOAD_PART_COPY) {
-            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "UploadPartCopy from an object in the AWS S3 Encryption"
-                    + " Client format is not supported: a part of it cannot be authenticated on its own. Copy the"
-                    + " whole object with CopyObject (up to 5 GiB).");
+            throw new S3Exception(
+                    S3ErrorCode.NOT_IMPLEMENTED,
+                    "UploadPartCopy from an object in the AWS S3 Encryption"
+                            + " Client format is not supported: a part of it cannot be authenticated on its own. Copy the"
+                            + " whole object with CopyObject (up to 5 GiB).");
         }
         if (!exchange.copySourceDecision().encryptsBody()) {
             // under its own rule the source reads as stored (ciphertext): a copy must not decrypt it either
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "The copy source is encrypted by the AWS S3 Encryption"
-                    + " Client, but the policy does not decrypt it where it is.");
+            throw new S3Exception(
+                    S3ErrorCode.ACCESS_DENIED,
+                    "The copy source is encrypted by the AWS S3 Encryption"
+                            + " Client, but the policy does not decrypt it where it is.");
         }
         S3ecMetadata metadata;
         long plaintextLength;
@@ -160,11 +189,19 @@ final class CopySourceReader {
             throw (S3Exception) S3ecFailures.toS3(invalid);
         }
         String upstreamEtag = stored.getFirst("etag");
-        CopyConditions.check(exchange.request(), upstreamEtag == null ? "" : upstreamEtag,
-                stored.getFirst("last-modified"));
+        CopyConditions.check(
+                exchange.request(), upstreamEtag == null ? "" : upstreamEtag, stored.getFirst("last-modified"));
         return S3ecDownload.contentKey(keys, exchange.copySourceDecision(), metadata)
-                .map(contentKey -> new CopySourceObject(source, stored, null, null, null, upstreamEtag,
-                        upstreamEtag == null ? "" : upstreamEtag, plaintextLength, contentKey));
+                .map(contentKey -> new CopySourceObject(
+                        source,
+                        stored,
+                        null,
+                        null,
+                        null,
+                        upstreamEtag,
+                        upstreamEtag == null ? "" : upstreamEtag,
+                        plaintextLength,
+                        contentKey));
     }
 
     /**
@@ -176,8 +213,11 @@ final class CopySourceReader {
             return wholeInClientFormat(source, first, last, factory);
         }
         if (source.plaintextLength() == 0) {
-            return source.encrypted() ? fetch(source, new long[] {0, -1}).transform(DecryptOperator.object(
-                    source.dataKey(), source.envelope().segmentSize(), 0, factory)) : Flux.empty();
+            return source.encrypted()
+                    ? fetch(source, new long[] {0, -1})
+                            .transform(DecryptOperator.object(
+                                    source.dataKey(), source.envelope().segmentSize(), 0, factory))
+                    : Flux.empty();
         }
         if (!source.encrypted()) {
             return fetch(source, new long[] {first, last});
@@ -186,17 +226,18 @@ final class CopySourceReader {
         if (source.multipart()) {
             MultipartLayout.Plan plan = source.layout().plan(range);
             // one request from the covering part's header: at most one part's leading segments are skipped
-            return fetch(source, plan.singleRequestRange()).transform(DecryptOperator.multipartRange(
-                    source.dataKey(), source.layout(), plan, null, factory));
+            return fetch(source, plan.singleRequestRange())
+                    .transform(DecryptOperator.multipartRange(source.dataKey(), source.layout(), plan, null, factory));
         }
-        RangeMapping.RangePlan plan = RangeMapping.plan(range, source.envelope().segmentSize(),
-                source.plaintextLength());
+        RangeMapping.RangePlan plan =
+                RangeMapping.plan(range, source.envelope().segmentSize(), source.plaintextLength());
         if (plan.startsAtFirstSegment()) {
-            return fetch(source, plan.singleRequestRange()).transform(
-                    DecryptOperator.range(source.dataKey(), plan, null, factory));
+            return fetch(source, plan.singleRequestRange())
+                    .transform(DecryptOperator.range(source.dataKey(), plan, null, factory));
         }
-        return header(source).flatMapMany(header -> fetch(source, plan.segmentRange()).transform(
-                DecryptOperator.range(source.dataKey(), plan, header, factory)));
+        return header(source)
+                .flatMapMany(header -> fetch(source, plan.segmentRange())
+                        .transform(DecryptOperator.range(source.dataKey(), plan, header, factory)));
     }
 
     /**
@@ -206,10 +247,11 @@ final class CopySourceReader {
      * its length and fails: nothing is stored). An empty object is authenticated before anything is emitted
      * ({@link #verifiedIfEmpty}).
      */
-    private Flux<DataBuffer> wholeInClientFormat(CopySourceObject source, long first, long last,
-            DataBufferFactory factory) {
+    private Flux<DataBuffer> wholeInClientFormat(
+            CopySourceObject source, long first, long last, DataBufferFactory factory) {
         if (first != 0 || last != source.plaintextLength() - 1) {
-            return Flux.error(new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+            return Flux.error(new S3Exception(
+                    S3ErrorCode.NOT_IMPLEMENTED,
                     "A range of an object in the AWS S3 Encryption Client format cannot be authenticated."));
         }
         Flux<DataBuffer> plaintext = fetch(source, new long[] {0, -1})
@@ -231,14 +273,15 @@ final class CopySourceReader {
         if (!source.inClientFormat() || source.plaintextLength() > 0) {
             return Mono.empty();
         }
-        return new S3ecVerifyOperator(source.clientFormat()).apply(fetch(source, new long[] {0, -1}))
+        return new S3ecVerifyOperator(source.clientFormat())
+                .apply(fetch(source, new long[] {0, -1}))
                 .onErrorMap(S3ecFailures::toS3);
     }
 
     private Mono<byte[]> header(CopySourceObject source) {
         // join releases what it holds on error and cancel
-        return SmallExchanges.readAll(fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}),
-                ObjectFormat.HEADER_LENGTH * 4);
+        return SmallExchanges.readAll(
+                fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}), ObjectFormat.HEADER_LENGTH * 4);
     }
 
     /** Upstream bytes {@code range} of the source (all of it when {@code range[1] < 0}), pinned to its ETag. */
@@ -254,18 +297,21 @@ final class CopySourceReader {
         UpstreamRequest get = new UpstreamRequest("GET", name.bucket(), name.key(), versionQuery(name), headers, -1);
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
             if (!response.isSuccess()) {
-                return body.doOnNext(DataBufferUtils::release).thenMany(Flux.<DataBuffer>error(
-                        response.status() == 412 ? LayoutPreservingCopy.sourceChanged() : missing(response.status())));
+                return body.doOnNext(DataBufferUtils::release)
+                        .thenMany(Flux.<DataBuffer>error(
+                                response.status() == 412
+                                        ? LayoutPreservingCopy.sourceChanged()
+                                        : missing(response.status())));
             }
             return body;
         });
     }
 
     static QueryParameters versionQuery(CopySource source) {
-        return source.versionId() == null ? QueryParameters.empty()
+        return source.versionId() == null
+                ? QueryParameters.empty()
                 : QueryParameters.empty().with("versionId", source.versionId());
     }
-
 
     private static S3Exception missing(int status) {
         return switch (status) {
@@ -275,5 +321,4 @@ final class CopySourceReader {
             default -> new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The copy source could not be read; retry.");
         };
     }
-
 }

@@ -1,18 +1,5 @@
 package dev.s3seal.web.copy;
 
-import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.KeyContext;
@@ -20,7 +7,6 @@ import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.CopySourceRange;
-import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
@@ -36,6 +22,16 @@ import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.multipart.EncryptedMultipartHandler;
 import dev.s3seal.web.multipart.MultipartUploadId;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * UploadPartCopy whose source or destination upload is client-side encrypted: the source's bytes
@@ -61,29 +57,35 @@ final class EncryptedPartCopy {
         long[] range = range(request.header("x-amz-copy-source-range"), source.plaintextLength());
         long length = range[1] - range[0] + 1;
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-        Flux<DataBuffer> plaintext = length == 0 ? Flux.empty()
-                : reader.plaintext(source, range[0], range[1], factory);
+        Flux<DataBuffer> plaintext = length == 0 ? Flux.empty() : reader.plaintext(source, range[0], range[1], factory);
         Map<String, List<String>> headers = partHeaders(request);
         if (!exchange.decision().encryptsBody()) {
-            UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
-                    request.query(), headers, length);
+            UpstreamRequest put =
+                    new UpstreamRequest("PUT", request.bucket(), request.key(), request.query(), headers, length);
             return send(put, plaintext, source, null);
         }
         MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));
         return uploadKey(request, id, keys).flatMap(dataKey -> {
             EncryptOperator encrypt;
             try {
-                encrypt = new EncryptOperator(SegmentEncryptor.forPart(dataKey, id.segmentSize(), partNumber, length),
-                        factory);
+                encrypt = new EncryptOperator(
+                        SegmentEncryptor.forPart(dataKey, id.segmentSize(), partNumber, length), factory);
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
-            UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
-                    EncryptedMultipartHandler.upstreamQuery(request, id.upstreamId()), headers,
+            UpstreamRequest put = new UpstreamRequest(
+                    "PUT",
+                    request.bucket(),
+                    request.key(),
+                    EncryptedMultipartHandler.upstreamQuery(request, id.upstreamId()),
+                    headers,
                     CiphertextSizes.ciphertextLength(length, id.segmentSize()));
             // answered with the part's plaintext MD5, as UploadPart is (the completion accepts either)
             MessageDigest md5 = PlaintextEtags.md5();
-            return send(put, PlaintextEtags.digesting(plaintext, md5).transform(encrypt), source,
+            return send(
+                    put,
+                    PlaintextEtags.digesting(plaintext, md5).transform(encrypt),
+                    source,
                     () -> PlaintextEtags.quoted(md5.digest()));
         });
     }
@@ -91,7 +93,8 @@ final class EncryptedPartCopy {
     /** The upload's data key, unwrapped for this bucket and key: a tampered or transplanted id fails here. */
     private static Mono<byte[]> uploadKey(S3Request request, MultipartUploadId id, ObjectKeys keys) {
         WrappedKey wrapped = id.wrappedKey();
-        KeyContext context = ObjectContexts.forRead(keys, request.bucket(), request.key(), wrapped.keyId(), id.context());
+        KeyContext context =
+                ObjectContexts.forRead(keys, request.bucket(), request.key(), wrapped.keyId(), id.context());
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context)).onErrorMap(KeyFailures::toS3);
     }
 
@@ -99,7 +102,10 @@ final class EncryptedPartCopy {
      * Sends the part; answers CopyPartResult with {@code clientEtag} (after the body went), or the
      * upstream's part ETag when null.
      */
-    private Mono<SmallExchanges.Answer> send(UpstreamRequest put, Flux<DataBuffer> body, CopySourceObject source,
+    private Mono<SmallExchanges.Answer> send(
+            UpstreamRequest put,
+            Flux<DataBuffer> body,
+            CopySourceObject source,
             java.util.function.Supplier<String> clientEtag) {
         return new SmallExchanges(upstream).send(put, body).map(answer -> {
             String etag = answer.response().headers().getFirst("etag");
@@ -115,7 +121,8 @@ final class EncryptedPartCopy {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ForwardedHeaders.toUpstream(request.headers(), false).forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("x-amz-copy-source") && !PlaintextFacts.describesBody(lower)
+            if (!lower.startsWith("x-amz-copy-source")
+                    && !PlaintextFacts.describesBody(lower)
                     && !lower.equals("x-amz-metadata-directive")) {
                 headers.put(lower, values);
             }
@@ -126,19 +133,21 @@ final class EncryptedPartCopy {
     /** {@code x-amz-copy-source-range} against the source's plaintext size; absent = the whole source. */
     static long[] range(String header, long sourceLength) {
         CopySourceRange requested = CopySourceRange.parse(header);
-        long[] range = requested == null ? new long[] {0, sourceLength - 1}
-                : new long[] {requested.first(), requested.last()};
+        long[] range =
+                requested == null ? new long[] {0, sourceLength - 1} : new long[] {requested.first(), requested.last()};
         if (requested != null && range[1] < range[0]) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy range is invalid for the "
-                    + "source object size");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "The specified copy range is invalid for the " + "source object size");
         }
         if (requested != null && range[1] >= sourceLength) {
             // S3's answer for a range that reaches past the source's end
             throw new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested range is not satisfiable");
         }
         if (range[1] - range[0] + 1 > CopySource.MAX_BYTES) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The specified copy source is larger than the maximum "
-                    + "allowable size for a copy source: " + CopySource.MAX_BYTES);
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "The specified copy source is larger than the maximum " + "allowable size for a copy source: "
+                            + CopySource.MAX_BYTES);
         }
         return range;
     }

@@ -1,17 +1,11 @@
 package dev.s3seal.web.copy;
 
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBufferFactory;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -24,6 +18,10 @@ import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.multipart.LayoutPreservingCopy;
 import dev.s3seal.web.multipart.MultipartXml;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * CopyObject between two names under the same client-side key: the body stays on the upstream.
@@ -48,39 +46,54 @@ final class ServerSideCopy {
 
     Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, KeyRegistry keys) {
         S3Request request = exchange.request();
-        KeyDefinition key = exchange.decision().key().orElseThrow(() ->
-                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
+        KeyDefinition key = exchange.decision()
+                .key()
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
         KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), java.util.Optional.of(key));
         return Mono.defer(() -> keys.writer(key).wrap(source.dataKey(), context))
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(wrapped -> {
-                    Map<String, List<String>> headers = CopiedMetadata.destinationHeaders(request, source.stored(),
-                            true);
-                    rewrapped(source.envelope(), wrapped, ObjectContexts.recorded(wrapped, context)).toHeaders()
+                    Map<String, List<String>> headers =
+                            CopiedMetadata.destinationHeaders(request, source.stored(), true);
+                    rewrapped(source.envelope(), wrapped, ObjectContexts.recorded(wrapped, context))
+                            .toHeaders()
                             .forEach((name, value) -> headers.put(name, List.of(value)));
-                    DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
+                    DataBufferFactory factory =
+                            exchange.exchange().getResponse().bufferFactory();
                     String from = source.source().toHeaderValue();
                     if (source.multipart()) {
                         // a multipart copy is a CreateMultipartUpload: the tagging directive is s3seal's to apply
                         headers.remove("x-amz-tagging-directive");
                         return CopiedMetadata.withTagging(settings, request, source, headers, factory)
-                                .flatMap(tagged -> layoutCopy.copy(from, source.upstreamEtag(), source.layout(),
-                                        request.bucket(), request.key(), tagged, Map.of(), Map.of(), factory))
+                                .flatMap(tagged -> layoutCopy.copy(
+                                        from,
+                                        source.upstreamEtag(),
+                                        source.layout(),
+                                        request.bucket(),
+                                        request.key(),
+                                        tagged,
+                                        Map.of(),
+                                        Map.of(),
+                                        factory))
                                 .map(done -> CopyResults.object(source, done.response(), source.clientEtag(), null));
                     }
                     return copySinglePart(request, source, from, headers, factory);
                 });
     }
 
-    private Mono<SmallExchanges.Answer> copySinglePart(S3Request request, CopySourceObject source, String from,
-            Map<String, List<String>> headers, DataBufferFactory factory) {
+    private Mono<SmallExchanges.Answer> copySinglePart(
+            S3Request request,
+            CopySourceObject source,
+            String from,
+            Map<String, List<String>> headers,
+            DataBufferFactory factory) {
         headers.put("x-amz-copy-source", List.of(from));
         headers.put("x-amz-metadata-directive", List.of("REPLACE"));
         if (source.upstreamEtag() != null) {
             headers.put("x-amz-copy-source-if-match", List.of(source.upstreamEtag()));
         }
-        UpstreamRequest copy = SmallExchanges.request("PUT", request.bucket(), request.key(), QueryParameters.empty(),
-                headers, null);
+        UpstreamRequest copy =
+                SmallExchanges.request("PUT", request.bucket(), request.key(), QueryParameters.empty(), headers, null);
         return small.call(copy, null, factory).map(answer -> {
             if (answer.response().status() == 412) {
                 throw LayoutPreservingCopy.sourceChanged();
@@ -88,16 +101,28 @@ final class ServerSideCopy {
             if (answer.isErrorDocument()) {
                 return answer;
             }
-            return CopyResults.object(source, answer.response(), source.clientEtag(),
+            return CopyResults.object(
+                    source,
+                    answer.response(),
+                    source.clientEtag(),
                     MultipartXml.parse(answer.body()).field("LastModified"));
         });
     }
 
     /** The source's envelope with the data key wrapped for the destination (and its context). */
-    private static EnvelopeMetadata rewrapped(EnvelopeMetadata source, WrappedKey wrapped,
-            Map<String, String> recordedContext) {
-        return new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(), wrapped.keyVersion(),
-                wrapped.ciphertext(), source.plaintextLength(), source.segmentSize(), source.sealedMd5(),
-                source.partCount(), source.manifest(), recordedContext);
+    private static EnvelopeMetadata rewrapped(
+            EnvelopeMetadata source, WrappedKey wrapped, Map<String, String> recordedContext) {
+        return new EnvelopeMetadata(
+                ObjectFormat.VERSION_1,
+                wrapped.provider(),
+                wrapped.keyId(),
+                wrapped.keyVersion(),
+                wrapped.ciphertext(),
+                source.plaintextLength(),
+                source.segmentSize(),
+                source.sealedMd5(),
+                source.partCount(),
+                source.manifest(),
+                recordedContext);
     }
 }

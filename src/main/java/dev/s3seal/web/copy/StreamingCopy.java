@@ -1,15 +1,5 @@
 package dev.s3seal.web.copy;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
@@ -27,6 +17,13 @@ import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.forward.ServerSideEncryptionHandler;
 import dev.s3seal.web.object.EncryptingUpload;
 import dev.s3seal.web.object.S3ecUpload;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * CopyObject that changes how the object is protected (plaintext or SSE to a client-side mode, a
@@ -45,8 +42,8 @@ public final class StreamingCopy {
 
     private final CarriedObjectSettings settings;
 
-    StreamingCopy(UpstreamClient upstream, CopySourceReader reader, EncryptingUpload upload,
-            S3ecUpload clientFormatUpload) {
+    StreamingCopy(
+            UpstreamClient upstream, CopySourceReader reader, EncryptingUpload upload, S3ecUpload clientFormatUpload) {
         this.settings = new CarriedObjectSettings(new SmallExchanges(upstream));
         this.upstream = upstream;
         this.reader = reader;
@@ -57,25 +54,43 @@ public final class StreamingCopy {
     Mono<SmallExchanges.Answer> copy(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys) {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-        Flux<DataBuffer> plaintext = source.plaintextLength() == 0 && !source.encrypted() ? Flux.empty()
+        Flux<DataBuffer> plaintext = source.plaintextLength() == 0 && !source.encrypted()
+                ? Flux.empty()
                 : reader.plaintext(source, 0, source.plaintextLength() - 1, factory);
-        return reader.verifiedIfEmpty(source).then(Mono.defer(() -> CopiedMetadata.withTagging(settings, request,
-                        source, CopiedMetadata.destinationHeaders(request, source.stored(), false), factory)))
+        return reader.verifiedIfEmpty(source)
+                .then(Mono.defer(() -> CopiedMetadata.withTagging(
+                        settings,
+                        request,
+                        source,
+                        CopiedMetadata.destinationHeaders(request, source.stored(), false),
+                        factory)))
                 .flatMap(headers -> write(exchange, source, keys, headers, plaintext));
     }
 
-    private Mono<SmallExchanges.Answer> write(ProxyExchange exchange, CopySourceObject source, ObjectKeys keys,
-            Map<String, List<String>> headers, Flux<DataBuffer> plaintext) {
+    private Mono<SmallExchanges.Answer> write(
+            ProxyExchange exchange,
+            CopySourceObject source,
+            ObjectKeys keys,
+            Map<String, List<String>> headers,
+            Flux<DataBuffer> plaintext) {
         S3Request request = exchange.request();
         PolicyDecision destination = exchange.decision();
-        EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
-                QueryParameters.empty(), headers);
-        if (destination.options().format() == Format.S3EC_V3 && destination.mode().clientSide()) {
+        EncryptingUpload.Target target =
+                new EncryptingUpload.Target(request.bucket(), request.key(), QueryParameters.empty(), headers);
+        if (destination.options().format() == Format.S3EC_V3
+                && destination.mode().clientSide()) {
             return inClientFormat(exchange, source, keys, target, plaintext);
         }
         if (destination.encryptsBody()) {
-            return upload.store(exchange, destination, keys, target, plaintext, source.plaintextLength(),
-                    plaintextMd5(source)).map(outcome -> outcome.stored()
+            return upload.store(
+                            exchange,
+                            destination,
+                            keys,
+                            target,
+                            plaintext,
+                            source.plaintextLength(),
+                            plaintextMd5(source))
+                    .map(outcome -> outcome.stored()
                             ? CopyResults.object(source, outcome.response(), outcome.etag(), null)
                             : new SmallExchanges.Answer(outcome.response(), outcome.error()));
         }
@@ -83,13 +98,18 @@ public final class StreamingCopy {
     }
 
     /** A destination under {@code format: s3ec-v3}: written as the AWS client writes it; its ETag is the upstream's. */
-    private Mono<SmallExchanges.Answer> inClientFormat(ProxyExchange exchange, CopySourceObject source,
-            ObjectKeys keys, EncryptingUpload.Target target, Flux<DataBuffer> plaintext) {
+    private Mono<SmallExchanges.Answer> inClientFormat(
+            ProxyExchange exchange,
+            CopySourceObject source,
+            ObjectKeys keys,
+            EncryptingUpload.Target target,
+            Flux<DataBuffer> plaintext) {
         if (!(keys instanceof KeyRegistry registry)) {
             return Mono.error(unsupportedDestination(exchange.decision()));
         }
-        return clientFormatUpload.store(exchange, exchange.decision(), registry, target, plaintext,
-                source.plaintextLength()).map(answer -> {
+        return clientFormatUpload
+                .store(exchange, exchange.decision(), registry, target, plaintext, source.plaintextLength())
+                .map(answer -> {
                     if (!answer.isSuccess()) {
                         return answer;
                     }
@@ -99,18 +119,22 @@ public final class StreamingCopy {
     }
 
     /** Passthrough, or SSE-S3 / SSE-KMS with the rule's headers: the upstream stores (and encrypts) the plaintext. */
-    private Mono<SmallExchanges.Answer> putPlain(S3Request request, PolicyDecision destination,
-            CopySourceObject source, Map<String, List<String>> headers, Flux<DataBuffer> plaintext) {
+    private Mono<SmallExchanges.Answer> putPlain(
+            S3Request request,
+            PolicyDecision destination,
+            CopySourceObject source,
+            Map<String, List<String>> headers,
+            Flux<DataBuffer> plaintext) {
         Map<String, List<String>> sent = new LinkedHashMap<>(headers);
         switch (destination.mode()) {
-            case SSE_S3, SSE_KMS -> ServerSideEncryptionHandler.requiredHeaders(destination)
-                    .forEach((name, value) -> sent.put(name, List.of(value)));
-            case PASSTHROUGH -> {
-            }
+            case SSE_S3, SSE_KMS ->
+                ServerSideEncryptionHandler.requiredHeaders(destination)
+                        .forEach((name, value) -> sent.put(name, List.of(value)));
+            case PASSTHROUGH -> {}
             default -> throw unsupportedDestination(destination);
         }
-        UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(), QueryParameters.empty(),
-                sent, source.plaintextLength());
+        UpstreamRequest put = new UpstreamRequest(
+                "PUT", request.bucket(), request.key(), QueryParameters.empty(), sent, source.plaintextLength());
         return new SmallExchanges(upstream).send(put, plaintext).map(answer -> {
             if (!answer.isSuccess()) {
                 return answer;
@@ -130,8 +154,10 @@ public final class StreamingCopy {
     }
 
     static S3Exception unsupportedDestination(PolicyDecision destination) {
-        return new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "s3seal does not copy objects it encrypted client-side "
-                + "to a destination under policy mode " + destination.mode().yamlName() + ".");
+        return new S3Exception(
+                S3ErrorCode.NOT_IMPLEMENTED,
+                "s3seal does not copy objects it encrypted client-side " + "to a destination under policy mode "
+                        + destination.mode().yamlName() + ".");
     }
 
     /** The source's plaintext MD5 when s3seal sealed it (then the destination gets it sealed at once). */

@@ -1,5 +1,8 @@
 package dev.s3seal.web.envelope;
 
+import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.web.exchange.SmallExchanges;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,21 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.s3.QueryParameters;
-import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.web.exchange.SmallExchanges;
 
 /**
  * The settings S3 applied to a completed object from its CreateMultipartUpload that a self-copy
@@ -37,13 +34,18 @@ public final class CarriedObjectSettings {
     private static final XMLInputFactory FACTORY = factory();
     private static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     /** Object ACL permissions and the header granting each (WRITE has no meaning on an object). */
-    private static final Map<String, String> GRANT_HEADERS = Map.of("READ", "x-amz-grant-read",
-            "READ_ACP", "x-amz-grant-read-acp", "WRITE_ACP", "x-amz-grant-write-acp",
-            "FULL_CONTROL", "x-amz-grant-full-control");
+    private static final Map<String, String> GRANT_HEADERS = Map.of(
+            "READ",
+            "x-amz-grant-read",
+            "READ_ACP",
+            "x-amz-grant-read-acp",
+            "WRITE_ACP",
+            "x-amz-grant-write-acp",
+            "FULL_CONTROL",
+            "x-amz-grant-full-control");
 
     /** One grant of an AccessControlPolicy: the grantee as a header value ({@code id="..."}), the permission. */
-    record Grant(String grantee, String permission) {
-    }
+    record Grant(String grantee, String permission) {}
 
     private final SmallExchanges small;
 
@@ -52,23 +54,27 @@ public final class CarriedObjectSettings {
     }
 
     /** The ACL and tagging headers for a self-copy of bucket/key, given its HEAD answer; empty when none apply. */
-    public Mono<Map<String, List<String>>> read(String bucket, String key, HttpHeaders stored, DataBufferFactory factory) {
-        Mono<Map<String, List<String>>> acl = subresource(bucket, key, "acl", factory)
-                .map(CarriedObjectSettings::aclHeaders);
-        return Mono.zip(acl.defaultIfEmpty(Map.of()), tags(bucket, key, stored, factory)).map(both -> {
-            Map<String, List<String>> headers = new LinkedHashMap<>(both.getT1());
-            headers.putAll(both.getT2());
-            return headers;
-        });
+    public Mono<Map<String, List<String>>> read(
+            String bucket, String key, HttpHeaders stored, DataBufferFactory factory) {
+        Mono<Map<String, List<String>>> acl =
+                subresource(bucket, key, "acl", factory).map(CarriedObjectSettings::aclHeaders);
+        return Mono.zip(acl.defaultIfEmpty(Map.of()), tags(bucket, key, stored, factory))
+                .map(both -> {
+                    Map<String, List<String>> headers = new LinkedHashMap<>(both.getT1());
+                    headers.putAll(both.getT2());
+                    return headers;
+                });
     }
 
     /**
      * {@code x-amz-tagging} with the object's tags (GET ?tagging, only when its HEAD, {@code stored},
      * counts some); empty when it has none or the upstream does not answer.
      */
-    public Mono<Map<String, List<String>>> tags(String bucket, String key, HttpHeaders stored, DataBufferFactory factory) {
+    public Mono<Map<String, List<String>>> tags(
+            String bucket, String key, HttpHeaders stored, DataBufferFactory factory) {
         return hasTags(stored)
-                ? subresource(bucket, key, "tagging", factory).map(CarriedObjectSettings::taggingHeaders)
+                ? subresource(bucket, key, "tagging", factory)
+                        .map(CarriedObjectSettings::taggingHeaders)
                         .defaultIfEmpty(Map.of())
                 : Mono.just(Map.of());
     }
@@ -84,13 +90,17 @@ public final class CarriedObjectSettings {
 
     /** The body of GET ?{name}, or empty (logged at debug) when the upstream does not answer it. */
     private Mono<byte[]> subresource(String bucket, String key, String name, DataBufferFactory factory) {
-        UpstreamRequest get = new UpstreamRequest("GET", bucket, key, QueryParameters.empty().with(name, null),
-                Map.of(), -1);
+        UpstreamRequest get =
+                new UpstreamRequest("GET", bucket, key, QueryParameters.empty().with(name, null), Map.of(), -1);
         return small.call(get, null, factory).flatMap(answer -> {
             if (answer.isSuccess()) {
                 return Mono.just(answer.body());
             }
-            log.debug("not carrying the {} of {}/{} through the seal: upstream answered {}", name, bucket, key,
+            log.debug(
+                    "not carrying the {} of {}/{} through the seal: upstream answered {}",
+                    name,
+                    bucket,
+                    key,
                     answer.response().status());
             return Mono.empty();
         });

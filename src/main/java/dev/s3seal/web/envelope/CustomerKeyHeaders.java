@@ -1,5 +1,8 @@
 package dev.s3seal.web.envelope;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Request;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
@@ -7,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.S3Request;
 
 /** The SSE-C request headers: reading a client's customer key as S3 checks it, and removing them. */
 public final class CustomerKeyHeaders {
@@ -23,8 +22,7 @@ public final class CustomerKeyHeaders {
     public static final String AES256 = "AES256";
     private static final int KEY_LENGTH = 32;
 
-    private CustomerKeyHeaders() {
-    }
+    private CustomerKeyHeaders() {}
 
     /**
      * The 32-byte customer key of the request (the caller owns and wipes it), or null when it sends
@@ -42,7 +40,8 @@ public final class CustomerKeyHeaders {
 
     /** Whether the request has any header of the SSE-C set starting with {@code prefix}. */
     public static boolean present(S3Request request, String prefix) {
-        return request.headers().keySet().stream().anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith(prefix));
+        return request.headers().keySet().stream()
+                .anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith(prefix));
     }
 
     private static byte[] read(S3Request request, String prefix) {
@@ -53,13 +52,16 @@ public final class CustomerKeyHeaders {
             return null;
         }
         if (algorithm == null) {
-            throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
+            throw invalid(
+                    "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
         }
         if (!AES256.equals(algorithm.trim())) {
-            throw new S3Exception(S3ErrorCode.INVALID_ENCRYPTION_ALGORITHM, "The encryption algorithm specified is not valid.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ENCRYPTION_ALGORITHM, "The encryption algorithm specified is not valid.");
         }
         if (key == null) {
-            throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.");
+            throw invalid(
+                    "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.");
         }
         byte[] decoded;
         try {
@@ -71,8 +73,10 @@ public final class CustomerKeyHeaders {
             Arrays.fill(decoded, (byte) 0);
             throw invalid("The secret key was invalid for the specified algorithm.");
         }
-        if (md5 != null && !MessageDigest.isEqual(md5.trim().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                md5Of(decoded).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        if (md5 != null
+                && !MessageDigest.isEqual(
+                        md5.trim().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        md5Of(decoded).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
             Arrays.fill(decoded, (byte) 0);
             throw invalid("The calculated MD5 hash of the key did not match the hash that was provided.");
         }
@@ -119,8 +123,14 @@ public final class CustomerKeyHeaders {
             String lower = name.toLowerCase(Locale.ROOT);
             return lower.startsWith(PREFIX) || lower.startsWith(COPY_SOURCE_PREFIX);
         });
-        return new S3Request(request.method(), request.rawPath(), request.rawQuery(), request.bucket(), request.key(),
-                request.query(), headers);
+        return new S3Request(
+                request.method(),
+                request.rawPath(),
+                request.rawQuery(),
+                request.bucket(),
+                request.key(),
+                request.query(),
+                headers);
     }
 
     private static S3Exception invalid(String message) {

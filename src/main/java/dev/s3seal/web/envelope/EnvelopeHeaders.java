@@ -1,23 +1,20 @@
 package dev.s3seal.web.envelope;
 
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-
-import org.springframework.http.HttpHeaders;
-
-import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.EnvelopeMetadata;
+import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.StoredLength;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
 
 /** Reads s3seal's envelope entries from upstream headers and keeps them (and ciphertext facts) from clients. */
 public final class EnvelopeHeaders {
 
-    private EnvelopeHeaders() {
-    }
+    private EnvelopeHeaders() {}
 
     /**
      * The envelope of an object s3seal is about to describe to a client (GET, HEAD, a listing's
@@ -31,8 +28,8 @@ public final class EnvelopeHeaders {
     public static EnvelopeMetadata readStored(HttpHeaders upstream) {
         EnvelopeMetadata envelope = read(upstream);
         if (envelope != null && !envelope.isPending()) {
-            StoredLength.plaintextLength(envelope, storedLength(upstream),
-                    MultipartEnvelope.etagPartCount(upstream.getFirst("etag")));
+            StoredLength.plaintextLength(
+                    envelope, storedLength(upstream), MultipartEnvelope.etagPartCount(upstream.getFirst("etag")));
         }
         return envelope;
     }
@@ -45,7 +42,9 @@ public final class EnvelopeHeaders {
         }
         int slash = contentRange.lastIndexOf('/');
         try {
-            return slash < 0 ? -1 : Long.parseLong(contentRange.substring(slash + 1).trim());
+            return slash < 0
+                    ? -1
+                    : Long.parseLong(contentRange.substring(slash + 1).trim());
         } catch (NumberFormatException unknownTotal) {
             return -1; // "*": not a length
         }
@@ -69,7 +68,8 @@ public final class EnvelopeHeaders {
             return EnvelopeMetadata.fromHeaders(entries);
         } catch (IllegalArgumentException corrupt) {
             // damaged, forged, or written by a newer s3seal: never a 500 and a stack trace
-            throw new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_OBJECT_STATE,
                     "The object's s3seal metadata is not valid; it cannot be decrypted.");
         }
     }
@@ -100,8 +100,11 @@ public final class EnvelopeHeaders {
     public static void stripCiphertextFacts(HttpHeaders client) {
         for (String name : java.util.List.copyOf(client.headerNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (EnvelopeMetadata.isReserved(lower) || lower.startsWith("x-amz-checksum-")
-                    || lower.equals("content-md5") || lower.equals("content-length") || lower.equals("content-range")) {
+            if (EnvelopeMetadata.isReserved(lower)
+                    || lower.startsWith("x-amz-checksum-")
+                    || lower.equals("content-md5")
+                    || lower.equals("content-length")
+                    || lower.equals("content-range")) {
                 client.remove(name);
             }
         }

@@ -1,13 +1,12 @@
 package dev.s3seal.web.envelope;
 
-import java.util.Map;
-import java.util.Optional;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.keys.KeyContext;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@link KeyContext} a data key is wrapped under on write and unwrapped under on read. A read
@@ -18,8 +17,7 @@ import dev.s3seal.policy.KeyDefinition;
  */
 public final class ObjectContexts {
 
-    private ObjectContexts() {
-    }
+    private ObjectContexts() {}
 
     /** The context for a new data key of {@code bucket}/{@code key} under the rule's key. */
     public static KeyContext forWrite(String bucket, String key, Optional<KeyDefinition> ruleKey) {
@@ -29,7 +27,8 @@ public final class ObjectContexts {
     /** The rule key's extra context: a KMS key's {@code encryption-context}, none for the others. */
     static Map<String, String> extraOf(Optional<KeyDefinition> ruleKey) {
         return ruleKey.filter(KeyDefinition.KmsKey.class::isInstance)
-                .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext()).orElse(Map.of());
+                .map(k -> ((KeyDefinition.KmsKey) k).encryptionContext())
+                .orElse(Map.of());
     }
 
     /** What the envelope records for a key wrapped under {@code context} ({@link KeyContext#recordedWith}). */
@@ -43,7 +42,8 @@ public final class ObjectContexts {
     }
 
     /** As {@link #forRead(ObjectKeys, String, String, EnvelopeMetadata)} for a key id and recorded context. */
-    public static KeyContext forRead(ObjectKeys keys, String bucket, String key, String keyId, Map<String, String> recorded) {
+    public static KeyContext forRead(
+            ObjectKeys keys, String bucket, String key, String keyId, Map<String, String> recorded) {
         return KeyContext.of(bucket, key, recorded != null ? recorded : keys.legacyContextFor(keyId));
     }
 }

@@ -1,22 +1,19 @@
 package dev.s3seal.web.envelope;
 
+import dev.s3seal.crypto.EnvelopeMetadata;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
-
-import dev.s3seal.crypto.EnvelopeMetadata;
 
 /** Plaintext ETags (quoted hex MD5) and S3's If-Match / If-None-Match evaluation against them. */
 public final class PlaintextEtags {
 
-    private PlaintextEtags() {
-    }
+    private PlaintextEtags() {}
 
     private static final Pattern HEX_MD5 = Pattern.compile("\"?[0-9a-fA-F]{32}\"?");
 
@@ -56,7 +53,8 @@ public final class PlaintextEtags {
         try {
             return quoted(EnvelopeMetadata.openMd5(dataKey, envelope.sealedMd5(), envelope.plaintextLength()));
         } catch (RuntimeException corrupt) {
-            throw new dev.s3seal.s3.S3Exception(dev.s3seal.s3.S3ErrorCode.INVALID_OBJECT_STATE,
+            throw new dev.s3seal.s3.S3Exception(
+                    dev.s3seal.s3.S3ErrorCode.INVALID_OBJECT_STATE,
                     "The object's s3seal metadata is not valid; it cannot be decrypted.");
         }
     }

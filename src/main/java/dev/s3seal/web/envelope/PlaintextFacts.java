@@ -11,12 +11,12 @@ import java.util.Map;
  */
 public final class PlaintextFacts {
 
-    private PlaintextFacts() {
-    }
+    private PlaintextFacts() {}
 
     public static boolean describesBody(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return lower.equals("content-md5") || lower.startsWith("x-amz-checksum-")
+        return lower.equals("content-md5")
+                || lower.startsWith("x-amz-checksum-")
                 || lower.equals("x-amz-sdk-checksum-algorithm");
     }
 

@@ -1,14 +1,12 @@
 package dev.s3seal.web.envelope;
 
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * s3seal's sealing self-copies (the plaintext MD5 after a PUT, the manifest after a multipart
@@ -21,25 +19,29 @@ public final class SupersededVersions {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SupersededVersions.class);
 
-    private SupersededVersions() {
-    }
+    private SupersededVersions() {}
 
     /** Deletes version {@code first} of the object once {@code sealed} replaced it; nothing on unversioned buckets. */
     public static Mono<Void> delete(UpstreamClient upstream, String bucket, String key, String first, String sealed) {
         if (first == null || first.isEmpty() || first.equals("null") || sealed == null || first.equals(sealed)) {
             return Mono.empty();
         }
-        UpstreamRequest delete = new UpstreamRequest("DELETE", bucket, key,
-                QueryParameters.empty().with("versionId", first), Map.of(), 0);
+        UpstreamRequest delete = new UpstreamRequest(
+                "DELETE", bucket, key, QueryParameters.empty().with("versionId", first), Map.of(), 0);
         return upstream.exchange(delete, Flux.empty(), (response, body) -> {
-            if (!response.isSuccess()) {
-                log.warn("the superseded version of {}/{} stays: upstream answered {} to its deletion", bucket, key,
-                        response.status());
-            }
-            return body.doOnNext(DataBufferUtils::release).then();
-        }).then().onErrorResume(error -> {
-            log.warn("the superseded version of {}/{} stays: {}", bucket, key, error.toString());
-            return Mono.empty();
-        });
+                    if (!response.isSuccess()) {
+                        log.warn(
+                                "the superseded version of {}/{} stays: upstream answered {} to its deletion",
+                                bucket,
+                                key,
+                                response.status());
+                    }
+                    return body.doOnNext(DataBufferUtils::release).then();
+                })
+                .then()
+                .onErrorResume(error -> {
+                    log.warn("the superseded version of {}/{} stays: {}", bucket, key, error.toString());
+                    return Mono.empty();
+                });
     }
 }

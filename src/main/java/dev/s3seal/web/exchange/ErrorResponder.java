@@ -1,10 +1,15 @@
 package dev.s3seal.web.exchange;
 
+import dev.s3seal.crypto.AuthenticationFailedException;
+import dev.s3seal.ops.ClientFaultLog;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.xml.S3ErrorDocument;
+import dev.s3seal.upstream.UpstreamInterruptedException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -16,13 +21,6 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
-
-import dev.s3seal.crypto.AuthenticationFailedException;
-import dev.s3seal.ops.ClientFaultLog;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.xml.S3ErrorDocument;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.upstream.UpstreamInterruptedException;
 
 /**
  * Turns any failure into the S3 error a client expects. A client's mistake gets its S3 code; an
@@ -40,7 +38,9 @@ public final class ErrorResponder {
     public Mono<Void> respond(ServerWebExchange exchange, String requestId, String resource, Throwable error) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
-            faults.warn("request {} failed after the response started; aborting the connection: {}", requestId,
+            faults.warn(
+                    "request {} failed after the response started; aborting the connection: {}",
+                    requestId,
                     describe(error));
             return Mono.error(error);
         }
@@ -75,9 +75,11 @@ public final class ErrorResponder {
             faults.warn("request {}: the object failed authentication ({})", requestId, tampered.reason());
             return IntegrityFailures.refusal(tampered);
         }
-        if (error instanceof ConnectException || error instanceof PrematureCloseException
+        if (error instanceof ConnectException
+                || error instanceof PrematureCloseException
                 || error instanceof UpstreamInterruptedException
-                || error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
+                || error instanceof TimeoutException
+                || error instanceof io.netty.handler.timeout.TimeoutException) {
             faults.warn("request {}: upstream unavailable: {}", requestId, describe(error));
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE);
         }
@@ -103,7 +105,8 @@ public final class ErrorResponder {
     private static boolean isClosedConnection(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             // IOException: a connection reset (by the client or the upstream), not a bug of s3seal's
-            if (cause instanceof AbortedException || cause instanceof ClosedChannelException
+            if (cause instanceof AbortedException
+                    || cause instanceof ClosedChannelException
                     || cause instanceof IOException) {
                 return true;
             }
@@ -112,6 +115,8 @@ public final class ErrorResponder {
     }
 
     private static String describe(Throwable error) {
-        return error instanceof S3Exception s3 ? s3.errorCode().code() : error.getClass().getSimpleName();
+        return error instanceof S3Exception s3
+                ? s3.errorCode().code()
+                : error.getClass().getSimpleName();
     }
 }

@@ -14,8 +14,7 @@ public final class IntegrityFailures {
 
     static final String MESSAGE = "The object failed authentication: it was altered or damaged at rest.";
 
-    private IntegrityFailures() {
-    }
+    private IntegrityFailures() {}
 
     public static S3Exception refusal(Throwable cause) {
         return new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE, MESSAGE, cause);

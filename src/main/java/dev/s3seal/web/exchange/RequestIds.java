@@ -8,8 +8,7 @@ public final class RequestIds {
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static String next() {
         byte[] bytes = new byte[8];

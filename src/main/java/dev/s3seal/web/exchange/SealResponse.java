@@ -1,9 +1,11 @@
 package dev.s3seal.web.exchange;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.xml.S3ErrorDocument;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -11,10 +13,6 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.xml.S3ErrorDocument;
-import dev.s3seal.s3.S3Exception;
 
 /**
  * Answers a completion whose seal may take long (one server-side copy of the object), the way S3
@@ -30,11 +28,11 @@ public final class SealResponse {
 
     /** How long to wait for the seal before committing the response; tests set it to zero. */
     public static volatile Duration keepAliveAfter = Duration.ofSeconds(5);
+
     static final Duration INTERVAL = Duration.ofSeconds(10);
     private static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
-    private SealResponse() {
-    }
+    private SealResponse() {}
 
     public static Mono<Void> answer(ProxyExchange exchange, Mono<SmallExchanges.Answer> seal) {
         Sinks.One<SmallExchanges.Answer> done = Sinks.one();
@@ -43,7 +41,10 @@ public final class SealResponse {
         return result.map(Optional::of)
                 .timeout(keepAliveAfter, Mono.just(Optional.empty()))
                 .flatMap(finished -> finished.isPresent()
-                        ? SmallExchanges.write(exchange, finished.get().response(), finished.get().body())
+                        ? SmallExchanges.write(
+                                exchange,
+                                finished.get().response(),
+                                finished.get().body())
                         : keepAlive(exchange, result));
     }
 
@@ -57,7 +58,8 @@ public final class SealResponse {
                 Mono.just(DECLARATION.getBytes(StandardCharsets.UTF_8)),
                 Flux.interval(INTERVAL).map(tick -> new byte[] {' '}).takeUntilOther(last),
                 last);
-        return client.writeAndFlushWith(body.map(bytes -> Mono.<DataBuffer>just(client.bufferFactory().wrap(bytes))));
+        return client.writeAndFlushWith(
+                body.map(bytes -> Mono.<DataBuffer>just(client.bufferFactory().wrap(bytes))));
     }
 
     private static byte[] withoutDeclaration(byte[] xml) {
@@ -72,8 +74,8 @@ public final class SealResponse {
     private static byte[] errorDocument(ProxyExchange exchange, Throwable error) {
         log.warn("request {}: multipart seal failed after the response started", exchange.requestId(), error);
         S3Exception s3 = error instanceof S3Exception e ? e : new S3Exception(S3ErrorCode.INTERNAL_ERROR);
-        byte[] document = S3ErrorDocument.render(s3.errorCode(), s3.getMessage(), exchange.request().resource(),
-                exchange.requestId());
+        byte[] document = S3ErrorDocument.render(
+                s3.errorCode(), s3.getMessage(), exchange.request().resource(), exchange.requestId());
         return withoutDeclaration(document);
     }
 }

@@ -1,10 +1,15 @@
 package dev.s3seal.web.exchange;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.upstream.ForwardedHeaders;
+import dev.s3seal.upstream.UpstreamClient;
+import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
-
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -13,13 +18,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.upstream.ForwardedHeaders;
-import dev.s3seal.upstream.UpstreamClient;
-import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.upstream.UpstreamResponse;
 
 /** Upstream requests whose answers are small XML documents, read whole with a cap. */
 public final class SmallExchanges {
@@ -55,8 +53,8 @@ public final class SmallExchanges {
     }
 
     public Mono<Answer> call(UpstreamRequest request, byte[] body, DataBufferFactory factory) {
-        Flux<DataBuffer> content = body == null || body.length == 0 ? Flux.empty()
-                : Flux.defer(() -> Flux.just(factory.wrap(body)));
+        Flux<DataBuffer> content =
+                body == null || body.length == 0 ? Flux.empty() : Flux.defer(() -> Flux.just(factory.wrap(body)));
         return send(request, content, true);
     }
 
@@ -70,27 +68,40 @@ public final class SmallExchanges {
 
     private Mono<Answer> send(UpstreamRequest request, Flux<DataBuffer> body, boolean replayableBody) {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
-        return upstream.exchange(request, body.doOnError(bodyFailure::set), replayableBody, (response, responseBody) ->
-                        readAll(responseBody, MAX_ANSWER_BYTES).map(bytes -> new Answer(response, bytes)))
+        return upstream.exchange(
+                        request,
+                        body.doOnError(bodyFailure::set),
+                        replayableBody,
+                        (response, responseBody) ->
+                                readAll(responseBody, MAX_ANSWER_BYTES).map(bytes -> new Answer(response, bytes)))
                 .next()
-                .onErrorMap(DataBufferLimitException.class,
+                .onErrorMap(
+                        DataBufferLimitException.class,
                         e -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer was too large.", e))
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
     }
 
     /** A small body read whole (at most {@code maxBytes}, else DataBufferLimitException), its buffers released. */
     public static Mono<byte[]> readAll(Flux<DataBuffer> body, int maxBytes) {
-        return DataBufferUtils.join(body, maxBytes).map(joined -> {
-            byte[] bytes = new byte[joined.readableByteCount()];
-            joined.read(bytes);
-            DataBufferUtils.release(joined);
-            return bytes;
-        }).switchIfEmpty(Mono.fromSupplier(() -> new byte[0])); // not defaultIfEmpty: it discards its unused default
+        return DataBufferUtils.join(body, maxBytes)
+                .map(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.read(bytes);
+                    DataBufferUtils.release(joined);
+                    return bytes;
+                })
+                .switchIfEmpty(
+                        Mono.fromSupplier(() -> new byte[0])); // not defaultIfEmpty: it discards its unused default
     }
 
     /** A request with an XML body (or none: {@code body == null} sends an empty body). */
-    public static UpstreamRequest request(String method, String bucket, String key, dev.s3seal.s3.QueryParameters query,
-            Map<String, List<String>> headers, byte[] body) {
+    public static UpstreamRequest request(
+            String method,
+            String bucket,
+            String key,
+            dev.s3seal.s3.QueryParameters query,
+            Map<String, List<String>> headers,
+            byte[] body) {
         return new UpstreamRequest(method, bucket, key, query, headers, body == null ? 0 : body.length);
     }
 

@@ -2,7 +2,6 @@ package dev.s3seal.web.exchange;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -23,8 +22,7 @@ public final class UnreadBody {
     /** Bounds only this discard of a refused request, never a real transfer. */
     private static final Duration MAX_DISCARD_TIME = Duration.ofSeconds(5);
 
-    private UnreadBody() {
-    }
+    private UnreadBody() {}
 
     public static Mono<Void> discard(ServerHttpRequest request, ServerHttpResponse response) {
         String expect = request.getHeaders().getFirst("Expect");

@@ -1,11 +1,10 @@
 package dev.s3seal.web.exchange;
 
+import dev.s3seal.s3.S3Operation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import dev.s3seal.s3.S3Operation;
 
 /**
  * The {@code x-amz-checksum-*} headers of CompleteMultipartUpload (a value, composite
@@ -16,8 +15,7 @@ import dev.s3seal.s3.S3Operation;
  */
 final class WholeObjectChecksums {
 
-    private WholeObjectChecksums() {
-    }
+    private WholeObjectChecksums() {}
 
     /** The headers that describe {@code operation}'s request body: all of them but whole-object checksums. */
     static Map<String, List<String>> bodyHeaders(S3Operation operation, Map<String, List<String>> headers) {

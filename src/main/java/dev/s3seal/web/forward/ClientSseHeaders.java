@@ -1,9 +1,5 @@
 package dev.s3seal.web.forward;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.SseCVariant;
@@ -11,6 +7,9 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one place that decides, for every mode and every operation, whether a client's own
@@ -37,13 +36,13 @@ public final class ClientSseHeaders {
 
     public static final String SSE = "x-amz-server-side-encryption";
 
-    private ClientSseHeaders() {
-    }
+    private ClientSseHeaders() {}
 
     /** Refuses the request when it carries SSE headers its rules do not let the client choose. */
     public static void check(S3Request request, PolicyDecision decision, PolicyDecision copySource) {
         Map<String, String> required = decision.mode() == Mode.SSE_S3 || decision.mode() == Mode.SSE_KMS
-                ? ServerSideEncryptionHandler.requiredHeaders(decision) : Map.of();
+                ? ServerSideEncryptionHandler.requiredHeaders(decision)
+                : Map.of();
         boolean copiedByS3seal = copySource != null && (decision.encryptsBody() || copySource.encryptsBody());
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
@@ -61,16 +60,18 @@ public final class ClientSseHeaders {
         }
     }
 
-    private static boolean allowed(PolicyDecision decision, String name, List<String> values,
-            Map<String, String> required) {
-        if (decision.mode() == Mode.PASSTHROUGH || decision.mode() == Mode.DENY
+    private static boolean allowed(
+            PolicyDecision decision, String name, List<String> values, Map<String, String> required) {
+        if (decision.mode() == Mode.PASSTHROUGH
+                || decision.mode() == Mode.DENY
                 || decision.options().allowClientSseHeaders()) {
             return true;
         }
         if (isCustomerKey(name) && decision.mode() == Mode.SSE_C && decision.sseCVariant() != SseCVariant.INJECT) {
             return true;
         }
-        return values.size() == 1 && required.containsKey(name)
+        return values.size() == 1
+                && required.containsKey(name)
                 && required.get(name).equals(values.get(0).trim());
     }
 
@@ -78,9 +79,9 @@ public final class ClientSseHeaders {
         return name.startsWith(CustomerKeyHeaders.PREFIX) || name.startsWith(CustomerKeyHeaders.COPY_SOURCE_PREFIX);
     }
 
-
     private static S3Exception refused(String header) {
-        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+        return new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT,
                 "The policy sets server-side encryption for this object; remove " + header + ".");
     }
 }

@@ -1,21 +1,11 @@
 package dev.s3seal.web.forward;
 
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.file.PolicyHolder;
-import dev.s3seal.s3.xml.DeleteObjectsRequest;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.xml.DeleteObjectsRequest;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -23,6 +13,14 @@ import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.exchange.VerifiedBody;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * DeleteObjects names its keys in the body, so the policy is applied to each of them: one
@@ -51,15 +49,20 @@ public final class DeleteObjectsHandler implements S3OperationHandler {
             return Mono.error(new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED));
         }
         return DataBufferUtils.join(body.content(), MAX_BODY_BYTES)
-                .defaultIfEmpty(exchange.exchange().getResponse().bufferFactory().wrap(new byte[0]))
+                .defaultIfEmpty(
+                        exchange.exchange().getResponse().bufferFactory().wrap(new byte[0]))
                 .flatMap(joined -> {
                     byte[] received = new byte[joined.readableByteCount()];
                     joined.read(received);
                     DataBufferUtils.release(joined);
                     DeleteObjectsRequest parsed = DeleteObjectsRequest.parse(received);
                     for (DeleteObjectsRequest.ObjectIdentifier object : parsed.objects()) {
-                        if (policy.decide(exchange.auth().client().name(), request.bucket(), object.key(),
-                                Operation.DELETE).denied()) {
+                        if (policy.decide(
+                                        exchange.auth().client().name(),
+                                        request.bucket(),
+                                        object.key(),
+                                        Operation.DELETE)
+                                .denied()) {
                             return Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED));
                         }
                     }
@@ -67,14 +70,21 @@ public final class DeleteObjectsHandler implements S3OperationHandler {
                     byte[] xml = parsed.toXml();
                     Map<String, List<String>> headers = new LinkedHashMap<>(
                             ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
-                    headers.keySet().removeIf(n -> n.startsWith("x-amz-checksum-") || n.equals("x-amz-sdk-checksum-algorithm")
-                            || n.equals("content-md5") || n.equals("content-type"));
+                    headers.keySet()
+                            .removeIf(n -> n.startsWith("x-amz-checksum-")
+                                    || n.equals("x-amz-sdk-checksum-algorithm")
+                                    || n.equals("content-md5")
+                                    || n.equals("content-type"));
                     // S3 requires an integrity header on DeleteObjects; s3seal wrote the body, so it supplies one.
-                    headers.put("content-md5", List.of(Base64.getEncoder().encodeToString(PlaintextEtags.md5().digest(xml))));
+                    headers.put(
+                            "content-md5",
+                            List.of(Base64.getEncoder()
+                                    .encodeToString(PlaintextEtags.md5().digest(xml))));
                     headers.put("content-type", List.of("application/xml"));
-                    UpstreamRequest delete = new UpstreamRequest("POST", request.bucket(), null,
-                            request.query(), headers, xml.length);
-                    DataBuffer content = exchange.exchange().getResponse().bufferFactory().wrap(xml);
+                    UpstreamRequest delete =
+                            new UpstreamRequest("POST", request.bucket(), null, request.query(), headers, xml.length);
+                    DataBuffer content =
+                            exchange.exchange().getResponse().bufferFactory().wrap(xml);
                     return ForwardHandler.send(upstream, exchange, delete, Flux.just(content));
                 });
     }

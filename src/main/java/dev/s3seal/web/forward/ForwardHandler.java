@@ -1,32 +1,23 @@
 package dev.s3seal.web.forward;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
-import dev.s3seal.auth.payload.PayloadVerifier;
 import dev.s3seal.s3.CopySourceRange;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
-import dev.s3seal.stream.VerifiedBodyOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
-import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.exchange.UpstreamAnswers;
 import dev.s3seal.web.exchange.VerifiedBody;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Forwards a request unchanged but for authentication and its query, which is the recognised
@@ -54,13 +45,17 @@ public final class ForwardHandler implements S3OperationHandler {
     public Mono<Void> handle(ProxyExchange exchange, Map<String, List<String>> headers) {
         S3Request request = exchange.request();
         VerifiedBody body = VerifiedBody.of(exchange);
-        UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), request.bucket(), request.key(),
+        UpstreamRequest upstreamRequest = new UpstreamRequest(
+                request.method(),
+                request.bucket(),
+                request.key(),
                 request.query(),
                 withCopySource(exchange, ForwardedHeaders.toUpstream(headers, body.declaresTrailerChecksum())),
                 body.length());
         if (body.length() == 0) {
             // Nothing to hold back in an empty body: verify it completely before anything goes upstream.
-            return body.content().doOnNext(DataBufferUtils::release)
+            return body.content()
+                    .doOnNext(DataBufferUtils::release)
                     .then(Mono.defer(() -> send(exchange, upstreamRequest, Flux.empty())));
         }
         return send(upstream, exchange, upstreamRequest, body.content());
@@ -90,14 +85,18 @@ public final class ForwardHandler implements S3OperationHandler {
     }
 
     /** Streams {@code body} upstream and the response back; a body failure is what the client hears. */
-    public static Mono<Void> send(UpstreamClient upstream, ProxyExchange exchange, UpstreamRequest upstreamRequest,
-            Flux<DataBuffer> body) {
-        return send(upstream, exchange, upstreamRequest, body, headers -> { });
+    public static Mono<Void> send(
+            UpstreamClient upstream, ProxyExchange exchange, UpstreamRequest upstreamRequest, Flux<DataBuffer> body) {
+        return send(upstream, exchange, upstreamRequest, body, headers -> {});
     }
 
     /** As {@link #send(UpstreamClient, ProxyExchange, UpstreamRequest, Flux)}, adjusting the client's response headers. */
-    public static Mono<Void> send(UpstreamClient upstream, ProxyExchange exchange, UpstreamRequest upstreamRequest,
-            Flux<DataBuffer> body, java.util.function.Consumer<org.springframework.http.HttpHeaders> responseHeaders) {
+    public static Mono<Void> send(
+            UpstreamClient upstream,
+            ProxyExchange exchange,
+            UpstreamRequest upstreamRequest,
+            Flux<DataBuffer> body,
+            java.util.function.Consumer<org.springframework.http.HttpHeaders> responseHeaders) {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         Flux<DataBuffer> watchedBody = body.doOnError(bodyFailure::set);
         return upstream.exchange(upstreamRequest, watchedBody, (response, responseBody) -> {

@@ -1,18 +1,16 @@
 package dev.s3seal.web.forward;
 
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import reactor.core.publisher.Mono;
 
 /**
  * Writes under sse-s3 and sse-kms: the upstream encrypts, s3seal makes sure it is asked to, with

@@ -1,28 +1,17 @@
 package dev.s3seal.web.listing;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.s3.S3Operation;
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.file.PolicyHolder;
-import dev.s3seal.s3.listing.ListedObject;
-import dev.s3seal.s3.listing.ListingRewriter;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.S3Operation;
+import dev.s3seal.s3.listing.ListedObject;
+import dev.s3seal.s3.listing.ListingRewriter;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -30,6 +19,15 @@ import dev.s3seal.web.envelope.EtagSettings;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.exchange.UpstreamAnswers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * ListObjects (v1, v2) and ListObjectVersions where client-side rules apply: sizes become plaintext
@@ -53,45 +51,54 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         this(upstream, policy, null, new EtagSettings(true, false));
     }
 
-    public EncryptedListingHandler(UpstreamClient upstream, PolicyHolder policy, KeyRegistries keys,
-            EtagSettings settings) {
+    public EncryptedListingHandler(
+            UpstreamClient upstream, PolicyHolder policy, KeyRegistries keys, EtagSettings settings) {
         this.upstream = upstream;
         this.policy = policy;
         this.lookups = settings.listingLookups() && keys != null
-                ? new ListingLookups(upstream, keys, ListingLookups.DEFAULT_CAPACITY) : null;
+                ? new ListingLookups(upstream, keys, ListingLookups.DEFAULT_CAPACITY)
+                : null;
     }
 
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
         var request = exchange.request();
-        UpstreamRequest list = new UpstreamRequest(request.method(), request.bucket(), null,
+        UpstreamRequest list = new UpstreamRequest(
+                request.method(),
+                request.bucket(),
+                null,
                 request.query(),
-                ForwardedHeaders.toUpstream(request.headers(), false), -1);
+                ForwardedHeaders.toUpstream(request.headers(), false),
+                -1);
         return upstream.exchange(list, Flux.empty(), (response, body) -> {
-            if (!response.isSuccess()) {
-                return UpstreamAnswers.relay(exchange, response, body);
-            }
-            // A listing is a small document; joined with a hard cap, never an object body.
-            return DataBufferUtils.join(body, ListingRewriter.MAX_LISTING_BYTES).flatMap(joined -> {
-                byte[] xml = new byte[joined.readableByteCount()];
-                joined.read(xml);
-                DataBufferUtils.release(joined);
-                return lookUp(exchange, xml).map(found -> rewrite(exchange, xml, found));
-            }).flatMap(rewritten -> {
-                ServerHttpResponse client = exchange.exchange().getResponse();
-                client.setStatusCode(HttpStatusCode.valueOf(response.status()));
-                ForwardedHeaders.copyToClient(response.headers(), client.getHeaders());
-                client.getHeaders().setContentLength(rewritten.length);
-                DataBuffer out = client.bufferFactory().wrap(rewritten);
-                return client.writeWith(Mono.just(out));
-            });
-        }).then();
+                    if (!response.isSuccess()) {
+                        return UpstreamAnswers.relay(exchange, response, body);
+                    }
+                    // A listing is a small document; joined with a hard cap, never an object body.
+                    return DataBufferUtils.join(body, ListingRewriter.MAX_LISTING_BYTES)
+                            .flatMap(joined -> {
+                                byte[] xml = new byte[joined.readableByteCount()];
+                                joined.read(xml);
+                                DataBufferUtils.release(joined);
+                                return lookUp(exchange, xml).map(found -> rewrite(exchange, xml, found));
+                            })
+                            .flatMap(rewritten -> {
+                                ServerHttpResponse client = exchange.exchange().getResponse();
+                                client.setStatusCode(HttpStatusCode.valueOf(response.status()));
+                                ForwardedHeaders.copyToClient(response.headers(), client.getHeaders());
+                                client.getHeaders().setContentLength(rewritten.length);
+                                DataBuffer out = client.bufferFactory().wrap(rewritten);
+                                return client.writeWith(Mono.just(out));
+                            });
+                })
+                .then();
     }
 
     /** The facts of the listed objects under client-side rules (ListObjects v1/v2 and ListObjectVersions). */
     private Mono<Map<ListingLookups.Entry, ListedFacts>> lookUp(ProxyExchange exchange, byte[] xml) {
-        if (lookups == null || (exchange.operation() != S3Operation.LIST_OBJECTS
-                && exchange.operation() != S3Operation.LIST_OBJECT_VERSIONS)) {
+        if (lookups == null
+                || (exchange.operation() != S3Operation.LIST_OBJECTS
+                        && exchange.operation() != S3Operation.LIST_OBJECT_VERSIONS)) {
             return Mono.just(Map.of());
         }
         String principal = exchange.auth().client().name();
@@ -100,7 +107,9 @@ public final class EncryptedListingHandler implements S3OperationHandler {
         try {
             ListingRewriter.rewrite(xml, entry -> {
                 // multipart entries are sized exactly by arithmetic and keep their -N ETag: no lookup
-                if (!entry.isPart() && entry.etag() != null && multipartCount(entry.etag()) == 0
+                if (!entry.isPart()
+                        && entry.etag() != null
+                        && multipartCount(entry.etag()) == 0
                         && clientSideRule(policy.decide(principal, bucket, entry.key(), Operation.READ))) {
                     wanted.add(lookupEntry(bucket, entry));
                 }
@@ -121,8 +130,9 @@ public final class EncryptedListingHandler implements S3OperationHandler {
     }
 
     private static boolean envelopeRule(PolicyDecision decision) {
-        return (decision.mode() == Mode.CSE_LOCAL || decision.mode() == Mode.CSE_KMS
-                || decision.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED)
+        return (decision.mode() == Mode.CSE_LOCAL
+                        || decision.mode() == Mode.CSE_KMS
+                        || decision.sseCVariant() == dev.s3seal.policy.SseCVariant.EMULATED)
                 && decision.options().format() == Format.S3SEAL;
     }
 
@@ -159,11 +169,13 @@ public final class EncryptedListingHandler implements S3OperationHandler {
                 if (!clientSideRule(decision)) {
                     return null;
                 }
-                ListedFacts facts = entry.etag() == null || entry.isPart() ? null : found.get(lookupEntry(bucket, entry));
+                ListedFacts facts =
+                        entry.etag() == null || entry.isPart() ? null : found.get(lookupEntry(bucket, entry));
                 if (facts != null) {
                     return entry.withSizeAndEtag(facts.plaintextSize(), facts.plaintextEtag());
                 }
-                return s3ecRule(decision) ? s3ecPlaintextSize(entry, decision.options().segmentSize())
+                return s3ecRule(decision)
+                        ? s3ecPlaintextSize(entry, decision.options().segmentSize())
                         : plaintextSize(entry, decision.options().segmentSize());
             });
         } catch (IllegalArgumentException malformed) {

@@ -1,11 +1,5 @@
 package dev.s3seal.web.multipart;
 
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBufferFactory;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.s3.QueryParameters;
@@ -18,6 +12,10 @@ import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.object.ObjectReads;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * If-Match / If-None-Match on CompleteMultipartUpload under a client-side mode. The client names
@@ -52,8 +50,8 @@ final class CompletionConditions {
         }
         String ifMatch = request.header("if-match");
         String ifNoneMatch = request.header("if-none-match");
-        UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                Map.of(), -1);
+        UpstreamRequest head =
+                new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(), Map.of(), -1);
         return small.call(head, null, factory).flatMap(answer -> {
             int status = answer.response().status();
             if (status == 404) {
@@ -73,8 +71,10 @@ final class CompletionConditions {
                 if (ifNoneMatch != null && PlaintextEtags.matches(ifNoneMatch, clientEtag)) {
                     return Mono.error(new S3Exception(S3ErrorCode.PRECONDITION_FAILED));
                 }
-                return Mono.just(upstreamEtag == null ? Map.<String, List<String>>of()
-                        : Map.of("if-match", List.of(upstreamEtag)));
+                return Mono.just(
+                        upstreamEtag == null
+                                ? Map.<String, List<String>>of()
+                                : Map.of("if-match", List.of(upstreamEtag)));
             });
         });
     }
@@ -92,8 +92,8 @@ final class CompletionConditions {
             return Mono.just(upstreamEtag == null ? "" : upstreamEtag);
         }
         EnvelopeMetadata sealed = envelope;
-        return ObjectReads.withDataKey(keys, sealed, request,
-                key -> Mono.just(ObjectReads.clientEtag(sealed, key.plaintext(), upstreamEtag)));
+        return ObjectReads.withDataKey(
+                keys, sealed, request, key -> Mono.just(ObjectReads.clientEtag(sealed, key.plaintext(), upstreamEtag)));
     }
 
     private static S3Exception refusal(int status) {
@@ -103,7 +103,7 @@ final class CompletionConditions {
         if (status == 503) {
             return new S3Exception(S3ErrorCode.SLOW_DOWN);
         }
-        return new S3Exception(S3ErrorCode.INTERNAL_ERROR,
-                "The upstream refused to describe the destination (" + status + ").");
+        return new S3Exception(
+                S3ErrorCode.INTERNAL_ERROR, "The upstream refused to describe the destination (" + status + ").");
     }
 }

@@ -1,15 +1,5 @@
 package dev.s3seal.web.multipart;
 
-import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
@@ -19,11 +9,11 @@ import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.policy.KeyDefinition;
-import dev.s3seal.s3.listing.ListingRewriter;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.s3.listing.ListingRewriter;
 import dev.s3seal.stream.EncryptOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
@@ -39,6 +29,14 @@ import dev.s3seal.web.exchange.UnreadBody;
 import dev.s3seal.web.exchange.UpstreamAnswers;
 import dev.s3seal.web.exchange.VerifiedBody;
 import dev.s3seal.web.forward.ForwardHandler;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Multipart uploads under the client-side modes (docs/format.md 6): one data key per upload,
@@ -74,10 +72,12 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
             case CREATE_MULTIPART_UPLOAD -> create(exchange, registry);
             case UPLOAD_PART -> withKey(exchange, registry, (id, key) -> uploadPart(exchange, id, key));
             // listing needs no key (as in S3, also for SSE-C uploads): sizes come from the id's segment size
-            case LIST_PARTS -> Mono.defer(() -> listParts(exchange,
-                    MultipartUploadId.decode(exchange.request().query().first("uploadId"))));
+            case LIST_PARTS ->
+                Mono.defer(() -> listParts(
+                        exchange,
+                        MultipartUploadId.decode(exchange.request().query().first("uploadId"))));
             case COMPLETE_MULTIPART_UPLOAD ->
-                    withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key, registry));
+                withKey(exchange, registry, (id, key) -> completion.complete(exchange, id, key, registry));
             default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));
         };
     }
@@ -88,30 +88,46 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         java.util.Optional<KeyDefinition> definition = exchange.decision().key();
         KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), definition);
         Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
-        return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() ->
-                registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
+        return body.doOnNext(DataBufferUtils::release)
+                .then(Mono.defer(() ->
+                        registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
                 .flatMap(dataKey -> {
                     WrappedKey wrapped;
                     try (dataKey) {
                         wrapped = dataKey.wrapped();
                     }
                     Map<String, String> recorded = ObjectContexts.recorded(wrapped, context);
-                    EnvelopeMetadata pending = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(),
-                            wrapped.keyId(), wrapped.keyVersion(), wrapped.ciphertext(),
-                            EnvelopeMetadata.PENDING_LENGTH, segmentSize, null, null, null, recorded);
-                    Map<String, List<String>> headers = PlaintextFacts.without(
-                            ForwardedHeaders.toUpstream(request.headers(), false));
+                    EnvelopeMetadata pending = new EnvelopeMetadata(
+                            ObjectFormat.VERSION_1,
+                            wrapped.provider(),
+                            wrapped.keyId(),
+                            wrapped.keyVersion(),
+                            wrapped.ciphertext(),
+                            EnvelopeMetadata.PENDING_LENGTH,
+                            segmentSize,
+                            null,
+                            null,
+                            null,
+                            recorded);
+                    Map<String, List<String>> headers =
+                            PlaintextFacts.without(ForwardedHeaders.toUpstream(request.headers(), false));
                     pending.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
-                    UpstreamRequest create = SmallExchanges.request("POST", request.bucket(), request.key(),
-                            request.query(), headers, null);
-                    return small.call(create, null, exchange.exchange().getResponse().bufferFactory())
+                    UpstreamRequest create = SmallExchanges.request(
+                            "POST", request.bucket(), request.key(), request.query(), headers, null);
+                    return small.call(
+                                    create,
+                                    null,
+                                    exchange.exchange().getResponse().bufferFactory())
                             .flatMap(answer -> {
                                 if (answer.isErrorDocument()) {
                                     return SmallExchanges.write(exchange, answer.response(), answer.body());
                                 }
                                 String upstreamId = uploadIdOf(answer.body());
-                                String clientId = new MultipartUploadId(upstreamId, wrapped, segmentSize, recorded).encode();
-                                return SmallExchanges.write(exchange, answer.response(),
+                                String clientId =
+                                        new MultipartUploadId(upstreamId, wrapped, segmentSize, recorded).encode();
+                                return SmallExchanges.write(
+                                        exchange,
+                                        answer.response(),
                                         MultipartXml.replaceUploadId(answer.body(), upstreamId, clientId));
                             });
                 });
@@ -124,21 +140,30 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         long plaintextLength = body.length();
         EncryptOperator encrypt;
         try {
-            encrypt = new EncryptOperator(SegmentEncryptor.forPart(dataKey, id.segmentSize(), partNumber,
-                    plaintextLength), exchange.exchange().getResponse().bufferFactory());
+            encrypt = new EncryptOperator(
+                    SegmentEncryptor.forPart(dataKey, id.segmentSize(), partNumber, plaintextLength),
+                    exchange.exchange().getResponse().bufferFactory());
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
-        Map<String, List<String>> headers = PlaintextFacts.without(
-                ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
-        UpstreamRequest put = new UpstreamRequest("PUT", request.bucket(), request.key(),
-                upstreamQuery(request, id.upstreamId()), headers,
+        Map<String, List<String>> headers =
+                PlaintextFacts.without(ForwardedHeaders.toUpstream(request.headers(), body.declaresTrailerChecksum()));
+        UpstreamRequest put = new UpstreamRequest(
+                "PUT",
+                request.bucket(),
+                request.key(),
+                upstreamQuery(request, id.upstreamId()),
+                headers,
                 CiphertextSizes.ciphertextLength(plaintextLength, id.segmentSize()));
         MessageDigest md5 = PlaintextEtags.md5();
         // S3 answers UploadPart with the MD5 of the part as sent, and clients check it (s3cmd retries
         // a part whose ETag differs from its own MD5): the plaintext's, as for PutObject
-        return ForwardHandler.send(upstream, exchange, put,
-                PlaintextEtags.digesting(body.content(), md5).transform(encrypt), answer -> {
+        return ForwardHandler.send(
+                upstream,
+                exchange,
+                put,
+                PlaintextEtags.digesting(body.content(), md5).transform(encrypt),
+                answer -> {
                     if (answer.getFirst("etag") != null) {
                         answer.set("ETag", PlaintextEtags.quoted(md5.digest()));
                     }
@@ -147,43 +172,58 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
 
     private Mono<Void> listParts(ProxyExchange exchange, MultipartUploadId id) {
         S3Request request = exchange.request();
-        UpstreamRequest list = new UpstreamRequest("GET", request.bucket(), request.key(),
-                upstreamQuery(request, id.upstreamId()), ForwardedHeaders.toUpstream(request.headers(), false), -1);
-        return small.call(list, null, exchange.exchange().getResponse().bufferFactory()).flatMap(answer -> {
-            if (!answer.isSuccess()) {
-                return SmallExchanges.write(exchange, answer.response(), answer.body());
-            }
-            byte[] rewritten;
-            try {
-                rewritten = ListingRewriter.rewrite(answer.body(), entry -> {
-                    if (!entry.isPart()) {
-                        return null;
+        UpstreamRequest list = new UpstreamRequest(
+                "GET",
+                request.bucket(),
+                request.key(),
+                upstreamQuery(request, id.upstreamId()),
+                ForwardedHeaders.toUpstream(request.headers(), false),
+                -1);
+        return small.call(list, null, exchange.exchange().getResponse().bufferFactory())
+                .flatMap(answer -> {
+                    if (!answer.isSuccess()) {
+                        return SmallExchanges.write(exchange, answer.response(), answer.body());
                     }
+                    byte[] rewritten;
                     try {
-                        return entry.withSizeAndEtag(CiphertextSizes.plaintextLength(entry.size(), id.segmentSize()),
-                                entry.etag());
-                    } catch (IllegalArgumentException notOurs) {
-                        return null;
+                        rewritten = ListingRewriter.rewrite(answer.body(), entry -> {
+                            if (!entry.isPart()) {
+                                return null;
+                            }
+                            try {
+                                return entry.withSizeAndEtag(
+                                        CiphertextSizes.plaintextLength(entry.size(), id.segmentSize()), entry.etag());
+                            } catch (IllegalArgumentException notOurs) {
+                                return null;
+                            }
+                        });
+                        rewritten = MultipartXml.replaceUploadId(rewritten, id.upstreamId(), id.encode());
+                    } catch (IllegalArgumentException malformed) {
+                        throw new S3Exception(
+                                S3ErrorCode.INTERNAL_ERROR, "The upstream part list could not be read.", malformed);
                     }
+                    return SmallExchanges.write(exchange, answer.response(), rewritten);
                 });
-                rewritten = MultipartXml.replaceUploadId(rewritten, id.upstreamId(), id.encode());
-            } catch (IllegalArgumentException malformed) {
-                throw new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream part list could not be read.",
-                        malformed);
-            }
-            return SmallExchanges.write(exchange, answer.response(), rewritten);
-        });
     }
 
     /** Forwarded with the upstream's own upload id; an id that is not s3seal's is passed as it is. */
     private Mono<Void> abort(ProxyExchange exchange) {
         S3Request request = exchange.request();
         String upstreamId = MultipartUploadId.upstreamIdOf(request.query().first("uploadId"));
-        UpstreamRequest abort = new UpstreamRequest("DELETE", request.bucket(), request.key(),
-                upstreamQuery(request, upstreamId), ForwardedHeaders.toUpstream(request.headers(), false), -1);
+        UpstreamRequest abort = new UpstreamRequest(
+                "DELETE",
+                request.bucket(),
+                request.key(),
+                upstreamQuery(request, upstreamId),
+                ForwardedHeaders.toUpstream(request.headers(), false),
+                -1);
         Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
-        return body.doOnNext(DataBufferUtils::release).then(Mono.defer(() -> upstream.exchange(abort, Flux.empty(),
-                (response, responseBody) -> UpstreamAnswers.relay(exchange, response, responseBody)).then()));
+        return body.doOnNext(DataBufferUtils::release)
+                .then(Mono.defer(() -> upstream.exchange(
+                                abort,
+                                Flux.empty(),
+                                (response, responseBody) -> UpstreamAnswers.relay(exchange, response, responseBody))
+                        .then()));
     }
 
     interface KeyedOperation {
@@ -197,14 +237,19 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
     private static Mono<Void> withKey(ProxyExchange exchange, ObjectKeys registry, KeyedOperation operation) {
         S3Request request = exchange.request();
         return Mono.defer(() -> {
-            MultipartUploadId id = MultipartUploadId.decode(request.query().first("uploadId"));
-            WrappedKey wrapped = id.wrappedKey();
-            KeyContext context = ObjectContexts.forRead(registry, request.bucket(), request.key(), wrapped.keyId(),
-                    id.context());
-            return Mono.defer(() -> registry.reader(wrapped).unwrap(wrapped, context))
-                    .onErrorMap(KeyFailures::toS3)
-                    .map(key -> new Object[] {id, key});
-        }).onErrorResume(refused -> UnreadBody.discard(exchange.exchange().getRequest(), exchange.exchange().getResponse()).then(Mono.error(refused)))
+                    MultipartUploadId id =
+                            MultipartUploadId.decode(request.query().first("uploadId"));
+                    WrappedKey wrapped = id.wrappedKey();
+                    KeyContext context = ObjectContexts.forRead(
+                            registry, request.bucket(), request.key(), wrapped.keyId(), id.context());
+                    return Mono.defer(() -> registry.reader(wrapped).unwrap(wrapped, context))
+                            .onErrorMap(KeyFailures::toS3)
+                            .map(key -> new Object[] {id, key});
+                })
+                .onErrorResume(refused -> UnreadBody.discard(
+                                exchange.exchange().getRequest(),
+                                exchange.exchange().getResponse())
+                        .then(Mono.error(refused)))
                 .flatMap(pair -> operation.run((MultipartUploadId) pair[0], (byte[]) pair[1]));
     }
 

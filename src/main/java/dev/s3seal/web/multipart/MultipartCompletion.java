@@ -1,21 +1,5 @@
 package dev.s3seal.web.multipart;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartManifest;
@@ -26,13 +10,27 @@ import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.xml.Xml;
 import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.PlaintextEtags;
-import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SealResponse;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.exchange.VerifiedBody;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * CompleteMultipartUpload under a client-side mode (docs/format.md 6.2, 6.3): the client's part
@@ -62,7 +60,8 @@ final class MultipartCompletion {
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         VerifiedBody body = VerifiedBody.of(exchange);
         return DataBufferUtils.join(body.content(), MultipartXml.MAX_COMPLETE_BYTES)
-                .onErrorMap(DataBufferLimitException.class, e -> new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED))
+                .onErrorMap(
+                        DataBufferLimitException.class, e -> new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED))
                 .map(joined -> {
                     byte[] xml = new byte[joined.readableByteCount()];
                     joined.read(xml);
@@ -77,22 +76,27 @@ final class MultipartCompletion {
                                 MultipartManifest manifest = manifest(parts, stored, id.segmentSize());
                                 // the conditions are evaluated once the upload is known to complete,
                                 // and before anything replaces the destination
-                                return conditions.check(exchange, keys, factory)
-                                        .flatMap(pin -> completeUpstream(exchange, id, asStored(parts, stored),
-                                                pin, factory))
+                                return conditions
+                                        .check(exchange, keys, factory)
+                                        .flatMap(pin ->
+                                                completeUpstream(exchange, id, asStored(parts, stored), pin, factory))
                                         .map(answer -> Map.entry(manifest, answer));
                             })
                             // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart)
-                            .onErrorResume(S3Exception.class, e -> e.errorCode() == S3ErrorCode.NO_SUCH_UPLOAD
-                                    || e.errorCode() == S3ErrorCode.INVALID_PART
-                                    ? alreadySealed(exchange, id, parts.size(), factory).then(Mono.error(e))
-                                    : Mono.error(e))
+                            .onErrorResume(
+                                    S3Exception.class,
+                                    e -> e.errorCode() == S3ErrorCode.NO_SUCH_UPLOAD
+                                                    || e.errorCode() == S3ErrorCode.INVALID_PART
+                                            ? alreadySealed(exchange, id, parts.size(), factory)
+                                                    .then(Mono.error(e))
+                                            : Mono.error(e))
                             .flatMap(completed -> {
                                 MultipartManifest manifest = completed.getKey();
                                 SmallExchanges.Answer answer = completed.getValue();
                                 return answer.isErrorDocument()
                                         ? SmallExchanges.write(exchange, answer.response(), answer.body())
-                                        : SealResponse.answer(exchange, seal.seal(exchange, id, manifest, manifest.seal(dataKey)));
+                                        : SealResponse.answer(
+                                                exchange, seal.seal(exchange, id, manifest, manifest.seal(dataKey)));
                             });
                 })
                 .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())
@@ -104,33 +108,46 @@ final class MultipartCompletion {
      * carries this upload's key and a manifest of as many parts, so the client hears success again,
      * as S3 answers a repeated completion. Completes empty (NoSuchUpload stands) otherwise.
      */
-    private Mono<Void> alreadySealed(ProxyExchange exchange, MultipartUploadId id, int partCount,
-            DataBufferFactory factory) {
+    private Mono<Void> alreadySealed(
+            ProxyExchange exchange, MultipartUploadId id, int partCount, DataBufferFactory factory) {
         S3Request request = exchange.request();
-        UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                CustomerKeyHeaders.carried(request.headers()), -1);
+        UpstreamRequest head = new UpstreamRequest(
+                "HEAD",
+                request.bucket(),
+                request.key(),
+                QueryParameters.empty(),
+                CustomerKeyHeaders.carried(request.headers()),
+                -1);
         return small.call(head, null, factory).flatMap(answer -> {
             EnvelopeMetadata envelope;
             try {
-                envelope = answer.isSuccess() ? EnvelopeHeaders.read(answer.response().headers()) : null;
+                envelope = answer.isSuccess()
+                        ? EnvelopeHeaders.read(answer.response().headers())
+                        : null;
             } catch (IllegalArgumentException malformed) {
                 envelope = null;
             }
             String etag = answer.response().headers().getFirst("etag");
-            if (envelope == null || envelope.manifest() == null || etag == null
+            if (envelope == null
+                    || envelope.manifest() == null
+                    || etag == null
                     || !Arrays.equals(envelope.wrappedKey(), id.wrappedKey().ciphertext())
-                    || envelope.partCount() == null || envelope.partCount() != partCount) {
+                    || envelope.partCount() == null
+                    || envelope.partCount() != partCount) {
                 return Mono.empty();
             }
             byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
-                    + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>" + Xml.escape(request.bucket())
-                    + "</Bucket><Key>" + Xml.escape(request.key()) + "</Key><ETag>" + Xml.escape(etag)
-                    + "</ETag></CompleteMultipartUploadResult>").getBytes(StandardCharsets.UTF_8);
+                            + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>"
+                            + Xml.escape(request.bucket())
+                            + "</Bucket><Key>" + Xml.escape(request.key()) + "</Key><ETag>" + Xml.escape(etag)
+                            + "</ETag></CompleteMultipartUploadResult>")
+                    .getBytes(StandardCharsets.UTF_8);
             ServerHttpResponse client = exchange.exchange().getResponse();
             client.setStatusCode(HttpStatusCode.valueOf(200));
             client.getHeaders().setContentType(MediaType.APPLICATION_XML);
             client.getHeaders().setContentLength(xml.length);
-            return client.writeWith(Mono.fromSupplier(() -> client.bufferFactory().wrap(xml)))
+            return client.writeWith(
+                            Mono.fromSupplier(() -> client.bufferFactory().wrap(xml)))
                     .then(Mono.error(new AlreadyAnswered()));
         });
     }
@@ -155,15 +172,18 @@ final class MultipartCompletion {
         for (int i = 0; i < parts.size(); i++) {
             int number = parts.get(i).number();
             if (number != i + 1) {
-                throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "s3seal: the parts of an upload must be numbered "
-                        + "1 to N without gaps; every part except the last must be a multiple of " + segmentSize
-                        + " bytes (use a part size such as 8 MiB)");
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
+                        "s3seal: the parts of an upload must be numbered "
+                                + "1 to N without gaps; every part except the last must be a multiple of " + segmentSize
+                                + " bytes (use a part size such as 8 MiB)");
             }
         }
     }
 
     /** The client's parts as the upstream stored them: its ETags (the client may know only plaintext MD5s). */
-    private static List<MultipartXml.Part> asStored(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored) {
+    private static List<MultipartXml.Part> asStored(
+            List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored) {
         return parts.stream().map(part -> stored.get(part.number())).toList();
     }
 
@@ -173,8 +193,8 @@ final class MultipartCompletion {
      * (EntityTooSmall); then s3seal's layout: parts 1 to N (400 InvalidRequest), each but the last a
      * multiple of the segment size (400 InvalidRequest).
      */
-    private static MultipartManifest manifest(List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored,
-            int segmentSize) {
+    private static MultipartManifest manifest(
+            List<MultipartXml.Part> parts, Map<Integer, MultipartXml.Part> stored, int segmentSize) {
         long[] lengths = new long[parts.size()];
         for (int i = 0; i < lengths.length; i++) {
             MultipartXml.Part part = stored.get(parts.get(i).number());
@@ -196,8 +216,10 @@ final class MultipartCompletion {
         try {
             return MultipartManifest.of(lengths, segmentSize);
         } catch (IllegalArgumentException irregular) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "s3seal: every part except the last must be a "
-                    + "multiple of " + segmentSize + " bytes (use a part size such as 8 MiB)");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST,
+                    "s3seal: every part except the last must be a " + "multiple of " + segmentSize
+                            + " bytes (use a part size such as 8 MiB)");
         }
     }
 
@@ -211,24 +233,32 @@ final class MultipartCompletion {
     }
 
     private static boolean sameEtag(String a, String b) {
-        return a != null && b != null && a.replace("\"", "").trim().equals(b.replace("\"", "").trim());
+        return a != null
+                && b != null
+                && a.replace("\"", "").trim().equals(b.replace("\"", "").trim());
     }
 
     /** Every stored part (ListParts, following pages), by part number. */
-    private Mono<Map<Integer, MultipartXml.Part>> storedSizes(S3Request request, String upstreamId,
-            DataBufferFactory factory) {
+    private Mono<Map<Integer, MultipartXml.Part>> storedSizes(
+            S3Request request, String upstreamId, DataBufferFactory factory) {
         Map<Integer, MultipartXml.Part> parts = new HashMap<>();
         return listPage(request, upstreamId, null, parts, factory, 0).thenReturn(parts);
     }
 
-    private Mono<Void> listPage(S3Request request, String upstreamId, String marker, Map<Integer, MultipartXml.Part> into,
-            DataBufferFactory factory, int page) {
+    private Mono<Void> listPage(
+            S3Request request,
+            String upstreamId,
+            String marker,
+            Map<Integer, MultipartXml.Part> into,
+            DataBufferFactory factory,
+            int page) {
         QueryParameters query = QueryParameters.empty().with("uploadId", upstreamId);
         if (marker != null) {
             query = query.with("part-number-marker", marker);
         }
-        return small.call(new UpstreamRequest("GET", request.bucket(), request.key(), query, Map.of(), -1), null,
-                factory).flatMap(answer -> {
+        return small.call(
+                        new UpstreamRequest("GET", request.bucket(), request.key(), query, Map.of(), -1), null, factory)
+                .flatMap(answer -> {
                     if (!answer.isSuccess()) {
                         return Mono.error(upstreamRefusal(answer));
                     }
@@ -236,8 +266,8 @@ final class MultipartCompletion {
                     try {
                         document = MultipartXml.parse(answer.body());
                     } catch (IllegalArgumentException malformed) {
-                        return Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR,
-                                "The upstream part list could not be read.", malformed));
+                        return Mono.error(new S3Exception(
+                                S3ErrorCode.INTERNAL_ERROR, "The upstream part list could not be read.", malformed));
                     }
                     document.parts().forEach(part -> into.put(part.number(), part));
                     String next = document.field("NextPartNumberMarker");
@@ -248,8 +278,12 @@ final class MultipartCompletion {
                 });
     }
 
-    private Mono<SmallExchanges.Answer> completeUpstream(ProxyExchange exchange, MultipartUploadId id,
-            List<MultipartXml.Part> parts, Map<String, List<String>> pin, DataBufferFactory factory) {
+    private Mono<SmallExchanges.Answer> completeUpstream(
+            ProxyExchange exchange,
+            MultipartUploadId id,
+            List<MultipartXml.Part> parts,
+            Map<String, List<String>> pin,
+            DataBufferFactory factory) {
         S3Request request = exchange.request();
         byte[] body = MultipartXml.completeBody(new ArrayList<>(parts));
         // the client's x-amz-checksum-* describe the plaintext object; the stored one is ciphertext.
@@ -257,8 +291,16 @@ final class MultipartCompletion {
         Map<String, List<String>> headers = new LinkedHashMap<>(CustomerKeyHeaders.carried(request.headers()));
         headers.putAll(pin);
         headers.put("content-type", List.of("application/xml"));
-        return small.call(SmallExchanges.request("POST", request.bucket(), request.key(),
-                QueryParameters.empty().with("uploadId", id.upstreamId()), headers, body), body, factory);
+        return small.call(
+                SmallExchanges.request(
+                        "POST",
+                        request.bucket(),
+                        request.key(),
+                        QueryParameters.empty().with("uploadId", id.upstreamId()),
+                        headers,
+                        body),
+                body,
+                factory);
     }
 
     /** An upstream refusal of ListParts, as the client would have heard it (usually NoSuchUpload). */

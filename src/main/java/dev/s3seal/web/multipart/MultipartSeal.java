@@ -1,15 +1,5 @@
 package dev.s3seal.web.multipart;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.HttpHeaders;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
@@ -22,11 +12,19 @@ import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.web.envelope.CarriedObjectSettings;
+import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.SupersededVersions;
-import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Mono;
 
 /**
  * The seal of a completed multipart object (docs/format.md 6.3): a layout-preserving server-side
@@ -39,12 +37,22 @@ import dev.s3seal.web.exchange.SmallExchanges;
 final class MultipartSeal {
 
     /** Object headers a self-copy must carry over (user metadata is all of x-amz-meta-*). */
-    private static final Set<String> KEPT_HEADERS = Set.of("content-type", "content-encoding", "content-disposition",
-            "content-language", "cache-control", "expires", "x-amz-website-redirect-location", "x-amz-storage-class",
+    private static final Set<String> KEPT_HEADERS = Set.of(
+            "content-type",
+            "content-encoding",
+            "content-disposition",
+            "content-language",
+            "cache-control",
+            "expires",
+            "x-amz-website-redirect-location",
+            "x-amz-storage-class",
             // object lock and the upstream's own server-side encryption: a HEAD answers them under
             // the names CreateMultipartUpload takes them by
-            "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
-            "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-object-lock-mode",
+            "x-amz-object-lock-retain-until-date",
+            "x-amz-object-lock-legal-hold",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id",
             "x-amz-server-side-encryption-bucket-key-enabled");
 
     private final SmallExchanges small;
@@ -58,15 +66,15 @@ final class MultipartSeal {
     }
 
     /** Seals the just-completed object; emits the final CompleteMultipartUpload answer. */
-    Mono<SmallExchanges.Answer> seal(ProxyExchange exchange, MultipartUploadId id, MultipartManifest manifest,
-            byte[] sealedManifest) {
+    Mono<SmallExchanges.Answer> seal(
+            ProxyExchange exchange, MultipartUploadId id, MultipartManifest manifest, byte[] sealedManifest) {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         MultipartLayout layout = new MultipartLayout(manifest, id.segmentSize());
         // an SSE-C object (the rule lets the client's key through) is read and copied with that key
         Map<String, List<String>> customerKey = CustomerKeyHeaders.carried(request.headers());
-        UpstreamRequest head = new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(),
-                customerKey, -1);
+        UpstreamRequest head =
+                new UpstreamRequest("HEAD", request.bucket(), request.key(), QueryParameters.empty(), customerKey, -1);
         return small.call(head, null, factory).flatMap(answer -> {
             HttpHeaders stored = answer.response().headers();
             String etag = stored.getFirst("etag");
@@ -76,17 +84,32 @@ final class MultipartSeal {
             checkStillOurs(stored, id, layout);
             Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
             String source = new CopySource(request.bucket(), request.key()).toHeaderValue();
-            return settings.read(request.bucket(), request.key(), stored, factory).flatMap(carried -> {
-                headers.putAll(carried);
-                // pinned twice: each part copy to the completed object (copy-source-if-match), and the
-                // completion to it still being the object at the key (If-Match), so the seal never
-                // replaces an object written meanwhile
-                return copy.copy(source, etag, layout, request.bucket(), request.key(), headers, customerKey,
-                        Map.of("if-match", List.of(etag)), factory);
-            }).flatMap(sealedAnswer -> sealedAnswer.isErrorDocument() ? Mono.just(sealedAnswer)
-                    : SupersededVersions.delete(small.upstream(), request.bucket(), request.key(),
-                            stored.getFirst("x-amz-version-id"),
-                            sealedAnswer.response().headers().getFirst("x-amz-version-id")).thenReturn(sealedAnswer));
+            return settings.read(request.bucket(), request.key(), stored, factory)
+                    .flatMap(carried -> {
+                        headers.putAll(carried);
+                        // pinned twice: each part copy to the completed object (copy-source-if-match), and the
+                        // completion to it still being the object at the key (If-Match), so the seal never
+                        // replaces an object written meanwhile
+                        return copy.copy(
+                                source,
+                                etag,
+                                layout,
+                                request.bucket(),
+                                request.key(),
+                                headers,
+                                customerKey,
+                                Map.of("if-match", List.of(etag)),
+                                factory);
+                    })
+                    .flatMap(sealedAnswer -> sealedAnswer.isErrorDocument()
+                            ? Mono.just(sealedAnswer)
+                            : SupersededVersions.delete(
+                                            small.upstream(),
+                                            request.bucket(),
+                                            request.key(),
+                                            stored.getFirst("x-amz-version-id"),
+                                            sealedAnswer.response().headers().getFirst("x-amz-version-id"))
+                                    .thenReturn(sealedAnswer));
         });
     }
 
@@ -109,21 +132,32 @@ final class MultipartSeal {
             envelope = null;
         }
         long length = stored.getContentLength();
-        if (envelope == null || !envelope.isPending()
-                || !java.util.Arrays.equals(envelope.wrappedKey(), id.wrappedKey().ciphertext())
+        if (envelope == null
+                || !envelope.isPending()
+                || !java.util.Arrays.equals(
+                        envelope.wrappedKey(), id.wrappedKey().ciphertext())
                 || length != layout.ciphertextLength()) {
-            throw new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,
-                    "The object changed while its upload was completed; retry.");
+            throw new S3Exception(
+                    S3ErrorCode.SERVICE_UNAVAILABLE, "The object changed while its upload was completed; retry.");
         }
     }
 
-    private static Map<String, List<String>> sealedHeaders(HttpHeaders stored, MultipartUploadId id,
-            MultipartManifest manifest, byte[] sealedManifest) {
+    private static Map<String, List<String>> sealedHeaders(
+            HttpHeaders stored, MultipartUploadId id, MultipartManifest manifest, byte[] sealedManifest) {
         Map<String, List<String>> headers = keptHeaders(stored);
         WrappedKey wrapped = id.wrappedKey();
-        EnvelopeMetadata sealed = new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(),
-                wrapped.keyVersion(), wrapped.ciphertext(), manifest.totalPlaintextLength(), id.segmentSize(), null,
-                manifest.partCount(), sealedManifest, id.context());
+        EnvelopeMetadata sealed = new EnvelopeMetadata(
+                ObjectFormat.VERSION_1,
+                wrapped.provider(),
+                wrapped.keyId(),
+                wrapped.keyVersion(),
+                wrapped.ciphertext(),
+                manifest.totalPlaintextLength(),
+                id.segmentSize(),
+                null,
+                manifest.partCount(),
+                sealedManifest,
+                id.context());
         sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }
@@ -133,7 +167,8 @@ final class MultipartSeal {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         stored.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-")) && !EnvelopeMetadata.isReserved(lower)) {
+            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-"))
+                    && !EnvelopeMetadata.isReserved(lower)) {
                 headers.put(lower, List.copyOf(values));
             }
         });

@@ -1,16 +1,15 @@
 package dev.s3seal.web.multipart;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
-
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RecordedContext;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
 
 /**
  * The upload id s3seal hands the client for a multipart upload under a client-side mode:
@@ -32,7 +31,8 @@ import dev.s3seal.s3.S3Exception;
  *
  * @param context the recorded extra context (see {@code EnvelopeMetadata#context}), null when not recorded
  */
-public record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSize, Map<String, String> context) {
+public record MultipartUploadId(
+        String upstreamId, WrappedKey wrappedKey, int segmentSize, Map<String, String> context) {
 
     private static final byte VERSION_1 = 1;
     private static final byte VERSION = 2;
@@ -81,8 +81,10 @@ public record MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int se
             if (in.hasRemaining() || kind.isEmpty() || keyId.isEmpty() || blob.length == 0) {
                 throw noSuchUpload();
             }
-            return new MultipartUploadId(clientId.substring(0, dot),
-                    new WrappedKey(kind, keyId, keyVersion.isEmpty() ? null : keyVersion, blob), segmentSize,
+            return new MultipartUploadId(
+                    clientId.substring(0, dot),
+                    new WrappedKey(kind, keyId, keyVersion.isEmpty() ? null : keyVersion, blob),
+                    segmentSize,
                     context.length == 0 ? null : RecordedContext.decode(context));
         } catch (RuntimeException malformed) {
             throw malformed instanceof S3Exception s3 ? s3 : noSuchUpload();

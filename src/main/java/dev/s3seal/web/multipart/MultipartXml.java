@@ -1,21 +1,19 @@
 package dev.s3seal.web.multipart;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.s3.xml.StrictXml;
+import dev.s3seal.s3.xml.Xml;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.s3.xml.StrictXml;
-import dev.s3seal.s3.xml.Xml;
 
 /**
  * The small XML documents of multipart uploads: the client's CompleteMultipartUpload part list,
@@ -31,12 +29,13 @@ public final class MultipartXml {
 
     /** S3's limit on the parts of one upload. */
     private static final int MAX_PARTS = 10_000;
-    private static final String[] PART_FIELDS = {"PartNumber", "ETag", "ChecksumCRC32", "ChecksumCRC32C",
-            "ChecksumCRC64NVME", "ChecksumSHA1", "ChecksumSHA256"};
+
+    private static final String[] PART_FIELDS = {
+        "PartNumber", "ETag", "ChecksumCRC32", "ChecksumCRC32C", "ChecksumCRC64NVME", "ChecksumSHA1", "ChecksumSHA256"
+    };
 
     /** One {@code <Part>}: number, ETag as written (with quotes), size or -1 when absent. */
-    record Part(int number, String etag, long size) {
-    }
+    record Part(int number, String etag, long size) {}
 
     /** A document's parts plus its top-level fields (IsTruncated, NextPartNumberMarker, ETag, UploadId, ...). */
     public record Document(String root, List<Part> parts, Map<String, String> fields) {
@@ -46,8 +45,7 @@ public final class MultipartXml {
         }
     }
 
-    private MultipartXml() {
-    }
+    private MultipartXml() {}
 
     /**
      * Parses a document; each {@code <Part>}'s PartNumber, ETag and Size, and the text of every
@@ -83,9 +81,13 @@ public final class MultipartXml {
                     } else if (event == XMLStreamConstants.END_ELEMENT) {
                         String name = reader.getLocalName();
                         if (depth == 2 && name.equals("Part") && part != null) {
-                            parts.add(new Part(Integer.parseInt(part.getOrDefault("PartNumber", "0").trim()),
-                                    part.get("ETag"), part.containsKey("Size")
-                                            ? Long.parseLong(part.get("Size").trim()) : -1));
+                            parts.add(new Part(
+                                    Integer.parseInt(
+                                            part.getOrDefault("PartNumber", "0").trim()),
+                                    part.get("ETag"),
+                                    part.containsKey("Size")
+                                            ? Long.parseLong(part.get("Size").trim())
+                                            : -1));
                             part = null;
                         } else if (depth == 3 && part != null && name.equals(current)) {
                             part.put(name, text.toString());
@@ -115,7 +117,8 @@ public final class MultipartXml {
      * list, never the client's document.
      */
     static List<Part> clientParts(byte[] xml) {
-        StrictXml.Element complete = StrictXml.read(xml, "CompleteMultipartUpload").allowing("Part");
+        StrictXml.Element complete =
+                StrictXml.read(xml, "CompleteMultipartUpload").allowing("Part");
         List<StrictXml.Element> elements = complete.all("Part");
         if (elements.isEmpty() || elements.size() > MAX_PARTS) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
@@ -140,8 +143,11 @@ public final class MultipartXml {
     static byte[] completeBody(List<Part> parts) {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUpload>");
         for (Part part : parts) {
-            xml.append("<Part><PartNumber>").append(part.number()).append("</PartNumber><ETag>")
-                    .append(StrictXml.text(part.etag())).append("</ETag></Part>");
+            xml.append("<Part><PartNumber>")
+                    .append(part.number())
+                    .append("</PartNumber><ETag>")
+                    .append(StrictXml.text(part.etag()))
+                    .append("</ETag></Part>");
         }
         return xml.append("</CompleteMultipartUpload>").toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -159,7 +165,8 @@ public final class MultipartXml {
             throw new IllegalArgumentException("upload id not found in the upstream response");
         }
         return (text.substring(0, at) + "<UploadId>" + Xml.escape(clientId) + "</UploadId>"
-                + text.substring(at + from.length())).getBytes(StandardCharsets.UTF_8);
+                        + text.substring(at + from.length()))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static XMLInputFactory factory() {

@@ -1,7 +1,5 @@
 package dev.s3seal.web.object;
 
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
@@ -13,6 +11,7 @@ import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.web.envelope.EtagSettings;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
+import reactor.core.publisher.Mono;
 
 /**
  * PutObject, GetObject and HeadObject under the client-side modes (cse-local, cse-kms). A PUT writes the
@@ -34,8 +33,8 @@ public final class EncryptedObjectHandler implements S3OperationHandler {
     }
 
     /** {@code heldBodies}: the budget for PutObject bodies held whole to store them in one upstream request. */
-    public EncryptedObjectHandler(UpstreamClient upstream, KeyRegistries keys, EtagSettings etags,
-            BodyBudget heldBodies) {
+    public EncryptedObjectHandler(
+            UpstreamClient upstream, KeyRegistries keys, EtagSettings etags, BodyBudget heldBodies) {
         this.keys = keys;
         this.upload = new EncryptingUpload(upstream, etags, heldBodies);
         this.download = new DecryptingDownload(upstream);
@@ -50,10 +49,10 @@ public final class EncryptedObjectHandler implements S3OperationHandler {
     /** PutObject, GetObject or HeadObject with data keys from {@code objectKeys}. */
     public Mono<Void> handle(ProxyExchange exchange, ObjectKeys objectKeys) {
         return switch (exchange.operation()) {
-            case PUT_OBJECT -> exchange.decision().options().format() == Format.S3EC_V3
-                    && objectKeys instanceof KeyRegistry registry
-                    ? s3ecUpload.put(exchange, exchange.decision(), registry)
-                    : upload.put(exchange, exchange.decision(), objectKeys);
+            case PUT_OBJECT ->
+                exchange.decision().options().format() == Format.S3EC_V3 && objectKeys instanceof KeyRegistry registry
+                        ? s3ecUpload.put(exchange, exchange.decision(), registry)
+                        : upload.put(exchange, exchange.decision(), objectKeys);
             case GET_OBJECT -> download.get(exchange, exchange.decision(), objectKeys);
             case HEAD_OBJECT -> download.head(exchange, exchange.decision(), objectKeys);
             default -> Mono.error(new S3Exception(S3ErrorCode.INTERNAL_ERROR));

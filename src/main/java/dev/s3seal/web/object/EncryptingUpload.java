@@ -1,19 +1,5 @@
 package dev.s3seal.web.object;
 
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.Supplier;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
@@ -26,24 +12,33 @@ import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.CopySource;
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.stream.EncryptOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.EtagSettings;
 import dev.s3seal.web.envelope.ObjectContexts;
 import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.envelope.PlaintextFacts;
 import dev.s3seal.web.envelope.SupersededVersions;
-import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.exchange.KeyFailures;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.exchange.VerifiedBody;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * PutObject under a client-side mode: a fresh data key per object, the verified plaintext
@@ -57,13 +52,29 @@ public final class EncryptingUpload {
     /** S3's largest CopyObject source: larger objects cannot be self-copied to store their sealed MD5. */
 
     /** Request headers that describe the stored object and must be sent again on a REPLACE self-copy. */
-    private static final java.util.Set<String> OBJECT_HEADERS = java.util.Set.of("content-type", "cache-control",
-            "content-disposition", "content-encoding", "content-language", "expires", "x-amz-storage-class",
-            "x-amz-website-redirect-location", "x-amz-acl", "x-amz-grant-read", "x-amz-grant-read-acp",
-            "x-amz-grant-write-acp", "x-amz-grant-full-control", "x-amz-server-side-encryption",
-            "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
-            "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-expected-bucket-owner", "x-amz-request-payer",
-            "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold");
+    private static final java.util.Set<String> OBJECT_HEADERS = java.util.Set.of(
+            "content-type",
+            "cache-control",
+            "content-disposition",
+            "content-encoding",
+            "content-language",
+            "expires",
+            "x-amz-storage-class",
+            "x-amz-website-redirect-location",
+            "x-amz-acl",
+            "x-amz-grant-read",
+            "x-amz-grant-read-acp",
+            "x-amz-grant-write-acp",
+            "x-amz-grant-full-control",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-server-side-encryption-context",
+            "x-amz-server-side-encryption-bucket-key-enabled",
+            "x-amz-expected-bucket-owner",
+            "x-amz-request-payer",
+            "x-amz-object-lock-mode",
+            "x-amz-object-lock-retain-until-date",
+            "x-amz-object-lock-legal-hold");
 
     private final UpstreamClient upstream;
     private final EtagSettings etags;
@@ -85,8 +96,8 @@ public final class EncryptingUpload {
     }
 
     /** Where an encrypted object goes: its name, query, and upstream headers (without the envelope). */
-    public record Target(String bucket, String key, dev.s3seal.s3.QueryParameters query, Map<String, List<String>> headers) {
-    }
+    public record Target(
+            String bucket, String key, dev.s3seal.s3.QueryParameters query, Map<String, List<String>> headers) {}
 
     /**
      * How a store ended: stored (the upstream response, the plaintext ETag, the version id), or
@@ -102,29 +113,29 @@ public final class EncryptingUpload {
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys) {
         S3Request request = exchange.request();
         VerifiedBody body = VerifiedBody.of(exchange);
-        Target target = new Target(request.bucket(), request.key(),
-                request.query(), clientHeaders(request));
+        Target target = new Target(request.bucket(), request.key(), request.query(), clientHeaders(request));
         byte[] clientMd5 = clientMd5(request);
         Mono<Outcome> stored = clientMd5 == null && etags.sealMd5AfterPut()
                 ? storeHeldOrStreamed(exchange, decision, keys, target, body)
                 : store(exchange, decision, keys, target, body.content(), body.length(), clientMd5);
         return stored.flatMap(outcome -> {
-                    var client = exchange.exchange().getResponse();
-                    if (!outcome.stored()) {
-                        Mono<Void> write = SmallExchanges.write(exchange, outcome.response(), outcome.error());
-                        EnvelopeHeaders.stripChecksums(client.getHeaders());
-                        return write;
-                    }
-                    client.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(outcome.response().status()));
-                    ForwardedHeaders.copyToClient(outcome.response().headers(), client.getHeaders());
-                    EnvelopeHeaders.stripChecksums(client.getHeaders());
-                    if (outcome.versionId() != null) {
-                        client.getHeaders().set("x-amz-version-id", outcome.versionId());
-                    }
-                    client.getHeaders().set("ETag", outcome.etag());
-                    client.getHeaders().setContentLength(0);
-                    return client.setComplete();
-                });
+            var client = exchange.exchange().getResponse();
+            if (!outcome.stored()) {
+                Mono<Void> write = SmallExchanges.write(exchange, outcome.response(), outcome.error());
+                EnvelopeHeaders.stripChecksums(client.getHeaders());
+                return write;
+            }
+            client.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(
+                    outcome.response().status()));
+            ForwardedHeaders.copyToClient(outcome.response().headers(), client.getHeaders());
+            EnvelopeHeaders.stripChecksums(client.getHeaders());
+            if (outcome.versionId() != null) {
+                client.getHeaders().set("x-amz-version-id", outcome.versionId());
+            }
+            client.getHeaders().set("ETag", outcome.etag());
+            client.getHeaders().setContentLength(0);
+            return client.setComplete();
+        });
     }
 
     /**
@@ -132,13 +143,21 @@ public final class EncryptingUpload {
      * its sealed MD5; any other streams, and its MD5 is sealed afterwards by a self-copy. The
      * reservation is given back when the store ends, fails or is cancelled.
      */
-    private Mono<Outcome> storeHeldOrStreamed(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys,
-            Target target, VerifiedBody body) {
-        return Mono.defer(() -> heldBodies.tryReserve(body.length())
-                .map(reservation -> Mono.using(() -> reservation,
+    private Mono<Outcome> storeHeldOrStreamed(
+            ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, Target target, VerifiedBody body) {
+        return Mono.defer(() -> heldBodies
+                .tryReserve(body.length())
+                .map(reservation -> Mono.using(
+                        () -> reservation,
                         held -> HeldPlaintext.read(body.content(), body.length())
-                                .flatMap(plaintext -> store(exchange, decision, keys, target, plaintext.content(),
-                                        plaintext.length(), plaintext.md5())),
+                                .flatMap(plaintext -> store(
+                                        exchange,
+                                        decision,
+                                        keys,
+                                        target,
+                                        plaintext.content(),
+                                        plaintext.length(),
+                                        plaintext.md5())),
                         BodyBudget.Reservation::close))
                 .orElseGet(() -> store(exchange, decision, keys, target, body.content(), body.length(), null)));
     }
@@ -149,8 +168,14 @@ public final class EncryptingUpload {
      * caller already knows it) is sealed into the envelope, else the MD5 computed while streaming is
      * sealed afterwards by a self-copy. Nothing is written to the client here.
      */
-    public Mono<Outcome> store(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, Target target,
-            Flux<DataBuffer> plaintext, long plaintextLength, byte[] knownMd5) {
+    public Mono<Outcome> store(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            ObjectKeys keys,
+            Target target,
+            Flux<DataBuffer> plaintext,
+            long plaintextLength,
+            byte[] knownMd5) {
         int segmentSize = decision.options().segmentSize();
         KeyContext context = ObjectContexts.forWrite(target.bucket(), target.key(), decision.key());
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
@@ -171,12 +196,12 @@ public final class EncryptingUpload {
                         keyCopy = sealAfter ? dataKey.plaintext().clone() : null;
                     }
                     long ciphertextLength = CiphertextSizes.ciphertextLength(plaintextLength, segmentSize);
-                    UpstreamRequest put = new UpstreamRequest("PUT", target.bucket(), target.key(), target.query(),
-                            headers, ciphertextLength);
+                    UpstreamRequest put = new UpstreamRequest(
+                            "PUT", target.bucket(), target.key(), target.query(), headers, ciphertextLength);
                     // a known MD5 is the body's (the body fails otherwise): it is not computed a second time
                     MessageDigest md5 = knownMd5 == null ? PlaintextEtags.md5() : null;
-                    Flux<DataBuffer> ciphertext = (md5 == null ? plaintext : PlaintextEtags.digesting(plaintext, md5))
-                            .transform(encrypt);
+                    Flux<DataBuffer> ciphertext =
+                            (md5 == null ? plaintext : PlaintextEtags.digesting(plaintext, md5)).transform(encrypt);
                     Supplier<byte[]> plaintextMd5 = md5 == null ? knownMd5::clone : md5::digest;
                     return send(put, ciphertext, envelope, keyCopy, plaintextMd5)
                             .doFinally(signal -> {
@@ -191,27 +216,50 @@ public final class EncryptingUpload {
      * Streams the ciphertext upstream; on success the plaintext MD5 is the ETag, sealed into the
      * object's metadata first when {@code dataKey} is given.
      */
-    private Mono<Outcome> send(UpstreamRequest put, Flux<DataBuffer> ciphertext, EnvelopeMetadata envelope,
-            byte[] dataKey, Supplier<byte[]> plaintextMd5) {
-        java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    private Mono<Outcome> send(
+            UpstreamRequest put,
+            Flux<DataBuffer> ciphertext,
+            EnvelopeMetadata envelope,
+            byte[] dataKey,
+            Supplier<byte[]> plaintextMd5) {
+        java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
                         return SmallExchanges.readAll(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
                                 .map(error -> new Outcome(response, error, null, null));
                     }
-                    return responseBody.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then(
-                            Mono.defer(() -> {
+                    return responseBody
+                            .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
+                            .then(Mono.defer(() -> {
                                 byte[] digest = plaintextMd5.get();
-                                Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null ? Mono.empty()
-                                        : sealMd5(put, envelope, dataKey, digest, response.headers().getFirst("etag"))
-                                                .flatMap(copied -> SupersededVersions.delete(upstream, put.bucket(),
-                                                        put.key(), response.headers().getFirst("x-amz-version-id"),
-                                                        copied.getFirst("x-amz-version-id")).thenReturn(copied));
-                                return sealed.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                                        .map(copyHeaders -> new Outcome(response, null, PlaintextEtags.quoted(digest),
-                                                copyHeaders.map(h -> h.getFirst("x-amz-version-id"))
-                                                        .orElse(response.headers().getFirst("x-amz-version-id"))));
+                                Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null
+                                        ? Mono.empty()
+                                        : sealMd5(
+                                                        put,
+                                                        envelope,
+                                                        dataKey,
+                                                        digest,
+                                                        response.headers().getFirst("etag"))
+                                                .flatMap(copied -> SupersededVersions.delete(
+                                                                upstream,
+                                                                put.bucket(),
+                                                                put.key(),
+                                                                response.headers()
+                                                                        .getFirst("x-amz-version-id"),
+                                                                copied.getFirst("x-amz-version-id"))
+                                                        .thenReturn(copied));
+                                return sealed.map(java.util.Optional::of)
+                                        .defaultIfEmpty(java.util.Optional.empty())
+                                        .map(copyHeaders -> new Outcome(
+                                                response,
+                                                null,
+                                                PlaintextEtags.quoted(digest),
+                                                copyHeaders
+                                                        .map(h -> h.getFirst("x-amz-version-id"))
+                                                        .orElse(response.headers()
+                                                                .getFirst("x-amz-version-id"))));
                             }));
                 })
                 .next()
@@ -222,18 +270,28 @@ public final class EncryptingUpload {
      * Stores the sealed MD5 with a server-side self-copy pinned to the object just written. A
      * failure leaves a valid object without it (its reads show the upstream's ETag) and is logged.
      */
-    private Mono<org.springframework.http.HttpHeaders> sealMd5(UpstreamRequest put, EnvelopeMetadata envelope,
-            byte[] dataKey, byte[] md5, String upstreamEtag) {
+    private Mono<org.springframework.http.HttpHeaders> sealMd5(
+            UpstreamRequest put, EnvelopeMetadata envelope, byte[] dataKey, byte[] md5, String upstreamEtag) {
         if (upstreamEtag == null) {
             return Mono.empty();
         }
-        EnvelopeMetadata withMd5 = new EnvelopeMetadata(envelope.version(), envelope.providerKind(), envelope.keyId(),
-                envelope.keyVersion(), envelope.wrappedKey(), envelope.plaintextLength(), envelope.segmentSize(),
-                EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()), null, null, envelope.context());
+        EnvelopeMetadata withMd5 = new EnvelopeMetadata(
+                envelope.version(),
+                envelope.providerKind(),
+                envelope.keyId(),
+                envelope.keyVersion(),
+                envelope.wrappedKey(),
+                envelope.plaintextLength(),
+                envelope.segmentSize(),
+                EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()),
+                null,
+                null,
+                envelope.context());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         put.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (OBJECT_HEADERS.contains(lower) || (lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower))) {
+            if (OBJECT_HEADERS.contains(lower)
+                    || (lower.startsWith("x-amz-meta-") && !EnvelopeMetadata.isReserved(lower))) {
                 headers.put(lower, values);
             }
         });
@@ -243,28 +301,44 @@ public final class EncryptingUpload {
         headers.put("x-amz-copy-source", List.of(new CopySource(put.bucket(), put.key()).toHeaderValue()));
         headers.put("x-amz-metadata-directive", List.of("REPLACE"));
         headers.put("x-amz-copy-source-if-match", List.of(upstreamEtag));
-        UpstreamRequest copy = new UpstreamRequest("PUT", put.bucket(), put.key(),
-                dev.s3seal.s3.QueryParameters.empty(), headers, -1);
+        UpstreamRequest copy =
+                new UpstreamRequest("PUT", put.bucket(), put.key(), dev.s3seal.s3.QueryParameters.empty(), headers, -1);
         return upstream.exchange(copy, Flux.empty(), (response, body) -> {
-            Mono<Void> drained = body.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).then();
-            if (response.isSuccess()) {
-                return drained.thenReturn(response.headers());
-            }
-            log.warn("storing the sealed MD5 of {}/{} failed: upstream answered {}", put.bucket(), put.key(),
-                    response.status());
-            return drained.then(Mono.<org.springframework.http.HttpHeaders>empty());
-        }).singleOrEmpty().onErrorResume(error -> {
-            log.warn("storing the sealed MD5 of {}/{} failed: {}", put.bucket(), put.key(), error.toString());
-            return Mono.empty();
-        });
+                    Mono<Void> drained = body.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
+                            .then();
+                    if (response.isSuccess()) {
+                        return drained.thenReturn(response.headers());
+                    }
+                    log.warn(
+                            "storing the sealed MD5 of {}/{} failed: upstream answered {}",
+                            put.bucket(),
+                            put.key(),
+                            response.status());
+                    return drained.then(Mono.<org.springframework.http.HttpHeaders>empty());
+                })
+                .singleOrEmpty()
+                .onErrorResume(error -> {
+                    log.warn("storing the sealed MD5 of {}/{} failed: {}", put.bucket(), put.key(), error.toString());
+                    return Mono.empty();
+                });
     }
 
-    private static EnvelopeMetadata metadata(DataKey dataKey, KeyContext context, long plaintextLength, int segmentSize,
-            byte[] clientMd5) {
+    private static EnvelopeMetadata metadata(
+            DataKey dataKey, KeyContext context, long plaintextLength, int segmentSize, byte[] clientMd5) {
         WrappedKey wrapped = dataKey.wrapped();
-        byte[] sealedMd5 = clientMd5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), clientMd5, plaintextLength);
-        return new EnvelopeMetadata(ObjectFormat.VERSION_1, wrapped.provider(), wrapped.keyId(), wrapped.keyVersion(),
-                wrapped.ciphertext(), plaintextLength, segmentSize, sealedMd5, null, null,
+        byte[] sealedMd5 =
+                clientMd5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), clientMd5, plaintextLength);
+        return new EnvelopeMetadata(
+                ObjectFormat.VERSION_1,
+                wrapped.provider(),
+                wrapped.keyId(),
+                wrapped.keyVersion(),
+                wrapped.ciphertext(),
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                null,
+                null,
                 ObjectContexts.recorded(wrapped, context));
     }
 

@@ -1,17 +1,15 @@
 package dev.s3seal.web.object;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
+import dev.s3seal.web.envelope.PlaintextEtags;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
-import dev.s3seal.web.envelope.PlaintextEtags;
 
 /**
  * A small verified request body held whole on the heap, with its MD5, so the PUT that stores it can
@@ -43,12 +41,13 @@ final class HeldPlaintext {
         return Mono.defer(() -> {
             Filler filler = new Filler(length);
             return verified.doOnNext(buffer -> {
-                try {
-                    filler.add(buffer);
-                } finally {
-                    DataBufferUtils.release(buffer);
-                }
-            }).then(Mono.fromCallable(filler::finish));
+                        try {
+                            filler.add(buffer);
+                        } finally {
+                            DataBufferUtils.release(buffer);
+                        }
+                    })
+                    .then(Mono.fromCallable(filler::finish));
         });
     }
 
@@ -63,7 +62,8 @@ final class HeldPlaintext {
 
     /** The held bytes as buffers over the arrays: nothing to release, and each subscription replays them. */
     Flux<DataBuffer> content() {
-        return Flux.fromArray(chunks).map(chunk -> DefaultDataBufferFactory.sharedInstance.wrap(ByteBuffer.wrap(chunk)));
+        return Flux.fromArray(chunks)
+                .map(chunk -> DefaultDataBufferFactory.sharedInstance.wrap(ByteBuffer.wrap(chunk)));
     }
 
     /** Copies buffers into fixed chunks as they come, digesting them; checks the declared length. */
@@ -89,7 +89,8 @@ final class HeldPlaintext {
         private void add(ByteBuffer bytes) {
             if (bytes.remaining() > length - filled) {
                 // the verified body checks its length; this only keeps the arrays in bounds
-                throw new S3Exception(S3ErrorCode.INCOMPLETE_BODY, "The request body is longer than the Content-Length header.");
+                throw new S3Exception(
+                        S3ErrorCode.INCOMPLETE_BODY, "The request body is longer than the Content-Length header.");
             }
             md5.update(bytes.duplicate());
             while (bytes.hasRemaining()) {

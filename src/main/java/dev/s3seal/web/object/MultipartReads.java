@@ -1,12 +1,5 @@
 package dev.s3seal.web.object;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.MultipartLayout;
@@ -19,6 +12,11 @@ import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Ranged reads of sealed multipart objects (docs/format.md 6.3): the manifest opened and checked against
@@ -39,11 +37,17 @@ final class MultipartReads {
      * The answer for {@code range}, built while {@code key} is open: the decryptor is made once the
      * covering part's header is known (from the first request when it is part 1's, else fetched).
      */
-    Mono<Mono<Void>> plan(ProxyExchange exchange, UpstreamResponse headerResponse, EnvelopeMetadata envelope,
-            RangeMapping.PlaintextRange range, byte[] firstHeader, DataKey key, String etag,
+    Mono<Mono<Void>> plan(
+            ProxyExchange exchange,
+            UpstreamResponse headerResponse,
+            EnvelopeMetadata envelope,
+            RangeMapping.PlaintextRange range,
+            byte[] firstHeader,
+            DataKey key,
+            String etag,
             ObjectReads.PartialAnswer answer) {
-        MultipartLayout layout = new MultipartLayout(MultipartEnvelope.openManifest(envelope, key.plaintext(), etag),
-                envelope.segmentSize());
+        MultipartLayout layout = new MultipartLayout(
+                MultipartEnvelope.openManifest(envelope, key.plaintext(), etag), envelope.segmentSize());
         MultipartLayout.Plan plan = layout.plan(range);
         Mono<byte[]> header;
         long[] fetch;
@@ -58,8 +62,8 @@ final class MultipartReads {
             fetch = plan.segmentRange();
         }
         return header.map(bytes -> {
-            DecryptOperator decrypt = DecryptOperator.multipartRange(key.plaintext(), layout, plan,
-                    bytes.length == 0 ? null : bytes, ObjectReads.factory(exchange));
+            DecryptOperator decrypt = DecryptOperator.multipartRange(
+                    key.plaintext(), layout, plan, bytes.length == 0 ? null : bytes, ObjectReads.factory(exchange));
             return segments.send(exchange, headerResponse, fetch, decrypt, etag, range.start(), plan.keep(), answer);
         });
     }
@@ -71,13 +75,16 @@ final class MultipartReads {
             headers.put("if-match", List.of(etag));
         }
         var request = exchange.request();
-        UpstreamRequest get = new UpstreamRequest("GET", request.bucket(), request.key(),
-                ObjectReads.versionOnly(request.query()), headers, -1);
+        UpstreamRequest get = new UpstreamRequest(
+                "GET", request.bucket(), request.key(), ObjectReads.versionOnly(request.query()), headers, -1);
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
-            if (!response.isSuccess()) {
-                return ObjectReads.<byte[]>drain(body).then(Mono.<byte[]>error(ObjectReads.changedWhileRead()));
-            }
-            return SmallExchanges.readAll(body, ObjectFormat.HEADER_LENGTH * 4);
-        }).next().filter(header -> header.length > 0).switchIfEmpty(Mono.error(ObjectReads::changedWhileRead));
+                    if (!response.isSuccess()) {
+                        return ObjectReads.<byte[]>drain(body).then(Mono.<byte[]>error(ObjectReads.changedWhileRead()));
+                    }
+                    return SmallExchanges.readAll(body, ObjectFormat.HEADER_LENGTH * 4);
+                })
+                .next()
+                .filter(header -> header.length > 0)
+                .switchIfEmpty(Mono.error(ObjectReads::changedWhileRead));
     }
 }

@@ -1,20 +1,5 @@
 package dev.s3seal.web.object;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
@@ -35,6 +20,19 @@ import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.exchange.KeyFailures;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.UpstreamAnswers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The steps every read of an object shares, whatever its format and whatever part of it is asked for:
@@ -43,16 +41,13 @@ import dev.s3seal.web.exchange.UpstreamAnswers;
  */
 public final class ObjectReads {
 
-    private ObjectReads() {
-    }
+    private ObjectReads() {}
 
     /** What a 206 answer says besides its bytes. */
-    record PartialAnswer(String clientEtag, long objectLength, Integer partsCount) {
-    }
+    record PartialAnswer(String clientEtag, long objectLength, Integer partsCount) {}
 
     /** The client's ETag for the object, and the answer that ends the read when its conditions are not met. */
-    record CheckedRead(String clientEtag, Optional<Mono<Void>> unmet) {
-    }
+    record CheckedRead(String clientEtag, Optional<Mono<Void>> unmet) {}
 
     /** The client's read request with its conditions, without its own range or body framing. */
     static UpstreamRequest read(String method, S3Request request, Map<String, List<String>> extra) {
@@ -63,16 +58,21 @@ public final class ObjectReads {
             String lower = name.toLowerCase(Locale.ROOT);
             // If-Match / If-None-Match name the ETags the client saw (plaintext MD5s): s3seal evaluates
             // them itself (unmet); each overrides its date-based partner, as in S3
-            return lower.equals("range") || lower.equals("x-amz-checksum-mode")
+            return lower.equals("range")
+                    || lower.equals("x-amz-checksum-mode")
                     || PlaintextEtags.EVALUATED.contains(lower)
                     || (ifMatch && lower.equals("if-unmodified-since"))
                     || (ifNoneMatch && lower.equals("if-modified-since"));
         });
         headers.putAll(extra);
         // a part number is turned into a plaintext range by s3seal, never sent upstream
-        return new UpstreamRequest(method, request.bucket(), request.key(),
+        return new UpstreamRequest(
+                method,
+                request.bucket(),
+                request.key(),
                 request.query().without(name -> name.equals("partNumber")),
-                headers, -1);
+                headers,
+                -1);
     }
 
     /**
@@ -80,15 +80,17 @@ public final class ObjectReads {
      * {@code use} returns ends, fails or is cancelled, so {@code use} derives what it needs (a
      * decryptor holds its own keys) and returns; nothing downstream sees the key.
      */
-    public static <T> Mono<T> withDataKey(ObjectKeys keys, EnvelopeMetadata envelope, S3Request request,
-            Function<DataKey, Mono<T>> use) {
-        return Mono.usingWhen(dataKey(keys, envelope, request), key -> Mono.defer(() -> use.apply(key)),
+    public static <T> Mono<T> withDataKey(
+            ObjectKeys keys, EnvelopeMetadata envelope, S3Request request, Function<DataKey, Mono<T>> use) {
+        return Mono.usingWhen(
+                dataKey(keys, envelope, request),
+                key -> Mono.defer(() -> use.apply(key)),
                 key -> Mono.fromRunnable(key::close));
     }
 
     private static Mono<DataKey> dataKey(ObjectKeys keys, EnvelopeMetadata envelope, S3Request request) {
-        WrappedKey wrapped = new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(),
-                envelope.wrappedKey());
+        WrappedKey wrapped =
+                new WrappedKey(envelope.providerKind(), envelope.keyId(), envelope.keyVersion(), envelope.wrappedKey());
         KeyContext context = ObjectContexts.forRead(keys, request.bucket(), request.key(), envelope);
         return Mono.defer(() -> keys.reader(wrapped).unwrap(wrapped, context))
                 .map(plaintext -> new DataKey(plaintext, wrapped))
@@ -102,9 +104,10 @@ public final class ObjectReads {
     }
 
     /** The client's ETag (which needs the key when the object carries its MD5 sealed) and its conditions. */
-    static CheckedRead check(ProxyExchange exchange, UpstreamResponse response, EnvelopeMetadata envelope,
-            DataKey dataKey) {
-        String clientEtag = clientEtag(envelope, dataKey.plaintext(), response.headers().getFirst("etag"));
+    static CheckedRead check(
+            ProxyExchange exchange, UpstreamResponse response, EnvelopeMetadata envelope, DataKey dataKey) {
+        String clientEtag =
+                clientEtag(envelope, dataKey.plaintext(), response.headers().getFirst("etag"));
         return new CheckedRead(clientEtag, unmet(exchange, response, Flux.empty(), clientEtag));
     }
 
@@ -112,8 +115,8 @@ public final class ObjectReads {
      * S3's If-Match / If-None-Match against {@code etag}, the ETag the client sees: the answer (412 or
      * 304, after {@code body} is released) when a condition is not met, empty when the read goes on.
      */
-    static Optional<Mono<Void>> unmet(ProxyExchange exchange, UpstreamResponse response, Flux<DataBuffer> body,
-            String etag) {
+    static Optional<Mono<Void>> unmet(
+            ProxyExchange exchange, UpstreamResponse response, Flux<DataBuffer> body, String etag) {
         S3Request request = exchange.request();
         String ifMatch = request.header("if-match");
         String ifNoneMatch = request.header("if-none-match");
@@ -141,8 +144,8 @@ public final class ObjectReads {
      * An object without s3seal's envelope under a client-side rule: served as stored only when the
      * policy allows unencrypted reads (migration); upstream errors (404, 304, 412, ...) pass as they are.
      */
-    static Mono<Void> passUnencrypted(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response,
-            Flux<DataBuffer> body) {
+    static Mono<Void> passUnencrypted(
+            ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response, Flux<DataBuffer> body) {
         if (response.isSuccess() && decision.options().allowUnencryptedReads()) {
             Optional<Mono<Void>> unmet = unmet(exchange, response, body, etagOf(response));
             if (unmet.isPresent()) {
@@ -152,15 +155,22 @@ public final class ObjectReads {
         if (!response.isSuccess() || decision.options().allowUnencryptedReads()) {
             return relayPlain(exchange, response, body);
         }
-        return drain(body).then(Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED,
-                "The object is not encrypted by s3seal and the policy does not allow unencrypted reads.")));
+        return drain(body)
+                .then(Mono.error(new S3Exception(
+                        S3ErrorCode.ACCESS_DENIED,
+                        "The object is not encrypted by s3seal and the policy does not allow unencrypted reads.")));
     }
 
     /** The client's read sent upstream as it came (its range, part number and conditions): for plain objects. */
     static Mono<Void> forwardAsAsked(UpstreamClient upstream, ProxyExchange exchange) {
         S3Request request = exchange.request();
-        UpstreamRequest asAsked = new UpstreamRequest(request.method(), request.bucket(), request.key(),
-                request.query(), ForwardedHeaders.toUpstream(request.headers(), false), -1);
+        UpstreamRequest asAsked = new UpstreamRequest(
+                request.method(),
+                request.bucket(),
+                request.key(),
+                request.query(),
+                ForwardedHeaders.toUpstream(request.headers(), false),
+                -1);
         return upstream.exchange(asAsked, Flux.empty(), (response, body) -> relayPlain(exchange, response, body))
                 .then();
     }
@@ -172,8 +182,8 @@ public final class ObjectReads {
     }
 
     /** The response headers of a decrypted read: the upstream's, without the ciphertext's facts. */
-    static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength,
-            String etag) {
+    static void copyHeaders(
+            UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength, String etag) {
         ForwardedHeaders.copyToClient(upstreamResponse.headers(), client.getHeaders());
         EnvelopeHeaders.stripCiphertextFacts(client.getHeaders());
         if (etag != null && !etag.isEmpty()) {
@@ -185,7 +195,8 @@ public final class ObjectReads {
 
     /** Content-Range, and the part count when a part of a multipart object was asked for. */
     static void partialHeaders(ServerHttpResponse client, long start, long keep, PartialAnswer answer) {
-        client.getHeaders().set("Content-Range", "bytes " + start + "-" + (start + keep - 1) + "/" + answer.objectLength());
+        client.getHeaders()
+                .set("Content-Range", "bytes " + start + "-" + (start + keep - 1) + "/" + answer.objectLength());
         if (answer.partsCount() != null) {
             client.getHeaders().set("x-amz-mp-parts-count", Integer.toString(answer.partsCount()));
         }
@@ -193,7 +204,8 @@ public final class ObjectReads {
 
     /** An object whose multipart upload was completed but never sealed: unreadable (fail closed). */
     public static S3Exception unsealed() {
-        return new S3Exception(S3ErrorCode.INVALID_OBJECT_STATE,
+        return new S3Exception(
+                S3ErrorCode.INVALID_OBJECT_STATE,
                 "The object's multipart upload was not sealed by s3seal; it cannot be read. Upload it again.");
     }
 

@@ -1,8 +1,5 @@
 package dev.s3seal.web.object;
 
-import java.util.Optional;
-import java.util.function.Supplier;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.RangeMapping;
@@ -11,6 +8,8 @@ import dev.s3seal.s3.ByteRangeHeader;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Which plaintext bytes a GetObject or HeadObject asks for: all of them, a {@code Range} header, or
@@ -29,7 +28,8 @@ record ReadSelection(ByteRangeHeader range, Integer partNumber) {
             return range == null ? WHOLE : new ReadSelection(range, null);
         }
         if (request.header("range") != null) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
         }
         return new ReadSelection(null, parsePartNumber(part));
     }
@@ -43,7 +43,8 @@ record ReadSelection(ByteRangeHeader range, Integer partNumber) {
         } catch (NumberFormatException notANumber) {
             // answered below
         }
-        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive");
+        throw new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive");
     }
 
     boolean isWhole() {
@@ -93,7 +94,8 @@ record ReadSelection(ByteRangeHeader range, Integer partNumber) {
     S3Exception unsatisfiable(long length) {
         return partNumber != null
                 ? new S3Exception(S3ErrorCode.INVALID_PART_NUMBER, "The requested partnumber is not satisfiable")
-                : new S3Exception(S3ErrorCode.INVALID_RANGE,
+                : new S3Exception(
+                        S3ErrorCode.INVALID_RANGE,
                         "The requested range is not satisfiable (object size " + length + ").");
     }
 

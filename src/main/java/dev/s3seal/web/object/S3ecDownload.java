@@ -1,27 +1,11 @@
 package dev.s3seal.web.object;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.crypto.s3ec.S3ecReadOptions;
-import dev.s3seal.stream.s3ec.S3ecTwoPassDecryptOperator;
 import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
-import dev.s3seal.stream.s3ec.UnauthenticatedRangeOperator;
 import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.PolicyDecision;
@@ -30,6 +14,8 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.stream.HoldBackLastBufferOperator;
+import dev.s3seal.stream.s3ec.S3ecTwoPassDecryptOperator;
+import dev.s3seal.stream.s3ec.UnauthenticatedRangeOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -38,6 +24,17 @@ import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3ecFailures;
 import dev.s3seal.web.exchange.UpstreamAnswers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * GetObject and HeadObject of objects in the AWS S3 Encryption Client's format (V2 or V3, written by that
@@ -69,14 +66,18 @@ public final class S3ecDownload {
     }
 
     /** HEAD answers for what a GET with the same Range or partNumber would send (part 1 is the whole object). */
-    Mono<Void> head(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse response, Flux<DataBuffer> body,
+    Mono<Void> head(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            UpstreamResponse response,
+            Flux<DataBuffer> body,
             ReadSelection selection) {
         long plaintextLength;
         try {
             // a HEAD answers for what a GET could read: unsupported envelopes fail here too
             S3ecMetadata metadata = metadata(response.headers());
-            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength(),
-                    metadata.unencryptedLength());
+            plaintextLength =
+                    S3ecContentKey.plaintextLength(response.headers().getContentLength(), metadata.unencryptedLength());
         } catch (S3ecException invalid) {
             return ObjectReads.<Void>drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
         }
@@ -106,14 +107,19 @@ public final class S3ecDownload {
      * A whole GET (or, with {@code asPartOne}, GET ?partNumber=1, answered 206 with the whole object's range),
      * verified then streamed: nothing is sent before the first read authenticated completely.
      */
-    Mono<Void> getWhole(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, UpstreamResponse response,
-            Flux<DataBuffer> body, boolean asPartOne) {
+    Mono<Void> getWhole(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            ObjectKeys keys,
+            UpstreamResponse response,
+            Flux<DataBuffer> body,
+            boolean asPartOne) {
         S3ecMetadata metadata;
         long plaintextLength;
         try {
             metadata = metadata(response.headers());
-            plaintextLength = S3ecContentKey.plaintextLength(response.headers().getContentLength(),
-                    metadata.unencryptedLength());
+            plaintextLength =
+                    S3ecContentKey.plaintextLength(response.headers().getContentLength(), metadata.unencryptedLength());
         } catch (S3ecException invalid) {
             return ObjectReads.<Void>drain(body).then(Mono.error(S3ecFailures.toS3(invalid)));
         }
@@ -131,9 +137,8 @@ public final class S3ecDownload {
             if (partial) {
                 contentRange(client, 0, plaintextLength - 1, plaintextLength);
             }
-            Flux<DataBuffer> plaintext = body
-                    .transform(new S3ecTwoPassDecryptOperator(contentKey, client.bufferFactory(),
-                            () -> secondRead(exchange, etag)))
+            Flux<DataBuffer> plaintext = body.transform(new S3ecTwoPassDecryptOperator(
+                            contentKey, client.bufferFactory(), () -> secondRead(exchange, etag)))
                     .onErrorMap(S3ecFailures::toS3)
                     .transform(new HoldBackLastBufferOperator())
                     .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()))
@@ -150,10 +155,14 @@ public final class S3ecDownload {
     private Flux<DataBuffer> secondRead(ProxyExchange exchange, String etag) {
         Map<String, List<String>> pin = etag.isEmpty() ? Map.of() : Map.of("if-match", List.of(etag));
         UpstreamRequest again = ObjectReads.read("GET", exchange.request(), pin);
-        return upstream.exchange(again, Flux.empty(), (response, body) -> response.isSuccess() ? body
-                : ObjectReads.<DataBuffer>drain(body).then(Mono.<DataBuffer>error(ObjectReads.changedWhileRead())));
+        return upstream.exchange(
+                again,
+                Flux.empty(),
+                (response, body) -> response.isSuccess()
+                        ? body
+                        : ObjectReads.<DataBuffer>drain(body)
+                                .then(Mono.<DataBuffer>error(ObjectReads.changedWhileRead())));
     }
-
 
     private static void contentRange(ServerHttpResponse client, long first, long last, long length) {
         client.getHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + length);
@@ -163,13 +172,20 @@ public final class S3ecDownload {
      * A ranged GET, after s3seal's first (header) read found the object in the client's format: refused unless
      * the rule allows unauthenticated ranges, else the covering ciphertext blocks pinned to the same ETag.
      */
-    Mono<Void> getRange(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys,
-            UpstreamResponse headerResponse, Flux<DataBuffer> headerBody, ByteRangeHeader range) {
+    Mono<Void> getRange(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            ObjectKeys keys,
+            UpstreamResponse headerResponse,
+            Flux<DataBuffer> headerBody,
+            ByteRangeHeader range) {
         return ObjectReads.<Void>drain(headerBody).then(Mono.defer(() -> {
             if (!decision.options().allowUnauthenticatedS3ecRanges()) {
-                return Mono.error(new S3Exception(S3ErrorCode.INVALID_REQUEST, "Ranged reads of objects in the AWS S3"
-                        + " Encryption Client format cannot be authenticated; the policy does not allow them"
-                        + " (rule option allow-unauthenticated-s3ec-ranges). Read the whole object instead."));
+                return Mono.error(new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
+                        "Ranged reads of objects in the AWS S3"
+                                + " Encryption Client format cannot be authenticated; the policy does not allow them"
+                                + " (rule option allow-unauthenticated-s3ec-ranges). Read the whole object instead."));
             }
             S3ecMetadata metadata;
             UnauthenticatedRange covering;
@@ -181,10 +197,12 @@ public final class S3ecDownload {
                 Optional<RangeMapping.PlaintextRange> resolved =
                         RangeMapping.resolve(range.first(), range.last(), plaintextLength);
                 if (resolved.isEmpty()) {
-                    return Mono.error(new S3Exception(S3ErrorCode.INVALID_RANGE,
+                    return Mono.error(new S3Exception(
+                            S3ErrorCode.INVALID_RANGE,
                             "The requested range is not satisfiable (object size " + plaintextLength + ")."));
                 }
-                covering = UnauthenticatedRange.of(resolved.get().start(), resolved.get().endInclusive(), ciphertextLength);
+                covering = UnauthenticatedRange.of(
+                        resolved.get().start(), resolved.get().endInclusive(), ciphertextLength);
             } catch (S3ecException invalid) {
                 return Mono.error(S3ecFailures.toS3(invalid));
             }
@@ -193,13 +211,20 @@ public final class S3ecDownload {
             if (unmet.isPresent()) {
                 return unmet.get();
             }
-            return contentKey(keys, decision, metadata).flatMap(contentKey -> sendRange(exchange, decision,
-                    headerResponse, contentKey, covering, plaintextLength, etag));
+            return contentKey(keys, decision, metadata)
+                    .flatMap(contentKey ->
+                            sendRange(exchange, decision, headerResponse, contentKey, covering, plaintextLength, etag));
         }));
     }
 
-    private Mono<Void> sendRange(ProxyExchange exchange, PolicyDecision decision, UpstreamResponse headerResponse,
-            S3ecContentKey contentKey, UnauthenticatedRange covering, long plaintextLength, String etag) {
+    private Mono<Void> sendRange(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            UpstreamResponse headerResponse,
+            S3ecContentKey contentKey,
+            UnauthenticatedRange covering,
+            long plaintextLength,
+            String etag) {
         Map<String, List<String>> pin = new LinkedHashMap<>();
         pin.put("range", List.of(covering.upstreamRangeHeader()));
         if (!etag.isEmpty()) {
@@ -207,31 +232,36 @@ public final class S3ecDownload {
         }
         UpstreamRequest blocks = ObjectReads.read("GET", exchange.request(), pin);
         return upstream.exchange(blocks, Flux.empty(), (response, body) -> {
-            if (response.status() == 412) {
-                return ObjectReads.<Void>drain(body).then(Mono.<Void>error(ObjectReads.changedWhileRead()));
-            }
-            if (!response.isSuccess()) {
-                return UpstreamAnswers.relay(exchange, response, body);
-            }
-            ServerHttpResponse client = exchange.exchange().getResponse();
-            client.setStatusCode(HttpStatusCode.valueOf(206));
-            copyHeaders(headerResponse, client, covering.length(), decision);
-            contentRange(client, covering.first(), covering.last(), plaintextLength);
-            UnauthenticatedRangeOperator decrypt = new UnauthenticatedRangeOperator(contentKey, covering,
-                    new S3ecReadOptions(true), client.bufferFactory());
-            return client.writeWith(body.transform(decrypt).onErrorMap(S3ecFailures::toS3)
-                    .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount())));
-        }).then().doFinally(signal -> contentKey.close());
+                    if (response.status() == 412) {
+                        return ObjectReads.<Void>drain(body).then(Mono.<Void>error(ObjectReads.changedWhileRead()));
+                    }
+                    if (!response.isSuccess()) {
+                        return UpstreamAnswers.relay(exchange, response, body);
+                    }
+                    ServerHttpResponse client = exchange.exchange().getResponse();
+                    client.setStatusCode(HttpStatusCode.valueOf(206));
+                    copyHeaders(headerResponse, client, covering.length(), decision);
+                    contentRange(client, covering.first(), covering.last(), plaintextLength);
+                    UnauthenticatedRangeOperator decrypt = new UnauthenticatedRangeOperator(
+                            contentKey, covering, new S3ecReadOptions(true), client.bufferFactory());
+                    return client.writeWith(body.transform(decrypt)
+                            .onErrorMap(S3ecFailures::toS3)
+                            .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount())));
+                })
+                .then()
+                .doFinally(signal -> contentKey.close());
     }
 
     /** Unwraps the data key with the rule's key and checks the V3 commitment; the data key is wiped here. */
     public static Mono<S3ecContentKey> contentKey(ObjectKeys keys, PolicyDecision decision, S3ecMetadata metadata) {
         if (!(keys instanceof KeyRegistry registry)) {
             // a key that comes with the request (sse-c emulated) never wrapped an AWS client object
-            return Mono.error(new S3Exception(S3ErrorCode.ACCESS_DENIED,
+            return Mono.error(new S3Exception(
+                    S3ErrorCode.ACCESS_DENIED,
                     "The object is encrypted by the AWS S3 Encryption Client, not with the customer key given."));
         }
-        return registry.s3ec().unwrap(metadata, decision.key().orElse(null))
+        return registry.s3ec()
+                .unwrap(metadata, decision.key().orElse(null))
                 .map(dataKey -> {
                     try {
                         return S3ecContentKey.forDecryption(metadata, dataKey);
@@ -269,7 +299,9 @@ public final class S3ecDownload {
         String contentRange = response.headers().getFirst("content-range");
         if (contentRange != null && contentRange.lastIndexOf('/') > 0) {
             try {
-                return Long.parseLong(contentRange.substring(contentRange.lastIndexOf('/') + 1).trim());
+                return Long.parseLong(contentRange
+                        .substring(contentRange.lastIndexOf('/') + 1)
+                        .trim());
             } catch (NumberFormatException unreadable) {
                 throw new S3ecException(S3ecException.Reason.INVALID_LENGTH, "unreadable upstream Content-Range");
             }
@@ -278,8 +310,8 @@ public final class S3ecDownload {
     }
 
     /** The client sees plaintext facts only: no envelope, no checksums or lengths of the ciphertext. */
-    private static void copyHeaders(UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength,
-            PolicyDecision decision) {
+    private static void copyHeaders(
+            UpstreamResponse upstreamResponse, ServerHttpResponse client, long contentLength, PolicyDecision decision) {
         HttpHeaders headers = client.getHeaders();
         ForwardedHeaders.copyToClient(upstreamResponse.headers(), headers);
         EnvelopeHeaders.stripCiphertextFacts(headers);
@@ -297,5 +329,4 @@ public final class S3ecDownload {
             headers.remove("Accept-Ranges");
         }
     }
-
 }

@@ -1,17 +1,8 @@
 package dev.s3seal.web.object;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
-import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3ErrorCode;
@@ -25,6 +16,13 @@ import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3ecFailures;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.exchange.VerifiedBody;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Writes an object under a rule with {@code format: s3ec-v3} exactly as the AWS S3 Encryption Client v4 writes it
@@ -45,17 +43,19 @@ public final class S3ecUpload {
 
     Mono<Void> put(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys) {
         S3Request request = exchange.request();
-        EncryptingUpload.Target target = new EncryptingUpload.Target(request.bucket(), request.key(),
-                request.query(), EncryptingUpload.clientHeaders(request));
+        EncryptingUpload.Target target = new EncryptingUpload.Target(
+                request.bucket(), request.key(), request.query(), EncryptingUpload.clientHeaders(request));
         // refused before the body is taken, so the gateway still discards it unread
         refuseEnvelopeEntries(target.headers());
         VerifiedBody body = VerifiedBody.of(exchange);
-        return store(exchange, decision, keys, target, body.content(), body.length()).flatMap(answer -> {
-            Mono<Void> write = SmallExchanges.write(exchange, answer.response(), answer.body());
-            // checksums the upstream computed describe the ciphertext, not what the client sent
-            EnvelopeHeaders.stripChecksums(exchange.exchange().getResponse().getHeaders());
-            return write;
-        });
+        return store(exchange, decision, keys, target, body.content(), body.length())
+                .flatMap(answer -> {
+                    Mono<Void> write = SmallExchanges.write(exchange, answer.response(), answer.body());
+                    // checksums the upstream computed describe the ciphertext, not what the client sent
+                    EnvelopeHeaders.stripChecksums(
+                            exchange.exchange().getResponse().getHeaders());
+                    return write;
+                });
     }
 
     /**
@@ -64,24 +64,33 @@ public final class S3ecUpload {
      * upstream's response, success or error; a failure of {@code plaintext} itself (a body that did not verify, a
      * copy source that did not authenticate) is the error, and the upstream never got the whole body.
      */
-    public Mono<SmallExchanges.Answer> store(ProxyExchange exchange, PolicyDecision decision, KeyRegistry keys,
-            EncryptingUpload.Target target, Flux<DataBuffer> plaintext, long plaintextLength) {
+    public Mono<SmallExchanges.Answer> store(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            KeyRegistry keys,
+            EncryptingUpload.Target target,
+            Flux<DataBuffer> plaintext,
+            long plaintextLength) {
         refuseEnvelopeEntries(target.headers());
-        KeyDefinition key = decision.key().orElseThrow(() ->
-                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
-        return keys.s3ec().materials(key)
-                .onErrorMap(S3ecFailures::toS3)
-                .flatMap(materials -> {
-                    // the whole-stream cipher has no length of its own to hold the body to
-                    Flux<DataBuffer> ciphertext = dev.s3seal.stream.ExactLength.of(plaintext, plaintextLength)
-                            .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
-                            .transform(materials.encryptOperator(exchange.exchange().getResponse().bufferFactory()));
-                    Map<String, List<String>> headers = new LinkedHashMap<>(target.headers());
-                    materials.metadata().toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
-                    UpstreamRequest put = new UpstreamRequest("PUT", target.bucket(), target.key(), target.query(),
-                            headers, S3ecEncryptionMaterials.ciphertextLength(plaintextLength));
-                    return upstream.send(put, ciphertext).doFinally(signal -> materials.close());
-                });
+        KeyDefinition key = decision.key()
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
+        return keys.s3ec().materials(key).onErrorMap(S3ecFailures::toS3).flatMap(materials -> {
+            // the whole-stream cipher has no length of its own to hold the body to
+            Flux<DataBuffer> ciphertext = dev.s3seal.stream.ExactLength.of(plaintext, plaintextLength)
+                    .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
+                    .transform(materials.encryptOperator(
+                            exchange.exchange().getResponse().bufferFactory()));
+            Map<String, List<String>> headers = new LinkedHashMap<>(target.headers());
+            materials.metadata().toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+            UpstreamRequest put = new UpstreamRequest(
+                    "PUT",
+                    target.bucket(),
+                    target.key(),
+                    target.query(),
+                    headers,
+                    S3ecEncryptionMaterials.ciphertextLength(plaintextLength));
+            return upstream.send(put, ciphertext).doFinally(signal -> materials.close());
+        });
     }
 
     /**
@@ -93,8 +102,10 @@ public final class S3ecUpload {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith(S3ecMetadata.USER_METADATA_PREFIX)
                     && S3ecMetadata.isFormatEntry(lower.substring(S3ecMetadata.USER_METADATA_PREFIX.length()))) {
-                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The metadata name " + lower
-                        + " belongs to the S3 Encryption Client envelope that s3seal writes under this rule.");
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_ARGUMENT,
+                        "The metadata name " + lower
+                                + " belongs to the S3 Encryption Client envelope that s3seal writes under this rule.");
             }
         }
     }

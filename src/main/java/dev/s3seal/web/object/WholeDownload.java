@@ -1,12 +1,5 @@
 package dev.s3seal.web.object;
 
-import java.util.Map;
-
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.keys.ObjectKeys;
@@ -16,6 +9,11 @@ import dev.s3seal.stream.DecryptOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.exchange.ProxyExchange;
+import java.util.Map;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * A whole GET: one upstream request, the object's format and key opened from its answer, the client's
@@ -35,37 +33,49 @@ final class WholeDownload {
     Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, boolean asPartOne) {
         S3Request request = exchange.request();
         return upstream.exchange(ObjectReads.read("GET", request, Map.of()), Flux.empty(), (response, body) -> {
-            EnvelopeMetadata envelope = response.isSuccess() ? EnvelopeHeaders.readStored(response.headers()) : null;
-            if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
-                return s3ec.getWhole(exchange, decision, keys, response, body, asPartOne);
-            }
-            if (envelope == null) {
-                return ObjectReads.passUnencrypted(exchange, decision, response, body);
-            }
-            if (envelope.isPending()) {
-                return ObjectReads.<Void>drain(body).then(Mono.<Void>error(ObjectReads.unsealed()));
-            }
-            String etag = response.headers().getFirst("etag");
-            // when the read ends before the body (key, conditions, corrupt metadata) the body is never
-            // subscribed: the upstream connection is closed, not drained
-            return ObjectReads.withDataKey(keys, envelope, request, key -> {
-                ObjectReads.CheckedRead checked = ObjectReads.check(exchange, response, envelope, key);
-                if (checked.unmet().isPresent()) {
-                    return Mono.just(checked.unmet().get());
-                }
-                DecryptOperator decrypt = envelope.manifest() == null
-                        ? DecryptOperator.object(key.plaintext(), envelope.segmentSize(), envelope.plaintextLength(),
-                                ObjectReads.factory(exchange))
-                        : DecryptOperator.multipart(key.plaintext(),
-                                MultipartEnvelope.openManifest(envelope, key.plaintext(), etag),
-                                envelope.segmentSize(), ObjectReads.factory(exchange));
-                return Mono.just(Mono.defer(() -> {
-                    ServerHttpResponse client = exchange.exchange().getResponse();
-                    client.setStatusCode(HttpStatusCode.valueOf(200));
-                    ObjectReads.copyHeaders(response, client, envelope.plaintextLength(), checked.clientEtag());
-                    return client.writeWith(body.transform(decrypt));
-                }));
-            }).flatMap(answer -> answer); // the key is wiped before the body streams: the decryptor holds its own keys
-        }).then();
+                    EnvelopeMetadata envelope =
+                            response.isSuccess() ? EnvelopeHeaders.readStored(response.headers()) : null;
+                    if (envelope == null && response.isSuccess() && S3ecDownload.isS3ec(response.headers())) {
+                        return s3ec.getWhole(exchange, decision, keys, response, body, asPartOne);
+                    }
+                    if (envelope == null) {
+                        return ObjectReads.passUnencrypted(exchange, decision, response, body);
+                    }
+                    if (envelope.isPending()) {
+                        return ObjectReads.<Void>drain(body).then(Mono.<Void>error(ObjectReads.unsealed()));
+                    }
+                    String etag = response.headers().getFirst("etag");
+                    // when the read ends before the body (key, conditions, corrupt metadata) the body is never
+                    // subscribed: the upstream connection is closed, not drained
+                    return ObjectReads.withDataKey(keys, envelope, request, key -> {
+                                ObjectReads.CheckedRead checked = ObjectReads.check(exchange, response, envelope, key);
+                                if (checked.unmet().isPresent()) {
+                                    return Mono.just(checked.unmet().get());
+                                }
+                                DecryptOperator decrypt = envelope.manifest() == null
+                                        ? DecryptOperator.object(
+                                                key.plaintext(),
+                                                envelope.segmentSize(),
+                                                envelope.plaintextLength(),
+                                                ObjectReads.factory(exchange))
+                                        : DecryptOperator.multipart(
+                                                key.plaintext(),
+                                                MultipartEnvelope.openManifest(envelope, key.plaintext(), etag),
+                                                envelope.segmentSize(),
+                                                ObjectReads.factory(exchange));
+                                return Mono.just(Mono.defer(() -> {
+                                    ServerHttpResponse client =
+                                            exchange.exchange().getResponse();
+                                    client.setStatusCode(HttpStatusCode.valueOf(200));
+                                    ObjectReads.copyHeaders(
+                                            response, client, envelope.plaintextLength(), checked.clientEtag());
+                                    return client.writeWith(body.transform(decrypt));
+                                }));
+                            })
+                            .flatMap(answer ->
+                                    answer); // the key is wiped before the body streams: the decryptor holds its own
+                    // keys
+                })
+                .then();
     }
 }

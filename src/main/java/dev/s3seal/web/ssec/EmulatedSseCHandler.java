@@ -1,11 +1,5 @@
 package dev.s3seal.web.ssec;
 
-import java.util.Arrays;
-
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.KeyRegistries;
 import dev.s3seal.s3.S3ErrorCode;
@@ -16,6 +10,8 @@ import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.multipart.EncryptedMultipartHandler;
 import dev.s3seal.web.object.EncryptedObjectHandler;
+import java.util.Arrays;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code sse-c} emulated, for upstreams without SSE-C: the client sends SSE-C headers as to S3,
@@ -26,12 +22,12 @@ import dev.s3seal.web.object.EncryptedObjectHandler;
  */
 public final class EmulatedSseCHandler implements S3OperationHandler {
 
-
     private final KeyRegistries keys;
     private final EncryptedObjectHandler objects;
     private final EncryptedMultipartHandler multipart;
 
-    public EmulatedSseCHandler(KeyRegistries keys, EncryptedObjectHandler objects, EncryptedMultipartHandler multipart) {
+    public EmulatedSseCHandler(
+            KeyRegistries keys, EncryptedObjectHandler objects, EncryptedMultipartHandler multipart) {
         this.keys = keys;
         this.objects = objects;
         this.multipart = multipart;
@@ -44,8 +40,13 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
 
     private Mono<Void> handleWithKey(ProxyExchange exchange) {
         S3Operation operation = exchange.operation();
-        ProxyExchange stripped = new ProxyExchange(exchange.exchange(), exchange.requestId(),
-                CustomerKeyHeaders.without(exchange.request()), exchange.auth(), operation, exchange.decision());
+        ProxyExchange stripped = new ProxyExchange(
+                exchange.exchange(),
+                exchange.requestId(),
+                CustomerKeyHeaders.without(exchange.request()),
+                exchange.auth(),
+                operation,
+                exchange.decision());
         if (operation == S3Operation.ABORT_MULTIPART_UPLOAD) {
             return multipart.handle(stripped);
         }
@@ -53,7 +54,8 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
         if (key == null && (operation == S3Operation.PUT_OBJECT || operation == S3Operation.CREATE_MULTIPART_UPLOAD)) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, EmulatedSseCKeys.KEY_FOR_WRITES);
         }
-        if (key == null && (operation == S3Operation.UPLOAD_PART || operation == S3Operation.COMPLETE_MULTIPART_UPLOAD)) {
+        if (key == null
+                && (operation == S3Operation.UPLOAD_PART || operation == S3Operation.COMPLETE_MULTIPART_UPLOAD)) {
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, EmulatedSseCKeys.KEY_FOR_UPLOADS);
         }
         CustomerKeyProvider customerKey = null;
@@ -63,17 +65,18 @@ public final class EmulatedSseCHandler implements S3OperationHandler {
             Arrays.fill(key, (byte) 0);
         }
         CustomerKeyProvider owned = customerKey;
-        return keys.current().flatMap(registry -> {
-            EmulatedSseCKeys objectKeys = new EmulatedSseCKeys(owned, registry);
-            return switch (operation) {
-                case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT -> objects.handle(stripped, objectKeys);
-                default -> multipart.handle(stripped, objectKeys);
-            };
-        }).doFinally(signal -> {
-            if (owned != null) {
-                owned.close();
-            }
-        });
+        return keys.current()
+                .flatMap(registry -> {
+                    EmulatedSseCKeys objectKeys = new EmulatedSseCKeys(owned, registry);
+                    return switch (operation) {
+                        case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT -> objects.handle(stripped, objectKeys);
+                        default -> multipart.handle(stripped, objectKeys);
+                    };
+                })
+                .doFinally(signal -> {
+                    if (owned != null) {
+                        owned.close();
+                    }
+                });
     }
-
 }

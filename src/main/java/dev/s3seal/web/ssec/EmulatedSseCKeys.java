@@ -1,12 +1,5 @@
 package dev.s3seal.web.ssec;
 
-import java.util.Map;
-import java.util.Optional;
-
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.KeyProvider;
 import dev.s3seal.keys.ObjectKeys;
@@ -15,6 +8,11 @@ import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * The data keys of one {@code sse-c} emulated request: new objects under the customer key the
@@ -23,8 +21,9 @@ import dev.s3seal.web.envelope.CustomerKeyHeaders;
  */
 public final class EmulatedSseCKeys implements ObjectKeys {
 
-    public static final String KEY_FOR_WRITES = "The policy requires Server Side Encryption with a customer provided key "
-            + "(x-amz-server-side-encryption-customer-algorithm, -key and -key-MD5) for this object.";
+    public static final String KEY_FOR_WRITES =
+            "The policy requires Server Side Encryption with a customer provided key "
+                    + "(x-amz-server-side-encryption-customer-algorithm, -key and -key-MD5) for this object.";
 
     public static final String KEY_FOR_UPLOADS = "The multipart upload was created using a form of Server Side "
             + "Encryption.  The correct parameters must be provided.";
@@ -69,7 +68,8 @@ public final class EmulatedSseCKeys implements ObjectKeys {
             return customerKey;
         }
         if (customerKey != null) {
-            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "The encryption parameters are not applicable to this object.");
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_REQUEST, "The encryption parameters are not applicable to this object.");
         }
         // an object an earlier rule encrypted with a policy key (migration to sse-c)
         return policyKeys.reader(wrapped);

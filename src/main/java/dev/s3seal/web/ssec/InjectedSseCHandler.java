@@ -1,12 +1,5 @@
 package dev.s3seal.web.ssec;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import reactor.core.publisher.Mono;
-
 import dev.s3seal.keys.InjectedCustomerKey;
 import dev.s3seal.keys.KeyProviderException;
 import dev.s3seal.keys.KeyRegistries;
@@ -24,6 +17,11 @@ import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
 import dev.s3seal.web.forward.ClientSseHeaders;
 import dev.s3seal.web.forward.ForwardHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code sse-c} inject: the upstream encrypts with SSE-C under a customer key that s3seal holds,
@@ -53,20 +51,29 @@ public final class InjectedSseCHandler implements S3OperationHandler {
             return forward.handle(exchange);
         }
         stripEchoes(exchange.exchange().getResponse());
-        return keys.current().flatMap(registry -> Mono.defer(() -> forward.handle(exchange, headers(exchange, registry))));
+        return keys.current()
+                .flatMap(registry -> Mono.defer(() -> forward.handle(exchange, headers(exchange, registry))));
     }
 
     /** The operations S3 needs the customer key on (read or write the object's data). */
     private static boolean needsKey(S3Operation operation) {
         return switch (operation) {
-            case PUT_OBJECT, GET_OBJECT, HEAD_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD,
-                 COPY_OBJECT, UPLOAD_PART_COPY, SELECT_OBJECT_CONTENT -> true;
+            case PUT_OBJECT,
+                    GET_OBJECT,
+                    HEAD_OBJECT,
+                    CREATE_MULTIPART_UPLOAD,
+                    UPLOAD_PART,
+                    COMPLETE_MULTIPART_UPLOAD,
+                    COPY_OBJECT,
+                    UPLOAD_PART_COPY,
+                    SELECT_OBJECT_CONTENT -> true;
             default -> false;
         };
     }
 
     private Map<String, List<String>> headers(ProxyExchange exchange, KeyRegistry registry) {
-        Map<String, List<String>> headers = new LinkedHashMap<>(exchange.request().headers());
+        Map<String, List<String>> headers =
+                new LinkedHashMap<>(exchange.request().headers());
         put(headers, CustomerKeyHeaders.PREFIX, keyOf(exchange.decision(), registry));
         // the source's decision, taken once by the gateway when it authorized the copy source
         if (injectedSource(exchange.copySourceDecision())) {
@@ -86,21 +93,35 @@ public final class InjectedSseCHandler implements S3OperationHandler {
      * as the copy-source SSE-C headers, which the client cannot send since it never knows the key.
      */
     public S3OperationHandler readingInjectedSource(S3OperationHandler destination) {
-        return exchange -> keys.current().flatMap(registry -> Mono.defer(() -> {
-            Map<String, List<String>> headers = new LinkedHashMap<>(exchange.request().headers());
-            put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(exchange.copySourceDecision(), registry));
-            var request = exchange.request();
-            var withKey = new dev.s3seal.s3.S3Request(request.method(), request.rawPath(), request.rawQuery(),
-                    request.bucket(), request.key(), request.query(), headers);
-            return destination.handle(new ProxyExchange(exchange.exchange(), exchange.requestId(), withKey,
-                    exchange.auth(), exchange.operation(), exchange.decision(), exchange.copySource(),
-                    exchange.copySourceDecision()));
-        }));
+        return exchange -> keys.current()
+                .flatMap(registry -> Mono.defer(() -> {
+                    Map<String, List<String>> headers =
+                            new LinkedHashMap<>(exchange.request().headers());
+                    put(headers, CustomerKeyHeaders.COPY_SOURCE_PREFIX, keyOf(exchange.copySourceDecision(), registry));
+                    var request = exchange.request();
+                    var withKey = new dev.s3seal.s3.S3Request(
+                            request.method(),
+                            request.rawPath(),
+                            request.rawQuery(),
+                            request.bucket(),
+                            request.key(),
+                            request.query(),
+                            headers);
+                    return destination.handle(new ProxyExchange(
+                            exchange.exchange(),
+                            exchange.requestId(),
+                            withKey,
+                            exchange.auth(),
+                            exchange.operation(),
+                            exchange.decision(),
+                            exchange.copySource(),
+                            exchange.copySourceDecision()));
+                }));
     }
 
     private static InjectedCustomerKey keyOf(PolicyDecision decision, KeyRegistry registry) {
-        KeyDefinition definition = decision.key().orElseThrow(() ->
-                new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
+        KeyDefinition definition = decision.key()
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The policy rule has no key."));
         try {
             return registry.customerKey(definition.name());
         } catch (KeyProviderException reloading) {

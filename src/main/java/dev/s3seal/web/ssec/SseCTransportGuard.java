@@ -1,14 +1,12 @@
 package dev.s3seal.web.ssec;
 
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.http.server.reactive.ServerHttpRequest;
-
-import dev.s3seal.s3.S3ErrorCode;
-import dev.s3seal.s3.S3Exception;
 
 /**
  * S3 refuses SSE-C requests (a customer key in {@code x-amz-server-side-encryption-customer-*} or

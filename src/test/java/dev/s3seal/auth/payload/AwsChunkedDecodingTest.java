@@ -6,6 +6,10 @@ import static dev.s3seal.auth.SigV4VerifierTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.auth.ChunkSigningContext;
+import dev.s3seal.auth.ChunkedBodies;
+import dev.s3seal.auth.PayloadMode;
+import dev.s3seal.auth.RequestSigner;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import dev.s3seal.auth.ChunkSigningContext;
-import dev.s3seal.auth.ChunkedBodies;
-import dev.s3seal.auth.PayloadMode;
-import dev.s3seal.auth.RequestSigner;
 
 /**
  * STREAMING-AWS4-HMAC-SHA256-PAYLOAD bodies: AWS's documented example, then the tamper suite
@@ -27,9 +27,13 @@ public class AwsChunkedDecodingTest {
     private static final ChunkSigningContext AWS = awsExampleContext(ChunkedBodies.AWS_SEED);
 
     private static PayloadVerifier verifier(long decodedLength) {
-        return PayloadVerifier.forRequest(auth(PayloadMode.STREAMING_SIGNED, AWS),
-                RequestSigner.headers("x-amz-decoded-content-length", Long.toString(decodedLength),
-                        "content-encoding", "aws-chunked"));
+        return PayloadVerifier.forRequest(
+                auth(PayloadMode.STREAMING_SIGNED, AWS),
+                RequestSigner.headers(
+                        "x-amz-decoded-content-length",
+                        Long.toString(decodedLength),
+                        "content-encoding",
+                        "aws-chunked"));
     }
 
     /** The body of AWS's "sigv4-streaming" PUT example, spelled out from the documented signatures. */
@@ -38,9 +42,13 @@ public class AwsChunkedDecodingTest {
         byte[] a1k = new byte[1024];
         Arrays.fill(a64k, (byte) 'a');
         Arrays.fill(a1k, (byte) 'a');
-        return concat(ascii("10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n"),
-                a64k, ascii("\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n"),
-                a1k, ascii("\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n"));
+        return concat(
+                ascii("10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n"),
+                a64k,
+                ascii("\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n"),
+                a1k,
+                ascii(
+                        "\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n"));
     }
 
     @Test
@@ -63,7 +71,8 @@ public class AwsChunkedDecodingTest {
         byte[] payload = payload(5000);
         byte[] body = ChunkedBodies.build(AWS, payload, 1000, Map.of());
         for (int piece : new int[] {1, 2, 3, 7, 13, 64, 1001, 4093, body.length}) {
-            assertThat(ChunkedBodies.decode(verifier(payload.length), body, piece)).as("piece %d", piece)
+            assertThat(ChunkedBodies.decode(verifier(payload.length), body, piece))
+                    .as("piece %d", piece)
                     .isEqualTo(payload);
         }
     }
@@ -86,7 +95,8 @@ public class AwsChunkedDecodingTest {
     void shouldRejectWhenFinalChunkSignatureTampered() {
         byte[] body = awsDocumentedBody();
         body[body.length - 10] ^= 0x01;
-        assertThatThrownBy(() -> ChunkedBodies.decode(verifier(66560), body, 4096)).isInstanceOf(S3Exception.class);
+        assertThatThrownBy(() -> ChunkedBodies.decode(verifier(66560), body, 4096))
+                .isInstanceOf(S3Exception.class);
     }
 
     @Test
@@ -106,7 +116,8 @@ public class AwsChunkedDecodingTest {
         byte[] body = ChunkedBodies.build(AWS, payload, 16, Map.of());
         for (int cut = 0; cut < body.length; cut++) {
             byte[] truncated = Arrays.copyOf(body, cut);
-            assertThatThrownBy(() -> ChunkedBodies.decode(verifier(40), truncated, 5)).as("cut at %d", cut)
+            assertThatThrownBy(() -> ChunkedBodies.decode(verifier(40), truncated, 5))
+                    .as("cut at %d", cut)
                     .isInstanceOf(S3Exception.class);
         }
     }
@@ -120,10 +131,14 @@ public class AwsChunkedDecodingTest {
         for (int bit = 0; bit < body.length * 8; bit++) {
             byte[] flipped = body.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            PayloadVerifier verifier = PayloadVerifier.forRequest(auth(PayloadMode.STREAMING_SIGNED_TRAILER, AWS),
-                    RequestSigner.headers("x-amz-decoded-content-length", "40", "x-amz-trailer", "x-amz-checksum-crc32"));
+            PayloadVerifier verifier = PayloadVerifier.forRequest(
+                    auth(PayloadMode.STREAMING_SIGNED_TRAILER, AWS),
+                    RequestSigner.headers(
+                            "x-amz-decoded-content-length", "40", "x-amz-trailer", "x-amz-checksum-crc32"));
             try {
-                assertThat(ChunkedBodies.decode(verifier, flipped, 7)).as("bit %d", bit).isEqualTo(payload);
+                assertThat(ChunkedBodies.decode(verifier, flipped, 7))
+                        .as("bit %d", bit)
+                        .isEqualTo(payload);
             } catch (S3Exception expected) {
                 // rejected, as it should be
             }
@@ -151,8 +166,11 @@ public class AwsChunkedDecodingTest {
 
     @Test
     void shouldRejectMalformedFraming() {
-        for (String bad : List.of("zz;chunk-signature=" + "0".repeat(64) + "\r\n", "5\r\n",
-                "5;chunk-signature=abc\r\n", "5;chunk-signature=" + "0".repeat(64) + "\n",
+        for (String bad : List.of(
+                "zz;chunk-signature=" + "0".repeat(64) + "\r\n",
+                "5\r\n",
+                "5;chunk-signature=abc\r\n",
+                "5;chunk-signature=" + "0".repeat(64) + "\n",
                 "0000000000000005;chunk-signature=" + "0".repeat(64) + "\r\n")) {
             assertCode(() -> verifier(5).update(java.nio.ByteBuffer.wrap(ascii(bad))), S3ErrorCode.INVALID_REQUEST);
         }

@@ -2,16 +2,14 @@ package dev.s3seal.cli.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpHeaders;
-
+import dev.s3seal.cli.support.StoredObject;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyEngine;
 import dev.s3seal.policy.file.PolicyParser;
-import dev.s3seal.cli.support.StoredObject;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 
 /** What migrate decides for an object from its rule and its HEAD, and what it reads from the HEAD. */
 class MigrationPlanTest {
@@ -46,7 +44,8 @@ class MigrationPlanTest {
     void shouldSkipObjectsAlreadyEncryptedInEitherFormat() {
         HttpHeaders s3seal = plain();
         s3seal.set("x-amz-meta-s3seal-v", "1");
-        assertThat(plan("docs/a", s3seal)).extracting(MigrationPlan::action, MigrationPlan::reason)
+        assertThat(plan("docs/a", s3seal))
+                .extracting(MigrationPlan::action, MigrationPlan::reason)
                 .containsExactly(MigrationPlan.Action.SKIP, MigrateVerdict.ALREADY_ENCRYPTED);
         HttpHeaders s3ec = plain();
         s3ec.set("x-amz-meta-x-amz-c", "115");
@@ -57,7 +56,8 @@ class MigrationPlanTest {
 
     @Test
     void shouldSkipWithTheModeWhenTheRuleHasNoClientSideEncryption() {
-        assertThat(plan("public/a", plain())).extracting(MigrationPlan::action, MigrationPlan::reason)
+        assertThat(plan("public/a", plain()))
+                .extracting(MigrationPlan::action, MigrationPlan::reason)
                 .containsExactly(MigrationPlan.Action.SKIP, "rule-passthrough");
         assertThat(plan("secret/a", plain()).reason()).isEqualTo("rule-deny");
         assertThat(plan("sse/a", plain()).reason()).isEqualTo("rule-sse-s3");
@@ -65,7 +65,8 @@ class MigrationPlanTest {
 
     @Test
     void shouldFailWhatMigrateCannotWrite() {
-        assertThat(plan("s3ec/a", plain())).extracting(MigrationPlan::action, MigrationPlan::reason)
+        assertThat(plan("s3ec/a", plain()))
+                .extracting(MigrationPlan::action, MigrationPlan::reason)
                 .containsExactly(MigrationPlan.Action.FAIL, MigrateVerdict.UNSUPPORTED);
         HttpHeaders customerKeyed = plain();
         customerKeyed.set("x-amz-server-side-encryption-customer-algorithm", "AES256");
@@ -80,7 +81,9 @@ class MigrationPlanTest {
         assertThat(StoredObject.of(multipart).knownMd5()).isNull();
         HttpHeaders kms = plain();
         kms.set("x-amz-server-side-encryption", "aws:kms");
-        assertThat(StoredObject.of(kms).knownMd5()).as("an SSE-KMS object's ETag is not its MD5").isNull();
+        assertThat(StoredObject.of(kms).knownMd5())
+                .as("an SSE-KMS object's ETag is not its MD5")
+                .isNull();
     }
 
     @Test
@@ -94,8 +97,13 @@ class MigrationPlanTest {
         head.set("x-amz-meta-s3seal-v", "1");
         head.set("x-amz-tagging-count", "2");
         StoredObject stored = StoredObject.of(head);
-        assertThat(stored.carriedHeaders()).containsOnlyKeys("content-type", "cache-control", "x-amz-meta-owner",
-                "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id");
+        assertThat(stored.carriedHeaders())
+                .containsOnlyKeys(
+                        "content-type",
+                        "cache-control",
+                        "x-amz-meta-owner",
+                        "x-amz-server-side-encryption",
+                        "x-amz-server-side-encryption-aws-kms-key-id");
         assertThat(stored.tagCount()).isEqualTo(2);
         assertThat(stored.length()).isEqualTo(5);
     }
@@ -103,7 +111,7 @@ class MigrationPlanTest {
     @Test
     void shouldTurnATagSetIntoTheTaggingHeader() {
         byte[] xml = ("<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag><Key>team</Key>"
-                + "<Value>blue</Value></Tag><Tag><Key>a b</Key><Value>c+d=e/f</Value></Tag></TagSet></Tagging>")
+                        + "<Value>blue</Value></Tag><Tag><Key>a b</Key><Value>c+d=e/f</Value></Tag></TagSet></Tagging>")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(ObjectMigrator.taggingHeader(xml)).isEqualTo("team=blue&a%20b=c%2Bd%3De%2Ff");
     }

@@ -2,18 +2,16 @@ package dev.s3seal.cli.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
+import dev.s3seal.cli.CliRun;
+import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.verify.VerifyVerdict.Reason;
 import dev.s3seal.crypto.AuthenticationFailedException;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.keys.KeyProviderException;
-import dev.s3seal.cli.CliRun;
-import dev.s3seal.cli.support.ExitCodes;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** How {@code verify} names failures, and its report: no upstream needed. */
 class VerifyReasonsTest {
@@ -22,7 +20,8 @@ class VerifyReasonsTest {
     void shouldNameEachFailureByWhatItMeans() {
         assertThat(reason(new AuthenticationFailedException(AuthenticationFailedException.Reason.TAG_MISMATCH, "x")))
                 .isEqualTo(Reason.TAMPERED);
-        assertThat(reason(new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH, "x")))
+        assertThat(reason(
+                        new AuthenticationFailedException(AuthenticationFailedException.Reason.MANIFEST_MISMATCH, "x")))
                 .isEqualTo(Reason.TAMPERED);
         assertThat(reason(new AuthenticationFailedException(AuthenticationFailedException.Reason.LENGTH_MISMATCH, "x")))
                 .isEqualTo(Reason.TRUNCATED);
@@ -34,8 +33,10 @@ class VerifyReasonsTest {
                 .isEqualTo(Reason.WRONG_KEY);
         assertThat(reason(new KeyProviderException(KeyProviderException.Reason.THROTTLED, "x")))
                 .isEqualTo(Reason.UNREADABLE);
-        assertThat(reason(new S3ecException(S3ecException.Reason.AUTHENTICATION_FAILED, "x"))).isEqualTo(Reason.TAMPERED);
-        assertThat(reason(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED, "x"))).isEqualTo(Reason.WRONG_KEY);
+        assertThat(reason(new S3ecException(S3ecException.Reason.AUTHENTICATION_FAILED, "x")))
+                .isEqualTo(Reason.TAMPERED);
+        assertThat(reason(new S3ecException(S3ecException.Reason.KEY_UNWRAP_FAILED, "x")))
+                .isEqualTo(Reason.WRONG_KEY);
         assertThat(reason(new S3ecException(S3ecException.Reason.MALFORMED_METADATA, "x")))
                 .isEqualTo(Reason.UNKNOWN_FORMAT);
         assertThat(reason(new java.io.IOException("connection reset"))).isEqualTo(Reason.UNREADABLE);
@@ -50,8 +51,9 @@ class VerifyReasonsTest {
         report.finish();
 
         assertThat(report.failed()).isEqualTo(1);
-        assertThat(report.summary()).startsWith("verified s3://b/p/: 3 objects, 150 bytes read; ok 1, failed 1 (tampered 1),"
-                + " not encrypted by s3seal's rules 1 (passthrough 1); ");
+        assertThat(report.summary())
+                .startsWith("verified s3://b/p/: 3 objects, 150 bytes read; ok 1, failed 1 (tampered 1),"
+                        + " not encrypted by s3seal's rules 1 (passthrough 1); ");
         assertThat(VerifyReport.failureLine("b", VerifyVerdict.failed("k", 0, Reason.WRONG_KEY, "why")))
                 .isEqualTo("FAILED wrong-key s3://b/k: why");
         JsonNode json = JsonMapper.builder().build().readTree(report.json());

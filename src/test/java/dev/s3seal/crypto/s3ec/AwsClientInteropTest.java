@@ -3,6 +3,12 @@ package dev.s3seal.crypto.s3ec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
+import dev.s3seal.stream.s3ec.S3ecOperatorsTest;
+import dev.s3seal.stream.s3ec.S3ecTwoPassDecryptOperator;
+import dev.s3seal.stream.s3ec.UnauthenticatedRangeOperator;
 import dev.s3seal.testsupport.MotoServer;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
@@ -39,12 +45,6 @@ import software.amazon.encryption.s3.S3EncryptionClient;
 import software.amazon.encryption.s3.algorithms.AlgorithmSuite;
 import software.amazon.encryption.s3.materials.AesKeyring;
 import software.amazon.encryption.s3.materials.KmsKeyring;
-import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
-import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
-import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
-import dev.s3seal.stream.s3ec.S3ecOperatorsTest;
-import dev.s3seal.stream.s3ec.S3ecTwoPassDecryptOperator;
-import dev.s3seal.stream.s3ec.UnauthenticatedRangeOperator;
 
 /**
  * Interop with the real AWS S3 Encryption Client 4.0.0 as the oracle, over a real S3Proxy (transient store)
@@ -81,10 +81,17 @@ class AwsClientInteropTest {
 
         MotoServer moto = MotoServer.get();
         kmsKeyId = moto.createKey("s3ec-" + UUID.randomUUID());
-        kmsSync = KmsClient.builder().endpointOverride(moto.endpoint()).region(Region.of(MotoServer.REGION))
-                .credentialsProvider(MotoServer.CREDENTIALS).build();
-        kmsAsync = KmsAsyncClient.builder().endpointOverride(moto.endpoint()).region(Region.of(MotoServer.REGION))
-                .credentialsProvider(MotoServer.CREDENTIALS).httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
+        kmsSync = KmsClient.builder()
+                .endpointOverride(moto.endpoint())
+                .region(Region.of(MotoServer.REGION))
+                .credentialsProvider(MotoServer.CREDENTIALS)
+                .build();
+        kmsAsync = KmsAsyncClient.builder()
+                .endpointOverride(moto.endpoint())
+                .region(Region.of(MotoServer.REGION))
+                .credentialsProvider(MotoServer.CREDENTIALS)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .build();
         aesKey = new SecretKeySpec(S3ecOperatorsTest.random(32), "AES");
 
         awsKmsV3 = awsClient(false, true);
@@ -100,7 +107,10 @@ class AwsClientInteropTest {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(S3Clients.credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
         if (kms) {
-            b.keyring(KmsKeyring.builder().kmsClient(kmsSync).wrappingKeyId(kmsKeyId).build());
+            b.keyring(KmsKeyring.builder()
+                    .kmsClient(kmsSync)
+                    .wrappingKeyId(kmsKeyId)
+                    .build());
         } else {
             b.keyring(AesKeyring.builder().wrappingKey(aesKey).build());
         }
@@ -113,7 +123,8 @@ class AwsClientInteropTest {
 
     @AfterAll
     static void close() {
-        for (AutoCloseable c : new AutoCloseable[] {awsKmsV3, awsAesV3, awsKmsV2, awsAesV2, kmsSync, kmsAsync, s3Async, s3}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {awsKmsV3, awsAesV3, awsKmsV2, awsAesV2, kmsSync, kmsAsync, s3Async, s3}) {
             try {
                 if (c != null) {
                     c.close();
@@ -162,11 +173,14 @@ class AwsClientInteropTest {
      * its GCM IV). Each new putObject call encrypts afresh, so the oracle's write is tried again;
      * what s3seal must decode is unchanged.
      */
-    private static void writeWithOracle(S3EncryptionClient aws, String key, byte[] plaintext, Map<String, String> context) {
+    private static void writeWithOracle(
+            S3EncryptionClient aws, String key, byte[] plaintext, Map<String, String> context) {
         for (int attempt = 1; ; attempt++) {
             try {
-                aws.putObject(b -> b.bucket(bucket).key(key)
-                        .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)),
+                aws.putObject(
+                        b -> b.bucket(bucket)
+                                .key(key)
+                                .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)),
                         RequestBody.fromBytes(plaintext));
                 return;
             } catch (software.amazon.encryption.s3.S3EncryptionClientException stalled) {
@@ -177,20 +191,26 @@ class AwsClientInteropTest {
         }
     }
 
-    private void readAll(S3EncryptionClient aws, S3ecKeyUnwrapper unwrapper, String formatMarker, Map<String, String> context) {
+    private void readAll(
+            S3EncryptionClient aws, S3ecKeyUnwrapper unwrapper, String formatMarker, Map<String, String> context) {
         for (int size : SIZES) {
             byte[] plaintext = S3ecOperatorsTest.random(size);
             String key = "aws-written/" + UUID.randomUUID();
             writeWithOracle(aws, key, plaintext, context);
-            ResponseBytes<GetObjectResponse> raw = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            ResponseBytes<GetObjectResponse> raw =
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             assertThat(raw.response().metadata()).containsKey(formatMarker);
             assertThat(raw.asByteArray()).hasSize(size + 16);
 
             S3ecMetadata md = S3ecMetadata.fromHeaders(headers(raw.response()));
-            assertThat(S3ecMetadata.fromUserMetadata(raw.response().metadata())).usingRecursiveComparison().isEqualTo(md);
-            byte[] dataKey = unwrapper.unwrap(md, context.isEmpty() ? null : context).block(WAIT);
+            assertThat(S3ecMetadata.fromUserMetadata(raw.response().metadata()))
+                    .usingRecursiveComparison()
+                    .isEqualTo(md);
+            byte[] dataKey =
+                    unwrapper.unwrap(md, context.isEmpty() ? null : context).block(WAIT);
             try (S3ecContentKey contentKey = S3ecContentKey.forDecryption(md, dataKey)) {
-                byte[] got = collect(buffers.chunked(raw.asByteArray(), 8191).transform(new S3ecDecryptOperator(contentKey, buffers)));
+                byte[] got = collect(buffers.chunked(raw.asByteArray(), 8191)
+                        .transform(new S3ecDecryptOperator(contentKey, buffers)));
                 assertThat(got).as("size %d", size).isEqualTo(plaintext);
             }
         }
@@ -201,12 +221,14 @@ class AwsClientInteropTest {
         byte[] plaintext = S3ecOperatorsTest.random(1024 * 1024 + 5);
         String key = "two-pass/" + UUID.randomUUID();
         awsKmsV3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(plaintext));
-        S3ecMetadata md = S3ecMetadata.fromUserMetadata(s3.headObject(b -> b.bucket(bucket).key(key)).metadata());
+        S3ecMetadata md = S3ecMetadata.fromUserMetadata(
+                s3.headObject(b -> b.bucket(bucket).key(key)).metadata());
         byte[] dataKey = kmsUnwrapper().unwrap(md).block(WAIT);
         int[] gets = {0};
         try (S3ecContentKey contentKey = S3ecContentKey.forDecryption(md, dataKey)) {
             Flux<DataBuffer> first = streamingGet(key, gets);
-            byte[] got = collect(first.transform(new S3ecTwoPassDecryptOperator(contentKey, buffers, () -> streamingGet(key, gets))));
+            byte[] got = collect(first.transform(
+                    new S3ecTwoPassDecryptOperator(contentKey, buffers, () -> streamingGet(key, gets))));
             assertThat(got).isEqualTo(plaintext);
         }
         assertThat(gets[0]).isEqualTo(2);
@@ -224,10 +246,15 @@ class AwsClientInteropTest {
             long[][] ranges = {{0, 0}, {1, 16}, {15, 17}, {4097, 70_001}, {99_990, 200_000}};
             for (long[] r : ranges) {
                 UnauthenticatedRange range = UnauthenticatedRange.of(r[0], r[1], head.contentLength());
-                byte[] fetched = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range.upstreamRangeHeader())).asByteArray();
-                byte[] got = collect(buffers.chunked(fetched, 1000).transform(
-                        new UnauthenticatedRangeOperator(contentKey, range, new S3ecReadOptions(true), buffers)));
-                assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(plaintext, (int) r[0], (int) Math.min(r[1], plaintext.length - 1) + 1));
+                byte[] fetched = s3.getObjectAsBytes(
+                                b -> b.bucket(bucket).key(key).range(range.upstreamRangeHeader()))
+                        .asByteArray();
+                byte[] got = collect(buffers.chunked(fetched, 1000)
+                        .transform(new UnauthenticatedRangeOperator(
+                                contentKey, range, new S3ecReadOptions(true), buffers)));
+                assertThat(got)
+                        .isEqualTo(java.util.Arrays.copyOfRange(
+                                plaintext, (int) r[0], (int) Math.min(r[1], plaintext.length - 1) + 1));
             }
         }
     }
@@ -238,8 +265,9 @@ class AwsClientInteropTest {
     void shouldBeReadByAwsClientWhenS3sealWritesV3WithKms() {
         for (Map<String, String> context : List.of(Map.<String, String>of(), Map.of("tenant", "t-7"))) {
             for (int size : SIZES) {
-                S3ecEncryptionMaterials materials = S3ecEncryptionMaterials
-                        .kms(kmsAsync, kmsKeyId, context, RANDOM, Duration.ofSeconds(10)).block(WAIT);
+                S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.kms(
+                                kmsAsync, kmsKeyId, context, RANDOM, Duration.ofSeconds(10))
+                        .block(WAIT);
                 writeThenReadWithAwsClient(materials, size, awsKmsV3, context);
             }
         }
@@ -252,17 +280,21 @@ class AwsClientInteropTest {
         }
     }
 
-    private void writeThenReadWithAwsClient(S3ecEncryptionMaterials materials, int size, S3EncryptionClient aws,
-            Map<String, String> context) {
+    private void writeThenReadWithAwsClient(
+            S3ecEncryptionMaterials materials, int size, S3EncryptionClient aws, Map<String, String> context) {
         byte[] plaintext = S3ecOperatorsTest.random(size);
         String key = "s3seal-written/" + UUID.randomUUID();
         try (materials) {
             byte[] ciphertext = collect(buffers.chunked(plaintext, 4093).transform(materials.encryptOperator(buffers)));
             assertThat((long) ciphertext.length).isEqualTo(S3ecEncryptionMaterials.ciphertextLength(size));
-            s3.putObject(b -> b.bucket(bucket).key(key).metadata(materials.userMetadata()), RequestBody.fromBytes(ciphertext));
+            s3.putObject(
+                    b -> b.bucket(bucket).key(key).metadata(materials.userMetadata()),
+                    RequestBody.fromBytes(ciphertext));
         }
-        byte[] got = aws.getObjectAsBytes(b -> b.bucket(bucket).key(key)
-                .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context))).asByteArray();
+        byte[] got = aws.getObjectAsBytes(b -> b.bucket(bucket)
+                        .key(key)
+                        .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)))
+                .asByteArray();
         assertThat(got).as("size %d", size).isEqualTo(plaintext);
     }
 
@@ -326,7 +358,8 @@ class AwsClientInteropTest {
         Written w = writeWithAwsClient(awsKmsV3, 1000, Map.of("tenant", "a"));
         S3ecMetadata md = S3ecMetadata.fromUserMetadata(w.metadata);
         StepVerifier.create(kmsUnwrapper().unwrap(md, Map.of("tenant", "b")))
-                .expectErrorSatisfies(e -> assertThat(((S3ecException) e).reason()).isEqualTo(S3ecException.Reason.CONTEXT_MISMATCH))
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3ecException) e).reason()).isEqualTo(S3ecException.Reason.CONTEXT_MISMATCH))
                 .verify(WAIT);
     }
 
@@ -343,8 +376,7 @@ class AwsClientInteropTest {
         expectRefusedOnOpen(v2, S3ecKeyUnwrapper.aes(aesKey), S3ecException.Reason.KEY_UNWRAP_FAILED);
     }
 
-    private record Written(Map<String, String> metadata, byte[] body) {
-    }
+    private record Written(Map<String, String> metadata, byte[] body) {}
 
     private Written writeWithAwsClient(S3EncryptionClient aws, int size) {
         return writeWithAwsClient(aws, size, Map.of());
@@ -352,13 +384,18 @@ class AwsClientInteropTest {
 
     private Written writeWithAwsClient(S3EncryptionClient aws, int size, Map<String, String> context) {
         String key = "tamper/" + UUID.randomUUID();
-        aws.putObject(b -> b.bucket(bucket).key(key).overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)),
+        aws.putObject(
+                b -> b.bucket(bucket)
+                        .key(key)
+                        .overrideConfiguration(S3EncryptionClient.withAdditionalConfiguration(context)),
                 RequestBody.fromBytes(S3ecOperatorsTest.random(size)));
-        ResponseBytes<GetObjectResponse> raw = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+        ResponseBytes<GetObjectResponse> raw =
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
         return new Written(raw.response().metadata(), raw.asByteArray());
     }
 
-    private void expectAuthenticationFailure(Map<String, String> userMetadata, byte[] body, S3ecKeyUnwrapper unwrapper) {
+    private void expectAuthenticationFailure(
+            Map<String, String> userMetadata, byte[] body, S3ecKeyUnwrapper unwrapper) {
         S3ecMetadata md = S3ecMetadata.fromUserMetadata(userMetadata);
         byte[] dataKey = unwrapper.unwrap(md).block(WAIT);
         try (S3ecContentKey contentKey = S3ecContentKey.forDecryption(md, dataKey)) {
@@ -367,21 +404,27 @@ class AwsClientInteropTest {
                         DataBufferUtils.release(b);
                         return true;
                     })
-                    .expectErrorSatisfies(e -> assertThat(((S3ecException) e).reason()).isEqualTo(S3ecException.Reason.AUTHENTICATION_FAILED))
+                    .expectErrorSatisfies(e -> assertThat(((S3ecException) e).reason())
+                            .isEqualTo(S3ecException.Reason.AUTHENTICATION_FAILED))
                     .verify(WAIT);
-            StepVerifier.create(buffers.chunked(body, 4096).transform(new S3ecTwoPassDecryptOperator(contentKey, buffers,
-                            () -> buffers.chunked(body, 4096))))
+            StepVerifier.create(buffers.chunked(body, 4096)
+                            .transform(new S3ecTwoPassDecryptOperator(
+                                    contentKey, buffers, () -> buffers.chunked(body, 4096))))
                     .expectError(S3ecException.class)
                     .verify(WAIT);
         }
     }
 
-    private void expectRefusedOnOpen(Map<String, String> userMetadata, S3ecKeyUnwrapper unwrapper, S3ecException.Reason reason) {
+    private void expectRefusedOnOpen(
+            Map<String, String> userMetadata, S3ecKeyUnwrapper unwrapper, S3ecException.Reason reason) {
         S3ecMetadata md = S3ecMetadata.fromUserMetadata(userMetadata);
         assertThatThrownBy(() -> {
-            byte[] dataKey = unwrapper.unwrap(md).block(WAIT);
-            S3ecContentKey.forDecryption(md, dataKey).close();
-        }).isInstanceOf(S3ecException.class).extracting(e -> ((S3ecException) e).reason()).isEqualTo(reason);
+                    byte[] dataKey = unwrapper.unwrap(md).block(WAIT);
+                    S3ecContentKey.forDecryption(md, dataKey).close();
+                })
+                .isInstanceOf(S3ecException.class)
+                .extracting(e -> ((S3ecException) e).reason())
+                .isEqualTo(reason);
     }
 
     private S3ecKeyUnwrapper kmsUnwrapper() {
@@ -389,10 +432,13 @@ class AwsClientInteropTest {
     }
 
     private Flux<DataBuffer> streamingGet(String key, int[] gets) {
-        return DataBufferUtils.readInputStream(() -> {
-            gets[0]++;
-            return s3.getObject(b -> b.bucket(bucket).key(key));
-        }, buffers, 8192);
+        return DataBufferUtils.readInputStream(
+                () -> {
+                    gets[0]++;
+                    return s3.getObject(b -> b.bucket(bucket).key(key));
+                },
+                buffers,
+                8192);
     }
 
     private static Map<String, String> headers(GetObjectResponse response) {

@@ -7,6 +7,7 @@ import static dev.s3seal.crypto.s3ec.S3ecException.Reason.UNSUPPORTED_ALGORITHM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ import java.util.function.Consumer;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
-import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 
 /** Strict decoding: anything missing, unknown or contradictory is a typed error. */
 class S3ecMetadataTest {
@@ -54,13 +54,16 @@ class S3ecMetadataTest {
         v3().forEach((k, v) -> headers.put("X-Amz-Meta-" + k.toUpperCase(), v));
         headers.put("Content-Length", "99");
         assertThat(S3ecMetadata.fromHeaders(headers)).usingRecursiveComparison().isEqualTo(md);
-        assertThat(S3ecMetadata.fromUserMetadata(md.toUserMetadata())).usingRecursiveComparison().isEqualTo(md);
+        assertThat(S3ecMetadata.fromUserMetadata(md.toUserMetadata()))
+                .usingRecursiveComparison()
+                .isEqualTo(md);
         assertThat(md.toHeaders()).containsEntry("x-amz-meta-x-amz-c", "115");
     }
 
     @Test
     void shouldDecodeV2WhenWellFormed() {
-        S3ecMetadata md = S3ecMetadata.fromUserMetadata(with(v2(), m -> m.put("x-amz-unencrypted-content-length", "5")));
+        S3ecMetadata md =
+                S3ecMetadata.fromUserMetadata(with(v2(), m -> m.put("x-amz-unencrypted-content-length", "5")));
         assertThat(md.version()).isEqualTo(S3ecVersion.V2);
         assertThat(md.contentIv()).hasSize(12);
         assertThat(md.unencryptedLength()).hasValue(5);
@@ -71,7 +74,9 @@ class S3ecMetadataTest {
         for (String k : new String[] {"x-amz-c", "x-amz-3", "x-amz-w", "x-amz-i", "x-amz-d"}) {
             expect(with(v3(), m -> m.remove(k)), MISSING_METADATA, UNSUPPORTED_ALGORITHM);
         }
-        for (String k : new String[] {"x-amz-key-v2", "x-amz-iv", "x-amz-cek-alg", "x-amz-wrap-alg", "x-amz-tag-len", "x-amz-matdesc"}) {
+        for (String k : new String[] {
+            "x-amz-key-v2", "x-amz-iv", "x-amz-cek-alg", "x-amz-wrap-alg", "x-amz-tag-len", "x-amz-matdesc"
+        }) {
             expect(with(v2(), m -> m.remove(k)), MISSING_METADATA);
         }
         expect(with(v3(), m -> m.put("x-amz-c", "114")), UNSUPPORTED_ALGORITHM);
@@ -100,15 +105,19 @@ class S3ecMetadataTest {
             m.put("x-amz-w", "22");
             m.remove("x-amz-t");
         }));
-        StepVerifier.create(S3ecKeyUnwrapper.aes(new SecretKeySpec(new byte[32], "AES")).unwrap(md))
-                .expectErrorSatisfies(e -> assertThat(((S3ecException) e).reason()).isEqualTo(UNSUPPORTED_ALGORITHM))
+        StepVerifier.create(S3ecKeyUnwrapper.aes(new SecretKeySpec(new byte[32], "AES"))
+                        .unwrap(md))
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3ecException) e).reason()).isEqualTo(UNSUPPORTED_ALGORITHM))
                 .verify(Duration.ofSeconds(5));
     }
 
     @Test
     void shouldRefuseKmsUnwrapWhenReservedAlgorithmEntryIsWrong() {
-        S3ecMetadata md = S3ecMetadata.fromUserMetadata(with(v3(), m -> m.put("x-amz-t", "{\"aws:x-amz-cek-alg\":\"AES/GCM/NoPadding\"}")));
-        StepVerifier.create(S3ecKeyUnwrapper.kms(null, null, Duration.ofSeconds(1)).unwrap(md))
+        S3ecMetadata md = S3ecMetadata.fromUserMetadata(
+                with(v3(), m -> m.put("x-amz-t", "{\"aws:x-amz-cek-alg\":\"AES/GCM/NoPadding\"}")));
+        StepVerifier.create(
+                        S3ecKeyUnwrapper.kms(null, null, Duration.ofSeconds(1)).unwrap(md))
                 .expectError(S3ecException.class)
                 .verify(Duration.ofSeconds(5));
     }

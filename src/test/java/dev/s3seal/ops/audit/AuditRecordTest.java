@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,8 +13,22 @@ class AuditRecordTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static AuditRecord record(String key) {
-        return new AuditRecord(Instant.parse("2025-01-02T03:04:05.678Z"), "0123456789ABCDEF", "alice", "PUT_OBJECT",
-                "bucket", key, "default", "cse-local", "main/v2", "success", 200, null, 10, 0, 7);
+        return new AuditRecord(
+                Instant.parse("2025-01-02T03:04:05.678Z"),
+                "0123456789ABCDEF",
+                "alice",
+                "PUT_OBJECT",
+                "bucket",
+                key,
+                "default",
+                "cse-local",
+                "main/v2",
+                "success",
+                200,
+                null,
+                10,
+                0,
+                7);
     }
 
     @Test
@@ -37,8 +50,17 @@ class AuditRecordTest {
 
     @Test
     void shouldEscapeHostileObjectKeysWhenTheyContainJsonAndControlCharacters() {
-        List<String> keys = List.of("quo\"te", "back\\slash", "new\nline\r\n{\"forged\":1}", "tab\tbell\u0007nul\u0000",
-                "del\u007f", "sep\u2028\u2029", "emoji \uD83D\uDD12 ok", "lone \uD800 surrogate", "{}", "é ü 漢字");
+        List<String> keys = List.of(
+                "quo\"te",
+                "back\\slash",
+                "new\nline\r\n{\"forged\":1}",
+                "tab\tbell\u0007nul\u0000",
+                "del\u007f",
+                "sep\u2028\u2029",
+                "emoji \uD83D\uDD12 ok",
+                "lone \uD800 surrogate",
+                "{}",
+                "é ü 漢字");
         for (String key : keys) {
             String line = record(key).toJson();
 
@@ -53,8 +75,23 @@ class AuditRecordTest {
     @Test
     void shouldCarryNoCredentialOrKeyMaterialWhenBuiltFromARequest() {
         // Only names and ids go in: the record has no field that could hold a header, a query or a secret.
-        assertThat(AuditRecord.class.getRecordComponents()).extracting(c -> c.getName())
-                .containsExactly("time", "requestId", "principal", "operation", "bucket", "key", "rule", "mode",
-                        "keyId", "outcome", "status", "errorCode", "bytesIn", "bytesOut", "durationMs");
+        assertThat(AuditRecord.class.getRecordComponents())
+                .extracting(c -> c.getName())
+                .containsExactly(
+                        "time",
+                        "requestId",
+                        "principal",
+                        "operation",
+                        "bucket",
+                        "key",
+                        "rule",
+                        "mode",
+                        "keyId",
+                        "outcome",
+                        "status",
+                        "errorCode",
+                        "bytesIn",
+                        "bytesOut",
+                        "durationMs");
     }
 }

@@ -3,20 +3,19 @@ package dev.s3seal.policy.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.policy.Mode;
+import dev.s3seal.policy.Operation;
+import dev.s3seal.policy.Policy;
+import dev.s3seal.policy.PolicyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.s3seal.policy.Mode;
-import dev.s3seal.policy.Operation;
-import dev.s3seal.policy.Policy;
-import dev.s3seal.policy.PolicyException;
 
 class PolicyHolderTest {
 
@@ -48,7 +47,9 @@ class PolicyHolderTest {
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within " + DEADLINE).isLessThan(end);
+            assertThat(System.nanoTime())
+                    .as("condition not met within " + DEADLINE)
+                    .isLessThan(end);
             Thread.sleep(20);
         }
     }
@@ -74,10 +75,12 @@ class PolicyHolderTest {
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, "rules:\n  - name: r\n    mode: sse-kms\n");
 
-        assertThatThrownBy(() -> new PolicyHolder(file, Mode.PASSTHROUGH)).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(() -> new PolicyHolder(file, Mode.PASSTHROUGH))
+                .isInstanceOf(PolicyException.class)
                 .hasMessage(file + ":2: rule 'r' (mode sse-kms) needs 'key', the name of a kms key defined under keys");
         assertThatThrownBy(() -> new PolicyHolder(dir.resolve("missing.yaml"), Mode.PASSTHROUGH))
-                .isInstanceOf(PolicyException.class).hasMessageContaining("cannot read policy file");
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("cannot read policy file");
     }
 
     @Test
@@ -106,7 +109,8 @@ class PolicyHolderTest {
 
         await(() -> holder.reloadFailures() == 1);
         assertThat(holder.decide("p", "b", "k", Operation.READ).mode()).isEqualTo(Mode.SSE_S3);
-        assertThat(holder.lastReloadError()).hasValueSatisfying(m -> assertThat(m).startsWith(file + ":2: "));
+        assertThat(holder.lastReloadError())
+                .hasValueSatisfying(m -> assertThat(m).startsWith(file + ":2: "));
         Thread.sleep(FAST.toMillis() * 4);
         assertThat(holder.reloadFailures()).as("one bad content counts once").isEqualTo(1);
 

@@ -3,12 +3,6 @@ package dev.s3seal.policy.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
@@ -18,6 +12,11 @@ import dev.s3seal.policy.PolicyException;
 import dev.s3seal.policy.Rule;
 import dev.s3seal.policy.RuleOptions;
 import dev.s3seal.policy.SseCVariant;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class PolicyParserTest {
 
@@ -42,7 +41,8 @@ class PolicyParserTest {
             """;
 
     private static PolicyException refused(String yaml) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> PolicyParser.parse(yaml, "policy.yaml"));
+        Throwable thrown =
+                org.assertj.core.api.Assertions.catchThrowable(() -> PolicyParser.parse(yaml, "policy.yaml"));
         assertThat(thrown).isInstanceOf(PolicyException.class);
         PolicyException e = (PolicyException) thrown;
         assertThat(e.getMessage()).doesNotContain("\n").startsWith("policy.yaml:" + e.line() + ": ");
@@ -58,12 +58,22 @@ class PolicyParserTest {
     void shouldParseEveryModeWhenExampleFileIsRead() {
         Policy policy = PolicyParser.parse(Path.of("config/policy-example.yaml"));
 
-        assertThat(policy.rules()).extracting(Rule::mode).containsExactly(Mode.DENY, Mode.SSE_S3, Mode.SSE_KMS,
-                Mode.SSE_C, Mode.SSE_C, Mode.CSE_KMS, Mode.PASSTHROUGH, Mode.CSE_LOCAL);
+        assertThat(policy.rules())
+                .extracting(Rule::mode)
+                .containsExactly(
+                        Mode.DENY,
+                        Mode.SSE_S3,
+                        Mode.SSE_KMS,
+                        Mode.SSE_C,
+                        Mode.SSE_C,
+                        Mode.CSE_KMS,
+                        Mode.PASSTHROUGH,
+                        Mode.CSE_LOCAL);
         assertThat(policy.defaultRule().name()).isEqualTo("default");
         assertThat(policy.keys()).containsOnlyKeys("orders-kms", "master", "partner-ssec");
-        assertThat(policy.keys().get("orders-kms")).isEqualTo(
-                new KeyDefinition.KmsKey("orders-kms", "alias/s3seal-orders", Map.of("team", "orders"), true));
+        assertThat(policy.keys().get("orders-kms"))
+                .isEqualTo(
+                        new KeyDefinition.KmsKey("orders-kms", "alias/s3seal-orders", Map.of("team", "orders"), true));
         KeyDefinition.LocalKey master = (KeyDefinition.LocalKey) policy.keys().get("master");
         assertThat(master.activeVersion()).isEqualTo(2);
         assertThat(master.active()).isEqualTo(new KeyDefinition.LocalKeyVersion(2, null, "S3SEAL_MASTER_KEY_V2"));
@@ -104,7 +114,8 @@ class PolicyParserTest {
 
     @Test
     void shouldNameLineWhenModeIsUnknown() {
-        assertRefused("""
+        assertRefused(
+                """
                 rules:
                   - name: r
                     mode: sse-kmss
@@ -134,13 +145,16 @@ class PolicyParserTest {
 
     @Test
     void shouldNameLineWhenKeyHasWrongKindForMode() {
-        assertRefused(KEYS + """
+        assertRefused(
+                KEYS + """
                 rules:
                   - name: r
                     buckets: b
                     mode: cse-local
                     key: kms1
-                """ + DEFAULT, 17, "rule 'r' (mode cse-local) needs a local key, but 'kms1' (line 2) is a kms key");
+                """ + DEFAULT,
+                17,
+                "rule 'r' (mode cse-local) needs a local key, but 'kms1' (line 2) is a kms key");
         assertRefused(KEYS + """
                 rules:
                   - name: r
@@ -193,7 +207,8 @@ class PolicyParserTest {
 
     @Test
     void shouldNameLineWhenGlobUsesUnsupportedSyntax() {
-        assertRefused("""
+        assertRefused(
+                """
                 rules:
                   - name: r
                     buckets: ["logs-[0-9]*"]
@@ -212,7 +227,8 @@ class PolicyParserTest {
     @Test
     void shouldNameLineWhenSegmentSizeIsInvalid() {
         for (String size : List.of("1000", "2KiB", "8MiB", "65537", "big", "-65536")) {
-            assertRefused(KEYS + """
+            assertRefused(
+                    KEYS + """
                     rules:
                       - name: r
                         buckets: b
@@ -220,7 +236,9 @@ class PolicyParserTest {
                         key: local1
                         options:
                           segment-size: %s
-                    """.formatted(size) + DEFAULT, 19, "segment-size '" + size + "' of rule 'r' must be a power of two");
+                    """.formatted(size) + DEFAULT,
+                    19,
+                    "segment-size '" + size + "' of rule 'r' must be a power of two");
         }
     }
 
@@ -380,7 +398,8 @@ class PolicyParserTest {
                     encryption-context: {aws:s3:arn: y}
                 rules:
                 """ + DEFAULT, 5, "encryption context key 'aws:s3:arn' of key 'k' is reserved");
-        assertRefused("""
+        assertRefused(
+                """
                 keys:
                   k:
                     type: kms
@@ -403,7 +422,8 @@ class PolicyParserTest {
         Path file = dir.resolve("bad.yaml");
         java.nio.file.Files.writeString(file, "rules:\n  - name: r\n    mode: nope\n");
 
-        assertThatThrownBy(() -> PolicyParser.parse(file)).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(() -> PolicyParser.parse(file))
+                .isInstanceOf(PolicyException.class)
                 .hasMessageStartingWith(file + ":3: unknown mode 'nope'");
     }
 }

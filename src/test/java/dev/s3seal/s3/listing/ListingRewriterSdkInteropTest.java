@@ -50,26 +50,32 @@ class ListingRewriterSdkInteropTest {
     @Test
     void shouldBeReadBySdkWhenV2ListingIsUrlEncoded() {
         List<String> mapperKeys = new ArrayList<>();
-        http.body = ListingRewriter.rewrite(ListingSamples.LIST_V2_URL_ENCODED.getBytes(StandardCharsets.UTF_8),
-                entry -> {
+        http.body =
+                ListingRewriter.rewrite(ListingSamples.LIST_V2_URL_ENCODED.getBytes(StandardCharsets.UTF_8), entry -> {
                     mapperKeys.add(entry.key());
                     return PLAINTEXT.map(entry);
                 });
 
-        ListObjectsV2Response response = s3.listObjectsV2(b -> b.bucket("example-bucket").encodingType(EncodingType.URL));
+        ListObjectsV2Response response =
+                s3.listObjectsV2(b -> b.bucket("example-bucket").encodingType(EncodingType.URL));
 
-        assertThat(response.contents()).extracting(S3Object::key).containsExactlyElementsOf(mapperKeys)
+        assertThat(response.contents())
+                .extracting(S3Object::key)
+                .containsExactlyElementsOf(mapperKeys)
                 .containsExactly("my file.txt", "a+b.txt", "Tom & Jerry", "café/日本.txt");
         assertThat(response.contents()).extracting(S3Object::size).containsExactly(72L, 172L, 272L, 372L);
-        assertThat(response.contents()).extracting(S3Object::eTag)
-                .containsExactly("\"plain-my file.txt\"", "\"plain-a+b.txt\"", "\"plain-Tom & Jerry\"",
-                        "\"plain-café/日本.txt\"");
+        assertThat(response.contents())
+                .extracting(S3Object::eTag)
+                .containsExactly(
+                        "\"plain-my file.txt\"", "\"plain-a+b.txt\"", "\"plain-Tom & Jerry\"", "\"plain-café/日本.txt\"");
     }
 
     @Test
     void shouldBeReadBySdkWhenListingHasThousandEntries() {
-        http.body = ListingRewriter.rewrite(ListingSamples.largeListing(1000, i -> 100L + i, i -> "\"c" + i + "\"")
-                .getBytes(StandardCharsets.UTF_8), PLAINTEXT);
+        http.body = ListingRewriter.rewrite(
+                ListingSamples.largeListing(1000, i -> 100L + i, i -> "\"c" + i + "\"")
+                        .getBytes(StandardCharsets.UTF_8),
+                PLAINTEXT);
 
         ListObjectsV2Response response = s3.listObjectsV2(b -> b.bucket("example-bucket"));
 
@@ -88,17 +94,21 @@ class ListingRewriterSdkInteropTest {
         ListObjectVersionsResponse response = s3.listObjectVersions(b -> b.bucket("example-bucket"));
 
         assertThat(response.versions()).extracting(ObjectVersion::size).containsExactly(434206L, 166406L);
-        assertThat(response.versions()).extracting(ObjectVersion::eTag)
+        assertThat(response.versions())
+                .extracting(ObjectVersion::eTag)
                 .containsExactly("\"plain-my-image.jpg\"", "\"plain-my-second-image.jpg\"");
-        assertThat(response.deleteMarkers()).singleElement()
-                .satisfies(marker -> assertThat(marker.versionId()).isEqualTo("03jpff543dhffds434rfdsFDN943fdsFkdmqnh892"));
+        assertThat(response.deleteMarkers())
+                .singleElement()
+                .satisfies(marker ->
+                        assertThat(marker.versionId()).isEqualTo("03jpff543dhffds434rfdsFDN943fdsFkdmqnh892"));
     }
 
     @Test
     void shouldBeReadBySdkWhenListingParts() {
         http.body = ListingRewriter.rewrite(ListingSamples.LIST_PARTS.getBytes(StandardCharsets.UTF_8), PLAINTEXT);
 
-        ListPartsResponse response = s3.listParts(b -> b.bucket("example-bucket").key("videos/movie.m2ts")
+        ListPartsResponse response = s3.listParts(b -> b.bucket("example-bucket")
+                .key("videos/movie.m2ts")
                 .uploadId("XXBsb2FkIElEIGZvciBlbHZpbmcncyVcdS1tb3ZpZS5tMnRzEEEwbG9hZA"));
 
         assertThat(response.parts()).extracting(Part::partNumber).containsExactly(2, 3);
@@ -119,21 +129,21 @@ class ListingRewriterSdkInteropTest {
                 @Override
                 public HttpExecuteResponse call() {
                     return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder().statusCode(200)
+                            .response(SdkHttpResponse.builder()
+                                    .statusCode(200)
                                     .putHeader("Content-Type", "application/xml")
-                                    .putHeader("Content-Length", Integer.toString(current.length)).build())
+                                    .putHeader("Content-Length", Integer.toString(current.length))
+                                    .build())
                             .responseBody(AbortableInputStream.create(new ByteArrayInputStream(current)))
                             .build();
                 }
 
                 @Override
-                public void abort() {
-                }
+                public void abort() {}
             };
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -5,8 +5,7 @@ import dev.s3seal.s3.xml.Xml;
 /** Listing bodies shaped as S3 returns them (namespaced, entity-escaped ETags, no pretty-printing). */
 final class ListingSamples {
 
-    private ListingSamples() {
-    }
+    private ListingSamples() {}
 
     static final String OWNER = "<Owner><ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID>"
             + "<DisplayName>mtd@amazon.com</DisplayName></Owner>";
@@ -101,17 +100,23 @@ final class ListingSamples {
             + "<CommonPrefixes><Prefix>photos/</Prefix></CommonPrefixes></ListBucketResult>";
 
     /** A v2 listing of {@code count} entries whose sizes and ETags are given by the two functions. */
-    static String largeListing(int count, java.util.function.IntToLongFunction size,
-            java.util.function.IntFunction<String> etag) {
+    static String largeListing(
+            int count, java.util.function.IntToLongFunction size, java.util.function.IntFunction<String> etag) {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                 + "<Name>example-bucket</Name><Prefix></Prefix><KeyCount>" + count + "</KeyCount>"
                 + "<MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
         for (int i = 0; i < count; i++) {
-            xml.append("<Contents><Key>").append(largeListingKeyXml(i)).append("</Key>")
+            xml.append("<Contents><Key>")
+                    .append(largeListingKeyXml(i))
+                    .append("</Key>")
                     .append("<LastModified>2024-05-01T12:00:00.000Z</LastModified><ETag>")
-                    .append(Xml.escape(etag.apply(i))).append("</ETag><Size>").append(size.applyAsLong(i))
-                    .append("</Size>").append(OWNER).append("<StorageClass>STANDARD</StorageClass></Contents>\n");
+                    .append(Xml.escape(etag.apply(i)))
+                    .append("</ETag><Size>")
+                    .append(size.applyAsLong(i))
+                    .append("</Size>")
+                    .append(OWNER)
+                    .append("<StorageClass>STANDARD</StorageClass></Contents>\n");
         }
         return xml.append("</ListBucketResult>").toString();
     }

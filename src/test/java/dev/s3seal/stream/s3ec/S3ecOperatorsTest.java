@@ -3,6 +3,16 @@ package dev.s3seal.stream.s3ec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
+import dev.s3seal.crypto.s3ec.S3ecContentKey;
+import dev.s3seal.crypto.s3ec.S3ecException;
+import dev.s3seal.crypto.s3ec.S3ecMetadata;
+import dev.s3seal.crypto.s3ec.S3ecReadOptions;
+import dev.s3seal.crypto.s3ec.S3ecVersion;
+import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
+import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
+import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.testsupport.TrackingBuffers;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,17 +28,6 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
-
-import dev.s3seal.testsupport.TrackingBuffers;
-import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
-import dev.s3seal.crypto.s3ec.S3ecContentKey;
-import dev.s3seal.crypto.s3ec.S3ecException;
-import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.crypto.s3ec.S3ecReadOptions;
-import dev.s3seal.crypto.s3ec.S3ecVersion;
-import dev.s3seal.crypto.s3ec.UnauthenticatedRange;
-import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
-import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
 
 /** The reactive shells and the pure core, s3seal against itself (interop with the AWS client is elsewhere). */
 public class S3ecOperatorsTest {
@@ -57,7 +56,9 @@ public class S3ecOperatorsTest {
                         continue;
                     }
                     try (S3ecContentKey key = openAes(read)) {
-                        assertThat(decryptSinglePass(key, ciphertext, chunk)).as("len %d chunk %d", length, chunk).isEqualTo(plaintext);
+                        assertThat(decryptSinglePass(key, ciphertext, chunk))
+                                .as("len %d chunk %d", length, chunk)
+                                .isEqualTo(plaintext);
                     }
                 }
             }
@@ -68,18 +69,21 @@ public class S3ecOperatorsTest {
     void shouldNeverCompleteCleanlyWhenAnyBitOfASmallObjectIsFlipped() {
         byte[] plaintext = random(40);
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             byte[] ciphertext = encrypt(materials, plaintext, 64);
             for (int bit = 0; bit < ciphertext.length * 8; bit++) {
                 byte[] tampered = ciphertext.clone();
                 tampered[bit / 8] ^= (byte) (1 << (bit % 8));
                 StepVerifier.create(buffers.chunked(tampered, 9).transform(new S3ecDecryptOperator(key, buffers)))
                         .thenConsumeWhile(b -> release(b))
-                        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(S3ecException.class)
-                                .extracting(x -> ((S3ecException) x).reason()).isEqualTo(S3ecException.Reason.AUTHENTICATION_FAILED))
+                        .expectErrorSatisfies(e -> assertThat(e)
+                                .isInstanceOf(S3ecException.class)
+                                .extracting(x -> ((S3ecException) x).reason())
+                                .isEqualTo(S3ecException.Reason.AUTHENTICATION_FAILED))
                         .verify(WAIT);
                 StepVerifier.create(new S3ecVerifyOperator(key).apply(buffers.chunked(tampered, 9)))
-                        .expectError(S3ecException.class).verify(WAIT);
+                        .expectError(S3ecException.class)
+                        .verify(WAIT);
             }
         }
     }
@@ -88,7 +92,7 @@ public class S3ecOperatorsTest {
     void shouldFailWhenTruncatedAnywhere() {
         byte[] plaintext = random(100);
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             byte[] ciphertext = encrypt(materials, plaintext, 64);
             for (int cut = 0; cut < ciphertext.length; cut++) {
                 byte[] truncated = Arrays.copyOf(ciphertext, cut);
@@ -104,23 +108,28 @@ public class S3ecOperatorsTest {
     void shouldEmitNothingWhenTwoPassFindsTampering() {
         byte[] plaintext = random(10_000);
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             byte[] ciphertext = encrypt(materials, plaintext, 1000);
             byte[] tampered = ciphertext.clone();
             tampered[5000] ^= 1;
             AtomicInteger secondFetches = new AtomicInteger();
-            StepVerifier.create(buffers.chunked(tampered, 777).transform(new S3ecTwoPassDecryptOperator(key, buffers, () -> {
-                        secondFetches.incrementAndGet();
-                        return buffers.chunked(tampered, 777);
-                    })))
+            StepVerifier.create(buffers.chunked(tampered, 777)
+                            .transform(new S3ecTwoPassDecryptOperator(key, buffers, () -> {
+                                secondFetches.incrementAndGet();
+                                return buffers.chunked(tampered, 777);
+                            })))
                     .expectError(S3ecException.class)
                     .verify(WAIT);
             assertThat(secondFetches).hasValue(0);
 
             List<DataBuffer> out = new ArrayList<>();
-            StepVerifier.create(buffers.chunked(ciphertext, 777).transform(new S3ecTwoPassDecryptOperator(key, buffers,
-                            () -> buffers.chunked(ciphertext, 500))))
-                    .recordWith(() -> out).thenConsumeWhile(b -> true).expectComplete().verify(WAIT);
+            StepVerifier.create(buffers.chunked(ciphertext, 777)
+                            .transform(new S3ecTwoPassDecryptOperator(
+                                    key, buffers, () -> buffers.chunked(ciphertext, 500))))
+                    .recordWith(() -> out)
+                    .thenConsumeWhile(b -> true)
+                    .expectComplete()
+                    .verify(WAIT);
             assertThat(TrackingBuffers.drain(out)).isEqualTo(plaintext);
         }
     }
@@ -134,7 +143,7 @@ public class S3ecOperatorsTest {
     void shouldReleaseEachInputBufferExactlyOnceWhenVerifying() {
         byte[] plaintext = random(10_000);
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             byte[] ciphertext = encrypt(materials, plaintext, 1000);
             byte[] tampered = ciphertext.clone();
             tampered[ciphertext.length - 1] ^= 1;
@@ -147,9 +156,12 @@ public class S3ecOperatorsTest {
                 } else {
                     verify.expectComplete().verify(WAIT);
                 }
-                assertThat(seen).hasSize((body.length + 776) / 777).allSatisfy(b ->
-                        assertThat(((NettyDataBuffer) b).getNativeBuffer().refCnt())
-                                .as("released once by the operator").isEqualTo(1));
+                assertThat(seen)
+                        .hasSize((body.length + 776) / 777)
+                        .allSatisfy(b -> assertThat(
+                                        ((NettyDataBuffer) b).getNativeBuffer().refCnt())
+                                .as("released once by the operator")
+                                .isEqualTo(1));
                 seen.forEach(DataBufferUtils::release);
             }
         }
@@ -159,7 +171,7 @@ public class S3ecOperatorsTest {
     void shouldReleaseEveryBufferWhenCancelledMidStream() {
         byte[] plaintext = random(50_000);
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             byte[] ciphertext = encrypt(materials, plaintext, 4096);
             StepVerifier.create(buffers.chunked(ciphertext, 1000).transform(new S3ecDecryptOperator(key, buffers)), 3)
                     .consumeNextWith(S3ecOperatorsTest::release)
@@ -175,7 +187,7 @@ public class S3ecOperatorsTest {
     @Test
     void shouldRefuseUnauthenticatedRangeWhenNotEnabled() {
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             UnauthenticatedRange range = UnauthenticatedRange.of(0, 10, 100);
             assertThatThrownBy(() -> new UnauthenticatedRangeOperator(key, range, S3ecReadOptions.DEFAULTS, buffers))
                     .isInstanceOf(S3ecException.class)
@@ -188,22 +200,26 @@ public class S3ecOperatorsTest {
     void shouldDecryptEveryRangeWhenUnauthenticatedRangesEnabled() {
         byte[] plaintext = random(70);
         try (S3ecEncryptionMaterials materials = S3ecEncryptionMaterials.aes(kek, RANDOM);
-             S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
+                S3ecContentKey key = openAes(S3ecMetadata.fromUserMetadata(materials.userMetadata()))) {
             byte[] ciphertext = encrypt(materials, plaintext, 64);
             S3ecReadOptions on = new S3ecReadOptions(true);
             for (int first = 0; first < plaintext.length; first++) {
                 for (int last = first; last < plaintext.length + 3; last++) {
                     UnauthenticatedRange r = UnauthenticatedRange.of(first, last, ciphertext.length);
                     byte[] fetched = Arrays.copyOfRange(ciphertext, (int) r.fetchFirst(), (int) r.fetchLast() + 1);
-                    byte[] got = collect(buffers.chunked(fetched, 5).transform(new UnauthenticatedRangeOperator(key, r, on, buffers)));
-                    assertThat(got).as("%d-%d", first, last)
-                            .isEqualTo(Arrays.copyOfRange(plaintext, first, (int) Math.min(last, plaintext.length - 1) + 1));
+                    byte[] got = collect(buffers.chunked(fetched, 5)
+                            .transform(new UnauthenticatedRangeOperator(key, r, on, buffers)));
+                    assertThat(got)
+                            .as("%d-%d", first, last)
+                            .isEqualTo(Arrays.copyOfRange(
+                                    plaintext, first, (int) Math.min(last, plaintext.length - 1) + 1));
                 }
             }
             UnauthenticatedRange suffix = UnauthenticatedRange.suffix(10, ciphertext.length);
             assertThat(suffix.first()).isEqualTo(60);
             assertThat(suffix.last()).isEqualTo(69);
-            assertThatThrownBy(() -> UnauthenticatedRange.of(70, 80, ciphertext.length)).isInstanceOf(S3ecException.class);
+            assertThatThrownBy(() -> UnauthenticatedRange.of(70, 80, ciphertext.length))
+                    .isInstanceOf(S3ecException.class);
         }
     }
 
@@ -213,7 +229,8 @@ public class S3ecOperatorsTest {
             S3ecEncryptOperator op = materials.encryptOperator(buffers);
             collect(buffers.chunked(random(10), 4).transform(op));
             StepVerifier.create(buffers.chunked(random(10), 4).transform(op))
-                    .expectError(IllegalStateException.class).verify(WAIT);
+                    .expectError(IllegalStateException.class)
+                    .verify(WAIT);
             assertThatThrownBy(() -> materials.encryptOperator(buffers)).isInstanceOf(IllegalStateException.class);
         }
     }
@@ -224,12 +241,21 @@ public class S3ecOperatorsTest {
             S3ecMetadata md = materials.metadata();
             byte[] badCommitment = md.keyCommitment().clone();
             badCommitment[27] ^= 1;
-            S3ecMetadata tampered = new S3ecMetadata(md.version(), md.wrap(), md.encryptedDataKey(), null, md.messageId(),
-                    badCommitment, md.encryptionContext(), md.materialsDescription(), md.unencryptedLength());
+            S3ecMetadata tampered = new S3ecMetadata(
+                    md.version(),
+                    md.wrap(),
+                    md.encryptedDataKey(),
+                    null,
+                    md.messageId(),
+                    badCommitment,
+                    md.encryptionContext(),
+                    md.materialsDescription(),
+                    md.unencryptedLength());
             byte[] dataKey = AesGcmKeyWrap.unwrap(kek, md.encryptedDataKey(), S3ecVersion.V3);
             assertThatThrownBy(() -> S3ecContentKey.forDecryption(tampered, dataKey))
                     .isInstanceOf(S3ecException.class)
-                    .extracting(e -> ((S3ecException) e).reason()).isEqualTo(S3ecException.Reason.COMMITMENT_MISMATCH);
+                    .extracting(e -> ((S3ecException) e).reason())
+                    .isEqualTo(S3ecException.Reason.COMMITMENT_MISMATCH);
         }
     }
 

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Copy conditions against the client's ETag, copy-source ranges, and the copy source header. */
 class CopyConditionsTest {
@@ -42,7 +40,8 @@ class CopyConditionsTest {
     @Test
     void shouldPassWhenIfMatchNamesThePlaintextEtag() {
         assertThat(refusal(request(CopyConditions.IF_MATCH, ETAG))).isNull();
-        assertThat(refusal(request(CopyConditions.IF_MATCH, "0123456789ABCDEF0123456789ABCDEF"))).isNull();
+        assertThat(refusal(request(CopyConditions.IF_MATCH, "0123456789ABCDEF0123456789ABCDEF")))
+                .isNull();
     }
 
     @Test
@@ -57,13 +56,18 @@ class CopyConditionsTest {
 
     @Test
     void shouldLetIfMatchOverrideFailingIfUnmodifiedSinceAsS3Does() {
-        assertThat(refusal(request(CopyConditions.IF_MATCH, ETAG,
-                CopyConditions.IF_UNMODIFIED_SINCE, "Tue, 31 Dec 2024 12:00:00 GMT"))).isNull();
+        assertThat(refusal(request(
+                        CopyConditions.IF_MATCH,
+                        ETAG,
+                        CopyConditions.IF_UNMODIFIED_SINCE,
+                        "Tue, 31 Dec 2024 12:00:00 GMT")))
+                .isNull();
     }
 
     @Test
     void shouldIgnoreDatesThatDoNotParse() {
-        assertThat(refusal(request(CopyConditions.IF_MODIFIED_SINCE, "yesterday"))).isNull();
+        assertThat(refusal(request(CopyConditions.IF_MODIFIED_SINCE, "yesterday")))
+                .isNull();
     }
 
     @Test
@@ -72,11 +76,14 @@ class CopyConditionsTest {
         assertThat(EncryptedPartCopy.range(null, 100)).containsExactly(0, 99);
         // past the source's end: S3's InvalidRange (416)
         assertThatThrownBy(() -> EncryptedPartCopy.range("bytes=0-100", 100))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_RANGE));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_RANGE));
         assertThatThrownBy(() -> EncryptedPartCopy.range("bytes=5-", 100))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
         assertThatThrownBy(() -> EncryptedPartCopy.range("bytes=9-3", 100))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
     }
 
     @Test
@@ -85,8 +92,10 @@ class CopyConditionsTest {
                 .isEqualTo(new CopySource("b", "dir/a b.txt", "v+1"));
         assertThat(CopySource.parse("b/k").versionId()).isNull();
         assertThatCode(() -> CopiedMetadata.refuseUnchangedSelfCopy(
-                request("x-amz-metadata-directive", "REPLACE"), new CopySource("b", "k"))).doesNotThrowAnyException();
+                        request("x-amz-metadata-directive", "REPLACE"), new CopySource("b", "k")))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> CopiedMetadata.refuseUnchangedSelfCopy(request(), new CopySource("b", "k")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
     }
 }

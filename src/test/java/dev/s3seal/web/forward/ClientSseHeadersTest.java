@@ -3,12 +3,6 @@ package dev.s3seal.web.forward;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.policy.PolicyEngine;
@@ -18,6 +12,10 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** allow-client-sse-headers, decided in one place for every mode (docs/policy.md, Client SSE headers). */
 class ClientSseHeadersTest {
@@ -47,8 +45,11 @@ class ClientSseHeadersTest {
             "x-amz-server-side-encryption-customer-key", List.of("a2V5"),
             "x-amz-server-side-encryption-customer-key-md5", List.of("bWQ1"));
     private static final Map<String, List<String>> SSE_S3 = Map.of("x-amz-server-side-encryption", List.of("AES256"));
-    private static final Map<String, List<String>> SSE_KMS = Map.of("x-amz-server-side-encryption", List.of("aws:kms"),
-            "x-amz-server-side-encryption-aws-kms-key-id", List.of("other"));
+    private static final Map<String, List<String>> SSE_KMS = Map.of(
+            "x-amz-server-side-encryption",
+            List.of("aws:kms"),
+            "x-amz-server-side-encryption-aws-kms-key-id",
+            List.of("other"));
 
     @Test
     void shouldRefuseEveryClientSseHeaderUnderAClientSideRuleUnlessItAllowsThem() {
@@ -80,8 +81,8 @@ class ClientSseHeadersTest {
     @Test
     void shouldJudgeACopySourcesCustomerKeyByTheSourcesRule() {
         Map<String, List<String>> sourceKey = new LinkedHashMap<>();
-        SSE_C.forEach((name, values) -> sourceKey.put(name.replace("x-amz-server-side-encryption-customer-",
-                CustomerKeyHeaders.COPY_SOURCE_PREFIX), values));
+        SSE_C.forEach((name, values) -> sourceKey.put(
+                name.replace("x-amz-server-side-encryption-customer-", CustomerKeyHeaders.COPY_SOURCE_PREFIX), values));
         assertAllowed(request("sse-s3", sourceKey), write("sse-s3"), read("ssec"));
         assertRefused(request("sse-s3", sourceKey), write("sse-s3"), read("sse-kms"));
         // a copy s3seal makes itself decides on SSE-C there (and never forwards it)
@@ -103,12 +104,15 @@ class ClientSseHeadersTest {
     private static void assertRefused(S3Request request, PolicyDecision decision, PolicyDecision source) {
         assertThatThrownBy(() -> ClientSseHeaders.check(request, decision, source))
                 .as("%s under %s", request.headers().keySet(), decision.rule().name())
-                .isInstanceOfSatisfying(S3Exception.class,
-                        e -> org.assertj.core.api.Assertions.assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(e.errorCode())
+                                .isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
     }
 
     private static void assertAllowed(S3Request request, PolicyDecision decision, PolicyDecision source) {
         assertThatCode(() -> ClientSseHeaders.check(request, decision, source))
-                .as("%s under %s", request.headers().keySet(), decision.rule().name()).doesNotThrowAnyException();
+                .as("%s under %s", request.headers().keySet(), decision.rule().name())
+                .doesNotThrowAnyException();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
@@ -27,14 +26,16 @@ class MultipartSealTest {
         head.add("x-amz-tagging-count", "2");
         head.add("x-amz-version-id", "v1");
 
-        assertThat(MultipartSeal.keptHeaders(head)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "content-type", List.of("text/plain"),
-                "x-amz-meta-owner", List.of("alice"),
-                "x-amz-object-lock-mode", List.of("GOVERNANCE"),
-                "x-amz-object-lock-retain-until-date", List.of("2030-01-01T00:00:00.000Z"),
-                "x-amz-object-lock-legal-hold", List.of("ON"),
-                "x-amz-server-side-encryption", List.of("aws:kms"),
-                "x-amz-server-side-encryption-aws-kms-key-id", List.of("arn:aws:kms:eu-west-1:111122223333:key/k"),
-                "x-amz-server-side-encryption-bucket-key-enabled", List.of("true")));
+        assertThat(MultipartSeal.keptHeaders(head))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "content-type", List.of("text/plain"),
+                        "x-amz-meta-owner", List.of("alice"),
+                        "x-amz-object-lock-mode", List.of("GOVERNANCE"),
+                        "x-amz-object-lock-retain-until-date", List.of("2030-01-01T00:00:00.000Z"),
+                        "x-amz-object-lock-legal-hold", List.of("ON"),
+                        "x-amz-server-side-encryption", List.of("aws:kms"),
+                        "x-amz-server-side-encryption-aws-kms-key-id",
+                                List.of("arn:aws:kms:eu-west-1:111122223333:key/k"),
+                        "x-amz-server-side-encryption-bucket-key-enabled", List.of("true")));
     }
 }

@@ -3,13 +3,11 @@ package dev.s3seal.web.multipart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class MultipartXmlTest {
 
@@ -20,21 +18,28 @@ class MultipartXmlTest {
                 + "<ChecksumCRC32>xyz</ChecksumCRC32><PartNumber>1</PartNumber></Part>"
                 + "<Part><PartNumber>2</PartNumber><ETag>\"b2\"</ETag></Part></CompleteMultipartUpload>";
         List<MultipartXml.Part> parts = MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8));
-        assertThat(parts).containsExactly(new MultipartXml.Part(1, "\"a1\"", -1), new MultipartXml.Part(2, "\"b2\"", -1));
+        assertThat(parts)
+                .containsExactly(new MultipartXml.Part(1, "\"a1\"", -1), new MultipartXml.Part(2, "\"b2\"", -1));
         String rebuilt = new String(MultipartXml.completeBody(parts), StandardCharsets.UTF_8);
-        assertThat(rebuilt).contains("<Part><PartNumber>1</PartNumber><ETag>&quot;a1&quot;</ETag></Part>")
+        assertThat(rebuilt)
+                .contains("<Part><PartNumber>1</PartNumber><ETag>&quot;a1&quot;</ETag></Part>")
                 .doesNotContain("Checksum");
     }
 
     @Test
     void shouldRefuseDtdsAndOtherDocumentsAsMalformedXml() {
-        for (String xml : List.of("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                + "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&e;</ETag></Part>"
-                + "</CompleteMultipartUpload>", "<Other/>", "<CompleteMultipartUpload/>", "not xml",
+        for (String xml : List.of(
+                "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                        + "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&e;</ETag></Part>"
+                        + "</CompleteMultipartUpload>",
+                "<Other/>",
+                "<CompleteMultipartUpload/>",
+                "not xml",
                 "<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>e</ETag></Part></CompleteMultipartUpload>")) {
-            assertThatThrownBy(() -> MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8))).as(xml)
-                    .isInstanceOfSatisfying(S3Exception.class,
-                            e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.MALFORMED_XML));
+            assertThatThrownBy(() -> MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8)))
+                    .as(xml)
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.MALFORMED_XML));
         }
     }
 
@@ -47,8 +52,9 @@ class MultipartXmlTest {
         assertThat(document.field("UploadId")).isEqualTo("u&1");
         assertThat(document.field("IsTruncated")).isEqualTo("true");
         assertThat(document.parts()).containsExactly(new MultipartXml.Part(1, "\"e\"", 107));
-        String replaced = new String(MultipartXml.replaceUploadId(xml.getBytes(StandardCharsets.UTF_8), "u&1",
-                "u&1.Zm9v"), StandardCharsets.UTF_8);
+        String replaced = new String(
+                MultipartXml.replaceUploadId(xml.getBytes(StandardCharsets.UTF_8), "u&1", "u&1.Zm9v"),
+                StandardCharsets.UTF_8);
         assertThat(replaced).contains("<UploadId>u&amp;1.Zm9v</UploadId>");
     }
 
@@ -71,17 +77,19 @@ class MultipartXmlTest {
                         + "<ETag>e</ETag></Part></CompleteMultipartUpload>",
                 "<CompleteMultipartUpload><Wrapper><Part><PartNumber>1</PartNumber><ETag>e</ETag></Part></Wrapper>"
                         + "</CompleteMultipartUpload>")) {
-            assertThatThrownBy(() -> MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8))).as(xml)
-                    .isInstanceOfSatisfying(S3Exception.class,
-                            e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.MALFORMED_XML));
+            assertThatThrownBy(() -> MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8)))
+                    .as(xml)
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.MALFORMED_XML));
         }
     }
 
     @Test
     void shouldReadIndentedPartListsWithCdataAndCommentsAndWriteThemAgainFromTheParse() {
-        String xml = "<?xml version=\"1.0\"?>\n<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\n"
-                + "  <!-- part one -->\n  <Part>\n    <PartNumber> 1 </PartNumber>\n    <ETag><![CDATA[\"a<1\"]]></ETag>\n"
-                + "  </Part>\n</CompleteMultipartUpload>\n";
+        String xml =
+                "<?xml version=\"1.0\"?>\n<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\n"
+                        + "  <!-- part one -->\n  <Part>\n    <PartNumber> 1 </PartNumber>\n    <ETag><![CDATA[\"a<1\"]]></ETag>\n"
+                        + "  </Part>\n</CompleteMultipartUpload>\n";
         List<MultipartXml.Part> parts = MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8));
         assertThat(parts).containsExactly(new MultipartXml.Part(1, "\"a<1\"", -1));
         assertThat(new String(MultipartXml.completeBody(parts), StandardCharsets.UTF_8))

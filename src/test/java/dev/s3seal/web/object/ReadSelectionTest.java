@@ -3,26 +3,24 @@ package dev.s3seal.web.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.RangeMapping.PlaintextRange;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3RequestParser;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** The read planner's first step: which plaintext bytes a GET or HEAD asks for, as S3 reads the request. */
 class ReadSelectionTest {
 
-    private static final EnvelopeMetadata TEN_BYTES = new EnvelopeMetadata(1, "local", "k", "1", new byte[40], 10,
-            65536, null, null, null, Map.of());
-    private static final EnvelopeMetadata EMPTY = new EnvelopeMetadata(1, "local", "k", "1", new byte[40], 0,
-            65536, null, null, null, Map.of());
+    private static final EnvelopeMetadata TEN_BYTES =
+            new EnvelopeMetadata(1, "local", "k", "1", new byte[40], 10, 65536, null, null, null, Map.of());
+    private static final EnvelopeMetadata EMPTY =
+            new EnvelopeMetadata(1, "local", "k", "1", new byte[40], 0, 65536, null, null, null, Map.of());
 
     private static ReadSelection selection(String range, String query) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -64,11 +62,15 @@ class ReadSelectionTest {
 
     @Test
     void rangeAndPartTogetherOrABadPartNumberAreRefusedAsS3Does() {
-        assertThatThrownBy(() -> selection("bytes=0-1", "partNumber=1")).isInstanceOfSatisfying(S3Exception.class,
-                refused -> assertThat(refused.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
+        assertThatThrownBy(() -> selection("bytes=0-1", "partNumber=1"))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        refused -> assertThat(refused.errorCode()).isEqualTo(S3ErrorCode.INVALID_REQUEST));
         for (String bad : List.of("0", "10001", "x", "-1")) {
-            assertThatThrownBy(() -> selection(null, "partNumber=" + bad)).isInstanceOfSatisfying(S3Exception.class,
-                    refused -> assertThat(refused.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+            assertThatThrownBy(() -> selection(null, "partNumber=" + bad))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class,
+                            refused -> assertThat(refused.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
         }
     }
 }
