@@ -103,10 +103,21 @@ final class MigrateCommand implements Callable<Integer> {
                     + " 5 MiB, rounded up to the rule's segment size).")
     private long partSize;
 
+    @Option(
+            names = "--progress-every",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
+                    + " 0: no progress at all). On a terminal a progress bar is shown instead.")
+    private int progressSeconds;
+
     @Override
     public Integer call() {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be between 1 and " + MAX_CONCURRENCY);
+        }
+        if (progressSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--progress-every must be 0 or more");
         }
         if (partSize < MultipartRewrite.MIN_PART_SIZE) {
             throw new ParameterException(spec.commandLine(), "--part-size must be at least 5 MiB (5242880)");
@@ -115,16 +126,39 @@ final class MigrateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--multipart-threshold must be between 0 and 5 GiB");
         }
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         MigrateReport report;
         try (BucketTools tools = BucketTools.open(environment)) {
             BucketMigrator migrator = new BucketMigrator(tools, principal, dryRun, multipartThreshold, partSize);
-            report = migrator.migrate(bucket, prefix, dryRun, concurrency, verdict -> {
-                if (verdict.outcome() != MigrateVerdict.Outcome.SKIPPED) {
-                    out.println(MigrateReport.objectLine(bucket, verdict));
+            MigrateReport[] running = new MigrateReport[1];
+            report = StoppableRun.run("migrate", migrator::stop, () -> {
+                MigrateReport done;
+                try (ProgressDisplay progress = StoppableRun.progress(
+                        "migrate",
+                        progressSeconds,
+                        tools,
+                        bucket,
+                        prefix,
+                        err,
+                        () -> running[0] == null ? 0 : running[0].objects(),
+                        () -> running[0] == null ? null : running[0].progress())) {
+                    done = migrator.migrate(
+                            bucket,
+                            prefix,
+                            dryRun,
+                            concurrency,
+                            verdict -> {
+                                if (verdict.outcome() != MigrateVerdict.Outcome.SKIPPED) {
+                                    out.println(MigrateReport.objectLine(bucket, verdict));
+                                }
+                            },
+                            started -> running[0] = started);
                 }
+                out.println(done.summary());
+                out.flush();
+                return done;
             });
         }
-        out.println(report.summary());
         return report.failed() == 0 ? ExitCodes.OK : ExitCodes.OBJECTS_FAILED;
     }
 }

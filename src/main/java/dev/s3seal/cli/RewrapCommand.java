@@ -2,15 +2,11 @@ package dev.s3seal.cli;
 
 import dev.s3seal.cli.rewrap.BucketRewrapper;
 import dev.s3seal.cli.rewrap.RewrapReport;
-import dev.s3seal.cli.support.BucketListing;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,8 +53,6 @@ final class RewrapCommand implements Callable<Integer> {
 
     private static final int MAX_CONCURRENCY = 256;
     /** How long Ctrl-C waits for the copies in flight (a multipart copy of a large object takes a while). */
-    private static final Duration STOP_GRACE = Duration.ofMinutes(2);
-
     private final ToolEnvironment environment;
 
     RewrapCommand(ToolEnvironment environment) {
@@ -119,66 +113,35 @@ final class RewrapCommand implements Callable<Integer> {
         try (BucketTools tools = BucketTools.open(environment)) {
             BucketRewrapper rewrapper = new BucketRewrapper(tools, principal);
             RewrapReport[] running = new RewrapReport[1];
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread onInterrupt = new Thread(
-                    () -> {
-                        rewrapper.stop();
-                        awaitQuietly(finished);
-                    },
-                    "s3seal-rewrap-stop");
-            Runtime.getRuntime().addShutdownHook(onInterrupt);
-            try (ProgressDisplay progress = progress(tools, err, () -> running[0])) {
-                report = rewrapper.rewrap(
+            report = StoppableRun.run("rewrap", rewrapper::stop, () -> {
+                RewrapReport done;
+                try (ProgressDisplay progress = StoppableRun.progress(
+                        "rewrap",
+                        progressSeconds,
+                        tools,
                         bucket,
                         prefix,
-                        concurrency,
-                        dryRun,
-                        verdict -> {
-                            String line = RewrapReport.line(bucket, verdict);
-                            if (line != null) {
-                                out.println(line);
-                            }
-                        },
-                        started -> running[0] = started);
-            }
-            out.println(report.summary());
-            out.flush();
-            finished.countDown();
-            removeHook(onInterrupt);
+                        err,
+                        () -> running[0] == null ? 0 : running[0].objects(),
+                        () -> running[0] == null ? null : running[0].progress())) {
+                    done = rewrapper.rewrap(
+                            bucket,
+                            prefix,
+                            concurrency,
+                            dryRun,
+                            verdict -> {
+                                String line = RewrapReport.line(bucket, verdict);
+                                if (line != null) {
+                                    out.println(line);
+                                }
+                            },
+                            started -> running[0] = started);
+                }
+                out.println(done.summary());
+                out.flush();
+                return done;
+            });
         }
         return report.failed() == 0 ? ExitCodes.OK : ExitCodes.OBJECTS_FAILED;
-    }
-
-    private ProgressDisplay progress(
-            BucketTools tools, PrintWriter err, java.util.function.Supplier<RewrapReport> running) {
-        if (progressSeconds == 0) {
-            return ProgressDisplay.none();
-        }
-        if (ProgressDisplay.onTerminal()) {
-            return ProgressDisplay.bar(
-                    "rewrap",
-                    () -> running.get() == null ? 0 : running.get().objects(),
-                    new BucketListing(tools.upstream()).objects(bucket, prefix).count());
-        }
-        return ProgressDisplay.lines(
-                err,
-                Duration.ofSeconds(progressSeconds),
-                () -> running.get() == null ? null : running.get().progress());
-    }
-
-    private static void awaitQuietly(CountDownLatch finished) {
-        try {
-            finished.await(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running (Ctrl-C came as the run ended): it returns at once, the latch is open
-        }
     }
 }

@@ -20,6 +20,7 @@ public final class MigrateReport {
     private final Map<String, Long> skipped = new TreeMap<>();
     private final Map<String, Long> failed = new TreeMap<>();
     private volatile long finished;
+    private volatile boolean stopped;
 
     MigrateReport(String bucket, String prefix, boolean dryRun) {
         this.bucket = bucket;
@@ -45,8 +46,30 @@ public final class MigrateReport {
         }
     }
 
-    void finish() {
+    void finish(boolean stoppedEarly) {
+        stopped = stoppedEarly;
         finished = System.nanoTime();
+    }
+
+    /** Objects decided so far (migrated, skipped or failed). */
+    public long objects() {
+        return objects.get();
+    }
+
+    /** A progress line while the run goes on. */
+    public String progress() {
+        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+        return String.format(
+                java.util.Locale.ROOT,
+                "migrate: %d objects (%d %s, %d skipped, %d failed) in %.0f s, %.1f objects/s, %.1f MiB/s",
+                objects.get(),
+                migrated.get(),
+                dryRun ? "to migrate" : "migrated",
+                total(skipped),
+                failed(),
+                seconds,
+                objects.get() / seconds,
+                bytes.get() / seconds / (1024 * 1024));
     }
 
     public long failed() {
@@ -92,6 +115,9 @@ public final class MigrateReport {
                         seconds,
                         objects.get() / seconds,
                         bytes.get() / seconds / (1024 * 1024)));
+        if (stopped) {
+            line.append("; STOPPED before the end: run the same command again to resume");
+        }
         return line.toString();
     }
 
