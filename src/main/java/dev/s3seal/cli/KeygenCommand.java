@@ -2,7 +2,7 @@ package dev.s3seal.cli;
 
 import dev.s3seal.cli.support.CommandFailure;
 import dev.s3seal.cli.support.ExitCodes;
-import dev.s3seal.keys.LocalMasterKey;
+import dev.s3seal.keys.local.LocalMasterKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

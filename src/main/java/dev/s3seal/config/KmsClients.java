@@ -1,6 +1,6 @@
 package dev.s3seal.config;
 
-import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.keys.kms.KmsSettings;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

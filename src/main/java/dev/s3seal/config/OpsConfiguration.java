@@ -1,6 +1,6 @@
 package dev.s3seal.config;
 
-import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.registry.KeyRegistries;
 import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.ops.KmsHealth;
 import dev.s3seal.ops.OpsMeterBinders;

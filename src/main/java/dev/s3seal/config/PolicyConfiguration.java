@@ -32,7 +32,7 @@ class PolicyConfiguration {
     /** The demo: cse-local everywhere, under a master key made on first start (kept 0600). */
     private static dev.s3seal.policy.Policy demoPolicy(Path keyDirectory) throws java.io.IOException {
         Path keyFile = keyDirectory.resolve("demo-v1.key").toAbsolutePath();
-        if (dev.s3seal.keys.LocalMasterKey.generateFileIfMissing(keyFile)) {
+        if (dev.s3seal.keys.local.LocalMasterKey.generateFileIfMissing(keyFile)) {
             org.slf4j.LoggerFactory.getLogger(PolicyConfiguration.class)
                     .info("generated the demo master key {}", keyFile);
         }

@@ -12,15 +12,15 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM key wrapping shared by {@link LocalKeyProvider} and the layered form of
+ * AES-256-GCM key wrapping shared by {@code LocalKeyProvider} and the layered form of
  * {@link CachingKeyProvider}: output = nonce(12) || ciphertext || tag(16), random nonce per wrap,
  * associated data built by {@link #aad}.
  */
-final class KeyWrap {
+public final class KeyWrap {
 
     static final int NONCE_LENGTH = 12;
     static final int TAG_LENGTH = 16;
-    static final int WRAPPED_LENGTH = NONCE_LENGTH + DataKey.LENGTH + TAG_LENGTH;
+    public static final int WRAPPED_LENGTH = NONCE_LENGTH + DataKey.LENGTH + TAG_LENGTH;
 
     /**
      * A DRBG (NIST SP 800-90A), seeded from the OS once at class load: unlike the default NativePRNG
@@ -41,13 +41,13 @@ final class KeyWrap {
 
     private KeyWrap() {}
 
-    static byte[] randomBytes(int length) {
+    public static byte[] randomBytes(int length) {
         byte[] bytes = new byte[length];
         RANDOM.nextBytes(bytes);
         return bytes;
     }
 
-    static byte[] randomKey() {
+    public static byte[] randomKey() {
         byte[] key = new byte[DataKey.LENGTH];
         RANDOM.nextBytes(key);
         return key;
@@ -58,7 +58,7 @@ final class KeyWrap {
      * a {@code null} field as length -1, then the count of extra entries and each name/value, sorted.
      * Unambiguous, so no two different inputs share an encoding.
      */
-    static byte[] aad(String formatTag, String keyName, String keyVersion, KeyContext context) {
+    public static byte[] aad(String formatTag, String keyName, String keyVersion, KeyContext context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         field(out, formatTag);
         field(out, keyName);
@@ -73,7 +73,7 @@ final class KeyWrap {
         return out.toByteArray();
     }
 
-    static byte[] wrap(byte[] kek, byte[] plaintextKey, byte[] aad) {
+    public static byte[] wrap(byte[] kek, byte[] plaintextKey, byte[] aad) {
         byte[] nonce = new byte[NONCE_LENGTH];
         RANDOM.nextBytes(nonce);
         try {
@@ -91,7 +91,7 @@ final class KeyWrap {
     }
 
     /** The unwrapped key, or a non-retryable {@link KeyProviderException} if the tag does not verify. */
-    static byte[] unwrap(byte[] kek, byte[] wrapped, byte[] aad, String what) {
+    public static byte[] unwrap(byte[] kek, byte[] wrapped, byte[] aad, String what) {
         if (wrapped.length != WRAPPED_LENGTH) {
             throw new KeyProviderException(
                     KeyProviderException.Reason.INVALID_CIPHERTEXT,

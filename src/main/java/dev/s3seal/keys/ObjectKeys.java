@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where the object handlers get data keys: for a new object under a rule, and for an object that
- * names how its data key was wrapped. {@link KeyRegistry} answers from the policy's keys; a request
+ * names how its data key was wrapped. {@code KeyRegistry} answers from the policy's keys; a request
  * that brings its own key (SSE-C emulated) answers from that key instead, so the upload, download
  * and multipart handlers work the same for both.
  */

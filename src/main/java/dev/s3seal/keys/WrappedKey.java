@@ -47,7 +47,7 @@ public record WrappedKey(String provider, String keyId, String keyVersion, byte[
         return ciphertext.length;
     }
 
-    byte[] ciphertextUnsafe() {
+    public byte[] ciphertextUnsafe() {
         return ciphertext;
     }
 

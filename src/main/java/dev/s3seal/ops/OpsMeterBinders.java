@@ -1,7 +1,7 @@
 package dev.s3seal.ops;
 
 import dev.s3seal.keys.CachingKeyProvider;
-import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.registry.KeyRegistries;
 import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.stream.CryptoTraffic;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
-import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.keys.kms.KmsSettings;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

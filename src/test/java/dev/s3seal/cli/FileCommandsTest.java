@@ -3,7 +3,7 @@ package dev.s3seal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.cli.support.ExitCodes;
-import dev.s3seal.keys.LocalKeyFile;
+import dev.s3seal.keys.local.LocalKeyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package dev.s3seal.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.keys.kms.KmsKeyProvider;
+import dev.s3seal.keys.kms.KmsSettings;
 import dev.s3seal.testsupport.KmsCallCounter;
 import dev.s3seal.testsupport.MotoServer;
 import java.time.Duration;

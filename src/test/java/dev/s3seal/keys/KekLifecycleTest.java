@@ -2,6 +2,9 @@ package dev.s3seal.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.keys.local.LocalKeyProvider;
+import dev.s3seal.keys.local.LocalKeyRing;
+import dev.s3seal.keys.local.LocalMasterKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,6 +3,11 @@ package dev.s3seal.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.keys.kms.KmsKeyProvider;
+import dev.s3seal.keys.kms.KmsSettings;
+import dev.s3seal.keys.local.LocalKeyProvider;
+import dev.s3seal.keys.local.LocalKeyRing;
+import dev.s3seal.keys.local.LocalMasterKey;
 import dev.s3seal.testsupport.MotoServer;
 import java.time.Duration;
 import java.util.List;

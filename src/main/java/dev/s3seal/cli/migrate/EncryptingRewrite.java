@@ -7,7 +7,7 @@ import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.SegmentEncryptor;
 import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.KeyContext;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;

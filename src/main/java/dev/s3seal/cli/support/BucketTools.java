@@ -4,7 +4,7 @@ import dev.s3seal.config.InvalidConfigurationException;
 import dev.s3seal.config.S3SealProperties;
 import dev.s3seal.config.UpstreamClients;
 import dev.s3seal.keys.KeyCacheSettings;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.policy.Policy;
 import dev.s3seal.policy.PolicyEngine;
 import dev.s3seal.policy.PolicyException;

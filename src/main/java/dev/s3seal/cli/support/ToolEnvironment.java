@@ -3,7 +3,7 @@ package dev.s3seal.cli.support;
 import dev.s3seal.config.InvalidConfigurationException;
 import dev.s3seal.config.KmsClients;
 import dev.s3seal.config.S3SealProperties;
-import dev.s3seal.keys.KmsSettings;
+import dev.s3seal.keys.kms.KmsSettings;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;

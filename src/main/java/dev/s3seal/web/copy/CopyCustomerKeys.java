@@ -1,7 +1,7 @@
 package dev.s3seal.web.copy;
 
-import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.keys.customer.CustomerKeyProvider;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;

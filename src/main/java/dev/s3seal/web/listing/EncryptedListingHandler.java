@@ -1,7 +1,7 @@
 package dev.s3seal.web.listing;
 
 import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.registry.KeyRegistries;
 import dev.s3seal.policy.Format;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.Operation;

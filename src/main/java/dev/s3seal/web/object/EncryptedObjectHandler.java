@@ -1,8 +1,8 @@
 package dev.s3seal.web.object;
 
-import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.keys.KeyRegistry;
 import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.keys.registry.KeyRegistries;
+import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.limits.BodyBudget;
 import dev.s3seal.policy.Format;
 import dev.s3seal.s3.S3ErrorCode;

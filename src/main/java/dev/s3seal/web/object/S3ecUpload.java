@@ -1,7 +1,7 @@
 package dev.s3seal.web.object;
 
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;

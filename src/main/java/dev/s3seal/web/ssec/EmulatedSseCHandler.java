@@ -1,7 +1,7 @@
 package dev.s3seal.web.ssec;
 
-import dev.s3seal.keys.CustomerKeyProvider;
-import dev.s3seal.keys.KeyRegistries;
+import dev.s3seal.keys.customer.CustomerKeyProvider;
+import dev.s3seal.keys.registry.KeyRegistries;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;

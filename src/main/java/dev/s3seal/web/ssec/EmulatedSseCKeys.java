@@ -1,9 +1,9 @@
 package dev.s3seal.web.ssec;
 
-import dev.s3seal.keys.CustomerKeyProvider;
 import dev.s3seal.keys.KeyProvider;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.keys.customer.CustomerKeyProvider;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;

@@ -1,9 +1,9 @@
 package dev.s3seal.web.ssec;
 
-import dev.s3seal.keys.InjectedCustomerKey;
 import dev.s3seal.keys.KeyProviderException;
-import dev.s3seal.keys.KeyRegistries;
-import dev.s3seal.keys.KeyRegistry;
+import dev.s3seal.keys.customer.InjectedCustomerKey;
+import dev.s3seal.keys.registry.KeyRegistries;
+import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.PolicyDecision;

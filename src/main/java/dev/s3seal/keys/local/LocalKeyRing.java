@@ -1,4 +1,4 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.local;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,7 +40,7 @@ public final class LocalKeyRing {
     }
 
     /** Every loaded version of {@code name}, the active one first (empty for an unknown name). */
-    java.util.List<LocalMasterKey> versions(String name) {
+    public java.util.List<LocalMasterKey> versions(String name) {
         Map<String, LocalMasterKey> versions = keys.getOrDefault(name, Map.of());
         java.util.List<LocalMasterKey> ordered = new java.util.ArrayList<>(versions.size());
         LocalMasterKey current = active.get(name);

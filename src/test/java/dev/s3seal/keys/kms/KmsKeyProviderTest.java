@@ -1,7 +1,11 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.kms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.testsupport.KmsCallCounter;
 import dev.s3seal.testsupport.MotoServer;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.kms;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,7 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.local;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyWrap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +130,7 @@ public final class LocalMasterKey {
     }
 
     /** The live material; package-private so only the providers in this package touch it. */
-    byte[] material() {
+    public byte[] material() {
         return material;
     }
 

@@ -1,5 +1,7 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.registry;
 
+import dev.s3seal.keys.KeyCacheSettings;
+import dev.s3seal.keys.kms.KmsSettings;
 import dev.s3seal.policy.Policy;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;

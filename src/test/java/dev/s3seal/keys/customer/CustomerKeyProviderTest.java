@@ -1,8 +1,12 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.keys.WrappedKey;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;

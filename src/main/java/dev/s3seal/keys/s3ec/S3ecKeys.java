@@ -1,12 +1,14 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.s3ec;
 
 import dev.s3seal.crypto.s3ec.AesGcmKeyWrap;
 import dev.s3seal.crypto.s3ec.S3ecContentKey;
 import dev.s3seal.crypto.s3ec.S3ecException;
 import dev.s3seal.crypto.s3ec.S3ecMetadata;
 import dev.s3seal.crypto.s3ec.WrapAlgorithm;
-import dev.s3seal.keys.s3ec.S3ecEncryptionMaterials;
-import dev.s3seal.keys.s3ec.S3ecKeyUnwrapper;
+import dev.s3seal.keys.kms.KmsKeyProvider;
+import dev.s3seal.keys.kms.KmsSettings;
+import dev.s3seal.keys.local.LocalKeyRing;
+import dev.s3seal.keys.local.LocalMasterKey;
 import dev.s3seal.policy.KeyDefinition;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import software.amazon.awssdk.services.kms.KmsAsyncClient;
  * The policy's keys as the AWS S3 Encryption Client format uses them: a KMS key as the client's KMS keyring
  * ({@code kms+context}, the key definition's extra context as the client's encryption context), a local master
  * key as the client's raw AES keyring ({@code AES/GCM} wrap with the master key itself). Built with the
- * {@link KeyRegistry}, off the request path.
+ * {@code KeyRegistry}, off the request path.
  *
  * <p>Unlike s3seal's own format, the client's format does not bind the wrapped data key to the object's name
  * (the client does not either): that is the price of interop, documented in docs/s3ec-interop.md.
@@ -38,7 +40,7 @@ public final class S3ecKeys implements AutoCloseable {
     private final Map<String, List<SecretKey>> localKeys = new LinkedHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    S3ecKeys(boolean anyKmsKey, KmsSettings kmsSettings, LocalKeyRing ring) {
+    public S3ecKeys(boolean anyKmsKey, KmsSettings kmsSettings, LocalKeyRing ring) {
         this.kms = anyKmsKey ? KmsKeyProvider.clientBuilder(kmsSettings).build() : null;
         this.kmsTimeout = kmsSettings == null ? KmsSettings.DEFAULT_CALL_TIMEOUT : kmsSettings.callTimeout();
         for (String name : ring.names()) {

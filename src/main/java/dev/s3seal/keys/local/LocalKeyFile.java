@@ -1,5 +1,8 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.local;
 
+import dev.s3seal.keys.CachingKeyProvider;
+import dev.s3seal.keys.KeyCacheSettings;
+import dev.s3seal.keys.KeyProvider;
 import java.nio.file.Path;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,5 +1,10 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.kms;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyProvider;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.keys.WrappedKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,7 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.customer;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.local.LocalMasterKey;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -33,7 +35,7 @@ public final class InjectedCustomerKey {
                 Base64.getEncoder().encodeToString(md5(key)));
     }
 
-    static InjectedCustomerKey of(LocalMasterKey loaded) {
+    public static InjectedCustomerKey of(LocalMasterKey loaded) {
         try {
             return of(loaded.name(), loaded.material());
         } finally {

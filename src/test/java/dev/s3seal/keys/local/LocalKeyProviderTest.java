@@ -1,8 +1,14 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyProvider;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.keys.KeyWrap;
+import dev.s3seal.keys.WrappedKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

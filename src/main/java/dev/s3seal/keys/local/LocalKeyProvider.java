@@ -1,5 +1,11 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.local;
 
+import dev.s3seal.keys.DataKey;
+import dev.s3seal.keys.KeyContext;
+import dev.s3seal.keys.KeyProvider;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.keys.KeyWrap;
+import dev.s3seal.keys.WrappedKey;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
 

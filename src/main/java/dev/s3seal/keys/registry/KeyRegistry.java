@@ -1,5 +1,18 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.registry;
 
+import dev.s3seal.keys.CachingKeyProvider;
+import dev.s3seal.keys.KeyCacheSettings;
+import dev.s3seal.keys.KeyProvider;
+import dev.s3seal.keys.KeyProviderException;
+import dev.s3seal.keys.ObjectKeys;
+import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.keys.customer.InjectedCustomerKey;
+import dev.s3seal.keys.kms.KmsKeyProvider;
+import dev.s3seal.keys.kms.KmsSettings;
+import dev.s3seal.keys.local.LocalKeyProvider;
+import dev.s3seal.keys.local.LocalKeyRing;
+import dev.s3seal.keys.local.LocalMasterKey;
+import dev.s3seal.keys.s3ec.S3ecKeys;
 import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.Policy;
 import java.nio.file.Path;

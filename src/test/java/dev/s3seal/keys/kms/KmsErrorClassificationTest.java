@@ -1,7 +1,8 @@
-package dev.s3seal.keys;
+package dev.s3seal.keys.kms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.s3seal.keys.KeyProviderException;
 import dev.s3seal.keys.KeyProviderException.Reason;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
