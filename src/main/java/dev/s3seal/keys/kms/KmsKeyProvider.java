@@ -21,6 +21,8 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileSupplier;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
 import software.amazon.awssdk.services.kms.KmsAsyncClientBuilder;
@@ -88,7 +90,11 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .connectionTimeout(settings.callTimeout())
                         .connectionAcquisitionTimeout(settings.callTimeout()))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                // the profile file is read once here, off the event loops: the SDK's default supplier re-checks it
+                // on every call under a lock, which parks an event loop when concurrent KMS calls meet (BlockHound)
+                .overrideConfiguration(c -> c.defaultProfileFileSupplier(
+                                ProfileFileSupplier.fixedProfileFile(ProfileFile.defaultProfileFile()))
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(settings.callTimeout())
                         .apiCallTimeout(settings.callTimeout())
                         .executionInterceptors(withAll(settings.interceptors(), interceptors)));
