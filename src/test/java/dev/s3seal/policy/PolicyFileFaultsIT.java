@@ -2,6 +2,7 @@ package dev.s3seal.policy;
 
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.s3seal.policy.file.PolicyFileWatcher;
 import dev.s3seal.policy.file.PolicyHolder;
@@ -18,13 +19,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The running proxy's policy file is replaced by garbage, then deleted: the last good policy stays in
@@ -32,6 +37,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * counted in {@code s3seal_policy_reloads_total{result="failed"}} however often the watcher looks,
  * and a good file is picked up again without a restart.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first test counts reloads from zero
 class PolicyFileFaultsIT extends ProxyIntegrationTest {
 
     @LocalManagementPort
@@ -46,6 +52,7 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
     }
 
     @Test
+    @Order(1)
     void shouldKeepTheLastGoodPolicyAndLogOnceWhenThePolicyFileIsGarbageOrDeleted() throws Exception {
         Path file = policy.file().orElseThrow();
         byte[] good = Files.readAllBytes(file);
@@ -78,6 +85,64 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
         }
     }
 
+    /**
+     * A valid policy that points the rule at another key keeps every object readable (the old key is
+     * still defined). A valid policy that no longer defines the key objects were written under is
+     * applied, not refused: removing a local key version is how a key is retired and objects are
+     * crypto-shredded on purpose (docs/rotation.md). Those objects are then refused with 403
+     * AccessDenied, never served wrong, and read again once the key is back.
+     */
+    @Test
+    @Order(2)
+    void shouldKeepObjectsReadableWhenTheRuleMovesToAnotherKeyAndRefuseThemWhileTheirKeyIsRemoved()
+            throws Exception {
+        Path file = policy.file().orElseThrow();
+        String good = Files.readString(file);
+        Path otherKey = Files.createTempFile(file.getParent(), "other", ".key");
+        Files.writeString(otherKey, java.util.Base64.getEncoder().encodeToString(random(32, 7)));
+        String otherDefinition = "keys:\n  other:\n    type: local\n    versions:\n      - version: 1\n        file: "
+                + otherKey + "\n";
+        String moved = good.replace("keys:\n", otherDefinition).replace("    key: master\n", "    key: other\n");
+        String removed = moved.replaceAll("(?s)  master:\n.*?(?=  kms-main:)", "");
+        assertThat(removed).doesNotContain("master");
+        String bucket = newBucket();
+        byte[] data = random(100_000, 3);
+        double ok = metric("result=\"ok\"");
+        double failed = metric("result=\"failed\"");
+        try (S3Client client = alice()) {
+            client.putObject(b -> b.bucket(bucket).key("docs/under-master"), RequestBody.fromBytes(data));
+
+            Files.writeString(file, moved);
+            awaitMetric("result=\"ok\"", ok + 1);
+            client.putObject(b -> b.bucket(bucket).key("docs/under-other"), RequestBody.fromBytes(data));
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-master"))
+                            .asByteArray())
+                    .isEqualTo(data);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-other"))
+                            .asByteArray())
+                    .isEqualTo(data);
+
+            Files.writeString(file, removed);
+            awaitMetric("result=\"ok\"", ok + 2);
+            S3Exception refused = (S3Exception) catchThrowable(
+                    () -> client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-master")));
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-other"))
+                            .asByteArray())
+                    .isEqualTo(data);
+
+            Files.writeString(file, good);
+            awaitMetric("result=\"ok\"", ok + 3);
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-master"))
+                            .asByteArray())
+                    .isEqualTo(data);
+            assertThat(metric("result=\"failed\"")).as("none of these is a failed reload").isEqualTo(failed);
+        } finally {
+            Files.writeString(file, good);
+        }
+    }
+
     /** Reads work and a write is still encrypted under the last good policy (cse-local under docs/). */
     private void keepsServing(S3Client client, String bucket, byte[] data, String newKey) throws IOException {
         assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/before"))
@@ -94,7 +159,7 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
         awaitMetric("result=\"failed\"", expected);
     }
 
-    private void awaitMetric(String tag, long expected) throws Exception {
+    private void awaitMetric(String tag, double expected) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         double last = -1;
         while (Instant.now().isBefore(deadline)) {
