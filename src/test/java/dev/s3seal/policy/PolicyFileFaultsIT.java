@@ -94,14 +94,13 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
      */
     @Test
     @Order(2)
-    void shouldKeepObjectsReadableWhenTheRuleMovesToAnotherKeyAndRefuseThemWhileTheirKeyIsRemoved()
-            throws Exception {
+    void shouldKeepObjectsReadableWhenTheRuleMovesToAnotherKeyAndRefuseThemWhileTheirKeyIsRemoved() throws Exception {
         Path file = policy.file().orElseThrow();
         String good = Files.readString(file);
         Path otherKey = Files.createTempFile(file.getParent(), "other", ".key");
         Files.writeString(otherKey, java.util.Base64.getEncoder().encodeToString(random(32, 7)));
-        String otherDefinition = "keys:\n  other:\n    type: local\n    versions:\n      - version: 1\n        file: "
-                + otherKey + "\n";
+        String otherDefinition =
+                "keys:\n  other:\n    type: local\n    versions:\n      - version: 1\n        file: " + otherKey + "\n";
         String moved = good.replace("keys:\n", otherDefinition).replace("    key: master\n", "    key: other\n");
         String removed = moved.replaceAll("(?s)  master:\n.*?(?=  kms-main:)", "");
         assertThat(removed).doesNotContain("master");
@@ -137,7 +136,9 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
             assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-master"))
                             .asByteArray())
                     .isEqualTo(data);
-            assertThat(metric("result=\"failed\"")).as("none of these is a failed reload").isEqualTo(failed);
+            assertThat(metric("result=\"failed\""))
+                    .as("none of these is a failed reload")
+                    .isEqualTo(failed);
         } finally {
             Files.writeString(file, good);
         }

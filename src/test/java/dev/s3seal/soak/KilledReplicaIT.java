@@ -118,8 +118,7 @@ class KilledReplicaIT extends ProxyIntegrationTest {
         // the upstream completed the object, s3seal dies during the sealing self-copy: a pending object
         killMidway(
                 "docs/killed-sealing",
-                head -> head.method().equals("PUT")
-                        && head.text().toLowerCase().contains("x-amz-copy-source:"),
+                head -> head.method().equals("PUT") && head.text().toLowerCase().contains("x-amz-copy-source:"),
                 Fault.stall());
     }
 
@@ -129,14 +128,24 @@ class KilledReplicaIT extends ProxyIntegrationTest {
         S3Client first = client(killedPort);
         String id = first.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<CompletedPart> parts = List.of(
-                part(1, first.uploadPart(
-                                b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
-                                RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART)))
-                        .eTag()),
-                part(2, first.uploadPart(
-                                b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
-                                RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length)))
-                        .eTag()));
+                part(
+                        1,
+                        first.uploadPart(
+                                        b -> b.bucket(bucket)
+                                                .key(key)
+                                                .uploadId(id)
+                                                .partNumber(1),
+                                        RequestBody.fromBytes(Arrays.copyOfRange(data, 0, PART)))
+                                .eTag()),
+                part(
+                        2,
+                        first.uploadPart(
+                                        b -> b.bucket(bucket)
+                                                .key(key)
+                                                .uploadId(id)
+                                                .partNumber(2),
+                                        RequestBody.fromBytes(Arrays.copyOfRange(data, PART, data.length)))
+                                .eTag()));
         faults.inject(when, fault, 1);
         CompletableFuture<Void> completing = CompletableFuture.runAsync(() -> complete(first, key, id, parts));
         awaitFired(completing);
@@ -151,8 +160,8 @@ class KilledReplicaIT extends ProxyIntegrationTest {
         Throwable retried = catchThrowable(() -> complete(replica, key, id, parts));
         if (retried != null) {
             // S3 forgets a completed upload (NoSuchUpload); one never completed can still be aborted
-            catchThrowable(() -> replica.abortMultipartUpload(
-                    b -> b.bucket(bucket).key(key).uploadId(id)));
+            catchThrowable(() ->
+                    replica.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)));
         }
         String afterRetry = servedCorrectlyOrNotAtAll(key, data);
         // which of the allowed outcomes this run saw, for the figures in docs/resilience.md
@@ -174,9 +183,8 @@ class KilledReplicaIT extends ProxyIntegrationTest {
 
     /** Absent, pending (403 InvalidObjectState) or byte-for-byte right; whole and ranged. */
     private String servedCorrectlyOrNotAtAll(String key, byte[] data) {
-        Throwable read = catchThrowable(() -> assertThat(replica.getObjectAsBytes(
-                                b -> b.bucket(bucket).key(key))
-                        .asByteArray())
+        Throwable read = catchThrowable(() -> assertThat(
+                        replica.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
                 .isEqualTo(data));
         if (read == null) {
             assertThat(replica.getObjectAsBytes(b -> b.bucket(bucket).key(key).range("bytes=0-9"))
@@ -234,7 +242,9 @@ class KilledReplicaIT extends ProxyIntegrationTest {
         while (faults.fired() == 0 && !completing.isDone() && Instant.now().isBefore(deadline)) {
             Thread.sleep(10);
         }
-        assertThat(faults.fired()).as("the request to kill in reached the upstream").isEqualTo(1);
+        assertThat(faults.fired())
+                .as("the request to kill in reached the upstream")
+                .isEqualTo(1);
         assertThat(completing).as("the completion is still running at SIGKILL").isNotDone();
     }
 
@@ -263,16 +273,26 @@ class KilledReplicaIT extends ProxyIntegrationTest {
         MotoServer moto = MotoServer.get();
         builder.environment()
                 .putAll(Map.of(
-                        "S3SEAL_UPSTREAM_ENDPOINT", upstream.toString(),
-                        "S3SEAL_UPSTREAM_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
-                        "S3SEAL_UPSTREAM_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
-                        "S3SEAL_CLIENTS_0_ACCESS_KEY_ID", ALICE_KEY,
-                        "S3SEAL_CLIENTS_0_SECRET_ACCESS_KEY", ALICE_SECRET,
-                        "S3SEAL_POLICY", policy.file().orElseThrow().toString(),
-                        "S3SEAL_KMS_ENDPOINT", moto.endpoint().toString(),
-                        "S3SEAL_KMS_REGION", MotoServer.REGION,
-                        "SERVER_PORT", Integer.toString(killedPort),
-                        "MANAGEMENT_SERVER_PORT", Integer.toString(managementPort)));
+                        "S3SEAL_UPSTREAM_ENDPOINT",
+                        upstream.toString(),
+                        "S3SEAL_UPSTREAM_ACCESS_KEY_ID",
+                        S3ProxyServer.ACCESS_KEY,
+                        "S3SEAL_UPSTREAM_SECRET_ACCESS_KEY",
+                        S3ProxyServer.SECRET_KEY,
+                        "S3SEAL_CLIENTS_0_ACCESS_KEY_ID",
+                        ALICE_KEY,
+                        "S3SEAL_CLIENTS_0_SECRET_ACCESS_KEY",
+                        ALICE_SECRET,
+                        "S3SEAL_POLICY",
+                        policy.file().orElseThrow().toString(),
+                        "S3SEAL_KMS_ENDPOINT",
+                        moto.endpoint().toString(),
+                        "S3SEAL_KMS_REGION",
+                        MotoServer.REGION,
+                        "SERVER_PORT",
+                        Integer.toString(killedPort),
+                        "MANAGEMENT_SERVER_PORT",
+                        Integer.toString(managementPort)));
         builder.environment().put("S3SEAL_CLIENTS_0_NAME", "alice");
         builder.environment().put("S3SEAL_KMS_ACCESS_KEY_ID", "test");
         builder.environment().put("S3SEAL_KMS_SECRET_ACCESS_KEY", "test");
