@@ -428,8 +428,14 @@ class MigrateIT {
         });
     }
 
+    /**
+     * migrate's own write of a key: sealed MD5 in its metadata and pinned with If-Match to what it read (a client's
+     * PUT through the proxy also carries the sealed MD5 when it is held whole, but never an If-Match here).
+     */
     private static boolean isMigratesWrite(String lowerCaseHead) {
-        return lowerCaseHead.contains("\r\nx-amz-meta-s3seal-h:") && !lowerCaseHead.contains("\r\nx-amz-copy-source:");
+        return lowerCaseHead.contains("\r\nx-amz-meta-s3seal-h:")
+                && lowerCaseHead.contains("\r\nif-match:")
+                && !lowerCaseHead.contains("\r\nx-amz-copy-source:");
     }
 
     private Map<String, Legacy> plantLegacyObjects() {
