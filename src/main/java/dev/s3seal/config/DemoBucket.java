@@ -1,11 +1,11 @@
 package dev.s3seal.config;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import java.time.Duration;
 import java.util.Map;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,8 +23,7 @@ final class DemoBucket {
         Integer status = upstream.exchange(
                         create,
                         Flux.empty(),
-                        (response, body) ->
-                                body.doOnNext(DataBufferUtils::release).then(Mono.just(response.status())))
+                        (response, body) -> Buffers.releaseAll(body).then(Mono.just(response.status())))
                 .single()
                 .block(Duration.ofSeconds(30));
         // 409 BucketAlreadyOwnedByYou on a restart is fine.

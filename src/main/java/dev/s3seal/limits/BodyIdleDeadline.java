@@ -2,11 +2,11 @@ package dev.s3seal.limits;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.stream.Buffers;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 
 /**
@@ -35,11 +35,9 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
 
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> body) {
-        return body.timeout(idle)
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-                .onErrorMap(TimeoutException.class, timeout -> {
-                    listener.limited(Limit.BODY_IDLE, null);
-                    return new S3Exception(S3ErrorCode.REQUEST_TIMEOUT);
-                });
+        return body.timeout(idle).transform(Buffers::releaseDiscarded).onErrorMap(TimeoutException.class, timeout -> {
+            listener.limited(Limit.BODY_IDLE, null);
+            return new S3Exception(S3ErrorCode.REQUEST_TIMEOUT);
+        });
     }
 }

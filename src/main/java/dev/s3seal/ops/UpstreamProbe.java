@@ -1,6 +1,7 @@
 package dev.s3seal.ops;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import java.time.Clock;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,8 +57,7 @@ public final class UpstreamProbe implements AutoCloseable {
         return upstream.<Void>exchange(
                         listBuckets,
                         Flux.empty(),
-                        (response, body) ->
-                                body.doOnNext(DataBufferUtils::release).thenMany(Flux.empty()))
+                        (response, body) -> Buffers.releaseAll(body).thenMany(Flux.empty()))
                 .then()
                 .timeout(interval.compareTo(Duration.ofSeconds(5)) < 0 ? interval : Duration.ofSeconds(5))
                 .doOnError(TimeoutException.class, e -> health.probeFailed("probe: no answer in time"));

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 
 /**
@@ -95,7 +94,7 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
                             ciphertext.concatMapIterable(reader::accept),
                             Flux.defer(() -> Flux.fromIterable(reader.finish())))
                     .doOnNext(buffer -> CryptoTraffic.decrypted(buffer.readableByteCount()))
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                    .transform(Buffers::releaseDiscarded)
                     .doFinally(signal -> reader.close());
         });
     }

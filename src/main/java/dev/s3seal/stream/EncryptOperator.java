@@ -50,7 +50,7 @@ public final class EncryptOperator implements Function<Flux<DataBuffer>, Flux<Da
                                     .doOnNext(buffer -> CryptoTraffic.encrypted(buffer.readableByteCount()))
                                     .concatMapIterable(stager::accept),
                             Flux.defer(stager::finish))
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                    .transform(Buffers::releaseDiscarded)
                     .doFinally(signal -> stager.close());
         });
     }

@@ -40,6 +40,6 @@ public final class HoldBackLastBufferOperator implements UnaryOperator<Publisher
                                 }
                             });
                 })
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                .transform(Buffers::releaseDiscarded);
     }
 }

@@ -51,7 +51,7 @@ public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Fl
                         }
                     })
                     .concatWith(Mono.defer(() -> finish(held)))
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                    .transform(Buffers::releaseDiscarded)
                     .doFinally(signal -> held.releaseAndClose());
         });
     }

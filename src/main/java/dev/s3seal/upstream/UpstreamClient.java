@@ -1,6 +1,7 @@
 package dev.s3seal.upstream;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -216,7 +217,7 @@ public final class UpstreamClient {
                 .flatMapMany(answer -> inFlight.drained()
                         .thenMany(Flux.defer(() -> onResponse.apply(upstreamResponse, Flux.fromIterable(answer))))
                         .doOnCancel(() -> answer.forEach(DataBufferUtils::release)))
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                .transform(Buffers::releaseDiscarded)
                 .doFinally(signal -> connection.dispose());
     }
 

@@ -1,6 +1,7 @@
 package dev.s3seal.cli.migrate;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,8 +40,7 @@ final class PinnedTransfers {
                 new UpstreamRequest("GET", source.bucket(), source.key(), QueryParameters.empty(), headers, -1);
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
                     if (!response.isSuccess()) {
-                        Mono<Void> drained =
-                                body.doOnNext(DataBufferUtils::release).then();
+                        Mono<Void> drained = Buffers.releaseAll(body);
                         return drained.then(Mono.error(
                                 ObjectChanged.isChange(response.status())
                                         ? new ObjectChanged("GET", response.status())
@@ -57,8 +56,7 @@ final class PinnedTransfers {
         AtomicReference<Throwable> bodyFailure = new AtomicReference<>();
         Flux<DataBuffer> watched = body.doOnError(bodyFailure::set);
         return upstream.exchange(request, watched, (response, answer) -> {
-                    Mono<Void> drained =
-                            answer.doOnNext(DataBufferUtils::release).then();
+                    Mono<Void> drained = Buffers.releaseAll(answer);
                     if (response.isSuccess()) {
                         return drained.then(Mono.justOrEmpty(response.headers().getFirst("etag")));
                     }

@@ -15,6 +15,7 @@ import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.stream.BodyLengthMismatchException;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.stream.DecryptOperator;
 import dev.s3seal.stream.s3ec.S3ecDecryptOperator;
 import dev.s3seal.upstream.UpstreamClient;
@@ -104,7 +105,7 @@ public final class ObjectVerifier {
     }
 
     private static Mono<Void> drain(Flux<DataBuffer> body) {
-        return body.doOnNext(DataBufferUtils::release).then();
+        return Buffers.releaseAll(body);
     }
 
     /** s3seal's format: the lengths checked against the stored length, the data key unwrapped for this name, every segment. */

@@ -1,5 +1,6 @@
 package dev.s3seal.stream.s3ec;
 
+import dev.s3seal.stream.Buffers;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -47,7 +48,7 @@ interface ChunkTransform {
                     });
                     return body.concatWith(tail).doFinally(signal -> t.destroy());
                 })
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                .transform(Buffers::releaseDiscarded);
     }
 
     /** Consumes everything, emits nothing; completes only if {@link #finish()} succeeds. */
@@ -70,7 +71,7 @@ interface ChunkTransform {
                             .doFinally(signal -> t.destroy());
                 })
                 .then()
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                .transform(Buffers::releaseDiscarded);
     }
 
     private static byte[] read(DataBuffer buffer) {

@@ -18,6 +18,7 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.stream.BodyLengthMismatchException;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.stream.CryptoTraffic;
 import dev.s3seal.stream.DecryptOperator;
 import dev.s3seal.stream.ExactLength;
@@ -42,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -69,13 +69,12 @@ final class CopySourceReader {
         return upstream.exchange(
                         head,
                         Flux.empty(),
-                        (response, body) -> body.doOnNext(DataBufferUtils::release)
-                                .then(Mono.fromSupplier(() -> {
-                                    if (!response.isSuccess()) {
-                                        throw missing(response.status());
-                                    }
-                                    return response.headers();
-                                })))
+                        (response, body) -> Buffers.releaseAll(body).then(Mono.fromSupplier(() -> {
+                            if (!response.isSuccess()) {
+                                throw missing(response.status());
+                            }
+                            return response.headers();
+                        })))
                 .next()
                 .flatMap(stored -> opened(exchange, keys, source, stored));
     }
@@ -297,7 +296,7 @@ final class CopySourceReader {
         UpstreamRequest get = new UpstreamRequest("GET", name.bucket(), name.key(), versionQuery(name), headers, -1);
         return upstream.exchange(get, Flux.empty(), (response, body) -> {
             if (!response.isSuccess()) {
-                return body.doOnNext(DataBufferUtils::release)
+                return Buffers.releaseAll(body)
                         .thenMany(Flux.<DataBuffer>error(
                                 response.status() == 412
                                         ? LayoutPreservingCopy.sourceChanged()

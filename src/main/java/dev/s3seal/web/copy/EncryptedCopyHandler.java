@@ -9,6 +9,7 @@ import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Operation;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EtagSettings;
@@ -19,7 +20,6 @@ import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.exchange.VerifiedBody;
 import dev.s3seal.web.object.EncryptingUpload;
 import dev.s3seal.web.object.S3ecUpload;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Mono;
 
 /**
@@ -53,35 +53,32 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
     @Override
     public Mono<Void> handle(ProxyExchange exchange) {
         // a copy has no body of its own; its (empty) payload is still verified before anything is sent
-        return VerifiedBody.of(exchange)
-                .content()
-                .doOnNext(DataBufferUtils::release)
-                .then(Mono.defer(() -> {
-                    refuseUnsupported(exchange);
-                    CopyCustomerKeys customerKeys = CopyCustomerKeys.of(exchange);
-                    customerKeys.echoDestination(exchange.exchange().getResponse());
-                    // the customer keys never go upstream
-                    ProxyExchange stripped = new ProxyExchange(
-                            exchange.exchange(),
-                            exchange.requestId(),
-                            CustomerKeyHeaders.without(exchange.request()),
-                            exchange.auth(),
-                            exchange.operation(),
-                            exchange.decision(),
-                            exchange.copySource(),
-                            exchange.copySourceDecision());
-                    Mono<SmallExchanges.Answer> answer = keys.current()
-                            .flatMap(registry -> {
-                                ObjectKeys from = customerKeys.sourceKeys(exchange.copySourceDecision(), registry);
-                                ObjectKeys to = customerKeys.destinationKeys(exchange.decision(), registry);
-                                return Mono.usingWhen(
-                                        reader.open(stripped, from),
-                                        source -> copy(stripped, source, registry, to),
-                                        source -> Mono.fromRunnable(source::close));
-                            })
-                            .doFinally(signal -> customerKeys.close());
-                    return SealResponse.answer(exchange, answer);
-                }));
+        return Buffers.releaseAll(VerifiedBody.of(exchange).content()).then(Mono.defer(() -> {
+            refuseUnsupported(exchange);
+            CopyCustomerKeys customerKeys = CopyCustomerKeys.of(exchange);
+            customerKeys.echoDestination(exchange.exchange().getResponse());
+            // the customer keys never go upstream
+            ProxyExchange stripped = new ProxyExchange(
+                    exchange.exchange(),
+                    exchange.requestId(),
+                    CustomerKeyHeaders.without(exchange.request()),
+                    exchange.auth(),
+                    exchange.operation(),
+                    exchange.decision(),
+                    exchange.copySource(),
+                    exchange.copySourceDecision());
+            Mono<SmallExchanges.Answer> answer = keys.current()
+                    .flatMap(registry -> {
+                        ObjectKeys from = customerKeys.sourceKeys(exchange.copySourceDecision(), registry);
+                        ObjectKeys to = customerKeys.destinationKeys(exchange.decision(), registry);
+                        return Mono.usingWhen(
+                                reader.open(stripped, from),
+                                source -> copy(stripped, source, registry, to),
+                                source -> Mono.fromRunnable(source::close));
+                    })
+                    .doFinally(signal -> customerKeys.close());
+            return SealResponse.answer(exchange, answer);
+        }));
     }
 
     private Mono<SmallExchanges.Answer> copy(

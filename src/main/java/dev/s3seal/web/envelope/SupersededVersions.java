@@ -1,10 +1,10 @@
 package dev.s3seal.web.envelope;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import java.util.Map;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +36,7 @@ public final class SupersededVersions {
                                 key,
                                 response.status());
                     }
-                    return body.doOnNext(DataBufferUtils::release).then();
+                    return Buffers.releaseAll(body);
                 })
                 .then()
                 .onErrorResume(error -> {

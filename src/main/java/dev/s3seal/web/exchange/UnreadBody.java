@@ -36,12 +36,14 @@ public final class UnreadBody {
             return Mono.empty();
         }
         AtomicLong seen = new AtomicLong();
+        // counted and released as each buffer arrives, so what reaches then() is no buffer (see Buffers)
         return request.getBody()
-                .doOnNext(buffer -> {
-                    seen.addAndGet(buffer.readableByteCount());
+                .map(buffer -> {
+                    long total = seen.addAndGet(buffer.readableByteCount());
                     DataBufferUtils.release(buffer);
+                    return total;
                 })
-                .takeUntil(buffer -> seen.get() > MAX_DISCARD_BYTES)
+                .takeUntil(total -> total > MAX_DISCARD_BYTES)
                 .timeout(MAX_DISCARD_TIME)
                 .onErrorResume(error -> Mono.empty())
                 .then();

@@ -3,6 +3,7 @@ package dev.s3seal.web.forward;
 import dev.s3seal.s3.CopySourceRange;
 import dev.s3seal.s3.S3Operation;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -54,8 +54,7 @@ public final class ForwardHandler implements S3OperationHandler {
                 body.length());
         if (body.length() == 0) {
             // Nothing to hold back in an empty body: verify it completely before anything goes upstream.
-            return body.content()
-                    .doOnNext(DataBufferUtils::release)
+            return Buffers.releaseAll(body.content())
                     .then(Mono.defer(() -> send(exchange, upstreamRequest, Flux.empty())));
         }
         return send(upstream, exchange, upstreamRequest, body.content());

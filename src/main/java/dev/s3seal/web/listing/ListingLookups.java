@@ -10,6 +10,7 @@ import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.keys.customer.CustomerKeyProvider;
 import dev.s3seal.keys.registry.KeyRegistries;
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
@@ -19,7 +20,6 @@ import dev.s3seal.web.object.S3ecDownload;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -99,7 +99,7 @@ final class ListingLookups {
         UpstreamRequest head = new UpstreamRequest(
                 "HEAD", entry.bucket(), entry.key(), version, Map.of("if-match", List.of(entry.upstreamEtag())), -1);
         return upstream.exchange(head, Flux.empty(), (response, body) -> {
-                    Mono<Void> drained = body.doOnNext(DataBufferUtils::release).then();
+                    Mono<Void> drained = Buffers.releaseAll(body);
                     if (!response.isSuccess()) {
                         return drained.then(Mono.<Lookup>empty());
                     }

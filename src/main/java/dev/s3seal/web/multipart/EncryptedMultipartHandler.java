@@ -14,6 +14,7 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.listing.ListingRewriter;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.stream.EncryptOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
@@ -34,7 +35,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -88,7 +88,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         java.util.Optional<KeyDefinition> definition = exchange.decision().key();
         KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), definition);
         Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
-        return body.doOnNext(DataBufferUtils::release)
+        return Buffers.releaseAll(body)
                 .then(Mono.defer(() ->
                         registry.writer(definition).generateDataKey(context).onErrorMap(KeyFailures::toS3)))
                 .flatMap(dataKey -> {
@@ -218,7 +218,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                 ForwardedHeaders.toUpstream(request.headers(), false),
                 -1);
         Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
-        return body.doOnNext(DataBufferUtils::release)
+        return Buffers.releaseAll(body)
                 .then(Mono.defer(() -> upstream.exchange(
                                 abort,
                                 Flux.empty(),

@@ -13,6 +13,7 @@ import dev.s3seal.policy.KeyDefinition;
 import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.stream.EncryptOperator;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
@@ -230,37 +231,33 @@ public final class EncryptingUpload {
                         return SmallExchanges.readAll(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
                                 .map(error -> new Outcome(response, error, null, null));
                     }
-                    return responseBody
-                            .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
-                            .then(Mono.defer(() -> {
-                                byte[] digest = plaintextMd5.get();
-                                Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null
-                                        ? Mono.empty()
-                                        : sealMd5(
-                                                        put,
-                                                        envelope,
-                                                        dataKey,
-                                                        digest,
-                                                        response.headers().getFirst("etag"))
-                                                .flatMap(copied -> SupersededVersions.delete(
-                                                                upstream,
-                                                                put.bucket(),
-                                                                put.key(),
-                                                                response.headers()
-                                                                        .getFirst("x-amz-version-id"),
-                                                                copied.getFirst("x-amz-version-id"))
-                                                        .thenReturn(copied));
-                                return sealed.map(java.util.Optional::of)
-                                        .defaultIfEmpty(java.util.Optional.empty())
-                                        .map(copyHeaders -> new Outcome(
-                                                response,
-                                                null,
-                                                PlaintextEtags.quoted(digest),
-                                                copyHeaders
-                                                        .map(h -> h.getFirst("x-amz-version-id"))
-                                                        .orElse(response.headers()
-                                                                .getFirst("x-amz-version-id"))));
-                            }));
+                    return Buffers.releaseAll(responseBody).then(Mono.defer(() -> {
+                        byte[] digest = plaintextMd5.get();
+                        Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null
+                                ? Mono.empty()
+                                : sealMd5(
+                                                put,
+                                                envelope,
+                                                dataKey,
+                                                digest,
+                                                response.headers().getFirst("etag"))
+                                        .flatMap(copied -> SupersededVersions.delete(
+                                                        upstream,
+                                                        put.bucket(),
+                                                        put.key(),
+                                                        response.headers().getFirst("x-amz-version-id"),
+                                                        copied.getFirst("x-amz-version-id"))
+                                                .thenReturn(copied));
+                        return sealed.map(java.util.Optional::of)
+                                .defaultIfEmpty(java.util.Optional.empty())
+                                .map(copyHeaders -> new Outcome(
+                                        response,
+                                        null,
+                                        PlaintextEtags.quoted(digest),
+                                        copyHeaders
+                                                .map(h -> h.getFirst("x-amz-version-id"))
+                                                .orElse(response.headers().getFirst("x-amz-version-id"))));
+                    }));
                 })
                 .next()
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
@@ -304,8 +301,7 @@ public final class EncryptingUpload {
         UpstreamRequest copy =
                 new UpstreamRequest("PUT", put.bucket(), put.key(), dev.s3seal.s3.QueryParameters.empty(), headers, -1);
         return upstream.exchange(copy, Flux.empty(), (response, body) -> {
-                    Mono<Void> drained = body.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
-                            .then();
+                    Mono<Void> drained = Buffers.releaseAll(body);
                     if (response.isSuccess()) {
                         return drained.thenReturn(response.headers());
                     }

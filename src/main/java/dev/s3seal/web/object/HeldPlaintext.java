@@ -2,11 +2,11 @@ package dev.s3seal.web.object;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.web.envelope.PlaintextEtags;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,14 +40,7 @@ final class HeldPlaintext {
     static Mono<HeldPlaintext> read(Flux<DataBuffer> verified, long length) {
         return Mono.defer(() -> {
             Filler filler = new Filler(length);
-            return verified.doOnNext(buffer -> {
-                        try {
-                            filler.add(buffer);
-                        } finally {
-                            DataBufferUtils.release(buffer);
-                        }
-                    })
-                    .then(Mono.fromCallable(filler::finish));
+            return Buffers.readAll(verified, filler::add).then(Mono.fromCallable(filler::finish));
         });
     }
 

@@ -10,6 +10,7 @@ import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
@@ -229,6 +229,6 @@ public final class ObjectReads {
 
     /** Releases every buffer of a body s3seal does not pass on. */
     static <T> Mono<T> drain(Flux<DataBuffer> body) {
-        return body.doOnNext(DataBufferUtils::release).then(Mono.empty());
+        return Buffers.releaseAll(body).then(Mono.empty());
     }
 }
