@@ -1,6 +1,8 @@
 package dev.s3seal.auth;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -15,16 +17,42 @@ final class AmzDates {
 
     private AmzDates() {}
 
-    /** Parses {@code yyyyMMdd'T'HHmmss'Z'}; null when malformed. */
+    /**
+     * Parses {@code yyyyMMdd'T'HHmmss'Z'}; null when malformed or not a real date and time. Read by
+     * hand: every signed request carries one, and a {@link DateTimeFormatter} parse cost a few
+     * percent of a small request's CPU.
+     */
     static Instant parseBasic(String value) {
-        if (value == null || value.length() != 16) {
+        if (value == null || value.length() != 16 || value.charAt(8) != 'T' || value.charAt(15) != 'Z') {
+            return null;
+        }
+        int year = digits(value, 0, 4);
+        int month = digits(value, 4, 6);
+        int day = digits(value, 6, 8);
+        int hour = digits(value, 9, 11);
+        int minute = digits(value, 11, 13);
+        int second = digits(value, 13, 15);
+        if ((year | month | day | hour | minute | second) < 0) {
             return null;
         }
         try {
-            return ZonedDateTime.parse(value, BASIC).toInstant();
-        } catch (DateTimeParseException e) {
+            return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /** The decimal number in {@code value[from, to)}, or -1 if any of it is not an ASCII digit. */
+    private static int digits(String value, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** Parses the HTTP {@code Date} header (RFC 1123); null when malformed. */

@@ -1,6 +1,8 @@
 package dev.s3seal.auth;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds the SigV4 canonical request the way S3 does: the path is canonicalized once (decoded and
@@ -17,15 +19,43 @@ public final class CanonicalRequest {
      */
     public static String of(
             SignedRequest request, List<String> signedHeaders, String excludedQueryParameter, String payloadHash) {
+        return of(
+                request.method(),
+                canonicalUri(request.rawPath()),
+                QueryParameters.parse(request.rawQuery()).canonical(excludedQueryParameter),
+                signedHeaders,
+                name -> request.headers().get(name),
+                payloadHash);
+    }
+
+    /**
+     * The canonical request of a request s3seal signs itself (upstream): path and query already in
+     * canonical form, {@code headers} the signed ones with lower-case names in sorted order.
+     */
+    public static String of(
+            String method,
+            String canonicalUri,
+            String canonicalQuery,
+            Map<String, List<String>> headers,
+            String payloadHash) {
+        return of(method, canonicalUri, canonicalQuery, List.copyOf(headers.keySet()), headers::get, payloadHash);
+    }
+
+    private static String of(
+            String method,
+            String canonicalUri,
+            String canonicalQuery,
+            List<String> signedHeaders,
+            Function<String, List<String>> values,
+            String payloadHash) {
         StringBuilder out = new StringBuilder(512);
-        out.append(request.method()).append('\n');
-        out.append(canonicalUri(request.rawPath())).append('\n');
-        out.append(QueryParameters.parse(request.rawQuery()).canonical(excludedQueryParameter))
-                .append('\n');
+        out.append(method).append('\n');
+        out.append(canonicalUri).append('\n');
+        out.append(canonicalQuery).append('\n');
         for (String name : signedHeaders) {
             out.append(name)
                     .append(':')
-                    .append(canonicalHeaderValue(request.headers().get(name)))
+                    .append(canonicalHeaderValue(values.apply(name)))
                     .append('\n');
         }
         out.append('\n');
