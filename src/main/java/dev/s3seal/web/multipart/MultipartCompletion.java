@@ -10,6 +10,7 @@ import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.xml.Xml;
 import dev.s3seal.upstream.UpstreamRequest;
+import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.PlaintextEtags;
@@ -27,6 +28,7 @@ import java.util.Map;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -47,11 +49,13 @@ final class MultipartCompletion {
     private final SmallExchanges small;
     private final MultipartSeal seal;
     private final CompletionConditions conditions;
+    private final InterruptedSeal interrupted;
 
     MultipartCompletion(SmallExchanges small) {
         this.small = small;
         this.seal = new MultipartSeal(small);
         this.conditions = new CompletionConditions(small);
+        this.interrupted = new InterruptedSeal(small);
     }
 
     /** {@code keys} read the destination's ETag when the client's completion is conditional. */
@@ -82,13 +86,15 @@ final class MultipartCompletion {
                                                 completeUpstream(exchange, id, asStored(parts, stored), pin, factory))
                                         .map(answer -> Map.entry(manifest, answer));
                             })
-                            // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart)
+                            // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart):
+                            // a retry after a lost answer (sealed) or after an interrupted seal (pending)
                             .onErrorResume(
                                     S3Exception.class,
                                     e -> e.errorCode() == S3ErrorCode.NO_SUCH_UPLOAD
                                                     || e.errorCode() == S3ErrorCode.INVALID_PART
                                             ? alreadySealed(exchange, id, parts.size(), factory)
-                                                    .then(Mono.error(e))
+                                                    .then(sealNotFinished(exchange, id, parts, factory))
+                                                    .switchIfEmpty(Mono.error(e))
                                             : Mono.error(e))
                             .flatMap(completed -> {
                                 MultipartManifest manifest = completed.getKey();
@@ -151,6 +157,27 @@ final class MultipartCompletion {
                     .then(Mono.error(new AlreadyAnswered()));
         });
     }
+
+    /**
+     * A retried completion whose upload the upstream completed but s3seal never sealed: the manifest
+     * read back from the pending object ({@link InterruptedSeal}), to be sealed as a first completion
+     * would; empty when the object at the key is not this upload's pending object.
+     */
+    private Mono<Map.Entry<MultipartManifest, SmallExchanges.Answer>> sealNotFinished(
+            ProxyExchange exchange, MultipartUploadId id, List<MultipartXml.Part> parts, DataBufferFactory factory) {
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).number() != i + 1) {
+                return Mono.empty();
+            }
+        }
+        return interrupted
+                .manifest(exchange.request(), id, parts.size(), factory)
+                .map(manifest -> Map.entry(manifest, COMPLETED_UPSTREAM_EARLIER));
+    }
+
+    /** Stands for the upstream's answer to the first completion, which was a success (the object exists). */
+    private static final SmallExchanges.Answer COMPLETED_UPSTREAM_EARLIER =
+            new SmallExchanges.Answer(new UpstreamResponse(200, new HttpHeaders()), new byte[0]);
 
     /** Ends a completion that was answered with success; never reaches the error responder. */
     static final class AlreadyAnswered extends RuntimeException {
