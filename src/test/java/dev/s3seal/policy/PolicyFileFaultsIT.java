@@ -131,14 +131,51 @@ class PolicyFileFaultsIT extends ProxyIntegrationTest {
                             .asByteArray())
                     .isEqualTo(data);
 
-            Files.writeString(file, good);
+            Files.writeString(file, moved);
             awaitMetric("result=\"ok\"", ok + 3);
             assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key("docs/under-master"))
                             .asByteArray())
                     .isEqualTo(data);
+            // back to the first policy in two steps: a policy in force may not lose the key it writes with
+            Files.writeString(file, good.replace("keys:\n", otherDefinition));
+            awaitMetric("result=\"ok\"", ok + 4);
+            Files.writeString(file, good);
+            awaitMetric("result=\"ok\"", ok + 5);
             assertThat(metric("result=\"failed\""))
                     .as("none of these is a failed reload")
                     .isEqualTo(failed);
+        } finally {
+            Files.writeString(file, good);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPolicyThatDropsTheKeyInUseAndKeepServingUnderTheLastGoodOne() throws Exception {
+        Path file = policy.file().orElseThrow();
+        String good = Files.readString(file);
+        Path otherKey = Files.createTempFile(file.getParent(), "other", ".key");
+        Files.writeString(otherKey, java.util.Base64.getEncoder().encodeToString(random(32, 8)));
+        String otherDefinition =
+                "keys:\n  other:\n    type: local\n    versions:\n      - version: 1\n        file: " + otherKey + "\n";
+        // one step: the rules move to another key and the key they wrote with is gone
+        String swapped = good.replace("keys:\n", otherDefinition)
+                .replace("    key: master\n", "    key: other\n")
+                .replaceAll("(?s)  master:\n.*?(?=  kms-main:)", "");
+        assertThat(swapped).doesNotContain("master");
+        String bucket = newBucket();
+        byte[] data = random(100_000, 4);
+        double ok = metric("result=\"ok\"");
+        double failed = metric("result=\"failed\"");
+        try (S3Client client = alice()) {
+            client.putObject(b -> b.bucket(bucket).key("docs/before"), RequestBody.fromBytes(data));
+
+            Files.writeString(file, swapped);
+            awaitMetric("result=\"failed\"", failed + 1);
+
+            keepsServing(client, bucket, data, "docs/after-refused-swap");
+            assertThat(metric("result=\"ok\"")).isEqualTo(ok);
+            Thread.sleep(2500); // more polls of the same refused file
+            assertThat(metric("result=\"failed\"")).as("counted once").isEqualTo(failed + 1);
         } finally {
             Files.writeString(file, good);
         }

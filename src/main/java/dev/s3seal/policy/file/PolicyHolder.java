@@ -1,5 +1,6 @@
 package dev.s3seal.policy.file;
 
+import dev.s3seal.policy.KeysInUse;
 import dev.s3seal.policy.Mode;
 import dev.s3seal.policy.Operation;
 import dev.s3seal.policy.Policy;
@@ -106,6 +107,13 @@ public final class PolicyHolder {
         }
         try {
             Policy policy = parse(content);
+            Optional<String> removal = KeysInUse.removedBy(engine.get().policy(), policy);
+            if (removal.isPresent()) {
+                return failed(
+                        digest,
+                        removal.get() + "; objects written under it would become unreadable. Move the rules"
+                                + " to the new key and rewrap first, then remove the old key (docs/rotation.md)");
+            }
             engine.set(new PolicyEngine(policy));
             lastSeenDigest = digest;
             lastReloadError = null;
