@@ -40,10 +40,12 @@ final class OneRequestRange {
     private final UpstreamClient upstream;
     private final MultipartReads multipartReads;
     private final S3ecDownload s3ec;
+    private final SegmentFetch segments;
 
-    OneRequestRange(UpstreamClient upstream, MultipartReads multipartReads, S3ecDownload s3ec) {
+    OneRequestRange(UpstreamClient upstream, MultipartReads multipartReads, SegmentFetch segments, S3ecDownload s3ec) {
         this.upstream = upstream;
         this.multipartReads = multipartReads;
+        this.segments = segments;
         this.s3ec = s3ec;
     }
 
@@ -130,9 +132,12 @@ final class OneRequestRange {
         Covering covering = covering(exchange, envelope, resolved.get(), key, etag);
         Optional<SpeculativeRange.Use> use =
                 SpeculativeRange.use(window, covering.headerStart(), covering.segmentStart(), covering.endInclusive());
+        ObjectReads.PartialAnswer answer =
+                new ObjectReads.PartialAnswer(checked.clientEtag(), length, selection.partsCount(envelope));
         if (use.isEmpty()) {
             // another segment size, or a part far into a multipart object: these bytes are not the covering ones
-            return Mono.just(ObjectReads.<Void>drain(body).then(Mono.defer(twoRequests)));
+            return elsewhere(exchange, response, body, envelope, resolved.get(), covering, key, etag, answer)
+                    .orElseGet(() -> Mono.just(ObjectReads.<Void>drain(body).then(Mono.defer(twoRequests))));
         }
         Mono<byte[]> header;
         byte[] copy = envelope.streamHeader();
@@ -145,8 +150,6 @@ final class OneRequestRange {
             header = multipartReads.fetchHeader(
                     exchange, new long[] {start, start + ObjectFormat.HEADER_LENGTH - 1}, etag);
         }
-        ObjectReads.PartialAnswer answer =
-                new ObjectReads.PartialAnswer(checked.clientEtag(), length, selection.partsCount(envelope));
         Flux<DataBuffer> ciphertext = body.transform(
                 new ByteWindowOperator(use.get().skip(), use.get().take()));
         return header.map(bytes -> SegmentFetch.respond(
@@ -156,6 +159,37 @@ final class OneRequestRange {
                 resolved.get().start(),
                 covering.keep(),
                 answer));
+    }
+
+    /**
+     * The covering bytes fetched with a second request once the first answer is drained, when its
+     * header is known without the two-request read: the copy (single-part) or the covering part's
+     * (multipart, fetched by {@link MultipartReads}); empty otherwise.
+     */
+    private Optional<Mono<Mono<Void>>> elsewhere(
+            ProxyExchange exchange,
+            UpstreamResponse response,
+            Flux<DataBuffer> body,
+            EnvelopeMetadata envelope,
+            RangeMapping.PlaintextRange range,
+            Covering covering,
+            DataKey key,
+            String etag,
+            ObjectReads.PartialAnswer answer) {
+        byte[] copy = envelope.streamHeader();
+        if (envelope.manifest() == null && copy != null) {
+            long[] segmentRange = {covering.segmentStart(), covering.endInclusive()};
+            DecryptOperator decrypt = covering.decrypt().apply(copy);
+            return Optional.of(Mono.just(ObjectReads.<Void>drain(body)
+                    .then(segments.send(
+                            exchange, response, segmentRange, decrypt, etag, range.start(), covering.keep(), answer))));
+        }
+        if (envelope.manifest() != null && covering.headerStart() != 0) {
+            return Optional.of(multipartReads
+                    .plan(exchange, response, envelope, range, null, key, etag, answer)
+                    .map(send -> ObjectReads.<Void>drain(body).then(send)));
+        }
+        return Optional.empty();
     }
 
     private static Covering covering(

@@ -44,7 +44,7 @@ final class RangedDownload {
         this.segments = new SegmentFetch(upstream);
         this.multipartReads = new MultipartReads(upstream, segments);
         this.s3ec = s3ec;
-        this.oneRequest = new OneRequestRange(upstream, multipartReads, s3ec);
+        this.oneRequest = new OneRequestRange(upstream, multipartReads, segments, s3ec);
     }
 
     /**
