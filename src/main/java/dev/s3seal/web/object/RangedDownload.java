@@ -23,11 +23,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * GetObject of a part of an encrypted object (a {@code Range} or a {@code partNumber}): first the
- * stream header (with the object's size and metadata) opens the object's format and key, then the
- * selection is resolved and planned, then exactly the covering segments are fetched, pinned to the
- * same object version with If-Match ({@link SegmentFetch}). Every byte is authenticated before it is
- * released; the data key is wiped once the decryptor is built.
+ * GetObject of a part of an encrypted object (a {@code Range} or a {@code partNumber}). A range is first
+ * asked for as its guessed covering ciphertext ({@link OneRequestRange}: one upstream request, or two);
+ * a part number, and what the guess cannot serve, take the read that starts with the stream header (with
+ * the object's size and metadata): it opens the object's format and key, the selection is resolved and
+ * planned, then exactly the covering segments are fetched, pinned to the same object version with
+ * If-Match ({@link SegmentFetch}). Every byte is authenticated before it is released; the data key is
+ * wiped once the decryptor is built.
  */
 final class RangedDownload {
 
