@@ -30,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  * @param context     the extra encryption context the data key was wrapped under ({@link RecordedContext});
  *                    null when not recorded (no {@code s3seal-c} entry: objects written before it existed,
  *                    and wraps that never take a context)
+ * @param streamHeader a copy of the single-part stream's 91-byte header ({@code s3seal-f}), so a ranged
+ *                    read needs one upstream request (docs/format.md 4.1); null for multipart objects and
+ *                    objects written before it existed. Only its length is checked here: the reader holds
+ *                    it to the envelope's {@code L} and {@code S}, and the format authenticates the rest
+ *                    (commitment, then every segment's associated data)
  */
 public record EnvelopeMetadata(
         int version,
@@ -42,11 +47,14 @@ public record EnvelopeMetadata(
         byte @Nullable [] sealedMd5,
         @Nullable Integer partCount,
         byte @Nullable [] manifest,
-        @Nullable Map<String, String> context) {
+        @Nullable Map<String, String> context,
+        byte @Nullable [] streamHeader) {
 
     public static final String PREFIX = "x-amz-meta-s3seal-";
     /** Budget for our entries (names without {@code x-amz-meta-} plus values): half of S3's 2 KiB. */
     public static final int MAX_ENCODED_BYTES = 1024;
+    /** What {@code s3seal-f} adds beyond {@link #MAX_ENCODED_BYTES}: 8 name bytes plus 124 base64 characters. */
+    public static final int STREAM_HEADER_ENCODED_BYTES = 8 + 124;
 
     public static final int SEALED_MD5_LENGTH = 12 + 16 + 16;
     /** Plaintext length of a multipart upload in progress (docs/format.md 8): unknown until sealed. */
@@ -62,7 +70,8 @@ public record EnvelopeMetadata(
             H = "h",
             N = "n",
             M = "m",
-            C = "c";
+            C = "c",
+            F = "f";
     private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,16}");
     private static final Pattern KEY_ID = Pattern.compile("[\\x21-\\x3A\\x3C-\\x7E]{1,256}");
     private static final Pattern KEY_VERSION = Pattern.compile("[\\x21-\\x7E]{1,64}");
@@ -88,7 +97,11 @@ public record EnvelopeMetadata(
         check(manifest == null || (partCount != null && manifest.length <= 700), "manifest");
         wrappedKey = wrappedKey.clone();
         sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
+        check(
+                streamHeader == null || (streamHeader.length == ObjectFormat.HEADER_LENGTH && manifest == null),
+                "stream header");
         manifest = manifest == null ? null : manifest.clone();
+        streamHeader = streamHeader == null ? null : streamHeader.clone();
         context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
         int size = encodedSize(toHeadersUnchecked(
                 version,
@@ -101,8 +114,55 @@ public record EnvelopeMetadata(
                 sealedMd5,
                 partCount,
                 manifest,
-                context));
+                context,
+                null));
+        // s3seal-f is a fixed STREAM_HEADER_ENCODED_BYTES on top of the budget (docs/format.md 8)
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
+    }
+
+    /** The envelope without a copy of the stream header (multipart objects, and objects from before it). */
+    public EnvelopeMetadata(
+            int version,
+            String providerKind,
+            String keyId,
+            @Nullable String keyVersion,
+            byte[] wrappedKey,
+            long plaintextLength,
+            int segmentSize,
+            byte @Nullable [] sealedMd5,
+            @Nullable Integer partCount,
+            byte @Nullable [] manifest,
+            @Nullable Map<String, String> context) {
+        this(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                null);
+    }
+
+    /** This envelope carrying {@code header} (91 bytes, or null for none) as {@code s3seal-f}. */
+    public EnvelopeMetadata withStreamHeader(byte @Nullable [] header) {
+        return new EnvelopeMetadata(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                header);
     }
 
     /** A multipart upload not sealed yet: no plaintext length, not readable. */
@@ -128,7 +188,8 @@ public record EnvelopeMetadata(
                 sealedMd5,
                 partCount,
                 manifest,
-                context);
+                context,
+                streamHeader);
     }
 
     /**
@@ -142,7 +203,7 @@ public record EnvelopeMetadata(
         for (Map.Entry<String, String> e : headers.entrySet()) {
             if (isReserved(e.getKey())) {
                 String name = e.getKey().toLowerCase(Locale.ROOT).substring(PREFIX.length());
-                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C).contains(name)) {
+                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C, F).contains(name)) {
                     throw new IllegalArgumentException("unknown s3seal metadata entry " + name);
                 }
                 if (ours.put(name, e.getValue()) != null) {
@@ -164,7 +225,8 @@ public record EnvelopeMetadata(
                 ours.containsKey(H) ? base64(ours.get(H)) : null,
                 n == null ? null : (int) Math.min(decimal(n), Integer.MAX_VALUE),
                 ours.containsKey(M) ? base64(ours.get(M)) : null,
-                ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null);
+                ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null,
+                ours.containsKey(F) ? base64(ours.get(F)) : null);
     }
 
     /**
@@ -231,7 +293,8 @@ public record EnvelopeMetadata(
             byte[] md5,
             Integer parts,
             byte[] manifest,
-            Map<String, String> context) {
+            Map<String, String> context,
+            byte[] streamHeader) {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, String> h = new LinkedHashMap<>();
         h.put(PREFIX + V, Integer.toString(version));
@@ -256,6 +319,9 @@ public record EnvelopeMetadata(
         }
         if (context != null) {
             h.put(PREFIX + C, b64.encodeToString(RecordedContext.encode(context)));
+        }
+        if (streamHeader != null) {
+            h.put(PREFIX + F, b64.encodeToString(streamHeader));
         }
         return h;
     }
@@ -309,6 +375,11 @@ public record EnvelopeMetadata(
     @Override
     public byte @Nullable [] manifest() {
         return manifest == null ? null : manifest.clone();
+    }
+
+    @Override
+    public byte @Nullable [] streamHeader() {
+        return streamHeader == null ? null : streamHeader.clone();
     }
 
     @Override

@@ -118,6 +118,10 @@ class RewrapIT extends ProxyIntegrationTest {
                         "would rewrap 6, already current 0",
                         "passthrough 1");
         assertThat(storedMetadata("local/small.bin")).containsEntry("s3seal-kv", "1");
+        String smallHeader = storedMetadata("local/small.bin").get("s3seal-f");
+        String kmsHeader = storedMetadata("kms/one.bin").get("s3seal-f");
+        assertThat(smallHeader).isNotNull();
+        assertThat(kmsHeader).isNotNull();
         assertThat(storedMetadata("kms/one.bin").get("s3seal-ki")).isEqualTo(arnOf(oldAlias));
 
         recorder.clear();
@@ -138,6 +142,10 @@ class RewrapIT extends ProxyIntegrationTest {
         for (String key : List.of("kms/one.bin", "kms/multi.bin", "kms/cached.bin")) {
             assertThat(storedMetadata(key).get("s3seal-ki")).as(key).isEqualTo(arnOf(newAlias));
         }
+        // the bodies stay, and so does the copy of their stream header (docs/format.md 4.1)
+        assertThat(storedMetadata("local/small.bin")).containsEntry("s3seal-f", smallHeader);
+        assertThat(storedMetadata("kms/one.bin")).containsEntry("s3seal-f", kmsHeader);
+        assertThat(storedMetadata("local/multi.bin")).doesNotContainKey("s3seal-f");
         // the part layout and so the ETag stay: the sealed manifest still matches
         assertThat(direct.headObject(b -> b.bucket(bucket).key("local/multi.bin"))
                         .eTag())

@@ -147,6 +147,32 @@ class EnvelopeMetadataTest {
     }
 
     @Test
+    void shouldCarryTheStreamHeaderCopyOfASinglePartObjectWithinItsFixedSize() {
+        byte[] header = SegmentEncryptor.forObject(KEY, 65536, 1000).header();
+        EnvelopeMetadata m = new EnvelopeMetadata(
+                        1, "local", "master", null, new byte[60], 1000, 65536, new byte[44], null, null, Map.of())
+                .withStreamHeader(header);
+        Map<String, String> headers = m.toHeaders();
+        assertThat(headers)
+                .containsEntry(
+                        "x-amz-meta-s3seal-f", java.util.Base64.getEncoder().encodeToString(header));
+        assertThat(EnvelopeMetadata.fromHeaders(headers).streamHeader()).isEqualTo(header);
+        assertThat(EnvelopeMetadata.encodedSize(headers)
+                        - EnvelopeMetadata.encodedSize(m.withStreamHeader(null).toHeaders()))
+                .isEqualTo(EnvelopeMetadata.STREAM_HEADER_ENCODED_BYTES);
+    }
+
+    @Test
+    void shouldRefuseAStreamHeaderCopyOfTheWrongSizeOrOnAMultipartObject() {
+        Map<String, String> headers = new LinkedHashMap<>(
+                new EnvelopeMetadata(1, "local", "master", null, new byte[60], 0, 16, null, null, null, null)
+                        .toHeaders());
+        headers.put("x-amz-meta-s3seal-f", java.util.Base64.getEncoder().encodeToString(new byte[90]));
+        assertThatThrownBy(() -> EnvelopeMetadata.fromHeaders(headers)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> maximal().withStreamHeader(new byte[91])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldOpenTheSealedMd5OnlyWithTheSameKeyAndLength() {
         byte[] md5 = new byte[16];
         md5[3] = 9;

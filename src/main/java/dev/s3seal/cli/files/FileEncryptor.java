@@ -52,9 +52,9 @@ public final class FileEncryptor {
                 keys.generate(keyName, keyVersion, keys.kmsKeyId(), context).block();
         try (dataKey) {
             MessageDigest md5 = md5();
-            EncryptOperator encrypt = new EncryptOperator(
-                    SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length),
-                    DefaultDataBufferFactory.sharedInstance);
+            SegmentEncryptor encryptor = SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length);
+            byte[] streamHeader = encryptor.header();
+            EncryptOperator encrypt = new EncryptOperator(encryptor, DefaultDataBufferFactory.sharedInstance);
             FileStreams.write(digesting(FileStreams.read(plaintext), md5).transform(encrypt), bodyFile);
             WrappedKey wrapped = dataKey.wrapped();
             EnvelopeMetadata envelope = new EnvelopeMetadata(
@@ -68,7 +68,8 @@ public final class FileEncryptor {
                     EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5.digest(), length),
                     null,
                     null,
-                    context.recordedWith(wrapped));
+                    context.recordedWith(wrapped),
+                    streamHeader);
             return new Result(userMetadata(envelope.toHeaders()), length, ciphertextLength);
         }
     }

@@ -70,28 +70,30 @@ final class EncryptingRewrite {
         StoredObject stored = source.stored();
         long length = stored.length();
         byte[] md5 = stored.knownMd5();
-        EnvelopeMetadata envelope = RewriteSource.envelope(
-                dataKey,
-                context,
-                length,
-                segmentSize,
-                md5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5, length),
-                null,
-                null);
-        Map<String, List<String>> headers = new LinkedHashMap<>(source.objectHeaders());
-        envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
-        headers.put("if-match", List.of(stored.etag()));
-        UpstreamRequest put = new UpstreamRequest(
-                "PUT",
-                source.bucket(),
-                source.key(),
-                QueryParameters.empty(),
-                headers,
-                CiphertextSizes.ciphertextLength(length, segmentSize));
         return transfers.read(source, null, body -> {
             // made once the body is there: the operator wipes its key when its stream ends, which needs a subscriber
-            EncryptOperator encrypt = new EncryptOperator(
-                    SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length), RewriteSource.BUFFERS);
+            SegmentEncryptor encryptor = SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, length);
+            EncryptOperator encrypt = new EncryptOperator(encryptor, RewriteSource.BUFFERS);
+            // the stream header travels in the metadata too, as the proxy's writes record it
+            EnvelopeMetadata envelope = RewriteSource.envelope(
+                            dataKey,
+                            context,
+                            length,
+                            segmentSize,
+                            md5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), md5, length),
+                            null,
+                            null)
+                    .withStreamHeader(encryptor.header());
+            Map<String, List<String>> headers = new LinkedHashMap<>(source.objectHeaders());
+            envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+            headers.put("if-match", List.of(stored.etag()));
+            UpstreamRequest put = new UpstreamRequest(
+                    "PUT",
+                    source.bucket(),
+                    source.key(),
+                    QueryParameters.empty(),
+                    headers,
+                    CiphertextSizes.ciphertextLength(length, segmentSize));
             Flux<DataBuffer> plaintext = md5 == null ? body : checkedAgainst(body, md5);
             return transfers.write(put, plaintext.transform(encrypt)).then();
         });

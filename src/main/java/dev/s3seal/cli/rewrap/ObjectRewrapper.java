@@ -155,7 +155,9 @@ final class ObjectRewrapper {
                                     envelope.sealedMd5(),
                                     envelope.partCount(),
                                     envelope.manifest(),
-                                    writeContext.recordedWith(wrapped)),
+                                    writeContext.recordedWith(wrapped),
+                                    // the body is not touched, so its stream header copy stays as it is
+                                    envelope.streamHeader()),
                             layout))
                     .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
         });

@@ -123,6 +123,8 @@ final class ServerSideCopy {
                 source.sealedMd5(),
                 source.partCount(),
                 source.manifest(),
-                recordedContext);
+                recordedContext,
+                // the same ciphertext, so the same stream header (the reader checks it as for any object)
+                source.streamHeader());
     }
 }

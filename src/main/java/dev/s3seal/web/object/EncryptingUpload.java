@@ -189,10 +189,13 @@ public final class EncryptingUpload {
                     EnvelopeMetadata envelope;
                     byte[] keyCopy;
                     try (dataKey) {
-                        envelope = metadata(dataKey, context, plaintextLength, segmentSize, knownMd5);
+                        SegmentEncryptor encryptor =
+                                SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength);
+                        // the stream header travels in the metadata too, so a ranged read is one request
+                        envelope = metadata(dataKey, context, plaintextLength, segmentSize, knownMd5)
+                                .withStreamHeader(encryptor.header());
                         envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
-                        encrypt = new EncryptOperator(
-                                SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength), factory);
+                        encrypt = new EncryptOperator(encryptor, factory);
                         // kept only until the sealed MD5 is stored after the upload
                         keyCopy = sealAfter ? dataKey.plaintext().clone() : null;
                     }
@@ -283,7 +286,8 @@ public final class EncryptingUpload {
                 EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()),
                 null,
                 null,
-                envelope.context());
+                envelope.context(),
+                envelope.streamHeader());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         put.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);

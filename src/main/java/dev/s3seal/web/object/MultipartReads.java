@@ -68,7 +68,8 @@ final class MultipartReads {
         });
     }
 
-    private Mono<byte[]> fetchHeader(ProxyExchange exchange, long[] headerRange, String etag) {
+    /** The 91 header bytes at {@code headerRange}, pinned to {@code etag}: a second request of a ranged read. */
+    Mono<byte[]> fetchHeader(ProxyExchange exchange, long[] headerRange, String etag) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("range", List.of("bytes=" + headerRange[0] + "-" + headerRange[1]));
         if (etag != null) {

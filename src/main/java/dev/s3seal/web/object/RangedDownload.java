@@ -4,6 +4,7 @@ import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartEnvelope;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
+import dev.s3seal.crypto.SpeculativeRange;
 import dev.s3seal.keys.DataKey;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.policy.PolicyDecision;
@@ -22,11 +23,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * GetObject of a part of an encrypted object (a {@code Range} or a {@code partNumber}): first the
- * stream header (with the object's size and metadata) opens the object's format and key, then the
- * selection is resolved and planned, then exactly the covering segments are fetched, pinned to the
- * same object version with If-Match ({@link SegmentFetch}). Every byte is authenticated before it is
- * released; the data key is wiped once the decryptor is built.
+ * GetObject of a part of an encrypted object (a {@code Range} or a {@code partNumber}). A range is first
+ * asked for as its guessed covering ciphertext ({@link OneRequestRange}: one upstream request, or two);
+ * a part number, and what the guess cannot serve, take the read that starts with the stream header (with
+ * the object's size and metadata): it opens the object's format and key, the selection is resolved and
+ * planned, then exactly the covering segments are fetched, pinned to the same object version with
+ * If-Match ({@link SegmentFetch}). Every byte is authenticated before it is released; the data key is
+ * wiped once the decryptor is built.
  */
 final class RangedDownload {
 
@@ -35,6 +38,7 @@ final class RangedDownload {
     private final MultipartReads multipartReads;
     private final SegmentFetch segments;
     private final S3ecDownload s3ec;
+    private final OneRequestRange oneRequest;
 
     RangedDownload(UpstreamClient upstream, WholeDownload whole, S3ecDownload s3ec) {
         this.upstream = upstream;
@@ -42,9 +46,34 @@ final class RangedDownload {
         this.segments = new SegmentFetch(upstream);
         this.multipartReads = new MultipartReads(upstream, segments);
         this.s3ec = s3ec;
+        this.oneRequest = new OneRequestRange(upstream, multipartReads, segments, s3ec);
     }
 
+    /**
+     * A {@code Range} is first asked for as the covering ciphertext of the policy's segment size
+     * ({@link OneRequestRange}: one request, or two); a part number, a guess that does not fit the
+     * object, and an unsatisfiable range take the read that starts with the stream header.
+     */
     Mono<Void> get(ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, ReadSelection selection) {
+        Optional<String> guess = selection.range() == null
+                ? Optional.empty()
+                : SpeculativeRange.upstreamRange(
+                        selection.range().first(),
+                        selection.range().last(),
+                        decision.options().segmentSize());
+        return guess.map(range -> oneRequest.get(
+                        exchange,
+                        decision,
+                        keys,
+                        selection,
+                        range,
+                        () -> viaHeader(exchange, decision, keys, selection)))
+                .orElseGet(() -> viaHeader(exchange, decision, keys, selection));
+    }
+
+    /** The stream header (and the object's metadata) first, then the covering segments. */
+    private Mono<Void> viaHeader(
+            ProxyExchange exchange, PolicyDecision decision, ObjectKeys keys, ReadSelection selection) {
         S3Request request = exchange.request();
         UpstreamRequest headerRequest = ObjectReads.read(
                 "GET", request, Map.of("range", List.of("bytes=0-" + (ObjectFormat.HEADER_LENGTH - 1))));

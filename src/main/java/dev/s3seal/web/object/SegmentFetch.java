@@ -9,6 +9,7 @@ import dev.s3seal.web.exchange.UpstreamAnswers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
@@ -48,12 +49,23 @@ final class SegmentFetch {
                     if (!response.isSuccess()) {
                         return UpstreamAnswers.relay(exchange, response, body);
                     }
-                    ServerHttpResponse client = exchange.exchange().getResponse();
-                    client.setStatusCode(HttpStatusCode.valueOf(206));
-                    ObjectReads.copyHeaders(headerResponse, client, keep, answer.clientEtag());
-                    ObjectReads.partialHeaders(client, start, keep, answer);
-                    return client.writeWith(body.transform(decrypt));
+                    return respond(exchange, headerResponse, body.transform(decrypt), start, keep, answer);
                 })
                 .then();
+    }
+
+    /** Answers 206 with {@code plaintext}, the bytes {@code [start, start + keep)} of the object {@code described} describes. */
+    static Mono<Void> respond(
+            ProxyExchange exchange,
+            UpstreamResponse described,
+            Flux<DataBuffer> plaintext,
+            long start,
+            long keep,
+            ObjectReads.PartialAnswer answer) {
+        ServerHttpResponse client = exchange.exchange().getResponse();
+        client.setStatusCode(HttpStatusCode.valueOf(206));
+        ObjectReads.copyHeaders(described, client, keep, answer.clientEtag());
+        ObjectReads.partialHeaders(client, start, keep, answer);
+        return client.writeWith(plaintext);
     }
 }
