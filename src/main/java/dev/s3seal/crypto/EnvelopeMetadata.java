@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param context     the extra encryption context the data key was wrapped under ({@link RecordedContext});
  *                    null when not recorded (no {@code s3seal-c} entry: objects written before it existed,
  *                    and wraps that never take a context)
+ * @param sealedChecksum the client's flexible checksum of the plaintext, sealed ({@link SealedChecksum}); may be null
  */
 public record EnvelopeMetadata(
         int version,
@@ -42,7 +43,8 @@ public record EnvelopeMetadata(
         byte @Nullable [] sealedMd5,
         @Nullable Integer partCount,
         byte @Nullable [] manifest,
-        @Nullable Map<String, String> context) {
+        @Nullable Map<String, String> context,
+        byte @Nullable [] sealedChecksum) {
 
     public static final String PREFIX = "x-amz-meta-s3seal-";
     /** Budget for our entries (names without {@code x-amz-meta-} plus values): half of S3's 2 KiB. */
@@ -62,7 +64,8 @@ public record EnvelopeMetadata(
             H = "h",
             N = "n",
             M = "m",
-            C = "c";
+            C = "c",
+            X = "x";
     private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,16}");
     private static final Pattern KEY_ID = Pattern.compile("[\\x21-\\x3A\\x3C-\\x7E]{1,256}");
     private static final Pattern KEY_VERSION = Pattern.compile("[\\x21-\\x7E]{1,64}");
@@ -78,7 +81,9 @@ public record EnvelopeMetadata(
         check(keyVersion == null || KEY_VERSION.matcher(keyVersion).matches(), "key version");
         check(wrappedKey != null && wrappedKey.length >= 1 && wrappedKey.length <= 512, "wrapped key");
         if (plaintextLength == PENDING_LENGTH) {
-            check(sealedMd5 == null && partCount == null && manifest == null, "pending upload with final entries");
+            check(
+                    sealedMd5 == null && partCount == null && manifest == null && sealedChecksum == null,
+                    "pending upload with final entries");
         } else {
             CiphertextSizes.checkLength(plaintextLength);
         }
@@ -89,6 +94,10 @@ public record EnvelopeMetadata(
         wrappedKey = wrappedKey.clone();
         sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
         manifest = manifest == null ? null : manifest.clone();
+        if (sealedChecksum != null) {
+            SealedChecksum.checkShape(sealedChecksum);
+            sealedChecksum = sealedChecksum.clone();
+        }
         context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
         int size = encodedSize(toHeadersUnchecked(
                 version,
@@ -101,8 +110,84 @@ public record EnvelopeMetadata(
                 sealedMd5,
                 partCount,
                 manifest,
-                context));
+                context,
+                sealedChecksum));
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
+    }
+
+    /** The entries of objects without a sealed checksum (written before it existed, or without a client checksum). */
+    public EnvelopeMetadata(
+            int version,
+            String providerKind,
+            String keyId,
+            @Nullable String keyVersion,
+            byte[] wrappedKey,
+            long plaintextLength,
+            int segmentSize,
+            byte @Nullable [] sealedMd5,
+            @Nullable Integer partCount,
+            byte @Nullable [] manifest,
+            @Nullable Map<String, String> context) {
+        this(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                null);
+    }
+
+    /** These entries with {@code sealedMd5} ({@link #sealMd5}) in place of any earlier one. */
+    public EnvelopeMetadata withSealedMd5(byte @Nullable [] sealedMd5) {
+        return new EnvelopeMetadata(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                sealedChecksum);
+    }
+
+    /** These entries with {@code sealedChecksum} ({@link SealedChecksum#seal}) in place of any earlier one. */
+    public EnvelopeMetadata withSealedChecksum(byte @Nullable [] sealedChecksum) {
+        return new EnvelopeMetadata(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                sealedChecksum);
+    }
+
+    /**
+     * Opens the sealed checksum for this object's length and part count.
+     *
+     * @throws AuthenticationFailedException when it was edited, or sealed for another object
+     * @throws IllegalStateException when there is none
+     */
+    public SealedChecksum.Checksum openChecksum(byte[] dataKey) {
+        if (sealedChecksum == null) {
+            throw new IllegalStateException("no sealed checksum");
+        }
+        return SealedChecksum.open(dataKey, sealedChecksum, plaintextLength, partCount == null ? 0 : partCount);
     }
 
     /** A multipart upload not sealed yet: no plaintext length, not readable. */
@@ -128,7 +213,8 @@ public record EnvelopeMetadata(
                 sealedMd5,
                 partCount,
                 manifest,
-                context);
+                context,
+                sealedChecksum);
     }
 
     /**
@@ -142,7 +228,7 @@ public record EnvelopeMetadata(
         for (Map.Entry<String, String> e : headers.entrySet()) {
             if (isReserved(e.getKey())) {
                 String name = e.getKey().toLowerCase(Locale.ROOT).substring(PREFIX.length());
-                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C).contains(name)) {
+                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C, X).contains(name)) {
                     throw new IllegalArgumentException("unknown s3seal metadata entry " + name);
                 }
                 if (ours.put(name, e.getValue()) != null) {
@@ -164,7 +250,8 @@ public record EnvelopeMetadata(
                 ours.containsKey(H) ? base64(ours.get(H)) : null,
                 n == null ? null : (int) Math.min(decimal(n), Integer.MAX_VALUE),
                 ours.containsKey(M) ? base64(ours.get(M)) : null,
-                ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null);
+                ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null,
+                ours.containsKey(X) ? base64(ours.get(X)) : null);
     }
 
     /**
@@ -231,7 +318,8 @@ public record EnvelopeMetadata(
             byte[] md5,
             Integer parts,
             byte[] manifest,
-            Map<String, String> context) {
+            Map<String, String> context,
+            byte[] checksum) {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, String> h = new LinkedHashMap<>();
         h.put(PREFIX + V, Integer.toString(version));
@@ -256,6 +344,9 @@ public record EnvelopeMetadata(
         }
         if (context != null) {
             h.put(PREFIX + C, b64.encodeToString(RecordedContext.encode(context)));
+        }
+        if (checksum != null) {
+            h.put(PREFIX + X, b64.encodeToString(checksum));
         }
         return h;
     }
@@ -304,6 +395,11 @@ public record EnvelopeMetadata(
     @Override
     public byte @Nullable [] sealedMd5() {
         return sealedMd5 == null ? null : sealedMd5.clone();
+    }
+
+    @Override
+    public byte @Nullable [] sealedChecksum() {
+        return sealedChecksum == null ? null : sealedChecksum.clone();
     }
 
     @Override

@@ -155,7 +155,8 @@ final class ObjectRewrapper {
                                     envelope.sealedMd5(),
                                     envelope.partCount(),
                                     envelope.manifest(),
-                                    writeContext.recordedWith(wrapped)),
+                                    writeContext.recordedWith(wrapped),
+                                    envelope.sealedChecksum()),
                             layout))
                     .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
         });

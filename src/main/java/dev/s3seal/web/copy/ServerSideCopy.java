@@ -123,6 +123,8 @@ final class ServerSideCopy {
                 source.sealedMd5(),
                 source.partCount(),
                 source.manifest(),
-                recordedContext);
+                recordedContext,
+                // keyed by the data key alone, like the MD5 and the manifest: still valid under the new wrap
+                source.sealedChecksum());
     }
 }

@@ -1,0 +1,296 @@
+package dev.s3seal.web;
+
+import static dev.s3seal.testsupport.TestData.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.s3seal.auth.payload.Crc64Nvme;
+import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.RawHttp;
+import dev.s3seal.testsupport.S3Clients;
+import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.testsupport.TestPolicies;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Issue 10, item 4: S3's flexible checksums under {@code cse-local} and {@code cse-kms} describe the
+ * plaintext, as S3 answers them. PutObject echoes the checksum the client sent (header or aws-chunked
+ * trailer), the object keeps it sealed ({@code s3seal-x}), and a whole GET or HEAD with
+ * {@code x-amz-checksum-mode: ENABLED} answers it, so the AWS SDK v2 at its defaults (CRC32 trailers on
+ * upload, response checksum validation WHEN_SUPPORTED, which asks for the checksum on every GET) reads
+ * back what it wrote. A sealed checksum edited in the store is never answered as valid.
+ */
+class PlaintextChecksumsIT extends ProxyIntegrationTest {
+
+    private static final int HELD = 100_000;
+    /** Above {@code max-held-body}: streamed, its trailer checksum sealed by the self-copy after the PUT. */
+    private static final int STREAMED = 600_000;
+
+    @DynamicPropertySource
+    static void policy(DynamicPropertyRegistry registry) throws IOException {
+        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
+        registry.add("s3seal.limits.max-held-body", () -> "256KB");
+    }
+
+    private String bucket;
+    private S3Client client;
+
+    @BeforeEach
+    void setUp() {
+        bucket = newBucket();
+        client = alice();
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"docs/held", "docs/streamed", "kms/held", "kms/streamed"})
+    void shouldAnswerTheCrc32OfThePlaintextWhenTheSdkWritesAndReadsAtItsDefaults(String key) {
+        byte[] data = random(key.endsWith("held") ? HELD : STREAMED, key.hashCode());
+        String crc32 = checksum(new CRC32(), data);
+
+        PutObjectResponse put = client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data));
+        assertThat(put.checksumCRC32()).isEqualTo(crc32);
+        assertThat(put.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+
+        // at its defaults the SDK asks for the checksum and validates it against the bytes it read
+        ResponseBytes<GetObjectResponse> got =
+                client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
+        assertThat(got.asByteArray()).isEqualTo(data);
+        assertThat(got.response().checksumCRC32()).isEqualTo(crc32);
+        assertThat(got.response().checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+
+        HeadObjectResponse head =
+                client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+        assertThat(head.checksumCRC32()).isEqualTo(crc32);
+        assertThat(head.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CRC32C", "SHA1", "SHA256"})
+    void shouldAnswerTheAlgorithmTheClientChoseInItsTrailer(String algorithm) {
+        for (int size : new int[] {HELD, STREAMED}) {
+            String key = "docs/" + algorithm + "-" + size;
+            byte[] data = random(size, size + algorithm.hashCode());
+            String expected = expected(algorithm, data);
+
+            PutObjectResponse put = client.putObject(
+                    b -> b.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.fromValue(algorithm)),
+                    RequestBody.fromBytes(data));
+            assertThat(echoed(put, algorithm)).as("PUT of %d bytes", size).isEqualTo(expected);
+
+            ResponseBytes<GetObjectResponse> got = client.getObject(
+                    b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED), ResponseTransformer.toBytes());
+            assertThat(got.asByteArray()).isEqualTo(data);
+            assertThat(answered(got.response(), algorithm))
+                    .as("GET of %d bytes", size)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldAnswerAChecksumSentAsAHeaderWithTheValue() throws IOException {
+        byte[] data = random(HELD, 41);
+        String crc64 = checksum(new Crc64Nvme(), data);
+        String sha256 = expected("SHA256", data);
+
+        RawHttp.Response crcPut = rawPut("docs/crc64", data, Map.of("x-amz-checksum-crc64nvme", crc64));
+        RawHttp.Response shaPut = rawPut("kms/sha256", data, Map.of("x-amz-checksum-sha256", sha256));
+
+        assertThat(crcPut.status()).isEqualTo(200);
+        assertThat(crcPut.headers()).containsEntry("x-amz-checksum-crc64nvme", crc64);
+        assertThat(crcPut.headers()).containsEntry("x-amz-checksum-type", "FULL_OBJECT");
+        assertThat(shaPut.headers()).containsEntry("x-amz-checksum-sha256", sha256);
+        assertThat(client.headObject(b -> b.bucket(bucket).key("docs/crc64").checksumMode(ChecksumMode.ENABLED))
+                        .checksumCRC64NVME())
+                .isEqualTo(crc64);
+        assertThat(client.getObject(
+                                b -> b.bucket(bucket).key("kms/sha256").checksumMode(ChecksumMode.ENABLED),
+                                ResponseTransformer.toBytes())
+                        .response()
+                        .checksumSHA256())
+                .isEqualTo(sha256);
+    }
+
+    @Test
+    void shouldAnswerNoChecksumWithoutTheModeNorForARange() {
+        byte[] data = random(STREAMED, 43);
+        client.putObject(b -> b.bucket(bucket).key("docs/plain-read"), RequestBody.fromBytes(data));
+
+        try (S3Client withoutMode = S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+                .build()) {
+            GetObjectResponse get = withoutMode
+                    .getObject(b -> b.bucket(bucket).key("docs/plain-read"), ResponseTransformer.toBytes())
+                    .response();
+            assertThat(get.checksumCRC32()).isNull();
+            assertThat(get.checksumType()).isNull();
+            assertThat(withoutMode
+                            .headObject(b -> b.bucket(bucket).key("docs/plain-read"))
+                            .checksumCRC32())
+                    .isNull();
+        }
+        ResponseBytes<GetObjectResponse> ranged = client.getObject(
+                b -> b.bucket(bucket).key("docs/plain-read").range("bytes=100-70000"), ResponseTransformer.toBytes());
+        assertThat(ranged.asByteArray()).isEqualTo(Arrays.copyOfRange(data, 100, 70_001));
+        assertThat(ranged.response().checksumCRC32()).isNull();
+        assertThat(ranged.response().checksumType()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"docs/edited-held", "docs/edited-streamed"})
+    void shouldRefuseTheReadThatAsksForAChecksumWhenTheSealedChecksumWasEdited(String key) throws IOException {
+        byte[] data = random(key.endsWith("held") ? HELD : STREAMED, 47);
+        client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data));
+        // another object's sealed checksum of the same shape: valid syntax, sealed under another data key
+        client.putObject(b -> b.bucket(bucket).key("docs/donor"), RequestBody.fromBytes(random(HELD, 48)));
+        String donor = storedEntry("docs/donor", "s3seal-x");
+        assertThat(storedEntry(key, "s3seal-x")).isNotNull().isNotEqualTo(donor);
+        store().editStoredMetadata(bucket, key, "s3seal-x", donor);
+
+        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
+                });
+        assertThatThrownBy(
+                        () -> client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        // one flipped bit of its own value fails the same way
+        byte[] own = Base64.getDecoder().decode(donor);
+        own[own.length - 1] ^= 1;
+        store().editStoredMetadata(
+                        bucket, "docs/donor", "s3seal-x", Base64.getEncoder().encodeToString(own));
+        assertThatThrownBy(() -> client.getObject(
+                        b -> b.bucket(bucket).key("docs/donor").checksumMode(ChecksumMode.ENABLED),
+                        ResponseTransformer.toBytes()))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+    }
+
+    @Test
+    void shouldKeepTheChecksumOnACopyThatKeepsThePlaintext() {
+        byte[] data = random(HELD, 53);
+        String crc32c = expected("CRC32C", data);
+        client.putObject(
+                b -> b.bucket(bucket).key("docs/source").checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                RequestBody.fromBytes(data));
+
+        // same key: the data key re-wrapped, the body copied upstream; kms/: re-encrypted under another key
+        for (String destination : List.of("docs/same-key-copy", "kms/re-encrypted-copy")) {
+            client.copyObject(b -> b.sourceBucket(bucket)
+                    .sourceKey("docs/source")
+                    .destinationBucket(bucket)
+                    .destinationKey(destination));
+            GetObjectResponse copied = client.getObject(
+                            b -> b.bucket(bucket).key(destination).checksumMode(ChecksumMode.ENABLED),
+                            ResponseTransformer.toBytes())
+                    .response();
+            assertThat(copied.checksumCRC32C()).as(destination).isEqualTo(crc32c);
+        }
+    }
+
+    private RawHttp.Response rawPut(String key, byte[] data, Map<String, String> headers) throws IOException {
+        SignedRequests.Signed put = SignedRequests.put(
+                endpoint(),
+                ALICE_KEY,
+                ALICE_SECRET,
+                "/" + bucket + "/" + key,
+                data,
+                SignedRequests.Payload.SIGNED,
+                Clock.systemUTC(),
+                headers);
+        return RawHttp.send(port, "PUT", put.pathAndQuery(), put.headers(), put.body(), put.body().length);
+    }
+
+    private String storedEntry(String key, String entry) {
+        try (S3Client direct = store().directClient()) {
+            return direct.headObject(b -> b.bucket(bucket).key(key)).metadata().get(entry);
+        }
+    }
+
+    static String expected(String algorithm, byte[] data) {
+        return switch (algorithm) {
+            case "CRC32" -> checksum(new CRC32(), data);
+            case "CRC32C" -> checksum(new CRC32C(), data);
+            case "CRC64NVME" -> checksum(new Crc64Nvme(), data);
+            case "SHA1" -> digest("SHA-1", data);
+            case "SHA256" -> digest("SHA-256", data);
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+
+    static String checksum(Checksum checksum, byte[] data) {
+        checksum.update(data, 0, data.length);
+        long value = checksum.getValue();
+        byte[] bytes = checksum instanceof Crc64Nvme
+                ? ByteBuffer.allocate(8).putLong(value).array()
+                : ByteBuffer.allocate(4).putInt((int) value).array();
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    static String digest(String algorithm, byte[] data) {
+        try {
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance(algorithm).digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String echoed(PutObjectResponse put, String algorithm) {
+        return switch (algorithm) {
+            case "CRC32C" -> put.checksumCRC32C();
+            case "SHA1" -> put.checksumSHA1();
+            case "SHA256" -> put.checksumSHA256();
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+
+    private static String answered(GetObjectResponse get, String algorithm) {
+        return switch (algorithm) {
+            case "CRC32C" -> get.checksumCRC32C();
+            case "SHA1" -> get.checksumSHA1();
+            case "SHA256" -> get.checksumSHA256();
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+}
