@@ -10,10 +10,13 @@ import dev.s3seal.testsupport.RawHttp;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.SignedRequests;
 import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.TwoPartUpload;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -37,10 +40,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * Issue 10, item 4: S3's flexible checksums under {@code cse-local} and {@code cse-kms} describe the
@@ -52,6 +59,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 class PlaintextChecksumsIT extends ProxyIntegrationTest {
 
+    private static final int MIB = 1024 * 1024;
     private static final int HELD = 100_000;
     /** Above {@code max-held-body}: streamed, its trailer checksum sealed by the self-copy after the PUT. */
     private static final int STREAMED = 600_000;
@@ -86,9 +94,10 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
         assertThat(put.checksumCRC32()).isEqualTo(crc32);
         assertThat(put.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
 
-        // at its defaults the SDK asks for the checksum and validates it against the bytes it read
-        ResponseBytes<GetObjectResponse> got =
-                client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
+        // asked for, the checksum is validated by the SDK (response validation WHEN_SUPPORTED, its default)
+        // against the bytes it read: a wrong value fails this GET
+        ResponseBytes<GetObjectResponse> got = client.getObject(
+                b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED), ResponseTransformer.toBytes());
         assertThat(got.asByteArray()).isEqualTo(data);
         assertThat(got.response().checksumCRC32()).isEqualTo(crc32);
         assertThat(got.response().checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
@@ -185,7 +194,9 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
         assertThat(storedEntry(key, "s3seal-x")).isNotNull().isNotEqualTo(donor);
         store().editStoredMetadata(bucket, key, "s3seal-x", donor);
 
-        assertThatThrownBy(() -> client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes()))
+        assertThatThrownBy(() -> client.getObject(
+                        b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED),
+                        ResponseTransformer.toBytes()))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(403);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState");
@@ -194,6 +205,9 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
                         () -> client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)))
                 .isInstanceOfSatisfying(
                         S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        // a read that does not ask for the checksum does not use the entry: the body is authenticated by the format
+        assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                .isEqualTo(data);
         // one flipped bit of its own value fails the same way
         byte[] own = Base64.getDecoder().decode(donor);
         own[own.length - 1] ^= 1;
@@ -226,6 +240,164 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
                     .response();
             assertThat(copied.checksumCRC32C()).as(destination).isEqualTo(crc32c);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"CRC32", "CRC32C", "SHA1", "SHA256"})
+    void shouldAnswerTheCompositeChecksumOfAnUploadCreatedWithAnAlgorithm(String name) {
+        ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromValue(name);
+        String key = "kms/composite-" + name;
+        byte[] data = random(5 * MIB + 70_000, name.hashCode());
+        byte[][] parts = {Arrays.copyOfRange(data, 0, 5 * MIB), Arrays.copyOfRange(data, 5 * MIB, data.length)};
+
+        CreateMultipartUploadResponse created =
+                client.createMultipartUpload(b -> b.bucket(bucket).key(key).checksumAlgorithm(algorithm));
+        assertThat(created.checksumAlgorithm()).isEqualTo(algorithm);
+        assertThat(created.checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+        List<CompletedPart> completed = new ArrayList<>();
+        ByteArrayOutputStream partChecksums = new ByteArrayOutputStream();
+        for (int i = 0; i < parts.length; i++) {
+            int number = i + 1;
+            UploadPartResponse part = client.uploadPart(
+                    b -> b.bucket(bucket)
+                            .key(key)
+                            .uploadId(created.uploadId())
+                            .partNumber(number)
+                            .checksumAlgorithm(algorithm),
+                    RequestBody.fromBytes(parts[i]));
+            String expectedPart = expected(name, parts[i]);
+            assertThat(partChecksum(part, name)).as("part %d", number).isEqualTo(expectedPart);
+            partChecksums.writeBytes(Base64.getDecoder().decode(expectedPart));
+            completed.add(
+                    withChecksum(CompletedPart.builder().partNumber(number).eTag(part.eTag()), name, expectedPart)
+                            .build());
+        }
+        // S3's composite: the algorithm over the concatenated binary part checksums, then -N
+        String composite = expected(name, partChecksums.toByteArray()) + "-2";
+
+        CompleteMultipartUploadResponse done = client.completeMultipartUpload(
+                b -> b.bucket(bucket).key(key).uploadId(created.uploadId()).multipartUpload(m -> m.parts(completed)));
+        assertThat(completeChecksum(done, name)).isEqualTo(composite);
+        assertThat(done.checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+
+        ResponseBytes<GetObjectResponse> got = client.getObject(
+                b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED), ResponseTransformer.toBytes());
+        assertThat(got.asByteArray()).isEqualTo(data);
+        assertThat(answered(got.response(), name)).isEqualTo(composite);
+        assertThat(got.response().checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+        assertThat(headChecksum(
+                        client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)), name))
+                .isEqualTo(composite);
+        // S3 answers no whole-object checksum for a range
+        assertThat(answered(
+                        client.getObject(
+                                        b -> b.bucket(bucket)
+                                                .key(key)
+                                                .range("bytes=5000000-5300000")
+                                                .checksumMode(ChecksumMode.ENABLED),
+                                        ResponseTransformer.toBytes())
+                                .response(),
+                        name))
+                .isNull();
+    }
+
+    @Test
+    void shouldAnswerTheFullObjectCrcOfAnUploadCreatedForOneThatTheSdkValidates() {
+        String key = "docs/full-object";
+        byte[] data = random(5 * MIB + 70_000, 61);
+        String crc32 = expected("CRC32", data);
+        CreateMultipartUploadResponse created = client.createMultipartUpload(b -> b.bucket(bucket)
+                .key(key)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                .checksumType(ChecksumType.FULL_OBJECT));
+        assertThat(created.checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+        List<CompletedPart> completed = new ArrayList<>();
+        for (int[] range : new int[][] {{0, 5 * MIB}, {5 * MIB, data.length}}) {
+            int number = completed.size() + 1;
+            UploadPartResponse part = client.uploadPart(
+                    b -> b.bucket(bucket).key(key).uploadId(created.uploadId()).partNumber(number),
+                    RequestBody.fromBytes(Arrays.copyOfRange(data, range[0], range[1])));
+            completed.add(CompletedPart.builder()
+                    .partNumber(number)
+                    .eTag(part.eTag())
+                    .checksumCRC32(part.checksumCRC32())
+                    .build());
+        }
+        client.completeMultipartUpload(
+                b -> b.bucket(bucket).key(key).uploadId(created.uploadId()).multipartUpload(m -> m.parts(completed)));
+
+        // a full-object value has no -N: the SDK validates it against the whole body it read
+        ResponseBytes<GetObjectResponse> got = client.getObject(
+                b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED), ResponseTransformer.toBytes());
+        assertThat(got.asByteArray()).isEqualTo(data);
+        assertThat(got.response().checksumCRC32()).isEqualTo(crc32);
+        assertThat(got.response().checksumType()).isEqualTo(ChecksumType.FULL_OBJECT);
+    }
+
+    @Test
+    void shouldReadBackAnUploadTheSdkMadeAtItsDefaults() {
+        String key = "docs/defaults-multipart";
+        byte[] data = random(5 * MIB + 70_000, 67);
+        TwoPartUpload.upload(client, bucket, key, data, 5 * MIB, b -> {});
+
+        // no algorithm at creation: S3 keeps no composite checksum, and the SDK reads with validation on
+        ResponseBytes<GetObjectResponse> got = client.getObject(
+                b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED), ResponseTransformer.toBytes());
+        assertThat(got.asByteArray()).isEqualTo(data);
+        assertThat(got.response().checksumCRC32()).isNull();
+    }
+
+    @Test
+    void shouldRefuseAPartOrACompletionThatBreaksTheUploadsAlgorithm() {
+        String key = "docs/mismatch";
+        byte[] part = random(5 * MIB, 71);
+        String uploadId = client.createMultipartUpload(
+                        b -> b.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                .uploadId();
+
+        assertThatThrownBy(() -> client.uploadPart(
+                        b -> b.bucket(bucket)
+                                .key(key)
+                                .uploadId(uploadId)
+                                .partNumber(1)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                        RequestBody.fromBytes(part)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("Checksum Type mismatch");
+                });
+        UploadPartResponse stored = client.uploadPart(
+                b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .partNumber(1)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256),
+                RequestBody.fromBytes(part));
+        // a composite upload's completion names every part's checksum
+        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(CompletedPart.builder()
+                                .partNumber(1)
+                                .eTag(stored.eTag())
+                                .build()))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("missing for part 1");
+                });
+        // the upload stayed open
+        client.completeMultipartUpload(b -> b.bucket(bucket)
+                .key(key)
+                .uploadId(uploadId)
+                .multipartUpload(m -> m.parts(CompletedPart.builder()
+                        .partNumber(1)
+                        .eTag(stored.eTag())
+                        .checksumSHA256(stored.checksumSHA256())
+                        .build())));
+        assertThat(client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED))
+                        .checksumSHA256())
+                .isEqualTo(expected("SHA256", Base64.getDecoder().decode(expected("SHA256", part))) + "-1");
     }
 
     private RawHttp.Response rawPut(String key, byte[] data, Map<String, String> headers) throws IOException {
@@ -287,9 +459,50 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
 
     private static String answered(GetObjectResponse get, String algorithm) {
         return switch (algorithm) {
+            case "CRC32" -> get.checksumCRC32();
             case "CRC32C" -> get.checksumCRC32C();
             case "SHA1" -> get.checksumSHA1();
             case "SHA256" -> get.checksumSHA256();
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+
+    private static CompletedPart.Builder withChecksum(CompletedPart.Builder part, String algorithm, String value) {
+        return switch (algorithm) {
+            case "CRC32" -> part.checksumCRC32(value);
+            case "CRC32C" -> part.checksumCRC32C(value);
+            case "SHA1" -> part.checksumSHA1(value);
+            case "SHA256" -> part.checksumSHA256(value);
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+
+    private static String partChecksum(UploadPartResponse part, String algorithm) {
+        return switch (algorithm) {
+            case "CRC32" -> part.checksumCRC32();
+            case "CRC32C" -> part.checksumCRC32C();
+            case "SHA1" -> part.checksumSHA1();
+            case "SHA256" -> part.checksumSHA256();
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+
+    private static String completeChecksum(CompleteMultipartUploadResponse done, String algorithm) {
+        return switch (algorithm) {
+            case "CRC32" -> done.checksumCRC32();
+            case "CRC32C" -> done.checksumCRC32C();
+            case "SHA1" -> done.checksumSHA1();
+            case "SHA256" -> done.checksumSHA256();
+            default -> throw new IllegalArgumentException(algorithm);
+        };
+    }
+
+    private static String headChecksum(HeadObjectResponse head, String algorithm) {
+        return switch (algorithm) {
+            case "CRC32" -> head.checksumCRC32();
+            case "CRC32C" -> head.checksumCRC32C();
+            case "SHA1" -> head.checksumSHA1();
+            case "SHA256" -> head.checksumSHA256();
             default -> throw new IllegalArgumentException(algorithm);
         };
     }

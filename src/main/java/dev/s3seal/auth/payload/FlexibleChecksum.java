@@ -36,6 +36,25 @@ public record FlexibleChecksum(ChecksumAlgorithm algorithm, byte[] value) {
         return new FlexibleChecksum(algorithm, running.digest());
     }
 
+    /**
+     * S3's full-object checksum of a multipart object: the CRC of the whole object, combined from
+     * the parts' CRCs and their lengths (only the CRC algorithms, {@link #supportsFullObject}).
+     */
+    public static FlexibleChecksum fullObject(
+            ChecksumAlgorithm algorithm, List<FlexibleChecksum> parts, long[] lengths) {
+        for (FlexibleChecksum part : parts) {
+            if (part.algorithm() != algorithm) {
+                throw new IllegalArgumentException("parts of one upload share one algorithm");
+            }
+        }
+        return new FlexibleChecksum(algorithm, CrcCombination.combine(algorithm, parts, lengths));
+    }
+
+    /** True for the algorithms with a full-object checksum of multipart objects in S3 (the CRCs). */
+    public static boolean supportsFullObject(ChecksumAlgorithm algorithm) {
+        return CrcCombination.supports(algorithm);
+    }
+
     @Override
     public byte[] value() {
         return value.clone();
