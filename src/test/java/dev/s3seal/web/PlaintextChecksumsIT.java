@@ -386,10 +386,26 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.awsErrorDetails().errorMessage()).contains("missing for part 1");
                 });
+        // a whole-object checksum on the completion must be the one the parts give (here: the part's own)
+        String composite = expected("SHA256", Base64.getDecoder().decode(expected("SHA256", part))) + "-1";
+        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .checksumSHA256(expected("SHA256", part) + "-1")
+                        .multipartUpload(m -> m.parts(CompletedPart.builder()
+                                .partNumber(1)
+                                .eTag(stored.eTag())
+                                .checksumSHA256(stored.checksumSHA256())
+                                .build()))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest");
+                });
         // the upload stayed open
         client.completeMultipartUpload(b -> b.bucket(bucket)
                 .key(key)
                 .uploadId(uploadId)
+                .checksumSHA256(composite)
                 .multipartUpload(m -> m.parts(CompletedPart.builder()
                         .partNumber(1)
                         .eTag(stored.eTag())
@@ -397,7 +413,7 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
                         .build())));
         assertThat(client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED))
                         .checksumSHA256())
-                .isEqualTo(expected("SHA256", Base64.getDecoder().decode(expected("SHA256", part))) + "-1");
+                .isEqualTo(composite);
     }
 
     private RawHttp.Response rawPut(String key, byte[] data, Map<String, String> headers) throws IOException {

@@ -20,8 +20,8 @@ final class CrcCombination {
                 || algorithm == ChecksumAlgorithm.CRC64NVME;
     }
 
-    /** The CRC of the pieces one after the other; {@code lengths[i]} is the byte length of piece {@code i}. */
-    static byte[] combine(ChecksumAlgorithm algorithm, List<FlexibleChecksum> pieces, long[] lengths) {
+    /** The CRC of the pieces one after the other, from their big-endian CRCs; {@code lengths[i]} is piece {@code i}'s length. */
+    static byte[] combine(ChecksumAlgorithm algorithm, List<byte[]> pieces, long[] lengths) {
         if (!supports(algorithm) || pieces.size() != lengths.length || pieces.isEmpty()) {
             throw new IllegalArgumentException("no full-object " + algorithm + " of these pieces");
         }
@@ -39,9 +39,9 @@ final class CrcCombination {
         return java.util.Arrays.copyOfRange(out.array(), 8 - algorithm.length(), 8);
     }
 
-    private static long value(FlexibleChecksum piece) {
+    private static long value(byte[] piece) {
         long v = 0;
-        for (byte b : piece.value()) {
+        for (byte b : piece) {
             v = (v << 8) | (b & 0xFF);
         }
         return v;

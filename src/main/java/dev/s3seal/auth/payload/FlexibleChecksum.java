@@ -47,7 +47,10 @@ public record FlexibleChecksum(ChecksumAlgorithm algorithm, byte[] value) {
                 throw new IllegalArgumentException("parts of one upload share one algorithm");
             }
         }
-        return new FlexibleChecksum(algorithm, CrcCombination.combine(algorithm, parts, lengths));
+        return new FlexibleChecksum(
+                algorithm,
+                CrcCombination.combine(
+                        algorithm, parts.stream().map(FlexibleChecksum::value).toList(), lengths));
     }
 
     /** True for the algorithms with a full-object checksum of multipart objects in S3 (the CRCs). */

@@ -81,6 +81,7 @@ final class MultipartCompletion {
                                 MultipartManifest manifest = manifest(parts, stored, id.segmentSize());
                                 // refused (a part's checksum missing) before anything completes upstream
                                 Optional<FlexibleChecksum> checksum = objectChecksum(id, parts, manifest);
+                                checksum.ifPresent(value -> checkDeclared(request, id.checksum(), value, manifest));
                                 // the conditions are evaluated once the upload is known to complete,
                                 // and before anything replaces the destination
                                 return conditions
@@ -163,19 +164,42 @@ final class MultipartCompletion {
         return Optional.of(upload.of(values, lengths));
     }
 
+    /**
+     * The whole-object checksum a client may send on the completion ({@code x-amz-checksum-<alg>}: the
+     * composite {@code base64-N} or the full-object value) must be the one the parts give, as S3 checks
+     * it ({@code BadDigest} otherwise); checked before anything completes upstream.
+     */
+    private static void checkDeclared(
+            S3Request request, UploadChecksum upload, FlexibleChecksum checksum, MultipartManifest manifest) {
+        String declared = request.header(upload.algorithm().headerName());
+        if (declared != null && !declared.strip().equals(answered(upload, checksum, manifest))) {
+            throw new S3Exception(
+                    S3ErrorCode.BAD_DIGEST,
+                    "The " + upload.algorithm().name().toLowerCase(Locale.ROOT)
+                            + " you specified did not match the calculated checksum.");
+        }
+    }
+
+    /** The object's checksum as S3 writes it: a composite one with {@code -N}. */
+    private static String answered(UploadChecksum upload, FlexibleChecksum checksum, MultipartManifest manifest) {
+        return upload.type() == SealedChecksum.Type.COMPOSITE
+                ? checksum.base64() + "-" + manifest.partCount()
+                : checksum.base64();
+    }
+
     /** The final completion's answer with the object's checksum, as S3 writes it (composite: {@code -N}). */
     private static SmallExchanges.Answer withChecksum(
             SmallExchanges.Answer answer,
             UploadChecksum upload,
             FlexibleChecksum checksum,
             MultipartManifest manifest) {
-        String value = upload.type() == SealedChecksum.Type.COMPOSITE
-                ? checksum.base64() + "-" + manifest.partCount()
-                : checksum.base64();
         return new SmallExchanges.Answer(
                 answer.response(),
                 MultipartXml.withChecksum(
-                        answer.body(), upload.algorithm(), value, upload.type().name()));
+                        answer.body(),
+                        upload.algorithm(),
+                        answered(upload, checksum, manifest),
+                        upload.type().name()));
     }
 
     /**
