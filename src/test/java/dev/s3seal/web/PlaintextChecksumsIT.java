@@ -242,6 +242,38 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
         }
     }
 
+    @Test
+    void shouldKeepTheCompositeChecksumOnASameKeyCopyOfAMultipartObject() {
+        String key = "docs/multipart-source";
+        byte[] data = random(5 * MIB + 70_000, 59);
+        String uploadId = client.createMultipartUpload(
+                        b -> b.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32))
+                .uploadId();
+        List<CompletedPart> completed = new ArrayList<>();
+        for (int[] range : new int[][] {{0, 5 * MIB}, {5 * MIB, data.length}}) {
+            int number = completed.size() + 1;
+            UploadPartResponse part = client.uploadPart(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromBytes(Arrays.copyOfRange(data, range[0], range[1])));
+            completed.add(CompletedPart.builder()
+                    .partNumber(number)
+                    .eTag(part.eTag())
+                    .checksumCRC32(part.checksumCRC32())
+                    .build());
+        }
+        CompleteMultipartUploadResponse done = client.completeMultipartUpload(
+                b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(completed)));
+
+        client.copyObject(b ->
+                b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey("docs/multipart-copy"));
+
+        assertThat(client.headObject(
+                                b -> b.bucket(bucket).key("docs/multipart-copy").checksumMode(ChecksumMode.ENABLED))
+                        .checksumCRC32())
+                .isEqualTo(done.checksumCRC32())
+                .endsWith("-2");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"CRC32", "CRC32C", "SHA1", "SHA256"})
     void shouldAnswerTheCompositeChecksumOfAnUploadCreatedWithAnAlgorithm(String name) {
