@@ -1,8 +1,6 @@
 package dev.s3seal.web.copy;
 
-import dev.s3seal.auth.payload.FlexibleChecksum;
 import dev.s3seal.crypto.EnvelopeMetadata;
-import dev.s3seal.crypto.SealedChecksum;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.keys.registry.KeyRegistry;
 import dev.s3seal.policy.Format;
@@ -14,6 +12,7 @@ import dev.s3seal.s3.S3Request;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.web.envelope.CarriedObjectSettings;
+import dev.s3seal.web.envelope.PlaintextChecksums;
 import dev.s3seal.web.exchange.BodyChecksum;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
@@ -23,7 +22,6 @@ import dev.s3seal.web.object.S3ecUpload;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -94,7 +92,7 @@ public final class StreamingCopy {
                             plaintext,
                             source.plaintextLength(),
                             plaintextMd5(source),
-                            BodyChecksum.known(plaintextChecksum(source)))
+                            BodyChecksum.known(PlaintextChecksums.keptByCopy(source.envelope(), source.dataKey())))
                     .map(outcome -> outcome.stored()
                             ? CopyResults.object(source, outcome.response(), outcome.etag(), null)
                             : new SmallExchanges.Answer(outcome.response(), outcome.error()));
@@ -163,23 +161,6 @@ public final class StreamingCopy {
                 S3ErrorCode.NOT_IMPLEMENTED,
                 "s3seal does not copy objects it encrypted client-side " + "to a destination under policy mode "
                         + destination.mode().yamlName() + ".");
-    }
-
-    /**
-     * The source's full-object checksum when s3seal sealed one: the copy keeps the plaintext, so it keeps
-     * the checksum (as S3 does without {@code x-amz-checksum-algorithm}); a multipart source's composite
-     * checksum describes its parts and is not carried to the single-part copy.
-     */
-    private static Optional<FlexibleChecksum> plaintextChecksum(CopySourceObject source) {
-        EnvelopeMetadata envelope = source.envelope();
-        if (envelope == null || envelope.sealedChecksum() == null || envelope.manifest() != null) {
-            return Optional.empty();
-        }
-        SealedChecksum.Checksum opened = envelope.openChecksum(source.dataKey());
-        return Optional.of(new FlexibleChecksum(
-                dev.s3seal.auth.payload.ChecksumAlgorithm.valueOf(
-                        opened.algorithm().name()),
-                opened.value()));
     }
 
     /** The source's plaintext MD5 when s3seal sealed it (then the destination gets it sealed at once). */

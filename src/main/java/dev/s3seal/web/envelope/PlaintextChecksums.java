@@ -73,6 +73,21 @@ public final class PlaintextChecksums {
         return Optional.of(new Answer(algorithm, value, opened.type()));
     }
 
+    /**
+     * The full-object checksum a copy of a single-part object keeps (the copy has the same plaintext);
+     * empty for objects without one and for multipart objects, whose composite value describes parts.
+     *
+     * @throws dev.s3seal.crypto.AuthenticationFailedException when the sealed entry does not open
+     */
+    public static Optional<FlexibleChecksum> keptByCopy(EnvelopeMetadata envelope, byte[] dataKey) {
+        if (envelope == null || envelope.sealedChecksum() == null || envelope.manifest() != null) {
+            return Optional.empty();
+        }
+        SealedChecksum.Checksum opened = envelope.openChecksum(dataKey);
+        return Optional.of(new FlexibleChecksum(
+                ChecksumAlgorithm.valueOf(opened.algorithm().name()), opened.value()));
+    }
+
     private static SealedChecksum.Checksum sealable(FlexibleChecksum checksum, SealedChecksum.Type type) {
         return new SealedChecksum.Checksum(
                 SealedChecksum.Algorithm.named(checksum.algorithm().name()), type, checksum.value());

@@ -18,7 +18,14 @@ import org.springframework.http.HttpHeaders;
  * {@code x-amz-checksum-type} on CreateMultipartUpload), carried to every replica in the upload id
  * ({@link MultipartUploadId}); at completion the object's checksum is made of the parts' as S3 makes it.
  */
-record UploadChecksum(ChecksumAlgorithm algorithm, SealedChecksum.Type type) {
+public record UploadChecksum(ChecksumAlgorithm algorithm, SealedChecksum.Type type) {
+
+    /** Only the combinations S3 accepts (an id decoded from a client is checked here too). */
+    public UploadChecksum {
+        if (!allowed(algorithm, type)) {
+            throw new IllegalArgumentException("no " + type + " checksum with " + algorithm);
+        }
+    }
 
     static final String ALGORITHM_HEADER = "x-amz-checksum-algorithm";
 
@@ -38,9 +45,7 @@ record UploadChecksum(ChecksumAlgorithm algorithm, SealedChecksum.Type type) {
                 .orElseThrow(() ->
                         new S3Exception(S3ErrorCode.INVALID_REQUEST, "Checksum algorithm provided is unsupported."));
         SealedChecksum.Type chosen = type == null ? defaultType(algorithm) : type(type);
-        boolean crc = FlexibleChecksum.supportsFullObject(algorithm);
-        if ((chosen == SealedChecksum.Type.FULL_OBJECT && !crc)
-                || (chosen == SealedChecksum.Type.COMPOSITE && algorithm == ChecksumAlgorithm.CRC64NVME)) {
+        if (!allowed(algorithm, chosen)) {
             throw new S3Exception(
                     S3ErrorCode.INVALID_REQUEST,
                     "The " + chosen.name() + " checksum type cannot be used with the "
@@ -79,6 +84,13 @@ record UploadChecksum(ChecksumAlgorithm algorithm, SealedChecksum.Type type) {
         return type == SealedChecksum.Type.COMPOSITE
                 ? FlexibleChecksum.composite(algorithm, parts)
                 : FlexibleChecksum.fullObject(algorithm, parts, lengths);
+    }
+
+    /** FULL_OBJECT for the CRC algorithms only, and CRC64NVME is FULL_OBJECT only, as in S3. */
+    private static boolean allowed(ChecksumAlgorithm algorithm, SealedChecksum.Type type) {
+        return type == SealedChecksum.Type.FULL_OBJECT
+                ? FlexibleChecksum.supportsFullObject(algorithm)
+                : algorithm != ChecksumAlgorithm.CRC64NVME;
     }
 
     /** CRC64NVME is full-object only; the other algorithms default to composite, as in S3. */

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -111,7 +112,7 @@ public final class EncryptingUpload {
             byte[] error,
             String etag,
             String versionId,
-            java.util.Optional<FlexibleChecksum> checksum) {
+            Optional<FlexibleChecksum> checksum) {
 
         public boolean stored() {
             return error == null;
@@ -265,13 +266,13 @@ public final class EncryptingUpload {
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
                         return SmallExchanges.readAll(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
-                                .map(error -> new Outcome(response, error, null, null, java.util.Optional.empty()));
+                                .map(error -> new Outcome(response, error, null, null, Optional.empty()));
                     }
                     return responseBody
                             .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
                             .then(Mono.defer(() -> {
                                 byte[] digest = plaintextMd5.get();
-                                java.util.Optional<FlexibleChecksum> verified = checksum.verified();
+                                Optional<FlexibleChecksum> verified = checksum.verified();
                                 Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null
                                         ? Mono.empty()
                                         : sealAfterPut(
@@ -286,8 +287,8 @@ public final class EncryptingUpload {
                                                                         .getFirst("x-amz-version-id"),
                                                                 copied.getFirst("x-amz-version-id"))
                                                         .thenReturn(copied));
-                                return sealed.map(java.util.Optional::of)
-                                        .defaultIfEmpty(java.util.Optional.empty())
+                                return sealed.map(Optional::of)
+                                        .defaultIfEmpty(Optional.empty())
                                         .map(copyHeaders -> new Outcome(
                                                 response,
                                                 null,
@@ -305,7 +306,7 @@ public final class EncryptingUpload {
 
     /** The envelope after the body: with the sealed MD5 and the sealed checksum it did not carry yet. */
     private EnvelopeMetadata sealedAfter(
-            EnvelopeMetadata envelope, byte[] dataKey, byte[] md5, java.util.Optional<FlexibleChecksum> checksum) {
+            EnvelopeMetadata envelope, byte[] dataKey, byte[] md5, Optional<FlexibleChecksum> checksum) {
         EnvelopeMetadata sealed = envelope;
         if (sealed.sealedMd5() == null && etags.sealMd5AfterPut()) {
             sealed = sealed.withSealedMd5(EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()));
@@ -323,7 +324,7 @@ public final class EncryptingUpload {
      * upstream's ETag and no checksum) and is logged.
      */
     private Mono<org.springframework.http.HttpHeaders> sealAfterPut(
-            UpstreamRequest put, EnvelopeMetadata withMd5, String upstreamEtag) {
+            UpstreamRequest put, EnvelopeMetadata sealed, String upstreamEtag) {
         if (upstreamEtag == null) {
             return Mono.empty();
         }
@@ -335,7 +336,7 @@ public final class EncryptingUpload {
                 headers.put(lower, values);
             }
         });
-        withMd5.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         // an object stored under the client's SSE-C key (the rule allows it) is copied with it on both sides
         headers.putAll(CustomerKeyHeaders.carriedForSelfCopy(put.headers()));
         headers.put("x-amz-copy-source", List.of(new CopySource(put.bucket(), put.key()).toHeaderValue()));
@@ -350,7 +351,7 @@ public final class EncryptingUpload {
                         return drained.thenReturn(response.headers());
                     }
                     log.warn(
-                            "storing the sealed MD5 of {}/{} failed: upstream answered {}",
+                            "storing the sealed MD5 and checksum of {}/{} failed: upstream answered {}",
                             put.bucket(),
                             put.key(),
                             response.status());
@@ -358,7 +359,11 @@ public final class EncryptingUpload {
                 })
                 .singleOrEmpty()
                 .onErrorResume(error -> {
-                    log.warn("storing the sealed MD5 of {}/{} failed: {}", put.bucket(), put.key(), error.toString());
+                    log.warn(
+                            "storing the sealed MD5 and checksum of {}/{} failed: {}",
+                            put.bucket(),
+                            put.key(),
+                            error.toString());
                     return Mono.empty();
                 });
     }
