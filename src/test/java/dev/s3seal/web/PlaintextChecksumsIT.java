@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -304,6 +305,11 @@ class PlaintextChecksumsIT extends ProxyIntegrationTest {
                     withChecksum(CompletedPart.builder().partNumber(number).eTag(part.eTag()), name, expectedPart)
                             .build());
         }
+        ListPartsResponse listed =
+                client.listParts(b -> b.bucket(bucket).key(key).uploadId(created.uploadId()));
+        assertThat(listed.checksumAlgorithm()).isEqualTo(algorithm);
+        assertThat(listed.checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+        assertThat(listed.parts()).hasSize(2);
         // S3's composite: the algorithm over the concatenated binary part checksums, then -N
         String composite = expected(name, partChecksums.toByteArray()) + "-2";
 

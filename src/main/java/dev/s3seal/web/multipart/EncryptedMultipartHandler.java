@@ -212,6 +212,9 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                             }
                         });
                         rewritten = MultipartXml.replaceUploadId(rewritten, id.upstreamId(), id.encode());
+                        if (id.checksum() != null) {
+                            rewritten = MultipartXml.withUploadChecksum(rewritten, id.checksum());
+                        }
                     } catch (IllegalArgumentException malformed) {
                         throw new S3Exception(
                                 S3ErrorCode.INTERNAL_ERROR, "The upstream part list could not be read.", malformed);

@@ -194,6 +194,24 @@ public final class MultipartXml {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A ListPartsResult with the upload's checksum algorithm and type, as S3 lists them (the parts'
+     * own checksums of the plaintext are not kept anywhere s3seal could read them back).
+     */
+    static byte[] withUploadChecksum(byte[] xml, UploadChecksum checksum) {
+        String text =
+                new String(xml, StandardCharsets.UTF_8).replaceAll("<Checksum(Algorithm|Type)>[^<]*</Checksum\\1>", "");
+        int end = text.lastIndexOf("</ListPartsResult>");
+        if (end < 0) {
+            return xml;
+        }
+        return (text.substring(0, end) + "<ChecksumAlgorithm>"
+                        + checksum.algorithm().name()
+                        + "</ChecksumAlgorithm><ChecksumType>" + checksum.type().name() + "</ChecksumType>"
+                        + text.substring(end))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** {@code xml} with the text of its first {@code <UploadId>} replaced (escaped forms of both ids). */
     static byte[] replaceUploadId(byte[] xml, String upstreamId, String clientId) {
         String text = new String(xml, StandardCharsets.UTF_8);
