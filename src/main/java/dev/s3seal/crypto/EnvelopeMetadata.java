@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param context     the extra encryption context the data key was wrapped under ({@link RecordedContext});
  *                    null when not recorded (no {@code s3seal-c} entry: objects written before it existed,
  *                    and wraps that never take a context)
+ * @param sealedChecksum the client's flexible checksum of the plaintext, sealed ({@link SealedChecksum}); may be null
  * @param streamHeader a copy of the single-part stream's 91-byte header ({@code s3seal-f}), so a ranged
  *                    read needs one upstream request (docs/format.md 4.1); null for multipart objects and
  *                    objects written before it existed. Only its length is checked here: the reader holds
@@ -48,6 +49,7 @@ public record EnvelopeMetadata(
         @Nullable Integer partCount,
         byte @Nullable [] manifest,
         @Nullable Map<String, String> context,
+        byte @Nullable [] sealedChecksum,
         byte @Nullable [] streamHeader) {
 
     public static final String PREFIX = "x-amz-meta-s3seal-";
@@ -71,6 +73,7 @@ public record EnvelopeMetadata(
             N = "n",
             M = "m",
             C = "c",
+            X = "x",
             F = "f";
     private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,16}");
     private static final Pattern KEY_ID = Pattern.compile("[\\x21-\\x3A\\x3C-\\x7E]{1,256}");
@@ -87,7 +90,9 @@ public record EnvelopeMetadata(
         check(keyVersion == null || KEY_VERSION.matcher(keyVersion).matches(), "key version");
         check(wrappedKey != null && wrappedKey.length >= 1 && wrappedKey.length <= 512, "wrapped key");
         if (plaintextLength == PENDING_LENGTH) {
-            check(sealedMd5 == null && partCount == null && manifest == null, "pending upload with final entries");
+            check(
+                    sealedMd5 == null && partCount == null && manifest == null && sealedChecksum == null,
+                    "pending upload with final entries");
         } else {
             CiphertextSizes.checkLength(plaintextLength);
         }
@@ -97,10 +102,14 @@ public record EnvelopeMetadata(
         check(manifest == null || (partCount != null && manifest.length <= 700), "manifest");
         wrappedKey = wrappedKey.clone();
         sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
+        manifest = manifest == null ? null : manifest.clone();
+        if (sealedChecksum != null) {
+            SealedChecksum.checkShape(sealedChecksum);
+            sealedChecksum = sealedChecksum.clone();
+        }
         check(
                 streamHeader == null || (streamHeader.length == ObjectFormat.HEADER_LENGTH && manifest == null),
                 "stream header");
-        manifest = manifest == null ? null : manifest.clone();
         streamHeader = streamHeader == null ? null : streamHeader.clone();
         context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
         int size = encodedSize(toHeadersUnchecked(
@@ -115,12 +124,13 @@ public record EnvelopeMetadata(
                 partCount,
                 manifest,
                 context,
+                sealedChecksum,
                 null));
         // s3seal-f is a fixed STREAM_HEADER_ENCODED_BYTES on top of the budget (docs/format.md 8)
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
     }
 
-    /** The envelope without a copy of the stream header (multipart objects, and objects from before it). */
+    /** The entries of objects without a sealed checksum or a stream header copy (multipart, older objects). */
     public EnvelopeMetadata(
             int version,
             String providerKind,
@@ -145,7 +155,44 @@ public record EnvelopeMetadata(
                 partCount,
                 manifest,
                 context,
+                null,
                 null);
+    }
+
+    /** These entries with {@code sealedMd5} ({@link #sealMd5}) in place of any earlier one. */
+    public EnvelopeMetadata withSealedMd5(byte @Nullable [] sealedMd5) {
+        return new EnvelopeMetadata(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                sealedChecksum,
+                streamHeader);
+    }
+
+    /** These entries with {@code sealedChecksum} ({@link SealedChecksum#seal}) in place of any earlier one. */
+    public EnvelopeMetadata withSealedChecksum(byte @Nullable [] sealedChecksum) {
+        return new EnvelopeMetadata(
+                version,
+                providerKind,
+                keyId,
+                keyVersion,
+                wrappedKey,
+                plaintextLength,
+                segmentSize,
+                sealedMd5,
+                partCount,
+                manifest,
+                context,
+                sealedChecksum,
+                streamHeader);
     }
 
     /** This envelope carrying {@code header} (91 bytes, or null for none) as {@code s3seal-f}. */
@@ -162,7 +209,21 @@ public record EnvelopeMetadata(
                 partCount,
                 manifest,
                 context,
+                sealedChecksum,
                 header);
+    }
+
+    /**
+     * Opens the sealed checksum for this object's length and part count.
+     *
+     * @throws AuthenticationFailedException when it was edited, or sealed for another object
+     * @throws IllegalStateException when there is none
+     */
+    public SealedChecksum.Checksum openChecksum(byte[] dataKey) {
+        if (sealedChecksum == null) {
+            throw new IllegalStateException("no sealed checksum");
+        }
+        return SealedChecksum.open(dataKey, sealedChecksum, plaintextLength, partCount == null ? 0 : partCount);
     }
 
     /** A multipart upload not sealed yet: no plaintext length, not readable. */
@@ -189,6 +250,7 @@ public record EnvelopeMetadata(
                 partCount,
                 manifest,
                 context,
+                sealedChecksum,
                 streamHeader);
     }
 
@@ -203,7 +265,7 @@ public record EnvelopeMetadata(
         for (Map.Entry<String, String> e : headers.entrySet()) {
             if (isReserved(e.getKey())) {
                 String name = e.getKey().toLowerCase(Locale.ROOT).substring(PREFIX.length());
-                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C, F).contains(name)) {
+                if (!Arrays.asList(V, KP, KI, KV, K, L, S, H, N, M, C, X, F).contains(name)) {
                     throw new IllegalArgumentException("unknown s3seal metadata entry " + name);
                 }
                 if (ours.put(name, e.getValue()) != null) {
@@ -226,6 +288,7 @@ public record EnvelopeMetadata(
                 n == null ? null : (int) Math.min(decimal(n), Integer.MAX_VALUE),
                 ours.containsKey(M) ? base64(ours.get(M)) : null,
                 ours.containsKey(C) ? RecordedContext.decode(base64(ours.get(C))) : null,
+                ours.containsKey(X) ? base64(ours.get(X)) : null,
                 ours.containsKey(F) ? base64(ours.get(F)) : null);
     }
 
@@ -294,6 +357,7 @@ public record EnvelopeMetadata(
             Integer parts,
             byte[] manifest,
             Map<String, String> context,
+            byte[] checksum,
             byte[] streamHeader) {
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, String> h = new LinkedHashMap<>();
@@ -319,6 +383,9 @@ public record EnvelopeMetadata(
         }
         if (context != null) {
             h.put(PREFIX + C, b64.encodeToString(RecordedContext.encode(context)));
+        }
+        if (checksum != null) {
+            h.put(PREFIX + X, b64.encodeToString(checksum));
         }
         if (streamHeader != null) {
             h.put(PREFIX + F, b64.encodeToString(streamHeader));
@@ -373,13 +440,18 @@ public record EnvelopeMetadata(
     }
 
     @Override
-    public byte @Nullable [] manifest() {
-        return manifest == null ? null : manifest.clone();
+    public byte @Nullable [] streamHeader() {
+        return streamHeader == null ? null : streamHeader.clone();
     }
 
     @Override
-    public byte @Nullable [] streamHeader() {
-        return streamHeader == null ? null : streamHeader.clone();
+    public byte @Nullable [] sealedChecksum() {
+        return sealedChecksum == null ? null : sealedChecksum.clone();
+    }
+
+    @Override
+    public byte @Nullable [] manifest() {
+        return manifest == null ? null : manifest.clone();
     }
 
     @Override

@@ -18,6 +18,7 @@ final class StreamKeys {
     static final String COMMITMENT_LABEL = "s3seal/1/commitment";
     static final String MANIFEST_KEY_LABEL = "s3seal/1/manifest-key";
     static final String MD5_KEY_LABEL = "s3seal/1/md5-key";
+    static final String CHECKSUM_KEY_LABEL = "s3seal/1/checksum-key";
 
     private StreamKeys() {}
 

@@ -250,6 +250,32 @@ class SseCIT {
     }
 
     @Test
+    void shouldAnswerThePlaintextChecksumOfAnEmulatedObjectAsUnderTheClientSideModes() {
+        String bucket = bucket("emul-");
+        byte[] body = "emulated body with a checksum".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body);
+        String expected = java.util.Base64.getEncoder()
+                .encodeToString(java.nio.ByteBuffer.allocate(4)
+                        .putInt((int) crc.getValue())
+                        .array());
+        try (S3Client client = client()) {
+            PutObjectResponse put = client.putObject(
+                    b -> withKey(b.bucket(bucket)
+                            .key("k")
+                            .checksumAlgorithm(software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32_C)),
+                    RequestBody.fromBytes(body));
+            assertThat(put.checksumCRC32C()).isEqualTo(expected);
+            GetObjectResponse read = client.getObject(
+                            b -> withKey(b.bucket(bucket).key("k"))
+                                    .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED),
+                            ResponseTransformer.toBytes())
+                    .response();
+            assertThat(read.checksumCRC32C()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldRefuseAWrongKeyWithAccessDenied() {
         String bucket = bucket("emul-");
         try (S3Client client = client()) {

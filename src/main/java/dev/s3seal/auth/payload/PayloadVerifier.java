@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +34,8 @@ public final class PayloadVerifier {
     private final Map<ChecksumAlgorithm, ChecksumAlgorithm.Running> checksums = new EnumMap<>(ChecksumAlgorithm.class);
     private long decoded;
     private boolean closed;
+    private FlexibleChecksum verified;
+    private boolean finished;
 
     private PayloadVerifier(AuthResult auth, DeclaredDigests declared) {
         this.mode = auth.payloadMode();
@@ -115,7 +118,42 @@ public final class PayloadVerifier {
             byte[] actual = e.getValue().digest();
             checkChecksum(e.getKey(), expected.get(e.getKey()), actual);
             checkChecksum(e.getKey(), trailed.get(e.getKey()), actual);
+            if (verified == null) {
+                verified = new FlexibleChecksum(e.getKey(), actual);
+            }
         }
+        finished = true;
+    }
+
+    /**
+     * The flexible checksum the client declared for the body (an {@code x-amz-checksum-*} header or a
+     * trailer named in {@code x-amz-trailer}), known before the body: what S3 will answer it with.
+     */
+    public Optional<ChecksumAlgorithm> declaredChecksumAlgorithm() {
+        return checksums.keySet().stream().findFirst();
+    }
+
+    /**
+     * The value of an {@code x-amz-checksum-*} header, known before the body. It holds for the body
+     * only once {@link #finish} succeeded (the body fails otherwise); a trailer's value is not here.
+     */
+    public Optional<FlexibleChecksum> headerChecksum() {
+        return declared.headerChecksums().entrySet().stream()
+                .findFirst()
+                .map(e -> new FlexibleChecksum(e.getKey(), e.getValue()));
+    }
+
+    /**
+     * The declared checksum as computed over the body and checked against the client's value, once
+     * {@link #finish} succeeded; empty when the client declared none.
+     *
+     * @throws IllegalStateException before the body verified
+     */
+    public Optional<FlexibleChecksum> verifiedChecksum() {
+        if (!finished) {
+            throw new IllegalStateException("the body has not been verified");
+        }
+        return Optional.ofNullable(verified);
     }
 
     /** The plaintext length the client declared (Content-Length or x-amz-decoded-content-length), -1 if unknown. */

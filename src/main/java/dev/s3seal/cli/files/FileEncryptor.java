@@ -69,6 +69,7 @@ public final class FileEncryptor {
                     null,
                     null,
                     context.recordedWith(wrapped),
+                    null,
                     streamHeader);
             return new Result(userMetadata(envelope.toHeaders()), length, ciphertextLength);
         }

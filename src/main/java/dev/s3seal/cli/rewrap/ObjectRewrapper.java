@@ -156,6 +156,7 @@ final class ObjectRewrapper {
                                     envelope.partCount(),
                                     envelope.manifest(),
                                     writeContext.recordedWith(wrapped),
+                                    envelope.sealedChecksum(),
                                     // the body is not touched, so its stream header copy stays as it is
                                     envelope.streamHeader()),
                             layout))

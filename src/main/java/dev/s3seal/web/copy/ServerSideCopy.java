@@ -124,6 +124,8 @@ final class ServerSideCopy {
                 source.partCount(),
                 source.manifest(),
                 recordedContext,
+                // keyed by the data key alone, like the MD5 and the manifest: still valid under the new wrap
+                source.sealedChecksum(),
                 // the same ciphertext, so the same stream header (the reader checks it as for any object)
                 source.streamHeader());
     }

@@ -12,6 +12,8 @@ import dev.s3seal.s3.S3Request;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.web.envelope.CarriedObjectSettings;
+import dev.s3seal.web.envelope.PlaintextChecksums;
+import dev.s3seal.web.exchange.BodyChecksum;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.forward.ServerSideEncryptionHandler;
@@ -89,7 +91,8 @@ public final class StreamingCopy {
                             target,
                             plaintext,
                             source.plaintextLength(),
-                            plaintextMd5(source))
+                            plaintextMd5(source),
+                            BodyChecksum.known(PlaintextChecksums.keptByCopy(source.envelope(), source.dataKey())))
                     .map(outcome -> outcome.stored()
                             ? CopyResults.object(source, outcome.response(), outcome.etag(), null)
                             : new SmallExchanges.Answer(outcome.response(), outcome.error()));

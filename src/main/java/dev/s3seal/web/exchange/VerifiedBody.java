@@ -8,8 +8,12 @@ import dev.s3seal.stream.VerifiedBodyOperator;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 
-/** The client's body after de-framing and verification, with the length it declared. */
-public record VerifiedBody(Flux<DataBuffer> content, long length, boolean declaresTrailerChecksum) {
+/**
+ * The client's body after de-framing and verification, with the length it declared and the flexible
+ * checksum it declared ({@link BodyChecksum#verified()} once {@code content} completed).
+ */
+public record VerifiedBody(
+        Flux<DataBuffer> content, long length, boolean declaresTrailerChecksum, BodyChecksum checksum) {
 
     public static VerifiedBody of(ProxyExchange exchange) {
         S3Request request = exchange.request();
@@ -18,7 +22,7 @@ public record VerifiedBody(Flux<DataBuffer> content, long length, boolean declar
                 || request.header("content-length") != null
                 || request.header("transfer-encoding") != null;
         if (!hasBody) {
-            return new VerifiedBody(Flux.empty(), -1, false);
+            return new VerifiedBody(Flux.empty(), -1, false, BodyChecksum.NONE);
         }
         PayloadVerifier verifier = PayloadVerifier.forRequest(
                 exchange.auth(), WholeObjectChecksums.bodyHeaders(exchange.operation(), request.headers()));
@@ -32,6 +36,6 @@ public record VerifiedBody(Flux<DataBuffer> content, long length, boolean declar
         var bufferFactory = exchange.exchange().getResponse().bufferFactory();
         Flux<DataBuffer> content =
                 exchange.exchange().getRequest().getBody().transform(new VerifiedBodyOperator(verifier, bufferFactory));
-        return new VerifiedBody(content, length, request.header("x-amz-trailer") != null);
+        return new VerifiedBody(content, length, request.header("x-amz-trailer") != null, BodyChecksum.of(verifier));
     }
 }

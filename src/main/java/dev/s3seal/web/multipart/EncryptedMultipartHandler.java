@@ -87,6 +87,7 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         int segmentSize = exchange.decision().options().segmentSize();
         java.util.Optional<KeyDefinition> definition = exchange.decision().key();
         KeyContext context = ObjectContexts.forWrite(request.bucket(), request.key(), definition);
+        UploadChecksum checksum = UploadChecksum.requested(request).orElse(null);
         Flux<DataBuffer> body = VerifiedBody.of(exchange).content();
         return Buffers.releaseAll(body)
                 .then(Mono.defer(() ->
@@ -123,12 +124,18 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                                     return SmallExchanges.write(exchange, answer.response(), answer.body());
                                 }
                                 String upstreamId = uploadIdOf(answer.body());
-                                String clientId =
-                                        new MultipartUploadId(upstreamId, wrapped, segmentSize, recorded).encode();
-                                return SmallExchanges.write(
+                                String clientId = new MultipartUploadId(
+                                                upstreamId, wrapped, segmentSize, recorded, checksum)
+                                        .encode();
+                                Mono<Void> written = SmallExchanges.write(
                                         exchange,
                                         answer.response(),
                                         MultipartXml.replaceUploadId(answer.body(), upstreamId, clientId));
+                                if (checksum != null) {
+                                    checksum.answer(
+                                            exchange.exchange().getResponse().getHeaders());
+                                }
+                                return written;
                             });
                 });
     }
@@ -137,6 +144,9 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
         S3Request request = exchange.request();
         int partNumber = partNumber(request.query().first("partNumber"));
         VerifiedBody body = VerifiedBody.of(exchange);
+        if (id.checksum() != null) {
+            id.checksum().checkPart(body.checksum());
+        }
         long plaintextLength = body.length();
         EncryptOperator encrypt;
         try {
@@ -166,6 +176,10 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                 answer -> {
                     if (answer.getFirst("etag") != null) {
                         answer.set("ETag", PlaintextEtags.quoted(md5.digest()));
+                        // the body was sent whole, so it verified: S3 answers the part's checksum
+                        body.checksum()
+                                .verified()
+                                .ifPresent(checksum -> answer.set(checksum.headerName(), checksum.base64()));
                     }
                 });
     }
@@ -198,6 +212,9 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
                             }
                         });
                         rewritten = MultipartXml.replaceUploadId(rewritten, id.upstreamId(), id.encode());
+                        if (id.checksum() != null) {
+                            rewritten = MultipartXml.withUploadChecksum(rewritten, id.checksum());
+                        }
                     } catch (IllegalArgumentException malformed) {
                         throw new S3Exception(
                                 S3ErrorCode.INTERNAL_ERROR, "The upstream part list could not be read.", malformed);

@@ -1,8 +1,10 @@
 package dev.s3seal.web.multipart;
 
+import dev.s3seal.auth.payload.FlexibleChecksum;
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartManifest;
+import dev.s3seal.crypto.SealedChecksum;
 import dev.s3seal.keys.ObjectKeys;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
@@ -13,6 +15,7 @@ import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
+import dev.s3seal.web.envelope.PlaintextChecksums;
 import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SealResponse;
@@ -24,7 +27,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -78,13 +83,16 @@ final class MultipartCompletion {
                     return storedSizes(request, id.upstreamId(), factory)
                             .flatMap(stored -> {
                                 MultipartManifest manifest = manifest(parts, stored, id.segmentSize());
+                                // refused (a part's checksum missing) before anything completes upstream
+                                Optional<FlexibleChecksum> checksum = objectChecksum(id, parts, manifest);
+                                checksum.ifPresent(value -> checkDeclared(request, id.checksum(), value, manifest));
                                 // the conditions are evaluated once the upload is known to complete,
                                 // and before anything replaces the destination
                                 return conditions
                                         .check(exchange, keys, factory)
                                         .flatMap(pin ->
                                                 completeUpstream(exchange, id, asStored(parts, stored), pin, factory))
-                                        .map(answer -> Map.entry(manifest, answer));
+                                        .map(answer -> new Completed(manifest, checksum, answer));
                             })
                             // S3 forgets a completed upload (NoSuchUpload), S3Proxy lists it empty (InvalidPart):
                             // a retry after a lost answer (sealed) or after an interrupted seal (pending)
@@ -97,16 +105,107 @@ final class MultipartCompletion {
                                                     .switchIfEmpty(Mono.error(e))
                                             : Mono.error(e))
                             .flatMap(completed -> {
-                                MultipartManifest manifest = completed.getKey();
-                                SmallExchanges.Answer answer = completed.getValue();
-                                return answer.isErrorDocument()
-                                        ? SmallExchanges.write(exchange, answer.response(), answer.body())
-                                        : SealResponse.answer(
-                                                exchange, seal.seal(exchange, id, manifest, manifest.seal(dataKey)));
+                                MultipartManifest manifest = completed.manifest();
+                                Optional<FlexibleChecksum> checksum = completed.checksum();
+                                SmallExchanges.Answer answer = completed.answer();
+                                if (answer.isErrorDocument()) {
+                                    return SmallExchanges.write(exchange, answer.response(), answer.body());
+                                }
+                                byte[] sealedChecksum = checksum.map(value -> PlaintextChecksums.sealMultipart(
+                                                dataKey,
+                                                value,
+                                                id.checksum().type(),
+                                                manifest.totalPlaintextLength(),
+                                                manifest.partCount()))
+                                        .orElse(null);
+                                Mono<SmallExchanges.Answer> sealed = seal.seal(
+                                                exchange, id, manifest, manifest.seal(dataKey), sealedChecksum)
+                                        .map(result -> checksum.isPresent() && !result.isErrorDocument()
+                                                ? withChecksum(result, id.checksum(), checksum.get(), manifest)
+                                                : result);
+                                return SealResponse.answer(exchange, sealed);
                             });
                 })
                 .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())
                 .doFinally(signal -> Arrays.fill(dataKey, (byte) 0));
+    }
+
+    /** An upstream completion's answer with what the seal writes: the manifest and the object's checksum. */
+    private record Completed(
+            MultipartManifest manifest, Optional<FlexibleChecksum> checksum, SmallExchanges.Answer answer) {}
+
+    /**
+     * The object's checksum from the part checksums the client listed, when the upload was created
+     * with an algorithm (S3 stores none otherwise). S3 checks each listed value against the part it
+     * stored; s3seal verified each part's checksum as it arrived but keeps no state between requests,
+     * so it takes the listed values as the client's (a wrong one only makes the client's own object's
+     * checksum wrong, as a wrong body would). A composite upload needs every part's value (S3's
+     * InvalidRequest otherwise); a full-object one without them ends without a checksum.
+     */
+    static Optional<FlexibleChecksum> objectChecksum(
+            MultipartUploadId id, List<MultipartXml.Part> parts, MultipartManifest manifest) {
+        UploadChecksum upload = id.checksum();
+        if (upload == null) {
+            return Optional.empty();
+        }
+        List<FlexibleChecksum> values = new ArrayList<>(parts.size());
+        long[] lengths = new long[parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            MultipartXml.Part part = parts.get(i);
+            Optional<String> listed = part.checksum(upload.algorithm());
+            if (listed.isEmpty()) {
+                if (upload.type() == SealedChecksum.Type.FULL_OBJECT) {
+                    return Optional.empty();
+                }
+                throw new S3Exception(
+                        S3ErrorCode.INVALID_REQUEST,
+                        "The upload was created using a "
+                                + upload.algorithm().name().toLowerCase(Locale.ROOT)
+                                + " checksum. The complete request must include the checksum for each part. It was"
+                                + " missing for part " + part.number() + " in the request.");
+            }
+            values.add(FlexibleChecksum.parse(upload.algorithm(), listed.get()));
+            lengths[i] = manifest.partLength(part.number());
+        }
+        return Optional.of(upload.of(values, lengths));
+    }
+
+    /**
+     * The whole-object checksum a client may send on the completion ({@code x-amz-checksum-<alg>}: the
+     * composite {@code base64-N} or the full-object value) must be the one the parts give, as S3 checks
+     * it ({@code BadDigest} otherwise); checked before anything completes upstream.
+     */
+    private static void checkDeclared(
+            S3Request request, UploadChecksum upload, FlexibleChecksum checksum, MultipartManifest manifest) {
+        String declared = request.header(upload.algorithm().headerName());
+        if (declared != null && !declared.strip().equals(answered(upload, checksum, manifest))) {
+            throw new S3Exception(
+                    S3ErrorCode.BAD_DIGEST,
+                    "The " + upload.algorithm().name().toLowerCase(Locale.ROOT)
+                            + " you specified did not match the calculated checksum.");
+        }
+    }
+
+    /** The object's checksum as S3 writes it: a composite one with {@code -N}. */
+    private static String answered(UploadChecksum upload, FlexibleChecksum checksum, MultipartManifest manifest) {
+        return upload.type() == SealedChecksum.Type.COMPOSITE
+                ? checksum.base64() + "-" + manifest.partCount()
+                : checksum.base64();
+    }
+
+    /** The final completion's answer with the object's checksum, as S3 writes it (composite: {@code -N}). */
+    private static SmallExchanges.Answer withChecksum(
+            SmallExchanges.Answer answer,
+            UploadChecksum upload,
+            FlexibleChecksum checksum,
+            MultipartManifest manifest) {
+        return new SmallExchanges.Answer(
+                answer.response(),
+                MultipartXml.withChecksum(
+                        answer.body(),
+                        upload.algorithm(),
+                        answered(upload, checksum, manifest),
+                        upload.type().name()));
     }
 
     /**
@@ -163,7 +262,7 @@ final class MultipartCompletion {
      * read back from the pending object ({@link InterruptedSeal}), to be sealed as a first completion
      * would; empty when the object at the key is not this upload's pending object.
      */
-    private Mono<Map.Entry<MultipartManifest, SmallExchanges.Answer>> sealNotFinished(
+    private Mono<Completed> sealNotFinished(
             ProxyExchange exchange, MultipartUploadId id, List<MultipartXml.Part> parts, DataBufferFactory factory) {
         for (int i = 0; i < parts.size(); i++) {
             if (parts.get(i).number() != i + 1) {
@@ -172,7 +271,8 @@ final class MultipartCompletion {
         }
         return interrupted
                 .manifest(exchange.request(), id, parts.size(), factory)
-                .map(manifest -> Map.entry(manifest, COMPLETED_UPSTREAM_EARLIER));
+                .map(manifest ->
+                        new Completed(manifest, objectChecksum(id, parts, manifest), COMPLETED_UPSTREAM_EARLIER));
     }
 
     /** Stands for the upstream's answer to the first completion, which was a success (the object exists). */

@@ -67,7 +67,11 @@ final class MultipartSeal {
 
     /** Seals the just-completed object; emits the final CompleteMultipartUpload answer. */
     Mono<SmallExchanges.Answer> seal(
-            ProxyExchange exchange, MultipartUploadId id, MultipartManifest manifest, byte[] sealedManifest) {
+            ProxyExchange exchange,
+            MultipartUploadId id,
+            MultipartManifest manifest,
+            byte[] sealedManifest,
+            byte[] sealedChecksum) {
         S3Request request = exchange.request();
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
         MultipartLayout layout = new MultipartLayout(manifest, id.segmentSize());
@@ -82,7 +86,7 @@ final class MultipartSeal {
                 return Mono.error(unreadableForSealing(answer.response().status()));
             }
             checkStillOurs(stored, id, layout);
-            Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest);
+            Map<String, List<String>> headers = sealedHeaders(stored, id, manifest, sealedManifest, sealedChecksum);
             String source = new CopySource(request.bucket(), request.key()).toHeaderValue();
             return settings.read(request.bucket(), request.key(), stored, factory)
                     .flatMap(carried -> {
@@ -143,7 +147,11 @@ final class MultipartSeal {
     }
 
     private static Map<String, List<String>> sealedHeaders(
-            HttpHeaders stored, MultipartUploadId id, MultipartManifest manifest, byte[] sealedManifest) {
+            HttpHeaders stored,
+            MultipartUploadId id,
+            MultipartManifest manifest,
+            byte[] sealedManifest,
+            byte[] sealedChecksum) {
         Map<String, List<String>> headers = keptHeaders(stored);
         WrappedKey wrapped = id.wrappedKey();
         EnvelopeMetadata sealed = new EnvelopeMetadata(
@@ -157,7 +165,9 @@ final class MultipartSeal {
                 null,
                 manifest.partCount(),
                 sealedManifest,
-                id.context());
+                id.context(),
+                sealedChecksum,
+                null);
         sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         return headers;
     }

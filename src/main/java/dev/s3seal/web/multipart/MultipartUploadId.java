@@ -1,7 +1,9 @@
 package dev.s3seal.web.multipart;
 
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RecordedContext;
+import dev.s3seal.crypto.SealedChecksum;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -28,25 +30,43 @@ import java.util.Map;
  * bytes(blob) || bytes(context)}, {@code str} = BE16 length + UTF-8, {@code bytes} = BE16 length +
  * bytes, {@code context} = {@link RecordedContext} encoding, empty when not recorded. Ids of version
  * {@code 0x01} (no context field) from earlier releases are still accepted, context not recorded.
+ * An upload created with a checksum algorithm has payload version {@code 0x03}: the same fields, then
+ * {@code alg(1) || type(1)} ({@link ChecksumAlgorithm} and {@link SealedChecksum.Type} ordinals), not
+ * authenticated on their own either: changing them only changes the checksum of the client's own object.
  *
  * @param context the recorded extra context (see {@code EnvelopeMetadata#context}), null when not recorded
+ * @param checksum the checksum the upload was created with, null when none
  */
 public record MultipartUploadId(
-        String upstreamId, WrappedKey wrappedKey, int segmentSize, Map<String, String> context) {
+        String upstreamId,
+        WrappedKey wrappedKey,
+        int segmentSize,
+        Map<String, String> context,
+        UploadChecksum checksum) {
 
     private static final byte VERSION_1 = 1;
     private static final byte VERSION = 2;
+    private static final byte VERSION_WITH_CHECKSUM = 3;
+
+    public MultipartUploadId(String upstreamId, WrappedKey wrappedKey, int segmentSize, Map<String, String> context) {
+        this(upstreamId, wrappedKey, segmentSize, context, null);
+    }
+
     private static final int MAX_ENCODED = 4096;
 
     String encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(VERSION);
+        out.write(checksum == null ? VERSION : VERSION_WITH_CHECKSUM);
         out.writeBytes(ByteBuffer.allocate(4).putInt(segmentSize).array());
         writeString(out, wrappedKey.provider());
         writeString(out, wrappedKey.keyId());
         writeString(out, wrappedKey.keyVersion() == null ? "" : wrappedKey.keyVersion());
         writeBytes(out, wrappedKey.ciphertext());
         writeBytes(out, context == null ? new byte[0] : RecordedContext.encode(context));
+        if (checksum != null) {
+            out.write(checksum.algorithm().ordinal());
+            out.write(checksum.type().ordinal());
+        }
         return upstreamId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
     }
 
@@ -66,7 +86,7 @@ public record MultipartUploadId(
         try {
             ByteBuffer in = ByteBuffer.wrap(Base64.getUrlDecoder().decode(clientId.substring(dot + 1)));
             byte version = in.get();
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION && version != VERSION_1 && version != VERSION_WITH_CHECKSUM) {
                 throw noSuchUpload();
             }
             int segmentSize = in.getInt();
@@ -77,7 +97,10 @@ public record MultipartUploadId(
             String keyId = readString(in);
             String keyVersion = readString(in);
             byte[] blob = readBytes(in);
-            byte[] context = version == VERSION ? readBytes(in) : new byte[0];
+            byte[] context = version == VERSION_1 ? new byte[0] : readBytes(in);
+            UploadChecksum checksum = version == VERSION_WITH_CHECKSUM
+                    ? new UploadChecksum(ChecksumAlgorithm.values()[in.get()], SealedChecksum.Type.values()[in.get()])
+                    : null;
             if (in.hasRemaining() || kind.isEmpty() || keyId.isEmpty() || blob.length == 0) {
                 throw noSuchUpload();
             }
@@ -85,7 +108,8 @@ public record MultipartUploadId(
                     clientId.substring(0, dot),
                     new WrappedKey(kind, keyId, keyVersion.isEmpty() ? null : keyVersion, blob),
                     segmentSize,
-                    context.length == 0 ? null : RecordedContext.decode(context));
+                    context.length == 0 ? null : RecordedContext.decode(context),
+                    checksum);
         } catch (RuntimeException malformed) {
             throw malformed instanceof S3Exception s3 ? s3 : noSuchUpload();
         }

@@ -1,5 +1,6 @@
 package dev.s3seal.web.multipart;
 
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.s3.xml.StrictXml;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -34,8 +36,21 @@ public final class MultipartXml {
         "PartNumber", "ETag", "ChecksumCRC32", "ChecksumCRC32C", "ChecksumCRC64NVME", "ChecksumSHA1", "ChecksumSHA256"
     };
 
-    /** One {@code <Part>}: number, ETag as written (with quotes), size or -1 when absent. */
-    record Part(int number, String etag, long size) {}
+    /**
+     * One {@code <Part>}: number, ETag as written (with quotes), size or -1 when absent, and the
+     * checksums the client listed for it (element name, such as {@code ChecksumCRC32}, to value).
+     */
+    record Part(int number, String etag, long size, Map<String, String> checksums) {
+
+        Part(int number, String etag, long size) {
+            this(number, etag, size, Map.of());
+        }
+
+        /** The checksum the client listed under {@code algorithm}, if any. */
+        Optional<String> checksum(ChecksumAlgorithm algorithm) {
+            return Optional.ofNullable(checksums.get("Checksum" + algorithm.name()));
+        }
+    }
 
     /** A document's parts plus its top-level fields (IsTruncated, NextPartNumberMarker, ETag, UploadId, ...). */
     public record Document(String root, List<Part> parts, Map<String, String> fields) {
@@ -134,7 +149,16 @@ public final class MultipartXml {
             if (partNumber < 1 || partNumber > MAX_PARTS) {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
-            parts.add(new Part(partNumber, part.one("ETag").leafText(), -1));
+            Map<String, String> checksums = new HashMap<>();
+            for (String field : PART_FIELDS) {
+                if (field.startsWith("Checksum")) {
+                    StrictXml.Element value = part.optional(field);
+                    if (value != null) {
+                        checksums.put(field, value.leafText().trim());
+                    }
+                }
+            }
+            parts.add(new Part(partNumber, part.one("ETag").leafText(), -1, checksums));
         }
         return parts;
     }
@@ -150,6 +174,42 @@ public final class MultipartXml {
                     .append("</ETag></Part>");
         }
         return xml.append("</CompleteMultipartUpload>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A CompleteMultipartUploadResult with the object's checksum as S3 writes it ({@code <ChecksumCRC32>}
+     * and the like, then {@code <ChecksumType>}), in place of any the upstream wrote (those describe
+     * the ciphertext).
+     */
+    static byte[] withChecksum(byte[] xml, ChecksumAlgorithm algorithm, String value, String type) {
+        String text = new String(xml, StandardCharsets.UTF_8)
+                .replaceAll("<Checksum(CRC32|CRC32C|CRC64NVME|SHA1|SHA256|Type)>[^<]*</Checksum\\1>", "");
+        int end = text.lastIndexOf("</CompleteMultipartUploadResult>");
+        if (end < 0) {
+            return xml;
+        }
+        String element = "Checksum" + algorithm.name();
+        return (text.substring(0, end) + "<" + element + ">" + Xml.escape(value) + "</" + element + "><ChecksumType>"
+                        + type + "</ChecksumType>" + text.substring(end))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A ListPartsResult with the upload's checksum algorithm and type, as S3 lists them (the parts'
+     * own checksums of the plaintext are not kept anywhere s3seal could read them back).
+     */
+    static byte[] withUploadChecksum(byte[] xml, UploadChecksum checksum) {
+        String text =
+                new String(xml, StandardCharsets.UTF_8).replaceAll("<Checksum(Algorithm|Type)>[^<]*</Checksum\\1>", "");
+        int end = text.lastIndexOf("</ListPartsResult>");
+        if (end < 0) {
+            return xml;
+        }
+        return (text.substring(0, end) + "<ChecksumAlgorithm>"
+                        + checksum.algorithm().name()
+                        + "</ChecksumAlgorithm><ChecksumType>" + checksum.type().name() + "</ChecksumType>"
+                        + text.substring(end))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code xml} with the text of its first {@code <UploadId>} replaced (escaped forms of both ids). */

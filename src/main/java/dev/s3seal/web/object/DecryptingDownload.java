@@ -8,6 +8,7 @@ import dev.s3seal.policy.PolicyDecision;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
+import dev.s3seal.web.envelope.PlaintextChecksums;
 import dev.s3seal.web.exchange.ProxyExchange;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +80,10 @@ final class DecryptingDownload {
     }
 
     /** What HEAD needs from the object: the ETag the client sees and the plaintext range of its selection. */
-    private record HeadFacts(String clientEtag, Optional<RangeMapping.PlaintextRange> range) {}
+    private record HeadFacts(
+            String clientEtag,
+            Optional<RangeMapping.PlaintextRange> range,
+            Optional<PlaintextChecksums.Answer> checksum) {}
 
     /** HEAD's answer: the plaintext size of what a GET with the same Range or partNumber would send. */
     private static Mono<Void> answerHead(
@@ -91,7 +95,8 @@ final class DecryptingDownload {
         String upstreamEtag = response.headers().getFirst("etag");
         boolean needsKey = keys.openOnEveryRead()
                 || (envelope.sealedMd5() != null && envelope.manifest() == null)
-                || (selection.partNumber() != null && envelope.manifest() != null);
+                || (selection.partNumber() != null && envelope.manifest() != null)
+                || ObjectReads.checksumWanted(exchange.request(), envelope);
         Mono<HeadFacts> facts = needsKey
                 ? ObjectReads.withDataKey(
                         keys,
@@ -99,9 +104,12 @@ final class DecryptingDownload {
                         exchange.request(),
                         key -> Mono.just(new HeadFacts(
                                 ObjectReads.clientEtag(envelope, key.plaintext(), upstreamEtag),
-                                resolve(envelope, selection, key.plaintext(), upstreamEtag))))
+                                resolve(envelope, selection, key.plaintext(), upstreamEtag),
+                                ObjectReads.checksumAsked(exchange.request(), envelope, key.plaintext()))))
                 : Mono.fromCallable(() -> new HeadFacts(
-                        upstreamEtag == null ? "" : upstreamEtag, resolve(envelope, selection, null, upstreamEtag)));
+                        upstreamEtag == null ? "" : upstreamEtag,
+                        resolve(envelope, selection, null, upstreamEtag),
+                        Optional.empty()));
         return facts.flatMap(head -> {
             Optional<Mono<Void>> unmet = ObjectReads.unmet(exchange, response, Flux.empty(), head.clientEtag());
             if (unmet.isPresent()) {
@@ -111,6 +119,7 @@ final class DecryptingDownload {
             long length = envelope.plaintextLength();
             if (selection.isWholeOf(envelope)) {
                 ObjectReads.copyHeaders(response, client, length, head.clientEtag());
+                head.checksum().ifPresent(answer -> answer.writeTo(client.getHeaders()));
                 client.setStatusCode(HttpStatusCode.valueOf(response.status()));
                 return client.setComplete();
             }

@@ -1,5 +1,6 @@
 package dev.s3seal.web.object;
 
+import dev.s3seal.auth.payload.FlexibleChecksum;
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.ObjectFormat;
@@ -22,9 +23,11 @@ import dev.s3seal.web.envelope.CustomerKeyHeaders;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.EtagSettings;
 import dev.s3seal.web.envelope.ObjectContexts;
+import dev.s3seal.web.envelope.PlaintextChecksums;
 import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.envelope.PlaintextFacts;
 import dev.s3seal.web.envelope.SupersededVersions;
+import dev.s3seal.web.exchange.BodyChecksum;
 import dev.s3seal.web.exchange.KeyFailures;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.SmallExchanges;
@@ -35,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -104,7 +108,12 @@ public final class EncryptingUpload {
      * How a store ended: stored (the upstream response, the plaintext ETag, the version id), or
      * refused by the upstream ({@code error} = its small error document, read whole).
      */
-    public record Outcome(dev.s3seal.upstream.UpstreamResponse response, byte[] error, String etag, String versionId) {
+    public record Outcome(
+            dev.s3seal.upstream.UpstreamResponse response,
+            byte[] error,
+            String etag,
+            String versionId,
+            Optional<FlexibleChecksum> checksum) {
 
         public boolean stored() {
             return error == null;
@@ -118,7 +127,7 @@ public final class EncryptingUpload {
         byte[] clientMd5 = clientMd5(request);
         Mono<Outcome> stored = clientMd5 == null && etags.sealMd5AfterPut()
                 ? storeHeldOrStreamed(exchange, decision, keys, target, body)
-                : store(exchange, decision, keys, target, body.content(), body.length(), clientMd5);
+                : store(exchange, decision, keys, target, body.content(), body.length(), clientMd5, body.checksum());
         return stored.flatMap(outcome -> {
             var client = exchange.exchange().getResponse();
             if (!outcome.stored()) {
@@ -134,6 +143,7 @@ public final class EncryptingUpload {
                 client.getHeaders().set("x-amz-version-id", outcome.versionId());
             }
             client.getHeaders().set("ETag", outcome.etag());
+            outcome.checksum().ifPresent(checksum -> PlaintextChecksums.answer(client.getHeaders(), checksum));
             client.getHeaders().setContentLength(0);
             return client.setComplete();
         });
@@ -158,9 +168,12 @@ public final class EncryptingUpload {
                                         target,
                                         plaintext.content(),
                                         plaintext.length(),
-                                        plaintext.md5())),
+                                        plaintext.md5(),
+                                        // the held body ended and verified: a trailer's value is known now
+                                        BodyChecksum.known(body.checksum().verified()))),
                         BodyBudget.Reservation::close))
-                .orElseGet(() -> store(exchange, decision, keys, target, body.content(), body.length(), null)));
+                .orElseGet(() ->
+                        store(exchange, decision, keys, target, body.content(), body.length(), null, body.checksum())));
     }
 
     /**
@@ -177,10 +190,30 @@ public final class EncryptingUpload {
             Flux<DataBuffer> plaintext,
             long plaintextLength,
             byte[] knownMd5) {
+        return store(exchange, decision, keys, target, plaintext, plaintextLength, knownMd5, BodyChecksum.NONE);
+    }
+
+    /**
+     * As above, and the client's flexible checksum of the plaintext is sealed with the object
+     * ({@code s3seal-x}): in the one PUT when its value is known before the body (a header, or a held
+     * body), else with the sealed MD5 by the self-copy after the body verified.
+     */
+    public Mono<Outcome> store(
+            ProxyExchange exchange,
+            PolicyDecision decision,
+            ObjectKeys keys,
+            Target target,
+            Flux<DataBuffer> plaintext,
+            long plaintextLength,
+            byte[] knownMd5,
+            BodyChecksum checksum) {
         int segmentSize = decision.options().segmentSize();
         KeyContext context = ObjectContexts.forWrite(target.bucket(), target.key(), decision.key());
         DataBufferFactory factory = exchange.exchange().getResponse().bufferFactory();
-        boolean sealAfter = knownMd5 == null && etags.sealMd5AfterPut() && plaintextLength <= CopySource.MAX_BYTES;
+        boolean md5After = knownMd5 == null && etags.sealMd5AfterPut();
+        boolean checksumAfter =
+                checksum.algorithm().isPresent() && checksum.upfront().isEmpty();
+        boolean sealAfter = (md5After || checksumAfter) && plaintextLength <= CopySource.MAX_BYTES;
         return Mono.defer(() -> keys.writer(decision.key()).generateDataKey(context))
                 .onErrorMap(KeyFailures::toS3)
                 .flatMap(dataKey -> {
@@ -193,7 +226,11 @@ public final class EncryptingUpload {
                                 SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength);
                         // the stream header travels in the metadata too, so a ranged read is one request
                         envelope = metadata(dataKey, context, plaintextLength, segmentSize, knownMd5)
-                                .withStreamHeader(encryptor.header());
+                                .withStreamHeader(encryptor.header())
+                                .withSealedChecksum(checksum.upfront()
+                                        .map(value ->
+                                                PlaintextChecksums.seal(dataKey.plaintext(), value, plaintextLength))
+                                        .orElse(null));
                         envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
                         encrypt = new EncryptOperator(encryptor, factory);
                         // kept only until the sealed MD5 is stored after the upload
@@ -207,7 +244,7 @@ public final class EncryptingUpload {
                     Flux<DataBuffer> ciphertext =
                             (md5 == null ? plaintext : PlaintextEtags.digesting(plaintext, md5)).transform(encrypt);
                     Supplier<byte[]> plaintextMd5 = md5 == null ? knownMd5::clone : md5::digest;
-                    return send(put, ciphertext, envelope, keyCopy, plaintextMd5)
+                    return send(put, ciphertext, envelope, keyCopy, plaintextMd5, checksum)
                             .doFinally(signal -> {
                                 if (keyCopy != null) {
                                     java.util.Arrays.fill(keyCopy, (byte) 0);
@@ -225,24 +262,24 @@ public final class EncryptingUpload {
             Flux<DataBuffer> ciphertext,
             EnvelopeMetadata envelope,
             byte[] dataKey,
-            Supplier<byte[]> plaintextMd5) {
+            Supplier<byte[]> plaintextMd5,
+            BodyChecksum checksum) {
         java.util.concurrent.atomic.AtomicReference<Throwable> bodyFailure =
                 new java.util.concurrent.atomic.AtomicReference<>();
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
                         return SmallExchanges.readAll(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
-                                .map(error -> new Outcome(response, error, null, null));
+                                .map(error -> new Outcome(response, error, null, null, Optional.empty()));
                     }
                     return Buffers.releaseAll(responseBody).then(Mono.defer(() -> {
                         byte[] digest = plaintextMd5.get();
+                        Optional<FlexibleChecksum> verified = checksum.verified();
                         Mono<org.springframework.http.HttpHeaders> sealed = dataKey == null
                                 ? Mono.empty()
-                                : sealMd5(
+                                : sealAfterPut(
                                                 put,
-                                                envelope,
-                                                dataKey,
-                                                digest,
+                                                sealedAfter(envelope, dataKey, digest, verified),
                                                 response.headers().getFirst("etag"))
                                         .flatMap(copied -> SupersededVersions.delete(
                                                         upstream,
@@ -251,43 +288,46 @@ public final class EncryptingUpload {
                                                         response.headers().getFirst("x-amz-version-id"),
                                                         copied.getFirst("x-amz-version-id"))
                                                 .thenReturn(copied));
-                        return sealed.map(java.util.Optional::of)
-                                .defaultIfEmpty(java.util.Optional.empty())
+                        return sealed.map(Optional::of)
+                                .defaultIfEmpty(Optional.empty())
                                 .map(copyHeaders -> new Outcome(
                                         response,
                                         null,
                                         PlaintextEtags.quoted(digest),
                                         copyHeaders
                                                 .map(h -> h.getFirst("x-amz-version-id"))
-                                                .orElse(response.headers().getFirst("x-amz-version-id"))));
+                                                .orElse(response.headers().getFirst("x-amz-version-id")),
+                                        verified));
                     }));
                 })
                 .next()
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
     }
 
+    /** The envelope after the body: with the sealed MD5 and the sealed checksum it did not carry yet. */
+    private EnvelopeMetadata sealedAfter(
+            EnvelopeMetadata envelope, byte[] dataKey, byte[] md5, Optional<FlexibleChecksum> checksum) {
+        EnvelopeMetadata sealed = envelope;
+        if (sealed.sealedMd5() == null && etags.sealMd5AfterPut()) {
+            sealed = sealed.withSealedMd5(EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()));
+        }
+        if (sealed.sealedChecksum() == null && checksum.isPresent()) {
+            sealed = sealed.withSealedChecksum(
+                    PlaintextChecksums.seal(dataKey, checksum.get(), envelope.plaintextLength()));
+        }
+        return sealed;
+    }
+
     /**
-     * Stores the sealed MD5 with a server-side self-copy pinned to the object just written. A
-     * failure leaves a valid object without it (its reads show the upstream's ETag) and is logged.
+     * Stores the envelope sealed after the body (MD5, checksum) with a server-side self-copy pinned to
+     * the object just written. A failure leaves a valid object without them (its reads show the
+     * upstream's ETag and no checksum) and is logged.
      */
-    private Mono<org.springframework.http.HttpHeaders> sealMd5(
-            UpstreamRequest put, EnvelopeMetadata envelope, byte[] dataKey, byte[] md5, String upstreamEtag) {
+    private Mono<org.springframework.http.HttpHeaders> sealAfterPut(
+            UpstreamRequest put, EnvelopeMetadata sealed, String upstreamEtag) {
         if (upstreamEtag == null) {
             return Mono.empty();
         }
-        EnvelopeMetadata withMd5 = new EnvelopeMetadata(
-                envelope.version(),
-                envelope.providerKind(),
-                envelope.keyId(),
-                envelope.keyVersion(),
-                envelope.wrappedKey(),
-                envelope.plaintextLength(),
-                envelope.segmentSize(),
-                EnvelopeMetadata.sealMd5(dataKey, md5, envelope.plaintextLength()),
-                null,
-                null,
-                envelope.context(),
-                envelope.streamHeader());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         put.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -296,7 +336,7 @@ public final class EncryptingUpload {
                 headers.put(lower, values);
             }
         });
-        withMd5.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+        sealed.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
         // an object stored under the client's SSE-C key (the rule allows it) is copied with it on both sides
         headers.putAll(CustomerKeyHeaders.carriedForSelfCopy(put.headers()));
         headers.put("x-amz-copy-source", List.of(new CopySource(put.bucket(), put.key()).toHeaderValue()));
@@ -310,7 +350,7 @@ public final class EncryptingUpload {
                         return drained.thenReturn(response.headers());
                     }
                     log.warn(
-                            "storing the sealed MD5 of {}/{} failed: upstream answered {}",
+                            "storing the sealed MD5 and checksum of {}/{} failed: upstream answered {}",
                             put.bucket(),
                             put.key(),
                             response.status());
@@ -318,7 +358,11 @@ public final class EncryptingUpload {
                 })
                 .singleOrEmpty()
                 .onErrorResume(error -> {
-                    log.warn("storing the sealed MD5 of {}/{} failed: {}", put.bucket(), put.key(), error.toString());
+                    log.warn(
+                            "storing the sealed MD5 and checksum of {}/{} failed: {}",
+                            put.bucket(),
+                            put.key(),
+                            error.toString());
                     return Mono.empty();
                 });
     }

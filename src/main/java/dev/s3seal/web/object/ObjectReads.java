@@ -17,6 +17,7 @@ import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
 import dev.s3seal.web.envelope.ObjectContexts;
+import dev.s3seal.web.envelope.PlaintextChecksums;
 import dev.s3seal.web.envelope.PlaintextEtags;
 import dev.s3seal.web.exchange.KeyFailures;
 import dev.s3seal.web.exchange.ProxyExchange;
@@ -101,6 +102,24 @@ public final class ObjectReads {
     public static String clientEtag(EnvelopeMetadata envelope, byte[] dataKey, String upstreamEtag) {
         String plaintext = PlaintextEtags.of(envelope, dataKey);
         return plaintext != null ? plaintext : upstreamEtag == null ? "" : upstreamEtag;
+    }
+
+    /**
+     * The checksum a whole read answers when the client asked for it ({@code x-amz-checksum-mode:
+     * ENABLED}) and the object carries one; S3 answers none for ranges and without the mode.
+     *
+     * @throws dev.s3seal.crypto.AuthenticationFailedException when the sealed entry was altered
+     */
+    static Optional<PlaintextChecksums.Answer> checksumAsked(
+            S3Request request, EnvelopeMetadata envelope, byte[] dataKey) {
+        return checksumWanted(request, envelope) ? PlaintextChecksums.of(envelope, dataKey) : Optional.empty();
+    }
+
+    /** True when a whole read asks for the checksum of an object that carries one (its key is then needed). */
+    static boolean checksumWanted(S3Request request, EnvelopeMetadata envelope) {
+        return envelope.sealedChecksum() != null
+                && PlaintextChecksums.asked(request.header(PlaintextChecksums.MODE_HEADER))
+                && ReadSelection.of(request).isWhole();
     }
 
     /** The client's ETag (which needs the key when the object carries its MD5 sealed) and its conditions. */

@@ -8,8 +8,10 @@ import dev.s3seal.s3.S3Request;
 import dev.s3seal.stream.DecryptOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.web.envelope.EnvelopeHeaders;
+import dev.s3seal.web.envelope.PlaintextChecksums;
 import dev.s3seal.web.exchange.ProxyExchange;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
@@ -52,6 +54,10 @@ final class WholeDownload {
                                 if (checked.unmet().isPresent()) {
                                     return Mono.just(checked.unmet().get());
                                 }
+                                // opened before any header goes out: an altered entry fails the read here
+                                Optional<PlaintextChecksums.Answer> checksum = asPartOne
+                                        ? Optional.empty()
+                                        : ObjectReads.checksumAsked(request, envelope, key.plaintext());
                                 DecryptOperator decrypt = envelope.manifest() == null
                                         ? DecryptOperator.object(
                                                 key.plaintext(),
@@ -69,6 +75,7 @@ final class WholeDownload {
                                     client.setStatusCode(HttpStatusCode.valueOf(200));
                                     ObjectReads.copyHeaders(
                                             response, client, envelope.plaintextLength(), checked.clientEtag());
+                                    checksum.ifPresent(answer -> answer.writeTo(client.getHeaders()));
                                     return client.writeWith(body.transform(decrypt));
                                 }));
                             })

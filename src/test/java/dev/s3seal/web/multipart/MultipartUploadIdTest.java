@@ -3,6 +3,8 @@ package dev.s3seal.web.multipart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
+import dev.s3seal.crypto.SealedChecksum;
 import dev.s3seal.keys.WrappedKey;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
@@ -42,6 +44,27 @@ class MultipartUploadIdTest {
         assertThat(MultipartUploadId.decode(new MultipartUploadId("up", KEY, 16, Map.of()).encode())
                         .context())
                 .isEmpty();
+    }
+
+    @Test
+    void shouldCarryTheChecksumTheUploadWasCreatedWith() {
+        UploadChecksum checksum = new UploadChecksum(ChecksumAlgorithm.SHA256, SealedChecksum.Type.COMPOSITE);
+        MultipartUploadId id = new MultipartUploadId("up", KEY, 65536, Map.of(), checksum);
+        String encoded = id.encode();
+
+        assertThat(MultipartUploadId.decode(encoded).checksum()).isEqualTo(checksum);
+        // without one, the id keeps the version 2 form
+        assertThat(new MultipartUploadId("up", KEY, 65536, Map.of()).encode()).isNotEqualTo(encoded);
+        assertThat(MultipartUploadId.decode(new MultipartUploadId("up", KEY, 65536, Map.of()).encode())
+                        .checksum())
+                .isNull();
+        // a combination S3 refuses (FULL_OBJECT SHA256) edited into an id is not one s3seal issued
+        byte[] payload = java.util.Base64.getUrlDecoder().decode(encoded.substring(3));
+        payload[payload.length - 1] = (byte) SealedChecksum.Type.FULL_OBJECT.ordinal();
+        assertThatThrownBy(() -> MultipartUploadId.decode("up."
+                        + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload)))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.NO_SUCH_UPLOAD));
     }
 
     @Test

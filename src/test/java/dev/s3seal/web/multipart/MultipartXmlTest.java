@@ -3,10 +3,12 @@ package dev.s3seal.web.multipart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.s3seal.auth.payload.ChecksumAlgorithm;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MultipartXmlTest {
@@ -19,11 +21,30 @@ class MultipartXmlTest {
                 + "<Part><PartNumber>2</PartNumber><ETag>\"b2\"</ETag></Part></CompleteMultipartUpload>";
         List<MultipartXml.Part> parts = MultipartXml.clientParts(xml.getBytes(StandardCharsets.UTF_8));
         assertThat(parts)
-                .containsExactly(new MultipartXml.Part(1, "\"a1\"", -1), new MultipartXml.Part(2, "\"b2\"", -1));
+                .containsExactly(
+                        new MultipartXml.Part(1, "\"a1\"", -1, Map.of("ChecksumCRC32", "xyz")),
+                        new MultipartXml.Part(2, "\"b2\"", -1));
         String rebuilt = new String(MultipartXml.completeBody(parts), StandardCharsets.UTF_8);
         assertThat(rebuilt)
                 .contains("<Part><PartNumber>1</PartNumber><ETag>&quot;a1&quot;</ETag></Part>")
                 .doesNotContain("Checksum");
+    }
+
+    @Test
+    void shouldWriteTheObjectChecksumInPlaceOfTheUpstreams() {
+        String upstream = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult><Bucket>b</Bucket>"
+                + "<ETag>\"e-2\"</ETag><ChecksumCRC64NVME>ciphertext</ChecksumCRC64NVME><ChecksumType>FULL_OBJECT"
+                + "</ChecksumType></CompleteMultipartUploadResult>";
+
+        String answered = new String(
+                MultipartXml.withChecksum(
+                        upstream.getBytes(StandardCharsets.UTF_8), ChecksumAlgorithm.SHA256, "abc=-2", "COMPOSITE"),
+                StandardCharsets.UTF_8);
+
+        assertThat(answered)
+                .doesNotContain("ciphertext", "FULL_OBJECT")
+                .endsWith("<ETag>\"e-2\"</ETag><ChecksumSHA256>abc=-2</ChecksumSHA256><ChecksumType>COMPOSITE"
+                        + "</ChecksumType></CompleteMultipartUploadResult>");
     }
 
     @Test
