@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Parses and formats the two request-date forms SigV4 accepts. */
-final class AmzDates {
+public final class AmzDates {
 
     /** ISO 8601 basic form used by x-amz-date, X-Amz-Date and the string to sign. */
     static final DateTimeFormatter BASIC =
@@ -16,7 +16,7 @@ final class AmzDates {
     private AmzDates() {}
 
     /** Parses {@code yyyyMMdd'T'HHmmss'Z'}; null when malformed. */
-    static Instant parseBasic(String value) {
+    public static Instant parseBasic(String value) {
         if (value == null || value.length() != 16) {
             return null;
         }

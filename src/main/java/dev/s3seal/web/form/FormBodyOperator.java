@@ -1,0 +1,82 @@
+package dev.s3seal.web.form;
+
+import dev.s3seal.s3.form.FormDataParser;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a form body through a {@link FormDataParser}: the head once it is read, then the file's bytes.
+ * An input buffer that is all file passes on as it is; one that also holds fields or the closing
+ * delimiter (the first and the last) gives a copy of its file bytes. Every input not passed on is
+ * released here. The body's end runs the parser's final check, so a body that does not end as a form
+ * fails after its last file bytes: the write downstream holds its last buffer back until then.
+ */
+final class FormBodyOperator implements Function<Flux<DataBuffer>, Flux<FormPiece>> {
+
+    private final FormDataParser parser;
+    private final DataBufferFactory bufferFactory;
+
+    FormBodyOperator(FormDataParser parser, DataBufferFactory bufferFactory) {
+        this.parser = parser;
+        this.bufferFactory = bufferFactory;
+    }
+
+    @Override
+    public Flux<FormPiece> apply(Flux<DataBuffer> body) {
+        return body.concatMapIterable(this::pieces)
+                .concatWith(Mono.fromRunnable(parser::finish))
+                .doOnDiscard(FormPiece.FileData.class, data -> DataBufferUtils.release(data.buffer()))
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+    }
+
+    private List<FormPiece> pieces(DataBuffer in) {
+        boolean headBefore = parser.head().isPresent();
+        int fileStart = -1;
+        int fileLength = 0;
+        boolean passedOn = false;
+        try {
+            try (DataBuffer.ByteBufferIterator views = in.readableByteBuffers()) {
+                int consumed = 0;
+                while (views.hasNext()) {
+                    ByteBuffer view = views.next();
+                    int size = view.remaining();
+                    FormDataParser.FileBytes file = parser.update(view);
+                    if (file.length() > 0 && fileStart < 0) {
+                        fileStart = consumed + file.offset();
+                    }
+                    fileLength += file.length();
+                    consumed += size;
+                }
+            }
+            List<FormPiece> pieces = new ArrayList<>(2);
+            if (!headBefore) {
+                parser.head().map(FormPiece.Head::new).ifPresent(pieces::add);
+            }
+            if (fileLength > 0 && fileLength == in.readableByteCount()) {
+                pieces.add(new FormPiece.FileData(in));
+                passedOn = true;
+            } else if (fileLength > 0) {
+                pieces.add(new FormPiece.FileData(copy(in, fileStart, fileLength)));
+            }
+            return pieces;
+        } finally {
+            if (!passedOn) {
+                DataBufferUtils.release(in);
+            }
+        }
+    }
+
+    private DataBuffer copy(DataBuffer in, int offset, int length) {
+        byte[] bytes = new byte[length];
+        in.readPosition(in.readPosition() + offset);
+        in.read(bytes);
+        return bufferFactory.wrap(bytes);
+    }
+}
