@@ -79,6 +79,19 @@ final class BrowserForm {
 
     /** The body, the policy signed with {@code secret}; the file named {@code fileName}, last. */
     byte[] body(String secret, String fileName, byte[] file) {
+        return body(secret, fileName, file, "");
+    }
+
+    /** As {@link #body(String, String, byte[])} with a field after the file, which S3 ignores and s3seal refuses. */
+    byte[] bodyWithFieldAfterFile(String secret, String fileName, byte[] file) {
+        return body(
+                secret,
+                fileName,
+                file,
+                "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"x-ignore-submit\"\r\n\r\nUpload");
+    }
+
+    private byte[] body(String secret, String fileName, byte[] file, String afterFile) {
         String policy = policy();
         String credential = fields.get("x-amz-credential");
         String day = credential.split("/")[1];
@@ -96,7 +109,7 @@ final class BrowserForm {
                 "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
                         + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
         out.writeBytes(file);
-        write(out, "\r\n--" + boundary + "--\r\n");
+        write(out, afterFile + "\r\n--" + boundary + "--\r\n");
         return out.toByteArray();
     }
 

@@ -46,6 +46,8 @@ class PostObjectIT extends ProxyIntegrationTest {
     @DynamicPropertySource
     static void policy(DynamicPropertyRegistry registry) throws IOException {
         TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
+        // below the cse-local test's 3 MiB file: it streams and is sealed by the self-copy
+        registry.add("s3seal.limits.max-held-body", () -> "1MB");
     }
 
     @BeforeEach
@@ -193,6 +195,20 @@ class PostObjectIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldRefuseAFieldAfterTheFileAndStoreNothingUnderPassthroughOrCseLocal() throws Exception {
+        for (String prefix : new String[] {"public/", "docs/"}) {
+            String key = prefix + UUID.randomUUID();
+            BrowserForm form = BrowserForm.signedBy(ALICE_KEY, bucket, key, prefix);
+            byte[] body = form.bodyWithFieldAfterFile(ALICE_SECRET, "x.bin", random(2 * 1024 * 1024));
+
+            HttpResponse<String> response = post(form, body);
+
+            assertError(response, 400, "MalformedPOSTRequest");
+            assertNothingStored(key);
+        }
+    }
+
+    @Test
     void shouldRefuseAnUnknownCredential() throws Exception {
         String key = "docs/" + UUID.randomUUID();
         BrowserForm form = BrowserForm.signedBy("nobody-key", bucket, key, "docs/");
@@ -228,9 +244,13 @@ class PostObjectIT extends ProxyIntegrationTest {
 
     private HttpResponse<String> post(BrowserForm form, String secret, String fileName, byte[] file)
             throws IOException, InterruptedException {
+        return post(form, form.body(secret, fileName, file));
+    }
+
+    private HttpResponse<String> post(BrowserForm form, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket))
                 .header("Content-Type", form.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body(secret, fileName, file)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
