@@ -30,47 +30,54 @@ final class FormBodyOperator implements Function<Flux<DataBuffer>, Flux<FormPiec
 
     @Override
     public Flux<FormPiece> apply(Flux<DataBuffer> body) {
-        return body.concatMapIterable(this::pieces)
+        // Inputs wait in concatMapIterable's queue wrapped, never as bare DataBuffers: a bare one discarded
+        // there would also reach every DataBuffer discard hook downstream (the write path has its own), and
+        // be released twice. Only the hooks here know these two types.
+        return body.map(Input::new)
+                .concatMapIterable(input -> pieces(input.buffer()))
                 .concatWith(Mono.fromRunnable(parser::finish))
-                .doOnDiscard(FormPiece.FileData.class, data -> DataBufferUtils.release(data.buffer()))
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                .doOnDiscard(Input.class, input -> DataBufferUtils.release(input.buffer()))
+                .doOnDiscard(FormPiece.FileData.class, data -> DataBufferUtils.release(data.buffer()));
     }
 
+    /** One buffer of the body, not yet parsed. */
+    private record Input(DataBuffer buffer) {}
+
+    /**
+     * The pieces one input gives; the input is passed on or released. When the parser refuses it, the
+     * input is left alone: concatMapIterable discards the input its mapper failed on (released by the
+     * hook above), so releasing it here too would release it twice.
+     */
     private List<FormPiece> pieces(DataBuffer in) {
         boolean headBefore = parser.head().isPresent();
         int fileStart = -1;
         int fileLength = 0;
-        boolean passedOn = false;
-        try {
-            try (DataBuffer.ByteBufferIterator views = in.readableByteBuffers()) {
-                int consumed = 0;
-                while (views.hasNext()) {
-                    ByteBuffer view = views.next();
-                    int size = view.remaining();
-                    FormDataParser.FileBytes file = parser.update(view);
-                    if (file.length() > 0 && fileStart < 0) {
-                        fileStart = consumed + file.offset();
-                    }
-                    fileLength += file.length();
-                    consumed += size;
+        try (DataBuffer.ByteBufferIterator views = in.readableByteBuffers()) {
+            int consumed = 0;
+            while (views.hasNext()) {
+                ByteBuffer view = views.next();
+                int size = view.remaining();
+                FormDataParser.FileBytes file = parser.update(view);
+                if (file.length() > 0 && fileStart < 0) {
+                    fileStart = consumed + file.offset();
                 }
-            }
-            List<FormPiece> pieces = new ArrayList<>(2);
-            if (!headBefore) {
-                parser.head().map(FormPiece.Head::new).ifPresent(pieces::add);
-            }
-            if (fileLength > 0 && fileLength == in.readableByteCount()) {
-                pieces.add(new FormPiece.FileData(in));
-                passedOn = true;
-            } else if (fileLength > 0) {
-                pieces.add(new FormPiece.FileData(copy(in, fileStart, fileLength)));
-            }
-            return pieces;
-        } finally {
-            if (!passedOn) {
-                DataBufferUtils.release(in);
+                fileLength += file.length();
+                consumed += size;
             }
         }
+        List<FormPiece> pieces = new ArrayList<>(2);
+        if (!headBefore) {
+            parser.head().map(FormPiece.Head::new).ifPresent(pieces::add);
+        }
+        if (fileLength > 0 && fileLength == in.readableByteCount()) {
+            pieces.add(new FormPiece.FileData(in));
+            return pieces;
+        }
+        if (fileLength > 0) {
+            pieces.add(new FormPiece.FileData(copy(in, fileStart, fileLength)));
+        }
+        DataBufferUtils.release(in);
+        return pieces;
     }
 
     private DataBuffer copy(DataBuffer in, int offset, int length) {
