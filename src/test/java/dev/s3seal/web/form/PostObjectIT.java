@@ -185,13 +185,19 @@ class PostObjectIT extends ProxyIntegrationTest {
 
     @Test
     void shouldRefuseAFormUploadThatS3sealsPolicyDeniesAndStoreNothing() throws Exception {
-        String key = "secret/" + UUID.randomUUID();
-        BrowserForm form = BrowserForm.signedBy(ALICE_KEY, bucket, key, "secret/");
+        String allowed = "docs/" + UUID.randomUUID();
+        String denied = "secret/" + UUID.randomUUID();
+        BrowserForm allowedForm = BrowserForm.signedBy(ALICE_KEY, bucket, allowed, "");
+        BrowserForm deniedForm = BrowserForm.signedBy(ALICE_KEY, bucket, denied, "");
 
-        HttpResponse<String> response = post(form, ALICE_SECRET, "x.txt", random(100));
+        HttpResponse<String> stored = post(allowedForm, ALICE_SECRET, "x.txt", random(100));
+        HttpResponse<String> refused = post(deniedForm, ALICE_SECRET, "x.txt", random(100));
 
-        assertError(response, 403, "AccessDenied");
-        assertNothingStored(key);
+        assertThat(stored.statusCode())
+                .as("the same form outside the deny rule")
+                .isEqualTo(204);
+        assertError(refused, 403, "AccessDenied");
+        assertNothingStored(denied);
     }
 
     @Test
@@ -233,12 +239,16 @@ class PostObjectIT extends ProxyIntegrationTest {
 
     @Test
     void shouldRefuseAClientWithoutAGrantForTheBucket() throws Exception {
+        ensureBobBucket();
         String key = "docs/" + UUID.randomUUID();
-        BrowserForm form = BrowserForm.signedBy(BOB_KEY, bucket, key, "docs/");
+        BrowserForm granted = BrowserForm.signedBy(BOB_KEY, BOB_BUCKET, key, "docs/");
+        BrowserForm notGranted = BrowserForm.signedBy(BOB_KEY, bucket, key, "docs/");
 
-        HttpResponse<String> response = post(form, BOB_SECRET, "x.txt", random(100));
+        HttpResponse<String> stored = post(BOB_BUCKET, granted, granted.body(BOB_SECRET, "x.txt", random(100)));
+        HttpResponse<String> refused = post(notGranted, BOB_SECRET, "x.txt", random(100));
 
-        assertError(response, 403, "AccessDenied");
+        assertThat(stored.statusCode()).as("bob's form to his own bucket").isEqualTo(204);
+        assertError(refused, 403, "AccessDenied");
         assertNothingStored(key);
     }
 
@@ -248,7 +258,12 @@ class PostObjectIT extends ProxyIntegrationTest {
     }
 
     private HttpResponse<String> post(BrowserForm form, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket))
+        return post(bucket, form, body);
+    }
+
+    private HttpResponse<String> post(String toBucket, BrowserForm form, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/" + toBucket))
                 .header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
