@@ -45,6 +45,11 @@ final class FormObjectHeaders {
             throw new S3Exception(
                     S3ErrorCode.NOT_IMPLEMENTED, "s3seal does not apply the tagging field of a form upload.");
         }
+        if (form.fields().keySet().stream().anyMatch(name -> name.startsWith("x-amz-checksum-"))) {
+            // a checksum field asks S3 to verify the file; ignoring it would store what was never checked
+            throw new S3Exception(
+                    S3ErrorCode.NOT_IMPLEMENTED, "s3seal does not verify the checksum fields of a form upload.");
+        }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         form.fields().forEach((name, value) -> {
             if (OBJECT_FIELDS.contains(name) || name.startsWith("x-amz-meta-")) {
