@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.s3seal.testsupport.ProxyIntegrationTest;
+import dev.s3seal.testsupport.TestData;
 import dev.s3seal.testsupport.TestPolicies;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -89,11 +90,13 @@ class PostObjectIT extends ProxyIntegrationTest {
         BrowserForm form = BrowserForm.signedBy(ALICE_KEY, bucket, key, "docs/")
                 .allowedField("success_action_status", "201")
                 .allowedField("Content-Type", "application/pdf")
+                .allowedField("x-amz-meta-origin", "form")
                 .condition("[\"content-length-range\", 1, 10485760]");
 
         HttpResponse<String> response = post(form, ALICE_SECRET, "report.pdf", file);
 
         assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.headers().firstValue("ETag")).hasValue(TestData.quotedMd5(file));
         Element postResponse = xml(response.body());
         assertThat(postResponse.getTagName()).isEqualTo("PostResponse");
         assertThat(text(postResponse, "Bucket")).isEqualTo(bucket);
@@ -107,6 +110,7 @@ class PostObjectIT extends ProxyIntegrationTest {
                     client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             assertThat(read.asByteArray()).isEqualTo(file);
             assertThat(read.response().contentType()).isEqualTo("application/pdf");
+            assertThat(read.response().metadata()).containsEntry("origin", "form");
             byte[] atRest =
                     direct.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
             assertThat(atRest).hasSizeGreaterThan(file.length);
