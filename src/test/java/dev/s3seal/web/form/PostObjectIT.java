@@ -140,6 +140,26 @@ class PostObjectIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldAcceptAFormSentWithExpectContinue() throws Exception {
+        String key = "docs/" + UUID.randomUUID();
+        byte[] file = random(300_000);
+        BrowserForm form = BrowserForm.signedBy(ALICE_KEY, bucket, key, "docs/");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket))
+                .header("Content-Type", form.contentType())
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body(ALICE_SECRET, "x.bin", file)))
+                .build();
+
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+        try (S3Client client = alice()) {
+            assertThat(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+                    .isEqualTo(file);
+        }
+    }
+
+    @Test
     void shouldRefuseAFileLargerThanTheContentLengthRangeAndStoreNothing() throws Exception {
         String key = "docs/" + UUID.randomUUID();
         BrowserForm form =
