@@ -140,6 +140,8 @@ public final class S3Gateway implements WebHandler {
                     if (postForms != null && PostObjectForms.isFormUpload(parsed)) {
                         // the form is read first: it names the key and carries the signature
                         return postForms.accept(exchange, parsed, upload -> {
+                            // a form's SSE-C key fields are headers of its PutObject: only over HTTPS too
+                            sseCGuard.check(exchange.getRequest(), upload.put().headers());
                             ProxyExchange formPut = authorize(
                                     upload.exchange(),
                                     requestId,
@@ -201,7 +203,8 @@ public final class S3Gateway implements WebHandler {
     /**
      * The bucket grant, reserved metadata, the operation of s3seal's table and the policy's decision for
      * an authenticated request. A form upload comes here as the PutObject it stores ({@code auditedAs}
-     * {@link S3Operation#POST_OBJECT}, so the audit names it), decided exactly as that PutObject.
+     * {@link S3Operation#POST_OBJECT}, so the audit names it), decided exactly as that PutObject; other
+     * requests pass null and are audited as the operation recognised.
      */
     private ProxyExchange authorize(
             ServerWebExchange exchange,
@@ -211,9 +214,6 @@ public final class S3Gateway implements WebHandler {
             RequestObserver.Observation observation,
             S3Operation auditedAs) {
         Map<String, List<String>> headers = parsed.headers();
-        if (auditedAs != null) {
-            sseCGuard.check(exchange.getRequest(), headers); // a form's SSE-C key fields, as headers
-        }
         if (parsed.hasBucket() && !auth.client().mayUse(parsed.bucket())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
