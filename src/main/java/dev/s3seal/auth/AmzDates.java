@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Parses and formats the two request-date forms SigV4 accepts. */
-final class AmzDates {
+public final class AmzDates {
 
     /** ISO 8601 basic form used by x-amz-date, X-Amz-Date and the string to sign. */
     static final DateTimeFormatter BASIC =
@@ -22,7 +22,7 @@ final class AmzDates {
      * hand: every signed request carries one, and a {@link DateTimeFormatter} parse cost a few
      * percent of a small request's CPU.
      */
-    static Instant parseBasic(String value) {
+    public static Instant parseBasic(String value) {
         if (value == null || value.length() != 16 || value.charAt(8) != 'T' || value.charAt(15) != 'Z') {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.s3seal.config;
 import dev.s3seal.auth.ClientCredential;
 import dev.s3seal.auth.CredentialStore;
 import dev.s3seal.auth.SigV4Verifier;
+import dev.s3seal.auth.post.PostFormVerifier;
 import dev.s3seal.keys.KeyCacheSettings;
 import dev.s3seal.keys.kms.KmsSettings;
 import dev.s3seal.keys.registry.KeyRegistries;
@@ -18,6 +19,7 @@ import dev.s3seal.web.S3Gateway;
 import dev.s3seal.web.S3HandlerMapping;
 import dev.s3seal.web.copy.EncryptedCopyHandler;
 import dev.s3seal.web.envelope.EtagSettings;
+import dev.s3seal.web.form.PostObjectForms;
 import dev.s3seal.web.forward.DeleteObjectsHandler;
 import dev.s3seal.web.forward.ForwardHandler;
 import dev.s3seal.web.forward.ServerSideEncryptionHandler;
@@ -110,7 +112,8 @@ class ProxyConfiguration {
                 router,
                 observer,
                 dev.s3seal.web.ssec.SseCTransportGuard.forListener(serverAddress),
-                limits);
+                limits,
+                new PostObjectForms(new PostFormVerifier(credentials, Clock.systemUTC())));
     }
 
     @Bean

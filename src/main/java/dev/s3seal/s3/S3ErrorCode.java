@@ -26,17 +26,29 @@ public enum S3ErrorCode {
     INVALID_ENCRYPTION_ALGORITHM(
             "InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid."),
     INVALID_OBJECT_STATE("InvalidObjectState", 403, "The operation is not valid for the current state of the object."),
+    INCORRECT_NUMBER_OF_FILES_IN_POST_REQUEST(
+            "IncorrectNumberOfFilesInPostRequest", 400, "POST requires exactly one file upload per request."),
     INVALID_PART("InvalidPart", 400, "One or more of the specified parts could not be found."),
     INVALID_PART_ORDER("InvalidPartOrder", 400, "The list of parts was not in ascending order."),
     INVALID_PART_NUMBER("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
+    INVALID_POLICY_DOCUMENT(
+            "InvalidPolicyDocument",
+            400,
+            "The content of the form does not meet the conditions specified in the policy document."),
     INVALID_RANGE("InvalidRange", 416, "The requested range is not satisfiable"),
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
     INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long."),
+    MALFORMED_POST_REQUEST(
+            "MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."),
     MALFORMED_XML(
             "MalformedXML",
             400,
             "The XML you provided was not well-formed or did not validate against our published schema."),
+    MAX_POST_PRE_DATA_LENGTH_EXCEEDED(
+            "MaxPostPreDataLengthExceededError",
+            400,
+            "Your POST request fields preceding the upload file were too large."),
     MAX_MESSAGE_LENGTH_EXCEEDED("MaxMessageLengthExceeded", 400, "Your request was too big."),
     METADATA_TOO_LARGE("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),

@@ -38,19 +38,35 @@ public final class S3RequestParser {
             bucket = bucket.isEmpty() ? null : PercentCoding.decode(bucket, false);
         }
         String key = encodedKey.isEmpty() ? null : PercentCoding.decode(encodedKey, false);
-        if (key != null && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
-        }
-        if (key != null && hasDotSegment(key)) {
-            // "." and ".." segments may be normalized by an HTTP layer between s3seal and the
-            // store, naming another key or bucket than the one s3seal authorized.
-            throw new S3Exception(
-                    S3ErrorCode.INVALID_URI, "s3seal does not accept keys with '.' or '..' path segments.");
+        if (key != null) {
+            checkKey(key);
         }
         if (bucket != null && !BucketNames.isPlausible(bucket)) {
             throw new S3Exception(S3ErrorCode.INVALID_BUCKET_NAME);
         }
         return new S3Request(method, path, rawQuery, bucket, key, QueryParameters.parse(rawQuery), headers);
+    }
+
+    /**
+     * The PutObject that a browser form upload (PostObject) to {@code bucket} stores as {@code key}, the
+     * key taken from the form: held to the same checks as a key in a request path.
+     */
+    public static S3Request formUpload(S3Request post, String key, Map<String, List<String>> headers) {
+        checkKey(key);
+        String rawPath = "/" + PercentCoding.encode(post.bucket(), false) + "/" + PercentCoding.encode(key, true);
+        return new S3Request("PUT", rawPath, null, post.bucket(), key, QueryParameters.empty(), headers);
+    }
+
+    private static void checkKey(String key) {
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
+        }
+        if (hasDotSegment(key)) {
+            // "." and ".." segments may be normalized by an HTTP layer between s3seal and the
+            // store, naming another key or bucket than the one s3seal authorized.
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_URI, "s3seal does not accept keys with '.' or '..' path segments.");
+        }
     }
 
     private static boolean hasDotSegment(String key) {

@@ -45,6 +45,6 @@ public final class ByteWindowOperator implements UnaryOperator<Publisher<DataBuf
                         sink.next(buffer);
                     });
                 })
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                .transform(Buffers::releaseDiscarded);
     }
 }

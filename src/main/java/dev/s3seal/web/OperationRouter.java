@@ -137,6 +137,11 @@ public final class OperationRouter {
     public S3OperationHandler handlerFor(ProxyExchange exchange) {
         Mode mode = exchange.decision().mode();
         S3Operation operation = exchange.operation();
+        if (operation == S3Operation.POST_OBJECT) {
+            // a form upload reaches the router as the PutObject it stores (S3Gateway, web.form.PostObjectForms),
+            // routed by its mode like any PutObject; a PostObject itself is never forwarded
+            return refuse;
+        }
         if (mode != Mode.DENY && operation == S3Operation.DELETE_OBJECTS) {
             return deleteObjects;
         }
@@ -169,7 +174,7 @@ public final class OperationRouter {
             case SSE_C ->
                 switch (exchange.decision().sseCVariant()) {
                     case PASS_THROUGH -> forward;
-                    case INJECT -> operation == S3Operation.POST_OBJECT ? refuse : injectedSseC;
+                    case INJECT -> injectedSseC;
                     case EMULATED -> clientSide(exchange);
                 };
             case PASSTHROUGH -> forward;
@@ -190,7 +195,7 @@ public final class OperationRouter {
             case LIST_OBJECTS, LIST_OBJECT_VERSIONS -> encryptedListings;
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS, ABORT_MULTIPART_UPLOAD ->
                 multipart;
-            case COPY_OBJECT, UPLOAD_PART_COPY, POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            case COPY_OBJECT, UPLOAD_PART_COPY, SELECT_OBJECT_CONTENT -> refuse;
             case OTHER ->
                 !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
                         ? forward
@@ -235,7 +240,7 @@ public final class OperationRouter {
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD, LIST_PARTS ->
                 S3EC_MULTIPART;
             case COPY_OBJECT -> exchange.copySourceDecision() != null ? encryptedCopy : refuse;
-            case POST_OBJECT, SELECT_OBJECT_CONTENT -> refuse;
+            case SELECT_OBJECT_CONTENT -> refuse;
             case OTHER ->
                 !exchange.request().hasKey() || S3Operation.isMetadataOnlySubResource(exchange.request())
                         ? forward
@@ -254,7 +259,6 @@ public final class OperationRouter {
     private S3OperationHandler serverSide(S3Operation operation) {
         return switch (operation) {
             case PUT_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD -> serverSideEncryption;
-            case POST_OBJECT -> refuse;
             default -> forward;
         };
     }

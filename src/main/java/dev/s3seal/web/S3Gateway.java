@@ -23,6 +23,7 @@ import dev.s3seal.web.exchange.ErrorResponder;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.RequestIds;
 import dev.s3seal.web.exchange.UnreadBody;
+import dev.s3seal.web.form.PostObjectForms;
 import dev.s3seal.web.forward.ClientSseHeaders;
 import dev.s3seal.web.ssec.SseCTransportGuard;
 import java.util.ArrayList;
@@ -57,6 +58,7 @@ public final class S3Gateway implements WebHandler {
     private final RequestObserver observer;
     private final SseCTransportGuard sseCGuard;
     private final RequestLimits limits;
+    private final PostObjectForms postForms;
 
     public S3Gateway(S3RequestParser parser, SigV4Verifier verifier, PolicyHolder policy, OperationRouter router) {
         this(parser, verifier, policy, router, RequestObserver.NONE);
@@ -89,6 +91,20 @@ public final class S3Gateway implements WebHandler {
             RequestObserver observer,
             SseCTransportGuard sseCGuard,
             RequestLimits limits) {
+        this(parser, verifier, policy, router, observer, sseCGuard, limits, null);
+    }
+
+    /** {@code postForms}: browser form uploads (PostObject); null refuses them as anonymous requests. */
+    public S3Gateway(
+            S3RequestParser parser,
+            SigV4Verifier verifier,
+            PolicyHolder policy,
+            OperationRouter router,
+            RequestObserver observer,
+            SseCTransportGuard sseCGuard,
+            RequestLimits limits,
+            PostObjectForms postForms) {
+        this.postForms = postForms;
         this.limits = limits;
         this.sseCGuard = sseCGuard;
         this.parser = parser;
@@ -120,14 +136,25 @@ public final class S3Gateway implements WebHandler {
                         observed.getRequest().getMethod().name()))
                 .build();
         return Mono.defer(() -> {
-                    ProxyExchange proxyExchange = accept(exchange, requestId, observation);
-                    resource[0] = proxyExchange.request().resource();
-                    // after authentication, so the cap is the principal's; SlowDown is a refusal like AccessDenied
-                    ClientConcurrencyLimit.Permit permit = limits.perClient()
-                            .acquire(proxyExchange.auth().client().name());
-                    accepted.set(true);
-                    return Mono.defer(() -> router.handlerFor(proxyExchange).handle(proxyExchange))
-                            .doFinally(signal -> permit.release());
+                    S3Request parsed = parse(exchange);
+                    if (postForms != null && PostObjectForms.isFormUpload(parsed)) {
+                        // the form is read first: it names the key and carries the signature
+                        return postForms.accept(exchange, parsed, upload -> {
+                            // a form's SSE-C key fields are headers of its PutObject: only over HTTPS too
+                            sseCGuard.check(exchange.getRequest(), upload.put().headers());
+                            ProxyExchange formPut = authorize(
+                                    upload.exchange(),
+                                    requestId,
+                                    upload.put(),
+                                    upload.auth(),
+                                    observation,
+                                    S3Operation.POST_OBJECT);
+                            return serve(formPut, resource, accepted);
+                        });
+                    }
+                    AuthResult auth = authenticate(exchange, parsed);
+                    ProxyExchange proxyExchange = authorize(exchange, requestId, parsed, auth, observation, null);
+                    return serve(proxyExchange, resource, accepted);
                 })
                 .onErrorResume(error -> {
                     if (accepted.get()) {
@@ -144,17 +171,49 @@ public final class S3Gateway implements WebHandler {
                 .doFinally(observation::finish);
     }
 
-    private ProxyExchange accept(
-            ServerWebExchange exchange, String requestId, RequestObserver.Observation observation) {
+    /** Runs the routed handler under the client's concurrency cap. */
+    private Mono<Void> serve(ProxyExchange proxyExchange, String[] resource, AtomicBoolean accepted) {
+        resource[0] = proxyExchange.request().resource();
+        // after authentication, so the cap is the principal's; SlowDown is a refusal like AccessDenied
+        ClientConcurrencyLimit.Permit permit =
+                limits.perClient().acquire(proxyExchange.auth().client().name());
+        accepted.set(true);
+        return Mono.defer(() -> router.handlerFor(proxyExchange).handle(proxyExchange))
+                .doFinally(signal -> permit.release());
+    }
+
+    private S3Request parse(ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
-        Map<String, List<String>> headers = lowerCaseHeaders(request);
-        String rawPath = request.getURI().getRawPath();
-        String rawQuery = request.getURI().getRawQuery();
-        String method = request.getMethod().name();
-        S3Request parsed = parser.parse(method, rawPath, rawQuery, headers);
+        S3Request parsed = parser.parse(
+                request.getMethod().name(),
+                request.getURI().getRawPath(),
+                request.getURI().getRawQuery(),
+                lowerCaseHeaders(request));
         UpfrontRefusals.check(parsed);
-        AuthResult auth = verifier.verify(new SignedRequest(method, rawPath, rawQuery, headers));
-        sseCGuard.check(request, headers); // SSE-C keys only over HTTPS, unless the listener is loopback-only
+        return parsed;
+    }
+
+    private AuthResult authenticate(ServerWebExchange exchange, S3Request parsed) {
+        AuthResult auth = verifier.verify(
+                new SignedRequest(parsed.method(), parsed.rawPath(), parsed.rawQuery(), parsed.headers()));
+        sseCGuard.check(exchange.getRequest(), parsed.headers()); // SSE-C keys only over HTTPS, unless loopback-only
+        return auth;
+    }
+
+    /**
+     * The bucket grant, reserved metadata, the operation of s3seal's table and the policy's decision for
+     * an authenticated request. A form upload comes here as the PutObject it stores ({@code auditedAs}
+     * {@link S3Operation#POST_OBJECT}, so the audit names it), decided exactly as that PutObject; other
+     * requests pass null and are audited as the operation recognised.
+     */
+    private ProxyExchange authorize(
+            ServerWebExchange exchange,
+            String requestId,
+            S3Request parsed,
+            AuthResult auth,
+            RequestObserver.Observation observation,
+            S3Operation auditedAs) {
+        Map<String, List<String>> headers = parsed.headers();
         if (parsed.hasBucket() && !auth.client().mayUse(parsed.bucket())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
@@ -168,7 +227,7 @@ public final class S3Gateway implements WebHandler {
                 s3Request.bucket(),
                 policyKey(s3Request, recognised.operation()),
                 recognised.operation().policyOperation());
-        observation.decided(auth.client().name(), s3Request, operation, decision);
+        observation.decided(auth.client().name(), s3Request, auditedAs == null ? operation : auditedAs, decision);
         if (decision.denied()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }

@@ -2,10 +2,12 @@ package dev.s3seal.web.exchange;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,14 +33,21 @@ public final class UnreadBody {
         if (!mayHaveBody || (expect != null && expect.equalsIgnoreCase("100-continue"))) {
             return Mono.empty();
         }
+        return discard(request.getBody(), declared, response);
+    }
+
+    /**
+     * The rest of a body that was read in part before its request was refused (a form upload's file
+     * after its fields failed): read and dropped within the same bounds.
+     */
+    public static Mono<Void> discard(Flux<DataBuffer> rest, long declared, ServerHttpResponse response) {
         if (declared > MAX_DISCARD_BYTES) {
             response.getHeaders().set(HttpHeaders.CONNECTION, "close");
             return Mono.empty();
         }
         AtomicLong seen = new AtomicLong();
         // counted and released as each buffer arrives, so what reaches then() is no buffer (see Buffers)
-        return request.getBody()
-                .map(buffer -> {
+        return rest.map(buffer -> {
                     long total = seen.addAndGet(buffer.readableByteCount());
                     DataBufferUtils.release(buffer);
                     return total;
