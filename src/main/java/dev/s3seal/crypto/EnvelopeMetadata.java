@@ -161,42 +161,22 @@ public record EnvelopeMetadata(
 
     /** These entries with {@code sealedMd5} ({@link #sealMd5}) in place of any earlier one. */
     public EnvelopeMetadata withSealedMd5(byte @Nullable [] sealedMd5) {
-        return new EnvelopeMetadata(
-                version,
-                providerKind,
-                keyId,
-                keyVersion,
-                wrappedKey,
-                plaintextLength,
-                segmentSize,
-                sealedMd5,
-                partCount,
-                manifest,
-                context,
-                sealedChecksum,
-                streamHeader);
+        return withSealedEntries(sealedMd5, sealedChecksum, streamHeader);
     }
 
     /** These entries with {@code sealedChecksum} ({@link SealedChecksum#seal}) in place of any earlier one. */
     public EnvelopeMetadata withSealedChecksum(byte @Nullable [] sealedChecksum) {
-        return new EnvelopeMetadata(
-                version,
-                providerKind,
-                keyId,
-                keyVersion,
-                wrappedKey,
-                plaintextLength,
-                segmentSize,
-                sealedMd5,
-                partCount,
-                manifest,
-                context,
-                sealedChecksum,
-                streamHeader);
+        return withSealedEntries(sealedMd5, sealedChecksum, streamHeader);
     }
 
     /** This envelope carrying {@code header} (91 bytes, or null for none) as {@code s3seal-f}. */
     public EnvelopeMetadata withStreamHeader(byte @Nullable [] header) {
+        return withSealedEntries(sealedMd5, sealedChecksum, header);
+    }
+
+    /** The same key, length and layout with the entries a write may add after the first ones. */
+    private EnvelopeMetadata withSealedEntries(
+            byte @Nullable [] md5, byte @Nullable [] checksum, byte @Nullable [] header) {
         return new EnvelopeMetadata(
                 version,
                 providerKind,
@@ -205,11 +185,11 @@ public record EnvelopeMetadata(
                 wrappedKey,
                 plaintextLength,
                 segmentSize,
-                sealedMd5,
+                md5,
                 partCount,
                 manifest,
                 context,
-                sealedChecksum,
+                checksum,
                 header);
     }
 
