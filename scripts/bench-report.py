@@ -185,14 +185,15 @@ def upstream_table(run):
 
 def memory_tables(run):
     lines = [
-        "| process | peak RSS MiB (VmHWM) | peak used heap before a GC, MiB | max heap after a GC, MiB | GCs |",
-        "|---|---:|---:|---:|---:|",
+        "| process | peak RSS MiB (VmHWM) | peak used heap before a GC, MiB | max heap after a GC, MiB | GCs "
+        "| live heap after a full GC at the end, MiB |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for m in run.memory:
         rss = number(m["peak_rss_kib"])
         lines.append(
             f"| {m['process']} | {fmt(rss / 1024 if rss else None, 0)} | {m['gc_peak_heap_before_mib'] or '–'} | "
-            f"{m['gc_max_heap_after_mib'] or '–'} | {m['gc_count'] or '–'} |"
+            f"{m['gc_max_heap_after_mib'] or '–'} | {m['gc_count'] or '–'} | {m.get('live_heap_mib') or '–'} |"
         )
     if run.samples:
         lines += [
