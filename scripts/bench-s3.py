@@ -4,7 +4,7 @@
   bench-s3.py kms-key ENDPOINT ALIAS             create a symmetric key in moto, name it alias/ALIAS
   bench-s3.py create-bucket ENDPOINT KEY SECRET BUCKET
   bench-s3.py presign < LINES                    for each input line "NAME ENDPOINT KEY SECRET BUCKET
-                                                 OBJECT METHOD" print "NAME URL": a SigV4 presigned URL
+                                                 OBJECT METHOD" (GET, HEAD, PUT) print "NAME URL": a SigV4 presigned URL
                                                  (path style, us-east-1, valid 7 days); a presigned PUT
                                                  is UNSIGNED-PAYLOAD, as the SDKs presign it
 """
@@ -45,7 +45,7 @@ def main(argv):
             if not line.strip():
                 continue
             name, endpoint, key, secret, bucket, obj, method = line.split()
-            operation = {"GET": "get_object", "PUT": "put_object"}[method]
+            operation = {"GET": "get_object", "HEAD": "head_object", "PUT": "put_object"}[method]
             url = s3(endpoint, key, secret).generate_presigned_url(
                 operation, Params={"Bucket": bucket, "Key": obj}, ExpiresIn=7 * 24 * 3600
             )
