@@ -263,11 +263,43 @@ def svg_chart(run, path):
         f.write("\n".join(out) + "\n")
 
 
+def png_chart(run, path):
+    """The same chart as a PNG, if matplotlib is installed (Debian: python3-matplotlib); False otherwise."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    others = [t for t in OTHERS if t in run.targets]
+    width = 0.8 / len(others)
+    fig, ax = plt.subplots(figsize=(max(8, 0.75 * len(run.cells)), 5), dpi=110)
+    for j, t in enumerate(others):
+        xs = [i + (j - (len(others) - 1) / 2) * width for i in range(len(run.cells))]
+        ys = [run.ratio(cell, t) or 0 for cell in run.cells]
+        ax.bar(xs, ys, width=width * 0.95, color=COLOURS[t], label=t)
+    ax.axhline(1.0, color="#333", linestyle="--", linewidth=1)
+    ax.set_xticks(range(len(run.cells)))
+    ax.set_xticklabels([label(cell) for cell in run.cells], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("throughput / direct")
+    ax.set_title("Throughput relative to direct S3Proxy (median of per-round ratios; 1.0 = direct)", fontsize=10)
+    ax.grid(axis="y", color="#ddd")
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, ncol=len(others), loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return True
+
+
 def main(directory):
     run = Run(directory)
     if not run.rows:
         sys.exit(f"no measurements in {directory}/measurements.csv")
     svg_chart(run, os.path.join(directory, "ratios.svg"))
+    if not png_chart(run, os.path.join(directory, "ratios.png")):
+        print("matplotlib not installed (apt-get install python3-matplotlib): ratios.svg only", file=sys.stderr)
     m = run.meta
     rounds = len({r["round"] for r in run.rows})
     lines = [
@@ -279,7 +311,7 @@ def main(directory):
         "",
         "## 1. Throughput relative to direct (requests/s, higher is better)",
         "",
-        "Median over rounds of the ratio target/direct within the same round. Plot: `ratios.svg`.",
+        "Median over rounds of the ratio target/direct within the same round. Plot: `ratios.png` (and `ratios.svg`).",
         "",
         *ratio_table(run),
         "",
