@@ -8,10 +8,9 @@ import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.testsupport.FaultProxy;
 import dev.s3seal.testsupport.FaultProxy.Fault;
 import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,8 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -45,7 +42,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * of the kill, the client can finish or abort the upload through the second replica, and nothing
  * unsealed, partial or wrong is ever served; the store holds no plaintext.
  */
-class KilledReplicaIT extends ProxyIntegrationTest {
+class KilledReplicaIT extends StandardPolicyIntegrationTest {
 
     private static final int PART = 5 * 1024 * 1024;
 
@@ -57,11 +54,6 @@ class KilledReplicaIT extends ProxyIntegrationTest {
     private Path killedLog;
     private S3Client replica;
     private String bucket;
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
 
     @BeforeEach
     void startTheReplicaToKill() throws Exception {
