@@ -1,6 +1,7 @@
 package dev.s3seal.auth;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** How the request body is protected, as announced by {@code x-amz-content-sha256}. */
 public enum PayloadMode {
@@ -39,7 +40,7 @@ public enum PayloadMode {
     }
 
     /** Maps an {@code x-amz-content-sha256} value; empty for values s3seal does not know. */
-    public static Optional<PayloadMode> fromContentSha256(String value) {
+    public static Optional<PayloadMode> fromContentSha256(@Nullable String value) {
         if (value == null) {
             return Optional.empty();
         }
