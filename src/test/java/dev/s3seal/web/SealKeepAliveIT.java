@@ -13,12 +13,17 @@ import dev.s3seal.testsupport.StoredCiphertext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
@@ -58,11 +63,22 @@ class SealKeepAliveIT extends StandardPolicyIntegrationTest {
     void shouldAnswerLongCopyWithWhitespaceKeepAliveThatSdkReads() throws IOException {
         byte[] data = random(3 * MIB, 16);
         client.putObject(b -> b.bucket(bucket).key("public/slow"), RequestBody.fromBytes(data));
-        CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket)
-                .sourceKey("public/slow")
-                .destinationBucket(bucket)
-                .destinationKey("docs/slow"));
-        assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
+        AnswerFraming framing = new AnswerFraming();
+        try (S3Client observed = S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(framing))
+                .build()) {
+            CopyObjectResponse copied = observed.copyObject(b -> b.sourceBucket(bucket)
+                    .sourceKey("public/slow")
+                    .destinationBucket(bucket)
+                    .destinationKey("docs/slow"));
+            assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
+        }
+        // committed before the copy was done (the property reached SealResponse): no Content-Length, chunks
+        assertThat(framing.withoutLength).containsExactly(true);
         assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket)
                         .sourceKey("public/slow")
                         .destinationBucket(bucket)
@@ -120,6 +136,17 @@ class SealKeepAliveIT extends StandardPolicyIntegrationTest {
         aws("s3", "cp", "s3://" + bucket + "/cli/big.bin", back.toString());
         assertThat(Files.mismatch(source, back)).isEqualTo(-1L);
         assertThat(aws("s3", "ls", "s3://" + bucket + "/cli/").output()).contains(Integer.toString(data.length));
+    }
+
+    /** Whether each answer came without a Content-Length, i.e. committed before its body was known. */
+    private static final class AnswerFraming implements ExecutionInterceptor {
+        final List<Boolean> withoutLength = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+            withoutLength.add(
+                    context.httpResponse().firstMatchingHeader("Content-Length").isEmpty());
+        }
     }
 
     private Command.Result aws(String... args) {
