@@ -16,14 +16,14 @@ public enum PayloadMode {
     /** aws-chunked without signatures, trailing checksum headers. */
     STREAMING_UNSIGNED_TRAILER("STREAMING-UNSIGNED-PAYLOAD-TRAILER");
 
-    private final String headerValue;
+    private final @Nullable String headerValue;
 
-    PayloadMode(String headerValue) {
+    PayloadMode(@Nullable String headerValue) {
         this.headerValue = headerValue;
     }
 
     /** The literal {@code x-amz-content-sha256} value, or null for {@link #SIGNED}. */
-    public String headerValue() {
+    public @Nullable String headerValue() {
         return headerValue;
     }
 

@@ -75,7 +75,7 @@ public final class QueryParameters {
     }
 
     /** The parameters with every value of {@code name} replaced by {@code value} (added when absent). */
-    public QueryParameters with(String name, String value) {
+    public QueryParameters with(String name, @Nullable String value) {
         List<Parameter> out = new ArrayList<>();
         boolean replaced = false;
         for (Parameter p : parameters) {

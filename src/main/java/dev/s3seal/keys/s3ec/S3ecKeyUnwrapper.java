@@ -56,7 +56,7 @@ public final class S3ecKeyUnwrapper {
         return new S3ecKeyUnwrapper(kms, keyId, null, timeout);
     }
 
-    public static S3ecKeyUnwrapper aes(SecretKey kek) {
+    public static S3ecKeyUnwrapper aes(@Nullable SecretKey kek) {
         return new S3ecKeyUnwrapper(null, null, kek, Duration.ZERO);
     }
 

@@ -107,6 +107,7 @@ final class YamlFields {
         return values.containsKey(field);
     }
 
+    /** The value node of a field that {@link #has} it. */
     Node node(String field) {
         return values.get(field);
     }
