@@ -1,5 +1,6 @@
 package dev.s3seal.soak;
 
+import static dev.s3seal.testsupport.TestData.indexOf;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -198,19 +199,6 @@ class KilledReplicaIT extends StandardPolicyIntegrationTest {
         assertThat(indexOf(atRest, sample)).as("plaintext at rest").isEqualTo(-1);
         assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("S3SL");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private void complete(S3Client client, String key, String id, List<CompletedPart> parts) {

@@ -1,5 +1,6 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.indexOf;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -251,18 +252,5 @@ class EncryptedObjectsIT extends StandardPolicyIntegrationTest {
                 client.getObject(b -> b.bucket(bucket).key("ranged").range(range), ResponseTransformer.toBytes());
         assertThat(read.asByteArray()).as(range).isEqualTo(Arrays.copyOfRange(data, first, last + 1));
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
