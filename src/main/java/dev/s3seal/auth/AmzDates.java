@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 
 /** Parses and formats the two request-date forms SigV4 accepts. */
 public final class AmzDates {
@@ -22,7 +23,7 @@ public final class AmzDates {
      * hand: every signed request carries one, and a {@link DateTimeFormatter} parse cost a few
      * percent of a small request's CPU.
      */
-    public static Instant parseBasic(String value) {
+    public static @Nullable Instant parseBasic(@Nullable String value) {
         if (value == null || value.length() != 16 || value.charAt(8) != 'T' || value.charAt(15) != 'Z') {
             return null;
         }
@@ -56,7 +57,7 @@ public final class AmzDates {
     }
 
     /** Parses the HTTP {@code Date} header (RFC 1123); null when malformed. */
-    static Instant parseHttpDate(String value) {
+    static @Nullable Instant parseHttpDate(@Nullable String value) {
         if (value == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.s3seal.auth;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the SigV4 canonical request the way S3 does: the path is canonicalized once (decoded and
@@ -18,7 +19,10 @@ public final class CanonicalRequest {
      * @param excludedQueryParameter {@code X-Amz-Signature} for presigned requests, else null
      */
     public static String of(
-            SignedRequest request, List<String> signedHeaders, String excludedQueryParameter, String payloadHash) {
+            SignedRequest request,
+            List<String> signedHeaders,
+            @Nullable String excludedQueryParameter,
+            String payloadHash) {
         return of(
                 request.method(),
                 canonicalUri(request.rawPath()),
@@ -65,7 +69,7 @@ public final class CanonicalRequest {
     }
 
     /** The path encoded exactly once with '/' kept; an empty path is "/". */
-    public static String canonicalUri(String rawPath) {
+    public static String canonicalUri(@Nullable String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
         }
@@ -73,7 +77,7 @@ public final class CanonicalRequest {
     }
 
     /** Trims every value, collapses runs of spaces, joins repeated headers with ','. */
-    public static String canonicalHeaderValue(List<String> values) {
+    public static String canonicalHeaderValue(@Nullable List<String> values) {
         if (values == null) {
             return "";
         }

@@ -1,6 +1,7 @@
 package dev.s3seal.auth;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the aws-chunked signature chain needs from the verified request: the derived signing key,
@@ -34,7 +35,7 @@ public record ChunkSigningContext(byte[] signingKey, String amzDate, String scop
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof ChunkSigningContext other
                 && java.security.MessageDigest.isEqual(signingKey, other.signingKey)
                 && amzDate.equals(other.amzDate)

@@ -2,6 +2,7 @@ package dev.s3seal.auth;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parsed {@code Credential} value: {@code <key id>/<yyyyMMdd>/<region>/<service>/aws4_request}.
@@ -10,7 +11,7 @@ import dev.s3seal.s3.S3Exception;
 public record CredentialScope(String accessKeyId, String date, String region, String service) {
 
     /** Parses a credential; {@code errorCode} differs between header and query authentication. */
-    public static CredentialScope parse(String credential, S3ErrorCode errorCode) {
+    public static CredentialScope parse(@Nullable String credential, S3ErrorCode errorCode) {
         String[] parts = credential == null ? new String[0] : credential.split("/", -1);
         if (parts.length != 5 || parts[0].isEmpty() || parts[2].isEmpty()) {
             throw new S3Exception(

@@ -1,6 +1,7 @@
 package dev.s3seal.auth;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** How the request body is protected, as announced by {@code x-amz-content-sha256}. */
 public enum PayloadMode {
@@ -15,14 +16,14 @@ public enum PayloadMode {
     /** aws-chunked without signatures, trailing checksum headers. */
     STREAMING_UNSIGNED_TRAILER("STREAMING-UNSIGNED-PAYLOAD-TRAILER");
 
-    private final String headerValue;
+    private final @Nullable String headerValue;
 
-    PayloadMode(String headerValue) {
+    PayloadMode(@Nullable String headerValue) {
         this.headerValue = headerValue;
     }
 
     /** The literal {@code x-amz-content-sha256} value, or null for {@link #SIGNED}. */
-    public String headerValue() {
+    public @Nullable String headerValue() {
         return headerValue;
     }
 
@@ -39,7 +40,7 @@ public enum PayloadMode {
     }
 
     /** Maps an {@code x-amz-content-sha256} value; empty for values s3seal does not know. */
-    public static Optional<PayloadMode> fromContentSha256(String value) {
+    public static Optional<PayloadMode> fromContentSha256(@Nullable String value) {
         if (value == null) {
             return Optional.empty();
         }

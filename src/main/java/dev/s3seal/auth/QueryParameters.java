@@ -3,6 +3,7 @@ package dev.s3seal.auth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A raw query string split into decoded name/value pairs, in arrival order. Parameters without
@@ -19,7 +20,7 @@ public final class QueryParameters {
         this.parameters = parameters;
     }
 
-    public static QueryParameters parse(String rawQuery) {
+    public static QueryParameters parse(@Nullable String rawQuery) {
         List<Parameter> list = new ArrayList<>();
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String part : rawQuery.split("&")) {
@@ -40,7 +41,7 @@ public final class QueryParameters {
     }
 
     /** First value of a parameter (case-sensitive name, as S3 treats X-Amz-*), or null. */
-    public String first(String name) {
+    public @Nullable String first(String name) {
         for (Parameter p : parameters) {
             if (p.name().equals(name)) {
                 return p.value();

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The small SigV4 primitives (HMAC chain, SHA-256, hex) shared by the verifier and by tests that
@@ -85,7 +86,7 @@ public final class SigV4Signing {
     }
 
     /** True when {@code s} is exactly 64 lower- or upper-case hex digits. */
-    public static boolean isSha256Hex(String s) {
+    public static boolean isSha256Hex(@Nullable String s) {
         if (s == null || s.length() != 64) {
             return false;
         }
@@ -101,7 +102,7 @@ public final class SigV4Signing {
      * Constant-time comparison of two hex signatures, case-insensitive as S3 is. Never short-cuts
      * on the first differing character, so timing does not leak how much of a forgery was right.
      */
-    public static boolean signaturesEqual(String expectedHex, String providedHex) {
+    public static boolean signaturesEqual(@Nullable String expectedHex, @Nullable String providedHex) {
         if (expectedHex == null || providedHex == null) {
             return false;
         }

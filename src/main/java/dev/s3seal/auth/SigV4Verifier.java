@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies a client's SigV4 signature, from the {@code Authorization} header or from presigned
@@ -37,7 +38,7 @@ public final class SigV4Verifier {
             String amzDate,
             List<String> signedHeaders,
             String signature,
-            String excludedQueryParameter,
+            @Nullable String excludedQueryParameter,
             String payloadHash,
             PayloadMode mode) {}
 

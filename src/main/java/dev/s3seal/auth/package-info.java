@@ -8,5 +8,10 @@
  * stream. Callers pass headers exactly as received (lower-case names): a header that a client
  * signed and the proxy dropped (for example {@code expect}) makes the signature fail.
  * Error messages go to clients and never contain a secret or a signature.
+ *
+ * <p>Nothing here is null unless it says {@code @Nullable}.
  */
+@NullMarked
 package dev.s3seal.auth;
+
+import org.jspecify.annotations.NullMarked;

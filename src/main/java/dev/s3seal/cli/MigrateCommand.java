@@ -10,6 +10,7 @@ import dev.s3seal.cli.support.ToolEnvironment;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,15 +60,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket to migrate.")
-    private String bucket;
-
-    @Option(
-            names = "--prefix",
-            paramLabel = "PREFIX",
-            defaultValue = "",
-            description = "Only keys that start with PREFIX (default: the whole bucket).")
-    private String prefix;
+    @Mixin
+    private BucketOptions options;
 
     @Option(names = "--dry-run", description = "Only list what would be migrated; write nothing.")
     private boolean dryRun;
@@ -80,12 +74,6 @@ final class MigrateCommand implements Callable<Integer> {
                     "Objects migrated at the same time (default ${DEFAULT-VALUE}, at most 256); memory grows with N,"
                             + " not with object sizes.")
     private int concurrency;
-
-    @Option(
-            names = "--principal",
-            paramLabel = "NAME",
-            description = "Decide rules as for this client name (rules with 'principals:'); default: no principal.")
-    private String principal;
 
     @Option(
             names = "--multipart-threshold",
@@ -103,22 +91,12 @@ final class MigrateCommand implements Callable<Integer> {
                     + " 5 MiB, rounded up to the rule's segment size).")
     private long partSize;
 
-    @Option(
-            names = "--progress-every",
-            paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
-                    + " 0: no progress at all). On a terminal a progress bar is shown instead.")
-    private int progressSeconds;
-
     @Override
     public Integer call() {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be between 1 and " + MAX_CONCURRENCY);
         }
-        if (progressSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--progress-every must be 0 or more");
-        }
+        options.check(spec);
         if (partSize < MultipartRewrite.MIN_PART_SIZE) {
             throw new ParameterException(spec.commandLine(), "--part-size must be at least 5 MiB (5242880)");
         }
@@ -129,27 +107,25 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         MigrateReport report;
         try (BucketTools tools = BucketTools.open(environment)) {
-            BucketMigrator migrator = new BucketMigrator(tools, principal, dryRun, multipartThreshold, partSize);
+            BucketMigrator migrator =
+                    new BucketMigrator(tools, options.principal, dryRun, multipartThreshold, partSize);
             MigrateReport[] running = new MigrateReport[1];
             report = StoppableRun.run("migrate", migrator::stop, () -> {
                 MigrateReport done;
-                try (ProgressDisplay progress = StoppableRun.progress(
+                try (ProgressDisplay progress = options.progress(
                         "migrate",
-                        progressSeconds,
                         tools,
-                        bucket,
-                        prefix,
                         err,
                         () -> running[0] == null ? 0 : running[0].objects(),
                         () -> running[0] == null ? null : running[0].progress())) {
                     done = migrator.migrate(
-                            bucket,
-                            prefix,
+                            options.bucket,
+                            options.prefix,
                             dryRun,
                             concurrency,
                             verdict -> {
                                 if (verdict.outcome() != MigrateVerdict.Outcome.SKIPPED) {
-                                    out.println(MigrateReport.objectLine(bucket, verdict));
+                                    out.println(MigrateReport.objectLine(options.bucket, verdict));
                                 }
                             },
                             started -> running[0] = started);

@@ -8,6 +8,7 @@ import dev.s3seal.cli.support.ToolEnvironment;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,15 +63,8 @@ final class RewrapCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket to rewrap.")
-    private String bucket;
-
-    @Option(
-            names = "--prefix",
-            paramLabel = "PREFIX",
-            defaultValue = "",
-            description = "Only keys that start with PREFIX (default: the whole bucket).")
-    private String prefix;
+    @Mixin
+    private BucketOptions options;
 
     @Option(
             names = "--dry-run",
@@ -85,52 +79,33 @@ final class RewrapCommand implements Callable<Integer> {
                     "Objects rewrapped at the same time (default ${DEFAULT-VALUE}, at most " + MAX_CONCURRENCY + ").")
     private int concurrency;
 
-    @Option(
-            names = "--principal",
-            paramLabel = "NAME",
-            description = "Decide rules as for this client name (rules with 'principals:'); default: no principal.")
-    private String principal;
-
-    @Option(
-            names = "--progress-every",
-            paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
-                    + " 0: no progress at all). On a terminal a progress bar is shown instead.")
-    private int progressSeconds;
-
     @Override
     public Integer call() {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be between 1 and " + MAX_CONCURRENCY);
         }
-        if (progressSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--progress-every must be 0 or more");
-        }
+        options.check(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RewrapReport report;
         try (BucketTools tools = BucketTools.open(environment)) {
-            BucketRewrapper rewrapper = new BucketRewrapper(tools, principal);
+            BucketRewrapper rewrapper = new BucketRewrapper(tools, options.principal);
             RewrapReport[] running = new RewrapReport[1];
             report = StoppableRun.run("rewrap", rewrapper::stop, () -> {
                 RewrapReport done;
-                try (ProgressDisplay progress = StoppableRun.progress(
+                try (ProgressDisplay progress = options.progress(
                         "rewrap",
-                        progressSeconds,
                         tools,
-                        bucket,
-                        prefix,
                         err,
                         () -> running[0] == null ? 0 : running[0].objects(),
                         () -> running[0] == null ? null : running[0].progress())) {
                     done = rewrapper.rewrap(
-                            bucket,
-                            prefix,
+                            options.bucket,
+                            options.prefix,
                             concurrency,
                             dryRun,
                             verdict -> {
-                                String line = RewrapReport.line(bucket, verdict);
+                                String line = RewrapReport.line(options.bucket, verdict);
                                 if (line != null) {
                                     out.println(line);
                                 }

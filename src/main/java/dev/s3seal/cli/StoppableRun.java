@@ -1,19 +1,15 @@
 package dev.s3seal.cli;
 
-import dev.s3seal.cli.support.BucketListing;
-import dev.s3seal.cli.support.BucketTools;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * How the long bucket commands ({@code rewrap}, {@code migrate}) run: with progress on standard error, and
- * stopped cleanly by Ctrl-C or SIGTERM. The JVM's shutdown hook asks the run to take no new object and waits up
- * to {@link #GRACE} for the objects in flight, so every object is either done or untouched, the command prints
- * its summary (with {@code STOPPED before the end}) and a rerun resumes.
+ * How the long bucket commands ({@code rewrap}, {@code migrate}) run: stopped cleanly by Ctrl-C or SIGTERM. The
+ * JVM's shutdown hook asks the run to take no new object and waits up to {@link #GRACE} for the objects in flight,
+ * so every object is either done or untouched, the command prints its summary (with {@code STOPPED before the end})
+ * and a rerun resumes.
  */
 final class StoppableRun {
 
@@ -40,31 +36,6 @@ final class StoppableRun {
             finished.countDown();
             removeHook(onInterrupt);
         }
-    }
-
-    /**
-     * The progress display of a run over {@code bucket}/{@code prefix}: a bar on a terminal (its total from a
-     * separate listing), otherwise a line every {@code everySeconds} ({@code 0}: none).
-     */
-    static ProgressDisplay progress(
-            String command,
-            int everySeconds,
-            BucketTools tools,
-            String bucket,
-            String prefix,
-            PrintWriter err,
-            LongSupplier objectsDone,
-            Supplier<String> line) {
-        if (everySeconds == 0) {
-            return ProgressDisplay.none();
-        }
-        if (ProgressDisplay.onTerminal()) {
-            return ProgressDisplay.bar(
-                    command,
-                    objectsDone::getAsLong,
-                    new BucketListing(tools.upstream()).objects(bucket, prefix).count());
-        }
-        return ProgressDisplay.lines(err, Duration.ofSeconds(everySeconds), line);
     }
 
     private static void awaitQuietly(CountDownLatch finished) {

@@ -1,15 +1,14 @@
 package dev.s3seal.cli;
 
-import dev.s3seal.cli.support.BucketListing;
 import dev.s3seal.cli.support.BucketTools;
 import dev.s3seal.cli.support.ExitCodes;
 import dev.s3seal.cli.support.ToolEnvironment;
 import dev.s3seal.cli.verify.BucketVerifier;
 import dev.s3seal.cli.verify.VerifyReport;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -55,15 +54,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket to verify.")
-    private String bucket;
-
-    @Option(
-            names = "--prefix",
-            paramLabel = "PREFIX",
-            defaultValue = "",
-            description = "Only keys that start with PREFIX (default: the whole bucket).")
-    private String prefix;
+    @Mixin
+    private BucketOptions options;
 
     @Option(names = "--json", description = "Print one JSON report (counts, rates, every failure) instead of lines.")
     private boolean json;
@@ -76,42 +68,31 @@ final class VerifyCommand implements Callable<Integer> {
                     "Objects read at the same time (default ${DEFAULT-VALUE}); memory grows with N, not with object sizes.")
     private int concurrency;
 
-    @Option(
-            names = "--principal",
-            paramLabel = "NAME",
-            description = "Decide rules as for this client name (rules with 'principals:'); default: no principal.")
-    private String principal;
-
-    @Option(
-            names = "--progress-every",
-            paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Not on a terminal: a progress line on standard error this often (default ${DEFAULT-VALUE};"
-                    + " 0: no progress at all). On a terminal a progress bar is shown instead.")
-    private int progressSeconds;
-
     @Override
     public Integer call() {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be between 1 and " + MAX_CONCURRENCY);
         }
-        if (progressSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--progress-every must be 0 or more");
-        }
+        options.check(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VerifyReport report;
         try (BucketTools tools = BucketTools.open(environment)) {
-            BucketVerifier verifier = new BucketVerifier(tools, principal);
+            BucketVerifier verifier = new BucketVerifier(tools, options.principal);
             VerifyReport[] running = new VerifyReport[1];
-            try (ProgressDisplay progress = progress(tools, err, running)) {
+            try (ProgressDisplay progress = options.progress(
+                    "verify",
+                    tools,
+                    err,
+                    () -> running[0] == null ? 0 : running[0].objects(),
+                    () -> running[0] == null ? null : running[0].progress())) {
                 report = verifier.verify(
-                        bucket,
-                        prefix,
+                        options.bucket,
+                        options.prefix,
                         concurrency,
                         failure -> {
                             if (!json) {
-                                out.println(VerifyReport.failureLine(bucket, failure));
+                                out.println(VerifyReport.failureLine(options.bucket, failure));
                             }
                         },
                         started -> running[0] = started);
@@ -119,20 +100,5 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.println(json ? report.json() : report.summary());
         return report.failed() == 0 ? ExitCodes.OK : ExitCodes.OBJECTS_FAILED;
-    }
-
-    /** A bar on a terminal, else a line every {@code --progress-every} seconds; nothing with 0. */
-    private ProgressDisplay progress(BucketTools tools, PrintWriter err, VerifyReport[] running) {
-        if (progressSeconds == 0) {
-            return ProgressDisplay.none();
-        }
-        if (ProgressDisplay.onTerminal()) {
-            return ProgressDisplay.bar(
-                    "verify",
-                    () -> running[0] == null ? 0 : running[0].objects(),
-                    new BucketListing(tools.upstream()).objects(bucket, prefix).count());
-        }
-        return ProgressDisplay.lines(
-                err, Duration.ofSeconds(progressSeconds), () -> running[0] == null ? null : running[0].progress());
     }
 }

@@ -19,6 +19,7 @@ import dev.s3seal.web.S3Gateway;
 import dev.s3seal.web.S3HandlerMapping;
 import dev.s3seal.web.copy.EncryptedCopyHandler;
 import dev.s3seal.web.envelope.EtagSettings;
+import dev.s3seal.web.exchange.SealResponse;
 import dev.s3seal.web.form.PostObjectForms;
 import dev.s3seal.web.forward.DeleteObjectsHandler;
 import dev.s3seal.web.forward.ForwardHandler;
@@ -72,6 +73,17 @@ class ProxyConfiguration {
         return new KeyRegistries(policy::policy, settings, KeyCacheSettings.defaults());
     }
 
+    /** The answer to a completion or copy whose seal may outlast a client's read timeout. */
+    @Bean
+    SealResponse sealResponse(S3SealProperties properties) {
+        Duration keepAliveAfter = properties.limits().sealKeepAliveAfter();
+        if (keepAliveAfter.isNegative()) {
+            throw new InvalidConfigurationException(
+                    "s3seal.limits.seal-keep-alive-after", "must not be negative, was " + keepAliveAfter);
+        }
+        return new SealResponse(keepAliveAfter);
+    }
+
     @Bean
     S3Gateway s3Gateway(
             S3SealProperties properties,
@@ -82,6 +94,7 @@ class ProxyConfiguration {
             dev.s3seal.ops.RequestObserver observer,
             RequestLimits limits,
             BodyBudget heldBodies,
+            SealResponse sealResponse,
             @org.springframework.beans.factory.annotation.Value("${server.address:}") String serverAddress) {
         S3RequestParser parser = new S3RequestParser(new ArrayList<>(properties.virtualHostDomains()));
         SigV4Verifier verifier = new SigV4Verifier(credentials, Clock.systemUTC(), MAX_CLOCK_SKEW);
@@ -89,14 +102,14 @@ class ProxyConfiguration {
         EtagSettings etags = new EtagSettings(
                 properties.etag().sealMd5AfterPut(), properties.etag().listingLookups());
         EncryptedObjectHandler objects = new EncryptedObjectHandler(upstream, keys, etags, heldBodies);
-        EncryptedMultipartHandler multipart = new EncryptedMultipartHandler(upstream, keys);
+        EncryptedMultipartHandler multipart = new EncryptedMultipartHandler(upstream, keys, sealResponse);
         OperationRouter router = OperationRouter.builder()
                 .forward(forward)
                 .encryptedObjects(objects)
                 .encryptedListings(new EncryptedListingHandler(upstream, policy, keys, etags))
                 .serverSideEncryption(new ServerSideEncryptionHandler(forward))
                 .encryptedMultipart(multipart)
-                .encryptedCopy(new EncryptedCopyHandler(upstream, keys, etags))
+                .encryptedCopy(new EncryptedCopyHandler(upstream, keys, etags, sealResponse))
                 .deleteObjects(new DeleteObjectsHandler(upstream, policy))
                 .injectedSseC(new InjectedSseCHandler(forward, keys))
                 .emulatedSseC(new EmulatedSseCHandler(keys, objects, multipart))

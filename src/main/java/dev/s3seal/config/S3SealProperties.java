@@ -86,13 +86,16 @@ public record S3SealProperties(
      * {@code heldBodyBudget}: memory shared by all requests for PutObject bodies held whole so a
      * client-side PUT without Content-MD5 costs one upstream request; {@code maxHeldBody}: the largest
      * body held. Bodies beyond either stream and are sealed by a second request (0 turns holding off).
+     * {@code sealKeepAliveAfter}: a CompleteMultipartUpload or a copy s3seal makes itself whose answer is not
+     * ready this long commits a 200 and keeps the connection alive with whitespace until it is, as S3 does.
      */
     public record Limits(
             @DefaultValue("30s") Duration headerReadTimeout,
             @DefaultValue("30s") Duration bodyIdleTimeout,
             Integer maxConcurrentRequestsPerClient,
             @DefaultValue("64MB") DataSize heldBodyBudget,
-            @DefaultValue("16MB") DataSize maxHeldBody) {
+            @DefaultValue("16MB") DataSize maxHeldBody,
+            @DefaultValue("5s") Duration sealKeepAliveAfter) {
 
         /** The configured cap, or half of {@code upstreamMaxConnections} (at least 1). */
         public int maxConcurrentRequestsPerClient(int upstreamMaxConnections) {

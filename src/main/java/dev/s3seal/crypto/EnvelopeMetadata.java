@@ -81,7 +81,21 @@ public record EnvelopeMetadata(
     private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]{0,18}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    public EnvelopeMetadata {
+    /** Checks every entry and the encoded size; arrays and the context are copied. */
+    public EnvelopeMetadata(
+            int version,
+            String providerKind,
+            String keyId,
+            @Nullable String keyVersion,
+            byte[] wrappedKey,
+            long plaintextLength,
+            int segmentSize,
+            byte @Nullable [] sealedMd5,
+            @Nullable Integer partCount,
+            byte @Nullable [] manifest,
+            @Nullable Map<String, String> context,
+            byte @Nullable [] sealedChecksum,
+            byte @Nullable [] streamHeader) {
         if (version != ObjectFormat.VERSION_1) {
             throw new IllegalArgumentException("unsupported s3seal metadata version " + version);
         }
@@ -100,33 +114,27 @@ public record EnvelopeMetadata(
         check(sealedMd5 == null || sealedMd5.length == SEALED_MD5_LENGTH, "sealed md5");
         check(partCount == null || (partCount >= 1 && partCount <= ObjectFormat.MAX_PART_NUMBER), "part count");
         check(manifest == null || (partCount != null && manifest.length <= 700), "manifest");
-        wrappedKey = wrappedKey.clone();
-        sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
-        manifest = manifest == null ? null : manifest.clone();
         if (sealedChecksum != null) {
             SealedChecksum.checkShape(sealedChecksum);
-            sealedChecksum = sealedChecksum.clone();
         }
         check(
                 streamHeader == null || (streamHeader.length == ObjectFormat.HEADER_LENGTH && manifest == null),
                 "stream header");
-        streamHeader = streamHeader == null ? null : streamHeader.clone();
-        context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
-        int size = encodedSize(toHeadersUnchecked(
-                version,
-                providerKind,
-                keyId,
-                keyVersion,
-                wrappedKey,
-                plaintextLength,
-                segmentSize,
-                sealedMd5,
-                partCount,
-                manifest,
-                context,
-                sealedChecksum,
-                null));
+        this.version = version;
+        this.providerKind = providerKind;
+        this.keyId = keyId;
+        this.keyVersion = keyVersion;
+        this.wrappedKey = wrappedKey.clone();
+        this.plaintextLength = plaintextLength;
+        this.segmentSize = segmentSize;
+        this.sealedMd5 = sealedMd5 == null ? null : sealedMd5.clone();
+        this.partCount = partCount;
+        this.manifest = manifest == null ? null : manifest.clone();
+        this.context = context == null ? null : RecordedContext.decode(RecordedContext.encode(context));
+        this.sealedChecksum = sealedChecksum == null ? null : sealedChecksum.clone();
+        this.streamHeader = streamHeader == null ? null : streamHeader.clone();
         // s3seal-f is a fixed STREAM_HEADER_ENCODED_BYTES on top of the budget (docs/format.md 8)
+        int size = encodedSize(toHeaders()) - (streamHeader == null ? 0 : STREAM_HEADER_ENCODED_BYTES);
         check(size <= MAX_ENCODED_BYTES, "metadata too large (" + size + " bytes)");
     }
 
@@ -218,20 +226,38 @@ public record EnvelopeMetadata(
 
     /** Full header names ({@code x-amz-meta-s3seal-...}, lower case) to values, in a stable order. */
     public Map<String, String> toHeaders() {
-        return toHeadersUnchecked(
-                version,
-                providerKind,
-                keyId,
-                keyVersion,
-                wrappedKey,
-                plaintextLength,
-                segmentSize,
-                sealedMd5,
-                partCount,
-                manifest,
-                context,
-                sealedChecksum,
-                streamHeader);
+        Base64.Encoder b64 = Base64.getEncoder();
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(PREFIX + V, Integer.toString(version));
+        h.put(PREFIX + KP, providerKind);
+        h.put(PREFIX + KI, keyId);
+        if (keyVersion != null) {
+            h.put(PREFIX + KV, keyVersion);
+        }
+        h.put(PREFIX + K, b64.encodeToString(wrappedKey));
+        if (plaintextLength != PENDING_LENGTH) {
+            h.put(PREFIX + L, Long.toString(plaintextLength));
+        }
+        h.put(PREFIX + S, Integer.toString(segmentSize));
+        if (sealedMd5 != null) {
+            h.put(PREFIX + H, b64.encodeToString(sealedMd5));
+        }
+        if (partCount != null) {
+            h.put(PREFIX + N, Integer.toString(partCount));
+        }
+        if (manifest != null) {
+            h.put(PREFIX + M, b64.encodeToString(manifest));
+        }
+        if (context != null) {
+            h.put(PREFIX + C, b64.encodeToString(RecordedContext.encode(context)));
+        }
+        if (sealedChecksum != null) {
+            h.put(PREFIX + X, b64.encodeToString(sealedChecksum));
+        }
+        if (streamHeader != null) {
+            h.put(PREFIX + F, b64.encodeToString(streamHeader));
+        }
+        return h;
     }
 
     /**
@@ -323,54 +349,6 @@ public record EnvelopeMetadata(
         } finally {
             StreamKeys.wipe(key);
         }
-    }
-
-    private static Map<String, String> toHeadersUnchecked(
-            int version,
-            String kind,
-            String keyId,
-            String keyVersion,
-            byte[] wrappedKey,
-            long length,
-            int segmentSize,
-            byte[] md5,
-            Integer parts,
-            byte[] manifest,
-            Map<String, String> context,
-            byte[] checksum,
-            byte[] streamHeader) {
-        Base64.Encoder b64 = Base64.getEncoder();
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put(PREFIX + V, Integer.toString(version));
-        h.put(PREFIX + KP, kind);
-        h.put(PREFIX + KI, keyId);
-        if (keyVersion != null) {
-            h.put(PREFIX + KV, keyVersion);
-        }
-        h.put(PREFIX + K, b64.encodeToString(wrappedKey));
-        if (length != PENDING_LENGTH) {
-            h.put(PREFIX + L, Long.toString(length));
-        }
-        h.put(PREFIX + S, Integer.toString(segmentSize));
-        if (md5 != null) {
-            h.put(PREFIX + H, b64.encodeToString(md5));
-        }
-        if (parts != null) {
-            h.put(PREFIX + N, Integer.toString(parts));
-        }
-        if (manifest != null) {
-            h.put(PREFIX + M, b64.encodeToString(manifest));
-        }
-        if (context != null) {
-            h.put(PREFIX + C, b64.encodeToString(RecordedContext.encode(context)));
-        }
-        if (checksum != null) {
-            h.put(PREFIX + X, b64.encodeToString(checksum));
-        }
-        if (streamHeader != null) {
-            h.put(PREFIX + F, b64.encodeToString(streamHeader));
-        }
-        return h;
     }
 
     /** S3 counts user metadata as the UTF-8 bytes of names (without {@code x-amz-meta-}) and values. */

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,7 +57,7 @@ public final class CachingKeyProvider implements KeyProvider {
     private final KeyProvider delegate;
     private final KeyCacheSettings settings;
     private final LongSupplier ticker;
-    private final SecretCache<UnwrapKey> unwrapped;
+    private final @Nullable SecretCache<UnwrapKey> unwrapped;
     private final Object slotsLock = new Object();
     private final LinkedHashMap<KeyContext, KekSlot> slots = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong encryptionHits = new AtomicLong();

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which object a data key belongs to. It becomes the KMS encryption context, or the associated data
@@ -17,7 +18,7 @@ import java.util.TreeMap;
  * <p>{@code extra} is the rule's additional context, kept sorted and unmodifiable. Names starting with
  * {@code s3seal:} or {@code aws:} are reserved and refused.
  */
-public record KeyContext(String bucket, String key, Map<String, String> extra) {
+public record KeyContext(String bucket, @Nullable String key, Map<String, String> extra) {
 
     static final String RESERVED_PREFIX = "s3seal:";
 
@@ -71,7 +72,7 @@ public record KeyContext(String bucket, String key, Map<String, String> extra) {
      * empty one too, so a context the policy adds later is not applied to it) and for any wrap with a
      * non-empty one; null (nothing recorded) otherwise.
      */
-    public Map<String, String> recordedWith(WrappedKey wrapped) {
+    public @Nullable Map<String, String> recordedWith(WrappedKey wrapped) {
         return WrappedKey.KMS.equals(wrapped.baseProvider()) || !extra.isEmpty() ? extra : null;
     }
 

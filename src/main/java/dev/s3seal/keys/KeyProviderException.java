@@ -1,5 +1,7 @@
 package dev.s3seal.keys;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A key provider could not produce or unwrap a key. {@link #retryable()} tells a transient failure
  * (KMS down, timing out, throttling: the proxy answers {@code 503 SlowDown}) from a refusal (wrong
@@ -36,7 +38,7 @@ public class KeyProviderException extends RuntimeException {
         this(reason, message, null);
     }
 
-    public KeyProviderException(Reason reason, String message, Throwable cause) {
+    public KeyProviderException(Reason reason, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }

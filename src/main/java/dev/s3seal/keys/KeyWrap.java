@@ -10,6 +10,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AES-256-GCM key wrapping shared by {@code LocalKeyProvider} and the layered form of
@@ -58,7 +59,7 @@ public final class KeyWrap {
      * a {@code null} field as length -1, then the count of extra entries and each name/value, sorted.
      * Unambiguous, so no two different inputs share an encoding.
      */
-    public static byte[] aad(String formatTag, String keyName, String keyVersion, KeyContext context) {
+    public static byte[] aad(String formatTag, String keyName, @Nullable String keyVersion, KeyContext context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         field(out, formatTag);
         field(out, keyName);
@@ -121,7 +122,7 @@ public final class KeyWrap {
         }
     }
 
-    private static void field(ByteArrayOutputStream out, String value) {
+    private static void field(ByteArrayOutputStream out, @Nullable String value) {
         if (value == null) {
             int32(out, -1);
             return;

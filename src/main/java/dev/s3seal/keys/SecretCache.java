@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small bounded LRU cache of secret byte arrays with a time-to-live, behind one monitor.
@@ -39,7 +40,7 @@ final class SecretCache<K> {
     }
 
     /** A copy of the cached secret, or {@code null}; the caller wipes the copy. */
-    byte[] getCopy(K key) {
+    byte @Nullable [] getCopy(K key) {
         synchronized (lock) {
             Entry e = map.get(key);
             if (e != null && ticker.getAsLong() - e.expiresAt >= 0) {

@@ -2,6 +2,7 @@ package dev.s3seal.keys;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What goes into object metadata for a data key: the provider kind, the master key id (KMS key id,
@@ -15,7 +16,8 @@ import java.util.Objects;
  *
  * <p>The blob is defensively copied in and out; equality is by value.
  */
-public record WrappedKey(String provider, String keyId, String keyVersion, byte[] ciphertext) {
+public record WrappedKey(
+        String provider, String keyId, @Nullable String keyVersion, byte[] ciphertext) {
 
     public static final String KMS = "kms";
     public static final String LOCAL = "local";
@@ -52,7 +54,7 @@ public record WrappedKey(String provider, String keyId, String keyVersion, byte[
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof WrappedKey w
                 && provider.equals(w.provider)
                 && keyId.equals(w.keyId)

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a connection whose request headers are not complete {@code timeoutMillis} after it
@@ -27,7 +28,7 @@ public final class HeaderReadDeadline extends ChannelDuplexHandler {
 
     private final long timeoutMillis;
     private final LimitListener listener;
-    private ScheduledFuture<?> timer;
+    private @Nullable ScheduledFuture<?> timer;
     /** Requests whose headers were read and whose response has not ended yet. */
     private int unanswered;
 

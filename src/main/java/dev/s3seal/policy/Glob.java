@@ -1,6 +1,7 @@
 package dev.s3seal.policy;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A glob over bucket names or object keys: {@code *} matches any run of characters ({@code /}
@@ -19,7 +20,7 @@ public final class Glob {
     }
 
     /** @throws IllegalArgumentException with a one-line problem when the glob is empty or uses other syntax */
-    public static Glob compile(String glob) {
+    public static Glob compile(@Nullable String glob) {
         if (glob == null || glob.isEmpty()) {
             throw new IllegalArgumentException("empty glob");
         }

@@ -3,6 +3,7 @@ package dev.s3seal.policy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named key that rules refer to. Definitions say where key material lives; they never hold it.
@@ -49,11 +50,13 @@ public sealed interface KeyDefinition {
      * One version of a local master key: 32 bytes, base64, read from a file (a mounted Kubernetes
      * secret) or an environment variable. Exactly one of {@code file} and {@code env} is set.
      */
-    record LocalKeyVersion(int version, String file, String env) {}
+    record LocalKeyVersion(
+            int version, @Nullable String file, @Nullable String env) {}
 
     /**
      * A customer key that s3seal injects as SSE-C headers ({@code sse-c} with {@code variant: inject}):
      * 32 bytes, base64, from a file or an environment variable (exactly one is set).
      */
-    record CustomerKey(String name, String file, String env) implements KeyDefinition {}
+    record CustomerKey(
+            String name, @Nullable String file, @Nullable String env) implements KeyDefinition {}
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated policy: named keys and ordered rules, the last of which is the default rule.
@@ -32,7 +33,7 @@ public record Policy(String source, Map<String, KeyDefinition> keys, List<Rule> 
      *
      * @param key the key the mode needs, or null for modes without a key
      */
-    public static Policy defaultOnly(Mode mode, KeyDefinition key) {
+    public static Policy defaultOnly(Mode mode, @Nullable KeyDefinition key) {
         if ((key != null) != requiresKey(mode)) {
             throw new IllegalArgumentException("mode " + mode + (key == null ? " needs a key" : " takes no key"));
         }

@@ -1,6 +1,7 @@
 package dev.s3seal.policy;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to do with one request: the first rule that matched, its mode, the key definition it names
@@ -26,7 +27,7 @@ public record PolicyDecision(Rule rule, Mode mode, Optional<KeyDefinition> key, 
     }
 
     /** The SSE-C variant for {@link Mode#SSE_C} decisions, otherwise null. */
-    public SseCVariant sseCVariant() {
+    public @Nullable SseCVariant sseCVariant() {
         return rule.sseCVariant();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which rule of a {@link Policy} applies to a request. Immutable and thread-safe; globs are
@@ -47,7 +48,8 @@ public final class PolicyEngine {
      * @param bucket    the bucket, or null for service-level requests
      * @param key       the object key; for {@link Operation#LIST} the listing prefix; null for bucket-level requests
      */
-    public PolicyDecision decide(String principal, String bucket, String key, Operation operation) {
+    public PolicyDecision decide(
+            @Nullable String principal, @Nullable String bucket, @Nullable String key, Operation operation) {
         Request request = new Request(principal, bucket, key, operation);
         for (CompiledRule rule : rules) {
             if (rule.whyNot(request) == null) {
@@ -58,7 +60,8 @@ public final class PolicyEngine {
     }
 
     /** Like {@link #decide}, plus why each earlier rule was passed over. */
-    public PolicyExplanation explain(String principal, String bucket, String key, Operation operation) {
+    public PolicyExplanation explain(
+            @Nullable String principal, @Nullable String bucket, @Nullable String key, Operation operation) {
         Request request = new Request(principal, bucket, key, operation);
         List<PolicyExplanation.SkippedRule> skipped = new ArrayList<>();
         for (CompiledRule rule : rules) {
@@ -77,7 +80,11 @@ public final class PolicyEngine {
         return new PolicyDecision(rule, rule.mode(), key, rule.options(), compiled.reason(request, policy.source()));
     }
 
-    private record Request(String principal, String bucket, String key, Operation operation) {
+    private record Request(
+            @Nullable String principal,
+            @Nullable String bucket,
+            @Nullable String key,
+            Operation operation) {
         Request {
             Objects.requireNonNull(operation, "operation");
             if (operation == Operation.LIST && key != null && key.isEmpty()) {
@@ -98,6 +105,7 @@ public final class PolicyEngine {
         }
 
         /** Null when the rule matches, otherwise the first condition that failed. */
+        @Nullable
         String whyNot(Request r) {
             if (!buckets.isEmpty() && (r.bucket == null || buckets.stream().noneMatch(g -> g.matches(r.bucket)))) {
                 return r.bucket == null

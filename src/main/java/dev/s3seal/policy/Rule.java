@@ -3,6 +3,7 @@ package dev.s3seal.policy;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One policy rule. Conditions combine with AND; the values inside one condition with OR; an empty
@@ -24,8 +25,8 @@ public record Rule(
         Set<String> principals,
         Set<Operation> operations,
         Mode mode,
-        SseCVariant sseCVariant,
-        String keyName,
+        @Nullable SseCVariant sseCVariant,
+        @Nullable String keyName,
         RuleOptions options,
         int line) {
 
@@ -44,7 +45,7 @@ public record Rule(
     }
 
     /** A rule that matches every request: {@code mode} with the default options. */
-    public static Rule catchAll(String name, Mode mode, SseCVariant variant, String keyName) {
+    public static Rule catchAll(String name, Mode mode, @Nullable SseCVariant variant, @Nullable String keyName) {
         return new Rule(
                 name,
                 List.of(),

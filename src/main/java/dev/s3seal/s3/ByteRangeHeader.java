@@ -2,6 +2,7 @@ package dev.s3seal.s3;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A single {@code Range: bytes=...} request, as S3 reads it: {@code a-b}, {@code a-} or
@@ -11,11 +12,12 @@ import java.util.regex.Pattern;
  * @param first null for a suffix range
  * @param last  null for an open range; the suffix length for a suffix range
  */
-public record ByteRangeHeader(Long first, Long last) {
+public record ByteRangeHeader(
+        @Nullable Long first, @Nullable Long last) {
 
     private static final Pattern SINGLE = Pattern.compile("\\s*bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*");
 
-    public static ByteRangeHeader parse(String header) {
+    public static @Nullable ByteRangeHeader parse(@Nullable String header) {
         if (header == null) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.s3seal.s3;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The object named by {@code x-amz-copy-source}: {@code [/]bucket/key[?versionId=...]};
@@ -17,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * {@code .}/{@code ..} segments), and the upstream never sees the client's spelling:
  * {@link #toHeaderValue()} re-encodes what was authorized.
  */
-public record CopySource(String bucket, String key, String versionId) {
+public record CopySource(
+        String bucket, String key, @Nullable String versionId) {
 
     /** The largest source S3 copies in one CopyObject or UploadPartCopy request (5 GiB). */
     public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;

@@ -2,6 +2,7 @@ package dev.s3seal.s3;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * UploadPartCopy's {@code x-amz-copy-source-range: bytes=first-last}, read strictly as S3 does:
@@ -14,7 +15,7 @@ public record CopySourceRange(long first, long last) {
     private static final Pattern CLOSED = Pattern.compile("bytes=(\\d{1,19})-(\\d{1,19})");
 
     /** The range in {@code header}; null when there is no header. */
-    public static CopySourceRange parse(String header) {
+    public static @Nullable CopySourceRange parse(@Nullable String header) {
         if (header == null) {
             return null;
         }

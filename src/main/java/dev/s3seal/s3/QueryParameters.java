@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A query string decoded into ordered name/value pairs. S3 uses value-less flags
@@ -12,7 +13,7 @@ import java.util.function.Predicate;
 public final class QueryParameters {
 
     /** One decoded parameter; {@code value} is null for a flag such as {@code ?uploads}. */
-    public record Parameter(String name, String value) {}
+    public record Parameter(String name, @Nullable String value) {}
 
     private static final QueryParameters EMPTY = new QueryParameters(List.of());
 
@@ -32,7 +33,7 @@ public final class QueryParameters {
     }
 
     /** Decodes a raw query string; '+' is a space, as S3 reads it. */
-    public static QueryParameters parse(String rawQuery) {
+    public static QueryParameters parse(@Nullable String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return EMPTY;
         }
@@ -58,7 +59,7 @@ public final class QueryParameters {
     }
 
     /** First value of a parameter, or null when absent or a flag. */
-    public String first(String name) {
+    public @Nullable String first(String name) {
         return parameters.stream()
                 .filter(p -> p.name().equals(name))
                 .map(Parameter::value)
@@ -74,7 +75,7 @@ public final class QueryParameters {
     }
 
     /** The parameters with every value of {@code name} replaced by {@code value} (added when absent). */
-    public QueryParameters with(String name, String value) {
+    public QueryParameters with(String name, @Nullable String value) {
         List<Parameter> out = new ArrayList<>();
         boolean replaced = false;
         for (Parameter p : parameters) {

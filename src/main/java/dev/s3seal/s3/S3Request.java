@@ -2,6 +2,7 @@ package dev.s3seal.s3;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An incoming S3 request after addressing is resolved: which bucket and key it names, whatever
@@ -16,9 +17,9 @@ import java.util.Map;
 public record S3Request(
         String method,
         String rawPath,
-        String rawQuery,
-        String bucket,
-        String key,
+        @Nullable String rawQuery,
+        @Nullable String bucket,
+        @Nullable String key,
         QueryParameters query,
         Map<String, List<String>> headers) {
 
@@ -36,7 +37,7 @@ public record S3Request(
     }
 
     /** First value of a header (names are lower case), or null. */
-    public String header(String lowerCaseName) {
+    public @Nullable String header(String lowerCaseName) {
         List<String> values = headers.get(lowerCaseName);
         return values == null || values.isEmpty() ? null : values.get(0);
     }

@@ -3,6 +3,7 @@ package dev.s3seal.s3;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves which bucket and key a request names, for path-style ({@code host/bucket/key}) and
@@ -22,7 +23,8 @@ public final class S3RequestParser {
                 .toList();
     }
 
-    public S3Request parse(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
+    public S3Request parse(
+            String method, @Nullable String rawPath, @Nullable String rawQuery, Map<String, List<String>> headers) {
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
         String bucketFromHost = bucketFromHost(firstHeader(headers, "host"));
         String bucket;
@@ -78,7 +80,7 @@ public final class S3RequestParser {
         return false;
     }
 
-    private String bucketFromHost(String hostHeader) {
+    private @Nullable String bucketFromHost(@Nullable String hostHeader) {
         if (hostHeader == null || virtualHostDomains.isEmpty()) {
             return null;
         }
@@ -99,7 +101,7 @@ public final class S3RequestParser {
         return colon < 0 ? host : host.substring(0, colon);
     }
 
-    private static String firstHeader(Map<String, List<String>> headers, String name) {
+    private static @Nullable String firstHeader(Map<String, List<String>> headers, String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }

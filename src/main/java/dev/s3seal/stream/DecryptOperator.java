@@ -7,6 +7,7 @@ import dev.s3seal.crypto.RangeMapping.RangePlan;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -57,7 +58,8 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
      * one; segments before the range are skipped unread. With the 91 header bytes fetched separately,
      * the input is exactly {@link RangePlan#segmentRange()}.
      */
-    public static DecryptOperator range(byte[] dataKey, RangePlan range, byte[] header, DataBufferFactory factory) {
+    public static DecryptOperator range(
+            byte[] dataKey, RangePlan range, byte @Nullable [] header, DataBufferFactory factory) {
         return new DecryptOperator(StreamReader.Plan.range(range, header), dataKey, factory);
     }
 
@@ -77,7 +79,7 @@ public final class DecryptOperator implements Function<Flux<DataBuffer>, Flux<Da
             byte[] dataKey,
             MultipartLayout layout,
             MultipartLayout.Plan range,
-            byte[] header,
+            byte @Nullable [] header,
             DataBufferFactory factory) {
         return new DecryptOperator(StreamReader.Plan.multipartRange(layout, range, header), dataKey, factory);
     }

@@ -15,6 +15,7 @@ import dev.s3seal.crypto.SegmentDecryptor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -32,7 +33,7 @@ final class StreamReader {
      * {@code lastSegment} of the last stream ({@code -1}: its final segment). {@code keep < 0}: emit all.
      */
     record Plan(
-            MultipartManifest manifest,
+            @Nullable MultipartManifest manifest,
             int segmentSize,
             long expectedLength,
             int startPart,
@@ -41,7 +42,7 @@ final class StreamReader {
             long lastSegment,
             long skip,
             long keep,
-            byte[] header) {
+            byte @Nullable [] header) {
 
         static Plan object() {
             return new Plan(null, 0, -1, 0, 0, 0, -1, 0, -1, null);
@@ -51,7 +52,7 @@ final class StreamReader {
             return new Plan(null, segmentSize, expectedLength, 0, 0, 0, -1, 0, -1, null);
         }
 
-        static Plan range(RangePlan r, byte[] header) {
+        static Plan range(RangePlan r, byte @Nullable [] header) {
             return new Plan(
                     null,
                     r.segmentSize(),
@@ -69,7 +70,7 @@ final class StreamReader {
             return new Plan(manifest, segmentSize, -1, 1, 0, manifest.partCount(), -1, 0, -1, null);
         }
 
-        static Plan multipartRange(MultipartLayout layout, MultipartLayout.Plan r, byte[] header) {
+        static Plan multipartRange(MultipartLayout layout, MultipartLayout.Plan r, byte @Nullable [] header) {
             return new Plan(
                     layout.manifest(),
                     layout.segmentSize(),
@@ -83,7 +84,7 @@ final class StreamReader {
                     checkHeader(header));
         }
 
-        private static byte[] checkHeader(byte[] header) {
+        private static byte @Nullable [] checkHeader(byte @Nullable [] header) {
             if (header != null && header.length != ObjectFormat.HEADER_LENGTH) {
                 throw new IllegalArgumentException("header must be " + ObjectFormat.HEADER_LENGTH + " bytes");
             }
@@ -107,7 +108,7 @@ final class StreamReader {
     private int needed = ObjectFormat.HEADER_LENGTH;
     private int filled;
     private int part;
-    private SegmentDecryptor decryptor;
+    private @Nullable SegmentDecryptor decryptor;
     private long segment;
     private long firstWanted;
     private long lastSegment;

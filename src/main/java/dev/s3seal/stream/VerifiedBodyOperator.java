@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -68,7 +69,7 @@ public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Fl
     }
 
     /** Feeds one input buffer to the verifier, copies what it decoded, and always releases the input. */
-    private DataBuffer decode(DataBuffer in) {
+    private @Nullable DataBuffer decode(DataBuffer in) {
         try (DataBuffer.ByteBufferIterator iterator = in.readableByteBuffers()) {
             List<ByteBuffer> decoded = new ArrayList<>(2);
             while (iterator.hasNext()) {
@@ -80,7 +81,7 @@ public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Fl
         }
     }
 
-    private DataBuffer copy(List<ByteBuffer> decoded) {
+    private @Nullable DataBuffer copy(List<ByteBuffer> decoded) {
         int total = 0;
         for (ByteBuffer b : decoded) {
             total += b.remaining();
@@ -102,9 +103,10 @@ public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Fl
      * thread than the producer; once closed, anything offered is released at once.
      */
     private static final class HeldBuffer {
-        private DataBuffer buffer;
+        private @Nullable DataBuffer buffer;
         private boolean closed;
 
+        @Nullable
         DataBuffer swap(DataBuffer next) {
             synchronized (this) {
                 if (!closed) {
@@ -117,7 +119,7 @@ public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Fl
             return null;
         }
 
-        synchronized DataBuffer take() {
+        synchronized @Nullable DataBuffer take() {
             DataBuffer taken = buffer;
             buffer = null;
             return taken;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -31,7 +32,7 @@ final class BodyInFlight {
     private final AtomicBoolean answered = new AtomicBoolean();
     private final AtomicBoolean sent;
     private final Sinks.Empty<Void> ended = Sinks.empty();
-    private Reader reader;
+    private @Nullable Reader reader;
 
     BodyInFlight(boolean hasBody) {
         this.sent = new AtomicBoolean(!hasBody);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -34,7 +35,7 @@ public final class UpstreamCredentials {
         this.clock = clock;
     }
 
-    public static UpstreamCredentials of(String accessKeyId, String secretAccessKey) {
+    public static UpstreamCredentials of(@Nullable String accessKeyId, @Nullable String secretAccessKey) {
         boolean hasStatic = accessKeyId != null && !accessKeyId.isBlank();
         AwsCredentialsProvider provider = hasStatic
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey))

@@ -3,6 +3,7 @@ package dev.s3seal.upstream;
 import dev.s3seal.s3.QueryParameters;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a handler wants sent to the upstream store, before signing. Addressing upstream is always
@@ -13,8 +14,8 @@ import java.util.Map;
  */
 public record UpstreamRequest(
         String method,
-        String bucket,
-        String key,
+        @Nullable String bucket,
+        @Nullable String key,
         QueryParameters query,
         Map<String, List<String>> headers,
         long contentLength) {

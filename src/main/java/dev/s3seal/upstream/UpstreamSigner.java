@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
@@ -38,7 +39,7 @@ public final class UpstreamSigner {
 
     private final String region;
     private final Clock clock;
-    private volatile SigningKey lastKey;
+    private volatile @Nullable SigningKey lastKey;
 
     public UpstreamSigner(String region) {
         this(region, Clock.systemUTC());

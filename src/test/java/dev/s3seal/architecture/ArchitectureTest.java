@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +31,17 @@ import org.junit.jupiter.api.Test;
  * web layer, and no two packages or two classes of one package depend on each other in a circle.
  */
 class ArchitectureTest {
+
+    /** Package trees whose nullness is declared (JSpecify); docs/architecture.md. */
+    private static final List<String> NULL_MARKED_TREES = List.of(
+            "dev.s3seal.crypto",
+            "dev.s3seal.auth",
+            "dev.s3seal.s3",
+            "dev.s3seal.policy",
+            "dev.s3seal.keys",
+            "dev.s3seal.stream",
+            "dev.s3seal.upstream",
+            "dev.s3seal.limits");
 
     private static JavaClasses classes;
 
@@ -72,6 +86,30 @@ class ArchitectureTest {
                 .onlyHaveDependentClassesThat()
                 .resideInAnyPackage("dev.s3seal.web..", "dev.s3seal.config..")
                 .check(classes);
+    }
+
+    /**
+     * The pure layers say on every public API what may be null (JSpecify): each of their packages is
+     * {@code @NullMarked} in its package-info, so a parameter or a result is non-null unless it is
+     * {@code @Nullable}.
+     */
+    @Test
+    void pureLayersAreNullMarked() {
+        List<String> unmarked = new ArrayList<>();
+        for (String root : NULL_MARKED_TREES) {
+            JavaPackage tree = classes.getPackage(root);
+            Set<JavaPackage> packages = new TreeSet<>(Comparator.comparing(JavaPackage::getName));
+            packages.add(tree);
+            packages.addAll(tree.getSubpackagesInTree());
+            for (JavaPackage javaPackage : packages) {
+                if (!javaPackage.getClasses().isEmpty() && !javaPackage.isAnnotatedWith(NullMarked.class)) {
+                    unmarked.add(javaPackage.getName());
+                }
+            }
+        }
+        assertThat(unmarked)
+                .as("packages of the pure layers without @NullMarked in their package-info")
+                .isEmpty();
     }
 
     @Test

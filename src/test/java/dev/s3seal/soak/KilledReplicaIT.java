@@ -1,5 +1,6 @@
 package dev.s3seal.soak;
 
+import static dev.s3seal.testsupport.TestData.indexOf;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -8,10 +9,9 @@ import dev.s3seal.policy.file.PolicyHolder;
 import dev.s3seal.testsupport.FaultProxy;
 import dev.s3seal.testsupport.FaultProxy.Fault;
 import dev.s3seal.testsupport.MotoServer;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
-import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -45,7 +43,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * of the kill, the client can finish or abort the upload through the second replica, and nothing
  * unsealed, partial or wrong is ever served; the store holds no plaintext.
  */
-class KilledReplicaIT extends ProxyIntegrationTest {
+class KilledReplicaIT extends StandardPolicyIntegrationTest {
 
     private static final int PART = 5 * 1024 * 1024;
 
@@ -57,11 +55,6 @@ class KilledReplicaIT extends ProxyIntegrationTest {
     private Path killedLog;
     private S3Client replica;
     private String bucket;
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
 
     @BeforeEach
     void startTheReplicaToKill() throws Exception {
@@ -206,19 +199,6 @@ class KilledReplicaIT extends ProxyIntegrationTest {
         assertThat(indexOf(atRest, sample)).as("plaintext at rest").isEqualTo(-1);
         assertThat(new String(atRest, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("S3SL");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private void complete(S3Client client, String key, String id, List<CompletedPart> parts) {

@@ -4,9 +4,8 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.testsupport.LeakRecorder;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -36,18 +33,13 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * upstream, s3seal finishes every request (none left in progress), no Netty buffer leaks (the
  * paranoid leak detector), and the next client is served normally.
  */
-class ClientAbortsIT extends ProxyIntegrationTest {
+class ClientAbortsIT extends StandardPolicyIntegrationTest {
 
     private static final int SIZE = 1_000_000;
     private static final List<Long> STAGES = List.of(0L, 1L, SIZE / 2L, SIZE - 1L);
 
     @LocalManagementPort
     int managementPort;
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
 
     @Test
     void shouldCreateNothingAndLeakNothingWhenClientsAbortUploadsAndDownloadsAtEveryStage() throws Exception {

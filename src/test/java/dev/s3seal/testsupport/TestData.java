@@ -36,6 +36,20 @@ public final class TestData {
         return "\"" + HexFormat.of().formatHex(md5(data)) + "\"";
     }
 
+    /** Where {@code needle} first stands in {@code haystack}, or -1. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** The value of a {@code Content-MD5} (or SSE-C key MD5) header for {@code data}. */
     public static String base64Md5(byte[] data) {
         return Base64.getEncoder().encodeToString(md5(data));

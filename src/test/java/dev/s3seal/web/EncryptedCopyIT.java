@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.s3seal.crypto.CiphertextSizes;
 import dev.s3seal.testsupport.CliClients;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
-import dev.s3seal.web.exchange.SealResponse;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -38,14 +34,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * AWS CLI through s3seal, a real S3Proxy filesystem store (whose files are read to prove what is at
  * rest), a real moto KMS. Rules: secret/ denied, public/ passthrough, kms/ cse-kms, else cse-local.
  */
-class EncryptedCopyIT extends ProxyIntegrationTest {
+class EncryptedCopyIT extends StandardPolicyIntegrationTest {
 
     private static final int MIB = 1024 * 1024;
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
 
     @TempDir
     Path workDir;
@@ -361,31 +352,6 @@ class EncryptedCopyIT extends ProxyIntegrationTest {
         } finally {
             Files.delete(file);
         }
-    }
-
-    @Test
-    void shouldAnswerLongCopyWithWhitespaceKeepAliveThatSdkReads() throws IOException {
-        byte[] data = random(3 * MIB, 16);
-        client.putObject(b -> b.bucket(bucket).key("public/slow"), RequestBody.fromBytes(data));
-        java.time.Duration before = SealResponse.keepAliveAfter;
-        SealResponse.keepAliveAfter = java.time.Duration.ZERO;
-        try {
-            CopyObjectResponse copied = client.copyObject(b -> b.sourceBucket(bucket)
-                    .sourceKey("public/slow")
-                    .destinationBucket(bucket)
-                    .destinationKey("docs/slow"));
-            assertThat(copied.copyObjectResult().eTag()).isEqualTo(quotedMd5(data));
-            assertThatThrownBy(() -> client.copyObject(b -> b.sourceBucket(bucket)
-                            .sourceKey("public/slow")
-                            .destinationBucket(bucket)
-                            .destinationKey("docs/slow-no")
-                            .copySourceIfMatch("\"nope\"")))
-                    .isInstanceOf(S3Exception.class);
-        } finally {
-            SealResponse.keepAliveAfter = before;
-        }
-        assertThat(read("docs/slow")).isEqualTo(data);
-        assertThat(Files.exists(store().objectPath(bucket, "docs/slow-no"))).isFalse();
     }
 
     @Test

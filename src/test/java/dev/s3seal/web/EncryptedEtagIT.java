@@ -9,8 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.s3seal.testsupport.CliClients;
 import dev.s3seal.testsupport.Command;
 import dev.s3seal.testsupport.FileTrees;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +21,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -34,12 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Plaintext ETags under the client-side modes: PUT, HEAD, GET and listings show the MD5 of the
  * plaintext, conditional reads work with it, and the upstream holds it only sealed.
  */
-class EncryptedEtagIT extends ProxyIntegrationTest {
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
+class EncryptedEtagIT extends StandardPolicyIntegrationTest {
 
     @TempDir
     Path workDir;

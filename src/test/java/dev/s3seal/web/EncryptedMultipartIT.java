@@ -6,18 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.testsupport.CliClients;
-import dev.s3seal.testsupport.Command;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.S3Clients;
-import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
+import dev.s3seal.testsupport.StoredCiphertext;
 import dev.s3seal.testsupport.TwoPartUpload;
-import dev.s3seal.web.exchange.SealResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,10 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
@@ -45,16 +37,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Multipart uploads under the client-side modes end to end (docs/format.md 6): real SDK clients
- * and the AWS CLI through s3seal, a real S3Proxy filesystem store, a real moto KMS.
+ * through s3seal, a real S3Proxy filesystem store, a real moto KMS. The AWS CLI and the async client,
+ * with the streamed completion answer, are in {@link SealKeepAliveIT}.
  */
-class EncryptedMultipartIT extends ProxyIntegrationTest {
+class EncryptedMultipartIT extends StandardPolicyIntegrationTest {
 
     private static final int MIB = 1024 * 1024;
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES.subList(6, TestPolicies.STANDARD_RULES.size()));
-    }
 
     @TempDir
     Path workDir;
@@ -207,38 +195,6 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
         ResponseBytes<GetObjectResponse> suffix =
                 client.getObject(b -> b.bucket(bucket).key(key).range("bytes=-50"), ResponseTransformer.toBytes());
         assertThat(suffix.asByteArray()).isEqualTo(Arrays.copyOfRange(data, data.length - 50, data.length));
-    }
-
-    @Test
-    void shouldRoundTripAsyncMultipartPutUnderKms() throws Exception {
-        byte[] data = random(20 * MIB, 2);
-        String key = "kms/async-20m";
-        SealResponse.keepAliveAfter = Duration.ZERO; // the streamed (keep-alive) completion answer
-        try (S3AsyncClient async = S3AsyncClient.builder()
-                .endpointOverride(endpoint())
-                .region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(S3Clients.credentials(ALICE_KEY, ALICE_SECRET))
-                .multipartEnabled(true)
-                .multipartConfiguration(m -> m.minimumPartSizeInBytes(8L * MIB).thresholdInBytes(8L * MIB))
-                .build()) {
-            async.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(data))
-                    .get();
-        } finally {
-            SealResponse.keepAliveAfter = Duration.ofSeconds(5);
-        }
-        assertCiphertextAtRest(key, data, new int[] {0, 8 * MIB, 16 * MIB, data.length});
-        assertThat(store().directClient()
-                        .headObject(b -> b.bucket(bucket).key(key))
-                        .metadata())
-                .containsEntry("s3seal-kp", "kms-layered")
-                .containsEntry("s3seal-n", "3");
-        assertThat(client.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes())
-                        .asByteArray())
-                .isEqualTo(data);
-        assertThat(client.listObjectsV2(b -> b.bucket(bucket).prefix("kms/")).contents())
-                .singleElement()
-                .satisfies(o -> assertThat(o.size()).isEqualTo(data.length));
     }
 
     /**
@@ -543,48 +499,8 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
                         S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
     }
 
-    @Test
-    void shouldRoundTripAwsCliMultipartCopy() throws IOException {
-        byte[] data = random(20 * MIB, 8);
-        Path source = workDir.resolve("big.bin");
-        Files.write(source, data);
-        SealResponse.keepAliveAfter = Duration.ZERO; // the streamed (keep-alive) completion answer
-        try {
-            aws("s3", "cp", source.toString(), "s3://" + bucket + "/cli/big.bin");
-        } finally {
-            SealResponse.keepAliveAfter = Duration.ofSeconds(5);
-        }
-        assertThat(store().directClient()
-                        .headObject(b -> b.bucket(bucket).key("cli/big.bin"))
-                        .eTag())
-                .endsWith("-3\"");
-        Path back = workDir.resolve("back.bin");
-        aws("s3", "cp", "s3://" + bucket + "/cli/big.bin", back.toString());
-        assertThat(Files.mismatch(source, back)).isEqualTo(-1L);
-        assertThat(aws("s3", "ls", "s3://" + bucket + "/cli/").output()).contains(Integer.toString(data.length));
-    }
-
-    private Command.Result aws(String... args) {
-        return new CliClients(endpoint(), ALICE_KEY, ALICE_SECRET, workDir).aws(args);
-    }
-
     private void assertCiphertextAtRest(String key, byte[] data, int[] partOffsets) throws IOException {
-        byte[] atRest = Files.readAllBytes(store().objectPath(bucket, key));
-        long partStart = 0;
-        for (int i = 0; i < partOffsets.length - 1; i++) {
-            int at = (int) partStart;
-            assertThat(new String(atRest, at, 4, StandardCharsets.US_ASCII))
-                    .as("part %d header", i + 1)
-                    .isEqualTo("S3SL");
-            partStart += CiphertextSizes.ciphertextLength(partOffsets[i + 1] - partOffsets[i], 65_536);
-        }
-        assertThat((long) atRest.length).isEqualTo(partStart);
-        for (int i = 0; i < partOffsets.length - 1; i++) {
-            byte[] window = Arrays.copyOfRange(data, partOffsets[i] + 1000, partOffsets[i] + 1032);
-            assertThat(indexOf(atRest, window))
-                    .as("plaintext of part %d visible at rest", i + 1)
-                    .isNegative();
-        }
+        StoredCiphertext.assertSegmentedParts(Files.readAllBytes(store().objectPath(bucket, key)), data, partOffsets);
     }
 
     private void assertRange(String key, byte[] data, int first, int last) {
@@ -594,18 +510,5 @@ class EncryptedMultipartIT extends ProxyIntegrationTest {
                 .as("bytes=%d-%d", first, last)
                 .isEqualTo(Arrays.copyOfRange(data, first, last + 1));
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -1,12 +1,12 @@
 package dev.s3seal.web;
 
+import static dev.s3seal.testsupport.TestData.indexOf;
 import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.s3seal.crypto.CiphertextSizes;
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -30,12 +28,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The client-side modes end to end: real SDK clients through s3seal, a real S3Proxy filesystem
  * store (whose files are read to prove ciphertext at rest) and a real moto KMS.
  */
-class EncryptedObjectsIT extends ProxyIntegrationTest {
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
+class EncryptedObjectsIT extends StandardPolicyIntegrationTest {
 
     private String bucket;
     private S3Client client;
@@ -259,18 +252,5 @@ class EncryptedObjectsIT extends ProxyIntegrationTest {
                 client.getObject(b -> b.bucket(bucket).key("ranged").range(range), ResponseTransformer.toBytes());
         assertThat(read.asByteArray()).as(range).isEqualTo(Arrays.copyOfRange(data, first, last + 1));
         assertThat(read.response().contentRange()).isEqualTo("bytes " + first + "-" + last + "/" + data.length);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -5,9 +5,7 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.s3seal.testsupport.ProxyIntegrationTest;
-import dev.s3seal.testsupport.TestPolicies;
-import java.io.IOException;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -15,8 +13,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -31,14 +27,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * body, and its refusals come in S3's order with S3's codes before s3seal's own layout rule.
  * Keys under {@code public/} are passthrough, every other key cse-local.
  */
-class MultipartConformanceIT extends ProxyIntegrationTest {
+class MultipartConformanceIT extends StandardPolicyIntegrationTest {
 
     private static final int MIB = 1024 * 1024;
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
 
     private String bucket;
     private S3Client client;

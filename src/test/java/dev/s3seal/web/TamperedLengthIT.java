@@ -4,11 +4,11 @@ import static dev.s3seal.testsupport.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.s3seal.testsupport.ProxyIntegrationTest;
 import dev.s3seal.testsupport.RawHttp;
 import dev.s3seal.testsupport.S3Clients;
 import dev.s3seal.testsupport.S3ProxyServer;
 import dev.s3seal.testsupport.SignedRequests;
+import dev.s3seal.testsupport.StandardPolicyIntegrationTest;
 import dev.s3seal.testsupport.TestPolicies;
 import dev.s3seal.testsupport.TwoPartUpload;
 import io.micrometer.core.instrument.Counter;
@@ -31,8 +31,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -53,16 +51,11 @@ import software.amazon.encryption.s3.materials.AesKeyring;
  * path: each answer is the one integrity error, {@code 403 InvalidObjectState}, or the true length, and
  * on a kept-alive connection no response runs into the next one.
  */
-class TamperedLengthIT extends ProxyIntegrationTest {
+class TamperedLengthIT extends StandardPolicyIntegrationTest {
 
     private static final int MIB = 1024 * 1024;
     private static final String LENGTH = "s3seal-l";
     private static final String SEALED_MD5 = "s3seal-h";
-
-    @DynamicPropertySource
-    static void policy(DynamicPropertyRegistry registry) throws IOException {
-        TestPolicies.register(registry, TestPolicies.STANDARD_RULES);
-    }
 
     @Autowired
     private MeterRegistry meters;

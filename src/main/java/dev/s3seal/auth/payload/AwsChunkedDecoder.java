@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Incremental aws-chunked decoder: {@code <hex size>[;chunk-signature=<sig>]\r\n<data>\r\n}...
@@ -32,17 +33,17 @@ final class AwsChunkedDecoder {
         DONE
     }
 
-    private final ChunkSigningContext signing;
+    private final @Nullable ChunkSigningContext signing;
     private final boolean trailerDeclared;
     private final boolean signedTrailer;
     private final long maxDecoded;
     private final LineReader lines = new LineReader(MAX_LINE);
-    private final MessageDigest chunkDigest;
+    private final @Nullable MessageDigest chunkDigest;
     private final Map<String, String> trailers = new LinkedHashMap<>();
     private final StringBuilder canonicalTrailers = new StringBuilder();
     private State state = State.HEADER;
-    private String previousSignature;
-    private String chunkSignature;
+    private @Nullable String previousSignature;
+    private @Nullable String chunkSignature;
     private long remaining;
     private long decoded;
     private boolean skippedBlankBeforeTrailers;
@@ -52,7 +53,8 @@ final class AwsChunkedDecoder {
      * @param signing null for STREAMING-UNSIGNED-PAYLOAD-TRAILER (no chunk signatures)
      * @param maxDecoded the declared decoded length; a chunk that would exceed it is refused at once
      */
-    AwsChunkedDecoder(ChunkSigningContext signing, boolean trailerDeclared, boolean signedTrailer, long maxDecoded) {
+    AwsChunkedDecoder(
+            @Nullable ChunkSigningContext signing, boolean trailerDeclared, boolean signedTrailer, long maxDecoded) {
         this.signing = signing;
         this.trailerDeclared = trailerDeclared;
         this.signedTrailer = signedTrailer;

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flexible checksums S3 accepts in {@code x-amz-checksum-*} headers and trailers. Every value
@@ -22,9 +23,10 @@ public enum ChecksumAlgorithm {
     SHA256(32, null);
 
     private final int length;
-    private final Supplier<Checksum> crc;
+    /** Null for the message digests (SHA-1, SHA-256). */
+    private final @Nullable Supplier<Checksum> crc;
 
-    ChecksumAlgorithm(int length, Supplier<Checksum> crc) {
+    ChecksumAlgorithm(int length, @Nullable Supplier<Checksum> crc) {
         this.length = length;
         this.crc = crc;
     }

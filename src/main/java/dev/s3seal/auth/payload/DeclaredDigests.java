@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the request headers promise about the body: its decoded length, Content-MD5, an
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 record DeclaredDigests(
         long decodedLength,
-        byte[] contentMd5,
+        byte @Nullable [] contentMd5,
         Map<ChecksumAlgorithm, byte[]> headerChecksums,
         Set<ChecksumAlgorithm> trailerChecksums) {
 
@@ -93,7 +94,7 @@ record DeclaredDigests(
         }
     }
 
-    private static byte[] contentMd5(String value) {
+    private static byte @Nullable [] contentMd5(@Nullable String value) {
         if (value == null) {
             return null;
         }
@@ -133,7 +134,7 @@ record DeclaredDigests(
         throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The " + name + " header is not a valid length.");
     }
 
-    private static String first(Map<String, List<String>> headers, String name) {
+    private static @Nullable String first(Map<String, List<String>> headers, String name) {
         List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
         return values == null || values.isEmpty() ? null : values.get(0);
     }

@@ -4,6 +4,7 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects one CRLF-terminated line across any number of input buffers, with a hard cap so a
@@ -19,6 +20,7 @@ final class LineReader {
     }
 
     /** The line without CRLF once complete (and resets), or null when more input is needed. */
+    @Nullable
     String read(ByteBuffer in) {
         while (in.hasRemaining()) {
             byte b = in.get();

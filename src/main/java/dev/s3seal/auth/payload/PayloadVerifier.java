@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pure incremental request-body decoder and verifier. Feed raw body bytes as they arrive with
@@ -25,16 +26,16 @@ import java.util.Set;
  */
 public final class PayloadVerifier {
 
-    private final AwsChunkedDecoder chunked;
+    private final @Nullable AwsChunkedDecoder chunked;
     private final DeclaredDigests declared;
     private final PayloadMode mode;
-    private final String declaredSha256Hex;
-    private final MessageDigest sha256;
-    private final MessageDigest md5;
+    private final @Nullable String declaredSha256Hex;
+    private final @Nullable MessageDigest sha256;
+    private final @Nullable MessageDigest md5;
     private final Map<ChecksumAlgorithm, ChecksumAlgorithm.Running> checksums = new EnumMap<>(ChecksumAlgorithm.class);
     private long decoded;
     private boolean closed;
-    private FlexibleChecksum verified;
+    private @Nullable FlexibleChecksum verified;
     private boolean finished;
 
     private PayloadVerifier(AuthResult auth, DeclaredDigests declared) {
@@ -182,7 +183,7 @@ public final class PayloadVerifier {
         return values;
     }
 
-    private static void checkChecksum(ChecksumAlgorithm algorithm, byte[] expected, byte[] actual) {
+    private static void checkChecksum(ChecksumAlgorithm algorithm, byte @Nullable [] expected, byte[] actual) {
         if (expected != null && !MessageDigest.isEqual(expected, actual)) {
             throw new S3Exception(
                     S3ErrorCode.BAD_DIGEST,

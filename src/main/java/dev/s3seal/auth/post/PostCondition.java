@@ -1,5 +1,7 @@
 package dev.s3seal.auth.post;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One condition of a POST policy. Field names are compared case-insensitively (they are kept lower
  * case); values are compared exactly.
@@ -7,6 +9,7 @@ package dev.s3seal.auth.post;
 public sealed interface PostCondition {
 
     /** The form field the condition names; null for the length range. */
+    @Nullable
     String fieldName();
 
     /** The condition as S3 quotes it in "Policy Condition failed" messages. */
@@ -37,7 +40,7 @@ public sealed interface PostCondition {
     record ContentLengthRange(long min, long max) implements PostCondition {
 
         @Override
-        public String fieldName() {
+        public @Nullable String fieldName() {
             return null;
         }
 

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fields of a browser form upload, by lower-case name (S3 compares form field names
@@ -39,7 +40,7 @@ public final class PostForm {
     }
 
     /** The value of {@code lowerCaseName}, or null. */
-    public String value(String lowerCaseName) {
+    public @Nullable String value(String lowerCaseName) {
         return fields.get(lowerCaseName);
     }
 
@@ -63,7 +64,7 @@ public final class PostForm {
      * The object key: the {@code key} field with {@code ${filename}} replaced by the name the browser
      * gave the file (S3's substitution; without a file name it becomes empty).
      */
-    public String key(String fileName) {
+    public String key(@Nullable String fileName) {
         String key = required("key");
         String substituted = key.replace("${filename}", fileName == null ? "" : fileName);
         if (substituted.isEmpty()) {

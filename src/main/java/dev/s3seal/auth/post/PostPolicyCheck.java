@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Holds a form upload to its POST policy as S3 does: the policy has not expired, every condition
@@ -46,7 +47,7 @@ public final class PostPolicyCheck {
         }
     }
 
-    private static String valueOf(String field, PostForm form, String bucket, String key) {
+    private static @Nullable String valueOf(String field, PostForm form, String bucket, String key) {
         return switch (field) {
             case "bucket" -> bucket;
             case "key" -> key;
@@ -54,7 +55,7 @@ public final class PostPolicyCheck {
         };
     }
 
-    private static boolean holds(PostCondition condition, String value) {
+    private static boolean holds(PostCondition condition, @Nullable String value) {
         // a field the form leaves out is empty: only "" or a starts-with "" admits it
         String actual = value == null ? "" : value;
         if (condition instanceof PostCondition.Exact exact) {

@@ -3,6 +3,7 @@ package dev.s3seal.cli.rewrap;
 import dev.s3seal.cli.support.UpstreamCalls;
 import dev.s3seal.crypto.EnvelopeMetadata;
 import dev.s3seal.crypto.MultipartLayout;
+import dev.s3seal.s3.CopiedObjectHeaders;
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.QueryParameters;
 import java.net.URLEncoder;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,23 +31,6 @@ import reactor.core.publisher.Mono;
  * through the HTTP edge's helpers; this one is the command line's, on {@link UpstreamCalls}.
  */
 public final class SelfCopy {
-
-    /** Object headers a copy sets again from the HEAD (besides user metadata): as the proxy's seal keeps them. */
-    private static final Set<String> KEPT_HEADERS = Set.of(
-            "content-type",
-            "content-encoding",
-            "content-disposition",
-            "content-language",
-            "cache-control",
-            "expires",
-            "x-amz-website-redirect-location",
-            "x-amz-storage-class",
-            "x-amz-object-lock-mode",
-            "x-amz-object-lock-retain-until-date",
-            "x-amz-object-lock-legal-hold",
-            "x-amz-server-side-encryption",
-            "x-amz-server-side-encryption-aws-kms-key-id",
-            "x-amz-server-side-encryption-bucket-key-enabled");
 
     private static final int PART_COPY_CONCURRENCY = 4;
 
@@ -80,8 +63,7 @@ public final class SelfCopy {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         stored.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-"))
-                    && !EnvelopeMetadata.isReserved(lower)) {
+            if (CopiedObjectHeaders.includes(lower) && !EnvelopeMetadata.isReserved(lower)) {
                 headers.put(lower, List.copyOf(values));
             }
         });

@@ -11,6 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The content key of one object and the exact GCM parameters the AWS client uses (pure, no I/O).
@@ -37,9 +38,9 @@ public final class S3ecContentKey implements AutoCloseable {
     private final byte[] key;
     private final byte[] iv;
     private final byte[] aad;
-    private final byte[] commitment;
+    private final byte @Nullable [] commitment;
 
-    private S3ecContentKey(S3ecVersion version, byte[] key, byte[] iv, byte[] aad, byte[] commitment) {
+    private S3ecContentKey(S3ecVersion version, byte[] key, byte[] iv, byte[] aad, byte @Nullable [] commitment) {
         this.version = version;
         this.key = key;
         this.iv = iv;
@@ -83,7 +84,7 @@ public final class S3ecContentKey implements AutoCloseable {
     }
 
     /** The V3 key commitment ({@code x-amz-d}); null for V2. */
-    public byte[] commitment() {
+    public byte @Nullable [] commitment() {
         return commitment == null ? null : commitment.clone();
     }
 

@@ -1,5 +1,7 @@
 package dev.s3seal.crypto.s3ec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every failure of the S3 Encryption Client codec, typed so the proxy can map it to an S3 error
  * without parsing messages. Messages never contain key material or wrapped keys.
@@ -47,7 +49,7 @@ public class S3ecException extends RuntimeException {
         this(reason, message, null);
     }
 
-    public S3ecException(Reason reason, String message, Throwable cause) {
+    public S3ecException(Reason reason, String message, @Nullable Throwable cause) {
         super(reason + ": " + message, cause);
         this.reason = reason;
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The content metadata of one object written by the AWS S3 Encryption Client, decoded and validated.
@@ -34,9 +35,9 @@ public record S3ecMetadata(
         S3ecVersion version,
         WrapAlgorithm wrap,
         byte[] encryptedDataKey,
-        byte[] contentIv,
-        byte[] messageId,
-        byte[] keyCommitment,
+        byte @Nullable [] contentIv,
+        byte @Nullable [] messageId,
+        byte @Nullable [] keyCommitment,
         Map<String, String> encryptionContext,
         Map<String, String> materialsDescription,
         OptionalLong unencryptedLength) {
@@ -98,7 +99,7 @@ public record S3ecMetadata(
      * True for a user metadata name (without {@code x-amz-meta-}) that belongs to the client's envelope in
      * any version: a proxy keeps such entries from its own clients in both directions.
      */
-    public static boolean isFormatEntry(String userMetadataName) {
+    public static boolean isFormatEntry(@Nullable String userMetadataName) {
         return userMetadataName != null && FORMAT_ENTRIES.contains(userMetadataName.toLowerCase(Locale.ROOT));
     }
 

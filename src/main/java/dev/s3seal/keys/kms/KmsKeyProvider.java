@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -241,7 +242,7 @@ public final class KmsKeyProvider implements KeyProvider, AutoCloseable {
                     e);
         }
 
-        static KeyProviderException.Reason reasonFor(String code, int status, boolean throttling) {
+        static KeyProviderException.Reason reasonFor(@Nullable String code, int status, boolean throttling) {
             if (throttling || "ThrottlingException".equals(code) || "LimitExceededException".equals(code)) {
                 return KeyProviderException.Reason.THROTTLED;
             }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
@@ -20,13 +21,13 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * @param interceptors SDK interceptors added to every KMS client (the call-latency timer)
  */
 public record KmsSettings(
-        URI endpoint,
+        @Nullable URI endpoint,
         String region,
-        AwsCredentialsProvider credentials,
-        Duration callTimeout,
+        @Nullable AwsCredentialsProvider credentials,
+        @Nullable Duration callTimeout,
         int maxRetries,
-        Duration retryBackoff,
-        List<ExecutionInterceptor> interceptors) {
+        @Nullable Duration retryBackoff,
+        @Nullable List<ExecutionInterceptor> interceptors) {
 
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_RETRIES = 2;

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named, versioned 256-bit master key for {@code cse-local} (CSE-C). Loaded from a file or an
@@ -73,7 +74,7 @@ public final class LocalMasterKey {
     }
 
     /** Decodes base64 or hex text; {@code source} names where it came from in error messages. */
-    public static LocalMasterKey fromEncoded(String name, String version, String encoded, String source) {
+    public static LocalMasterKey fromEncoded(String name, String version, @Nullable String encoded, String source) {
         if (encoded == null) {
             throw new IllegalArgumentException("local master key " + name + ": " + source + " is not set");
         }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key providers a policy's keys need, built once per policy version (reading local key files
@@ -32,8 +33,8 @@ public final class KeyRegistry implements ObjectKeys, AutoCloseable {
     private final KeyCacheSettings cacheSettings;
     private final LocalKeyRing localRing;
     private final Map<String, KeyProvider> writers = new ConcurrentHashMap<>();
-    private final KeyProvider localReader;
-    private KeyProvider kmsReader;
+    private final @Nullable KeyProvider localReader;
+    private @Nullable KeyProvider kmsReader;
     private final Map<String, InjectedCustomerKey> customerKeys = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final S3ecKeys s3ecKeys;

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import javax.crypto.SecretKey;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
@@ -34,7 +35,7 @@ public final class S3ecEncryptionMaterials implements AutoCloseable {
 
     private final S3ecMetadata metadata;
     private final S3ecContentKey contentKey;
-    private S3ecEncryptOperator encryptor;
+    private @Nullable S3ecEncryptOperator encryptor;
 
     private S3ecEncryptionMaterials(S3ecMetadata metadata, S3ecContentKey contentKey) {
         this.metadata = metadata;

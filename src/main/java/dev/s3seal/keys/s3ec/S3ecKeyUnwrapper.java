@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import javax.crypto.SecretKey;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
@@ -34,12 +35,13 @@ public final class S3ecKeyUnwrapper {
     public static final String RESERVED_ALGORITHM_KEY = "aws:x-amz-cek-alg";
     static final String RESERVED_KEY_ID_KEY = "kms_cmk_id";
 
-    private final KmsAsyncClient kms;
-    private final String kmsKeyId;
-    private final SecretKey aesKey;
+    private final @Nullable KmsAsyncClient kms;
+    private final @Nullable String kmsKeyId;
+    private final @Nullable SecretKey aesKey;
     private final Duration kmsTimeout;
 
-    private S3ecKeyUnwrapper(KmsAsyncClient kms, String kmsKeyId, SecretKey aesKey, Duration kmsTimeout) {
+    private S3ecKeyUnwrapper(
+            @Nullable KmsAsyncClient kms, @Nullable String kmsKeyId, @Nullable SecretKey aesKey, Duration kmsTimeout) {
         this.kms = kms;
         this.kmsKeyId = kmsKeyId;
         this.aesKey = aesKey;
@@ -50,11 +52,11 @@ public final class S3ecKeyUnwrapper {
      * @param keyId the KMS key the object must be wrapped under (KMS refuses others), or null to let KMS
      *              infer it from the ciphertext blob
      */
-    public static S3ecKeyUnwrapper kms(KmsAsyncClient kms, String keyId, Duration timeout) {
+    public static S3ecKeyUnwrapper kms(KmsAsyncClient kms, @Nullable String keyId, Duration timeout) {
         return new S3ecKeyUnwrapper(kms, keyId, null, timeout);
     }
 
-    public static S3ecKeyUnwrapper aes(SecretKey kek) {
+    public static S3ecKeyUnwrapper aes(@Nullable SecretKey kek) {
         return new S3ecKeyUnwrapper(null, null, kek, Duration.ZERO);
     }
 
@@ -63,7 +65,7 @@ public final class S3ecKeyUnwrapper {
         return unwrap(metadata, null);
     }
 
-    public Mono<byte[]> unwrap(S3ecMetadata metadata, Map<String, String> expectedContext) {
+    public Mono<byte[]> unwrap(S3ecMetadata metadata, @Nullable Map<String, String> expectedContext) {
         return switch (metadata.wrap()) {
             case AES_GCM -> Mono.fromCallable(() -> unwrapAes(metadata));
             case KMS_CONTEXT -> Mono.defer(() -> unwrapKms(metadata, expectedContext));
@@ -81,7 +83,7 @@ public final class S3ecKeyUnwrapper {
         return checkLength(AesGcmKeyWrap.unwrap(aesKey, metadata.encryptedDataKey(), metadata.version()));
     }
 
-    private Mono<byte[]> unwrapKms(S3ecMetadata metadata, Map<String, String> expectedContext) {
+    private Mono<byte[]> unwrapKms(S3ecMetadata metadata, @Nullable Map<String, String> expectedContext) {
         if (kms == null) {
             return Mono.error(new S3ecException(
                     S3ecException.Reason.KEY_UNWRAP_FAILED, "object is KMS wrapped, no KMS configured"));

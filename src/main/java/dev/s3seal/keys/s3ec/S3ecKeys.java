@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.kms.KmsAsyncClient;
 
@@ -35,12 +36,12 @@ import software.amazon.awssdk.services.kms.KmsAsyncClient;
  */
 public final class S3ecKeys implements AutoCloseable {
 
-    private final KmsAsyncClient kms;
+    private final @Nullable KmsAsyncClient kms;
     private final Duration kmsTimeout;
     private final Map<String, List<SecretKey>> localKeys = new LinkedHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    public S3ecKeys(boolean anyKmsKey, KmsSettings kmsSettings, LocalKeyRing ring) {
+    public S3ecKeys(boolean anyKmsKey, @Nullable KmsSettings kmsSettings, LocalKeyRing ring) {
         this.kms = anyKmsKey ? KmsKeyProvider.clientBuilder(kmsSettings).build() : null;
         this.kmsTimeout = kmsSettings == null ? KmsSettings.DEFAULT_CALL_TIMEOUT : kmsSettings.callTimeout();
         for (String name : ring.names()) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class PolicyFileWatcher implements AutoCloseable {
 
     private final PolicyHolder holder;
     private final Duration interval;
-    private ScheduledExecutorService executor;
+    private @Nullable ScheduledExecutorService executor;
 
     public PolicyFileWatcher(PolicyHolder holder, Duration interval) {
         if (interval.isNegative() || interval.isZero()) {

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,19 +35,19 @@ public final class PolicyHolder {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyHolder.class);
 
-    private final Path file;
+    private final @Nullable Path file;
     private final AtomicReference<PolicyEngine> engine = new AtomicReference<>();
     private final AtomicLong reloadSuccesses = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
-    private volatile String lastReloadError;
-    private byte[] lastSeenDigest;
+    private volatile @Nullable String lastReloadError;
+    private byte @Nullable [] lastSeenDigest;
 
     /**
      * @param file        the policy file, or null when none is configured
      * @param defaultMode without a file, the mode of the single default rule (a mode that takes no key)
      * @throws PolicyException when the file cannot be read or is invalid
      */
-    public PolicyHolder(Path file, Mode defaultMode) {
+    public PolicyHolder(@Nullable Path file, Mode defaultMode) {
         this.file = file;
         if (file == null) {
             engine.set(new PolicyEngine(Policy.defaultOnly(defaultMode, null)));

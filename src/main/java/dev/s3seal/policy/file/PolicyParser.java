@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -114,7 +115,7 @@ public final class PolicyParser {
         }
     }
 
-    private static String oneLine(String text) {
+    private static String oneLine(@Nullable String text) {
         return text == null ? "unknown problem" : text.replaceAll("\\s+", " ").trim();
     }
 
@@ -222,7 +223,7 @@ public final class PolicyParser {
                         "mode", "unknown mode '" + name + "' in " + what + "; expected one of: " + Mode.yamlNames()));
     }
 
-    private SseCVariant variant(YamlFields fields, String what, Mode mode) {
+    private @Nullable SseCVariant variant(YamlFields fields, String what, Mode mode) {
         String name = fields.optionalString("variant");
         if (mode != Mode.SSE_C) {
             if (name != null) {
@@ -245,8 +246,8 @@ public final class PolicyParser {
             YamlFields fields,
             String what,
             Mode mode,
-            SseCVariant variant,
-            String keyName,
+            @Nullable SseCVariant variant,
+            @Nullable String keyName,
             Map<String, KeyDefinitionParser.Defined> keys) {
         String needed = switch (mode) {
             case SSE_KMS, CSE_KMS -> "kms";

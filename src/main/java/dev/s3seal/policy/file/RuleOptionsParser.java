@@ -6,6 +6,7 @@ import dev.s3seal.policy.RuleOptions;
 import dev.s3seal.policy.SseCVariant;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a rule's {@code options:} and refuses options that mean nothing for the rule's mode. */
 final class RuleOptionsParser {
@@ -23,7 +24,7 @@ final class RuleOptionsParser {
         this.source = source;
     }
 
-    RuleOptions parse(YamlFields rule, String what, Mode mode, SseCVariant variant) {
+    RuleOptions parse(YamlFields rule, String what, Mode mode, @Nullable SseCVariant variant) {
         if (!rule.has("options")) {
             return RuleOptions.DEFAULTS;
         }

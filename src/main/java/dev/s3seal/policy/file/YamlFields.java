@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -54,12 +55,12 @@ final class YamlFields {
     }
 
     /** The text of one field of a mapping, read leniently (null when absent or not a single value). */
-    static String peek(String source, Node node, String what, String field) {
+    static @Nullable String peek(String source, Node node, String what, String field) {
         return peekNode(source, node, what, field) instanceof ScalarNode value ? value.getValue() : null;
     }
 
     /** The value node of one field of a mapping, or null when absent. */
-    static Node peekNode(String source, Node node, String what, String field) {
+    static @Nullable Node peekNode(String source, Node node, String what, String field) {
         for (NodeTuple tuple : mapping(source, node, what).getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals(field)) {
                 return tuple.getValueNode();
@@ -106,6 +107,7 @@ final class YamlFields {
         return values.containsKey(field);
     }
 
+    /** The value node of a field that {@link #has} it. */
     Node node(String field) {
         return values.get(field);
     }
@@ -118,6 +120,7 @@ final class YamlFields {
     }
 
     /** The field's text, or null when absent; blank values are refused. */
+    @Nullable
     String optionalString(String field) {
         if (!has(field)) {
             return null;

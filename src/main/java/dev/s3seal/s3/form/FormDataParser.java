@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a browser-form upload ({@code multipart/form-data}, S3 PostObject) as it streams, in
@@ -48,7 +49,7 @@ public final class FormDataParser {
     private final int maxFieldBytes;
 
     private State state = State.FIELDS;
-    private byte[] held = new byte[1024];
+    private byte @Nullable [] held = new byte[1024]; // null once the file part starts
     private int heldLength;
     private int partStart = -1;
     private final List<FormField> fields = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.s3seal.s3.listing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One entry of an S3 listing as the upstream reported it, or as a client should see it.
  *
@@ -14,15 +16,27 @@ package dev.s3seal.s3.listing;
  * @param versionId the {@code <VersionId>} of a ListObjectVersions {@code <Version>}, else null
  */
 public record ListedObject(
-        String key, long size, String etag, String lastModified, boolean isPart, int partNumber, String versionId) {
+        @Nullable String key,
+        long size,
+        @Nullable String etag,
+        @Nullable String lastModified,
+        boolean isPart,
+        int partNumber,
+        @Nullable String versionId) {
 
     /** An entry without a version id (ListObjects, ListParts). */
-    public ListedObject(String key, long size, String etag, String lastModified, boolean isPart, int partNumber) {
+    public ListedObject(
+            @Nullable String key,
+            long size,
+            @Nullable String etag,
+            @Nullable String lastModified,
+            boolean isPart,
+            int partNumber) {
         this(key, size, etag, lastModified, isPart, partNumber, null);
     }
 
     /** The same entry with the size and ETag a client should see. */
-    public ListedObject withSizeAndEtag(long newSize, String newEtag) {
+    public ListedObject withSizeAndEtag(long newSize, @Nullable String newEtag) {
         return new ListedObject(key, newSize, newEtag, lastModified, isPart, partNumber, versionId);
     }
 }

@@ -10,6 +10,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a listing with StAX (no DTDs, no external entities) and records, for every entry, its
@@ -19,25 +20,25 @@ import javax.xml.stream.XMLStreamReader;
 final class ListingParser {
 
     /** Where a field's text sits: {@code [start, end)}; an empty element {@code <ETag/>} has a closing tag to add. */
-    record TextRegion(int start, int end, String emptyElementName) {}
+    record TextRegion(int start, int end, @Nullable String emptyElementName) {}
 
     record RawEntry(
             boolean isPart,
-            String key,
-            String size,
-            TextRegion sizeRegion,
-            String etag,
-            TextRegion etagRegion,
-            String lastModified,
-            String partNumber,
-            String versionId) {}
+            @Nullable String key,
+            @Nullable String size,
+            @Nullable TextRegion sizeRegion,
+            @Nullable String etag,
+            @Nullable TextRegion etagRegion,
+            @Nullable String lastModified,
+            @Nullable String partNumber,
+            @Nullable String versionId) {}
 
     /** The listing's entries, in document order; {@code uploadKey} is the root-level Key of ListParts. */
-    record ParsedListing(boolean urlEncodedKeys, String uploadKey, List<RawEntry> entries) {}
+    record ParsedListing(boolean urlEncodedKeys, @Nullable String uploadKey, List<RawEntry> entries) {}
 
     private final XMLStreamReader reader;
     private final XmlTagCursor tags;
-    private String rootNamespace;
+    private @Nullable String rootNamespace;
     private String entryElement;
 
     private ListingParser(String text) throws XMLStreamException {
@@ -46,7 +47,7 @@ final class ListingParser {
     }
 
     /** Parses a listing, or returns null when the document is not one of the rewritten listings. */
-    static ParsedListing parse(String text) {
+    static @Nullable ParsedListing parse(String text) {
         try {
             ListingParser parser = new ListingParser(text);
             try {
@@ -59,7 +60,7 @@ final class ListingParser {
         }
     }
 
-    private ParsedListing readDocument() throws XMLStreamException {
+    private @Nullable ParsedListing readDocument() throws XMLStreamException {
         if (!moveToRoot()) {
             throw new IllegalArgumentException("listing has no root element");
         }
@@ -148,7 +149,7 @@ final class ListingParser {
     }
 
     /** The local name of a child in the listing's own namespace, or null for a foreign element. */
-    private String ownChildName() {
+    private @Nullable String ownChildName() {
         return Objects.equals(rootNamespace, reader.getNamespaceURI()) ? reader.getLocalName() : null;
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites S3 listing responses so clients see plaintext sizes and ETags instead of the
@@ -96,7 +97,7 @@ public final class ListingRewriter {
         return new ListedObject(key, size, raw.etag(), raw.lastModified(), raw.isPart(), partNumber, raw.versionId());
     }
 
-    private static long parseNumber(String value, String field, long max) {
+    private static long parseNumber(@Nullable String value, String field, long max) {
         long number;
         try {
             number = value == null ? -1 : Long.parseLong(value.strip());

@@ -3,6 +3,7 @@ package dev.s3seal.s3.operations;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What value a query parameter of an S3 operation may carry, and its canonical form: the value
@@ -14,21 +15,24 @@ public enum ParameterRule {
     /** A sub-resource flag ({@code ?acl}, {@code ?uploads}): any value is ignored, sent without one. */
     FLAG {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             return null;
         }
     },
     /** Free text; a bare {@code ?prefix} is the empty string, as S3 reads it. */
     TEXT {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             return value == null ? "" : value;
         }
     },
     /** An identifier that must not be empty ({@code versionId}, {@code uploadId}, {@code id}). */
     NON_EMPTY {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             if (value == null || value.isEmpty()) {
                 throw invalid(
                         name.equals("versionId")
@@ -41,7 +45,8 @@ public enum ParameterRule {
     /** A part number, 1 to 10,000. */
     PART_NUMBER {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             int number = integer(value, 1, 10_000, "Part number must be an integer between 1 and 10000, inclusive");
             return Integer.toString(number);
         }
@@ -49,7 +54,8 @@ public enum ParameterRule {
     /** A count or marker such as {@code max-keys}: an integer from 0. */
     NON_NEGATIVE_INTEGER {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             int number = integer(
                     value,
                     0,
@@ -63,7 +69,8 @@ public enum ParameterRule {
     /** {@code encoding-type}: S3 knows only {@code url}. */
     URL_ENCODING {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             if (!"url".equalsIgnoreCase(value)) {
                 throw invalid("Invalid Encoding Method specified in Request");
             }
@@ -73,7 +80,8 @@ public enum ParameterRule {
     /** {@code fetch-owner}: true or false. */
     BOOLEAN {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
             if (!lower.equals("true") && !lower.equals("false")) {
                 throw invalid("Invalid value for " + name + ": must be true or false.");
@@ -84,7 +92,8 @@ public enum ParameterRule {
     /** The value {@code 2}, the only one S3 defines for {@code list-type} and {@code select-type}. */
     TWO {
         @Override
-        String canonical(String name, String value) {
+        @Nullable
+        String canonical(String name, @Nullable String value) {
             if (!"2".equals(value)) {
                 throw invalid("Invalid " + name + " specified in Request: only 2 is supported.");
             }
@@ -93,9 +102,9 @@ public enum ParameterRule {
     };
 
     /** The canonical value, or {@link S3Exception} {@code InvalidArgument}; {@code value} is null for a bare name. */
-    abstract String canonical(String name, String value);
+    abstract @Nullable String canonical(String name, @Nullable String value);
 
-    private static int integer(String value, int min, int max, String message) {
+    private static int integer(@Nullable String value, int min, int max, String message) {
         if (value == null
                 || value.isEmpty()
                 || value.length() > 10

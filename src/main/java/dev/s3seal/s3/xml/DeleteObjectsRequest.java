@@ -5,6 +5,7 @@ import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A DeleteObjects body as S3's schema defines it: {@code Delete} holding an optional
@@ -19,7 +20,7 @@ import java.util.Locale;
  * @param quiet   null when the client did not say
  * @param objects the objects to delete, in the client's order
  */
-public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects) {
+public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifier> objects) {
 
     /** S3's limit on one request. */
     public static final int MAX_OBJECTS = 1000;
@@ -27,7 +28,12 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
     private static final int MAX_KEY_BYTES = 1024;
 
     /** One {@code Object}; the optional fields are null when absent, kept as the client wrote them. */
-    public record ObjectIdentifier(String key, String versionId, String etag, String lastModifiedTime, String size) {}
+    public record ObjectIdentifier(
+            String key,
+            @Nullable String versionId,
+            @Nullable String etag,
+            @Nullable String lastModifiedTime,
+            @Nullable String size) {}
 
     /**
      * @throws S3Exception MalformedXML for anything outside the schema, an empty key or more than
@@ -44,7 +50,7 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
                 objects.stream().map(DeleteObjectsRequest::object).toList());
     }
 
-    private static Boolean quiet(StrictXml.Element quiet) {
+    private static @Nullable Boolean quiet(StrictXml.@Nullable Element quiet) {
         if (quiet == null) {
             return null;
         }
@@ -76,7 +82,7 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
                 size == null ? null : size.trim());
     }
 
-    private static String leaf(StrictXml.Element parent, String name) {
+    private static @Nullable String leaf(StrictXml.Element parent, String name) {
         StrictXml.Element element = parent.optional(name);
         return element == null ? null : element.leafText();
     }
@@ -101,7 +107,7 @@ public record DeleteObjectsRequest(Boolean quiet, List<ObjectIdentifier> objects
         return xml.append("</Delete>").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void element(StringBuilder xml, String name, String value) {
+    private static void element(StringBuilder xml, String name, @Nullable String value) {
         if (value != null) {
             xml.append('<')
                     .append(name)

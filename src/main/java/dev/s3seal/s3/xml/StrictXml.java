@@ -10,6 +10,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the small XML documents a client sends in a request body (DeleteObjects,
@@ -40,7 +41,7 @@ public final class StrictXml {
      * An element: a leaf has text and no children; a container has children and null text.
      * An empty element ({@code <Key/>}) is a leaf with empty text.
      */
-    public record Element(String name, String text, List<Element> children) {
+    public record Element(String name, @Nullable String text, List<Element> children) {
 
         /** The only child called {@code name}: MalformedXML when it is missing or repeated. */
         public Element one(String name) {
@@ -52,7 +53,7 @@ public final class StrictXml {
         }
 
         /** The child called {@code name}, null when absent: MalformedXML when repeated. */
-        public Element optional(String name) {
+        public @Nullable Element optional(String name) {
             Element found = null;
             for (Element child : children) {
                 if (child.name.equals(name)) {
@@ -178,7 +179,7 @@ public final class StrictXml {
     }
 
     /** Every element in the root's namespace, which is none or S3's; a prefix bound to S3's is fine. */
-    private static boolean inDocumentNamespace(XMLStreamReader reader, String documentNamespace) {
+    private static boolean inDocumentNamespace(XMLStreamReader reader, @Nullable String documentNamespace) {
         String namespace = reader.getNamespaceURI() == null ? "" : reader.getNamespaceURI();
         String expected = documentNamespace == null ? "" : documentNamespace;
         return namespace.equals(expected) && (namespace.isEmpty() || namespace.equals(S3_NAMESPACE));

@@ -39,9 +39,13 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
     private final ServerSideCopy serverSide;
     private final StreamingCopy streaming;
     private final EncryptedPartCopy parts;
+    private final SealResponse sealResponse;
 
-    public EncryptedCopyHandler(UpstreamClient upstream, KeyRegistries keys, EtagSettings etags) {
+    /** {@code sealResponse} answers copies, which may take long (s3seal reads and writes the whole object). */
+    public EncryptedCopyHandler(
+            UpstreamClient upstream, KeyRegistries keys, EtagSettings etags, SealResponse sealResponse) {
         this.keys = keys;
+        this.sealResponse = sealResponse;
         this.reader = new CopySourceReader(upstream);
         SmallExchanges small = new SmallExchanges(upstream);
         this.serverSide = new ServerSideCopy(small);
@@ -77,7 +81,7 @@ public final class EncryptedCopyHandler implements S3OperationHandler {
                                 source -> Mono.fromRunnable(source::close));
                     })
                     .doFinally(signal -> customerKeys.close());
-            return SealResponse.answer(exchange, answer);
+            return sealResponse.answer(exchange, answer);
         }));
     }
 

@@ -16,9 +16,10 @@ import reactor.core.publisher.Sinks;
 
 /**
  * Answers a completion whose seal may take long (one server-side copy of the object), the way S3
- * answers CompleteMultipartUpload: if the seal is not done within {@link #keepAliveAfter}, a 200
- * with an XML declaration is committed, a space is flushed every {@link #INTERVAL} so the client's
- * read timeout does not fire, and the body ends with the result or an {@code <Error>} document
+ * answers CompleteMultipartUpload: if the seal is not done within {@code keepAliveAfter}
+ * ({@code s3seal.limits.seal-keep-alive-after}), a 200 with an XML declaration is committed, a space
+ * is flushed every {@link #INTERVAL} so the client's read timeout does not fire, and the body ends
+ * with the result or an {@code <Error>} document
  * (which SDKs and the CLI read as a failed completion). The seal runs to its end even if the
  * client goes away, so a retry finds the object sealed.
  */
@@ -26,15 +27,20 @@ public final class SealResponse {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SealResponse.class);
 
-    /** How long to wait for the seal before committing the response; tests set it to zero. */
-    public static volatile Duration keepAliveAfter = Duration.ofSeconds(5);
-
     static final Duration INTERVAL = Duration.ofSeconds(10);
     private static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
-    private SealResponse() {}
+    private final Duration keepAliveAfter;
 
-    public static Mono<Void> answer(ProxyExchange exchange, Mono<SmallExchanges.Answer> seal) {
+    /** {@code keepAliveAfter}: how long to wait for the seal before committing the response (zero: at once). */
+    public SealResponse(Duration keepAliveAfter) {
+        if (keepAliveAfter.isNegative()) {
+            throw new IllegalArgumentException("keepAliveAfter must not be negative");
+        }
+        this.keepAliveAfter = keepAliveAfter;
+    }
+
+    public Mono<Void> answer(ProxyExchange exchange, Mono<SmallExchanges.Answer> seal) {
         Sinks.One<SmallExchanges.Answer> done = Sinks.one();
         seal.subscribe(done::tryEmitValue, done::tryEmitError);
         Mono<SmallExchanges.Answer> result = done.asMono();

@@ -25,6 +25,7 @@ import dev.s3seal.web.envelope.PlaintextFacts;
 import dev.s3seal.web.exchange.KeyFailures;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3OperationHandler;
+import dev.s3seal.web.exchange.SealResponse;
 import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.exchange.UnreadBody;
 import dev.s3seal.web.exchange.UpstreamAnswers;
@@ -50,11 +51,12 @@ public final class EncryptedMultipartHandler implements S3OperationHandler {
     private final SmallExchanges small;
     private final MultipartCompletion completion;
 
-    public EncryptedMultipartHandler(UpstreamClient upstream, KeyRegistries keys) {
+    /** {@code sealResponse} answers completions, whose seal may take long. */
+    public EncryptedMultipartHandler(UpstreamClient upstream, KeyRegistries keys, SealResponse sealResponse) {
         this.upstream = upstream;
         this.keys = keys;
         this.small = new SmallExchanges(upstream);
-        this.completion = new MultipartCompletion(small);
+        this.completion = new MultipartCompletion(small, sealResponse);
     }
 
     @Override

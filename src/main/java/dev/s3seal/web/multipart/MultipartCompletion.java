@@ -55,9 +55,11 @@ final class MultipartCompletion {
     private final MultipartSeal seal;
     private final CompletionConditions conditions;
     private final InterruptedSeal interrupted;
+    private final SealResponse sealResponse;
 
-    MultipartCompletion(SmallExchanges small) {
+    MultipartCompletion(SmallExchanges small, SealResponse sealResponse) {
         this.small = small;
+        this.sealResponse = sealResponse;
         this.seal = new MultipartSeal(small);
         this.conditions = new CompletionConditions(small);
         this.interrupted = new InterruptedSeal(small);
@@ -123,7 +125,7 @@ final class MultipartCompletion {
                                         .map(result -> checksum.isPresent() && !result.isErrorDocument()
                                                 ? withChecksum(result, id.checksum(), checksum.get(), manifest)
                                                 : result);
-                                return SealResponse.answer(exchange, sealed);
+                                return sealResponse.answer(exchange, sealed);
                             });
                 })
                 .onErrorResume(AlreadyAnswered.class, answered -> Mono.empty())

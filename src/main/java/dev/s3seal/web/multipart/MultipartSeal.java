@@ -5,6 +5,7 @@ import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.MultipartManifest;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.keys.WrappedKey;
+import dev.s3seal.s3.CopiedObjectHeaders;
 import dev.s3seal.s3.CopySource;
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
@@ -35,25 +35,6 @@ import reactor.core.publisher.Mono;
  * leaves the object unsealed, which reads fail closed on.
  */
 final class MultipartSeal {
-
-    /** Object headers a self-copy must carry over (user metadata is all of x-amz-meta-*). */
-    private static final Set<String> KEPT_HEADERS = Set.of(
-            "content-type",
-            "content-encoding",
-            "content-disposition",
-            "content-language",
-            "cache-control",
-            "expires",
-            "x-amz-website-redirect-location",
-            "x-amz-storage-class",
-            // object lock and the upstream's own server-side encryption: a HEAD answers them under
-            // the names CreateMultipartUpload takes them by
-            "x-amz-object-lock-mode",
-            "x-amz-object-lock-retain-until-date",
-            "x-amz-object-lock-legal-hold",
-            "x-amz-server-side-encryption",
-            "x-amz-server-side-encryption-aws-kms-key-id",
-            "x-amz-server-side-encryption-bucket-key-enabled");
 
     private final SmallExchanges small;
     private final LayoutPreservingCopy copy;
@@ -177,8 +158,7 @@ final class MultipartSeal {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         stored.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if ((KEPT_HEADERS.contains(lower) || lower.startsWith("x-amz-meta-"))
-                    && !EnvelopeMetadata.isReserved(lower)) {
+            if (CopiedObjectHeaders.includes(lower) && !EnvelopeMetadata.isReserved(lower)) {
                 headers.put(lower, List.copyOf(values));
             }
         });
