@@ -51,7 +51,9 @@ public final class UpstreamClients {
                 // Idle time between reads of one response, not a whole-body deadline.
                 .responseTimeout(upstream.responseTimeout())
                 .compress(false)
-                .keepAlive(true);
+                .keepAlive(true)
+                // response bodies (the ciphertext a GET decrypts) in pieces as large as request bodies'
+                .httpResponseDecoder(spec -> spec.maxChunkSize(HttpEdgeConfiguration.MAX_BODY_CHUNK));
         if (upstream.caBundle() != null) {
             File ca = upstream.caBundle().toFile();
             if (!ca.canRead()) {

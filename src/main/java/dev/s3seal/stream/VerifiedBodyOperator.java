@@ -21,8 +21,9 @@ import reactor.core.publisher.Mono;
  * receives its last byte and nothing bad is stored.
  *
  * <p>Use once per request: {@code body.transform(new VerifiedBodyOperator(verifier, bufferFactory))}.
- * Every input buffer is released here; decoded bytes are copied into buffers from
- * {@code bufferFactory}, owned by the downstream.
+ * Every input buffer is consumed here: one that holds only payload is passed on (the downstream owns it
+ * then), from any other the decoded bytes are copied into a buffer from {@code bufferFactory}, owned by
+ * the downstream, and the input is released.
  */
 public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Flux<DataBuffer>> {
 
@@ -68,16 +69,28 @@ public final class VerifiedBodyOperator implements Function<Flux<DataBuffer>, Fl
         return Mono.justOrEmpty(held.take());
     }
 
-    /** Feeds one input buffer to the verifier, copies what it decoded, and always releases the input. */
+    /**
+     * Feeds one input buffer to the verifier and consumes it: an input that is payload from end to end (a
+     * body without aws-chunked framing) is passed on as it is, saving a copy and an allocation per
+     * buffer; otherwise what it decoded is copied and the input released.
+     */
     private @Nullable DataBuffer decode(DataBuffer in) {
+        boolean passedOn = false;
         try (DataBuffer.ByteBufferIterator iterator = in.readableByteBuffers()) {
+            int readable = in.readableByteCount();
             List<ByteBuffer> decoded = new ArrayList<>(2);
             while (iterator.hasNext()) {
                 decoded.addAll(verifier.update(iterator.next()));
             }
+            if (readable > 0 && decoded.size() == 1 && decoded.get(0).remaining() == readable) {
+                passedOn = true;
+                return in;
+            }
             return copy(decoded);
         } finally {
-            DataBufferUtils.release(in);
+            if (!passedOn) {
+                DataBufferUtils.release(in);
+            }
         }
     }
 

@@ -105,6 +105,25 @@ class VerifiedBodyOperatorTest {
     }
 
     @Test
+    void shouldPassAPlainBodysBuffersOnWithoutCopyingThem() {
+        List<DataBuffer> sent = List.of(buffers.buffer(new byte[] {1, 2, 3}), buffers.buffer(new byte[] {4, 5}));
+        Flux<DataBuffer> out =
+                Flux.fromIterable(sent).transform(new VerifiedBodyOperator(plain("content-length", "5"), buffers));
+        java.util.List<DataBuffer> emitted = new java.util.ArrayList<>();
+        StepVerifier.create(out)
+                .thenConsumeWhile(b -> true, b -> {
+                    emitted.add(b);
+                    consume(b);
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(received.toByteArray()).containsExactly(1, 2, 3, 4, 5);
+        // the same buffers, and nothing allocated for copies
+        assertThat(emitted).containsExactlyElementsOf(sent);
+        assertThat(buffers.allocatedCount()).isEqualTo(2);
+    }
+
+    @Test
     void shouldSignalErrorInsteadOfLastBufferWhenChecksumIsWrong() {
         String wrong = ChunkedBodies.checksum(ChecksumAlgorithm.CRC32, new byte[] {9});
         byte[] body = ChunkedBodies.build(CONTEXT, PAYLOAD, 1000, Map.of("x-amz-checksum-crc32", wrong));
