@@ -237,6 +237,8 @@ public final class UpstreamClient {
     }
 
     SdkHttpRequest toSdkRequest(UpstreamRequest request) {
+        // checked here, where every upstream request passes: the connection writes headers unchecked
+        HeaderSyntax.check(request.headers());
         String basePath = endpoint.getRawPath() == null ? "" : stripTrailingSlash(endpoint.getRawPath());
         StringBuilder path = new StringBuilder(basePath).append('/');
         if (request.bucket() != null) {
