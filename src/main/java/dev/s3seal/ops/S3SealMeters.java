@@ -63,9 +63,16 @@ public enum S3SealMeters {
             "Upstream requests until response headers, by method and status class",
             "method",
             "status"),
-    /** Upstream exchanges that failed before any answer; cause is connect, timeout, closed or other. */
+    /**
+     * Upstream exchanges that failed before any answer, cause connect, timeout, closed or other; or whose
+     * answer refused s3seal's own credentials or signature, cause credentials (the client got 503).
+     */
     UPSTREAM_ERRORS(
-            "s3seal.upstream.errors", Type.COUNTER, null, "Upstream requests that got no answer, by cause", "cause"),
+            "s3seal.upstream.errors",
+            Type.COUNTER,
+            null,
+            "Upstream requests that got no answer or refused s3seal's credentials, by cause",
+            "cause"),
     /**
      * Requests stopped by a limit: limit is header-read (connection closed), body-idle (RequestTimeout)
      * or client-concurrency (SlowDown); client is the principal's name ({@code none} before authentication).

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import reactor.netty.http.client.PrematureCloseException;
@@ -18,6 +19,8 @@ import reactor.netty.http.client.PrematureCloseException;
  * s3seal not ready until the next good answer.
  */
 public final class UpstreamHealth implements UpstreamClient.Listener, HealthIndicator {
+
+    private static final ClientFaultLog faults = ClientFaultLog.of(LoggerFactory.getLogger(UpstreamHealth.class));
 
     private final MeterRegistry registry;
     private final FailureTracker tracker;
@@ -37,6 +40,20 @@ public final class UpstreamHealth implements UpstreamClient.Listener, HealthIndi
         } else {
             tracker.succeeded();
         }
+    }
+
+    /**
+     * s3seal's own credentials, signature, region or clock were refused: a misconfiguration for the
+     * operator, which the client only sees as 503. The code is logged; the upstream's document, which
+     * may quote the key id, the string to sign and the security token, never is.
+     */
+    @Override
+    public void credentialsRefused(String method, String code) {
+        S3SealMeters.UPSTREAM_ERRORS.counter(registry, "credentials").increment();
+        faults.warn(
+                "the upstream refused s3seal's own credentials with {} to a {}: check s3seal.upstream.* and the clock",
+                code,
+                method);
     }
 
     @Override

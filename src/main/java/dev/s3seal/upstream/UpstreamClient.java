@@ -1,6 +1,8 @@
 package dev.s3seal.upstream;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.s3.S3ErrorCode;
+import dev.s3seal.s3.S3Exception;
 import dev.s3seal.stream.Buffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,6 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +23,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
@@ -47,6 +51,9 @@ public final class UpstreamClient {
     /** An answer before the body is a small error document; anything larger is not relayed whole. */
     private static final int MAX_EARLY_ANSWER_BYTES = 1024 * 1024;
 
+    /** S3's 400 and 403 documents are a few KiB (SignatureDoesNotMatch's quotes included); held whole to be screened. */
+    private static final int MAX_ERROR_DOCUMENT_BYTES = 1024 * 1024;
+
     /** Told how each exchange began: the upstream answered (any status), or failed before answering. */
     public interface Listener {
         Listener NONE = new Listener() {};
@@ -54,6 +61,9 @@ public final class UpstreamClient {
         default void answered(String method, int status, long nanos) {}
 
         default void failed(String method, Throwable error, long nanos) {}
+
+        /** The upstream refused s3seal's own credentials or signature with this S3 error code. */
+        default void credentialsRefused(String method, String code) {}
     }
 
     public UpstreamClient(HttpClient httpClient, URI endpoint, UpstreamSigner signer, UpstreamCredentials credentials) {
@@ -106,7 +116,7 @@ public final class UpstreamClient {
             return send(request, body, (response, responseBody) -> {
                         answered.set(true);
                         listener.answered(request.method(), response.status(), System.nanoTime() - start);
-                        return onResponse.apply(response, responseBody);
+                        return screened(request.method(), response, responseBody, onResponse);
                     })
                     .doOnError(error -> {
                         if (!answered.get()) {
@@ -117,6 +127,44 @@ public final class UpstreamClient {
         return UpstreamRetry.isSafeToRepeat(request, replayableBody)
                 ? attempt.retryWhen(UpstreamRetry.whileUnanswered(answered::get))
                 : attempt;
+    }
+
+    /**
+     * An error that may name s3seal's credentials (see {@link UpstreamErrorDocument}) is read whole, with
+     * a cap: a refusal of s3seal's own credentials becomes s3seal's 503, reported to the listener; any
+     * other document goes on without the elements that name s3seal's key id or signing material.
+     */
+    private <T> Publisher<T> screened(
+            String method,
+            UpstreamResponse response,
+            Flux<DataBuffer> responseBody,
+            BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
+        if (!UpstreamErrorDocument.mayNameCredentials(method, response.status())) {
+            return onResponse.apply(response, responseBody);
+        }
+        return DataBufferUtils.join(responseBody, MAX_ERROR_DOCUMENT_BYTES)
+                .map(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.read(bytes);
+                    DataBufferUtils.release(joined);
+                    return bytes;
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> new byte[0]))
+                .flatMapMany(document -> {
+                    Optional<String> refusal = UpstreamErrorDocument.credentialsRefusal(document);
+                    if (refusal.isPresent()) {
+                        listener.credentialsRefused(method, refusal.get());
+                        return Flux.error(new S3Exception(
+                                S3ErrorCode.SERVICE_UNAVAILABLE, "The proxy's upstream credentials were refused."));
+                    }
+                    byte[] relayed = UpstreamErrorDocument.withoutSigningMaterial(document);
+                    HttpHeaders headers = new HttpHeaders();
+                    headers.addAll(response.headers());
+                    headers.setContentLength(relayed.length);
+                    return onResponse.apply(
+                            new UpstreamResponse(response.status(), headers),
+                            Flux.defer(() -> Flux.just(bufferFactory.wrap(relayed))));
+                });
     }
 
     private <T> Flux<T> send(
@@ -237,6 +285,8 @@ public final class UpstreamClient {
     }
 
     SdkHttpRequest toSdkRequest(UpstreamRequest request) {
+        // checked here, where every upstream request passes: the connection writes headers unchecked
+        HeaderSyntax.check(request.headers());
         String basePath = endpoint.getRawPath() == null ? "" : stripTrailingSlash(endpoint.getRawPath());
         StringBuilder path = new StringBuilder(basePath).append('/');
         if (request.bucket() != null) {

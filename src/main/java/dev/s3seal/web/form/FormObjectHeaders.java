@@ -3,6 +3,7 @@ package dev.s3seal.web.form;
 import dev.s3seal.auth.post.PostForm;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.upstream.HeaderSyntax;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +54,33 @@ final class FormObjectHeaders {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         form.fields().forEach((name, value) -> {
             if (OBJECT_FIELDS.contains(name) || name.startsWith("x-amz-meta-")) {
-                headers.put(name, List.of(value));
+                headers.put(checkedName(name), List.of(checkedValue(name, value)));
             } else if (name.equals("acl")) {
-                headers.put("x-amz-acl", List.of(value));
+                headers.put("x-amz-acl", List.of(checkedValue(name, value)));
             }
         });
         headers.put("content-length", List.of(Long.toString(fileLength)));
         return headers;
+    }
+
+    /**
+     * A form field's name and value are any text, a header's are not: a CR or LF would end the header
+     * line of the upstream write and add headers (or a request) no one signed or decided on.
+     */
+    private static String checkedName(String name) {
+        if (!HeaderSyntax.isName(name)) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT, "A form field that becomes a header has a name HTTP does not allow.");
+        }
+        return name;
+    }
+
+    private static String checkedValue(String name, String value) {
+        if (!HeaderSyntax.isValue(value)) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT,
+                    "The value of the form field " + name + " holds a character HTTP does not allow in a header.");
+        }
+        return value;
     }
 }

@@ -57,4 +57,21 @@ class FormObjectHeadersTest {
                 .isInstanceOf(S3Exception.class)
                 .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.NOT_IMPLEMENTED));
     }
+
+    @Test
+    void shouldRefuseAFieldThatWouldAddAHeaderLineUpstream() {
+        // a form field may hold CR and LF, a header line cannot: forwarded, they would inject headers
+        for (PostForm injecting : List.of(
+                form("x-amz-meta-note", "first\r\nx-amz-acl: public-read"),
+                form("Content-Type", "text/plain\nx-amz-acl: public-read"),
+                form("acl", "private\rx"),
+                form("x-amz-meta-a\nx-amz-acl", "public-read"),
+                form("x-amz-meta-nul", "a\u0000b"))) {
+            assertThatThrownBy(() -> FormObjectHeaders.of(injecting, 1))
+                    .isInstanceOf(S3Exception.class)
+                    .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+        }
+        assertThat(FormObjectHeaders.of(form("x-amz-meta-tab", "a\tb"), 1))
+                .containsEntry("x-amz-meta-tab", List.of("a\tb"));
+    }
 }
