@@ -44,6 +44,8 @@ public final class UriEncoding {
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
                 out.write(' ');
+            } else if (c < 0x80) {
+                out.write(c); // ASCII is its own UTF-8
             } else {
                 byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
