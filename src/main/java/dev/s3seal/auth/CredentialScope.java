@@ -19,7 +19,7 @@ public record CredentialScope(String accessKeyId, String date, String region, St
                     "Error parsing the Credential parameter: it must have the form"
                             + " <access key id>/<date>/<region>/<service>/aws4_request.");
         }
-        if (!parts[1].matches("\\d{8}")) {
+        if (!isEightDigits(parts[1])) {
             throw new S3Exception(errorCode, "Invalid credential date. Date must be in yyyyMMdd format.");
         }
         if (!"s3".equals(parts[3])) {
@@ -29,6 +29,20 @@ public record CredentialScope(String accessKeyId, String date, String region, St
             throw new S3Exception(errorCode, "Incorrect terminal in the credential scope: expected aws4_request.");
         }
         return new CredentialScope(parts[0], parts[1], parts[2], parts[3]);
+    }
+
+    /** yyyyMMdd's shape, checked by hand: a regex here was compiled on every request. */
+    private static boolean isEightDigits(String value) {
+        if (value.length() != 8) {
+            return false;
+        }
+        for (int i = 0; i < 8; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String scope() {

@@ -21,6 +21,21 @@ public final class SigV4Signing {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /**
+     * One HMAC and one SHA-256 instance per thread: every request computes several (key derivation,
+     * its signature, the upstream's), and {@code getInstance} searches the providers each time. Each
+     * use starts with {@code init} or a completed {@code digest}, so nothing carries over between uses.
+     */
+    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    });
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SigV4Signing::newSha256);
+
     private SigV4Signing() {}
 
     /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
@@ -48,7 +63,7 @@ public final class SigV4Signing {
 
     public static byte[] hmacSha256(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC_SHA256.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
@@ -65,7 +80,7 @@ public final class SigV4Signing {
     }
 
     public static byte[] sha256(byte[] data) {
-        return newSha256().digest(data);
+        return SHA256.get().digest(data);
     }
 
     public static String sha256Hex(String data) {

@@ -25,6 +25,7 @@ public final class SigV4Verifier {
     private final CredentialStore store;
     private final Clock clock;
     private final Duration maxSkew;
+    private final SigningKeys signingKeys = new SigningKeys();
 
     public SigV4Verifier(CredentialStore store, Clock clock, Duration maxSkew) {
         this.store = Objects.requireNonNull(store, "store");
@@ -125,13 +126,22 @@ public final class SigV4Verifier {
         ClientCredential client = store.findByAccessKeyId(claim.credential().accessKeyId())
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ACCESS_KEY_ID));
         CredentialScope scope = claim.credential();
-        byte[] key = SigV4Signing.signingKey(client.secretAccessKey(), scope.date(), scope.region(), scope.service());
+        byte[] known = signingKeys.find(client, scope);
+        byte[] key = known != null
+                ? known
+                : SigV4Signing.signingKey(client.secretAccessKey(), scope.date(), scope.region(), scope.service());
         String canonical = CanonicalRequest.of(
                 request, claim.signedHeaders(), claim.excludedQueryParameter(), claim.payloadHash());
         String expected =
                 SigV4Signing.signHex(key, SigV4Signing.stringToSign(claim.amzDate(), scope.scope(), canonical));
         if (!SigV4Signing.signaturesEqual(expected, claim.signature())) {
+            if (known == null) {
+                Arrays.fill(key, (byte) 0);
+            }
             throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH);
+        }
+        if (known == null) {
+            signingKeys.remember(client, scope, key);
         }
         PayloadMode mode = claim.mode();
         String declared = mode == PayloadMode.SIGNED ? claim.payloadHash().toLowerCase(Locale.ROOT) : null;
@@ -139,7 +149,6 @@ public final class SigV4Verifier {
                 ? new ChunkSigningContext(
                         key, claim.amzDate(), scope.scope(), claim.signature().toLowerCase(Locale.ROOT))
                 : null;
-        Arrays.fill(key, (byte) 0);
         return new AuthResult(client, mode, declared, chunks);
     }
 

@@ -14,6 +14,9 @@ public final class UriEncoding {
 
     /** Encodes UTF-8 text; {@code keepSlash} is true for paths, where '/' stays literal. */
     public static String encode(String text, boolean keepSlash) {
+        if (needsNoEscape(text, keepSlash)) {
+            return text; // the common case (names, dates, hex signatures): nothing to build
+        }
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
@@ -44,6 +47,8 @@ public final class UriEncoding {
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
                 out.write(' ');
+            } else if (c < 0x80) {
+                out.write(c); // ASCII is its own UTF-8
             } else {
                 byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
@@ -54,6 +59,16 @@ public final class UriEncoding {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean needsNoEscape(String text, boolean keepSlash) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!isUnreserved(c) && !(keepSlash && c == '/')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int hexAt(String text, int index) {

@@ -27,6 +27,7 @@ import reactor.core.publisher.SignalType;
 public final class OpsRequestObserver implements RequestObserver {
 
     private final MeterRegistry registry;
+    private final MeterCache meters;
     private final AuditLog audit;
     private final KmsHealth kms;
     private final Clock clock;
@@ -34,6 +35,7 @@ public final class OpsRequestObserver implements RequestObserver {
 
     public OpsRequestObserver(MeterRegistry registry, AuditLog audit, KmsHealth kms, Clock clock) {
         this.registry = registry;
+        this.meters = new MeterCache(registry);
         this.audit = audit;
         this.kms = kms;
         this.clock = clock;
@@ -77,8 +79,10 @@ public final class OpsRequestObserver implements RequestObserver {
             this.request = request;
             this.operation = operation;
             this.decision = decision;
-            S3SealMeters.POLICY_DECISIONS
-                    .counter(registry, decision.rule().name(), decision.mode().yamlName())
+            meters.counter(
+                            S3SealMeters.POLICY_DECISIONS,
+                            decision.rule().name(),
+                            decision.mode().yamlName())
                     .increment();
         }
 
@@ -156,9 +160,9 @@ public final class OpsRequestObserver implements RequestObserver {
                     RequestOutcome.of(decided != null && decided.denied(), signal, status, delivered(status));
             String op = operation == null ? "UNKNOWN" : operation.name();
             String mode = decided == null ? "none" : decided.mode().yamlName();
-            S3SealMeters.REQUESTS.timer(registry, op, mode, outcome.tagValue()).record(nanos, TimeUnit.NANOSECONDS);
-            S3SealMeters.RECEIVED.counter(registry, op).increment(received.sum());
-            S3SealMeters.SENT.counter(registry, op).increment(sent.sum());
+            meters.timer(S3SealMeters.REQUESTS, op, mode, outcome.tagValue()).record(nanos, TimeUnit.NANOSECONDS);
+            meters.counter(S3SealMeters.RECEIVED, op).increment(received.sum());
+            meters.counter(S3SealMeters.SENT, op).increment(sent.sum());
             if (outcome == RequestOutcome.SUCCESS && decided != null && decided.mode() == Mode.CSE_KMS) {
                 kms.succeeded();
             }

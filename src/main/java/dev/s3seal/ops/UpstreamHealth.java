@@ -23,17 +23,18 @@ public final class UpstreamHealth implements UpstreamClient.Listener, HealthIndi
     private static final ClientFaultLog faults = ClientFaultLog.of(LoggerFactory.getLogger(UpstreamHealth.class));
 
     private final MeterRegistry registry;
+    private final MeterCache meters;
     private final FailureTracker tracker;
 
     public UpstreamHealth(MeterRegistry registry, int threshold, Clock clock) {
         this.registry = registry;
+        this.meters = new MeterCache(registry);
         this.tracker = new FailureTracker(threshold, clock);
     }
 
     @Override
     public void answered(String method, int status, long nanos) {
-        S3SealMeters.UPSTREAM_REQUESTS
-                .timer(registry, method, (status / 100) + "xx")
+        meters.timer(S3SealMeters.UPSTREAM_REQUESTS, method, (status / 100) + "xx")
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (status >= 500) {
             tracker.failed("HTTP " + status);

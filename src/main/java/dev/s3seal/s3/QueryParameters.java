@@ -55,16 +55,22 @@ public final class QueryParameters {
     }
 
     public boolean has(String name) {
-        return parameters.stream().anyMatch(p -> p.name().equals(name));
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** First value of a parameter, or null when absent or a flag. */
     public @Nullable String first(String name) {
-        return parameters.stream()
-                .filter(p -> p.name().equals(name))
-                .map(Parameter::value)
-                .findFirst()
-                .orElse(null);
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                return p.value();
+            }
+        }
+        return null;
     }
 
     /** The parameters without the ones the predicate matches (for example presign parameters). */

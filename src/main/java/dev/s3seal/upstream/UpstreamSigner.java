@@ -3,6 +3,7 @@ package dev.s3seal.upstream;
 import dev.s3seal.auth.CanonicalRequest;
 import dev.s3seal.auth.SigV4Signing;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ public final class UpstreamSigner {
     private final String region;
     private final Clock clock;
     private volatile @Nullable SigningKey lastKey;
+    private volatile @Nullable AmzDate lastDate;
 
     public UpstreamSigner(String region) {
         this(region, Clock.systemUTC());
@@ -52,7 +54,7 @@ public final class UpstreamSigner {
 
     /** {@code request} with {@code x-amz-date}, {@code x-amz-content-sha256}, the session token if any, and Authorization. */
     public SdkHttpRequest sign(SdkHttpRequest request, AwsCredentialsIdentity credentials) {
-        String amzDate = AMZ_DATE.format(clock.instant());
+        String amzDate = amzDate(clock.instant().getEpochSecond());
         String date = amzDate.substring(0, 8);
         SdkHttpRequest.Builder builder = request.toBuilder()
                 .putHeader("Host", hostHeader(request))
@@ -78,6 +80,18 @@ public final class UpstreamSigner {
                                 + ", Signature=" + signature)
                 .build();
     }
+
+    /** x-amz-date of this second, formatted once a second rather than once a request. */
+    private String amzDate(long epochSecond) {
+        AmzDate last = lastDate;
+        if (last == null || last.epochSecond() != epochSecond) {
+            last = new AmzDate(epochSecond, AMZ_DATE.format(Instant.ofEpochSecond(epochSecond)));
+            lastDate = last;
+        }
+        return last.text();
+    }
+
+    private record AmzDate(long epochSecond, String text) {}
 
     /** The signing key of {@code date}, derived again only when the day or the credentials change. */
     private SigningKey signingKey(AwsCredentialsIdentity credentials, String date) {

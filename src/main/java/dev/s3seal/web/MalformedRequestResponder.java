@@ -133,6 +133,9 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
 
     /** Whether Spring can build the request's URI; it answers a bare 400 where it cannot. */
     static boolean parsesAsUri(String target) {
+        if (isPlainOriginForm(target)) {
+            return true; // what every SDK sends: no need to build a URI to know it parses
+        }
         String pathAndQuery = target;
         int scheme = target.indexOf("://");
         if (scheme > 0 && !target.startsWith("/")) {
@@ -149,7 +152,7 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
 
     /** Spring builds the request URI from the Host header too, and answers a bare 400 where it cannot. */
     static boolean hostParses(String host) {
-        if (host == null || host.isEmpty()) {
+        if (host == null || host.isEmpty() || isPlainHost(host)) {
             return true;
         }
         try {
@@ -158,6 +161,45 @@ public final class MalformedRequestResponder extends ChannelDuplexHandler {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    /**
+     * A path starting with '/' and an optional query made only of characters RFC 2396 (java.net.URI's
+     * grammar) allows there unescaped, and '%' escapes with two hex digits: such a target always parses.
+     */
+    static boolean isPlainOriginForm(String target) {
+        if (target.isEmpty() || target.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 1; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= target.length()
+                        || Character.digit(target.charAt(i + 1), 16) < 0
+                        || Character.digit(target.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!isAlphanumeric(c) && "-_.!~*'()/;:@&=+$,?".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Letters, digits, '.', '-' and ':' (a name or an IPv4 address, and a port): always a valid authority. */
+    static boolean isPlainHost(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!isAlphanumeric(c) && c != '.' && c != '-' && c != ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private void refuse(ChannelHandlerContext ctx, S3ErrorCode code, DecoderResult result) {

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Header-authentication SigV4: AWS's own documented vectors first, then each way a request can be wrong. */
@@ -203,5 +205,49 @@ public class SigV4VerifierTest {
         assertThatThrownBy(call)
                 .isInstanceOf(S3Exception.class)
                 .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(code));
+    }
+
+    /**
+     * The signing key of a verified signature is kept for the next request of that client and day; a
+     * credential replaced under the same access key id (a reload, a rotated secret) must not be verified
+     * with the old secret's key, and the old secret must stop working.
+     */
+    @Test
+    void shouldNotVerifyWithTheKeyOfAReplacedCredential() {
+        java.util.concurrent.atomic.AtomicReference<ClientCredential> current =
+                new java.util.concurrent.atomic.AtomicReference<>(
+                        new ClientCredential("example", RequestSigner.KEY_ID, RequestSigner.SECRET, Set.of("*")));
+        SigV4Verifier verifier = new SigV4Verifier(
+                id -> Optional.ofNullable(current.get())
+                        .filter(c -> c.accessKeyId().equals(id)),
+                Clock.fixed(RequestSigner.AWS_EXAMPLE_TIME, ZoneOffset.UTC),
+                Duration.ofMinutes(15));
+        Map<String, List<String>> headers = headers(
+                "host",
+                "examplebucket.s3.amazonaws.com",
+                "x-amz-content-sha256",
+                EMPTY,
+                "x-amz-date",
+                RequestSigner.AMZ_DATE);
+        assertThat(verifier.verify(RequestSigner.sign("GET", "/a", null, headers))
+                        .client()
+                        .name())
+                .isEqualTo("example");
+        assertThat(verifier.verify(RequestSigner.sign("GET", "/b", null, headers))
+                        .client()
+                        .name())
+                .isEqualTo("example");
+
+        String rotated = "rotated-secret-rotated-secret-rotated00";
+        current.set(new ClientCredential("example", RequestSigner.KEY_ID, rotated, Set.of("*")));
+
+        assertThatThrownBy(() -> verifier.verify(RequestSigner.sign("GET", "/c", null, headers)))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH));
+        assertThat(verifier.verify(RequestSigner.sign("GET", "/d", null, headers, rotated))
+                        .client()
+                        .name())
+                .isEqualTo("example");
     }
 }

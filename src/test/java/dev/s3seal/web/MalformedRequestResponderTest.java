@@ -108,4 +108,39 @@ class MalformedRequestResponderTest {
     private static ByteBuf bytes(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * The fast paths that skip building a URI must never accept what java.net.URI (and so Spring) refuses:
+     * random targets and hosts over an alphabet of allowed, reserved and illegal characters, fixed seed.
+     */
+    @Test
+    void plainTargetsAndHostsAlwaysParseAsUris() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "aZ09-_.!~*'()/;:@&=+$,?%fF [ ]#{}|\\^`\"<>\u00e9\u0000\t";
+        int plainTargets = 0;
+        int plainHosts = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder text = new StringBuilder(n % 2 == 0 ? "/" : "");
+            int length = random.nextInt(12);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = text.toString();
+            if (MalformedRequestResponder.isPlainOriginForm(candidate)) {
+                plainTargets++;
+                new java.net.URI("http://localhost" + candidate); // throws if the fast path was wrong
+            }
+            if (MalformedRequestResponder.isPlainHost(candidate)) {
+                plainHosts++;
+                new java.net.URI("http://" + candidate + "/");
+            }
+        }
+        assertThat(plainTargets).isGreaterThan(1000);
+        assertThat(plainHosts).isGreaterThan(100);
+        assertThat(MalformedRequestResponder.isPlainOriginForm("/bucket/key%2Fa?X-Amz-Credential=a%2F20261203"))
+                .isTrue();
+        assertThat(MalformedRequestResponder.isPlainOriginForm("/a%zz")).isFalse();
+        assertThat(MalformedRequestResponder.isPlainOriginForm("/a b")).isFalse();
+        assertThat(MalformedRequestResponder.isPlainHost("127.0.0.1:9000")).isTrue();
+    }
 }

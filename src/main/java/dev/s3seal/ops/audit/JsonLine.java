@@ -39,6 +39,10 @@ final class JsonLine {
 
     private void string(String value) {
         out.append('"');
+        if (isPlain(value)) {
+            out.append(value).append('"'); // names, ids, most keys: nothing to escape
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -63,5 +67,22 @@ final class JsonLine {
             }
         }
         out.append('"');
+    }
+
+    /** True when no character of {@code value} needs escaping or replacing. */
+    private static boolean isPlain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20
+                    || c == '"'
+                    || c == '\\'
+                    || c == 0x7f
+                    || c == '\u2028'
+                    || c == '\u2029'
+                    || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,7 +17,7 @@ import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.operations.S3ApiOperation.CopySourceHeader;
 import dev.s3seal.s3.operations.S3ApiOperation.Level;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,10 +97,23 @@ public final class OperationTable {
     // declared after the parameter maps it uses
     private static final List<S3ApiOperation> OPERATIONS = operations();
 
+    /** What decides the candidates of a request: method, level and exact set of sub-resources. */
+    private record Shape(String method, Level level, Set<String> subResources) {}
+
+    /** The table by shape, each list in table order: recognise runs for every request (twice). */
+    private static final Map<Shape, List<S3ApiOperation>> BY_SHAPE;
+
     static {
         Set<String> names = new HashSet<>();
         OPERATIONS.forEach(op -> names.addAll(op.subResources()));
         SUB_RESOURCES = Set.copyOf(names);
+        Map<Shape, List<S3ApiOperation>> byShape = new HashMap<>();
+        for (S3ApiOperation op : OPERATIONS) {
+            byShape.computeIfAbsent(new Shape(op.method(), op.level(), op.subResources()), shape -> new ArrayList<>())
+                    .add(op);
+        }
+        byShape.replaceAll((shape, ops) -> List.copyOf(ops));
+        BY_SHAPE = Map.copyOf(byShape);
     }
 
     private OperationTable() {}
@@ -116,34 +129,45 @@ public final class OperationTable {
     /** The request's operation and canonical query, or {@link S3Exception} with S3's error. */
     public static Recognised recognise(S3Request request) {
         Level level = !request.hasBucket() ? Level.SERVICE : request.hasKey() ? Level.OBJECT : Level.BUCKET;
-        Set<String> names = request.query().all().stream()
-                .map(QueryParameters.Parameter::name)
-                .collect(Collectors.toSet());
-        for (String name : names) {
+        Set<String> names = new HashSet<>();
+        Set<String> subResources = new HashSet<>();
+        for (QueryParameters.Parameter parameter : request.query().all()) {
+            String name = parameter.name();
             if (NOT_SERVED.contains(name)) {
                 throw new S3Exception(
                         S3ErrorCode.NOT_IMPLEMENTED,
                         "s3seal does not support the S3 operation named by '" + name + "'.");
             }
+            names.add(name);
+            if (SUB_RESOURCES.contains(name)) {
+                subResources.add(name);
+            }
         }
-        Set<String> subResources =
-                names.stream().filter(SUB_RESOURCES::contains).collect(Collectors.toSet());
-        List<S3ApiOperation> candidates = OPERATIONS.stream()
-                .filter(op -> op.method().equals(request.method())
-                        && op.level() == level
-                        && op.subResources().equals(subResources))
-                .filter(op -> op.copySource().admits(request.header("x-amz-copy-source") != null))
-                .toList();
+        boolean copySource = request.header("x-amz-copy-source") != null;
+        List<S3ApiOperation> candidates = new ArrayList<>(2);
+        for (S3ApiOperation op : BY_SHAPE.getOrDefault(new Shape(request.method(), level, subResources), List.of())) {
+            if (op.copySource().admits(copySource)) {
+                candidates.add(op);
+            }
+        }
         if (candidates.isEmpty()) {
             throw unrecognised(request.method(), level, subResources);
         }
-        S3ApiOperation operation = candidates.stream()
-                .filter(op -> names.containsAll(op.required()))
-                .max(Comparator.comparingInt(op -> op.required().size()))
-                .orElseThrow(() -> new S3Exception(
-                        S3ErrorCode.INVALID_ARGUMENT,
-                        candidates.get(0).name() + " requires the query parameters "
-                                + String.join(", ", candidates.get(0).required()) + "."));
+        S3ApiOperation operation = null;
+        for (S3ApiOperation op : candidates) {
+            // the most specific candidate whose required parameters are all there; the first of equals
+            if (names.containsAll(op.required())
+                    && (operation == null
+                            || op.required().size() > operation.required().size())) {
+                operation = op;
+            }
+        }
+        if (operation == null) {
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT,
+                    candidates.get(0).name() + " requires the query parameters "
+                            + String.join(", ", candidates.get(0).required()) + ".");
+        }
         return new Recognised(operation, canonicalQuery(operation, request.query()));
     }
 
