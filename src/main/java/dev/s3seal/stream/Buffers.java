@@ -61,4 +61,23 @@ public final class Buffers {
                 })
                 .then();
     }
+
+    /**
+     * A small body read whole into an array (at most {@code maxBytes}, else {@code DataBufferLimitException}),
+     * its buffers released; empty for an empty body.
+     */
+    public static Mono<byte[]> readBytes(Publisher<? extends DataBuffer> body, int maxBytes) {
+        return DataBufferUtils.join(body, maxBytes)
+                .map(joined -> {
+                    try {
+                        byte[] bytes = new byte[joined.readableByteCount()];
+                        joined.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(joined);
+                    }
+                })
+                .switchIfEmpty(
+                        Mono.fromSupplier(() -> new byte[0])); // not defaultIfEmpty: it discards its unused default
+    }
 }

@@ -23,7 +23,6 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
@@ -142,29 +141,21 @@ public final class UpstreamClient {
         if (!UpstreamErrorDocument.mayNameCredentials(method, response.status())) {
             return onResponse.apply(response, responseBody);
         }
-        return DataBufferUtils.join(responseBody, MAX_ERROR_DOCUMENT_BYTES)
-                .map(joined -> {
-                    byte[] bytes = new byte[joined.readableByteCount()];
-                    joined.read(bytes);
-                    DataBufferUtils.release(joined);
-                    return bytes;
-                })
-                .switchIfEmpty(Mono.fromSupplier(() -> new byte[0]))
-                .flatMapMany(document -> {
-                    Optional<String> refusal = UpstreamErrorDocument.credentialsRefusal(document);
-                    if (refusal.isPresent()) {
-                        listener.credentialsRefused(method, refusal.get());
-                        return Flux.error(new S3Exception(
-                                S3ErrorCode.SERVICE_UNAVAILABLE, "The proxy's upstream credentials were refused."));
-                    }
-                    byte[] relayed = UpstreamErrorDocument.withoutSigningMaterial(document);
-                    HttpHeaders headers = new HttpHeaders();
-                    headers.addAll(response.headers());
-                    headers.setContentLength(relayed.length);
-                    return onResponse.apply(
-                            new UpstreamResponse(response.status(), headers),
-                            Flux.defer(() -> Flux.just(bufferFactory.wrap(relayed))));
-                });
+        return Buffers.readBytes(responseBody, MAX_ERROR_DOCUMENT_BYTES).flatMapMany(document -> {
+            Optional<String> refusal = UpstreamErrorDocument.credentialsRefusal(document);
+            if (refusal.isPresent()) {
+                listener.credentialsRefused(method, refusal.get());
+                return Flux.error(new S3Exception(
+                        S3ErrorCode.SERVICE_UNAVAILABLE, "The proxy's upstream credentials were refused."));
+            }
+            byte[] relayed = UpstreamErrorDocument.withoutSigningMaterial(document);
+            HttpHeaders headers = new HttpHeaders();
+            headers.addAll(response.headers());
+            headers.setContentLength(relayed.length);
+            return onResponse.apply(
+                    new UpstreamResponse(response.status(), headers),
+                    Flux.defer(() -> Flux.just(bufferFactory.wrap(relayed))));
+        });
     }
 
     private <T> Flux<T> send(

@@ -1,6 +1,7 @@
 package dev.s3seal.cli.support;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -73,21 +73,8 @@ public final class UpstreamCalls {
         return upstream.exchange(
                         request,
                         content,
-                        (response, responseBody) -> readAll(responseBody).map(bytes -> new Answer(response, bytes)))
+                        (response, responseBody) -> Buffers.readBytes(responseBody, MAX_ANSWER_BYTES)
+                                .map(bytes -> new Answer(response, bytes)))
                 .next();
-    }
-
-    private static Mono<byte[]> readAll(Flux<DataBuffer> body) {
-        return DataBufferUtils.join(body, MAX_ANSWER_BYTES)
-                .map(joined -> {
-                    try {
-                        byte[] bytes = new byte[joined.readableByteCount()];
-                        joined.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(joined);
-                    }
-                })
-                .switchIfEmpty(Mono.fromSupplier(() -> new byte[0]));
     }
 }

@@ -33,7 +33,6 @@ import dev.s3seal.web.exchange.IntegrityFailures;
 import dev.s3seal.web.exchange.KeyFailures;
 import dev.s3seal.web.exchange.ProxyExchange;
 import dev.s3seal.web.exchange.S3ecFailures;
-import dev.s3seal.web.exchange.SmallExchanges;
 import dev.s3seal.web.multipart.LayoutPreservingCopy;
 import dev.s3seal.web.object.ObjectReads;
 import dev.s3seal.web.object.S3ecDownload;
@@ -279,7 +278,7 @@ final class CopySourceReader {
 
     private Mono<byte[]> header(CopySourceObject source) {
         // join releases what it holds on error and cancel
-        return SmallExchanges.readAll(
+        return Buffers.readBytes(
                 fetch(source, new long[] {0, ObjectFormat.HEADER_LENGTH - 1}), ObjectFormat.HEADER_LENGTH * 4);
     }
 

@@ -2,6 +2,7 @@ package dev.s3seal.web.exchange;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
@@ -13,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
@@ -72,26 +72,13 @@ public final class SmallExchanges {
                         request,
                         body.doOnError(bodyFailure::set),
                         replayableBody,
-                        (response, responseBody) ->
-                                readAll(responseBody, MAX_ANSWER_BYTES).map(bytes -> new Answer(response, bytes)))
+                        (response, responseBody) -> Buffers.readBytes(responseBody, MAX_ANSWER_BYTES)
+                                .map(bytes -> new Answer(response, bytes)))
                 .next()
                 .onErrorMap(
                         DataBufferLimitException.class,
                         e -> new S3Exception(S3ErrorCode.INTERNAL_ERROR, "The upstream answer was too large.", e))
                 .onErrorMap(error -> bodyFailure.get() != null ? bodyFailure.get() : error);
-    }
-
-    /** A small body read whole (at most {@code maxBytes}, else DataBufferLimitException), its buffers released. */
-    public static Mono<byte[]> readAll(Flux<DataBuffer> body, int maxBytes) {
-        return DataBufferUtils.join(body, maxBytes)
-                .map(joined -> {
-                    byte[] bytes = new byte[joined.readableByteCount()];
-                    joined.read(bytes);
-                    DataBufferUtils.release(joined);
-                    return bytes;
-                })
-                .switchIfEmpty(
-                        Mono.fromSupplier(() -> new byte[0])); // not defaultIfEmpty: it discards its unused default
     }
 
     /** A request with an XML body (or none: {@code body == null} sends an empty body). */

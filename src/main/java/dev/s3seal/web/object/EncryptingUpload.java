@@ -269,7 +269,7 @@ public final class EncryptingUpload {
         Flux<DataBuffer> watched = ciphertext.doOnError(bodyFailure::set);
         return upstream.exchange(put, watched, (response, responseBody) -> {
                     if (!response.isSuccess()) {
-                        return SmallExchanges.readAll(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
+                        return Buffers.readBytes(responseBody, SmallExchanges.MAX_ANSWER_BYTES)
                                 .map(error -> new Outcome(response, error, null, null, Optional.empty()));
                     }
                     return Buffers.releaseAll(responseBody).then(Mono.defer(() -> {

@@ -6,12 +6,12 @@ import dev.s3seal.crypto.MultipartLayout;
 import dev.s3seal.crypto.ObjectFormat;
 import dev.s3seal.crypto.RangeMapping;
 import dev.s3seal.keys.DataKey;
+import dev.s3seal.stream.Buffers;
 import dev.s3seal.stream.DecryptOperator;
 import dev.s3seal.upstream.UpstreamClient;
 import dev.s3seal.upstream.UpstreamRequest;
 import dev.s3seal.upstream.UpstreamResponse;
 import dev.s3seal.web.exchange.ProxyExchange;
-import dev.s3seal.web.exchange.SmallExchanges;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +82,7 @@ final class MultipartReads {
                     if (!response.isSuccess()) {
                         return ObjectReads.<byte[]>drain(body).then(Mono.<byte[]>error(ObjectReads.changedWhileRead()));
                     }
-                    return SmallExchanges.readAll(body, ObjectFormat.HEADER_LENGTH * 4);
+                    return Buffers.readBytes(body, ObjectFormat.HEADER_LENGTH * 4);
                 })
                 .next()
                 .filter(header -> header.length > 0)
