@@ -4,10 +4,19 @@ import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.stream.Buffers;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * Fails a request body that goes {@code idle} without a byte (from subscription, and between
@@ -19,6 +28,11 @@ import reactor.core.publisher.Flux;
  * <p>The clock also runs while s3seal itself does not ask for bytes (an upstream that stops
  * reading); such an upstream is as stuck as the client would be, and the default (30 s) is far
  * above a healthy store's pauses.
+ *
+ * <p>One timer per body, not one per buffer: each buffer only notes the time, and the timer, when it
+ * fires after progress, is set again for the rest of the idle time from the last buffer. A
+ * {@code Flux.timeout} re-armed a scheduled task (and cancelled the previous one) for every buffer,
+ * which was a measurable share of a small PUT's CPU (docs/benchmarks.md, "Small-request CPU, round 3").
  */
 public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
 
@@ -35,9 +49,113 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
 
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> body) {
-        return body.timeout(idle).transform(Buffers::releaseDiscarded).onErrorMap(TimeoutException.class, timeout -> {
-            listener.limited(Limit.BODY_IDLE, null);
-            return new S3Exception(S3ErrorCode.REQUEST_TIMEOUT);
-        });
+        return body.<DataBuffer>transform(Operators.lift((scannable, downstream) ->
+                        new IdleWatch(downstream, Schedulers.parallel(), Math.max(1, idle.toMillis()))))
+                .transform(Buffers::releaseDiscarded);
+    }
+
+    /**
+     * Passes the body on and watches it. The timer fires on a scheduler thread while buffers arrive on
+     * the connection's, so every signal downstream goes through one serializing subscriber, and the
+     * first end (completion, error, cancellation or the deadline) wins.
+     */
+    private final class IdleWatch implements CoreSubscriber<DataBuffer>, Subscription, Runnable {
+
+        private final CoreSubscriber<? super DataBuffer> downstream;
+        private final Context context;
+        private final Scheduler timer;
+        private final long idleMillis;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private Subscription upstream;
+        /** The scheduler's clock (virtual in tests), in milliseconds. */
+        private volatile long lastProgress;
+
+        private volatile Disposable armed;
+
+        IdleWatch(CoreSubscriber<? super DataBuffer> downstream, Scheduler timer, long idleMillis) {
+            this.downstream = Operators.serialize(downstream);
+            this.context = downstream.currentContext();
+            this.timer = timer;
+            this.idleMillis = idleMillis;
+        }
+
+        @Override
+        public Context currentContext() {
+            return context;
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            upstream = subscription;
+            lastProgress = timer.now(TimeUnit.MILLISECONDS);
+            // armed before the downstream may request: a body that ends at once then finds the timer to cancel
+            armed = timer.schedule(this, idleMillis, TimeUnit.MILLISECONDS);
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(DataBuffer buffer) {
+            if (ended.get()) {
+                DataBufferUtils.release(buffer); // after the deadline: nobody downstream takes it any more
+                return;
+            }
+            lastProgress = timer.now(TimeUnit.MILLISECONDS);
+            downstream.onNext(buffer);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (end()) {
+                downstream.onError(error);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (end()) {
+                downstream.onComplete();
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            if (end()) {
+                upstream.cancel();
+            }
+        }
+
+        /** The timer: either the body moved since (set again for the rest), or it has been idle too long. */
+        @Override
+        public void run() {
+            if (ended.get()) {
+                return;
+            }
+            long idleFor = timer.now(TimeUnit.MILLISECONDS) - lastProgress;
+            if (idleFor < idleMillis) {
+                armed = timer.schedule(this, idleMillis - idleFor, TimeUnit.MILLISECONDS);
+                if (ended.get()) {
+                    armed.dispose(); // the body ended while the timer was being set again
+                }
+                return;
+            }
+            if (ended.compareAndSet(false, true)) {
+                upstream.cancel();
+                listener.limited(Limit.BODY_IDLE, null);
+                downstream.onError(new S3Exception(S3ErrorCode.REQUEST_TIMEOUT));
+            }
+        }
+
+        private boolean end() {
+            if (!ended.compareAndSet(false, true)) {
+                return false;
+            }
+            armed.dispose();
+            return true;
+        }
     }
 }

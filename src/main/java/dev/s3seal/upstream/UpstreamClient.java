@@ -180,7 +180,8 @@ public final class UpstreamClient {
                         }
                     })
                     .request(HttpMethod.valueOf(request.method()))
-                    .uri(signed.getUri().toASCIIString());
+                    // as a URI: Reactor Netty takes its parts as they are, where a String is parsed again by a regex
+                    .uri(signed.getUri());
             BodyInFlight inFlight = new BodyInFlight(request.hasBody());
             HttpClient.ResponseReceiver<?> receiver = !request.hasBody()
                     ? sender

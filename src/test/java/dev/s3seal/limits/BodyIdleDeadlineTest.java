@@ -13,6 +13,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Virtual time: the deadline is checked without waiting for it. */
@@ -47,6 +48,27 @@ class BodyIdleDeadlineTest {
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
         assertThat(limited).isEmpty();
+    }
+
+    @Test
+    void shouldCountIdleTimeFromTheLastBufferWhenTheBodyMovedSinceTheTimerWasSet() {
+        Duration moved = Duration.ofSeconds(20);
+        StepVerifier.withVirtualTime(() -> Flux.concat(
+                                Flux.just(buffer("a")),
+                                Mono.fromSupplier(() -> buffer("b")).delaySubscription(moved),
+                                Flux.<DataBuffer>never())
+                        .transform(deadline))
+                .consumeNextWith(DataBufferUtils::release)
+                .thenAwait(moved)
+                .consumeNextWith(DataBufferUtils::release)
+                // the timer set at subscription fires at 30 s, finds the body moved at 20 s, and waits on
+                .thenAwait(IDLE.minus(moved))
+                .expectNoEvent(moved.minusSeconds(1))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(
+                        e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.REQUEST_TIMEOUT))
+                .verify(Duration.ofSeconds(5));
+        assertThat(limited).containsExactly("body-idle");
     }
 
     private static DataBuffer buffer(String text) {

@@ -17,7 +17,8 @@ public final class AuditLog {
 
     public void write(AuditRecord record) {
         try {
-            audit.info("{}", record.toJson());
+            // the line as the whole message, no arguments: logback then does no formatting of its own
+            audit.info(record.toJson());
         } catch (RuntimeException e) {
             log.warn("audit line for request {} not written: {}", record.requestId(), e.toString());
         }
