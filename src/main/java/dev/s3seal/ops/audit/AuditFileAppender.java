@@ -2,10 +2,8 @@ package dev.s3seal.ops.audit;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +19,8 @@ public final class AuditFileAppender implements AutoCloseable {
 
     public AuditFileAppender(Path file) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        AuditLineEncoder encoder = new AuditLineEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%msg%n");
-        encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
         appender = new FileAppender<>();
         appender.setName("AUDIT_FILE");

@@ -7,7 +7,7 @@ package dev.s3seal.ops.audit;
  */
 final class JsonLine {
 
-    private final StringBuilder out = new StringBuilder(256).append('{');
+    private final StringBuilder out = new StringBuilder(512).append('{');
 
     JsonLine field(String name, String value) {
         name(name);
@@ -29,12 +29,12 @@ final class JsonLine {
         return out.append('}').toString();
     }
 
+    /** Field names are s3seal's own constants (plain ASCII): appended without the escaping scan of values. */
     private void name(String name) {
         if (out.length() > 1) {
             out.append(',');
         }
-        string(name);
-        out.append(':');
+        out.append('"').append(name).append("\":");
     }
 
     private void string(String value) {
