@@ -28,7 +28,7 @@ public record AuditRecord(
     /** The JSON line written to {@code s3seal.audit}; field order is stable. */
     public String toJson() {
         return new JsonLine()
-                .field("time", time.toString())
+                .field("time", AuditTime.format(time))
                 .field("requestId", requestId)
                 .field("principal", principal)
                 .field("operation", operation)
