@@ -1,7 +1,7 @@
 package dev.s3seal.s3;
 
 /** Checks on object key names that s3seal applies wherever a request names a key. */
-final class ObjectKeyNames {
+public final class ObjectKeyNames {
 
     private ObjectKeyNames() {}
 
@@ -10,7 +10,7 @@ final class ObjectKeyNames {
      * between s3seal and the data may normalize them into another key or bucket than the one s3seal
      * authorized.
      */
-    static boolean hasDotSegment(String key) {
+    public static boolean hasDotSegment(String key) {
         for (String segment : key.split("/", -1)) {
             if (segment.equals(".") || segment.equals("..")) {
                 return true;

@@ -1,5 +1,6 @@
 package dev.s3seal.s3.xml;
 
+import dev.s3seal.s3.ObjectKeyNames;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifie
 
     /**
      * @throws S3Exception MalformedXML for anything outside the schema, an empty key or more than
-     *                     1000 objects; KeyTooLongError for a key over 1024 bytes of UTF-8
+     *                     1000 objects; KeyTooLongError for a key over 1024 bytes of UTF-8; InvalidArgument
+     *                     for a key with a {@code .} or {@code ..} segment (refused as in request paths)
      */
     public static DeleteObjectsRequest parse(byte[] xml) {
         StrictXml.Element delete = StrictXml.read(xml, "Delete").allowing("Quiet", "Object");
@@ -69,6 +71,11 @@ public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifie
         }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
+        }
+        if (ObjectKeyNames.hasDotSegment(key)) {
+            // as in a request path: a store may resolve "x/../archive/k" to "archive/k", which was not decided
+            throw new S3Exception(
+                    S3ErrorCode.INVALID_ARGUMENT, "s3seal does not accept keys with '.' or '..' path segments.");
         }
         String size = leaf(object, "Size");
         if (size != null && !size.trim().matches("\\d{1,19}")) {

@@ -123,6 +123,19 @@ class DeleteObjectsRequestTest {
     }
 
     @Test
+    void shouldRefuseKeysWithDotSegmentsThatAStoreWouldResolveToAnotherKey() {
+        for (String key : List.of("x/../archive/keep.txt", "./archive/keep.txt", "archive/.", "..")) {
+            assertThatThrownBy(() -> DeleteObjectsRequest.parse(
+                            bytes("<Delete><Object><Key>" + key + "</Key></Object></Delete>")))
+                    .as(key)
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+        }
+        assertThat(keys("<Delete><Object><Key>x/..a/.b/...</Key></Object></Delete>"))
+                .containsExactly("x/..a/.b/...");
+    }
+
+    @Test
     void shouldWriteTheUpstreamBodyFromTheParseAlone() {
         DeleteObjectsRequest parsed = DeleteObjectsRequest.parse(
                 bytes(
