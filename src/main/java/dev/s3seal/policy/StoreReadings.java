@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * on {@code a/secret/} protects, and {@code k.pem/} what a deny on {@code *.pem} protects.
  *
  * <p>The reading: runs of {@code /} collapsed into one, and leading and trailing {@code /} removed; a listing
- * prefix keeps its trailing {@code /}, which is what makes it a folder. ({@code .} and {@code ..} segments are
- * refused where keys are parsed, never decided.)
+ * prefix keeps its trailing {@code /}, which is what makes it a folder. Where requests are parsed, keys with
+ * empty, {@code .} or {@code ..} segments are refused outright (their store reading may fall under another
+ * mode, not only under a deny; {@code s3.ObjectKeyNames}), so a trailing {@code /} is what this decides in
+ * practice; the rest keeps the engine safe for callers that pass keys from elsewhere.
  */
 final class StoreReadings {
 

@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Keys a store reads as another key. S3 keeps every byte of a key; S3Proxy (jclouds) reads {@code a//b} as
  * {@code a/b}, {@code k.pem/} as {@code k.pem} and {@code x/../k} as {@code k}, in paths, copy sources and
- * DeleteObjects bodies. Each spelling here once reached, through s3seal, an object a deny rule protects; now
- * it is refused and the store, read directly, still holds the object untouched and no copy of it.
+ * DeleteObjects bodies. Each spelling here once reached, through s3seal, an object another rule governs (a
+ * deny, or an encrypting mode); now a key with an empty or dot segment is refused where it is parsed, a
+ * trailing {@code /} is decided under both names, and the store, read directly, still holds the protected
+ * objects untouched, no copy of them and nothing stored under the encrypting rule.
  */
 class KeySpellingsIT extends ProxyIntegrationTest {
 
@@ -48,6 +50,10 @@ class KeySpellingsIT extends ProxyIntegrationTest {
                         "  - name: no-private-keys",
                         "    key-globs: ['*.pem']",
                         "    mode: deny",
+                        "  - name: plans-encrypted",
+                        "    key-prefixes: [team/plans/]",
+                        "    mode: cse-local",
+                        "    key: master",
                         "  - name: archive-kept",
                         "    key-prefixes: [archive/]",
                         "    operations: [delete, write]",
@@ -76,16 +82,17 @@ class KeySpellingsIT extends ProxyIntegrationTest {
 
     @Test
     void shouldNotReadADeniedObjectThroughAKeyTheStoreNormalises() throws IOException {
-        for (String path : List.of(
-                "team//secret/plan.txt",
-                "team/%2Fsecret/plan.txt",
-                "team///secret/plan.txt",
-                "keys/server.pem/",
-                "keys/server.pem%2F",
-                "keys//server.pem")) {
+        for (String path : List.of("keys/server.pem/", "keys/server.pem%2F")) {
             RawHttp.Response response = send("GET", "/" + BUCKET + "/" + path, null, Map.of(), new byte[0]);
             assertThat(response.status()).as(path).isEqualTo(403);
             assertThat(response.errorCode()).as(path).isEqualTo("AccessDenied");
+            assertThat(response.body()).as(path).doesNotContain("PRIVATE KEY");
+        }
+        for (String path : List.of(
+                "team//secret/plan.txt", "team/%2Fsecret/plan.txt", "team///secret/plan.txt", "keys//server.pem")) {
+            RawHttp.Response response = send("GET", "/" + BUCKET + "/" + path, null, Map.of(), new byte[0]);
+            assertThat(response.status()).as(path).isEqualTo(400);
+            assertThat(response.errorCode()).as(path).isEqualTo("InvalidURI");
             assertThat(response.body()).as(path).doesNotContain("nested secret", "PRIVATE KEY");
         }
     }
@@ -93,25 +100,28 @@ class KeySpellingsIT extends ProxyIntegrationTest {
     @Test
     void shouldNotOverwriteOrDeleteAProtectedObjectThroughAKeyTheStoreNormalises() throws Exception {
         byte[] body = "overwritten".getBytes(StandardCharsets.UTF_8);
-        for (String path : List.of("team//secret/plan.txt", "keys/server.pem/")) {
-            assertThat(send("PUT", "/" + BUCKET + "/" + path, null, Map.of(), body)
-                            .status())
-                    .as(path)
-                    .isEqualTo(403);
-            assertThat(send("DELETE", "/" + BUCKET + "/" + path, null, Map.of(), new byte[0])
-                            .status())
-                    .as(path)
-                    .isEqualTo(403);
-        }
-        for (String key : List.of("keys/server.pem/", "team//secret/plan.txt")) {
+        assertThat(send("PUT", "/" + BUCKET + "/keys/server.pem/", null, Map.of(), body)
+                        .status())
+                .isEqualTo(403);
+        assertThat(send("DELETE", "/" + BUCKET + "/keys/server.pem/", null, Map.of(), new byte[0])
+                        .status())
+                .isEqualTo(403);
+        assertThat(send("PUT", "/" + BUCKET + "/team//secret/plan.txt", null, Map.of(), body)
+                        .errorCode())
+                .isEqualTo("InvalidURI");
+        assertThat(send("DELETE", "/" + BUCKET + "/team//secret/plan.txt", null, Map.of(), new byte[0])
+                        .errorCode())
+                .isEqualTo("InvalidURI");
+
+        RawHttp.Response marker = deleteObjects("keys/server.pem/");
+        assertThat(marker.status()).isEqualTo(403);
+        assertThat(marker.errorCode()).isEqualTo("AccessDenied");
+        // segments the store resolves or collapses are refused, as in a path
+        for (String key : List.of("x/../archive/keep.txt", "archive//keep.txt", "team//secret/plan.txt")) {
             RawHttp.Response response = deleteObjects(key);
-            assertThat(response.status()).as(key).isEqualTo(403);
-            assertThat(response.errorCode()).as(key).isEqualTo("AccessDenied");
+            assertThat(response.status()).as(key).isEqualTo(400);
+            assertThat(response.errorCode()).as(key).isEqualTo("InvalidArgument");
         }
-        // a dot segment, which the store resolves, is refused as it is in a path
-        RawHttp.Response dotted = deleteObjects("x/../archive/keep.txt");
-        assertThat(dotted.status()).isEqualTo(400);
-        assertThat(dotted.errorCode()).isEqualTo("InvalidArgument");
 
         assertThat(stored("team/secret/plan.txt")).isEqualTo(NESTED);
         assertThat(stored("keys/server.pem")).isEqualTo(PEM);
@@ -119,15 +129,33 @@ class KeySpellingsIT extends ProxyIntegrationTest {
     }
 
     @Test
+    void shouldNotStorePlaintextUnderAnEncryptingRuleThroughAnEmptySegment() throws IOException {
+        // "team//plans/q4.txt" is outside the cse-local rule as sent; S3Proxy stores it as "team/plans/q4.txt"
+        byte[] plan = "quarterly plan, plaintext".getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response response = send("PUT", "/" + BUCKET + "/team//plans/q4.txt", null, Map.of(), plan);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo("InvalidURI");
+        assertThat(direct.listObjectsV2(b -> b.bucket(BUCKET).prefix("team/plans/"))
+                        .contents())
+                .isEmpty();
+    }
+
+    @Test
     void shouldNotCopyADeniedObjectThroughASpellingOfItsSource() throws IOException {
-        for (String source : List.of(
-                "/" + BUCKET + "/keys/server.pem/",
-                "/" + BUCKET + "/team//secret/plan.txt",
-                BUCKET + "/keys//server.pem")) {
+        RawHttp.Response marker = send(
+                "PUT",
+                "/" + BUCKET + "/stolen/copy",
+                null,
+                Map.of("x-amz-copy-source", "/" + BUCKET + "/keys/server.pem/"),
+                new byte[0]);
+        assertThat(marker.status()).isEqualTo(403);
+        assertThat(marker.errorCode()).isEqualTo("AccessDenied");
+        for (String source : List.of("/" + BUCKET + "/team//secret/plan.txt", BUCKET + "/keys//server.pem")) {
             RawHttp.Response response =
                     send("PUT", "/" + BUCKET + "/stolen/copy", null, Map.of("x-amz-copy-source", source), new byte[0]);
-            assertThat(response.status()).as(source).isEqualTo(403);
-            assertThat(response.errorCode()).as(source).isEqualTo("AccessDenied");
+            assertThat(response.status()).as(source).isEqualTo(400);
+            assertThat(response.errorCode()).as(source).isEqualTo("InvalidArgument");
         }
         assertThat(direct.listObjectsV2(b -> b.bucket(BUCKET).prefix("stolen/")).contents())
                 .isEmpty();

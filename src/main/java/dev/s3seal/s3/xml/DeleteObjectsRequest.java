@@ -39,7 +39,7 @@ public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifie
     /**
      * @throws S3Exception MalformedXML for anything outside the schema, an empty key or more than
      *                     1000 objects; KeyTooLongError for a key over 1024 bytes of UTF-8; InvalidArgument
-     *                     for a key with a {@code .} or {@code ..} segment (refused as in request paths)
+     *                     for a key with a {@code .}, {@code ..} or empty segment (refused as in request paths)
      */
     public static DeleteObjectsRequest parse(byte[] xml) {
         StrictXml.Element delete = StrictXml.read(xml, "Delete").allowing("Quiet", "Object");
@@ -72,10 +72,9 @@ public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifie
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
         }
-        if (ObjectKeyNames.hasDotSegment(key)) {
-            // as in a request path: a store may resolve "x/../archive/k" to "archive/k", which was not decided
-            throw new S3Exception(
-                    S3ErrorCode.INVALID_ARGUMENT, "s3seal does not accept keys with '.' or '..' path segments.");
+        if (ObjectKeyNames.hasAmbiguousSegment(key)) {
+            // as in a request path: S3Proxy deletes "x/../archive/k" and "archive//k" as "archive/k"
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, ObjectKeyNames.AMBIGUOUS_SEGMENTS);
         }
         String size = leaf(object, "Size");
         if (size != null && !size.trim().matches("\\d{1,19}")) {
