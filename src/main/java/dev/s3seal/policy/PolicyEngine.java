@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  *     rules without principals);</li>
  * <li>operation: one of the rule's operations.</li>
  * </ul>
+ *
+ * <p>A key a store may read as another ({@link StoreReadings}: {@code a//b} as {@code a/b}, {@code k.pem/}
+ * as {@code k.pem}) is decided under both names, and a denial of either is the answer, so no spelling
+ * reaches an object a deny rule protects; otherwise the key as sent decides.
  */
 public final class PolicyEngine {
 
@@ -51,18 +55,35 @@ public final class PolicyEngine {
     public PolicyDecision decide(
             @Nullable String principal, @Nullable String bucket, @Nullable String key, Operation operation) {
         Request request = new Request(principal, bucket, key, operation);
-        for (CompiledRule rule : rules) {
-            if (rule.whyNot(request) == null) {
-                return decision(rule, request);
-            }
+        PolicyDecision asSent = decision(firstMatch(request), request);
+        String reading = StoreReadings.otherReading(key, operation == Operation.LIST);
+        if (reading == null || asSent.denied()) {
+            return asSent;
         }
-        throw new IllegalStateException("the default rule always matches");
+        Request read = request.named(reading);
+        PolicyDecision asRead = decision(firstMatch(read), read);
+        return asRead.denied() ? readingDenial(asRead, reading, key) : asSent;
     }
 
-    /** Like {@link #decide}, plus why each earlier rule was passed over. */
+    /**
+     * Like {@link #decide}, plus why each earlier rule was passed over (for the key as sent, or for the
+     * store's reading of it when that reading is what denies).
+     */
     public PolicyExplanation explain(
             @Nullable String principal, @Nullable String bucket, @Nullable String key, Operation operation) {
         Request request = new Request(principal, bucket, key, operation);
+        PolicyExplanation asSent = explain(request);
+        String reading = StoreReadings.otherReading(key, operation == Operation.LIST);
+        if (reading == null || asSent.decision().denied()) {
+            return asSent;
+        }
+        PolicyExplanation asRead = explain(request.named(reading));
+        return asRead.decision().denied()
+                ? new PolicyExplanation(readingDenial(asRead.decision(), reading, key), asRead.skipped())
+                : asSent;
+    }
+
+    private PolicyExplanation explain(Request request) {
         List<PolicyExplanation.SkippedRule> skipped = new ArrayList<>();
         for (CompiledRule rule : rules) {
             String why = rule.whyNot(request);
@@ -72,6 +93,25 @@ public final class PolicyEngine {
             skipped.add(new PolicyExplanation.SkippedRule(rule.rule.name(), rule.rule.line(), why));
         }
         throw new IllegalStateException("the default rule always matches");
+    }
+
+    private CompiledRule firstMatch(Request request) {
+        for (CompiledRule rule : rules) {
+            if (rule.whyNot(request) == null) {
+                return rule;
+            }
+        }
+        throw new IllegalStateException("the default rule always matches");
+    }
+
+    /** The denial of the store's reading, its reason naming both spellings. */
+    private static PolicyDecision readingDenial(PolicyDecision denial, String reading, @Nullable String key) {
+        return new PolicyDecision(
+                denial.rule(),
+                denial.mode(),
+                denial.key(),
+                denial.options(),
+                denial.reason() + " for '" + reading + "', the key a store may read '" + key + "' as");
     }
 
     private PolicyDecision decision(CompiledRule compiled, Request request) {
@@ -87,9 +127,14 @@ public final class PolicyEngine {
             Operation operation) {
         Request {
             Objects.requireNonNull(operation, "operation");
-            if (operation == Operation.LIST && key != null && key.isEmpty()) {
-                key = null;
+            if (key != null && key.isEmpty()) {
+                key = null; // an empty listing prefix lists everything; an empty reading names no object
             }
+        }
+
+        /** The same request for another spelling of its key. */
+        Request named(String otherKey) {
+            return new Request(principal, bucket, otherKey, operation);
         }
     }
 

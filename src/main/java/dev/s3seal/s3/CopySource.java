@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * {@code private}. Splitting first would authorize one object and let the upstream copy another.
  * Forms whose reading could differ between S3-compatible stores are refused rather than guessed
  * (other query parameters, an empty version, a decoded key that itself carries {@code ?versionId=},
- * {@code .}/{@code ..} segments), and the upstream never sees the client's spelling:
+ * {@code .}, {@code ..} or empty segments), and the upstream never sees the client's spelling:
  * {@link #toHeaderValue()} re-encodes what was authorized.
  */
 public record CopySource(
@@ -62,8 +62,8 @@ public record CopySource(
             // a store that decodes before it looks for the version would read another key
             throw invalid("s3seal does not accept a copy source key containing '?versionId='.");
         }
-        if (ObjectKeyNames.hasDotSegment(key)) {
-            throw invalid("s3seal does not accept copy source keys with '.' or '..' path segments.");
+        if (ObjectKeyNames.hasAmbiguousSegment(key)) {
+            throw invalid(ObjectKeyNames.AMBIGUOUS_SEGMENTS);
         }
         return new CopySource(bucket, key, versionId);
     }

@@ -63,21 +63,10 @@ public final class S3RequestParser {
         if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
         }
-        if (hasDotSegment(key)) {
-            // "." and ".." segments may be normalized by an HTTP layer between s3seal and the
-            // store, naming another key or bucket than the one s3seal authorized.
-            throw new S3Exception(
-                    S3ErrorCode.INVALID_URI, "s3seal does not accept keys with '.' or '..' path segments.");
+        if (ObjectKeyNames.hasAmbiguousSegment(key)) {
+            // may be normalised between s3seal and the data into another key than the one authorised
+            throw new S3Exception(S3ErrorCode.INVALID_URI, ObjectKeyNames.AMBIGUOUS_SEGMENTS);
         }
-    }
-
-    private static boolean hasDotSegment(String key) {
-        for (String segment : key.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private @Nullable String bucketFromHost(@Nullable String hostHeader) {

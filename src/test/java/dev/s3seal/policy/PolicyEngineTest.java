@@ -3,6 +3,7 @@ package dev.s3seal.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.policy.file.PolicyParser;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyEngineTest {
@@ -168,6 +169,65 @@ class PolicyEngineTest {
                         .get(4)
                         .why())
                 .isEqualTo("operation read is not one of [delete]");
+    }
+
+    private static final PolicyEngine GUARDED = new PolicyEngine(PolicyParser.parse("""
+            rules:
+              - name: nested-secrets
+                key-prefixes: [a/secret/]
+                mode: deny
+              - name: no-pem
+                key-globs: ["*.pem"]
+                mode: deny
+              - name: logs-list
+                key-prefixes: [logs/]
+                operations: [list]
+                mode: deny
+              - name: public
+                key-prefixes: [public/]
+                mode: passthrough
+              - name: default
+                mode: passthrough
+            """, "policy.yaml"));
+
+    @Test
+    void shouldDenyASpellingThatAStoreReadsAsADeniedKey() {
+        // S3Proxy reads "a//secret/x" as "a/secret/x" and "k.pem/" as "k.pem"
+        for (String spelling : List.of("a//secret/x", "/a/secret/x", "a///secret/x", "k.pem/", "x//k.pem", "k.pem//")) {
+            assertThat(GUARDED.decide("app", "b", spelling, Operation.READ).denied())
+                    .as(spelling)
+                    .isTrue();
+            assertThat(GUARDED.decide("app", "b", spelling, Operation.DELETE).denied())
+                    .as(spelling)
+                    .isTrue();
+        }
+        assertThat(GUARDED.decide("app", "b", "a//secret/x", Operation.READ).reason())
+                .isEqualTo("rule 'nested-secrets' (policy.yaml:2) matched: key in key-prefixes [a/secret/]"
+                        + " for 'a/secret/x', the key a store may read 'a//secret/x' as");
+        assertThat(GUARDED.explain("app", "b", "k.pem/", Operation.WRITE)
+                        .decision()
+                        .rule()
+                        .name())
+                .isEqualTo("no-pem");
+        assertThat(GUARDED.decide("app", "b", "/logs/2024/", Operation.LIST).denied())
+                .isTrue();
+    }
+
+    @Test
+    void shouldDecideOnTheKeyAsSentWhenNoReadingOfItIsDenied() {
+        // folder markers and other spellings keep the rule of the key as sent
+        assertThat(GUARDED.decide("app", "b", "public/", Operation.WRITE).rule().name())
+                .isEqualTo("public");
+        assertThat(GUARDED.decide("app", "b", "public//x", Operation.READ)
+                        .rule()
+                        .name())
+                .isEqualTo("public");
+        assertThat(GUARDED.decide("app", "b", "pem/", Operation.READ).rule().name())
+                .isEqualTo("default");
+        assertThat(GUARDED.decide("app", "b", "/", Operation.READ).rule().name())
+                .isEqualTo("default");
+        assertThat(GUARDED.decide("app", "b", "logs/", Operation.READ).rule().name())
+                .isEqualTo("default");
     }
 
     @Test

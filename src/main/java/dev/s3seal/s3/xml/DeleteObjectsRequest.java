@@ -1,5 +1,6 @@
 package dev.s3seal.s3.xml;
 
+import dev.s3seal.s3.ObjectKeyNames;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifie
 
     /**
      * @throws S3Exception MalformedXML for anything outside the schema, an empty key or more than
-     *                     1000 objects; KeyTooLongError for a key over 1024 bytes of UTF-8
+     *                     1000 objects; KeyTooLongError for a key over 1024 bytes of UTF-8; InvalidArgument
+     *                     for a key with a {@code .}, {@code ..} or empty segment (refused as in request paths)
      */
     public static DeleteObjectsRequest parse(byte[] xml) {
         StrictXml.Element delete = StrictXml.read(xml, "Delete").allowing("Quiet", "Object");
@@ -69,6 +71,10 @@ public record DeleteObjectsRequest(@Nullable Boolean quiet, List<ObjectIdentifie
         }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             throw new S3Exception(S3ErrorCode.KEY_TOO_LONG);
+        }
+        if (ObjectKeyNames.hasAmbiguousSegment(key)) {
+            // as in a request path: S3Proxy deletes "x/../archive/k" and "archive//k" as "archive/k"
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, ObjectKeyNames.AMBIGUOUS_SEGMENTS);
         }
         String size = leaf(object, "Size");
         if (size != null && !size.trim().matches("\\d{1,19}")) {

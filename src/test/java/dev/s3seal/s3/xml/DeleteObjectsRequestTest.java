@@ -123,6 +123,20 @@ class DeleteObjectsRequestTest {
     }
 
     @Test
+    void shouldRefuseKeysWithDotOrEmptySegmentsThatAStoreWouldReadAsAnotherKey() {
+        for (String key : List.of(
+                "x/../archive/keep.txt", "./archive/keep.txt", "archive/.", "..", "archive//keep.txt", "/archive/k")) {
+            assertThatThrownBy(() -> DeleteObjectsRequest.parse(
+                            bytes("<Delete><Object><Key>" + key + "</Key></Object></Delete>")))
+                    .as(key)
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.errorCode()).isEqualTo(S3ErrorCode.INVALID_ARGUMENT));
+        }
+        assertThat(keys("<Delete><Object><Key>x/..a/.b/...</Key></Object><Object><Key>logs/</Key></Object></Delete>"))
+                .containsExactly("x/..a/.b/...", "logs/");
+    }
+
+    @Test
     void shouldWriteTheUpstreamBodyFromTheParseAlone() {
         DeleteObjectsRequest parsed = DeleteObjectsRequest.parse(
                 bytes(
