@@ -208,6 +208,7 @@ public final class UpstreamClient {
             BiFunction<UpstreamResponse, Flux<DataBuffer>, Publisher<T>> onResponse) {
         UpstreamResponse upstreamResponse = responseOf(response);
         AtomicBoolean bodySubscribed = new AtomicBoolean();
+        AtomicBoolean bodyEnded = new AtomicBoolean();
         Flux<DataBuffer> responseBody = Flux.defer(() -> {
             bodySubscribed.set(true);
             // a connection that fails mid-body gets a type of its own: see UpstreamInterruptedException
@@ -216,14 +217,21 @@ public final class UpstreamClient {
                     .receive()
                     .retain()
                     .<DataBuffer>map(bufferFactory::wrap)
+                    .doOnComplete(() -> bodyEnded.set(true))
                     .onErrorMap(
                             error -> !(error instanceof UpstreamInterruptedException),
                             UpstreamInterruptedException::new);
         });
-        // deferred, so a handler that throws still ends in doFinally and frees the connection
+        // deferred, so a handler that throws still ends in doFinally and frees the connection.
+        // A connection whose response was read to its end is clean, however the caller's publisher
+        // ended: a caller that takes its one answer with next() cancels after the body ended, and
+        // closing the connection then made every such exchange open a new one (a TCP handshake and
+        // an upstream accept per small encrypted PUT).
         return Flux.defer(() -> onResponse.apply(upstreamResponse, responseBody))
                 .doFinally(signal -> {
-                    if (!bodySubscribed.get() || signal != reactor.core.publisher.SignalType.ON_COMPLETE) {
+                    boolean clean = bodySubscribed.get()
+                            && (signal == reactor.core.publisher.SignalType.ON_COMPLETE || bodyEnded.get());
+                    if (!clean) {
                         connection.dispose();
                     }
                 });

@@ -224,13 +224,11 @@ public final class EncryptingUpload {
                     try (dataKey) {
                         SegmentEncryptor encryptor =
                                 SegmentEncryptor.forObject(dataKey.plaintext(), segmentSize, plaintextLength);
-                        // the stream header travels in the metadata too, so a ranged read is one request
-                        envelope = metadata(dataKey, context, plaintextLength, segmentSize, knownMd5)
-                                .withStreamHeader(encryptor.header())
-                                .withSealedChecksum(checksum.upfront()
-                                        .map(value ->
-                                                PlaintextChecksums.seal(dataKey.plaintext(), value, plaintextLength))
-                                        .orElse(null));
+                        byte[] sealedChecksum = checksum.upfront()
+                                .map(value -> PlaintextChecksums.seal(dataKey.plaintext(), value, plaintextLength))
+                                .orElse(null);
+                        envelope = metadata(
+                                dataKey, context, plaintextLength, segmentSize, knownMd5, sealedChecksum, encryptor);
                         envelope.toHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
                         encrypt = new EncryptOperator(encryptor, factory);
                         // kept only until the sealed MD5 is stored after the upload
@@ -367,8 +365,19 @@ public final class EncryptingUpload {
                 });
     }
 
+    /**
+     * The envelope the PUT carries, built once (each construction checks and measures every entry):
+     * the sealed MD5 when the plaintext's is known, the sealed checksum when its value is, and the stream
+     * header, which travels in the metadata too so that a ranged read is one request.
+     */
     private static EnvelopeMetadata metadata(
-            DataKey dataKey, KeyContext context, long plaintextLength, int segmentSize, byte[] clientMd5) {
+            DataKey dataKey,
+            KeyContext context,
+            long plaintextLength,
+            int segmentSize,
+            byte[] clientMd5,
+            byte[] sealedChecksum,
+            SegmentEncryptor encryptor) {
         WrappedKey wrapped = dataKey.wrapped();
         byte[] sealedMd5 =
                 clientMd5 == null ? null : EnvelopeMetadata.sealMd5(dataKey.plaintext(), clientMd5, plaintextLength);
@@ -383,7 +392,9 @@ public final class EncryptingUpload {
                 sealedMd5,
                 null,
                 null,
-                ObjectContexts.recorded(wrapped, context));
+                ObjectContexts.recorded(wrapped, context),
+                sealedChecksum,
+                encryptor.header());
     }
 
     /**
