@@ -6,7 +6,8 @@ import java.time.Duration;
  * Switches and bounds of {@link CachingKeyProvider}.
  *
  * @param encryptionEnabled    reuse one KMS-protected key-encryption key (KEK) for many objects
- * @param maxObjectsPerKek     objects wrapped under one KEK before a new one is generated (default 1000)
+ * @param maxObjectsPerKek     objects wrapped under one KEK before a new one is generated (default 10,000: one
+ *                             KMS call per 10,000 writes at most; as many keys as the read cache holds)
  * @param maxKekAge            age after which a KEK is no longer used for new objects (default 5 min)
  * @param maxEncryptionEntries distinct (bucket, extra context) KEKs held at once (default 1000)
  * @param decryptionEnabled    keep unwrapped keys (KEKs, or direct data keys) for repeated reads
@@ -37,7 +38,7 @@ public record KeyCacheSettings(
     }
 
     public static KeyCacheSettings defaults() {
-        return new KeyCacheSettings(true, 1000, Duration.ofMinutes(5), 1000, true, Duration.ofMinutes(5), 10_000);
+        return new KeyCacheSettings(true, 10_000, Duration.ofMinutes(5), 1000, true, Duration.ofMinutes(5), 10_000);
     }
 
     /** No reuse and no caching: one KMS call per object written and per object read. */

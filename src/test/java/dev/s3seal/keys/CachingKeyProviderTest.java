@@ -119,6 +119,19 @@ class CachingKeyProviderTest {
     }
 
     @Test
+    void shouldServeTenThousandObjectsWithOneKekByDefault() {
+        CachingKeyProvider provider = caching(KeyCacheSettings.defaults());
+        write(provider, 10_000);
+        assertThat(counter.generateDataKey())
+                .as("one KMS call for the first 10,000 writes")
+                .isEqualTo(1);
+        write(provider, 1);
+        assertThat(counter.generateDataKey())
+                .as("the 10,001st write retires the KEK")
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldGenerateNewKekWhenMaxAgeIsReached() {
         CachingKeyProvider provider = caching(KeyCacheSettings.defaults());
         write(provider, 3);
