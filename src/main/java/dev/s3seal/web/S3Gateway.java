@@ -194,8 +194,9 @@ public final class S3Gateway implements WebHandler {
     }
 
     private AuthResult authenticate(ServerWebExchange exchange, S3Request parsed) {
-        AuthResult auth = verifier.verify(
-                new SignedRequest(parsed.method(), parsed.rawPath(), parsed.rawQuery(), parsed.headers()));
+        // the parser's decoded query: one parse, and the signature covers the query that is forwarded
+        AuthResult auth = verifier.verify(new SignedRequest(
+                parsed.method(), parsed.rawPath(), parsed.rawQuery(), parsed.headers(), parsed.query()));
         sseCGuard.check(exchange.getRequest(), parsed.headers()); // SSE-C keys only over HTTPS, unless loopback-only
         return auth;
     }
