@@ -122,6 +122,9 @@ public final class CanonicalRequest {
         if (values == null) {
             return "";
         }
+        if (values.size() == 1) {
+            return collapseSpaces(values.get(0).strip()); // the common case, without a builder
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
@@ -133,6 +136,9 @@ public final class CanonicalRequest {
     }
 
     private static String collapseSpaces(String value) {
+        if (value.indexOf("  ") < 0) {
+            return value; // no run of spaces: nothing to collapse
+        }
         StringBuilder out = new StringBuilder(value.length());
         boolean previousSpace = false;
         for (int i = 0; i < value.length(); i++) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The SigV4 canonical query, built from the one decoded parse of a client's query. */
@@ -32,6 +33,16 @@ class CanonicalRequestTest {
     void shouldEncodeNonAsciiAsUtf8InUpperCaseHex() {
         QueryParameters query = QueryParameters.parse("k=%C3%A9t%C3%A9&%E2%9C%93");
         assertThat(CanonicalRequest.canonicalQuery(query, null)).isEqualTo("%E2%9C%93=&k=%C3%A9t%C3%A9");
+    }
+
+    @Test
+    void shouldTrimCollapseRunsOfSpacesAndJoinRepeatedHeaders() {
+        assertThat(CanonicalRequest.canonicalHeaderValue(null)).isEmpty();
+        assertThat(CanonicalRequest.canonicalHeaderValue(List.of("plain"))).isEqualTo("plain");
+        assertThat(CanonicalRequest.canonicalHeaderValue(List.of("  a   b\t c  ")))
+                .isEqualTo("a b\t c");
+        assertThat(CanonicalRequest.canonicalHeaderValue(List.of(" x  y ", "z", "  ")))
+                .isEqualTo("x y,z,");
     }
 
     /**
