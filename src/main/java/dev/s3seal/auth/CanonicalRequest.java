@@ -86,6 +86,9 @@ public final class CanonicalRequest {
      */
     public static String canonicalQuery(QueryParameters query, @Nullable String excludedName) {
         List<QueryParameters.Parameter> all = query.all();
+        if (all.isEmpty()) {
+            return ""; // a header-signed request without a query
+        }
         EncodedParameter[] encoded = new EncodedParameter[all.size()];
         int count = 0;
         int length = 0;
