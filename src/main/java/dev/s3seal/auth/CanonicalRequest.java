@@ -1,5 +1,7 @@
 package dev.s3seal.auth;
 
+import dev.s3seal.s3.QueryParameters;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,7 +28,7 @@ public final class CanonicalRequest {
         return of(
                 request.method(),
                 canonicalUri(request.rawPath()),
-                QueryParameters.parse(request.rawQuery()).canonical(excludedQueryParameter),
+                canonicalQuery(request.query(), excludedQueryParameter),
                 signedHeaders,
                 name -> request.headers().get(name),
                 payloadHash);
@@ -68,6 +70,48 @@ public final class CanonicalRequest {
         return out.toString();
     }
 
+    /** One encoded parameter; ordered by encoded name, then encoded value (both ASCII). */
+    private record EncodedParameter(String name, String value) implements Comparable<EncodedParameter> {
+        @Override
+        public int compareTo(EncodedParameter other) {
+            int byName = name.compareTo(other.name);
+            return byName != 0 ? byName : value.compareTo(other.value);
+        }
+    }
+
+    /**
+     * The SigV4 canonical query of decoded parameters: every name and value URI-encoded (a flag
+     * without '=' has the empty value), sorted by encoded name then encoded value, repeated
+     * parameters all kept, {@code excludedName} (the presigned signature itself) left out.
+     */
+    public static String canonicalQuery(QueryParameters query, @Nullable String excludedName) {
+        List<QueryParameters.Parameter> all = query.all();
+        if (all.isEmpty()) {
+            return ""; // a header-signed request without a query
+        }
+        EncodedParameter[] encoded = new EncodedParameter[all.size()];
+        int count = 0;
+        int length = 0;
+        for (QueryParameters.Parameter p : all) {
+            if (!p.name().equals(excludedName)) {
+                String value = p.value() == null ? "" : p.value();
+                EncodedParameter e =
+                        new EncodedParameter(UriEncoding.encode(p.name(), false), UriEncoding.encode(value, false));
+                encoded[count++] = e;
+                length += e.name().length() + e.value().length() + 2;
+            }
+        }
+        Arrays.sort(encoded, 0, count);
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                out.append('&');
+            }
+            out.append(encoded[i].name()).append('=').append(encoded[i].value());
+        }
+        return out.toString();
+    }
+
     /** The path encoded exactly once with '/' kept; an empty path is "/". */
     public static String canonicalUri(@Nullable String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
@@ -81,6 +125,9 @@ public final class CanonicalRequest {
         if (values == null) {
             return "";
         }
+        if (values.size() == 1) {
+            return collapseSpaces(values.get(0).strip()); // the common case, without a builder
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
@@ -92,6 +139,9 @@ public final class CanonicalRequest {
     }
 
     private static String collapseSpaces(String value) {
+        if (value.indexOf("  ") < 0) {
+            return value; // no run of spaces: nothing to collapse
+        }
         StringBuilder out = new StringBuilder(value.length());
         boolean previousSpace = false;
         for (int i = 0; i < value.length(); i++) {

@@ -18,13 +18,13 @@ record PresignedParameters(
     static final long MAX_EXPIRES_SECONDS = 604_800;
     private static final S3ErrorCode ERROR = S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR;
 
-    static PresignedParameters parse(QueryParameters query) {
-        String algorithm = query.first("X-Amz-Algorithm");
-        String credential = query.first("X-Amz-Credential");
-        String date = query.first("X-Amz-Date");
-        String expires = query.first("X-Amz-Expires");
-        String signedHeaders = query.first("X-Amz-SignedHeaders");
-        String signature = query.first(SIGNATURE);
+    static PresignedParameters parse(SignedRequest request) {
+        String algorithm = request.queryValue("X-Amz-Algorithm");
+        String credential = request.queryValue("X-Amz-Credential");
+        String date = request.queryValue("X-Amz-Date");
+        String expires = request.queryValue("X-Amz-Expires");
+        String signedHeaders = request.queryValue("X-Amz-SignedHeaders");
+        String signature = request.queryValue(SIGNATURE);
         if (algorithm == null
                 || credential == null
                 || date == null

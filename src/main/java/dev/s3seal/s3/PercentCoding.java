@@ -1,7 +1,7 @@
 package dev.s3seal.s3;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Strict percent-decoding of request paths and query strings (malformed input is InvalidURI), and
@@ -45,9 +45,14 @@ public final class PercentCoding {
         if (raw.indexOf('%') < 0 && (!plusIsSpace || raw.indexOf('+') < 0)) {
             return raw;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        // one byte per char for ASCII and escapes (3 chars, 1 byte); grown only for other characters
+        byte[] out = new byte[raw.length()];
+        int length = 0;
+        boolean ascii = true;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
+            byte[] bytes = null;
+            int single;
             if (c == '%') {
                 if (i + 2 >= raw.length()) {
                     throw new S3Exception(S3ErrorCode.INVALID_URI);
@@ -57,18 +62,35 @@ public final class PercentCoding {
                 if (high < 0 || low < 0) {
                     throw new S3Exception(S3ErrorCode.INVALID_URI);
                 }
-                out.write((high << 4) | low);
+                single = (high << 4) | low;
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
-                out.write(' ');
+                single = ' ';
+            } else if (c < 0x80) {
+                single = c; // ASCII is its own UTF-8
             } else {
-                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                single = -1;
+                bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
                     bytes = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
                     i++;
                 }
-                out.write(bytes, 0, bytes.length);
             }
+            int needed = bytes == null ? 1 : bytes.length;
+            if (length + needed > out.length) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, length + needed));
+            }
+            if (bytes == null) {
+                out[length++] = (byte) single;
+                ascii &= single < 0x80;
+            } else {
+                System.arraycopy(bytes, 0, out, length, bytes.length);
+                length += bytes.length;
+                ascii = false;
+            }
+        }
+        if (ascii) {
+            return new String(out, 0, length, StandardCharsets.US_ASCII); // ASCII is valid UTF-8: nothing to check
         }
         try {
             // Strict: invalid UTF-8 is InvalidURI, never silently U+FFFD (two spellings, one key).
@@ -76,7 +98,7 @@ public final class PercentCoding {
                     .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+                    .decode(java.nio.ByteBuffer.wrap(out, 0, length))
                     .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new S3Exception(S3ErrorCode.INVALID_URI);

@@ -32,22 +32,32 @@ public final class QueryParameters {
         return parameters.isEmpty() ? EMPTY : new QueryParameters(List.copyOf(parameters));
     }
 
-    /** Decodes a raw query string; '+' is a space, as S3 reads it. */
+    /**
+     * Decodes a raw query string; '+' is a space, as S3 reads it. Empty pairs ({@code a&&b}) are
+     * skipped. This is the one parse of a client's query: the signature is verified over it and the
+     * upstream query is built from it ({@code SignedRequest}, {@code OperationTable.recognise}).
+     */
     public static QueryParameters parse(@Nullable String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return EMPTY;
         }
-        List<Parameter> parsed = new ArrayList<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
+        List<Parameter> parsed = new ArrayList<>(8);
+        int start = 0;
+        while (start <= rawQuery.length()) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? rawQuery.length() : amp;
+            if (end > start) {
+                int eq = rawQuery.indexOf('=', start);
+                if (eq >= end) {
+                    eq = -1;
+                }
+                String name = rawQuery.substring(start, eq < 0 ? end : eq);
+                String value = eq < 0 ? null : PercentCoding.decode(rawQuery.substring(eq + 1, end), true);
+                parsed.add(new Parameter(PercentCoding.decode(name, true), value));
             }
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? null : PercentCoding.decode(pair.substring(eq + 1), true);
-            parsed.add(new Parameter(PercentCoding.decode(name, true), value));
+            start = end + 1;
         }
-        return new QueryParameters(parsed);
+        return parsed.isEmpty() ? EMPTY : new QueryParameters(parsed);
     }
 
     public List<Parameter> all() {

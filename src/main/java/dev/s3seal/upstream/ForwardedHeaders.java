@@ -94,7 +94,9 @@ public final class ForwardedHeaders {
 
     /** Upstream response headers to pass to the client: all but hop-by-hop ones. */
     public static void copyToClient(HttpHeaders upstream, HttpHeaders client) {
-        upstream.forEach((name, values) -> {
+        // the underlying map, not HttpHeaders.forEach, which builds a case-insensitive name set per call:
+        // a case variant of a name (possible only in a Netty-backed map) is put again with the same values
+        upstream.asMultiValueMap().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (!HOP_BY_HOP.contains(lower) && !lower.equals(EXPECT) && !lower.equals("x-amz-request-id")) {
                 client.put(name, values);

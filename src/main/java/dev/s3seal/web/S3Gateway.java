@@ -26,10 +26,7 @@ import dev.s3seal.web.exchange.UnreadBody;
 import dev.s3seal.web.form.PostObjectForms;
 import dev.s3seal.web.forward.ClientSseHeaders;
 import dev.s3seal.web.ssec.SseCTransportGuard;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -188,14 +185,15 @@ public final class S3Gateway implements WebHandler {
                 request.getMethod().name(),
                 request.getURI().getRawPath(),
                 request.getURI().getRawQuery(),
-                lowerCaseHeaders(request));
+                ClientRequestHeaders.of(request.getHeaders()));
         UpfrontRefusals.check(parsed);
         return parsed;
     }
 
     private AuthResult authenticate(ServerWebExchange exchange, S3Request parsed) {
-        AuthResult auth = verifier.verify(
-                new SignedRequest(parsed.method(), parsed.rawPath(), parsed.rawQuery(), parsed.headers()));
+        // the parser's decoded query: one parse, and the signature covers the query that is forwarded
+        AuthResult auth = verifier.verify(new SignedRequest(
+                parsed.method(), parsed.rawPath(), parsed.rawQuery(), parsed.headers(), parsed.query()));
         sseCGuard.check(exchange.getRequest(), parsed.headers()); // SSE-C keys only over HTTPS, unless loopback-only
         return auth;
     }
@@ -294,21 +292,5 @@ public final class S3Gateway implements WebHandler {
                         "Metadata names starting with x-amz-meta-s3seal- are reserved for s3seal.");
             }
         }
-    }
-
-    private static Map<String, List<String>> lowerCaseHeaders(ServerHttpRequest request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        int[] size = {0};
-        request.getHeaders().forEach((name, values) -> {
-            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
-                    .addAll(values);
-            for (String value : values) {
-                size[0] += name.length() + value.length() + 4;
-            }
-        });
-        if (size[0] > MAX_HEADER_SECTION_BYTES) {
-            throw new S3Exception(S3ErrorCode.REQUEST_HEADER_SECTION_TOO_LARGE);
-        }
-        return headers;
     }
 }

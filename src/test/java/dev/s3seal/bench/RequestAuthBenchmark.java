@@ -9,15 +9,20 @@ import dev.s3seal.auth.SignedRequest;
 import dev.s3seal.s3.S3Request;
 import dev.s3seal.s3.S3RequestParser;
 import dev.s3seal.s3.operations.OperationTable;
+import dev.s3seal.upstream.ForwardedHeaders;
 import dev.s3seal.upstream.UpstreamSigner;
+import dev.s3seal.web.ClientRequestHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -64,7 +71,10 @@ public class RequestAuthBenchmark {
     private SigV4Verifier verifier;
     private SignedRequest presignedGet;
     private SignedRequest headerPut;
+    private S3RequestParser parser;
     private S3Request parsedPut;
+    private HttpHeaders receivedGetHeaders;
+    private HttpHeaders upstreamGetResponseHeaders;
     private UpstreamSigner upstreamSigner;
     private SdkHttpRequest upstreamPut;
     private AwsCredentialsIdentity upstreamCredentials;
@@ -78,8 +88,24 @@ public class RequestAuthBenchmark {
                 Duration.ofMinutes(15));
         presignedGet = presigned("GET", "/bench/k");
         headerPut = headerSigned("PUT", "/bench/p");
+        parser = new S3RequestParser(List.of());
         parsedPut = new S3RequestParser(List.of())
                 .parse(headerPut.method(), headerPut.rawPath(), headerPut.rawQuery(), headerPut.headers());
+        // as hey sends a GET and S3Proxy answers it, in Spring's headers over Netty's (client side) or its own map
+        DefaultHttpHeaders received = new DefaultHttpHeaders();
+        received.add("Host", "127.0.0.1:8080");
+        received.add("User-Agent", "hey/0.0.1");
+        received.add("Accept-Encoding", "gzip");
+        receivedGetHeaders = new HttpHeaders(new Netty4HeadersAdapter(received));
+        upstreamGetResponseHeaders = new HttpHeaders();
+        upstreamGetResponseHeaders.add("Date", "Thu, 03 Dec 2026 21:00:00 GMT");
+        upstreamGetResponseHeaders.add("x-amz-request-id", "4442587FB7D0A2F9");
+        upstreamGetResponseHeaders.add("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"");
+        upstreamGetResponseHeaders.add("Last-Modified", "Thu, 03 Dec 2026 20:59:00 GMT");
+        upstreamGetResponseHeaders.add("Accept-Ranges", "bytes");
+        upstreamGetResponseHeaders.add("Content-Type", "application/octet-stream");
+        upstreamGetResponseHeaders.add("Content-Length", "4096");
+        upstreamGetResponseHeaders.add("Server", "Jetty(11.0.20)");
         upstreamSigner = new UpstreamSigner("us-east-1");
         URI endpoint = URI.create("http://127.0.0.1:9000");
         upstreamPut = SdkHttpRequest.builder()
@@ -97,6 +123,39 @@ public class RequestAuthBenchmark {
     @Benchmark
     public AuthResult verifyPresignedGet() {
         return verifier.verify(presignedGet);
+    }
+
+    /** What the gateway does with a presigned GET before the policy: resolve the request, then verify it. */
+    @Benchmark
+    public AuthResult parseAndVerifyPresignedGet() {
+        S3Request parsed = parser.parse(
+                presignedGet.method(), presignedGet.rawPath(), presignedGet.rawQuery(), presignedGet.headers());
+        return verifier.verify(new SignedRequest(
+                parsed.method(), parsed.rawPath(), parsed.rawQuery(), parsed.headers(), parsed.query()));
+    }
+
+    /** The gateway's copy of a client's request headers ({@code ClientRequestHeaders}). */
+    @Benchmark
+    public Map<String, List<String>> copyRequestHeaders() {
+        return ClientRequestHeaders.of(receivedGetHeaders);
+    }
+
+    /** The same copy as the gateway made it up to round 3, through {@link HttpHeaders#forEach}. */
+    @Benchmark
+    public Map<String, List<String>> copyRequestHeadersWithForEach() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        receivedGetHeaders.forEach(
+                (name, values) -> headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                        .addAll(values));
+        return headers;
+    }
+
+    /** An upstream GET answer's headers into the client's response headers (Netty's, as Reactor Netty's). */
+    @Benchmark
+    public HttpHeaders copyResponseHeadersToClient() {
+        HttpHeaders client = new HttpHeaders(new Netty4HeadersAdapter(new DefaultHttpHeaders()));
+        ForwardedHeaders.copyToClient(upstreamGetResponseHeaders, client);
+        return client;
     }
 
     @Benchmark

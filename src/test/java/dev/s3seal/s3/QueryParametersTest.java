@@ -17,4 +17,18 @@ class QueryParametersTest {
         assertThat(query.first("absent")).isNull();
         assertThat(query.has("absent")).isFalse();
     }
+
+    /** Empty pairs are skipped, '=' splits once, names and values are decoded ('+' a space), order kept. */
+    @Test
+    void shouldSplitPairsAsS3Does() {
+        QueryParameters query = QueryParameters.parse("&a=1=2&&=v&b+c=%2B+x&a&");
+        assertThat(query.all())
+                .containsExactly(
+                        new QueryParameters.Parameter("a", "1=2"),
+                        new QueryParameters.Parameter("", "v"),
+                        new QueryParameters.Parameter("b c", "+ x"),
+                        new QueryParameters.Parameter("a", null));
+        assertThat(QueryParameters.parse("&&").all()).isEmpty();
+        assertThat(QueryParameters.parse("x").all()).containsExactly(new QueryParameters.Parameter("x", null));
+    }
 }
