@@ -50,7 +50,7 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
     @Override
     public Flux<DataBuffer> apply(Flux<DataBuffer> body) {
         return body.<DataBuffer>transform(Operators.lift((scannable, downstream) ->
-                        new IdleWatch(downstream, Schedulers.parallel(), Math.max(1, idle.toMillis()))))
+                        new IdleWatch(downstream, Schedulers.parallel(), Math.max(1, idle.toNanos()))))
                 .transform(Buffers::releaseDiscarded);
     }
 
@@ -64,19 +64,23 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
         private final CoreSubscriber<? super DataBuffer> downstream;
         private final Context context;
         private final Scheduler timer;
-        private final long idleMillis;
+        private final long idleNanos;
         private final AtomicBoolean ended = new AtomicBoolean();
         private Subscription upstream;
-        /** The scheduler's clock (virtual in tests), in milliseconds. */
+        /**
+         * The scheduler's clock in nanoseconds (virtual in tests): a real scheduler's is System.nanoTime,
+         * which its delays follow, where its milliseconds are the wall clock, which steps (NTP, a resumed
+         * VM) and would cut a moving body or hold off the deadline of a stalled one.
+         */
         private volatile long lastProgress;
 
         private volatile Disposable armed;
 
-        IdleWatch(CoreSubscriber<? super DataBuffer> downstream, Scheduler timer, long idleMillis) {
+        IdleWatch(CoreSubscriber<? super DataBuffer> downstream, Scheduler timer, long idleNanos) {
             this.downstream = Operators.serialize(downstream);
             this.context = downstream.currentContext();
             this.timer = timer;
-            this.idleMillis = idleMillis;
+            this.idleNanos = idleNanos;
         }
 
         @Override
@@ -87,9 +91,9 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
         @Override
         public void onSubscribe(Subscription subscription) {
             upstream = subscription;
-            lastProgress = timer.now(TimeUnit.MILLISECONDS);
+            lastProgress = timer.now(TimeUnit.NANOSECONDS);
             // armed before the downstream may request: a body that ends at once then finds the timer to cancel
-            armed = timer.schedule(this, idleMillis, TimeUnit.MILLISECONDS);
+            armed = timer.schedule(this, idleNanos, TimeUnit.NANOSECONDS);
             downstream.onSubscribe(this);
         }
 
@@ -99,7 +103,7 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
                 DataBufferUtils.release(buffer); // after the deadline: nobody downstream takes it any more
                 return;
             }
-            lastProgress = timer.now(TimeUnit.MILLISECONDS);
+            lastProgress = timer.now(TimeUnit.NANOSECONDS);
             downstream.onNext(buffer);
         }
 
@@ -135,9 +139,9 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
             if (ended.get()) {
                 return;
             }
-            long idleFor = timer.now(TimeUnit.MILLISECONDS) - lastProgress;
-            if (idleFor < idleMillis) {
-                armed = timer.schedule(this, idleMillis - idleFor, TimeUnit.MILLISECONDS);
+            long idleFor = timer.now(TimeUnit.NANOSECONDS) - lastProgress;
+            if (idleFor < idleNanos) {
+                armed = timer.schedule(this, idleNanos - idleFor, TimeUnit.NANOSECONDS);
                 if (ended.get()) {
                     armed.dispose(); // the body ended while the timer was being set again
                 }
