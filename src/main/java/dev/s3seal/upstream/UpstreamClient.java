@@ -4,6 +4,7 @@ import dev.s3seal.s3.QueryParameters;
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
 import dev.s3seal.stream.Buffers;
+import dev.s3seal.stream.ExactLength;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -186,7 +187,13 @@ public final class UpstreamClient {
             HttpClient.ResponseReceiver<?> receiver = !request.hasBody()
                     ? sender
                     : sender.send((req, out) -> {
-                        Flux<ByteBuf> bytes = Flux.from(body).map(NettyDataBufferFactory::toByteBuf);
+                        // Held to the Content-Length signed above, whatever produced the body: a byte past it
+                        // would start the next request on this pooled connection (request smuggling), a body
+                        // ending short would take the next request as its rest. Either fails the exchange and
+                        // closes the connection.
+                        Flux<ByteBuf> bytes = ExactLength.of(Flux.from(body), request.contentLength())
+                                .transform(Buffers::releaseDiscarded)
+                                .map(NettyDataBufferFactory::toByteBuf);
                         if (awaitContinue) {
                             // attached before the head goes out, so the upstream's answer to it cannot be missed
                             AtomicReference<ContinueGate> gate = new AtomicReference<>();

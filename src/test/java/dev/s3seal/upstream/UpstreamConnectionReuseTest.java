@@ -1,8 +1,10 @@
 package dev.s3seal.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.s3seal.s3.QueryParameters;
+import dev.s3seal.stream.BodyLengthMismatchException;
 import dev.s3seal.stream.Buffers;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import java.io.ByteArrayOutputStream;
@@ -188,6 +190,44 @@ class UpstreamConnectionReuseTest {
                 .isEqualTo("200 firstsecond");
         assertSecondExchangeGetsItsOwnAnswer();
         assertThat(upstream.connections()).isEqualTo(1);
+    }
+
+    /**
+     * A body longer than the Content-Length s3seal signed (a fault in whatever produced it) must not
+     * put its extra bytes on the connection: the upstream would read them as the next request on a
+     * connection the pool hands to another exchange (request smuggling).
+     */
+    @Test
+    void shouldNeverSendBytesPastTheDeclaredLength() {
+        upstream.on("/b/long", (request, conn) -> {
+            conn.readBody(request.contentLength());
+            conn.answer("200 OK", "long");
+        });
+        upstream.on("/b/smuggled", (request, conn) -> conn.answer("200 OK", "smuggled"));
+        String smuggled = "GET /b/smuggled HTTP/1.1\r\nHost: upstream\r\nContent-Length: 0\r\n\r\n";
+        Flux<DataBuffer> body = streamedBody(1)
+                .concatWith(Mono.fromSupplier(() ->
+                        DefaultDataBufferFactory.sharedInstance.wrap(smuggled.getBytes(StandardCharsets.ISO_8859_1))));
+
+        assertThatThrownBy(() -> takeOne("PUT", "/b/long", 64 * 1024, body, UpstreamConnectionReuseTest::readText))
+                .isInstanceOf(BodyLengthMismatchException.class);
+        assertSecondExchangeGetsItsOwnAnswer();
+
+        assertThat(upstream.requests()).noneMatch(line -> line.endsWith("/b/smuggled"));
+    }
+
+    /** A body shorter than its Content-Length fails at once: the upstream would wait for the rest, or read the next request as it. */
+    @Test
+    void shouldFailBodyShorterThanTheDeclaredLength() {
+        upstream.on("/b/short", (request, conn) -> {
+            conn.readBody(request.contentLength());
+            conn.closed = true;
+        });
+
+        assertThatThrownBy(() -> takeOne(
+                        "PUT", "/b/short", 2 * 64 * 1024, streamedBody(1), UpstreamConnectionReuseTest::readText))
+                .isInstanceOf(BodyLengthMismatchException.class);
+        assertSecondExchangeGetsItsOwnAnswer();
     }
 
     private void assertSecondExchangeGetsItsOwnAnswer() {
