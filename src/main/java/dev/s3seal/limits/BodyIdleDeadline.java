@@ -55,9 +55,12 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
     }
 
     /**
-     * Passes the body on and watches it. The timer fires on a scheduler thread while buffers arrive on
-     * the connection's, so every signal downstream goes through one serializing subscriber, and the
-     * first end (completion, error, cancellation or the deadline) wins.
+     * Passes the body on and watches it. The first end (completion, error, cancellation or the
+     * deadline) wins. The deadline fires on a scheduler thread while buffers arrive on the
+     * connection's: a buffer is passed on, or released, under the watch's lock, and the deadline ends
+     * the body under it too, so a buffer is never passed on beside the deadline's error nor dropped
+     * unreleased after it (a serializing subscriber drops a signal that comes after an end without
+     * releasing it). Uncontended but for the one moment a deadline meets a buffer.
      */
     private final class IdleWatch implements CoreSubscriber<DataBuffer>, Subscription, Runnable {
 
@@ -77,7 +80,7 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
         private volatile Disposable armed;
 
         IdleWatch(CoreSubscriber<? super DataBuffer> downstream, Scheduler timer, long idleNanos) {
-            this.downstream = Operators.serialize(downstream);
+            this.downstream = downstream;
             this.context = downstream.currentContext();
             this.timer = timer;
             this.idleNanos = idleNanos;
@@ -99,12 +102,14 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
 
         @Override
         public void onNext(DataBuffer buffer) {
-            if (ended.get()) {
-                DataBufferUtils.release(buffer); // after the deadline: nobody downstream takes it any more
-                return;
+            synchronized (this) {
+                if (ended.get()) {
+                    DataBufferUtils.release(buffer); // after the deadline: nobody downstream takes it any more
+                    return;
+                }
+                lastProgress = timer.now(TimeUnit.NANOSECONDS);
+                downstream.onNext(buffer);
             }
-            lastProgress = timer.now(TimeUnit.NANOSECONDS);
-            downstream.onNext(buffer);
         }
 
         @Override
@@ -147,11 +152,14 @@ public final class BodyIdleDeadline implements UnaryOperator<Flux<DataBuffer>> {
                 }
                 return;
             }
-            if (ended.compareAndSet(false, true)) {
-                upstream.cancel();
-                listener.limited(Limit.BODY_IDLE, null);
-                downstream.onError(new S3Exception(S3ErrorCode.REQUEST_TIMEOUT));
+            synchronized (this) {
+                if (!ended.compareAndSet(false, true)) {
+                    return;
+                }
             }
+            upstream.cancel();
+            listener.limited(Limit.BODY_IDLE, null);
+            downstream.onError(new S3Exception(S3ErrorCode.REQUEST_TIMEOUT));
         }
 
         private boolean end() {

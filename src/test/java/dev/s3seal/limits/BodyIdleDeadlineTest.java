@@ -4,17 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.s3seal.s3.S3ErrorCode;
 import dev.s3seal.s3.S3Exception;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -22,6 +29,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 class BodyIdleDeadlineTest {
 
     private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final NettyDataBufferFactory NETTY =
+            new NettyDataBufferFactory(Unpooled.buffer().alloc());
 
     private final List<String> limited = new ArrayList<>();
     private final BodyIdleDeadline deadline =
@@ -118,6 +127,86 @@ class BodyIdleDeadlineTest {
                         e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.REQUEST_TIMEOUT))
                 .verify(Duration.ofSeconds(5));
         assertThat(limited).containsExactly("body-idle");
+    }
+
+    /**
+     * The deadline fires on a scheduler thread while a buffer is on its way on the connection's: the
+     * buffer must be passed on or released, never dropped. The scheduler pauses the body's thread inside
+     * the watch's onNext (at its clock read) while another thread runs the deadline; without one lock
+     * over both, the deadline's error went first and the buffer was dropped unreleased behind it.
+     */
+    @Test
+    void shouldReleaseOrPassOnTheBufferThatArrivesAsTheDeadlineFires() throws InterruptedException {
+        PausingScheduler scheduler = new PausingScheduler();
+        VirtualTimeScheduler.getOrSet(scheduler);
+        try {
+            Sinks.Many<DataBuffer> source = Sinks.many().unicast().onBackpressureBuffer();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            source.asFlux().transform(deadline).subscribe(DataBufferUtils::release, errors::add);
+            ByteBuf first = Unpooled.buffer().writeByte('a');
+            source.tryEmitNext(NETTY.wrap(first));
+            ByteBuf racing = Unpooled.buffer().writeByte('b');
+            scheduler.pauseNextClockReadOn(Thread.currentThread(), () -> scheduler.advanceTimeBy(IDLE));
+            source.tryEmitNext(NETTY.wrap(racing));
+            scheduler.awaitDeadlineThread();
+
+            assertThat(first.refCnt()).isZero();
+            assertThat(racing.refCnt()).as("the buffer that met the deadline").isZero();
+            assertThat(errors)
+                    .singleElement()
+                    .satisfies(e -> assertThat(((S3Exception) e).errorCode()).isEqualTo(S3ErrorCode.REQUEST_TIMEOUT));
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
+    }
+
+    /**
+     * Virtual time whose next clock read on a chosen thread runs {@code onOtherThread} on a thread of its
+     * own and waits for it (at most 2 s: the watch may hold a lock that thread needs).
+     */
+    private static final class PausingScheduler extends VirtualTimeScheduler {
+
+        private volatile @Nullable Thread pauseOn;
+        private volatile @Nullable Runnable onOtherThread;
+        private volatile @Nullable Thread other;
+
+        PausingScheduler() {
+            super(false);
+        }
+
+        void pauseNextClockReadOn(Thread thread, Runnable action) {
+            onOtherThread = action;
+            pauseOn = thread;
+        }
+
+        void awaitDeadlineThread() throws InterruptedException {
+            Thread running = other;
+            assertThat(running).as("the clock was read on the body's thread").isNotNull();
+            running.join(5000);
+            assertThat(running.isAlive()).isFalse();
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            Runnable action = onOtherThread;
+            if (Thread.currentThread() == pauseOn && action != null) {
+                pauseOn = null;
+                onOtherThread = null;
+                CountDownLatch done = new CountDownLatch(1);
+                Thread thread = new Thread(() -> {
+                    action.run();
+                    done.countDown();
+                });
+                other = thread;
+                thread.start();
+                try {
+                    done.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.now(unit);
+        }
     }
 
     /**
