@@ -120,38 +120,66 @@ public final class CanonicalRequest {
         return UriEncoding.encode(UriEncoding.decode(rawPath, false), true);
     }
 
-    /** Trims every value, collapses runs of spaces, joins repeated headers with ','. */
+    /**
+     * Trims every value and collapses each inner run of whitespace to one space (SigV4's Trimall),
+     * joins repeated headers with ','. Whitespace is what the AWS SDK signers collapse (Java v2:
+     * space, tab, LF, VT, FF, CR; botocore: {@code ' '.join(value.split())}) and S3 accepts: a tab
+     * inside an {@code x-amz-meta-} value is signed as a space (aws-sdk-net#1222: S3 refused .NET's
+     * signature over the raw tab and accepted the Java SDK's), so a tab must collapse here too.
+     */
     public static String canonicalHeaderValue(@Nullable List<String> values) {
         if (values == null) {
             return "";
         }
         if (values.size() == 1) {
-            return collapseSpaces(values.get(0).strip()); // the common case, without a builder
+            return trimAll(values.get(0)); // the common case, without a builder
         }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            out.append(collapseSpaces(values.get(i).strip()));
+            out.append(trimAll(values.get(i)));
         }
         return out.toString();
     }
 
-    private static String collapseSpaces(String value) {
-        if (value.indexOf("  ") < 0) {
-            return value; // no run of spaces: nothing to collapse
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
+    private static String trimAll(String value) {
+        if (isAlreadyTrimmed(value)) {
+            return value; // no outer whitespace, no whitespace but single spaces: nothing to build
         }
         StringBuilder out = new StringBuilder(value.length());
-        boolean previousSpace = false;
+        boolean pendingSpace = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean space = c == ' ';
-            if (!(space && previousSpace)) {
+            if (isWhitespace(c)) {
+                pendingSpace = out.length() > 0; // leading whitespace is dropped, a run becomes one space
+            } else {
+                if (pendingSpace) {
+                    out.append(' ');
+                    pendingSpace = false;
+                }
                 out.append(c);
             }
-            previousSpace = space;
         }
-        return out.toString();
+        return out.toString(); // a trailing run is never written
+    }
+
+    private static boolean isAlreadyTrimmed(String value) {
+        int last = value.length() - 1;
+        if (last >= 0 && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(last)))) {
+            return false;
+        }
+        for (int i = 0; i <= last; i++) {
+            char c = value.charAt(i);
+            if (isWhitespace(c) && (c != ' ' || isWhitespace(value.charAt(i + 1)))) {
+                return false; // a tab or the like, or a run: i + 1 exists, as the last char is no space
+            }
+        }
+        return true;
     }
 }
