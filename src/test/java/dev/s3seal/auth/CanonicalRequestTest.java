@@ -50,6 +50,27 @@ class CanonicalRequestTest {
     }
 
     /**
+     * Randomized against the plainest Trimall (split on runs of the whitespace the SDK signers
+     * collapse, join with one space): the no-copy path must give the same as the copying one.
+     */
+    @Test
+    void shouldTrimAllAsSplittingOnWhitespaceRunsDoes() {
+        java.util.Random random = new java.util.Random(9);
+        char[] alphabet = {'a', 'b', ' ', ' ', '\t', '\r', '\n', '\u000b', '\f', '"', ','};
+        for (int round = 0; round < 20_000; round++) {
+            char[] value = new char[random.nextInt(8)];
+            for (int i = 0; i < value.length; i++) {
+                value[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            String text = new String(value);
+            String expected = String.join(" ", text.split("[ \t\n\u000b\f\r]+")).strip();
+            assertThat(CanonicalRequest.canonicalHeaderValue(List.of(text)))
+                    .as("[%s]", text)
+                    .isEqualTo(expected);
+        }
+    }
+
+    /**
      * The gateway hands the verifier the parse it forwards from; the signature must be checked over
      * that parse, so parameters the client did not sign can never reach the upstream through it.
      */

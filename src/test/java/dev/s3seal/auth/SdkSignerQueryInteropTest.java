@@ -105,7 +105,7 @@ class SdkSignerQueryInteropTest {
     void shouldVerifyOtherSpellingsOfTheSameDecodedQuery() {
         SignedRequest signed = headerSigned(hostileQuery(get()));
         String raw = signed.rawQuery();
-        String respelled = raw.replace("%20", "+") // '+' is a space in a query, as S3 reads it
+        String respelled = raw.replace("%20", "+") // a space, as S3 reads a query (it accepts this, aws4fetch#83)
                         .replace("%2F", "%2f") // lower-case hex
                         .replace("prefix=", "%70refix=") // an escaped unreserved character
                         .replace("~", "%7E")
