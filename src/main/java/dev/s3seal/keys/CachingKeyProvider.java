@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -45,7 +46,7 @@ import reactor.core.publisher.Mono;
  * every object under that KEK), for direct keys the data key itself. KEKs generated here prime the
  * cache, so reading back recently written objects makes no KMS call. The cache returns copies;
  * callers wipe theirs; evicted entries are zeroed. The context is part of the cache key, so a hit
- * never skips the check KMS would have made.
+ * never skips the check KMS would have made. Readers that miss together share one KMS call.
  *
  * <p>Layered keys are always readable, whatever the switches: turning caching off changes how new
  * objects are written, never whether old ones read.
@@ -58,6 +59,7 @@ public final class CachingKeyProvider implements KeyProvider {
     private final KeyCacheSettings settings;
     private final LongSupplier ticker;
     private final @Nullable SecretCache<UnwrapKey> unwrapped;
+    private final ConcurrentHashMap<UnwrapKey, Mono<Void>> unwrapsInFlight = new ConcurrentHashMap<>();
     private final Object slotsLock = new Object();
     private final LinkedHashMap<KeyContext, KekSlot> slots = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong encryptionHits = new AtomicLong();
@@ -211,16 +213,34 @@ public final class CachingKeyProvider implements KeyProvider {
     }
 
     private Mono<byte[]> cachedUnwrap(WrappedKey wrapped, KeyContext context) {
-        if (unwrapped == null) {
+        SecretCache<UnwrapKey> cache = unwrapped;
+        if (cache == null) {
             return delegate.unwrap(wrapped, context);
         }
         return Mono.defer(() -> {
             UnwrapKey cacheKey = new UnwrapKey(wrapped, context);
-            byte[] hit = unwrapped.getCopy(cacheKey);
+            byte[] hit = cache.getCopy(cacheKey);
             if (hit != null) {
                 return Mono.just(hit);
             }
-            return delegate.unwrap(wrapped, context).doOnNext(key -> unwrapped.put(cacheKey, key));
+            // Readers that miss together (a cold replica, or every reader of a hot object when its entry
+            // expires) share one KMS call. The shared call only fills the cache, so no key array is handed
+            // to two owners; each reader then takes its own copy, or asks KMS itself if the entry is
+            // already gone again (evicted, or expired at once).
+            Mono<Void> flight = unwrapsInFlight.computeIfAbsent(
+                    cacheKey,
+                    key -> delegate.unwrap(wrapped, context)
+                            .doOnNext(plaintext -> {
+                                cache.put(key, plaintext);
+                                Arrays.fill(plaintext, (byte) 0);
+                            })
+                            .then()
+                            .doFinally(signal -> unwrapsInFlight.remove(key))
+                            .cache());
+            return flight.then(Mono.defer(() -> {
+                byte[] filled = cache.getCopyAgain(cacheKey);
+                return filled != null ? Mono.just(filled) : delegate.unwrap(wrapped, context);
+            }));
         });
     }
 

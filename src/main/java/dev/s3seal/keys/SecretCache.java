@@ -39,8 +39,19 @@ final class SecretCache<K> {
         this.ticker = ticker;
     }
 
-    /** A copy of the cached secret, or {@code null}; the caller wipes the copy. */
+    /** A copy of the cached secret, or {@code null}; the caller wipes the copy. Counted as a hit or miss. */
     byte @Nullable [] getCopy(K key) {
+        byte[] copy = copyOf(key);
+        (copy == null ? misses : hits).incrementAndGet();
+        return copy;
+    }
+
+    /** As {@link #getCopy}, not counted: a second look by a reader whose miss was counted already. */
+    byte @Nullable [] getCopyAgain(K key) {
+        return copyOf(key);
+    }
+
+    private byte @Nullable [] copyOf(K key) {
         synchronized (lock) {
             Entry e = map.get(key);
             if (e != null && ticker.getAsLong() - e.expiresAt >= 0) {
@@ -48,12 +59,7 @@ final class SecretCache<K> {
                 wipe(e);
                 e = null;
             }
-            if (e == null) {
-                misses.incrementAndGet();
-                return null;
-            }
-            hits.incrementAndGet();
-            return e.secret.clone();
+            return e == null ? null : e.secret.clone();
         }
     }
 

@@ -112,6 +112,28 @@ class CachingKeyProviderTest {
     }
 
     @Test
+    void shouldShareOneKmsCallWhenReadersRaceOnAColdCache() {
+        List<DataKey> keys = write(caching(KeyCacheSettings.defaults()), 200);
+        CachingKeyProvider cold = caching(KeyCacheSettings.defaults());
+        List<byte[]> read = Flux.range(0, 200)
+                .flatMapSequential(
+                        i -> cold.unwrap(keys.get(i).wrapped(), KeyContext.of(BUCKET, "obj-" + i, Map.of("rule", "r1")))
+                                .subscribeOn(Schedulers.parallel()),
+                        64)
+                .collectList()
+                .block(WAIT);
+
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(read.get(i))
+                    .as("key of object %d", i)
+                    .isEqualTo(keys.get(i).plaintext());
+        }
+        assertThat(counter.decrypt())
+                .as("one Decrypt for 64 readers that missed together")
+                .isEqualTo(1);
+    }
+
+    @Test
     void shouldGenerateNewKekWhenUseLimitIsReached() {
         CachingKeyProvider provider = caching(KeyCacheSettings.defaults().withKekLimits(10, Duration.ofMinutes(5)));
         write(provider, 25);
